@@ -12,3 +12,13 @@ export interface SecretChecker {
   /** Checks every Secret the (defaulted) ClusterLink references in `namespace`; never throws, never outlives `signal`. */
   check(link: ClusterLink, namespace: string, signal: AbortSignal): Promise<SecretCheckResult>;
 }
+
+/** Outcome of reading one Secret. Failures are values, never exceptions: admission must always answer. */
+export type SecretLookup =
+  | { found: true; data: Record<string, Buffer> }
+  | { found: false; reason: 'NotFound' | 'Forbidden' | 'Unavailable' | 'Timeout'; message: string };
+
+/** Where Secrets come from: the Kubernetes API in the webhook, manifest files in the offline CLI. */
+export interface SecretSource {
+  get(namespace: string, name: string, signal: AbortSignal): Promise<SecretLookup>;
+}

@@ -38,6 +38,48 @@ export interface AdmissionDecision {
 export interface AdmitOptions {
   /** Aborted when the response deadline is near; lookups must give up then. */
   signal: AbortSignal;
+  /**
+   * Records the answer to give if this admitter has not finished by the server's hard budget (e.g. the pure
+   * rules' verdict before slow Secret lookups). Without one, a late validate is allowed with a warning.
+   */
+  provisional?: (decision: AdmissionDecision) => void;
 }
 
 export type Admitter = (request: AdmissionRequest, options: AdmitOptions) => Promise<AdmissionDecision>;
+
+// ---- The response half of the contract (what the HTTP layer writes back) ----
+
+export const ADMISSION_API_VERSION = 'admission.k8s.io/v1';
+export const ADMISSION_REVIEW_KIND = 'AdmissionReview';
+
+/** One entry of `status.details.causes` (metav1.StatusCause). */
+export interface StatusCause {
+  reason: string;
+  message: string;
+  field: string;
+}
+
+/** The metav1.Status of a denied request. */
+export interface AdmissionStatus {
+  status: 'Failure';
+  code: number;
+  reason: string;
+  message: string;
+  details?: { group: string; kind: string; name: string; causes: StatusCause[] };
+}
+
+export interface AdmissionResponse {
+  uid: string;
+  allowed: boolean;
+  status?: AdmissionStatus;
+  warnings?: string[];
+  patchType?: 'JSONPatch';
+  /** base64 of the JSON Patch document. */
+  patch?: string;
+}
+
+export interface AdmissionReviewResponse {
+  apiVersion: typeof ADMISSION_API_VERSION;
+  kind: typeof ADMISSION_REVIEW_KIND;
+  response: AdmissionResponse;
+}

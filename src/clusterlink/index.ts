@@ -1,24 +1,33 @@
 // Public surface of the pure core. Nothing here imports HTTP, Kubernetes clients or Kafka REST.
-// TEMPORARY STUB (replaced by the rule-book work): allows everything, defaults nothing.
-import type { FieldError } from './field-errors.js';
+import type { RuleContext } from './context.js';
+import { applyDefaults } from './defaults.js';
+import { validate, type ValidationResult } from './validate.js';
+import { asRecord, asString } from './json.js';
 
-export interface RuleContext {
-  /** The request's namespace (admission) or the manifest's namespace (CLI). */
-  namespace?: string;
-  operation: 'CREATE' | 'UPDATE';
+export type { RuleContext } from './context.js';
+export type { ValidationResult } from './validate.js';
+export { isBeingDeleted } from './defaults.js';
+export { linkTypeOf, type LinkType, type FieldWarning } from './rules/common.js';
+export { checkShape } from './schema.js';
+export { nearMiss } from './suggest.js';
+
+/** Returns a defaulted deep copy of `object` (SPEC §5); never mutates its input, keeps unknown fields. */
+export function defaultClusterLink(object: unknown, ctx: RuleContext): unknown {
+  return applyDefaults(object, ctx);
 }
 
-export interface ValidationResult {
-  errors: FieldError[];
-  warnings: string[];
+/** Validates the defaulted form of `object` (and the update rules when `oldObject` is given). Never throws. */
+export function validateClusterLink(object: unknown, oldObject: unknown | undefined, ctx: RuleContext): ValidationResult {
+  return validate(object, oldObject, ctx);
 }
 
-/** Returns a defaulted deep copy of `object`; never mutates its input, keeps unknown fields. */
-export function defaultClusterLink(object: unknown, _ctx: RuleContext): unknown {
-  return structuredClone(object);
+/** The cluster link's name as the reconciler uses it: `spec.name`, else `metadata.name` (undefined with generateName only). */
+export function linkNameOf(object: unknown): string | undefined {
+  const root = asRecord(object);
+  return asString(asRecord(root?.['spec'])?.['name']) || asString(asRecord(root?.['metadata'])?.['name']) || undefined;
 }
 
-/** Validates the defaulted form of `object` (and the update rules when `oldObject` is given). */
-export function validateClusterLink(_object: unknown, _oldObject: unknown | undefined, _ctx: RuleContext): ValidationResult {
-  return { errors: [], warnings: [] };
+/** The object's `metadata.name`, for denial messages (`ClusterLink.platform.confluent.io "<name>" is invalid`). */
+export function objectNameOf(object: unknown): string {
+  return asString(asRecord(asRecord(object)?.['metadata'])?.['name']) ?? '';
 }

@@ -1,5 +1,143 @@
-// Placeholder until the admission server lands.
-export async function run(_argv: string[]): Promise<number> {
-  process.stderr.write('serve: not implemented yet\n');
-  return 1;
+// `clusterlink-webhook serve`: the admission webhooks over HTTPS, metrics over HTTP, graceful shutdown.
+// Wiring only; the server lives in src/admission/server.ts, the rules in src/clusterlink.
+import { createClusterLinkAdmitters } from '../admission/clusterlink-admitter.js';
+import { createWebhookServer } from '../admission/server.js';
+import { ConfigError, parseServeArgs, serveUsage, type ServeConfig } from '../config.js';
+import { buildSecretChecking } from '../kube/secret-checking.js';
+import { createLogger, type Logger } from '../log.js';
+import { sharedMetrics, type Metrics } from '../metrics.js';
+import type { SecretChecker } from '../secrets/types.js';
+import { writeCertificateFiles } from '../tls/files.js';
+import { generateSelfSignedServing } from '../tls/generate.js';
+import { fileTlsSource, staticTlsSource, type TlsSource } from '../tls/source.js';
+
+export async function run(argv: string[]): Promise<number> {
+  let config: ServeConfig;
+  try {
+    const parsed = parseServeArgs(argv);
+    if (parsed.help) {
+      process.stdout.write(`${serveUsage()}\n`);
+      return 0;
+    }
+    config = parsed.config;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`serve: ${err.message}\n\n${serveUsage()}\n`);
+    return 2;
+  }
+
+  const logger = createLogger({ level: config.logLevel });
+  const metrics = sharedMetrics();
+  installProcessGuards(logger);
+
+  let tls: TlsSource;
+  try {
+    // Certificates come first, so the first log line says where the CA bundle is (or which files are served).
+    tls = await tlsSourceFor(config, logger, metrics);
+  } catch (err) {
+    logger.fatal({ err: { message: (err as Error).message } }, 'cannot load the serving certificate');
+    return 1;
+  }
+
+  const secretChecker = await buildSecretChecker(config, logger, metrics);
+  const server = createWebhookServer({
+    admitters: createClusterLinkAdmitters(secretChecker ? { secretChecker } : {}),
+    logger,
+    metrics,
+    tls,
+    host: config.host,
+    port: config.port,
+    metricsPort: config.metricsPort,
+    admissionDeadlineMs: config.admissionDeadlineMs,
+    admissionBudgetMs: config.admissionBudgetMs,
+    shutdownDelayMs: config.shutdownDelayMs,
+    shutdownGraceMs: config.shutdownGraceMs,
+  });
+
+  try {
+    const addresses = await server.listen();
+    logger.info(
+      { url: addresses.url, metricsUrl: addresses.metricsUrl, tls: tls.description, strictSecrets: config.strictSecrets, secretChecks: secretChecker !== undefined },
+      'admission webhooks listening (POST /mutate, POST /validate)',
+    );
+  } catch (err) {
+    logger.fatal({ err: { message: (err as Error).message } }, 'cannot listen');
+    tls.close();
+    return 1;
+  }
+
+  const stopBackground = await startBackground(config, logger);
+
+  // First signal: graceful shutdown; a second one: leave now.
+  const stopped = new Promise<number>((resolve) => {
+    let signalled = false;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      if (signalled) {
+        logger.warn({ signal }, 'second signal: exiting immediately');
+        process.exit(1);
+      }
+      signalled = true;
+      logger.info({ signal }, 'signal received: shutting down gracefully');
+      void Promise.allSettled([server.shutdown(), stopBackground()]).then(() => {
+        tls.close();
+        resolve(0);
+      });
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  });
+  const code = await stopped;
+  // Anything still holding the event loop (a watch, a stray timer) must not delay the exit past the grace.
+  setTimeout(() => process.exit(code), 500).unref();
+  return code;
+}
+
+async function tlsSourceFor(config: ServeConfig, logger: Logger, metrics: Metrics): Promise<TlsSource> {
+  if (config.tlsCertFile !== undefined && config.tlsPrivateKeyFile !== undefined) {
+    return fileTlsSource({
+      certFile: config.tlsCertFile,
+      keyFile: config.tlsPrivateKeyFile,
+      logger,
+      metrics,
+      pollIntervalMs: config.tlsReloadIntervalMs,
+    });
+  }
+  const hosts = ['localhost', '127.0.0.1', ...config.dnsNames];
+  const generated = generateSelfSignedServing(hosts);
+  const files = await writeCertificateFiles(config.certDir, generated);
+  logger.info(
+    { caBundleFile: files.caFile, certFile: files.certFile, keyFile: files.keyFile, dnsNames: [...new Set(hosts)] },
+    `generated a CA and serving certificate; CA bundle written to ${files.caFile}`,
+  );
+  metrics.tlsCertificateExpiry.set(Date.now() / 1000 + 365 * 86_400);
+  return staticTlsSource({ certPem: generated.certPem, keyPem: generated.keyPem }, `generated (CA bundle ${files.caFile})`);
+}
+
+/**
+ * The Secret checks of the validating webhook (SPEC §4.7): Kubernetes-backed when an API is configured,
+ * else a checker that only says Secrets were not checked. A failure here must not stop the webhooks.
+ */
+async function buildSecretChecker(config: ServeConfig, logger: Logger, metrics: Metrics): Promise<SecretChecker | undefined> {
+  try {
+    return buildSecretChecking({ strict: config.strictSecrets, lookupTimeoutMs: config.secretLookupTimeoutMs, logger, metrics }).checker;
+  } catch (err) {
+    logger.error({ err: { message: (err as Error).message } }, 'cannot set up Secret checks; validating without them');
+    return undefined;
+  }
+}
+
+/** Background work next to the webhooks (the reconciler); returns how to stop it. */
+async function startBackground(config: ServeConfig, logger: Logger): Promise<() => Promise<void>> {
+  if (config.reconciler !== 'false') logger.info({ reconciler: config.reconciler }, 'reconciler not wired into serve yet; serving admission only');
+  return async () => undefined;
+}
+
+let guardsInstalled = false;
+/** A stray rejection is logged, not fatal: the webhook must keep answering. */
+function installProcessGuards(logger: Logger): void {
+  if (guardsInstalled) return;
+  guardsInstalled = true;
+  process.on('unhandledRejection', (reason) => {
+    logger.error({ err: reason instanceof Error ? reason : { message: String(reason) } }, 'unhandled promise rejection (a bug); continuing');
+  });
 }

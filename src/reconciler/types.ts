@@ -79,6 +79,11 @@ export interface ReconcileOutcome {
   requeueAfterMs?: number;
   /** Deletion only: the Kafka side is done and the finalizer may be removed. */
   finalized?: boolean;
+  /**
+   * Set when the pass failed (REST error, unreachable cluster): the controller backs off
+   * exponentially and retries; `status`/`conditions` already carry the server's message.
+   */
+  failure?: { message: string; retryable: boolean };
 }
 
 /** What the controller calls for each pass over one ClusterLink. Errors are thrown as typed values. */

@@ -1,0 +1,173 @@
+// Admission throughput and latency, ours against a bare Fastify HTTPS baseline in the same run.
+// Servers run in child processes (one core), autocannon here (the other core). Runs alternate
+// baseline → /validate → /mutate, `rounds` times, and the medians are reported:
+//   1. max rate: as fast as the server answers over `connections` keep-alive connections;
+//   2. fixed rate: half the baseline's median max rate, for p50/p99 latency.
+import { postReview } from '../test/support/webhook-server.js';
+import type { BenchConfig } from './config.js';
+import { admissionBodies, type AdmissionBodies } from './fixtures.js';
+import { runLoad, type LoadRequest, type LoadResult } from './load.js';
+import { fmt, median, type SectionResult, type Table, type TargetCheck } from './report.js';
+import { benchTls, canPin, startServer, type ServerProcess } from './server-process.js';
+
+export type Target = 'baseline' | 'validate' | 'mutate';
+export const TARGETS: readonly Target[] = ['baseline', 'validate', 'mutate'];
+
+interface Summary {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+export interface AdmissionFigures {
+  connections: number;
+  runDurationS: number;
+  rounds: number;
+  pinned: boolean;
+  mirrorTopics: number;
+  bodyBytes: { mutate: number; validate: number };
+  maxRate: Record<Target, { runs: number[]; median: number; p99Ms: number }>;
+  /** ours / baseline, medians of max rate. */
+  ratio: { validate: number; mutate: number };
+  fixedRate: { rate: number; runs: Record<Target, LoadResult[]>; median: Record<Target, Summary> };
+  failures: { non2xx: number; errors: number; timeouts: number };
+}
+
+export interface AdmissionOptions {
+  config: BenchConfig;
+  log: (line: string) => void;
+}
+
+function requestFor(target: Target, bodies: AdmissionBodies): LoadRequest {
+  // The baseline parses the larger of the two bodies (the defaulted object /validate receives).
+  return target === 'mutate' ? { path: '/mutate', body: bodies.mutate } : { path: '/validate', body: bodies.validate };
+}
+
+/** One request to each endpoint first: the benchmark must measure the real paths, not an error page. */
+async function checkAnswers(ours: ServerProcess, baseline: ServerProcess, bodies: AdmissionBodies, ca: string): Promise<void> {
+  const validate = await postReview(ours.url, ca, '/validate', bodies.validate);
+  const v = validate.body?.response;
+  if (validate.status !== 200 || v?.allowed !== true || (v.warnings?.length ?? 0) > 0) {
+    throw new Error(`/validate did not allow the fixture cleanly: ${validate.status} ${validate.text.slice(0, 400)}`);
+  }
+  const mutate = await postReview(ours.url, ca, '/mutate', bodies.mutate);
+  if (mutate.status !== 200 || mutate.body?.response?.allowed !== true || !mutate.body.response.patch) {
+    throw new Error(`/mutate did not answer with a patch: ${mutate.status} ${mutate.text.slice(0, 400)}`);
+  }
+  const base = await postReview(baseline.url, ca, '/validate', bodies.validate);
+  if (base.status !== 200 || base.body?.response?.allowed !== true) throw new Error(`baseline failed: ${base.status} ${base.text}`);
+}
+
+export async function runAdmission({ config, log }: AdmissionOptions): Promise<SectionResult<AdmissionFigures>> {
+  const mirrorTopics = 20;
+  const bodies = admissionBodies(mirrorTopics);
+  const tls = benchTls();
+  const pinned = config.pin && canPin();
+  const cpu = pinned ? 1 : undefined;
+  const common = { tls, cpu, logLevel: config.logLevel, ...(config.cpuProfDir ? { cpuProfDir: config.cpuProfDir } : {}) };
+  const [baseline, ours] = await Promise.all([startServer({ kind: 'baseline', ...common }), startServer({ kind: 'ours', ...common })]);
+  const server = (t: Target): ServerProcess => (t === 'baseline' ? baseline : ours);
+  const failures = { non2xx: 0, errors: 0, timeouts: 0 };
+  const count = (r: LoadResult): LoadResult => {
+    failures.non2xx += r.non2xx;
+    failures.errors += r.errors;
+    failures.timeouts += r.timeouts;
+    return r;
+  };
+  try {
+    await checkAnswers(ours, baseline, bodies, tls.caPem);
+    for (const t of TARGETS) {
+      await runLoad({ url: server(t).url, requests: [requestFor(t, bodies)], connections: config.connections, durationS: config.warmupS });
+    }
+
+    const maxRuns: Record<Target, LoadResult[]> = { baseline: [], validate: [], mutate: [] };
+    for (let round = 1; round <= config.rounds; round++) {
+      for (const t of TARGETS) {
+        const r = count(await runLoad({ url: server(t).url, requests: [requestFor(t, bodies)], connections: config.connections, durationS: config.durationS }));
+        maxRuns[t].push(r);
+        log(`  max rate   round ${round} ${t.padEnd(8)} ${fmt(r.rps)} req/s  p99 ${fmt(r.latencyMs.p99)} ms`);
+      }
+    }
+    const maxMedian = (t: Target): number => median(maxRuns[t].map((r) => r.rps));
+    const rate = Math.max(1, Math.floor(maxMedian('baseline') / 2));
+
+    const fixedRuns: Record<Target, LoadResult[]> = { baseline: [], validate: [], mutate: [] };
+    for (let round = 1; round <= config.rounds; round++) {
+      for (const t of TARGETS) {
+        const r = count(
+          await runLoad({ url: server(t).url, requests: [requestFor(t, bodies)], connections: config.connections, durationS: config.durationS, overallRate: rate }),
+        );
+        fixedRuns[t].push(r);
+        log(`  fixed rate round ${round} ${t.padEnd(8)} ${fmt(r.rps)} req/s  p50 ${fmt(r.latencyMs.p50)} ms  p99 ${fmt(r.latencyMs.p99)} ms`);
+      }
+    }
+
+    const summary = (runs: LoadResult[]): Summary => ({
+      rps: median(runs.map((r) => r.rps)),
+      p50: median(runs.map((r) => r.latencyMs.p50)),
+      p99: median(runs.map((r) => r.latencyMs.p99)),
+    });
+    const figures: AdmissionFigures = {
+      connections: config.connections,
+      runDurationS: config.durationS,
+      rounds: config.rounds,
+      pinned,
+      mirrorTopics,
+      bodyBytes: { mutate: Buffer.byteLength(bodies.mutate), validate: Buffer.byteLength(bodies.validate) },
+      maxRate: {
+        baseline: { runs: maxRuns.baseline.map((r) => r.rps), median: maxMedian('baseline'), p99Ms: median(maxRuns.baseline.map((r) => r.latencyMs.p99)) },
+        validate: { runs: maxRuns.validate.map((r) => r.rps), median: maxMedian('validate'), p99Ms: median(maxRuns.validate.map((r) => r.latencyMs.p99)) },
+        mutate: { runs: maxRuns.mutate.map((r) => r.rps), median: maxMedian('mutate'), p99Ms: median(maxRuns.mutate.map((r) => r.latencyMs.p99)) },
+      },
+      ratio: { validate: maxMedian('validate') / maxMedian('baseline'), mutate: maxMedian('mutate') / maxMedian('baseline') },
+      fixedRate: {
+        rate,
+        runs: fixedRuns,
+        median: { baseline: summary(fixedRuns.baseline), validate: summary(fixedRuns.validate), mutate: summary(fixedRuns.mutate) },
+      },
+      failures,
+    };
+    return { figures, tables: [admissionTable(figures)], targets: admissionTargets(figures) };
+  } finally {
+    await Promise.all([baseline.stop(), ours.stop()]);
+  }
+}
+
+const LABEL: Record<Target, string> = {
+  baseline: 'bare Fastify HTTPS baseline',
+  validate: 'ours: /validate (rules + Secret checks)',
+  mutate: 'ours: /mutate (defaults + JSON Patch)',
+};
+
+function admissionTable(f: AdmissionFigures): Table {
+  return {
+    title: `Admission over HTTPS keep-alive (${f.connections} connections, ClusterLink with ${f.mirrorTopics} mirror topics, filters, SASL + TLS)`,
+    headers: ['server', 'max req/s (median)', 'runs', 'ours / baseline', `p50 @ ${f.fixedRate.rate} req/s`, `p99 @ ${f.fixedRate.rate} req/s`],
+    rows: TARGETS.map((t) => [
+      LABEL[t],
+      fmt(f.maxRate[t].median),
+      f.maxRate[t].runs.map((r) => fmt(r)).join(' / '),
+      t === 'baseline' ? '1' : fmt(f.ratio[t], 2),
+      `${fmt(f.fixedRate.median[t].p50)} ms`,
+      `${fmt(f.fixedRate.median[t].p99)} ms`,
+    ]),
+    notes: [
+      `Runs alternate baseline → validate → mutate, ${f.rounds} rounds of ${f.runDurationS} s each; medians reported. ` +
+        `Fixed rate = half the baseline's median max rate. Bodies: ${f.bodyBytes.mutate} B (mutate), ${f.bodyBytes.validate} B (validate). ` +
+        `Server pinned to one core, load generator to the other: ${f.pinned ? 'yes' : 'no'}. ` +
+        `Failed responses: ${f.failures.non2xx} non-2xx, ${f.failures.errors} errors, ${f.failures.timeouts} timeouts.`,
+    ],
+  };
+}
+
+function admissionTargets(f: AdmissionFigures): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const t of ['validate', 'mutate'] as const) {
+    checks.push({ name: `admission: /${t} throughput`, target: '≥ 0.8 × baseline', actual: `${fmt(f.ratio[t], 2)} ×`, met: f.ratio[t] >= 0.8 });
+  }
+  for (const t of ['validate', 'mutate'] as const) {
+    const p99 = f.fixedRate.median[t].p99;
+    checks.push({ name: `admission: /${t} p99 at ${f.fixedRate.rate} req/s`, target: '≤ 5 ms', actual: `${fmt(p99)} ms`, met: p99 <= 5 });
+  }
+  return checks;
+}

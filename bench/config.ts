@@ -1,0 +1,72 @@
+// Benchmark knobs, all from the environment so `npm run bench` needs no arguments.
+//   BENCH_QUICK=1            short runs (< 60 s in all), for a smoke check of the harness
+//   BENCH_ONLY=a,b           sections to run: admission, rules, memory, reconciler (default: all)
+//   BENCH_OUT=path.json      also write the figures as JSON
+//   BENCH_DURATION_S         seconds per admission run (default 8; quick 2)
+//   BENCH_ROUNDS             A/B alternations per admission measurement (default 2; medians are reported)
+//   BENCH_CONNECTIONS        keep-alive connections of the load generator (default 10)
+//   BENCH_MEMORY_REQUESTS    admission requests for the memory run (default 1,000,000)
+//   BENCH_MEMORY_S           ... but stop after this many seconds (default 75; quick 8)
+//   BENCH_RULE_SIZES         mirror-topic counts for the rule cost (default 10,100,1000,10000)
+//   BENCH_REST_LATENCY_MS    latency injected into the REST simulator (default 5)
+//   BENCH_SCALE              multiplies the reconciler sizes (default 1; quick 0.1)
+//   BENCH_PIN=0              do not pin server and load generator to separate cores with taskset
+//   BENCH_CPU_PROF=dir       run the admission server children with --cpu-prof into dir
+//   BENCH_LOG_LEVEL          log level of our server (default info, as in production; output goes to /dev/null)
+
+export type SectionName = 'admission' | 'rules' | 'memory' | 'reconciler';
+export const SECTIONS: readonly SectionName[] = ['admission', 'rules', 'memory', 'reconciler'];
+
+export interface BenchConfig {
+  quick: boolean;
+  sections: SectionName[];
+  out?: string;
+  durationS: number;
+  warmupS: number;
+  rounds: number;
+  connections: number;
+  memoryRequests: number;
+  memoryS: number;
+  ruleSizes: number[];
+  restLatencyMs: number;
+  scale: number;
+  pin: boolean;
+  cpuProfDir?: string;
+  logLevel: string;
+}
+
+function num(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number (got ${JSON.stringify(raw)})`);
+  return value;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
+  const quick = env['BENCH_QUICK'] === '1' || env['BENCH_QUICK'] === 'true';
+  const only = (env['BENCH_ONLY'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  for (const name of only) {
+    if (!SECTIONS.includes(name as SectionName)) throw new Error(`BENCH_ONLY: unknown section "${name}" (known: ${SECTIONS.join(', ')})`);
+  }
+  const sizes = (env['BENCH_RULE_SIZES'] ?? '10,100,1000,10000').split(',').map((s) => Number(s.trim()));
+  if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error('BENCH_RULE_SIZES must be positive integers');
+  const config: BenchConfig = {
+    quick,
+    sections: only.length > 0 ? (only as SectionName[]) : [...SECTIONS],
+    durationS: num(env, 'BENCH_DURATION_S', quick ? 2 : 8),
+    warmupS: quick ? 1 : 2,
+    rounds: Math.round(num(env, 'BENCH_ROUNDS', 2)),
+    connections: Math.round(num(env, 'BENCH_CONNECTIONS', 10)),
+    memoryRequests: Math.round(num(env, 'BENCH_MEMORY_REQUESTS', 1_000_000)),
+    memoryS: num(env, 'BENCH_MEMORY_S', quick ? 8 : 75),
+    ruleSizes: sizes,
+    restLatencyMs: num(env, 'BENCH_REST_LATENCY_MS', 5),
+    scale: num(env, 'BENCH_SCALE', quick ? 0.1 : 1),
+    pin: env['BENCH_PIN'] !== '0',
+    logLevel: env['BENCH_LOG_LEVEL'] ?? 'info',
+  };
+  if (env['BENCH_OUT']) config.out = env['BENCH_OUT'];
+  if (env['BENCH_CPU_PROF']) config.cpuProfDir = env['BENCH_CPU_PROF'];
+  return config;
+}

@@ -1,0 +1,31 @@
+// Which requests the ClusterLink rules look at. Everything else is allowed untouched (SPEC §4.8, §6):
+// another kind, a sub-resource (status), an operation other than CREATE/UPDATE, an object being deleted.
+import { CLUSTERLINK_GROUP, CLUSTERLINK_KIND } from '../clusterlink/types.js';
+import type { AdmissionRequest } from './types.js';
+
+export type SkipReason = 'other-kind' | 'sub-resource' | 'operation' | 'deleting';
+
+export type Scope =
+  | { inScope: true; operation: 'CREATE' | 'UPDATE' }
+  | { inScope: false; reason: SkipReason; detail: string }
+  /** A request for our kind that no API server would send (no object on CREATE/UPDATE). */
+  | { inScope: false; reason: 'malformed'; detail: string };
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function admissionScope(request: AdmissionRequest): Scope {
+  const { kind } = request;
+  if (kind.group !== CLUSTERLINK_GROUP || kind.kind !== CLUSTERLINK_KIND) {
+    return { inScope: false, reason: 'other-kind', detail: `${kind.kind}.${kind.group || 'core'}/${kind.version} is not a ClusterLink` };
+  }
+  if (request.subResource) return { inScope: false, reason: 'sub-resource', detail: `sub-resource "${request.subResource}"` };
+  if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') {
+    return { inScope: false, reason: 'operation', detail: `operation ${request.operation} is not checked` };
+  }
+  if (!isObject(request.object)) return { inScope: false, reason: 'malformed', detail: `request.object must be an object for ${request.operation}` };
+  const metadata = request.object.metadata;
+  if (isObject(metadata) && metadata.deletionTimestamp !== undefined && metadata.deletionTimestamp !== null) {
+    return { inScope: false, reason: 'deleting', detail: 'the object is being deleted' };
+  }
+  return { inScope: true, operation: request.operation };
+}

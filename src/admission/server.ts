@@ -1,0 +1,318 @@
+// The HTTPS admission server (Fastify) and its plain-HTTP metrics listener. Everything it decides with is
+// injected: the two Admitters, the logger, the metrics and where the certificate comes from, so tests and
+// benchmarks can start it with fakes. Route handlers only parse, scope, run the admitter and shape the reply.
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import type { TlsMaterial, TlsSource } from '../tls/source.js';
+import { isJsonContentType, parseAdmissionReview } from './review.js';
+import { allowedResponse, decisionResponse, internalErrorResponse, objectName, timeoutResponse, type WebhookName } from './respond.js';
+import { runAdmitter } from './run-admitter.js';
+import { admissionScope, type Scope } from './scope.js';
+import { ADMISSION_API_VERSION, ADMISSION_REVIEW_KIND, type AdmissionRequest, type AdmissionResponse, type Admitter } from './types.js';
+
+/** An UPDATE carries object and oldObject (each up to etcd's ~1.5 MiB) plus the envelope. */
+export const DEFAULT_BODY_LIMIT_BYTES = 6 * 1024 * 1024;
+export const MIN_TLS_VERSION = 'TLSv1.2';
+
+export interface WebhookServerOptions {
+  admitters: { mutate: Admitter; validate: Admitter };
+  logger: Logger;
+  metrics: Metrics;
+  tls: TlsSource;
+  /** Bind address of both listeners (default 127.0.0.1). */
+  host?: string;
+  /** HTTPS port; 0 picks a free one (default 8443). */
+  port?: number;
+  /** Plain-HTTP metrics port; 0 picks a free one; `false` starts no metrics listener (default 9090). */
+  metricsPort?: number | false;
+  /** When the admitters' AbortSignal fires (default 1500 ms). */
+  admissionDeadlineMs?: number;
+  /** When the server answers without the admitter (default 1800 ms). */
+  admissionBudgetMs?: number;
+  bodyLimitBytes?: number;
+  /** After shutdown() starts: keep serving this long (readiness failing) before closing (default 0). */
+  shutdownDelayMs?: number;
+  /** After shutdown() starts: force remaining connections closed at this point (default 10 s). */
+  shutdownGraceMs?: number;
+  /** Extra readiness conditions, e.g. "caBundle injected". */
+  readinessChecks?: Array<() => boolean>;
+}
+
+export interface ListeningAddresses {
+  port: number;
+  url: string;
+  metricsPort?: number;
+  metricsUrl?: string;
+}
+
+export interface WebhookServer {
+  readonly app: FastifyInstance;
+  listen(): Promise<ListeningAddresses>;
+  isReady(): boolean;
+  /** Graceful stop (SIGTERM): readiness fails at once, in-flight reviews finish, bounded by the grace period. */
+  shutdown(): Promise<void>;
+}
+
+interface ErrorBody {
+  code: number;
+  error: string;
+  message: string;
+}
+
+const hrtimeSeconds = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e9;
+
+function httpsOptions(material: TlsMaterial): { cert: string; key: string; minVersion: 'TLSv1.2' } {
+  return { cert: material.certPem, key: material.keyPem, minVersion: MIN_TLS_VERSION };
+}
+
+export function createWebhookServer(options: WebhookServerOptions): WebhookServer {
+  const { admitters, metrics, tls } = options;
+  const log = options.logger;
+  const deadlineMs = options.admissionDeadlineMs ?? 1500;
+  const budgetMs = options.admissionBudgetMs ?? 1800;
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const shutdownDelayMs = options.shutdownDelayMs ?? 0;
+  const shutdownGraceMs = options.shutdownGraceMs ?? 10_000;
+  let listening = false;
+  let shuttingDown = false;
+
+  const app = Fastify({
+    https: httpsOptions(tls.current()),
+    loggerInstance: log,
+    // One line per review is written by the handler; Fastify's per-request lines would double it.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit,
+    // The API server keeps connections alive up to 90 s; closing earlier invites races on reuse.
+    keepAliveTimeout: 120_000,
+    requestTimeout: 30_000,
+    return503OnClosing: true,
+  }) as unknown as FastifyInstance<HttpsServer>;
+
+  // Certificate rotation: new handshakes get the new pair, open connections are untouched.
+  const unsubscribe = tls.subscribe((material) => app.server.setSecureContext(httpsOptions(material)));
+
+  // We read every body raw and decide ourselves, so a wrong Content-Type is a 400 (not Fastify's 415)
+  // and invalid JSON gets our message.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+
+  const isReady = (): boolean => listening && !shuttingDown && (options.readinessChecks ?? []).every((check) => safeCheck(check));
+
+  app.get('/healthz', async (_req, reply) => reply.code(200).send({ status: 'ok' }));
+  app.get('/readyz', async (_req, reply) =>
+    isReady() ? reply.code(200).send({ status: 'ready' }) : reply.code(503).send({ status: shuttingDown ? 'shutting down' : 'not ready' }),
+  );
+
+  const errorReply = (reply: FastifyReply, webhook: WebhookName | undefined, code: number, message: string, reason: string): FastifyReply => {
+    if (webhook) {
+      metrics.admissionErrors.inc({ webhook, reason });
+      log.warn({ webhook, code, reason, detail: message }, 'admission request refused');
+    }
+    const body: ErrorBody = { code, error: code === 413 ? 'PayloadTooLarge' : code === 404 ? 'NotFound' : 'BadRequest', message };
+    return reply.code(code).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+  };
+
+  const review = (webhook: WebhookName, admitter: Admitter) => async (req: FastifyRequest, reply: FastifyReply) => {
+    const started = process.hrtime.bigint();
+    if (!isJsonContentType(req.headers['content-type'])) {
+      return errorReply(reply, webhook, 400, `Content-Type must be application/json (got ${JSON.stringify(req.headers['content-type'] ?? '')})`, 'malformed');
+    }
+    const raw = req.body;
+    if (!Buffer.isBuffer(raw) || raw.length === 0) return errorReply(reply, webhook, 400, 'the body is empty; expected an AdmissionReview', 'malformed');
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch (err) {
+      return errorReply(reply, webhook, 400, `the body is not valid JSON: ${(err as Error).message}`, 'malformed');
+    }
+    const parsed = parseAdmissionReview(body);
+    if (!parsed.ok) return errorReply(reply, webhook, 400, parsed.message, 'malformed');
+
+    const request = parsed.request;
+    const operation = request.operation;
+    const scope = admissionScope(request);
+    if (!scope.inScope && scope.reason === 'malformed') return errorReply(reply, webhook, 400, scope.detail, 'malformed');
+    const reqLog = log.child({ webhook, uid: request.uid });
+    metrics.admissionInFlight.inc({ webhook });
+    let response: AdmissionResponse;
+    try {
+      response = await answer(webhook, admitter, request, scope, reqLog);
+    } catch (error) {
+      // A bug between parsing and the admitter (ours, not the rules'): same policy as an admitter throw.
+      reqLog.error({ err: error }, 'internal error while answering an admission review');
+      metrics.admissionErrors.inc({ webhook, reason: 'internal' });
+      response = internalErrorResponse(webhook, request);
+    } finally {
+      metrics.admissionInFlight.dec({ webhook });
+    }
+    const seconds = hrtimeSeconds(started);
+    metrics.admissionDuration.observe({ webhook, operation: operationLabel(operation) }, seconds);
+    metrics.admissionRequests.inc({ webhook, operation: operationLabel(operation), allowed: String(response.allowed) });
+    const payload = { apiVersion: ADMISSION_API_VERSION, kind: ADMISSION_REVIEW_KIND, response };
+    return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(payload));
+  };
+
+  const answer = async (webhook: WebhookName, admitter: Admitter, request: AdmissionRequest, scope: Scope, reqLog: Logger): Promise<AdmissionResponse> => {
+    const started = process.hrtime.bigint();
+    const ref = { operation: request.operation, namespace: request.namespace, object: objectName(request), kind: request.kind.kind, dryRun: request.dryRun === true };
+    if (!scope.inScope) {
+      metrics.admissionSkipped.inc({ webhook, reason: scope.reason });
+      reqLog.debug({ ...ref, reason: scope.reason, detail: scope.detail }, 'admission review out of scope; allowed untouched');
+      return allowedResponse(request.uid);
+    }
+
+    const outcome = await runAdmitter(admitter, request, { deadlineMs, budgetMs });
+    let response: AdmissionResponse;
+    if (outcome.kind === 'decided') {
+      response = decisionResponse(webhook, request, outcome.decision);
+    } else if (outcome.kind === 'timeout') {
+      metrics.admissionErrors.inc({ webhook, reason: 'timeout' });
+      reqLog.warn({ ...ref, budgetMs, provisional: outcome.provisional !== undefined }, 'admitter did not answer within the budget; answering without it');
+      response = timeoutResponse(webhook, request, outcome.provisional);
+    } else {
+      metrics.admissionErrors.inc({ webhook, reason: 'internal' });
+      reqLog.error({ ...ref, err: outcome.error }, 'internal error in the ClusterLink rules');
+      response = internalErrorResponse(webhook, request);
+    }
+    reqLog.info(
+      {
+        ...ref,
+        user: request.userInfo?.username,
+        allowed: response.allowed,
+        code: response.status?.code,
+        causes: response.status?.details?.causes.length,
+        warnings: response.warnings?.length ?? 0,
+        patched: response.patch !== undefined,
+        durationMs: Math.round(hrtimeSeconds(started) * 1e6) / 1e3,
+      },
+      'admission review answered',
+    );
+    return response;
+  };
+
+  app.post('/mutate', review('mutate', admitters.mutate));
+  app.post('/validate', review('validate', admitters.validate));
+
+  app.setNotFoundHandler((req, reply) => errorReply(reply, undefined, 404, `no route for ${req.method} ${req.url.split('?')[0]}`, 'not_found'));
+  app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
+    const webhook = webhookOf(req.url);
+    if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
+      return errorReply(reply, webhook, 413, `the body is larger than ${bodyLimit} bytes`, 'too_large');
+    }
+    if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
+      return errorReply(reply, webhook, err.statusCode, err.message, 'malformed');
+    }
+    // Not reachable from the review handler (it catches everything); kept as a last resort.
+    log.error({ err, url: req.url }, 'unexpected error in the HTTP layer');
+    return reply.code(500).send({ code: 500, error: 'InternalError', message: 'unexpected server error' });
+  });
+
+  let metricsServer: HttpServer | undefined;
+
+  const listen = async (): Promise<ListeningAddresses> => {
+    const host = options.host ?? '127.0.0.1';
+    await app.listen({ host, port: options.port ?? 8443 });
+    const port = (app.server.address() as AddressInfo).port;
+    const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+    const addresses: ListeningAddresses = { port, url: `https://${urlHost}:${port}` };
+    const metricsPort = options.metricsPort ?? 9090;
+    if (metricsPort !== false) {
+      metricsServer = createMetricsServer(metrics, isReady, () => shuttingDown, log);
+      const server = metricsServer;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(metricsPort, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      addresses.metricsPort = (server.address() as AddressInfo).port;
+      addresses.metricsUrl = `http://${urlHost}:${addresses.metricsPort}`;
+    }
+    listening = true;
+    return addresses;
+  };
+
+  let shutdownPromise: Promise<void> | undefined;
+  const shutdown = (): Promise<void> => {
+    shutdownPromise ??= (async () => {
+      shuttingDown = true;
+      const graceEnds = Date.now() + shutdownGraceMs;
+      log.info({ shutdownDelayMs, shutdownGraceMs }, 'shutting down: readiness fails from now on');
+      // Keep answering while the endpoints controller takes this pod out of the Service.
+      await sleep(Math.min(shutdownDelayMs, shutdownGraceMs));
+      const closing = app.close();
+      const inTime = await Promise.race([closing.then(() => true), sleep(Math.max(0, graceEnds - Date.now())).then(() => false)]);
+      if (!inTime) {
+        log.warn('shutdown grace period over; closing the remaining connections');
+        app.server.closeAllConnections();
+        await Promise.race([closing, sleep(1000)]);
+      }
+      unsubscribe();
+      if (metricsServer) await closeHttpServer(metricsServer);
+      log.info('webhook server stopped');
+    })();
+    return shutdownPromise;
+  };
+
+  return { app, listen, isReady, shutdown };
+}
+
+function safeCheck(check: () => boolean): boolean {
+  try {
+    return check();
+  } catch {
+    return false;
+  }
+}
+
+const KNOWN_OPERATIONS = new Set(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']);
+/** Bounded label values: whatever a client sends, the metric has at most five operation series. */
+const operationLabel = (operation: string): string => (KNOWN_OPERATIONS.has(operation) ? operation : 'other');
+
+function webhookOf(url: string): WebhookName | undefined {
+  const path = url.split('?')[0];
+  return path === '/mutate' ? 'mutate' : path === '/validate' ? 'validate' : undefined;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+async function closeHttpServer(server: HttpServer): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  await Promise.race([closed, sleep(1000)]);
+  server.closeAllConnections();
+}
+
+/** Plain HTTP: /metrics for Prometheus, plus /healthz and /readyz for probes that cannot speak TLS. */
+function createMetricsServer(metrics: Metrics, isReady: () => boolean, isShuttingDown: () => boolean, log: Logger): HttpServer {
+  const send = (res: ServerResponse, code: number, type: string, body: string): void => {
+    res.writeHead(code, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+  return createHttpServer((req: IncomingMessage, res: ServerResponse) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'application/json', JSON.stringify({ code: 405, message: 'only GET' }));
+    if (path === '/metrics') {
+      metrics.registry.metrics().then(
+        (text) => send(res, 200, metrics.registry.contentType, text),
+        (err: unknown) => {
+          log.error({ err }, 'collecting metrics failed');
+          send(res, 500, 'text/plain', 'collecting metrics failed\n');
+        },
+      );
+      return;
+    }
+    if (path === '/healthz') return send(res, 200, 'application/json', JSON.stringify({ status: 'ok' }));
+    if (path === '/readyz') {
+      return isReady()
+        ? send(res, 200, 'application/json', JSON.stringify({ status: 'ready' }))
+        : send(res, 503, 'application/json', JSON.stringify({ status: isShuttingDown() ? 'shutting down' : 'not ready' }));
+    }
+    return send(res, 404, 'application/json', JSON.stringify({ code: 404, message: `no route for ${path}` }));
+  });
+}

@@ -1,0 +1,138 @@
+// Applies JSON Patch operations to a YAML Document in place, so the user's comments, key order and
+// quoting survive `mutate`: only the nodes the patch touches are new.
+import type { Operation } from 'fast-json-patch';
+import YAML, { CST, Parser, type Document, type ToStringOptions } from 'yaml';
+
+/** RFC 6901: `/a~1b/0` → ['a/b', '0']. */
+export function pointerSegments(pointer: string): string[] {
+  if (pointer === '') return [];
+  return pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+/** The Document path for a pointer: sequence indexes become numbers (YAMLMap keys stay strings). */
+function documentPath(doc: Document, segments: readonly string[]): Array<string | number> {
+  const path: Array<string | number> = [];
+  for (const segment of segments) {
+    const parent = path.length === 0 ? doc.contents : doc.getIn(path, true);
+    path.push(YAML.isSeq(parent) && /^\d+$/.test(segment) ? Number(segment) : segment);
+  }
+  return path;
+}
+
+export function applyOperationToDocument(doc: Document, op: Operation): void {
+  const segments = pointerSegments(op.path);
+  const last = segments[segments.length - 1];
+  if (last === undefined) throw new Error(`cannot ${op.op} the document root`);
+  const parentPath = documentPath(doc, segments.slice(0, -1));
+  const parent = parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true);
+  switch (op.op) {
+    case 'add':
+      if (YAML.isSeq(parent)) {
+        const node = doc.createNode(op.value);
+        if (last === '-') parent.items.push(node);
+        else parent.items.splice(Number(last), 0, node);
+        return;
+      }
+      doc.setIn([...parentPath, last], op.value);
+      return;
+    case 'replace':
+      doc.setIn([...parentPath, YAML.isSeq(parent) ? Number(last) : last], op.value);
+      return;
+    case 'remove':
+      doc.deleteIn([...parentPath, YAML.isSeq(parent) ? Number(last) : last]);
+      return;
+    default:
+      // A diff of defaults only adds or replaces; anything else would be a bug upstream.
+      throw new Error(`unsupported patch operation "${op.op}" at ${op.path}`);
+  }
+}
+
+/** Applies `patch` (paths relative to the object at `prefix` inside the document). */
+export function applyPatchToDocument(doc: Document, patch: readonly Operation[], prefix = ''): void {
+  for (const op of patch) applyOperationToDocument(doc, { ...op, path: `${prefix}${op.path}` } as Operation);
+}
+
+/**
+ * The exact source text of each document of a stream (comments and separators included), so documents
+ * that do not change can be printed byte for byte. Undefined when the stream cannot be split reliably.
+ */
+export function documentTexts(text: string, expectedCount: number): string[] | undefined {
+  const texts: string[] = [];
+  let pending = '';
+  for (const token of new Parser().parse(text)) {
+    pending += CST.stringify(token);
+    if (token.type === 'document') {
+      texts.push(pending);
+      pending = '';
+    }
+  }
+  if (texts.length === 0) return expectedCount === 0 ? [] : undefined;
+  texts[texts.length - 1] += pending;
+  return texts.length === expectedCount && texts.join('') === text ? texts : undefined;
+}
+
+/** Indentation habits of the source, so re-printed documents look like their neighbours. */
+export function detectStyle(text: string): ToStringOptions {
+  const lines = text.split('\n').filter((l) => l.trim() !== '' && !l.trimStart().startsWith('#'));
+  const indents = lines.map((l) => l.length - l.trimStart().length).filter((n) => n > 0);
+  const indent = Math.min(8, Math.max(2, indents.length > 0 ? Math.min(...indents) : 2));
+  let indentSeq = true;
+  for (let i = 0; i + 1 < lines.length; i++) {
+    const key = /^( *)[^\s#-][^#]*:\s*(#.*)?$/.exec(lines[i]!);
+    const item = /^( *)- /.exec(lines[i + 1]!) ?? /^( *)-$/.exec(lines[i + 1]!);
+    if (key && item) {
+      indentSeq = item[1]!.length > key[1]!.length;
+      break;
+    }
+  }
+  const flow = /:[ \t]+[{[]([^\n])/.exec(text);
+  const flowCollectionPadding = flow ? flow[1] === ' ' : true;
+  // lineWidth 0: never fold a long string the user wrote on one line.
+  return { indent, indentSeq, flowCollectionPadding, lineWidth: 0 };
+}
+
+/** A line compared loosely: the printer re-spaces trailing comments and trailing blanks. */
+function looseLine(line: string): string {
+  return line.replace(/[ \t]+#/, ' #').trimEnd();
+}
+
+const MAX_DIFF_CELLS = 4_000_000;
+
+/**
+ * Puts the user's own lines back wherever the re-printed text only differs in spacing (before a comment,
+ * at the end of a line), using a longest-common-subsequence match of lines. Lines the patch added or
+ * changed stay as printed. The caller must check the result still parses to the intended object.
+ */
+export function restoreOriginalLines(original: string, printed: string): string {
+  const a = original.split('\n');
+  const b = printed.split('\n');
+  if (a.length * b.length > MAX_DIFF_CELLS) return printed;
+  const la = a.map(looseLine);
+  const lb = b.map(looseLine);
+  // lcs[i][j]: length of the longest common subsequence of la[i..] and lb[j..]
+  const lcs: Uint32Array[] = Array.from({ length: a.length + 1 }, () => new Uint32Array(b.length + 1));
+  for (let i = a.length - 1; i >= 0; i--) {
+    for (let j = b.length - 1; j >= 0; j--) {
+      lcs[i]![j] = la[i] === lb[j] ? lcs[i + 1]![j + 1]! + 1 : Math.max(lcs[i + 1]![j]!, lcs[i]![j + 1]!);
+    }
+  }
+  const out: string[] = [];
+  let i = 0;
+  let j = 0;
+  while (j < b.length) {
+    if (i < a.length && la[i] === lb[j]) {
+      out.push(a[i]!);
+      i++;
+      j++;
+    } else if (i < a.length && lcs[i + 1]![j]! >= lcs[i]![j + 1]!) {
+      i++;
+    } else {
+      out.push(b[j]!);
+      j++;
+    }
+  }
+  return out.join('\n');
+}

@@ -1,0 +1,64 @@
+// Defaults of SPEC §5. Works on a deep copy, fills only what is missing (never a value the user
+// set), never creates a parent object, keeps unknown fields: diffing input vs output gives a
+// minimal add-only JSON Patch, and a second run changes nothing.
+import { asArray, asRecord, asString, type JsonRecord } from './json.js';
+import type { RuleContext } from './context.js';
+
+/** Sets `record[key] = value` only when the key is absent (or null, which the API server treats as unset). */
+function fill(record: JsonRecord | undefined, key: string, value: unknown): void {
+  if (record !== undefined && (record[key] === undefined || record[key] === null)) record[key] = value;
+}
+
+export function isBeingDeleted(object: unknown): boolean {
+  const deletion = asRecord(asRecord(object)?.['metadata'])?.['deletionTimestamp'];
+  return deletion !== undefined && deletion !== null;
+}
+
+/** Returns the defaulted deep copy; anything that is not an object comes back as an unchanged copy. */
+export function applyDefaults(object: unknown, ctx: RuleContext): unknown {
+  const copy: unknown = structuredClone(object);
+  const root = asRecord(copy);
+  if (root === undefined || isBeingDeleted(root)) return copy;
+  const metadata = asRecord(root['metadata']);
+  const spec = asRecord(root['spec']);
+  if (spec === undefined) return copy;
+
+  // spec.name ← metadata.name (with generateName only, the name is not known yet: leave it)
+  const metaName = asString(metadata?.['name']);
+  if (metaName) fill(spec, 'name', metaName);
+
+  const namespace = ctx.namespace || asString(metadata?.['namespace']);
+  for (const clusterKey of ['sourceKafkaCluster', 'destinationKafkaCluster']) {
+    const ref = asRecord(asRecord(spec[clusterKey])?.['kafkaRestClassRef']);
+    if (namespace) fill(ref, 'namespace', namespace);
+  }
+
+  for (const item of asArray(spec['consumerGroupFilters']) ?? []) {
+    const filter = asRecord(item);
+    fill(filter, 'name', '*');
+    fill(filter, 'patternType', 'LITERAL');
+  }
+
+  for (const item of asArray(spec['aclFilters']) ?? []) {
+    const filter = asRecord(item);
+    const access = asRecord(filter?.['accessFilter']);
+    fill(access, 'host', '*');
+    fill(access, 'principal', '*');
+    fill(asRecord(filter?.['resourceFilter']), 'name', '*');
+  }
+
+  const prefix = asString(asRecord(spec['mirrorTopicOptions'])?.['prefix']);
+  for (const item of asArray(spec['mirrorTopics']) ?? []) {
+    const topic = asRecord(item);
+    fill(topic, 'state', 'ACTIVE');
+    const name = asString(topic?.['name']);
+    // the source topic is the mirror's name without the link prefix (only when that is unambiguous)
+    if (prefix && name !== undefined && name.startsWith(prefix) && name.length > prefix.length) {
+      fill(topic, 'sourceTopicName', name.slice(prefix.length));
+    }
+  }
+
+  const sourceInitiated = asRecord(spec['sourceInitiatedLink']);
+  if (sourceInitiated?.['linkMode'] === 'Bidirectional') fill(sourceInitiated, 'connectionMode', 'Outbound');
+  return copy;
+}

@@ -1,0 +1,66 @@
+// SPEC §4.5: ACL sync filters.
+import { invalid, notSupported, required } from '../field-errors.js';
+import { asArray, asRecord, type JsonRecord } from '../json.js';
+import {
+  ACL_PATTERN_TYPES, ACL_PERMISSION_TYPES, ACL_RESOURCE_TYPE_MISSPELLING, ACL_RESOURCE_TYPES, normaliseOperation, operationsFor,
+} from '../enums.js';
+import { suggestionDetail } from '../suggest.js';
+import { checkRequiredEnum, Findings, SPEC, type RuleResult } from './common.js';
+
+/** `*` or `Type:name`, e.g. `User:alice`. */
+const PRINCIPAL = /^(\*|[^:\s]+:\S.*)$/;
+
+export function validateAclFilters(spec: JsonRecord): RuleResult {
+  const out = new Findings();
+  const path = SPEC.child('aclFilters');
+  const filters = asArray(spec['aclFilters']);
+  if (!filters) return out.result();
+  if (filters.length === 0) {
+    out.add(invalid(path, filters, 'needs at least one filter: ACL sync with nothing to sync ends the link task in error; leave the field out to disable it'));
+  }
+  filters.forEach((item, i) => {
+    const filter = asRecord(item);
+    if (!filter) return;
+    const itemPath = path.index(i);
+    const resourcePath = itemPath.child('resourceFilter');
+    const accessPath = itemPath.child('accessFilter');
+    const resource = asRecord(filter['resourceFilter']);
+    const access = asRecord(filter['accessFilter']);
+    if (filter['resourceFilter'] === undefined) out.add(required(resourcePath, 'which resources\' ACLs to sync (resourceType, patternType, name)'));
+    if (filter['accessFilter'] === undefined) out.add(required(accessPath, 'which ACL entries to sync (operation, permissionType, principal, host)'));
+
+    let resourceType: string | undefined;
+    if (resource) {
+      const typePath = resourcePath.child('resourceType');
+      const value = resource['resourceType'];
+      if (value === ACL_RESOURCE_TYPE_MISSPELLING) {
+        resourceType = value;
+        out.warn(typePath, 'CFK\'s CRD spells this "transcationId" and rejects "transactionId"');
+      } else if (checkRequiredEnum(out, typePath, value, ACL_RESOURCE_TYPES, 'one of any, cluster, group, topic, transcationId, delegationToken')) {
+        resourceType = value as string;
+      }
+      checkRequiredEnum(out, resourcePath.child('patternType'), resource['patternType'], ACL_PATTERN_TYPES, 'one of any, literal, prefixed, match');
+    }
+    if (access) {
+      checkRequiredEnum(out, accessPath.child('permissionType'), access['permissionType'], ACL_PERMISSION_TYPES, 'one of any, allow, deny');
+      const opPath = accessPath.child('operation');
+      const operation = access['operation'];
+      if (operation === undefined || operation === '') {
+        out.add(required(opPath, 'an ACL operation such as read, write, describe, or any'));
+      } else if (typeof operation === 'string') {
+        const supported = operationsFor(resourceType ?? 'any');
+        const wanted = normaliseOperation(operation);
+        if (!supported.some((op) => normaliseOperation(op) === wanted)) {
+          const hint = suggestionDetail(operation, supported);
+          const scope = resourceType && resourceType !== 'any' ? `not an operation on resourceType ${resourceType}` : 'not a Kafka ACL operation';
+          out.add(notSupported(opPath, operation, supported, hint ? `${scope}; ${hint}` : scope));
+        }
+      }
+      const principal = access['principal'];
+      if (typeof principal === 'string' && !PRINCIPAL.test(principal)) {
+        out.add(invalid(accessPath.child('principal'), principal, 'must be "*" or Type:name, e.g. "User:alice"'));
+      }
+    }
+  });
+  return out.result();
+}

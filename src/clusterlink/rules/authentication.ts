@@ -1,0 +1,132 @@
+// SPEC §4.3: the authentication block of either cluster.
+import { FieldPath, forbidden, invalid, required } from '../field-errors.js';
+import { asRecord, asString, type JsonRecord } from '../json.js';
+import { AUTH_TYPES } from '../enums.js';
+import { checkDnsLabel, checkRequiredEnum, Findings, SPEC, type RuleResult } from './common.js';
+import { CLUSTER_KEYS } from './cluster-refs.js';
+
+const CREDENTIAL_BLOCKS = ['jaasConfig', 'jaasConfigPassThrough', 'oauthSettings', 'oauthbearer'] as const;
+type CredentialBlock = (typeof CREDENTIAL_BLOCKS)[number];
+
+/** The credential blocks each authentication type reads; every other block is Forbidden. */
+const OWNED_BLOCKS: Record<string, readonly CredentialBlock[]> = {
+  plain: ['jaasConfig', 'jaasConfigPassThrough'],
+  oauth: ['oauthSettings'],
+  oauthbearer: ['oauthbearer'],
+  mtls: [],
+  digest: [],
+  none: [],
+};
+
+const SECRET_MAX = 30;
+
+function checkSecretRefs(out: Findings, path: FieldPath, auth: JsonRecord, blocks: readonly CredentialBlock[]): void {
+  for (const block of ['jaasConfig', 'jaasConfigPassThrough', 'oauthbearer'] as const) {
+    if (!blocks.includes(block)) continue;
+    checkDnsLabel(out, path.child(block, 'secretRef'), asRecord(auth[block])?.['secretRef'], SECRET_MAX, 'Secret');
+  }
+  if (blocks.includes('oauthSettings')) {
+    const assertion = asRecord(asRecord(auth['oauthSettings'])?.['clientAssertion']);
+    const assertionPath = path.child('oauthSettings', 'clientAssertion');
+    checkDnsLabel(out, assertionPath.child('jwtTokenFile', 'secretRef'), asRecord(assertion?.['jwtTokenFile'])?.['secretRef'], SECRET_MAX, 'Secret');
+    const keyFile = asRecord(asRecord(assertion?.['localClientAssertion'])?.['privateKeyFile']);
+    checkDnsLabel(out, assertionPath.child('localClientAssertion', 'privateKeyFile', 'secretRef'), keyFile?.['secretRef'], SECRET_MAX, 'Secret');
+  }
+}
+
+function validatePlain(out: Findings, path: FieldPath, auth: JsonRecord): void {
+  const jaas = asRecord(auth['jaasConfig']);
+  const passThrough = asRecord(auth['jaasConfigPassThrough']);
+  if (jaas && jaas['secretRef'] === undefined) {
+    out.add(required(path.child('jaasConfig', 'secretRef'), 'name the Secret whose plain.txt holds username= and password= lines'));
+  }
+  if (passThrough) {
+    if (passThrough['directoryPathInContainer'] !== undefined) {
+      out.add(forbidden(path.child('jaasConfigPassThrough', 'directoryPathInContainer'), 'pass-through JAAS for a cluster link is read from a Secret only; use secretRef'));
+    }
+    if (passThrough['secretRef'] === undefined) {
+      out.add(required(path.child('jaasConfigPassThrough', 'secretRef'), 'name the Secret whose plain-jaas.conf holds the sasl.jaas.config line'));
+    }
+  }
+  if (auth['jaasConfig'] === undefined && auth['jaasConfigPassThrough'] === undefined) {
+    out.add(required(path.child('jaasConfig'), 'type plain needs jaasConfig.secretRef or jaasConfigPassThrough.secretRef'));
+  } else if (auth['jaasConfig'] !== undefined && auth['jaasConfigPassThrough'] !== undefined) {
+    out.add(forbidden(path.child('jaasConfigPassThrough'), 'set jaasConfig or jaasConfigPassThrough, not both'));
+  }
+}
+
+function validateOAuth(out: Findings, path: FieldPath, auth: JsonRecord): void {
+  const settingsPath = path.child('oauthSettings');
+  if (auth['oauthSettings'] === undefined) {
+    out.add(required(settingsPath, 'type oauth needs oauthSettings with at least tokenEndpointUri'));
+    return;
+  }
+  const settings = asRecord(auth['oauthSettings']);
+  if (!settings) return;
+  const uriPath = settingsPath.child('tokenEndpointUri');
+  const uri = settings['tokenEndpointUri'];
+  if (uri === undefined) {
+    out.add(required(uriPath, 'the identity provider\'s token endpoint, an https:// URL'));
+    return;
+  }
+  if (typeof uri !== 'string') return;
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(uri);
+  } catch {
+    parsed = undefined;
+  }
+  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.hostname === '') {
+    out.add(invalid(uriPath, uri, 'must be an https:// URL of the token endpoint'));
+  } else if (parsed.protocol === 'http:') {
+    out.warn(uriPath, 'plain http exposes credentials; use https');
+  }
+}
+
+function validateMtls(out: Findings, clusterPath: FieldPath, cluster: JsonRecord): void {
+  const tls = cluster['tls'];
+  if (tls === undefined) {
+    out.add(required(clusterPath.child('tls'), 'type mtls takes the client certificate from tls: set enabled: true and secretRef'));
+    return;
+  }
+  if (asRecord(tls)?.['enabled'] === false) {
+    out.add(invalid(clusterPath.child('tls', 'enabled'), false, 'must be true for authentication type mtls'));
+  }
+}
+
+function validateOAuthBearer(out: Findings, path: FieldPath, auth: JsonRecord): void {
+  const bearer = auth['oauthbearer'];
+  const block = asRecord(bearer);
+  if (bearer === undefined || (block && block['secretRef'] === undefined && block['directoryPathInContainer'] === undefined)) {
+    out.add(required(path.child('oauthbearer', 'secretRef'), 'type oauthbearer needs oauthbearer.secretRef or oauthbearer.directoryPathInContainer'));
+  }
+}
+
+export function validateAuthentication(spec: JsonRecord): RuleResult {
+  const out = new Findings();
+  for (const key of CLUSTER_KEYS) {
+    const cluster = asRecord(spec[key]);
+    const auth = asRecord(cluster?.['authentication']);
+    if (!cluster || !auth) continue;
+    const clusterPath = SPEC.child(key);
+    const path = clusterPath.child('authentication');
+    const typeOk = checkRequiredEnum(out, path.child('type'), auth['type'], AUTH_TYPES, 'one of plain, oauthbearer, digest, mtls, oauth, none');
+    const type = typeOk ? asString(auth['type']) : undefined;
+    if (type === undefined) {
+      checkSecretRefs(out, path, auth, CREDENTIAL_BLOCKS);
+      continue;
+    }
+    const owned = OWNED_BLOCKS[type] ?? [];
+    for (const block of CREDENTIAL_BLOCKS) {
+      if (!owned.includes(block) && auth[block] !== undefined) {
+        out.add(forbidden(path.child(block), `not used by authentication type "${type}"; remove it or change the type`));
+      }
+    }
+    checkSecretRefs(out, path, auth, owned);
+    if (type === 'plain') validatePlain(out, path, auth);
+    else if (type === 'oauth') validateOAuth(out, path, auth);
+    else if (type === 'mtls') validateMtls(out, clusterPath, cluster);
+    else if (type === 'oauthbearer') validateOAuthBearer(out, path, auth);
+  }
+  return out.result();
+}

@@ -1,0 +1,118 @@
+// Shared plumbing for the rule families: a findings collector, the link type, and small checks
+// (enum with near-miss, DNS-1123 label, Kafka topic name) that several families use.
+import { FieldPath, forbidden, invalid, notSupported, required, tooLong, type FieldError } from '../field-errors.js';
+import { asRecord, asString, type JsonRecord } from '../json.js';
+import { suggestionDetail } from '../suggest.js';
+import type { RuleContext } from '../context.js';
+
+/** A soft problem: reported as an admission warning `field: message`, never blocks. */
+export interface FieldWarning {
+  field: string;
+  message: string;
+}
+
+export interface RuleResult {
+  errors: FieldError[];
+  warnings: FieldWarning[];
+}
+
+/** Accumulates a rule family's findings; families return `collector.result()`. */
+export class Findings {
+  readonly errors: FieldError[] = [];
+  readonly warnings: FieldWarning[] = [];
+
+  add(error: FieldError): void {
+    this.errors.push(error);
+  }
+
+  warn(path: FieldPath | string, message: string): void {
+    this.warnings.push({ field: path.toString(), message });
+  }
+
+  result(): RuleResult {
+    return { errors: this.errors, warnings: this.warnings };
+  }
+}
+
+export type LinkType = 'DestinationInitiated' | 'Source' | 'Destination' | 'Bidirectional' | 'Unknown';
+
+/** The link type of SPEC §2; `Unknown` when `sourceInitiatedLink.linkMode` is missing or misspelt. */
+export function linkTypeOf(spec: JsonRecord): LinkType {
+  if (spec['sourceInitiatedLink'] === undefined || spec['sourceInitiatedLink'] === null) return 'DestinationInitiated';
+  const mode = asString(asRecord(spec['sourceInitiatedLink'])?.['linkMode']);
+  return mode === 'Source' || mode === 'Destination' || mode === 'Bidirectional' ? mode : 'Unknown';
+}
+
+export const LINK_TYPE_LABEL: Record<LinkType, string> = {
+  DestinationInitiated: 'a destination-initiated link',
+  Source: 'a Source-mode link',
+  Destination: 'a Destination-mode link',
+  Bidirectional: 'a Bidirectional link',
+  Unknown: 'this link',
+};
+
+/** Everything a rule family reads: the (defaulted) spec, the whole object, the context. */
+export interface RuleInput {
+  object: JsonRecord;
+  spec: JsonRecord;
+  linkType: LinkType;
+  ctx: RuleContext;
+}
+
+export const SPEC = FieldPath.root('spec');
+
+/** Unsupported value with a near-miss hint; silent when absent or not a string (the shape check reports that). */
+export function checkEnum(out: Findings, path: FieldPath, value: unknown, supported: readonly string[]): boolean {
+  if (typeof value !== 'string') return false;
+  if (supported.includes(value)) return true;
+  out.add(notSupported(path, value, supported, suggestionDetail(value, supported)));
+  return false;
+}
+
+/** Same, but a missing value is Required. */
+export function checkRequiredEnum(out: Findings, path: FieldPath, value: unknown, supported: readonly string[], why: string): boolean {
+  if (value === undefined || value === null) {
+    out.add(required(path, why));
+    return false;
+  }
+  return checkEnum(out, path, value, supported);
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+/** A Kubernetes object name that must be a DNS-1123 label (Secrets, REST classes, namespaces). */
+export function checkDnsLabel(out: Findings, path: FieldPath, value: unknown, max: number, what: string): void {
+  if (typeof value !== 'string') return;
+  if (value.length === 0) {
+    out.add(required(path, `name the ${what}`));
+  } else if (value.length > max) {
+    out.add(tooLong(path, value, max));
+  } else if (!DNS1123_LABEL.test(value)) {
+    out.add(invalid(path, value, `must be the name of a ${what}: a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit)`));
+  }
+}
+
+export const TOPIC_NAME_MAX = 249;
+const TOPIC_CHARS = /^[A-Za-z0-9._-]+$/;
+
+/** A legal Kafka topic name (or prefix): 1–249 of [A-Za-z0-9._-], not "." or "..". */
+export function checkTopicName(out: Findings, path: FieldPath, value: unknown, what = 'a Kafka topic name'): boolean {
+  if (typeof value !== 'string') return false;
+  if (value.length === 0) {
+    out.add(required(path, `must be ${what}`));
+  } else if (value.length > TOPIC_NAME_MAX) {
+    out.add(tooLong(path, value, TOPIC_NAME_MAX));
+  } else if (!TOPIC_CHARS.test(value)) {
+    out.add(invalid(path, value, `must be ${what}: only letters, digits, ".", "_" and "-"`));
+  } else if (value === '.' || value === '..') {
+    out.add(invalid(path, value, `must be ${what}: "." and ".." are not allowed`));
+  } else {
+    return true;
+  }
+  return false;
+}
+
+/** Forbidden when present (any type): a field that does not belong where it is. */
+export function forbidIfSet(out: Findings, path: FieldPath, value: unknown, detail: string): void {
+  if (value !== undefined && value !== null) out.add(forbidden(path, detail));
+}

@@ -1,0 +1,83 @@
+// SPEC §4.5: consumer group filters and auto-create topic filters.
+import { duplicate, FieldPath, invalid, required } from '../field-errors.js';
+import { asArray, asRecord, type JsonRecord } from '../json.js';
+import { FILTER_TYPES, UPPER_PATTERN_TYPES } from '../enums.js';
+import { checkRequiredEnum, Findings, SPEC, type RuleResult } from './common.js';
+
+const NO_INCLUDE_CONSUMER = 'needs at least one INCLUDE filter: offset sync with nothing to sync ends the link task in error; leave the field out to disable it';
+
+export function validateConsumerGroupFilters(spec: JsonRecord): RuleResult {
+  const out = new Findings();
+  const path = SPEC.child('consumerGroupFilters');
+  const filters = asArray(spec['consumerGroupFilters']);
+  if (!filters) return out.result();
+  const seen = new Map<string, number>();
+  let includes = 0;
+  let unclear = 0;
+  filters.forEach((item, i) => {
+    const filter = asRecord(item);
+    if (!filter) {
+      unclear++; // the shape check reports it
+      return;
+    }
+    const itemPath = path.index(i);
+    if (!checkRequiredEnum(out, itemPath.child('filterType'), filter['filterType'], FILTER_TYPES, 'INCLUDE or EXCLUDE')) unclear++;
+    checkRequiredEnum(out, itemPath.child('patternType'), filter['patternType'], UPPER_PATTERN_TYPES, 'PREFIXED or LITERAL');
+    if (filter['filterType'] === 'INCLUDE') includes++;
+    const name = filter['name'];
+    if (name === '') out.add(required(itemPath.child('name'), 'a consumer group name or prefix, or "*" (LITERAL) for all groups'));
+    if (name === '*' && filter['patternType'] === 'PREFIXED') {
+      out.add(invalid(itemPath.child('name'), name, 'the wildcard "*" only works with patternType LITERAL'));
+    }
+    if (typeof name === 'string' && typeof filter['patternType'] === 'string' && typeof filter['filterType'] === 'string') {
+      const key = JSON.stringify([name, filter['patternType'], filter['filterType']]);
+      const first = seen.get(key);
+      if (first === undefined) seen.set(key, i);
+      else out.add(duplicate(itemPath, name, `same name, patternType and filterType as ${path.index(first).toString()}`));
+    }
+  });
+  // a misspelt filterType may well have meant INCLUDE: report that error alone
+  if (includes === 0 && unclear === 0) out.add(invalid(path, filters, NO_INCLUDE_CONSUMER));
+  return out.result();
+}
+
+/** Checks each filter; returns how many are INCLUDE, or -1 when some filterType is missing or misspelt. */
+function validateTopicFilterList(out: Findings, path: FieldPath, filters: readonly unknown[]): number {
+  let includes = 0;
+  let unclear = 0;
+  filters.forEach((item, i) => {
+    const filter = asRecord(item);
+    if (!filter) {
+      unclear++; // the shape check reports it
+      return;
+    }
+    const itemPath = path.index(i);
+    if (filter['name'] === undefined || filter['name'] === '') {
+      out.add(required(itemPath.child('name'), 'a topic name or prefix, or "*" (LITERAL) for all topics'));
+    }
+    checkRequiredEnum(out, itemPath.child('patternType'), filter['patternType'], UPPER_PATTERN_TYPES, 'PREFIXED or LITERAL');
+    if (!checkRequiredEnum(out, itemPath.child('filterType'), filter['filterType'], FILTER_TYPES, 'INCLUDE or EXCLUDE')) unclear++;
+    if (filter['filterType'] === 'INCLUDE') includes++;
+  });
+  return unclear > 0 ? -1 : includes;
+}
+
+export function validateAutoCreateTopics(spec: JsonRecord): RuleResult {
+  const out = new Findings();
+  const autoCreate = asRecord(asRecord(spec['mirrorTopicOptions'])?.['autoCreateTopics']);
+  if (!autoCreate) return out.result();
+  const path = SPEC.child('mirrorTopicOptions', 'autoCreateTopics');
+  const filtersPath = path.child('topicFilters');
+  const filters = asArray(autoCreate['topicFilters']);
+  const includes = filters ? validateTopicFilterList(out, filtersPath, filters) : 0;
+  if (autoCreate['enabled'] === true) {
+    if (autoCreate['topicFilters'] === undefined) {
+      out.add(required(filtersPath, 'auto-create is enabled: add at least one INCLUDE filter (name "*", LITERAL for all topics)'));
+    } else if (filters && includes === 0) {
+      out.add(invalid(filtersPath, filters, 'auto-create is enabled: add at least one INCLUDE filter, or nothing is mirrored'));
+    }
+  } else if (filters && filters.length > 0 && (autoCreate['enabled'] === false || autoCreate['enabled'] === undefined)) {
+    out.warn(filtersPath, 'ignored and cleared because autoCreateTopics.enabled is not true');
+  }
+  return out.result();
+}

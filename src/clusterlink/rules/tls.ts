@@ -1,0 +1,38 @@
+// SPEC §4.4: the tls block of either cluster (Secret content is checked separately, §4.7).
+import { forbidden, required } from '../field-errors.js';
+import { asRecord, type JsonRecord } from '../json.js';
+import { checkDnsLabel, Findings, SPEC, type RuleResult } from './common.js';
+import { CLUSTER_KEYS } from './cluster-refs.js';
+
+export function validateTls(spec: JsonRecord): RuleResult {
+  const out = new Findings();
+  for (const key of CLUSTER_KEYS) {
+    const tls = asRecord(asRecord(spec[key])?.['tls']);
+    if (!tls) continue;
+    const path = SPEC.child(key, 'tls');
+    const enabled = tls['enabled'];
+    const hasSecret = tls['secretRef'] !== undefined;
+    const hasDirectory = tls['directoryPathInContainer'] !== undefined;
+    if (enabled === undefined) {
+      out.add(required(path.child('enabled'), 'set true to connect with TLS (or false); CFK requires it whenever tls is present'));
+    } else if (enabled === true) {
+      if (!hasSecret && !hasDirectory) {
+        out.add(required(path.child('secretRef'), 'tls.enabled is true: name the Secret holding the PEM files, or set directoryPathInContainer'));
+      } else if (hasSecret && hasDirectory) {
+        out.add(forbidden(path.child('directoryPathInContainer'), 'set secretRef or directoryPathInContainer, not both'));
+      }
+    } else if (enabled === false) {
+      if (hasSecret) out.warn(path.child('secretRef'), 'ignored because tls.enabled is false');
+      if (hasDirectory) out.warn(path.child('directoryPathInContainer'), 'ignored because tls.enabled is false');
+    }
+    checkDnsLabel(out, path.child('secretRef'), tls['secretRef'], 63, 'Secret');
+    const keyPassword = asRecord(tls['keyPassword']);
+    if (keyPassword) {
+      if (keyPassword['secretRef'] === undefined) {
+        out.add(required(path.child('keyPassword', 'secretRef'), 'name the Secret holding the private key\'s password'));
+      }
+      checkDnsLabel(out, path.child('keyPassword', 'secretRef'), keyPassword['secretRef'], 30, 'Secret');
+    }
+  }
+  return out.result();
+}

@@ -1,0 +1,130 @@
+// `clusterlink-webhook certs`: make the webhook's serving certificate by hand (SPEC §8 certs/), and print
+// the caBundle a webhook configuration needs.
+//   certs generate --service <svc> --namespace <ns> [--dns-name <name>]... [--out-dir <dir>] [--days <n>]
+//                  [--ca-cert-file <f> --ca-key-file <f>]   (sign with an existing CA: rotation keeps caBundle)
+//   certs ca-bundle --ca-file <f>
+import { X509Certificate } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { caBundleBase64, writeCertificateFiles, type CertificateMaterial } from '../tls/files.js';
+import { generateCertificateAuthority, generateServingCertificate, serviceDnsNames } from '../tls/generate.js';
+
+const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+
+export function certsUsage(): string {
+  return [
+    'Usage:',
+    '  clusterlink-webhook certs generate --service <svc> --namespace <ns> [flags]',
+    '      Makes a CA and a serving certificate for the Service (SANs: <svc>, <svc>.<ns>, <svc>.<ns>.svc,',
+    '      <svc>.<ns>.svc.cluster.local, plus --dns-name values) and writes ca.crt, tls.crt, tls.key (PKCS#8),',
+    '      and ca.key when a new CA is made.',
+    '      --dns-name <name>       extra DNS name or IP address (repeatable)',
+    '      --out-dir <dir>         where to write the files (default: current directory)',
+    '      --days <n>              validity of the serving certificate in days (default 365)',
+    '      --ca-days <n>           validity of a new CA in days (default 3650)',
+    '      --ca-cert-file <file>   sign with this existing CA instead of making one (with --ca-key-file);',
+    '      --ca-key-file <file>    the caBundle then stays the same across rotations',
+    '  clusterlink-webhook certs ca-bundle --ca-file <file>',
+    '      Prints the base64 caBundle value for the webhook configurations.',
+  ].join('\n');
+}
+
+class UsageError extends Error {}
+
+/** Where the command writes (tests pass their own). */
+export interface CommandIO {
+  out(text: string): void;
+  err(text: string): void;
+}
+const processIO: CommandIO = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) };
+
+function positiveInt(text: string | undefined, flag: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--${flag}: "${text}" is not a positive number of days`);
+  return Number(text);
+}
+
+async function generate(argv: string[], io: CommandIO): Promise<number> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      service: { type: 'string' },
+      namespace: { type: 'string' },
+      'dns-name': { type: 'string', multiple: true },
+      'out-dir': { type: 'string' },
+      days: { type: 'string' },
+      'ca-days': { type: 'string' },
+      'ca-cert-file': { type: 'string' },
+      'ca-key-file': { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const { service, namespace } = values;
+  if (!service || !namespace) throw new UsageError('--service and --namespace are required');
+  if (!DNS_1123_LABEL.test(service) || service.length > 63) throw new UsageError(`--service: "${service}" is not a valid Service name (DNS-1123 label)`);
+  if (!DNS_1123_LABEL.test(namespace) || namespace.length > 63) throw new UsageError(`--namespace: "${namespace}" is not a valid namespace name (DNS-1123 label)`);
+  const days = positiveInt(values.days, 'days', 365);
+  const caDays = positiveInt(values['ca-days'], 'ca-days', 3650);
+  if ((values['ca-cert-file'] === undefined) !== (values['ca-key-file'] === undefined)) throw new UsageError('--ca-cert-file and --ca-key-file go together');
+
+  let caKeyPemToWrite: string | undefined;
+  let ca;
+  if (values['ca-cert-file'] !== undefined && values['ca-key-file'] !== undefined) {
+    ca = { certPem: await readFile(values['ca-cert-file'], 'utf8'), keyPem: await readFile(values['ca-key-file'], 'utf8') };
+  } else {
+    ca = generateCertificateAuthority({ commonName: `${service}.${namespace}-ca`, days: caDays });
+    caKeyPemToWrite = ca.keyPem;
+  }
+  const hosts = [...serviceDnsNames(service, namespace), ...(values['dns-name'] ?? [])];
+  const serving = generateServingCertificate({ hosts, ca, days });
+  const material: CertificateMaterial = { caPem: ca.certPem, certPem: serving.certPem, keyPem: serving.keyPem };
+  if (caKeyPemToWrite !== undefined) material.caKeyPem = caKeyPemToWrite;
+  const files = await writeCertificateFiles(resolve(values['out-dir'] ?? '.'), material);
+  const notAfter = new X509Certificate(serving.certPem).validTo;
+  const lines = [
+    `wrote ${files.caFile}`,
+    `wrote ${files.certFile} (SANs: ${[...new Set(hosts)].join(', ')}; valid until ${notAfter})`,
+    `wrote ${files.keyFile} (PKCS#8)`,
+  ];
+  if (files.caKeyFile) lines.push(`wrote ${files.caKeyFile} (keep it private; needed to rotate with the same CA)`);
+  lines.push(`caBundle: ${caBundleBase64(ca.certPem)}`);
+  io.out(`${lines.join('\n')}\n`);
+  return 0;
+}
+
+async function caBundle(argv: string[], io: CommandIO): Promise<number> {
+  const { values } = parseArgs({ args: argv, options: { 'ca-file': { type: 'string' } }, strict: true, allowPositionals: false });
+  const file = values['ca-file'];
+  if (!file) throw new UsageError('--ca-file is required');
+  const pem = await readFile(file, 'utf8');
+  const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
+  if (blocks.length === 0) throw new UsageError(`${file} holds no PEM certificate`);
+  for (const block of blocks) {
+    try {
+      new X509Certificate(block);
+    } catch {
+      throw new UsageError(`${file} holds a certificate that does not parse`);
+    }
+  }
+  io.out(`${caBundleBase64(`${blocks.join('\n')}\n`)}\n`);
+  return 0;
+}
+
+export async function run(argv: string[], io: CommandIO = processIO): Promise<number> {
+  const [sub, ...rest] = argv;
+  try {
+    if (sub === 'generate') return await generate(rest, io);
+    if (sub === 'ca-bundle') return await caBundle(rest, io);
+    if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+      io.out(`${certsUsage()}\n`);
+      return sub === undefined ? 2 : 0;
+    }
+    throw new UsageError(`unknown subcommand "${sub}"`);
+  } catch (err) {
+    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    io.err(`certs: ${(err as Error).message}\n${usage ? `\n${certsUsage()}\n` : ''}`);
+    return usage ? 2 : 1;
+  }
+}

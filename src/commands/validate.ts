@@ -1,0 +1,93 @@
+// `clusterlink-webhook validate`: the webhook's rules, offline, for CI and pull requests.
+import { parseFlags, usageError } from '../cli/args.js';
+import { processIO, type CliIO } from '../cli/io.js';
+import type { LoadProblem } from '../cli/manifests.js';
+import { createOfflinePipeline } from '../cli/pipeline.js';
+import { exitCodeOf, formatJson, formatText } from '../cli/report.js';
+import { loadSecretManifests } from '../cli/secret-files.js';
+import { validateManifests } from '../cli/validate-manifests.js';
+import { createSecretChecker } from '../secrets/checker.js';
+import type { SecretChecker } from '../secrets/types.js';
+
+export const HELP = `Usage: clusterlink-webhook validate -f <file|dir|-> [-f ...] [flags]
+
+Checks ClusterLink manifests with the admission webhook's own rules, without a cluster: each ClusterLink
+goes through the mutating webhook (defaults) and then the validating webhook, as on \`kubectl apply\`.
+
+Inputs: files, directories (recursive; .yaml, .yml, .json) or - for stdin; multi-document YAML, JSON and
+List kinds. Documents that are not ClusterLinks (platform.confluent.io/v1beta1) are skipped and counted.
+
+Flags:
+  -f, --filename <path>     manifest file, directory, or - for stdin (repeatable, required)
+      --old <path>          the objects as they are in the cluster now (file or directory, repeatable):
+                            a ClusterLink with the same namespace/name is checked as an UPDATE of it
+      --secrets-dir <path>  v1 Secret manifests (data or stringData) to check referenced Secrets against
+                            (TLS PEM material, SASL/PLAIN JAAS files); without it Secrets are not checked
+      --strict-secrets      a referenced Secret that is missing is an error, not a warning
+  -n, --namespace <ns>      namespace for manifests without metadata.namespace (default "default")
+  -o, --output <format>     text (default) or json
+  -h, --help                show this help
+
+Output (text): one line per ClusterLink, "file:doc namespace/name: OK" or "INVALID" followed by each field
+error as the API server reports it, then the webhook's warnings; a summary line at the end.
+
+Exit status: 0 all ClusterLinks valid, 1 at least one invalid, 2 usage error or unreadable input.
+
+Examples:
+  clusterlink-webhook validate -f deploy/clusterlinks/
+  kustomize build overlays/prod | clusterlink-webhook validate -f - -o json
+  clusterlink-webhook validate -f new/ --old <(git show main:deploy/links.yaml) --secrets-dir deploy/secrets/
+`;
+
+const FLAGS = {
+  filename: { type: 'string', short: 'f', multiple: true },
+  old: { type: 'string', multiple: true },
+  'secrets-dir': { type: 'string', multiple: true },
+  'strict-secrets': { type: 'boolean' },
+  namespace: { type: 'string', short: 'n' },
+  output: { type: 'string', short: 'o' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const flags = parseFlags('validate', argv, FLAGS, io);
+  if (typeof flags === 'number') return flags;
+  if (flags.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  const files = flags.filename ?? [];
+  if (files.length === 0) return usageError('validate', 'at least one -f <file|dir|-> is required', io);
+  const fromStdin = [...files, ...(flags.old ?? []), ...(flags['secrets-dir'] ?? [])].filter((f) => f === '-').length;
+  if (fromStdin > 1) return usageError('validate', 'standard input (-) can be read only once', io);
+  const output = flags.output ?? 'text';
+  if (output !== 'text' && output !== 'json') return usageError('validate', `unknown output format "${output}" (use text or json)`, io);
+  const namespace = flags.namespace ?? 'default';
+  if (namespace === '') return usageError('validate', 'the namespace must not be empty', io);
+
+  const secretDirs = flags['secrets-dir'] ?? [];
+  let secretChecker: SecretChecker | undefined;
+  const secretProblems: LoadProblem[] = [];
+  if (secretDirs.length > 0) {
+    const loaded = await loadSecretManifests(secretDirs, io, namespace);
+    secretProblems.push(...loaded.problems);
+    secretChecker = createSecretChecker(loaded.source, { strict: flags['strict-secrets'] === true });
+  } else if (flags['strict-secrets']) {
+    return usageError('validate', '--strict-secrets needs --secrets-dir', io);
+  }
+
+  const pipeline = createOfflinePipeline(secretChecker ? { secretChecker } : {});
+  const report = await validateManifests(
+    { files, oldFiles: flags.old ?? [], defaultNamespace: namespace, pipeline, secretsChecked: secretChecker !== undefined},
+    io,
+    secretProblems,
+  );
+  if (output === 'json') {
+    io.stdout.write(formatJson(report));
+  } else {
+    const text = formatText(report);
+    io.stderr.write(text.stderr);
+    io.stdout.write(text.stdout);
+  }
+  return exitCodeOf(report);
+}

@@ -1,0 +1,125 @@
+// HTTP(S) transport over node:http/node:https (no undici): one keep-alive Agent per target carrying
+// the CA bundle and the mTLS client certificate, a hard per-request timeout, JSON in and out.
+import http from 'node:http';
+import https from 'node:https';
+import { KafkaRestError } from './errors.js';
+
+export interface TransportAuth {
+  basic?: { username: string; password: string };
+  bearer?: string;
+}
+
+export interface TransportOptions {
+  /** Base URL up to and including the API root, e.g. `https://kafka:8090/kafka/v3`. */
+  baseUrl: string;
+  auth?: TransportAuth;
+  tls?: { caPem?: string; certPem?: string; keyPem?: string };
+  /** Per-request budget (ms). */
+  timeoutMs?: number;
+  /** Keep-alive sockets per host. */
+  maxSockets?: number;
+}
+
+export interface RawResponse {
+  status: number;
+  body: unknown;
+  text: string;
+}
+
+export interface Transport {
+  request(method: string, path: string, opts?: { query?: Record<string, string | boolean | undefined>; body?: unknown; signal?: AbortSignal }): Promise<RawResponse>;
+  close(): void;
+}
+
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+export function createTransport(options: TransportOptions): Transport {
+  const base = new URL(options.baseUrl.replace(/\/+$/, ''));
+  const isHttps = base.protocol === 'https:';
+  if (!isHttps && base.protocol !== 'http:') throw new Error(`unsupported URL scheme ${base.protocol}`);
+  const agentOpts = { keepAlive: true, maxSockets: options.maxSockets ?? 8 };
+  const agent = isHttps
+    ? new https.Agent({ ...agentOpts, ca: options.tls?.caPem, cert: options.tls?.certPem, key: options.tls?.keyPem })
+    : new http.Agent(agentOpts);
+  const timeoutMs = options.timeoutMs ?? 15_000;
+  const authHeader = options.auth?.bearer
+    ? `Bearer ${options.auth.bearer}`
+    : options.auth?.basic
+      ? `Basic ${Buffer.from(`${options.auth.basic.username}:${options.auth.basic.password}`).toString('base64')}`
+      : undefined;
+
+  function request(
+    method: string,
+    path: string,
+    opts: { query?: Record<string, string | boolean | undefined>; body?: unknown; signal?: AbortSignal } = {},
+  ): Promise<RawResponse> {
+    const url = new URL(base.href + path);
+    for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
+    const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (authHeader) headers.authorization = authHeader;
+    if (payload) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(payload.length);
+    }
+    const fail = (kind: 'network' | 'timeout' | 'aborted' | 'protocol', msg: string): KafkaRestError =>
+      new KafkaRestError(kind, `${method} ${path}: ${msg}`, method, path);
+
+    return new Promise<RawResponse>((resolve, reject) => {
+      if (opts.signal?.aborted) {
+        reject(fail('aborted', 'aborted'));
+        return;
+      }
+      let settled = false;
+      const done = (err: KafkaRestError | undefined, res?: RawResponse): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        opts.signal?.removeEventListener('abort', onAbort);
+        if (err) reject(err);
+        else resolve(res as RawResponse);
+      };
+      const lib = isHttps ? https : http;
+      const req = lib.request(url, { method, headers, agent }, (res) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_BODY_BYTES) {
+            req.destroy();
+            done(fail('protocol', 'response body too large'));
+            return;
+          }
+          chunks.push(c);
+        });
+        res.on('error', (e) => done(fail('network', e.message)));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = undefined;
+          if (text.length > 0) {
+            try {
+              body = JSON.parse(text);
+            } catch {
+              body = undefined; // e.g. Jetty's HTML 429 page or a text/plain 400
+            }
+          }
+          done(undefined, { status: res.statusCode ?? 0, body, text });
+        });
+      });
+      const timer = setTimeout(() => {
+        req.destroy();
+        done(fail('timeout', `no answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const onAbort = (): void => {
+        req.destroy();
+        done(fail('aborted', 'aborted'));
+      };
+      opts.signal?.addEventListener('abort', onAbort, { once: true });
+      req.on('error', (e) => done(fail('network', e.message)));
+      if (payload) req.write(payload);
+      req.end();
+    });
+  }
+
+  return { request, close: () => agent.destroy() };
+}

@@ -1,0 +1,144 @@
+// The controller's Kubernetes edge: typed, thin wrappers over client-node 1.x for exactly the calls it makes.
+// Every call takes an AbortSignal so losing the lease or shutting down cuts requests short.
+import {
+  CoordinationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  type KubeConfig,
+  type V1Lease,
+} from '@kubernetes/client-node';
+import type { ClusterLink, ClusterLinkStatus } from '../clusterlink/types.js';
+import { isKubeConflict, isKubeNotFound } from './errors.js';
+import type { KafkaRestClassObject, KubeReads } from './kube-reads.js';
+import type { KafkaTopicObject } from './kafka-topic.js';
+import { requestOptions } from './request-options.js';
+import { CLUSTERLINKS, KAFKARESTCLASSES, KAFKATOPICS } from './resources.js';
+
+export interface ClusterLinkList {
+  metadata?: { resourceVersion?: string };
+  items: ClusterLink[];
+}
+
+export interface CoreEvent {
+  metadata: { generateName: string; namespace: string };
+  involvedObject: { apiVersion: string; kind: string; name: string; namespace: string; uid?: string; resourceVersion?: string };
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  source: { component: string; host?: string };
+  reportingComponent: string;
+  reportingInstance: string;
+  firstTimestamp: Date;
+  lastTimestamp: Date;
+  count: number;
+  action?: string;
+}
+
+export class KubeApi implements KubeReads {
+  readonly core: CoreV1Api;
+  readonly custom: CustomObjectsApi;
+  readonly coordination: CoordinationV1Api;
+
+  constructor(readonly kubeConfig: KubeConfig) {
+    this.core = kubeConfig.makeApiClient(CoreV1Api);
+    this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
+    this.coordination = kubeConfig.makeApiClient(CoordinationV1Api);
+  }
+
+  async getSecretData(namespace: string, name: string, signal?: AbortSignal): Promise<Record<string, Buffer> | undefined> {
+    try {
+      const secret = await this.core.readNamespacedSecret({ name, namespace }, requestOptions({ signal }));
+      const data: Record<string, Buffer> = {};
+      for (const [key, value] of Object.entries(secret.data ?? {})) data[key] = Buffer.from(value, 'base64');
+      return data;
+    } catch (err) {
+      if (isKubeNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async getKafkaRestClass(namespace: string, name: string, signal?: AbortSignal): Promise<KafkaRestClassObject | undefined> {
+    try {
+      return (await this.custom.getNamespacedCustomObject({ ...KAFKARESTCLASSES, namespace, name }, requestOptions({ signal }))) as KafkaRestClassObject;
+    } catch (err) {
+      if (isKubeNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async listClusterLinks(namespace: string | undefined, signal?: AbortSignal): Promise<ClusterLinkList> {
+    const opts = requestOptions({ signal });
+    const list = namespace
+      ? await this.custom.listNamespacedCustomObject({ ...CLUSTERLINKS, namespace }, opts)
+      : await this.custom.listClusterCustomObject({ ...CLUSTERLINKS }, opts);
+    return list as ClusterLinkList;
+  }
+
+  async getClusterLink(namespace: string, name: string, signal?: AbortSignal): Promise<ClusterLink | undefined> {
+    try {
+      return (await this.custom.getNamespacedCustomObject({ ...CLUSTERLINKS, namespace, name }, requestOptions({ signal }))) as ClusterLink;
+    } catch (err) {
+      if (isKubeNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Sets metadata.finalizers, guarded by the resourceVersion the decision was made on (409 when stale). */
+  async setFinalizers(namespace: string, name: string, finalizers: string[], resourceVersion: string | undefined, signal?: AbortSignal): Promise<ClusterLink> {
+    const body = { metadata: { finalizers, ...(resourceVersion ? { resourceVersion } : {}) } };
+    return (await this.custom.patchNamespacedCustomObject(
+      { ...CLUSTERLINKS, namespace, name, body },
+      requestOptions({ signal, contentType: 'application/merge-patch+json' }),
+    )) as ClusterLink;
+  }
+
+  /** Replaces the whole status through the status sub-resource (a JSON patch, so removed map entries go too). */
+  async writeStatus(namespace: string, name: string, status: ClusterLinkStatus, signal?: AbortSignal): Promise<ClusterLink> {
+    return (await this.custom.patchNamespacedCustomObjectStatus(
+      { ...CLUSTERLINKS, namespace, name, body: [{ op: 'add', path: '/status', value: status }] },
+      requestOptions({ signal, contentType: 'application/json-patch+json' }),
+    )) as ClusterLink;
+  }
+
+  async getKafkaTopic(namespace: string, name: string, signal?: AbortSignal): Promise<KafkaTopicObject | undefined> {
+    try {
+      return (await this.custom.getNamespacedCustomObject({ ...KAFKATOPICS, namespace, name }, requestOptions({ signal }))) as KafkaTopicObject;
+    } catch (err) {
+      if (isKubeNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  /** Creates the KafkaTopic unless one of that name exists (never overwritten): returns the one that exists. */
+  async createKafkaTopicOnce(topic: KafkaTopicObject, signal?: AbortSignal): Promise<{ created: boolean; existing?: KafkaTopicObject }> {
+    try {
+      await this.custom.createNamespacedCustomObject({ ...KAFKATOPICS, namespace: topic.metadata.namespace, body: topic }, requestOptions({ signal }));
+      return { created: true };
+    } catch (err) {
+      if (!isKubeConflict(err)) throw err;
+      const existing = await this.getKafkaTopic(topic.metadata.namespace, topic.metadata.name, signal);
+      return { created: false, ...(existing ? { existing } : {}) };
+    }
+  }
+
+  async createEvent(event: CoreEvent, signal?: AbortSignal): Promise<void> {
+    await this.core.createNamespacedEvent({ namespace: event.metadata.namespace, body: event }, requestOptions({ signal }));
+  }
+
+  async getLease(namespace: string, name: string, signal?: AbortSignal): Promise<V1Lease | undefined> {
+    try {
+      return await this.coordination.readNamespacedLease({ name, namespace }, requestOptions({ signal }));
+    } catch (err) {
+      if (isKubeNotFound(err)) return undefined;
+      throw err;
+    }
+  }
+
+  async createLease(namespace: string, lease: V1Lease, signal?: AbortSignal): Promise<V1Lease> {
+    return this.coordination.createNamespacedLease({ namespace, body: lease }, requestOptions({ signal }));
+  }
+
+  async replaceLease(namespace: string, name: string, lease: V1Lease, signal?: AbortSignal): Promise<V1Lease> {
+    return this.coordination.replaceNamespacedLease({ name, namespace, body: lease }, requestOptions({ signal }));
+  }
+}

@@ -1,0 +1,73 @@
+// The one logger factory: JSON lines through pino, with anything secret-like redacted before it is
+// written, whoever logs it (SPEC §4.7: never a secret value in a log line).
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger } from 'pino';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Property names whose values are never written, at the top level and one or two levels down. */
+const SECRET_KEYS = [
+  'password',
+  'passwd',
+  'token',
+  'accessToken',
+  'bearerToken',
+  'secret',
+  'clientSecret',
+  'authorization',
+  'cookie',
+  'privateKey',
+  'privkey',
+  'keyPem',
+  'key',
+  'jaas',
+  'jaasConfig',
+  'plain.txt',
+  'plain-jaas.conf',
+  'basic.txt',
+  'privkey.pem',
+  'sasl.jaas.config',
+  'ssl.keystore.key',
+  'ssl.key.password',
+  'stringData',
+  'data',
+];
+
+/** pino/fast-redact paths: every secret-like key at depth 0, 1 and 2 (wildcards match one level). */
+export function redactPaths(keys: readonly string[] = SECRET_KEYS): string[] {
+  const paths: string[] = [];
+  for (const key of keys) {
+    const plain = /^[A-Za-z_$][\w$]*$/.test(key);
+    const step = plain ? `.${key}` : `[${JSON.stringify(key)}]`;
+    paths.push(plain ? key : `[${JSON.stringify(key)}]`, `*${step}`, `*.*${step}`);
+  }
+  // Request headers as Fastify serialises them.
+  paths.push('req.headers.authorization', 'req.headers.cookie');
+  return paths;
+}
+
+export interface CreateLoggerOptions {
+  level?: LogLevel | string;
+  /** Where lines go (default stdout); tests pass a stream to capture them. */
+  destination?: DestinationStream;
+  /** Static fields on every line. */
+  base?: Record<string, unknown>;
+}
+
+export function createLogger(options: CreateLoggerOptions = {}): Logger {
+  const pinoOptions: LoggerOptions = {
+    level: options.level ?? 'info',
+    base: { name: 'clusterlink-webhook', ...options.base },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: redactPaths(), censor: '[REDACTED]' },
+  };
+  return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
+}
+
+/** A logger that writes nothing (tests, benchmarks). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,103 @@
+// Prometheus metrics (prom-client). One registry per process in production (`sharedMetrics()`);
+// tests and benchmarks make their own with `createMetrics()` so counts never leak between them.
+// Labels are small fixed sets: never a name, namespace or secret value.
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+export type WebhookName = 'mutate' | 'validate';
+
+/** Why a Secret lookup did not produce a usable Secret (SecretLookup reasons, plus checker-side ones). */
+export type SecretLookupFailureReason = 'NotFound' | 'Forbidden' | 'Unavailable' | 'Timeout' | 'Invalid' | string;
+
+export interface Metrics {
+  registry: Registry;
+  /** Admission reviews answered, by webhook, operation and outcome (`allowed` "true"/"false"). */
+  admissionRequests: Counter<'webhook' | 'operation' | 'allowed'>;
+  /** Time from a parsed review to its response. */
+  admissionDuration: Histogram<'webhook' | 'operation'>;
+  /** Reviews answered without a full decision: internal error, timeout, or malformed input. */
+  admissionErrors: Counter<'webhook' | 'reason'>;
+  /** Reviews passed through untouched (not a ClusterLink, sub-resource, deleting, other operation). */
+  admissionSkipped: Counter<'webhook' | 'reason'>;
+  admissionInFlight: Gauge<'webhook'>;
+  /** Incremented by the secret checker (src/secrets) whenever a lookup fails. */
+  secretLookupFailures: Counter<'reason'>;
+  /** Serving certificate reloads by result ("success" / "error"). */
+  tlsReloads: Counter<'result'>;
+  /** notAfter of the serving certificate, seconds since the epoch. */
+  tlsCertificateExpiry: Gauge;
+}
+
+export interface CreateMetricsOptions {
+  /** Process metrics (CPU, memory, event loop, GC); default true. */
+  defaultMetrics?: boolean;
+  prefix?: string;
+}
+
+/** Latency buckets in seconds: ms-level resolution up to the 2 s response budget and beyond. */
+const LATENCY_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 1.5, 2, 5];
+
+export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
+  const prefix = options.prefix ?? 'clusterlink_webhook_';
+  const registry = new Registry();
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  return {
+    registry,
+    admissionRequests: new Counter({
+      name: `${prefix}admission_requests_total`,
+      help: 'Admission reviews answered, by webhook, operation and whether the request was allowed.',
+      labelNames: ['webhook', 'operation', 'allowed'],
+      registers,
+    }),
+    admissionDuration: new Histogram({
+      name: `${prefix}admission_duration_seconds`,
+      help: 'Time to answer an admission review, from parsed body to response.',
+      labelNames: ['webhook', 'operation'],
+      buckets: LATENCY_BUCKETS,
+      registers,
+    }),
+    admissionErrors: new Counter({
+      name: `${prefix}admission_errors_total`,
+      help: 'Admission reviews answered without a full decision (reason: internal, timeout, malformed, too_large).',
+      labelNames: ['webhook', 'reason'],
+      registers,
+    }),
+    admissionSkipped: new Counter({
+      name: `${prefix}admission_skipped_total`,
+      help: 'Admission reviews allowed untouched because they are out of scope.',
+      labelNames: ['webhook', 'reason'],
+      registers,
+    }),
+    admissionInFlight: new Gauge({
+      name: `${prefix}admission_requests_in_flight`,
+      help: 'Admission reviews being processed.',
+      labelNames: ['webhook'],
+      registers,
+    }),
+    secretLookupFailures: new Counter({
+      name: `${prefix}secret_lookup_failures_total`,
+      help: 'Secret lookups by the validating webhook that failed, by reason.',
+      labelNames: ['reason'],
+      registers,
+    }),
+    tlsReloads: new Counter({
+      name: `${prefix}tls_reloads_total`,
+      help: 'Serving certificate reload attempts, by result.',
+      labelNames: ['result'],
+      registers,
+    }),
+    tlsCertificateExpiry: new Gauge({
+      name: `${prefix}tls_certificate_expiry_timestamp_seconds`,
+      help: 'Expiry (notAfter) of the serving certificate in use, as a Unix timestamp.',
+      registers,
+    }),
+  };
+}
+
+let shared: Metrics | undefined;
+
+/** The process-wide metrics that `serve` exposes on /metrics. */
+export function sharedMetrics(): Metrics {
+  shared ??= createMetrics();
+  return shared;
+}

@@ -1,0 +1,76 @@
+// Composing the status the controller writes (pure): CFK's shape from the Kafka side, plus conditions whose
+// lastTransitionTime only moves when their status does, plus observedGeneration. Equal statuses are not
+// written again, so a quiet resync makes no Kubernetes write either.
+import { isDeepStrictEqual } from 'node:util';
+import type { ClusterLinkStatus, Condition } from '../../clusterlink/types.js';
+
+export const READY = 'Ready';
+
+/** Conditions in the given order; each keeps its previous lastTransitionTime while its status is unchanged. */
+export function mergeConditions(previous: readonly Condition[] | undefined, next: readonly Condition[], generation: number | undefined, now: string): Condition[] {
+  return next.map((c) => {
+    const before = previous?.find((p) => p.type === c.type);
+    const lastTransitionTime = before && before.status === c.status && before.lastTransitionTime ? before.lastTransitionTime : now;
+    return {
+      type: c.type,
+      status: c.status,
+      ...(c.reason !== undefined ? { reason: c.reason } : {}),
+      ...(c.message !== undefined ? { message: c.message } : {}),
+      lastTransitionTime,
+      ...(generation !== undefined ? { observedGeneration: generation } : {}),
+    };
+  });
+}
+
+/** Replace (or add) conditions by type, keeping the others. */
+export function upsertConditions(existing: readonly Condition[], updates: readonly Condition[]): Condition[] {
+  const out = existing.filter((c) => !updates.some((u) => u.type === c.type));
+  return [...updates, ...out];
+}
+
+export interface SuccessStatusInput {
+  previous?: ClusterLinkStatus;
+  /** The Kafka side's status (CFK shape). */
+  status: ClusterLinkStatus;
+  conditions: readonly Condition[];
+  /** Conditions the controller adds (e.g. the skip-cleanup warning). */
+  extraConditions?: readonly Condition[];
+  generation?: number;
+  now: string;
+}
+
+export function successStatus(input: SuccessStatusInput): ClusterLinkStatus {
+  const { conditions: _ignored, observedGeneration: _og, ...rest } = input.status;
+  const all = upsertConditions(input.conditions, input.extraConditions ?? []);
+  return {
+    ...rest,
+    conditions: mergeConditions(input.previous?.conditions, all, input.generation, input.now),
+    ...(input.generation !== undefined ? { observedGeneration: input.generation } : {}),
+  };
+}
+
+/**
+ * After a failed pass: everything the previous pass learnt stays (ids, mirrors, offset snapshots), Ready
+ * becomes False with the reason and message; other conditions are kept. observedGeneration is left alone:
+ * it says which spec was last applied successfully.
+ */
+export function failureStatus(previous: ClusterLinkStatus | undefined, reason: string, message: string, generation: number | undefined, now: string, extraConditions: readonly Condition[] = []): ClusterLinkStatus {
+  const prior = previous ?? {};
+  const ready: Condition = { type: READY, status: 'False', reason, message };
+  const conditions = upsertConditions(prior.conditions ?? [], [ready, ...extraConditions]);
+  return {
+    ...prior,
+    appState: prior.appState ?? 'Failed',
+    conditions: mergeConditions(prior.conditions, conditions, generation, now),
+  };
+}
+
+/** JSON-level equality (undefined members do not count). */
+export function sameStatus(a: ClusterLinkStatus | undefined, b: ClusterLinkStatus | undefined): boolean {
+  const norm = (s: ClusterLinkStatus | undefined): unknown => (s === undefined ? undefined : JSON.parse(JSON.stringify(s)));
+  return isDeepStrictEqual(norm(a), norm(b));
+}
+
+export function readyCondition(status: ClusterLinkStatus | undefined): Condition | undefined {
+  return status?.conditions?.find((c) => c.type === READY);
+}

@@ -1,0 +1,135 @@
+// The SecretChecker (SPEC §4.7): reads every Secret a ClusterLink references through a SecretSource and runs
+// the content checks. Independent of Kubernetes: the webhook passes a client-node source, the offline CLI a
+// file-backed one. Lookups that fail are warnings (denials in strict mode); nothing here ever throws or waits
+// past the caller's signal, and no Secret value reaches a message, a log line or a metric label.
+import { invalid, type FieldError } from '../clusterlink/field-errors.js';
+import type { ClusterLink } from '../clusterlink/types.js';
+import type { Logger } from '../log.js';
+import type { Metrics } from '../metrics.js';
+import { untilAborted } from './abortable.js';
+import { checkOtherSecret, checkSaslSecret } from './checks/sasl-secret.js';
+import { checkTlsSecret } from './checks/tls-secret.js';
+import { referencedSecrets, secretNames, type SecretReference } from './referenced-secrets.js';
+import type { SecretCheckResult, SecretChecker, SecretLookup, SecretSource } from './types.js';
+
+type LookupFailure = Extract<SecretLookup, { found: false }>;
+export type LookupFailureReason = LookupFailure['reason'];
+
+export interface SecretCheckerOptions {
+  /** Deny (instead of warn) when a Secret is missing, forbidden, unreachable or slow. */
+  strict: boolean;
+  now?: () => Date;
+  logger?: Pick<Logger, 'warn' | 'debug'>;
+  metrics?: Pick<Metrics, 'secretLookupFailures'>;
+  /** Extra hook per failed lookup (reason only), e.g. for callers without prom-client. */
+  onLookupFailure?: (reason: LookupFailureReason) => void;
+  /** Certificates expiring within this many days are warned about (default 30). */
+  expiryWarningDays?: number;
+}
+
+const FAILURE_TEXT: Record<LookupFailureReason, string> = {
+  NotFound: 'not found',
+  Forbidden: 'unreadable (forbidden)',
+  Unavailable: 'unreadable (API unavailable)',
+  Timeout: 'unreadable (lookup timed out)',
+};
+
+export function createSecretChecker(source: SecretSource, options: SecretCheckerOptions): SecretChecker {
+  const now = options.now ?? (() => new Date());
+  return {
+    async check(link: ClusterLink, namespace: string, signal: AbortSignal): Promise<SecretCheckResult> {
+      try {
+        const refs = referencedSecrets(link);
+        if (refs.length === 0) return { errors: [], warnings: [] };
+        const names = secretNames(refs);
+        const lookups = new Map(
+          await Promise.all(names.map(async (name) => [name, await lookup(source, namespace, name, signal)] as const)),
+        );
+        const errors: FieldError[] = [];
+        const warnings: string[] = [];
+        const reported = new Set<string>();
+        const reportFailure = (ref: Pick<SecretReference, 'name' | 'field'>, failure: LookupFailure): void => {
+          // One failed Secret referenced from two fields is one lookup failure, reported on each field.
+          if (!reported.has(ref.name)) {
+            reported.add(ref.name);
+            // A missing Secret is a fact about the object (GitOps may apply it next), not a fault of the webhook.
+            if (failure.reason !== 'NotFound') options.metrics?.secretLookupFailures.inc({ reason: failure.reason });
+            options.onLookupFailure?.(failure.reason);
+            options.logger?.warn({ namespace, secret: ref.name, field: ref.field, reason: failure.reason }, 'secret lookup failed');
+          }
+          const where = failure.reason === 'NotFound' ? ` in namespace "${namespace}"` : '';
+          if (options.strict) {
+            errors.push(invalid(ref.field, ref.name, `secret ${FAILURE_TEXT[failure.reason]}${where}; denied by strict secret checking`));
+          } else {
+            warnings.push(`${ref.field}: secret "${ref.name}" ${FAILURE_TEXT[failure.reason]}${where}; not checked`);
+          }
+        };
+
+        for (const ref of refs) {
+          const result = lookups.get(ref.name);
+          if (!result) continue;
+          let keyPasswordData: Record<string, Buffer> | undefined;
+          if (ref.kind === 'tls' && ref.keyPassword) {
+            const passwordLookup = lookups.get(ref.keyPassword.name);
+            if (passwordLookup?.found) keyPasswordData = passwordLookup.data;
+            else if (passwordLookup) reportFailure(ref.keyPassword, passwordLookup);
+          }
+          if (!result.found) {
+            reportFailure(ref, result);
+            continue;
+          }
+          const checked = checkOne(ref, result.data, keyPasswordData, now(), options.expiryWarningDays);
+          errors.push(...checked.errors);
+          warnings.push(...checked.warnings);
+        }
+        options.logger?.debug(
+          { namespace, secrets: names.length, errors: errors.length, warnings: warnings.length },
+          'secrets checked',
+        );
+        return { errors, warnings: [...new Set(warnings)] };
+      } catch (err) {
+        // A bug in a check must not turn into a hung or failed admission: say the Secrets were not checked.
+        options.logger?.warn({ namespace, err: err instanceof Error ? err.name : 'unknown' }, 'secret check failed');
+        return { errors: [], warnings: ['secrets were not checked: internal error in the secret checks'] };
+      }
+    },
+  };
+}
+
+function checkOne(
+  ref: SecretReference,
+  data: Record<string, Buffer>,
+  keyPasswordData: Record<string, Buffer> | undefined,
+  now: Date,
+  expiryWarningDays: number | undefined,
+): SecretCheckResult {
+  switch (ref.kind) {
+    case 'tls':
+      return checkTlsSecret({ ref, data, keyPasswordData, now, expiryWarningDays });
+    case 'jaasConfig':
+    case 'jaasConfigPassThrough':
+      return checkSaslSecret(ref, data);
+    default:
+      return checkOtherSecret(ref, data);
+  }
+}
+
+/** One lookup that never throws and never outlives `signal` (an abort yields Timeout). */
+function lookup(source: SecretSource, namespace: string, name: string, signal: AbortSignal): Promise<SecretLookup> {
+  const timeout = (): SecretLookup => ({ found: false, reason: 'Timeout', message: 'admission deadline reached' });
+  if (signal.aborted) return Promise.resolve(timeout());
+  const pending = Promise.resolve()
+    .then(() => source.get(namespace, name, signal))
+    .catch((): SecretLookup => ({ found: false, reason: 'Unavailable', message: 'secret source failed' }));
+  return untilAborted(pending, signal, timeout);
+}
+
+/** The checker used when no Kubernetes API is configured: it only says so. */
+export function uncheckedSecretChecker(reason = 'no Kubernetes API configured'): SecretChecker {
+  return {
+    async check(link: ClusterLink): Promise<SecretCheckResult> {
+      if (referencedSecrets(link).length === 0) return { errors: [], warnings: [] };
+      return { errors: [], warnings: [`secrets were not checked: ${reason}`] };
+    },
+  };
+}

@@ -1,0 +1,78 @@
+// Checks SASL credential Secrets (SPEC §4.7, CFK-NOTES §1.3): `plain.txt` for jaasConfig, `plain-jaas.conf`
+// for jaasConfigPassThrough, and the existence-level checks of the other credential Secrets.
+// Messages say which line or key is missing; they never quote a line.
+import { invalid, type FieldError } from '../../clusterlink/field-errors.js';
+import type { SecretCheckResult } from '../types.js';
+import type { OtherSecretReference, SaslSecretReference } from '../referenced-secrets.js';
+
+export const PLAIN_TXT = 'plain.txt';
+export const PLAIN_JAAS_CONF = 'plain-jaas.conf';
+export const BEARER_TXT = 'bearer.txt';
+
+const has = (data: Record<string, Buffer>, key: string): boolean => Object.prototype.hasOwnProperty.call(data, key);
+
+/** `key=value` lines (properties style, `#` comments); values are only tested for emptiness by callers. */
+function propertyLines(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith('#')) continue;
+    const eq = line.indexOf('=');
+    if (eq <= 0) continue;
+    out.set(line.slice(0, eq).trim(), line.slice(eq + 1).trim());
+  }
+  return out;
+}
+
+const looksLikeJaas = (text: string): boolean => /LoginModule|sasl\.jaas\.config/.test(text);
+
+export function checkSaslSecret(ref: SaslSecretReference, data: Record<string, Buffer>): SecretCheckResult {
+  const errors: FieldError[] = [];
+  const fail = (detail: string): void => void errors.push(invalid(ref.field, ref.name, detail));
+  if (ref.kind === 'jaasConfig') {
+    if (!has(data, PLAIN_TXT)) {
+      const hint = has(data, PLAIN_JAAS_CONF) ? `; ${PLAIN_JAAS_CONF} belongs to jaasConfigPassThrough` : '';
+      fail(`secret has no key "${PLAIN_TXT}" (lines username=<user> and password=<password>)${hint}`);
+      return { errors, warnings: [] };
+    }
+    const text = data[PLAIN_TXT]!.toString('utf8');
+    const props = propertyLines(text);
+    for (const name of ['username', 'password']) {
+      const value = props.get(name);
+      if (value === undefined) {
+        const hint = looksLikeJaas(text) ? `; it looks like a JAAS line: use jaasConfigPassThrough with ${PLAIN_JAAS_CONF}` : '';
+        fail(`key "${PLAIN_TXT}" has no "${name}=" line${hint}`);
+      } else if (value === '') {
+        fail(`key "${PLAIN_TXT}" has an empty "${name}=" line`);
+      }
+    }
+    return { errors, warnings: [] };
+  }
+
+  if (!has(data, PLAIN_JAAS_CONF)) {
+    const hint = has(data, PLAIN_TXT) ? `; ${PLAIN_TXT} belongs to jaasConfig` : '';
+    fail(`secret has no key "${PLAIN_JAAS_CONF}" (one line: sasl.jaas.config=<LoginModule> required ...;)${hint}`);
+    return { errors, warnings: [] };
+  }
+  const text = data[PLAIN_JAAS_CONF]!.toString('utf8').trim();
+  const body = text.replace(/^sasl\.jaas\.config\s*=\s*/, '');
+  // Kafka's JAAS parser wants `<class> <flag> [options];`.
+  if (!/^[\w.$]+\s+(required|requisite|sufficient|optional)\b/.test(body)) {
+    fail(`key "${PLAIN_JAAS_CONF}" holds no JAAS line (sasl.jaas.config=<LoginModule> required ...;)`);
+  } else if (!body.endsWith(';')) {
+    fail(`key "${PLAIN_JAAS_CONF}": the JAAS line must end with ";"`);
+  }
+  return { errors, warnings: [] };
+}
+
+/** Secrets whose inner format CFK does not pin down for ClusterLinks: present and non-empty is all we ask. */
+export function checkOtherSecret(ref: OtherSecretReference, data: Record<string, Buffer>): SecretCheckResult {
+  const warnings: string[] = [];
+  const keys = Object.keys(data);
+  if (keys.length === 0) {
+    warnings.push(`${ref.field}: secret "${ref.name}" has no data`);
+  } else if (ref.kind === 'oauthbearer' && !has(data, BEARER_TXT)) {
+    warnings.push(`${ref.field}: secret "${ref.name}" has no key "${BEARER_TXT}" (expected for oauthbearer)`);
+  }
+  return { errors: [], warnings };
+}

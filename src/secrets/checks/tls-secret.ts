@@ -1,0 +1,180 @@
+// Checks the content of a `tls.secretRef` Secret the way the brokers will read it (SPEC §4.7):
+// PEM only, PKCS#8 keys, key ↔ leaf certificate match, expiry. Messages name the Secret and its keys, never a value.
+import type { X509Certificate, KeyObject } from 'node:crypto';
+import { forbidden, invalid, required, type FieldError } from '../../clusterlink/field-errors.js';
+import type { SecretCheckResult } from '../types.js';
+import type { TlsSecretReference } from '../referenced-secrets.js';
+import {
+  allowsClientAuth,
+  decryptPrivateKey,
+  isoDay,
+  keyMatchesCertificate,
+  parseCertificates,
+  parsePrivateKey,
+  type PrivateKeyParse,
+} from '../pem.js';
+
+export const FULLCHAIN = 'fullchain.pem';
+export const PRIVKEY = 'privkey.pem';
+export const CACERTS = 'cacerts.pem';
+const PEM_KEYS = [FULLCHAIN, PRIVKEY, CACERTS] as const;
+const JKS_KEYS = ['keystore.jks', 'truststore.jks', 'jksPassword.txt'] as const;
+/** kubernetes.io/tls and cert-manager names, and what CFK wants instead. */
+const RENAMES: Record<string, string> = { 'tls.crt': FULLCHAIN, 'tls.key': PRIVKEY, 'ca.crt': CACERTS };
+
+const PKCS8_HINT = `convert it with "openssl pkcs8 -topk8 -nocrypt -in key.pem -out ${PRIVKEY}"`;
+const JKS_HINT =
+  'only PEM is supported for ClusterLink: convert with "keytool -importkeystore -srckeystore keystore.jks ' +
+  '-destkeystore ks.p12 -deststoretype PKCS12", then "openssl pkcs12 -in ks.p12" to extract ' +
+  `${FULLCHAIN}, ${PRIVKEY} (PKCS#8) and ${CACERTS}`;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface TlsCheckInput {
+  ref: TlsSecretReference;
+  data: Record<string, Buffer>;
+  /** Data of the keyPassword Secret when it was read; undefined when not referenced or not readable. */
+  keyPasswordData?: Record<string, Buffer>;
+  now: Date;
+  /** Warn about certificates expiring within this many days (default 30). */
+  expiryWarningDays?: number;
+}
+
+export function checkTlsSecret(input: TlsCheckInput): SecretCheckResult {
+  const { ref, data } = input;
+  const errors: FieldError[] = [];
+  const warnings: string[] = [];
+  const has = (key: string): boolean => Object.prototype.hasOwnProperty.call(data, key);
+  const fail = (detail: string): void => void errors.push(invalid(ref.field, ref.name, detail));
+  const warn = (text: string): void => void warnings.push(`${ref.field}: secret "${ref.name}" ${text}`);
+
+  const jksKeys = JKS_KEYS.filter(has);
+  const pemKeys = PEM_KEYS.filter(has);
+  if (jksKeys.length > 0 && pemKeys.length === 0) {
+    errors.push(forbidden(ref.field, `secret "${ref.name}" holds JKS material (${jksKeys.join(', ')}); ${JKS_HINT}`));
+    return { errors, warnings };
+  }
+  if (jksKeys.length > 0) warn(`also holds ${jksKeys.join(', ')}; JKS keys are ignored for ClusterLink`);
+
+  const needed = ref.clientAuth ? PEM_KEYS : [CACERTS];
+  const missing = needed.filter((key) => !has(key));
+  if (missing.length > 0) {
+    const why = ref.clientAuth ? 'mutual TLS needs fullchain.pem, privkey.pem and cacerts.pem' : 'TLS needs cacerts.pem';
+    const renames = Object.keys(RENAMES)
+      .filter((from) => has(from) && missing.includes(RENAMES[from] as (typeof PEM_KEYS)[number]))
+      .map((from) => `${from} → ${RENAMES[from]}`);
+    const hint = renames.length > 0 ? `; rename the keys (${renames.join(', ')})` : '';
+    fail(`secret has no key ${missing.map((k) => `"${k}"`).join(', ')} (${why})${hint}`);
+  }
+
+  let chain: X509Certificate[] | undefined;
+  if (has(FULLCHAIN)) {
+    const parsed = parseCertificates(data[FULLCHAIN]!);
+    if (parsed.ok) chain = parsed.certificates;
+    else fail(`key "${FULLCHAIN}" ${parsed.problem}`);
+  }
+  let cas: X509Certificate[] | undefined;
+  if (has(CACERTS)) {
+    const parsed = parseCertificates(data[CACERTS]!);
+    if (parsed.ok) cas = parsed.certificates;
+    else fail(`key "${CACERTS}" ${parsed.problem}`);
+  }
+
+  let key: KeyObject | undefined;
+  if (has(PRIVKEY)) {
+    const parsed = resolveKey(parsePrivateKey(data[PRIVKEY]!), input, errors, warn);
+    if (parsed?.kind === 'key') key = parsed.key;
+    else if (parsed?.kind === 'problem') {
+      fail(`key "${PRIVKEY}" ${parsed.problem}${parsed.legacyFormat !== undefined ? `; ${PKCS8_HINT}` : ''}`);
+    }
+  }
+
+  if (!ref.clientAuth && has(FULLCHAIN) !== has(PRIVKEY)) {
+    warn(`has ${has(FULLCHAIN) ? FULLCHAIN : PRIVKEY} without ${has(FULLCHAIN) ? PRIVKEY : FULLCHAIN}; both or neither`);
+  }
+
+  const leaf = chain?.[0];
+  if (leaf && key && !keyMatchesCertificate(key, leaf)) {
+    fail(`key "${PRIVKEY}" does not match the first certificate of "${FULLCHAIN}" (the leaf must come first)`);
+  }
+  if (leaf && ref.clientAuth && !allowsClientAuth(leaf)) {
+    warn(`${FULLCHAIN} leaf certificate lacks the clientAuth extended key usage needed for mTLS`);
+  }
+
+  const soonMs = (input.expiryWarningDays ?? 30) * DAY_MS;
+  const now = input.now.getTime();
+  const expiry = (certs: X509Certificate[] | undefined, key: string): void => {
+    for (const [i, cert] of (certs ?? []).entries()) {
+      const notAfter = new Date(cert.validTo);
+      const notBefore = new Date(cert.validFrom);
+      const which = certs!.length > 1 ? `${key} cert ${i + 1}` : `${key} cert`;
+      if (notAfter.getTime() <= now) warn(`${which} expired on ${isoDay(notAfter)}`);
+      else if (notAfter.getTime() - now <= soonMs) {
+        const days = Math.ceil((notAfter.getTime() - now) / DAY_MS);
+        warn(`${which} expires in ${days} day${days === 1 ? '' : 's'} (${isoDay(notAfter)})`);
+      } else if (notBefore.getTime() > now) warn(`${which} is not valid before ${isoDay(notBefore)}`);
+    }
+  };
+  expiry(chain, FULLCHAIN);
+  expiry(cas, CACERTS);
+  return { errors, warnings };
+}
+
+/** Turns an encrypted key into a usable one with the keyPassword Secret, or records why it cannot. */
+function resolveKey(
+  parsed: PrivateKeyParse,
+  input: TlsCheckInput,
+  errors: FieldError[],
+  warn: (text: string) => void,
+): PrivateKeyParse | undefined {
+  const { ref } = input;
+  const passwordRef = ref.keyPassword;
+  if (parsed.kind === 'key') {
+    if (passwordRef) warn(`${PRIVKEY} is not encrypted but tls.keyPassword is set; brokers expect an encrypted key then`);
+    return parsed;
+  }
+  if (parsed.kind !== 'encrypted') return parsed;
+  if (!passwordRef) {
+    const path = ref.field.replace(/secretRef$/, 'keyPassword.secretRef');
+    errors.push(required(path, `"${PRIVKEY}" of secret "${ref.name}" is encrypted: reference a Secret holding its password`));
+    return undefined;
+  }
+  // Unreadable keyPassword Secret: the checker reports that lookup on its own field.
+  if (!input.keyPasswordData) return undefined;
+  const candidates = passwordCandidates(input.keyPasswordData);
+  if (candidates.length === 0) {
+    errors.push(invalid(passwordRef.field, passwordRef.name, 'secret has no data'));
+    return undefined;
+  }
+  for (const candidate of candidates) {
+    const decrypted = decryptPrivateKey(parsed.text, candidate);
+    if (decrypted) return decrypted;
+  }
+  errors.push(
+    invalid(passwordRef.field, passwordRef.name, `no value in this secret decrypts "${PRIVKEY}" of secret "${ref.name}"`),
+  );
+  return undefined;
+}
+
+/**
+ * Passphrases to try. CFK does not document the key name inside the keyPassword Secret, so every value is
+ * tried: as is, without a trailing newline, and the `password=` line of a properties-style file.
+ */
+export function passwordCandidates(data: Record<string, Buffer>): Buffer[] {
+  const out: Buffer[] = [];
+  const seen = new Set<string>();
+  const add = (value: Buffer): void => {
+    const id = value.toString('base64');
+    if (value.length === 0 || seen.has(id)) return;
+    seen.add(id);
+    out.push(value);
+  };
+  for (const value of Object.values(data)) {
+    add(value);
+    const text = value.toString('utf8');
+    add(Buffer.from(text.replace(/\r?\n$/, ''), 'utf8'));
+    const line = /^password=(.*)$/m.exec(text);
+    if (line) add(Buffer.from((line[1] ?? '').replace(/\r$/, ''), 'utf8'));
+  }
+  return out;
+}

@@ -7,10 +7,20 @@ import type { SecretChecker } from '../secrets/types.js';
 import { computeDefaultsPatch } from './patch.js';
 import type { AdmissionDecision, AdmissionRequest, Admitter } from './types.js';
 
+/** The two functions of the core this file uses (injectable so tests can watch what they are given). */
+export interface ClusterLinkCore {
+  defaultClusterLink: typeof defaultClusterLink;
+  validateClusterLink: typeof validateClusterLink;
+}
+
 export interface ClusterLinkAdmitterOptions {
   /** Checks referenced Secrets after the pure rules (validate only); strict mode is the checker's business. */
   secretChecker?: SecretChecker;
+  /** Default: the real core from src/clusterlink. */
+  core?: ClusterLinkCore;
 }
+
+const REAL_CORE: ClusterLinkCore = { defaultClusterLink, validateClusterLink };
 
 function ruleContext(request: AdmissionRequest): RuleContext {
   const operation = request.operation === 'UPDATE' ? 'UPDATE' : 'CREATE';
@@ -18,14 +28,20 @@ function ruleContext(request: AdmissionRequest): RuleContext {
 }
 
 /** Defaults → JSON Patch against the object exactly as the API server sent it. */
-export const mutateClusterLink: Admitter = async (request) => {
-  const defaulted = defaultClusterLink(request.object, ruleContext(request));
-  const patch = computeDefaultsPatch(request.object, defaulted);
-  return { allowed: true, errors: [], warnings: [], patch };
-};
+export function createMutateAdmitter(options: Pick<ClusterLinkAdmitterOptions, 'core'> = {}): Admitter {
+  const core = options.core ?? REAL_CORE;
+  return async (request) => {
+    const defaulted = core.defaultClusterLink(request.object, ruleContext(request));
+    const patch = computeDefaultsPatch(request.object, defaulted);
+    return { allowed: true, errors: [], warnings: [], patch };
+  };
+}
+
+export const mutateClusterLink: Admitter = createMutateAdmitter();
 
 export function createValidateAdmitter(options: ClusterLinkAdmitterOptions = {}): Admitter {
   const { secretChecker } = options;
+  const { defaultClusterLink, validateClusterLink } = options.core ?? REAL_CORE;
   return async (request, { signal, provisional }) => {
     const ctx = ruleContext(request);
     // The rules judge the defaulted form, so the answer does not depend on whether /mutate ran first.
@@ -47,5 +63,5 @@ export function createValidateAdmitter(options: ClusterLinkAdmitterOptions = {})
 }
 
 export function createClusterLinkAdmitters(options: ClusterLinkAdmitterOptions = {}): { mutate: Admitter; validate: Admitter } {
-  return { mutate: mutateClusterLink, validate: createValidateAdmitter(options) };
+  return { mutate: createMutateAdmitter(options), validate: createValidateAdmitter(options) };
 }

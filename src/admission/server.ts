@@ -100,6 +100,13 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
 
+  // While draining, ask clients to reconnect elsewhere: the API server otherwise keeps reusing this pod's
+  // keep-alive connections until they break.
+  app.addHook('onSend', async (_req, reply, payload) => {
+    if (shuttingDown) reply.header('connection', 'close');
+    return payload;
+  });
+
   const isReady = (): boolean => listening && !shuttingDown && (options.readinessChecks ?? []).every((check) => safeCheck(check));
 
   app.get('/healthz', async (_req, reply) => reply.code(200).send({ status: 'ok' }));

@@ -97,15 +97,17 @@ async function mutateSource(source: SourceText, options: MutateOptions, result: 
   const outcomes: DocumentOutcome[] = [];
   for (const doc of parsed.documents) outcomes.push(await mutateDocument(doc, options, result));
   if (outcomes.every((o) => o.patch.length === 0)) return source.text;
-  if (source.json) return `${JSON.stringify(outcomes[0]?.expected, null, 2)}\n`;
+  // JSON input (one value, no YAML Document) is answered in JSON.
+  if (parsed.documents.length === 1 && parsed.documents[0]?.yaml === undefined) return `${JSON.stringify(outcomes[0]?.expected, null, 2)}\n`;
   const verbatim = documentTexts(source.text, parsed.documents.length);
   return parsed.documents
     .map((doc, i) => {
       const outcome = outcomes[i]!;
       const original = verbatim?.[i];
       if (outcome.patch.length === 0 && original !== undefined) return original;
-      const printed = printChanged(doc, outcome, source, original, result);
-      return original !== undefined && !original.endsWith('\n') ? printed.replace(/\n$/, '') : printed;
+      let printed = printChanged(doc, outcome, source, original, result);
+      if (source.text.includes('\r\n')) printed = printed.replace(/\r?\n/g, '\r\n'); // keep Windows line endings
+      return original !== undefined && !/\n$/.test(original) ? printed.replace(/\r?\n$/, '') : printed;
     })
     .join('');
 }

@@ -62,7 +62,8 @@ const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? o
 export function formatText(report: ValidationReport): { stdout: string; stderr: string } {
   const out: string[] = [];
   for (const doc of report.documents) {
-    const head = `${doc.ref} ${displayName(doc.identity)}`;
+    // An UPDATE says so: with --old, a typo in a name would otherwise pass silently as a CREATE.
+    const head = `${doc.ref} ${displayName(doc.identity)}${doc.operation === 'UPDATE' ? ' (UPDATE)' : ''}`;
     if (doc.status === 'skipped') {
       // Other kinds are only counted; a ClusterLink of a version the webhook does not serve deserves a word.
       if (doc.identity.kind === 'ClusterLink') out.push(`${head}: skipped: ${doc.reason ?? 'not checked'}`);

@@ -12,42 +12,52 @@ export function pointerSegments(pointer: string): string[] {
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-/** The Document path for a pointer: sequence indexes become numbers (YAMLMap keys stay strings). */
-function documentPath(doc: Document, segments: readonly string[]): Array<string | number> {
-  const path: Array<string | number> = [];
+/** Follows an alias to the node it names, so an edit through `*ref` lands on the `&ref` node. */
+function resolved(doc: Document, node: unknown): unknown {
+  return YAML.isAlias(node) ? node.resolve(doc) : node;
+}
+
+/** The collection node a pointer's parent segments lead to (through aliases), or undefined. */
+function parentNode(doc: Document, segments: readonly string[]): unknown {
+  let node = resolved(doc, doc.contents);
   for (const segment of segments) {
-    const parent = path.length === 0 ? doc.contents : doc.getIn(path, true);
-    path.push(YAML.isSeq(parent) && /^\d+$/.test(segment) ? Number(segment) : segment);
+    if (YAML.isMap(node)) node = resolved(doc, node.get(segment, true));
+    else if (YAML.isSeq(node) && /^\d+$/.test(segment)) node = resolved(doc, node.get(Number(segment), true));
+    else return undefined;
   }
-  return path;
+  return node;
+}
+
+function sameValue(doc: Document, node: unknown, value: unknown): boolean {
+  const current = resolved(doc, node);
+  return YAML.isNode(current) && JSON.stringify(current.toJS(doc)) === JSON.stringify(value);
 }
 
 export function applyOperationToDocument(doc: Document, op: Operation): void {
   const segments = pointerSegments(op.path);
   const last = segments[segments.length - 1];
   if (last === undefined) throw new Error(`cannot ${op.op} the document root`);
-  const parentPath = documentPath(doc, segments.slice(0, -1));
-  const parent = parentPath.length === 0 ? doc.contents : doc.getIn(parentPath, true);
-  switch (op.op) {
-    case 'add':
-      if (YAML.isSeq(parent)) {
-        const node = doc.createNode(op.value);
-        if (last === '-') parent.items.push(node);
-        else parent.items.splice(Number(last), 0, node);
-        return;
-      }
-      doc.setIn([...parentPath, last], op.value);
-      return;
-    case 'replace':
-      doc.setIn([...parentPath, YAML.isSeq(parent) ? Number(last) : last], op.value);
-      return;
-    case 'remove':
-      doc.deleteIn([...parentPath, YAML.isSeq(parent) ? Number(last) : last]);
-      return;
-    default:
-      // A diff of defaults only adds or replaces; anything else would be a bug upstream.
-      throw new Error(`unsupported patch operation "${op.op}" at ${op.path}`);
+  const parent = parentNode(doc, segments.slice(0, -1));
+  if (op.op !== 'add' && op.op !== 'replace' && op.op !== 'remove') {
+    // A diff of defaults only adds or replaces; anything else would be a bug upstream.
+    throw new Error(`unsupported patch operation "${op.op}" at ${op.path}`);
   }
+  if (YAML.isSeq(parent)) {
+    const index = last === '-' ? parent.items.length : Number(last);
+    if (!Number.isInteger(index) || index < 0 || index > parent.items.length) throw new Error(`no index ${last} at ${op.path}`);
+    if (op.op === 'add') parent.items.splice(index, 0, doc.createNode(op.value));
+    else if (op.op === 'replace') parent.items[index] = doc.createNode(op.value);
+    else parent.items.splice(index, 1);
+    return;
+  }
+  if (!YAML.isMap(parent)) throw new Error(`no object at the parent of ${op.path}`);
+  if (op.op === 'remove') {
+    parent.delete(last);
+    return;
+  }
+  // The same object reached twice through an alias: the first edit already put the value there.
+  if (op.op === 'add' && sameValue(doc, parent.get(last, true), op.value)) return;
+  parent.set(last, doc.createNode(op.value));
 }
 
 /** Applies `patch` (paths relative to the object at `prefix` inside the document). */

@@ -15,15 +15,6 @@ export function asString(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
-export function asBoolean(value: unknown): boolean | undefined {
-  return typeof value === 'boolean' ? value : undefined;
-}
-
-/** True when the key is present at all (whatever its type); `null` counts as absent, like the API server. */
-export function isSet(value: unknown): boolean {
-  return value !== undefined && value !== null;
-}
-
 export function hasOwn(record: JsonRecord, key: string): boolean {
   return Object.prototype.hasOwnProperty.call(record, key);
 }

@@ -50,9 +50,17 @@ export function prepare(object: unknown, ctx: RuleContext): unknown {
   return withoutNulls(applyDefaults(object, ctx));
 }
 
-/** Semantic errors at or below a path the shape check already reported would say the same thing twice. */
-function coveredBy(shapePaths: readonly string[], field: string): boolean {
-  return shapePaths.some((p) => p === '' || field === p || field.startsWith(`${p}.`) || field.startsWith(`${p}[`));
+/** The field itself and every ancestor path: `a.b[0].c` → `a.b[0].c`, `a.b[0]`, `a.b`, `a`, ``. */
+function selfAndAncestors(field: string): string[] {
+  const out = [field];
+  for (let i = field.length - 1; i > 0; i--) if (field[i] === '.' || field[i] === '[') out.push(field.slice(0, i));
+  out.push('');
+  return out;
+}
+
+/** True when `field` is one of `paths` or lies below one (a Set keeps this linear for huge objects). */
+function coveredBy(paths: ReadonlySet<string>, field: string): boolean {
+  return paths.size > 0 && selfAndAncestors(field).some((p) => paths.has(p));
 }
 
 export function formatWarning(w: FieldWarning): string {
@@ -75,14 +83,15 @@ export function validate(object: unknown, oldObject: unknown, ctx: RuleContext):
     if (oldObject !== undefined && oldObject !== null && oldSpec) results.push(validateUpdate(spec, oldSpec));
   }
 
-  const shapePaths = shapeErrors.map((e) => e.field);
+  // Semantic errors at or below a path the shape check already reported would say the same thing twice,
+  // and a Forbidden block needs no further detail about its content.
+  const shapePaths = new Set(shapeErrors.map((e) => e.field));
   const all = results.flatMap((r) => r.errors);
-  // a Forbidden block needs no further detail about its content
-  const forbiddenPaths = all.filter((e) => e.kind === 'Forbidden').map((e) => e.field);
+  const forbiddenPaths = new Set(all.filter((e) => e.kind === 'Forbidden').map((e) => e.field));
   const semantic = all.filter(
     (e) => !coveredBy(shapePaths, e.field) && (e.kind === 'Forbidden' || !coveredBy(forbiddenPaths, e.field)),
   );
   const errors = sortByDocumentOrder(prepared, [...shapeErrors, ...semantic]);
-  const warnings = sortByDocumentOrder(prepared, results.flatMap((r) => r.warnings).filter((w) => !coveredBy(shapePaths, w.field)));
+  const warnings = sortByDocumentOrder(prepared, results.flatMap((r) => r.warnings).filter((w) => !coveredBy(shapePaths, w.field) && !coveredBy(forbiddenPaths, w.field)));
   return { errors, warnings: [...new Set(warnings.map(formatWarning))] };
 }

@@ -39,7 +39,8 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const secretChecker = await buildSecretChecker(config, logger, metrics);
+  const secretChecking = buildSecretChecker(config, logger, metrics);
+  const secretChecker = secretChecking?.checker;
   const server = createWebhookServer({
     admitters: createClusterLinkAdmitters(secretChecker ? { secretChecker } : {}),
     logger,
@@ -57,7 +58,7 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const addresses = await server.listen();
     logger.info(
-      { url: addresses.url, metricsUrl: addresses.metricsUrl, tls: tls.description, strictSecrets: config.strictSecrets, secretChecks: secretChecker !== undefined },
+      { url: addresses.url, metricsUrl: addresses.metricsUrl, tls: tls.description, strictSecrets: config.strictSecrets, secretChecks: secretChecking?.enabled ?? false },
       'admission webhooks listening (POST /mutate, POST /validate)',
     );
   } catch (err) {
@@ -117,9 +118,9 @@ async function tlsSourceFor(config: ServeConfig, logger: Logger, metrics: Metric
  * The Secret checks of the validating webhook (SPEC §4.7): Kubernetes-backed when an API is configured,
  * else a checker that only says Secrets were not checked. A failure here must not stop the webhooks.
  */
-async function buildSecretChecker(config: ServeConfig, logger: Logger, metrics: Metrics): Promise<SecretChecker | undefined> {
+function buildSecretChecker(config: ServeConfig, logger: Logger, metrics: Metrics): { checker: SecretChecker; enabled: boolean } | undefined {
   try {
-    return buildSecretChecking({ strict: config.strictSecrets, lookupTimeoutMs: config.secretLookupTimeoutMs, logger, metrics }).checker;
+    return buildSecretChecking({ strict: config.strictSecrets, lookupTimeoutMs: config.secretLookupTimeoutMs, logger, metrics });
   } catch (err) {
     logger.error({ err: { message: (err as Error).message } }, 'cannot set up Secret checks; validating without them');
     return undefined;

@@ -29,7 +29,8 @@ Flags:
   -h, --help                show this help
 
 Output (text): one line per ClusterLink, "file:doc namespace/name: OK" or "INVALID" followed by each field
-error as the API server reports it, then the webhook's warnings; a summary line at the end.
+error as the API server reports it, then the webhook's warnings; "(UPDATE)" after the name when an old
+object matched; a summary line at the end.
 
 Exit status: 0 all ClusterLinks valid, 1 at least one invalid, 2 usage error or unreadable input.
 
@@ -78,7 +79,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
 
   const pipeline = createOfflinePipeline(secretChecker ? { secretChecker } : {});
   const report = await validateManifests(
-    { files, oldFiles: flags.old ?? [], defaultNamespace: namespace, pipeline, secretsChecked: secretChecker !== undefined},
+    { files, oldFiles: flags.old ?? [], defaultNamespace: namespace, pipeline, secretsChecked: secretChecker !== undefined },
     io,
     secretProblems,
   );

@@ -142,12 +142,24 @@ export class KafkaRestClient {
     return dataOf(await this.read(path, {}, signal), 'GET', path).map(toLinkConfig);
   }
 
-  /** Batched SET/DELETE of link configs (PUT …/configs:alter). */
+  /**
+   * Batched SET/DELETE of link configs (PUT …/configs:alter). A server that answers 405 to the batch
+   * call gets one PUT/DELETE per key instead (kcp saw 405 for the POST form on CP 8.x).
+   */
   async alterLinkConfigs(clusterId: string, linkName: string, ops: AlterConfigOp[], signal?: AbortSignal): Promise<void> {
     if (ops.length === 0) return;
-    const path = `/clusters/${enc(clusterId)}/links/${enc(linkName)}/configs:alter`;
+    const base = `/clusters/${enc(clusterId)}/links/${enc(linkName)}/configs`;
     const data = ops.map((o) => (o.operation === 'DELETE' ? { name: o.name, operation: 'DELETE' } : { name: o.name, value: o.value ?? null, operation: 'SET' }));
-    await this.write('PUT', path, {}, { data }, signal);
+    try {
+      await this.write('PUT', `${base}:alter`, {}, { data }, signal);
+      return;
+    } catch (e) {
+      if (!(e instanceof KafkaRestError) || e.status !== 405) throw e;
+    }
+    for (const o of ops) {
+      if (o.operation === 'DELETE') await this.write('DELETE', `${base}/${enc(o.name)}`, {}, undefined, signal);
+      else await this.write('PUT', `${base}/${enc(o.name)}`, {}, { value: o.value ?? '' }, signal);
+    }
   }
 
   // ---- mirrors ----------------------------------------------------------------------------

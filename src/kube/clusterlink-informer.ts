@@ -32,7 +32,15 @@ export class ClusterLinkInformer {
       const path = namespace
         ? `/apis/${CLUSTERLINKS.group}/${CLUSTERLINKS.version}/namespaces/${encodeURIComponent(namespace)}/${CLUSTERLINKS.plural}`
         : `/apis/${CLUSTERLINKS.group}/${CLUSTERLINKS.version}/${CLUSTERLINKS.plural}`;
-      const informer: LinkInformer = makeInformer<KubernetesObject>(options.kubeConfig, path, () => options.api.listClusterLinks(namespace) as never);
+      // client-node opens a new watch after a list that was in flight when stop() was called; failing the
+      // list once stopped keeps a stopped informer from watching again.
+      const list = async (): Promise<never> => {
+        if (this.stopped) throw new Error('informer stopped');
+        const result = await options.api.listClusterLinks(namespace);
+        if (this.stopped) throw new Error('informer stopped');
+        return result as never;
+      };
+      const informer: LinkInformer = makeInformer<KubernetesObject>(options.kubeConfig, path, list);
       const entry: (typeof this.informers)[number] = { ...(namespace ? { namespace } : {}), informer, failures: 0 };
       informer.on('add', (obj) => {
         entry.failures = 0;

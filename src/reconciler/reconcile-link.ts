@@ -148,7 +148,12 @@ async function reconcileLink(input: ReconcileInput, clientFor: ClientFactory, op
       if (!report.linkAlreadyExisted || round + 1 >= MAX_ROUNDS) break;
     }
   } catch (e) {
-    return failed('RestError', e, { ...idStatus, ...(input.previousStatus?.clusterLinkID ? { clusterLinkID: input.previousStatus.clusterLinkID } : {}) });
+    // Keep what the previous status knew, plus any offsets snapshotted before a stop in this pass:
+    // once the stop completes the server only reports -1.
+    const { conditions: _c, observedGeneration: _g, ...prior } = input.previousStatus ?? {};
+    const snaps = { ...previousSnapshots(input.previousStatus) };
+    for (const r of reports) for (const sn of r.snapshots) snaps[sn.topicName] = sn;
+    return failed('RestError', e, { ...prior, ...idStatus, ...(Object.keys(snaps).length > 0 ? { [SNAPSHOTS_STATUS_KEY]: snaps } : {}) });
   }
 
   for (const n of plan.notes) events.push({ type: n.severity === 'Warning' ? 'Warning' : 'Normal', reason: n.reason, message: n.message });
@@ -172,7 +177,18 @@ async function reconcileLink(input: ReconcileInput, clientFor: ClientFactory, op
 
   const desired = desiredMirrors(spec.mirrorTopics, spec.mirrorTopicOptions?.prefix);
   const desiredByName = new Map(desired.map((d) => [d.name, d]));
-  const rf = new Map(desired.map((d) => [d.name, d.replicationFactor]));
+  // A CRD that prunes the snapshot key still keeps mirrorTopics[].lastSourceFetchOffset: rebuild
+  // from it (exact for one partition; for more, only the status value is carried over).
+  const carried: Record<string, number> = {};
+  for (const m of mirrorsForStatus) {
+    const last = input.previousStatus?.mirrorTopics?.[m.mirror_topic_name]?.lastSourceFetchOffset;
+    if (snapshots[m.mirror_topic_name] || last === undefined || (m.mirror_status !== 'STOPPED' && m.mirror_status !== 'PENDING_STOPPED')) continue;
+    carried[m.mirror_topic_name] = last;
+    if (m.num_partitions === 1) {
+      const d = desiredByName.get(m.mirror_topic_name);
+      snapshots[m.mirror_topic_name] = { topicName: m.mirror_topic_name, sourceTopicName: m.source_topic_name, action: d?.state === 'PROMOTE' ? 'PROMOTE' : 'FAILOVER', partitions: 1, lastSourceFetchOffsets: [{ partition: 0, offset: last }] };
+    }
+  }
   const stoppedMirrors: StoppedMirror[] = mirrorsForStatus
     .filter((m) => m.mirror_status === 'STOPPED')
     .map((m) => {
@@ -183,14 +199,15 @@ async function reconcileLink(input: ReconcileInput, clientFor: ClientFactory, op
         topicName: m.mirror_topic_name,
         sourceTopicName: m.source_topic_name,
         action,
-        ...(s ? { lastSourceFetchOffsets: s.lastSourceFetchOffsets, stateTimeMs: s.stateTimeMs } : {}),
+        ...(s ? { lastSourceFetchOffsets: s.lastSourceFetchOffsets } : {}),
+        ...(s?.stateTimeMs !== undefined ? { stateTimeMs: s.stateTimeMs } : {}),
         partitions: m.num_partitions,
         ...(d?.replicationFactor !== undefined ? { replicationFactor: d.replicationFactor } : {}),
       };
     });
 
   const link = observed.link;
-  const mirrorTopics = mirrorStatuses(mirrorsForStatus, rf, snapshots, generation);
+  const mirrorTopics = mirrorStatuses(mirrorsForStatus, desiredByName, snapshots, carried, generation);
   const finalized = input.deleting && (plan.finalized === true || linkDeleted);
   const status: ClusterLinkStatus = {
     ...idStatus,
@@ -257,7 +274,7 @@ function readyCondition(x: {
     return { type: 'Ready', status: 'False', reason: 'LinkNotActive', message: `link state ${state}${x.link.link_error && x.link.link_error !== 'NO_ERROR' ? ` ${x.link.link_error}` : ''}${x.link.link_error_message ? `: ${x.link.link_error_message}` : ''}${hint}` };
   }
   const w = x.warnings[0];
-  if (w && (w.reason === 'InvalidConfiguration' || w.reason === 'ImmutableConfigDiffers' || w.reason === 'MirrorStopped')) return { type: 'Ready', status: 'False', reason: w.reason, message: w.message };
+  if (w && (w.reason === 'InvalidConfiguration' || w.reason === 'ImmutableConfigDiffers' || w.reason === 'MirrorStopped' || w.reason === 'MirrorNotFound')) return { type: 'Ready', status: 'False', reason: w.reason, message: w.message };
   return { type: 'Ready', status: 'True', reason: 'Reconciled', message: 'the cluster link matches the spec' };
 }
 

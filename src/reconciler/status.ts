@@ -21,19 +21,24 @@ export function maxOffset(s: MirrorSnapshot): number | undefined {
   return offs.length > 0 ? Math.max(...offs) : undefined;
 }
 
-export function mirrorStatuses(mirrors: MirrorData[], rf: Map<string, number | undefined>, snapshots: Record<string, MirrorSnapshot>, generation?: number): Record<string, MirrorTopicStatus> {
+/**
+ * Status entries for every mirror on the link. Only mirrors the spec lists carry observedGeneration:
+ * that is how a later pass tells a topic removed from the spec (delete it) from an auto-created
+ * mirror (never touch it).
+ */
+export function mirrorStatuses(mirrors: MirrorData[], listed: Map<string, { replicationFactor?: number }>, snapshots: Record<string, MirrorSnapshot>, carried: Record<string, number>, generation?: number): Record<string, MirrorTopicStatus> {
   const out: Record<string, MirrorTopicStatus> = {};
   for (const m of [...mirrors].sort((a, b) => a.mirror_topic_name.localeCompare(b.mirror_topic_name))) {
     const e: MirrorTopicStatus = { sourceTopicName: m.source_topic_name, status: m.mirror_status };
-    const r = rf.get(m.mirror_topic_name);
-    if (r !== undefined) e.replicationFactor = r;
+    const spec = listed.get(m.mirror_topic_name);
+    if (spec?.replicationFactor !== undefined) e.replicationFactor = spec.replicationFactor;
     const snap = snapshots[m.mirror_topic_name];
     // Only stopped mirrors carry an offset: a live one changes every second and would churn status.
-    if (snap && (m.mirror_status === 'STOPPED' || m.mirror_status === 'PENDING_STOPPED')) {
-      const o = maxOffset(snap);
+    if (m.mirror_status === 'STOPPED' || m.mirror_status === 'PENDING_STOPPED') {
+      const o = snap ? maxOffset(snap) : carried[m.mirror_topic_name];
       if (o !== undefined) e.lastSourceFetchOffset = o;
     }
-    if (generation !== undefined) e.observedGeneration = generation;
+    if (spec) e.observedGeneration = generation ?? 0;
     out[m.mirror_topic_name] = e;
   }
   return out;

@@ -68,16 +68,14 @@ export function createSecretChecker(source: SecretSource, options: SecretChecker
         for (const ref of refs) {
           const result = lookups.get(ref.name);
           if (!result) continue;
+          if (!result.found) reportFailure(ref, result);
           let keyPasswordData: Record<string, Buffer> | undefined;
           if (ref.kind === 'tls' && ref.keyPassword) {
             const passwordLookup = lookups.get(ref.keyPassword.name);
             if (passwordLookup?.found) keyPasswordData = passwordLookup.data;
             else if (passwordLookup) reportFailure(ref.keyPassword, passwordLookup);
           }
-          if (!result.found) {
-            reportFailure(ref, result);
-            continue;
-          }
+          if (!result.found) continue;
           const checked = checkOne(ref, result.data, keyPasswordData, now(), options.expiryWarningDays);
           errors.push(...checked.errors);
           warnings.push(...checked.warnings);
@@ -89,7 +87,9 @@ export function createSecretChecker(source: SecretSource, options: SecretChecker
         return { errors, warnings: [...new Set(warnings)] };
       } catch (err) {
         // A bug in a check must not turn into a hung or failed admission: say the Secrets were not checked.
-        options.logger?.warn({ namespace, err: err instanceof Error ? err.name : 'unknown' }, 'secret check failed');
+        // Only the error's own text is logged: checks never put Secret bytes into an exception.
+        const detail = err instanceof Error ? { name: err.name, message: err.message.slice(0, 200) } : { name: 'unknown' };
+        options.logger?.warn({ namespace, err: detail }, 'secret check failed (a bug)');
         return { errors: [], warnings: ['secrets were not checked: internal error in the secret checks'] };
       }
     },

@@ -133,8 +133,6 @@ export async function fileTlsSource(options: FileTlsSourceOptions): Promise<File
 
   const listeners = new Listeners();
   let closed = false;
-  let running: Promise<boolean> | undefined;
-  let again = false;
 
   const attempt = async (): Promise<boolean> => {
     let next: TlsMaterial;
@@ -171,23 +169,20 @@ export async function fileTlsSource(options: FileTlsSourceOptions): Promise<File
     }
   };
 
-  // One reload at a time; a request that arrives meanwhile runs once more afterwards.
+  // One reload at a time. Callers that arrive while one runs share the next run (which starts after it and
+  // so sees their change); each gets that run's own result.
+  let chain: Promise<unknown> = Promise.resolve();
+  let queued: Promise<boolean> | undefined;
   const reload = (): Promise<boolean> => {
     if (closed) return Promise.resolve(false);
-    if (running) {
-      again = true;
-      return running;
-    }
-    running = (async () => {
-      let changed = false;
-      do {
-        again = false;
-        changed = (await attempt()) || changed;
-      } while (again && !closed);
-      running = undefined;
-      return changed;
-    })();
-    return running;
+    if (queued) return queued;
+    const next = chain.then(() => {
+      queued = undefined;
+      return closed ? false : attempt();
+    });
+    queued = next;
+    chain = next.catch(() => undefined);
+    return next;
   };
 
   let debounce: NodeJS.Timeout | undefined;

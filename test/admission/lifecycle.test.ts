@@ -66,7 +66,9 @@ describe('graceful shutdown', () => {
     const readyz = await httpsCall<{ status: string }>(wh.url, wh.ca, '/readyz');
     assert.deepEqual([readyz.status, readyz.body], [503, { status: 'shutting down' }]);
     assert.equal((await httpCall(wh.metricsUrl!, '/readyz')).status, 503);
-    assert.equal((await httpsCall(wh.url, wh.ca, '/healthz')).status, 200, 'still alive while draining');
+    const alive = await httpsCall(wh.url, wh.ca, '/healthz');
+    assert.equal(alive.status, 200, 'still alive while draining');
+    assert.equal(alive.headers.connection, 'close', 'clients are told to reconnect elsewhere');
 
     release();
     const res = await inFlight;

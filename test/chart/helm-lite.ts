@@ -471,6 +471,8 @@ export interface Rendered {
   /** Manifests in file order, with the template each came from. */
   manifests: Array<{ template: string; object: Dict }>;
   notes: string;
+  /** The rendered text of each template file (for debugging and text-level checks). */
+  texts: Record<string, string>;
 }
 
 function mergeValues(base: Dict, override: Dict): Dict {
@@ -500,12 +502,14 @@ export function renderChart(chartDir: string, options: ReleaseOptions = {}): Ren
   for (const f of files) parsed.set(f, parseTemplate(readFileSync(join(dir, f), 'utf8'), defines));
   const renderer = new Renderer(defines, root, options.cluster ?? { objects: new Map() });
   const manifests: Rendered['manifests'] = [];
+  const texts: Record<string, string> = {};
   let notes = '';
   for (const f of files) {
     if (f.startsWith('_')) continue;
     const p = parsed.get(f);
     if (!p) continue;
     const text = renderer.renderNodes(p.nodes, root, [new Map([['$', root]])]);
+    texts[f] = text;
     if (f === 'NOTES.txt') {
       notes = text;
       continue;
@@ -518,5 +522,5 @@ export function renderChart(chartDir: string, options: ReleaseOptions = {}): Ren
       manifests.push({ template: f, object });
     }
   }
-  return { manifests, notes };
+  return { manifests, notes, texts };
 }

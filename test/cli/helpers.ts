@@ -60,5 +60,16 @@ export function assertGolden(name: string, actual: string): void {
   } catch {
     assert.fail(`golden file ${path} is missing; run with UPDATE_GOLDEN=1 to create it, then review it`);
   }
-  assert.equal(actual, expected, `output differs from ${path} (UPDATE_GOLDEN=1 regenerates it; review the diff)`);
+  if (actual === expected) return;
+  assert.fail(`output differs from ${path} (UPDATE_GOLDEN=1 regenerates it; review the diff)\n${firstDifference(expected, actual)}`);
+}
+
+/** The first differing line with a little context: enough to see what changed without two full dumps. */
+function firstDifference(expected: string, actual: string): string {
+  const want = expected.split('\n');
+  const got = actual.split('\n');
+  let i = 0;
+  while (i < want.length && i < got.length && want[i] === got[i]) i++;
+  const context = (lines: string[]) => lines.slice(Math.max(0, i - 2), i + 3).map((l, k) => `  ${Math.max(0, i - 2) + k + 1}: ${l}`).join('\n');
+  return `first difference at line ${i + 1}\nexpected:\n${context(want)}\nactual:\n${context(got)}`;
 }

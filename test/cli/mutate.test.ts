@@ -82,4 +82,36 @@ describe('mutate on every fixture', () => {
     const result = await runCli(['mutate', '-f', '-'], text);
     assert.equal(result.stdout, text);
   });
+
+  test('Windows line endings stay Windows line endings', async () => {
+    const input = readFileSync(join(REPO_ROOT, INPUTS, 'commented.yaml'), 'utf8');
+    const unix = await runCli(['mutate', '-f', '-'], input);
+    const windows = await runCli(['mutate', '-f', '-'], input.replace(/\n/g, '\r\n'));
+    assert.equal(windows.stdout, unix.stdout.replace(/\n/g, '\r\n'));
+  });
+
+  test('an edit through a YAML alias lands on its anchor, comments kept', async () => {
+    const text = `# anchors
+apiVersion: platform.confluent.io/v1beta1
+kind: ClusterLink
+metadata: {name: a, namespace: ns}
+spec:
+  destinationKafkaCluster:
+    kafkaRestClassRef: &rest {name: dest-rest}
+  sourceKafkaCluster:
+    bootstrapEndpoint: b:9092
+    clusterID: c1
+    kafkaRestClassRef: *rest
+`;
+    const result = await runCli(['mutate', '-f', '-'], text);
+    assert.equal(result.code, 0);
+    assert.equal(result.stderr, '');
+    assert.match(result.stdout, /^# anchors\n/);
+    assert.match(result.stdout, /kafkaRestClassRef: &rest \{name: dest-rest, namespace: ns\}\n/);
+    assert.match(result.stdout, /kafkaRestClassRef: \*rest\n/);
+    const [after] = await objectsOf(['-'], result.stdout);
+    const spec = (after?.object as { spec: { sourceKafkaCluster: { kafkaRestClassRef: unknown }; name: string } }).spec;
+    assert.deepEqual(spec.sourceKafkaCluster.kafkaRestClassRef, { name: 'dest-rest', namespace: 'ns' });
+    assert.equal(spec.name, 'a');
+  });
 });

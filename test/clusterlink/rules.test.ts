@@ -100,6 +100,7 @@ const linkModes: Case[] = [
   { name: 'Source: source bootstrapEndpoint ignored', object: edit(sourceMode(), { [`${S}.bootstrapEndpoint`]: 's:9092' }), errors: [], warnings: [`${S}.bootstrapEndpoint: ignored in Source mode`] },
   { name: 'Source: own and remote credentials are fine', object: edit(sourceMode(), { [`${S}.authentication`]: plain, [`${S}.tls`]: tlsOn, [`${T}.authentication`]: plain, [`${T}.tls`]: tlsOn }), errors: [] },
   { name: 'Source: mirrorTopics forbidden', object: edit(sourceMode(), { 'spec.mirrorTopics': [topic('t', { state: 'bogus' })] }), errors: ['spec.mirrorTopics Forbidden'] },
+  { name: 'Source: nothing more is said about a forbidden block', object: edit(sourceMode(), { 'spec.mirrorTopics': [topic('a', { sourceTopicName: 'a' }), topic('a')] }), errors: ['spec.mirrorTopics Forbidden'] },
   { name: 'Source: mirrorTopicOptions forbidden', object: edit(sourceMode(), { 'spec.mirrorTopicOptions': { prefix: 'p.' } }), errors: ['spec.mirrorTopicOptions Forbidden'] },
   { name: 'Source: aclFilters forbidden', object: edit(sourceMode(), { 'spec.aclFilters': [topicRead] }), errors: ['spec.aclFilters Forbidden'] },
   { name: 'Source: consumerGroupFilters forbidden', object: edit(sourceMode(), { 'spec.consumerGroupFilters': [include] }), errors: ['spec.consumerGroupFilters Forbidden'] },

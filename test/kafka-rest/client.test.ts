@@ -25,7 +25,7 @@ describe('authentication', () => {
   ];
   for (const c of cases) {
     test(`${c.name}: accepted with the right credentials, 401/40101 otherwise`, async () => {
-      const sim = await startRestSimulator({ clusterId: 'a', auth: c.server, contract: false });
+      const sim = await startRestSimulator({ clusterId: 'a', auth: c.server });
       try {
         const ok = new KafkaRestClient({ endpoint: sim.url, auth: c.good });
         assert.equal(await ok.discoverClusterId(), 'a');
@@ -35,6 +35,7 @@ describe('authentication', () => {
         assert.doesNotMatch(e.message, /p:w|tok/, 'no credential in the message');
         ok.close();
         ko.close();
+        assert.deepEqual(sim.violations, [], 'the 401 body conforms to the Error schema');
       } finally {
         await sim.close();
       }

@@ -135,6 +135,16 @@ describe('server behaviours (NOTES.md §10) through the client', () => {
     const e = await rejects(client.alterLinkConfigs('dst', 'lk', [{ name: 'cluster.link.prefix', value: 'q.', operation: 'SET' }]));
     assert.equal(e.status, 400);
   });
+  test('a server that answers 405 to configs:alter gets one PUT/DELETE per key', async () => {
+    sim.failNext({ method: 'PUT', pathIncludes: 'configs:alter', status: 405, errorCode: 405, message: 'HTTP 405 Method Not Allowed' });
+    await client.alterLinkConfigs('dst', 'lk', [{ name: 'consumer.offset.sync.ms', value: '2000', operation: 'SET' }, { name: 'acl.sync.ms', operation: 'DELETE' }]);
+    const counts = sim.counts();
+    assert.equal(counts['PUT /kafka/v3/clusters/{cluster_id}/links/{link_name}/configs/{config_name}'], 1);
+    assert.equal(counts['DELETE /kafka/v3/clusters/{cluster_id}/links/{link_name}/configs/{config_name}'], 1);
+    assert.equal(world.clusters.get('dst')?.links.get('lk')?.configs.get('consumer.offset.sync.ms'), '2000');
+    await client.alterLinkConfigs('dst', 'lk', [{ name: 'consumer.offset.sync.ms', operation: 'DELETE' }]);
+  });
+
   test('delete a link with live mirrors → 403', async () => {
     const e = await rejects(client.deleteLink('dst', 'lk'));
     assert.equal(e.status, 403);

@@ -296,7 +296,7 @@ describe('config diff (configs:alter)', () => {
 describe('mirror topics', () => {
   const spec = (mirrorTopics: ClusterLinkSpec['mirrorTopics'], more: Partial<ClusterLinkSpec> = {}) => destInit({ mirrorTopicOptions: { prefix: 'dc1.' }, mirrorTopics, ...more });
   const observed = (...mirrors: MirrorData[]): ObservedLink => ({ link, configs: [cfg('link.mode', 'DESTINATION'), cfg('connection.mode', 'OUTBOUND'), cfg('cluster.link.prefix', 'dc1.'), cfg('bootstrap.servers', 'src:9092'), cfg('security.protocol', 'PLAINTEXT')], mirrors });
-  const prevStatus = (...names: string[]): ClusterLinkStatus => ({ mirrorTopics: Object.fromEntries(names.map((n) => [n, { status: 'ACTIVE' }])) });
+  const prevStatus = (...names: string[]): ClusterLinkStatus => ({ mirrorTopics: Object.fromEntries(names.map((n) => [n, { status: 'ACTIVE', observedGeneration: 1 }])) });
   const cases: { name: string; spec: ClusterLinkSpec; observed: ObservedLink; prev?: ClusterLinkStatus; kinds: string[]; notes?: string[] }[] = [
     { name: 'missing mirror → create (source name = name minus prefix)', spec: spec([{ name: 'dc1.a', state: 'ACTIVE' }]), observed: observed(), kinds: ['createMirror:dc1.a'] },
     { name: 'missing mirror in PAUSE → create then pause', spec: spec([{ name: 'dc1.a', state: 'PAUSE' }]), observed: observed(), kinds: ['createMirror:dc1.a', 'pause:dc1.a'] },
@@ -312,6 +312,7 @@ describe('mirror topics', () => {
     { name: 'removed from the spec (known from status) → topic deleted', spec: spec([]), observed: observed(mirror('dc1.a', 'ACTIVE', 'a')), prev: prevStatus('dc1.a'), kinds: ['deleteTopic:dc1.a'] },
     { name: 'removed but deleteRemovedMirrorTopics: false → kept', spec: spec([], { mirrorTopicOptions: { prefix: 'dc1.', deleteRemovedMirrorTopics: false } }), observed: observed(mirror('dc1.a', 'ACTIVE', 'a')), prev: prevStatus('dc1.a'), kinds: [], notes: ['MirrorKept'] },
     { name: 'auto-created mirror never listed → untouched', spec: spec([]), observed: observed(mirror('dc1.auto', 'ACTIVE', 'auto')), kinds: [] },
+    { name: 'auto-created mirror shown in the previous status (no observedGeneration) → untouched', spec: spec([]), observed: observed(mirror('dc1.auto', 'ACTIVE', 'auto')), prev: { mirrorTopics: { 'dc1.auto': { status: 'ACTIVE', sourceTopicName: 'auto' } } }, kinds: [] },
     { name: 'removed but already STOPPED (promoted) → untouched', spec: spec([]), observed: observed(mirror('dc1.a', 'STOPPED', 'a')), prev: prevStatus('dc1.a'), kinds: [] },
     { name: 'Source-mode CR never plans mirrors', spec: { sourceInitiatedLink: { linkMode: 'Source' }, sourceKafkaCluster: {}, destinationKafkaCluster: { bootstrapEndpoint: 'd:1' }, mirrorTopics: [{ name: 'x' }] }, observed: { link, configs: [cfg('link.mode', 'SOURCE'), cfg('connection.mode', 'OUTBOUND'), cfg('bootstrap.servers', 'd:1'), cfg('security.protocol', 'PLAINTEXT')], mirrors: [] }, kinds: [] },
   ];

@@ -87,6 +87,18 @@ describe('destination-initiated link lifecycle', async () => {
     assertContract(dest);
   });
 
+  await test('a mirror the server auto-created is reported but never deleted', async () => {
+    world.addTopic('src-1', 'auto');
+    world.createMirror('dst-1', 'lk', { source_topic_name: 'auto' });
+    for (let i = 0; i < 2; i++) {
+      const out = await pass({ ...base, link: cr(spec) }, prev);
+      assert.equal(out.writeCalls, 0);
+      assert.deepEqual(out.status.mirrorTopics?.['dc1.auto'], { sourceTopicName: 'auto', status: 'ACTIVE' });
+    }
+    assert.ok(world.clusters.get('dst-1')?.topics.has('dc1.auto'));
+    world.deleteTopic('dst-1', 'dc1.auto');
+  });
+
   await test('pause one mirror with one batched call, then resume it', async () => {
     const paused = { ...spec, mirrorTopics: spec.mirrorTopics?.map((m) => ({ ...m, state: 'PAUSE' })) };
     dest.resetCalls();

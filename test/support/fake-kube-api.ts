@@ -632,7 +632,12 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       handle(req, res, Buffer.concat(chunks).toString('utf8'));
     });
   });
+  let closing = false;
   server.on('connection', (socket) => {
+    if (closing) {
+      socket.destroy();
+      return;
+    }
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -738,6 +743,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       return rv;
     },
     async close() {
+      closing = true;
       for (const w of watchers) w.res.end();
       watchers.clear();
       for (const res of hanging) res.destroy();

@@ -129,14 +129,13 @@ matchExpressions:
   verbs: ["create"]
 {{- end -}}
 
-{{/* Annotations of both webhook configurations: cert-manager's cainjector fills caBundle in mode certManager. */}}
+{{/* Annotations of both webhook configurations (YAML map, or nothing): cert-manager's cainjector fills caBundle in mode certManager. */}}
 {{- define "clw.webhookAnnotations" -}}
 {{- $annotations := deepCopy .Values.webhook.annotations -}}
 {{- if eq .Values.certificates.mode "certManager" -}}
 {{- $_ := set $annotations "cert-manager.io/inject-ca-from" (printf "%s/%s" .Release.Namespace (include "clw.fullname" .)) -}}
 {{- end -}}
-{{- with $annotations }}
-annotations:
-  {{- toYaml . | nindent 2 }}
-{{- end }}
+{{- with $annotations -}}
+{{- toYaml . -}}
+{{- end -}}
 {{- end -}}

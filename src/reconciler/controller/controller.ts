@@ -12,6 +12,7 @@ import { describeKubeError } from '../../kube/errors.js';
 import { EventRecorder } from '../../kube/events.js';
 import { KubeApi } from '../../kube/kube-api.js';
 import { LeaderElector } from '../../kube/leader-election.js';
+import { FINALIZER } from '../../kube/resources.js';
 import type { LinkReconciler } from '../types.js';
 import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { reconcilePass } from './reconcile-pass.js';
@@ -53,10 +54,15 @@ interface Term {
 
 export const keyOf = (link: ClusterLink): string => `${link.metadata?.namespace ?? ''}/${link.metadata?.name ?? ''}`;
 
-/** What makes a watch event worth a pass: spec (generation), deletion, annotations, finalizers — not our own status writes. */
+/**
+ * What makes a watch event worth a pass: spec (generation), deletion, annotations, other controllers'
+ * finalizers. Not status and not our own finalizer: those are our own writes, and reacting to them would
+ * only run the same pass again.
+ */
 function fingerprint(link: ClusterLink): string {
   const m = link.metadata;
-  return JSON.stringify([m?.uid, m?.generation, m?.deletionTimestamp ?? null, m?.annotations ?? {}, m?.finalizers ?? []]);
+  const finalizers = (m?.finalizers ?? []).filter((f) => f !== FINALIZER);
+  return JSON.stringify([m?.uid, m?.generation, m?.deletionTimestamp ?? null, m?.annotations ?? {}, finalizers]);
 }
 
 export class ClusterLinkController {

@@ -169,8 +169,16 @@ export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal
       ...(generation !== undefined ? { generation } : {}),
       now: now(),
     });
+    const readyBefore = readyCondition(link.status);
+    const readyAfter = readyCondition(status);
+    // A failure that persists pass after pass (an outage with retries) is announced once, not per retry.
+    const sameFailure =
+      readyBefore?.status === 'False' && readyAfter?.status === 'False' && readyBefore.reason === readyAfter.reason && readyBefore.message === readyAfter.message;
     await writeStatusIfChanged(status);
-    for (const event of outcome.events) await deps.recorder.record(link, event, signal);
+    for (const event of outcome.events) {
+      if (sameFailure && event.type === 'Warning') continue;
+      await deps.recorder.record(link, event, signal);
+    }
     log.debug({ writeCalls: outcome.writeCalls, deleting, finalized: outcome.finalized ?? false }, 'reconciled');
 
     if (deleting) {
@@ -180,7 +188,8 @@ export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal
       return {};
     }
     if (outcome.requeueAfterMs !== undefined) return { requeueAfterMs: outcome.requeueAfterMs };
-    return readyCondition(status)?.status === 'False' ? { notReady: true } : {};
+    if (outcome.failure) return { failure: { reason: readyAfter?.reason ?? 'ReconcileError', message: outcome.failure.message } };
+    return readyAfter?.status === 'False' ? { notReady: true } : {};
   } catch (err) {
     return fail(err);
   }

@@ -124,7 +124,8 @@ export function planLink(input: PlanInput): Plan {
 }
 
 function planEnsure(input: PlanInput, plan: Plan): Plan {
-  const { spec, observed, role } = { ...input, role: plan.role };
+  const { spec, observed } = input;
+  const role = plan.role;
   const derived = desiredLinkConfigs(spec, role, input.credentials);
   for (const w of derived.warnings) plan.notes.push({ severity: 'Warning', reason: 'ConfigIgnored', message: w });
   const link = observed.link;
@@ -211,11 +212,14 @@ function planMirrors(input: PlanInput, plan: Plan): void {
     }
   }
 
-  // Topics the spec no longer lists (known from the previous status, so auto-created mirrors are never touched).
+  // Topics the spec no longer lists: the previous status marks spec-listed mirrors with
+  // observedGeneration, so auto-created mirrors are never touched.
   const listed = new Set(desired.map((d) => d.name));
   const deleteRemoved = spec.mirrorTopicOptions?.deleteRemovedMirrorTopics !== false;
-  for (const name of Object.keys(input.previousStatus?.mirrorTopics ?? {}).sort()) {
+  const previous = input.previousStatus?.mirrorTopics ?? {};
+  for (const name of Object.keys(previous).sort()) {
     const m = byName.get(name);
+    if (previous[name]?.observedGeneration === undefined) continue;
     if (listed.has(name) || !m || m.mirror_status === STOPPED || m.mirror_status === PENDING_STOPPED) continue;
     if (deleteRemoved) plan.actions.push({ kind: 'deleteTopic', name });
     else plan.notes.push({ severity: 'Info', reason: 'MirrorKept', message: `mirror topic ${name} was removed from the spec and is kept (deleteRemovedMirrorTopics: false)` });

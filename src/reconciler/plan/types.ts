@@ -46,7 +46,8 @@ export interface MirrorSnapshot {
   action: 'PROMOTE' | 'FAILOVER';
   partitions: number;
   lastSourceFetchOffsets: { partition: number; offset: number }[];
-  stateTimeMs: number;
+  /** Undefined when rebuilt from a status that only kept lastSourceFetchOffset. */
+  stateTimeMs?: number;
 }
 
 export type PlanAction =

@@ -44,6 +44,8 @@ export interface InjectedFailure {
   message: string;
   /** How many matching requests fail (default 1). */
   times?: number;
+  /** Let this many matching requests through first (default 0). */
+  skip?: number;
 }
 
 export interface RestSimulator {
@@ -127,6 +129,19 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
       ...(includeTasks ? { tasks: world.linkTasks(l) } : {}),
     };
   };
+  const configData = (cid: string, linkName: string, c: ReturnType<SimWorld['linkConfigs']>[number], self: string) => ({
+    kind: 'KafkaLinkConfigData',
+    metadata: meta(self),
+    cluster_id: cid,
+    name: c.name,
+    value: c.value,
+    is_default: c.isDefault,
+    is_read_only: c.readOnly,
+    is_sensitive: c.sensitive,
+    source: c.isDefault ? 'DEFAULT_CONFIG' : 'DYNAMIC_CLUSTER_LINK_CONFIG',
+    synonyms: [],
+    link_name: linkName,
+  });
   const mirrorData = (cid: string, t: SimTopic) => ({
     kind: 'KafkaMirrorData',
     metadata: meta(`${baseUrl}${API}/clusters/${cid}/links/${t.mirror?.linkName}/mirrors/${t.name}`),
@@ -205,25 +220,29 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
         body: list(
           'KafkaLinkConfigDataList',
           ctx.self,
-          world.linkConfigs(link).map((c) => ({
-            kind: 'KafkaLinkConfigData',
-            metadata: meta(`${ctx.self}/${c.name}`),
-            cluster_id: cid,
-            name: c.name,
-            value: c.value,
-            is_default: c.isDefault,
-            is_read_only: c.readOnly,
-            is_sensitive: c.sensitive,
-            source: c.isDefault ? 'DEFAULT_CONFIG' : 'DYNAMIC_CLUSTER_LINK_CONFIG',
-            synonyms: [],
-            link_name: name,
-          })),
+          world.linkConfigs(link).map((c) => configData(cid, name, c, `${ctx.self}/${c.name}`)),
         ),
       };
     }],
     ['PUT', `${L}/configs:alter`, (ctx) => {
       const b = (ctx.body ?? {}) as { data?: { name: string; value?: string | null; operation?: string | null }[] };
       world.alterLinkConfigs(here(ctx), ctx.params.link_name as string, b.data ?? [], bool(ctx.query, 'validate_only'));
+      return { status: 204 };
+    }],
+    ['GET', `${L}/configs/{config_name}`, (ctx) => {
+      const cid = here(ctx);
+      const name = ctx.params.link_name as string;
+      const c = world.linkConfigs(world.link(cid, name)).find((x) => x.name === ctx.params.config_name);
+      if (!c) throw new SimHttpError(404, 404, `Config ${ctx.params.config_name} cannot be found for cluster link ${name}.`);
+      return { status: 200, body: configData(cid, name, c, ctx.self) };
+    }],
+    ['PUT', `${L}/configs/{config_name}`, (ctx) => {
+      const b = (ctx.body ?? {}) as { value?: string };
+      world.alterLinkConfigs(here(ctx), ctx.params.link_name as string, [{ name: ctx.params.config_name as string, value: b.value ?? null, operation: 'SET' }], false);
+      return { status: 204 };
+    }],
+    ['DELETE', `${L}/configs/{config_name}`, (ctx) => {
+      world.alterLinkConfigs(here(ctx), ctx.params.link_name as string, [{ name: ctx.params.config_name as string, operation: 'DELETE' }], false);
       return { status: 204 };
     }],
     ['GET', `${L}/mirrors`, (ctx) => {
@@ -313,7 +332,11 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
     let op: Operation | undefined;
     const r = route(method, path);
     const send = (status: number, body?: unknown): void => {
-      if (contract && op) for (const v of contract.checkResponse(op, status, body)) violations.push(`${method} ${path} → ${v}`);
+      if (contract) {
+        // Unknown paths/methods have no operation: their error body must still be a valid Error.
+        const problems = op ? contract.checkResponse(op, status, body) : contract.checkError('cc', body);
+        for (const v of problems) violations.push(`${method} ${path} → ${v}`);
+      }
       calls.push({ method, path, route: r?.template ?? path, status, write });
       const text = body === undefined ? '' : JSON.stringify(body);
       res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
@@ -322,12 +345,12 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
     const error = (status: number, errorCode: number, message: string): void => send(status, { error_code: errorCode, message });
 
     if (opts.latencyMs) await new Promise((resolve) => setTimeout(resolve, opts.latencyMs));
+    const m = contract?.match(method, path);
+    op = m?.operation;
     if (!authorized(req)) return error(401, 40101, 'Authentication failed');
     if (contract) {
-      const m = contract.match(method, path);
       if (!m) return error(404, 404, 'HTTP 404 Not Found');
       if (!m.operation) return error(405, 405, 'HTTP 405 Method Not Allowed');
-      op = m.operation;
     }
     if (!r) return error(404, 404, 'HTTP 404 Not Found');
     if (!r.handler) return error(405, 405, 'HTTP 405 Method Not Allowed');
@@ -348,7 +371,8 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
       }
     }
     const inj = injected.find((f) => (!f.method || f.method === method) && (!f.pathIncludes || path.includes(f.pathIncludes)));
-    if (inj) {
+    if (inj && (inj.skip ?? 0) > 0) inj.skip = (inj.skip ?? 0) - 1;
+    else if (inj) {
       inj.times = (inj.times ?? 1) - 1;
       if (inj.times <= 0) injected.splice(injected.indexOf(inj), 1);
       return error(inj.status, inj.errorCode, inj.message);

@@ -1,0 +1,114 @@
+// `clusterlink-webhook serve` as a process: generated certificate named in the first log line, HTTPS health,
+// a fixture answered over /validate, --help, flag errors, and exit 0 on SIGTERM.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { httpCall, httpsCall, postReview } from '../support/webhook-server.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ENTRY = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../fixtures/admission/create-invalid.json', import.meta.url));
+const cli = ['--import', 'tsx', ENTRY];
+// No cluster for the Secret checker to find, whatever the machine running the tests has configured.
+const ENV = { ...process.env, KUBECONFIG: '/nonexistent/kubeconfig', KUBERNETES_SERVICE_HOST: '', HOME: tmpdir() };
+
+interface Started {
+  child: ChildProcess;
+  lines: Array<Record<string, unknown>>;
+  exit: Promise<number | null>;
+}
+
+function startServe(args: string[]): Promise<Started> {
+  const child = spawn(process.execPath, [...cli, 'serve', ...args], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: Array<Record<string, unknown>> = [];
+  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    let buffered = '';
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${JSON.stringify(lines)}`)), 30_000);
+    child.stdout!.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        try {
+          lines.push(JSON.parse(line) as Record<string, unknown>);
+        } catch {
+          lines.push({ raw: line });
+        }
+        if (lines.some((l) => typeof l.msg === 'string' && l.msg.startsWith('admission webhooks listening'))) {
+          clearTimeout(timer);
+          resolve({ child, lines, exit });
+        }
+      }
+    });
+    child.stderr!.on('data', () => undefined);
+    void exit.then((code) => reject(new Error(`serve exited early with ${code}: ${JSON.stringify(lines)}`)));
+  });
+}
+
+describe('serve command', () => {
+  let dir: string;
+  let serve: Started;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'clusterlink-serve-'));
+    serve = await startServe(['--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--cert-dir', join(dir, 'certs'), '--dns-name', 'webhook.test.svc', '--reconciler', 'false']);
+  });
+  after(() => {
+    if (serve?.child.exitCode === null) serve.child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('the first log line names the CA bundle it wrote; the certificate has the SANs', () => {
+    const first = serve.lines[0]!;
+    const caFile = join(dir, 'certs', 'ca.crt');
+    assert.equal(first.caBundleFile, caFile);
+    assert.match(String(first.msg), new RegExp(`CA bundle written to ${caFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    const cert = new X509Certificate(readFileSync(join(dir, 'certs', 'tls.crt')));
+    assert.deepEqual(cert.subjectAltName?.split(', '), ['DNS:localhost', 'IP Address:127.0.0.1', 'DNS:webhook.test.svc']);
+    assert.equal(cert.checkIssued(new X509Certificate(readFileSync(caFile))), true);
+  });
+
+  test('serves health over HTTPS with that CA, metrics over HTTP, and answers a fixture on /validate', async () => {
+    const listening = serve.lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('admission webhooks listening'))!;
+    const url = String(listening.url).replace('localhost', '127.0.0.1');
+    const ca = readFileSync(join(dir, 'certs', 'ca.crt'), 'utf8');
+    assert.deepEqual((await httpsCall(url, ca, '/healthz')).body, { status: 'ok' });
+    assert.equal((await httpsCall(url, ca, '/readyz')).status, 200);
+    const metrics = await httpCall(String(listening.metricsUrl).replace('localhost', '127.0.0.1'), '/metrics');
+    assert.match(metrics.text, /process_cpu_user_seconds_total/);
+
+    const review = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { request: { uid: string } };
+    const res = await postReview(url, ca, '/validate', review);
+    assert.equal(res.status, 200);
+    assert.equal(res.body.apiVersion, 'admission.k8s.io/v1');
+    assert.equal(res.body.kind, 'AdmissionReview');
+    assert.equal(res.body.response.uid, review.request.uid);
+    // The real rules deny this fixture (no sourceKafkaCluster, lower-case linkMode); only the shape is asserted.
+    assert.equal(res.body.response.allowed, false);
+    assert.equal(res.body.response.status?.code, 422);
+    assert.equal(res.body.response.status?.reason, 'Invalid');
+    assert.ok((res.body.response.status?.details?.causes.length ?? 0) >= 1);
+  });
+
+  test('SIGTERM: exits 0', { timeout: 20_000 }, async () => {
+    serve.child.kill('SIGTERM');
+    assert.equal(await serve.exit, 0);
+    assert.ok(serve.lines.some((l) => l.msg === 'webhook server stopped'));
+  });
+
+  test('--help prints the flags and exits 0; a bad flag exits 2', () => {
+    const help = spawnSync(process.execPath, [...cli, 'serve', '--help'], { cwd: ROOT, env: ENV, encoding: 'utf8' });
+    assert.equal(help.status, 0);
+    assert.match(help.stdout, /--tls-private-key-file/);
+    assert.match(help.stdout, /--shutdown-grace/);
+    const bad = spawnSync(process.execPath, [...cli, 'serve', '--port', 'https'], { cwd: ROOT, env: ENV, encoding: 'utf8' });
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /not a port number/);
+  });
+});

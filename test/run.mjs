@@ -26,7 +26,12 @@ if (files.length === 0) {
 
 const child = spawn(
   process.execPath,
-  ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec', ...files],
+  [
+    '--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec',
+    // A test left hanging, or a handle left open after the last test, must not stall CI.
+    '--test-timeout=120000', '--test-force-exit',
+    ...files,
+  ],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
 );
 let tail = '';

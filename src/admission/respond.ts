@@ -24,19 +24,29 @@ export function objectName(request: AdmissionRequest): string {
   return metadataName(request.object) ?? (request.name || undefined) ?? metadataName(request.oldObject) ?? '';
 }
 
+/**
+ * Causes reported in one denial. A huge object can break a rule thousands of times; the API server and
+ * kubectl would carry a multi-megabyte message, so the first ones are listed and the rest counted.
+ */
+export const MAX_REPORTED_CAUSES = 100;
+
 /** apimachinery's errors.NewInvalid for a ClusterLink. */
 export function invalidStatus(name: string, errors: readonly FieldError[]): AdmissionStatus {
+  const shown = errors.slice(0, MAX_REPORTED_CAUSES);
+  const hidden = errors.length - shown.length;
+  const causes = shown.map((e) => ({ reason: CAUSE_REASON[e.kind], message: errorBody(e), field: e.field }));
+  let message = `${QUALIFIED_KIND} "${name}" is invalid: ${aggregateMessage(shown)}`;
+  if (hidden > 0) {
+    const more = `${hidden} more field errors not shown; fix the ones above first`;
+    message += ` (and ${more})`;
+    causes.push({ reason: CAUSE_REASON.Invalid, message: more, field: 'spec' });
+  }
   return {
     status: 'Failure',
     code: 422,
     reason: 'Invalid',
-    message: `${QUALIFIED_KIND} "${name}" is invalid: ${aggregateMessage(errors)}`,
-    details: {
-      group: CLUSTERLINK_GROUP,
-      kind: CLUSTERLINK_KIND,
-      name,
-      causes: errors.map((e) => ({ reason: CAUSE_REASON[e.kind], message: errorBody(e), field: e.field })),
-    },
+    message,
+    details: { group: CLUSTERLINK_GROUP, kind: CLUSTERLINK_KIND, name, causes },
   };
 }
 

@@ -53,8 +53,11 @@ export interface WebhookServer {
   readonly app: FastifyInstance;
   listen(): Promise<ListeningAddresses>;
   isReady(): boolean;
-  /** Graceful stop (SIGTERM): readiness fails at once, in-flight reviews finish, bounded by the grace period. */
-  shutdown(): Promise<void>;
+  /**
+   * Graceful stop (SIGTERM): readiness fails at once, in-flight reviews finish, bounded by the grace period.
+   * Idempotent; `{ skipDelay: true }` (also on a later call) ends the drain delay early.
+   */
+  shutdown(options?: { skipDelay?: boolean }): Promise<void>;
 }
 
 interface ErrorBody {
@@ -89,7 +92,9 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     // The API server keeps connections alive up to 90 s; closing earlier invites races on reuse.
     keepAliveTimeout: 120_000,
     requestTimeout: 30_000,
-    return503OnClosing: true,
+    // A request that reaches us on an open connection while we close is answered, not 503'd: to the API
+    // server a 503 is a failed call (failurePolicy Fail rejects the user's request). See test/hardening.
+    return503OnClosing: false,
   }) as unknown as FastifyInstance<HttpsServer>;
 
   // Certificate rotation: new handshakes get the new pair, open connections are untouched.
@@ -245,24 +250,36 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   };
 
   let shutdownPromise: Promise<void> | undefined;
-  const shutdown = (): Promise<void> => {
+  let endDelay: (() => void) | undefined;
+  const shutdown = (opts: { skipDelay?: boolean } = {}): Promise<void> => {
     shutdownPromise ??= (async () => {
       shuttingDown = true;
       const graceEnds = Date.now() + shutdownGraceMs;
       log.info({ shutdownDelayMs, shutdownGraceMs }, 'shutting down: readiness fails from now on');
       // Keep answering while the endpoints controller takes this pod out of the Service.
-      await sleep(Math.min(shutdownDelayMs, shutdownGraceMs));
+      const delay = Math.min(shutdownDelayMs, shutdownGraceMs);
+      if (delay > 0 && !opts.skipDelay) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          endDelay = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      endDelay = undefined;
       const closing = app.close();
-      const inTime = await Promise.race([closing.then(() => true), sleep(Math.max(0, graceEnds - Date.now())).then(() => false)]);
+      const inTime = await settlesWithin(closing, Math.max(0, graceEnds - Date.now()));
       if (!inTime) {
         log.warn('shutdown grace period over; closing the remaining connections');
         app.server.closeAllConnections();
-        await Promise.race([closing, sleep(1000)]);
+        await settlesWithin(closing, 1000);
       }
       unsubscribe();
       if (metricsServer) await closeHttpServer(metricsServer);
       log.info('webhook server stopped');
     })();
+    if (opts.skipDelay) endDelay?.();
     return shutdownPromise;
   };
 
@@ -286,12 +303,25 @@ function webhookOf(url: string): WebhookName | undefined {
   return path === '/mutate' ? 'mutate' : path === '/validate' ? 'validate' : undefined;
 }
 
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+// Shutdown timers are deliberately ref'd (the process must not exit half-way through a shutdown) and
+// always cleared, so a finished shutdown leaves nothing behind.
+/** True when `promise` settles within `ms`, false when the time runs out first. */
+async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 async function closeHttpServer(server: HttpServer): Promise<void> {
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   server.closeIdleConnections();
-  await Promise.race([closed, sleep(1000)]);
+  await settlesWithin(closed, 1000);
   server.closeAllConnections();
 }
 

@@ -85,12 +85,12 @@ export class KafkaRestClient {
     return toLink(await this.read(path, { include_tasks: opts.includeTasks ? true : undefined }, signal));
   }
 
-  /** The link, or undefined when the server answers 404. */
+  /** The link, or undefined when the server answers 404 for it (an unknown cluster id is still an error). */
   async findLink(clusterId: string, linkName: string, opts: { includeTasks?: boolean } = {}, signal?: AbortSignal): Promise<LinkData | undefined> {
     try {
       return await this.getLink(clusterId, linkName, opts, signal);
     } catch (e) {
-      if (e instanceof KafkaRestError && e.status === 404) return undefined;
+      if (e instanceof KafkaRestError && e.status === 404 && !/^Cluster \S+ cannot be found/.test(e.serverMessage ?? '')) return undefined;
       throw e;
     }
   }

@@ -18,6 +18,11 @@ export interface ClusterLinkInformerOptions {
   onChange: (change: ClusterLinkChange, link: ClusterLink) => void;
   logger?: Logger;
   restartBackoff?: BackoffOptions;
+  /**
+   * Re-open each watch this often (default 5 min): a watch whose TCP connection died without a FIN would
+   * otherwise wait forever. It resumes from the last resourceVersion, so nothing is missed or listed again.
+   */
+  rewatchMs?: number;
 }
 
 type LinkInformer = ReturnType<typeof makeInformer<KubernetesObject>>;
@@ -57,7 +62,9 @@ export class ClusterLinkInformer {
   }
 
   private restartLater(entry: (typeof this.informers)[number], err: unknown): void {
-    if (this.stopped) return; // client-node reports the abort of its own watch on stop()
+    if (this.stopped) return;
+    // client-node reports the abort of its own watch when stopped (here: a deliberate re-watch).
+    if (err instanceof Error && err.name === 'AbortError') return;
     entry.failures += 1;
     const delay = backoffDelay(entry.failures, this.options.restartBackoff ?? { baseMs: 500, maxMs: 30_000 });
     this.options.logger?.warn(
@@ -70,13 +77,27 @@ export class ClusterLinkInformer {
     }, delay);
   }
 
+  private rewatchTimer: NodeJS.Timeout | undefined;
+
   async start(): Promise<void> {
     this.stopped = false;
     await Promise.all(this.informers.map((e) => e.informer.start()));
+    const every = this.options.rewatchMs ?? 5 * 60_000;
+    if (every > 0) {
+      this.rewatchTimer = setInterval(() => {
+        for (const e of this.informers) {
+          void (async () => {
+            await e.informer.stop();
+            if (!this.stopped) await e.informer.start();
+          })();
+        }
+      }, every);
+    }
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
+    clearInterval(this.rewatchTimer);
     for (const e of this.informers) clearTimeout(e.timer);
     await Promise.all(this.informers.map((e) => e.informer.stop()));
   }

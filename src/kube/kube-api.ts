@@ -111,6 +111,9 @@ export class KubeApi implements KubeReads {
 
   /** Creates the KafkaTopic unless one of that name exists (never overwritten): returns the one that exists. */
   async createKafkaTopicOnce(topic: KafkaTopicObject, signal?: AbortSignal): Promise<{ created: boolean; existing?: KafkaTopicObject }> {
+    // Look first: a stopped mirror is reported on every pass, and a create that fails with 409 is still a write.
+    const present = await this.getKafkaTopic(topic.metadata.namespace, topic.metadata.name, signal);
+    if (present) return { created: false, existing: present };
     try {
       await this.custom.createNamespacedCustomObject({ ...KAFKATOPICS, namespace: topic.metadata.namespace, body: topic }, requestOptions({ signal }));
       return { created: true };

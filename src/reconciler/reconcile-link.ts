@@ -207,7 +207,7 @@ async function reconcileLink(input: ReconcileInput, clientFor: ClientFactory, op
     });
 
   const link = observed.link;
-  const mirrorTopics = mirrorStatuses(mirrorsForStatus, desiredByName, snapshots, carried, generation);
+  const mirrorTopics = mirrorStatuses(mirrorsForStatus, desiredByName, snapshots, carried, generation, input.previousStatus?.mirrorTopics);
   const finalized = input.deleting && (plan.finalized === true || linkDeleted);
   const status: ClusterLinkStatus = {
     ...idStatus,

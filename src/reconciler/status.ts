@@ -26,7 +26,14 @@ export function maxOffset(s: MirrorSnapshot): number | undefined {
  * that is how a later pass tells a topic removed from the spec (delete it) from an auto-created
  * mirror (never touch it).
  */
-export function mirrorStatuses(mirrors: MirrorData[], listed: Map<string, { replicationFactor?: number }>, snapshots: Record<string, MirrorSnapshot>, carried: Record<string, number>, generation?: number): Record<string, MirrorTopicStatus> {
+export function mirrorStatuses(
+  mirrors: MirrorData[],
+  listed: Map<string, { replicationFactor?: number }>,
+  snapshots: Record<string, MirrorSnapshot>,
+  carried: Record<string, number>,
+  generation?: number,
+  previous?: Record<string, MirrorTopicStatus>,
+): Record<string, MirrorTopicStatus> {
   const out: Record<string, MirrorTopicStatus> = {};
   for (const m of [...mirrors].sort((a, b) => a.mirror_topic_name.localeCompare(b.mirror_topic_name))) {
     const e: MirrorTopicStatus = { sourceTopicName: m.source_topic_name, status: m.mirror_status };
@@ -39,6 +46,9 @@ export function mirrorStatuses(mirrors: MirrorData[], listed: Map<string, { repl
       if (o !== undefined) e.lastSourceFetchOffset = o;
     }
     if (spec) e.observedGeneration = generation ?? 0;
+    // Removed from the spec but still on the link (its delete failed, or deleteRemovedMirrorTopics is false):
+    // keep the mark, or the next pass would take it for an auto-created mirror and never delete it.
+    else if (previous?.[m.mirror_topic_name]?.observedGeneration !== undefined) e.observedGeneration = previous[m.mirror_topic_name]!.observedGeneration!;
     out[m.mirror_topic_name] = e;
   }
   return out;

@@ -34,8 +34,38 @@ const FAILURE_TEXT: Record<LookupFailureReason, string> = {
   Timeout: 'unreadable (lookup timed out)',
 };
 
+/**
+ * How long the result of checking one Secret's content is reused. A warm SecretSource hands back the same data
+ * object for every lookup, so re-checking it would only parse the same PEM again (X.509 and key parsing cost about
+ * a millisecond per review, most of /validate's time); expiry warnings move with the clock, hence a bound.
+ */
+const CHECK_RESULT_TTL_MS = 60_000;
+
+interface MemoEntry {
+  at: number;
+  result: SecretCheckResult;
+}
+
 export function createSecretChecker(source: SecretSource, options: SecretCheckerOptions): SecretChecker {
   const now = options.now ?? (() => new Date());
+  // Keyed by the identity of the data object the source returned: new content is a new object (a new fetch).
+  const memo = new WeakMap<Record<string, Buffer>, Map<string, MemoEntry>>();
+  const checkMemoized = (ref: SecretReference, data: Record<string, Buffer>, keyPasswordData: Record<string, Buffer> | undefined): SecretCheckResult => {
+    const at = now();
+    // An encrypted key's result also depends on the password Secret's content: not memoized (rare).
+    if (keyPasswordData !== undefined) return checkOne(ref, data, keyPasswordData, at, options.expiryWarningDays);
+    const key = JSON.stringify([ref.kind, ref.field, ref.name, ref.kind === 'tls' ? ref.clientAuth : null, ref.kind === 'tls' ? (ref.keyPassword?.name ?? null) : null]);
+    let byRef = memo.get(data);
+    const hit = byRef?.get(key);
+    if (hit && Math.abs(at.getTime() - hit.at) < CHECK_RESULT_TTL_MS) return { errors: [...hit.result.errors], warnings: [...hit.result.warnings] };
+    const result = checkOne(ref, data, undefined, at, options.expiryWarningDays);
+    if (!byRef) {
+      byRef = new Map();
+      memo.set(data, byRef);
+    }
+    byRef.set(key, { at: at.getTime(), result: { errors: [...result.errors], warnings: [...result.warnings] } });
+    return result;
+  };
   return {
     async check(link: ClusterLink, namespace: string, signal: AbortSignal): Promise<SecretCheckResult> {
       try {
@@ -76,7 +106,7 @@ export function createSecretChecker(source: SecretSource, options: SecretChecker
             else if (passwordLookup) reportFailure(ref.keyPassword, passwordLookup);
           }
           if (!result.found) continue;
-          const checked = checkOne(ref, result.data, keyPasswordData, now(), options.expiryWarningDays);
+          const checked = checkMemoized(ref, result.data, keyPasswordData);
           errors.push(...checked.errors);
           warnings.push(...checked.warnings);
         }

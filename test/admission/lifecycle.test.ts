@@ -9,6 +9,15 @@ import { clusterLinkReview, httpCall, httpsCall, postReview, startWebhook } from
 const LINK = { apiVersion: 'platform.confluent.io/v1beta1', kind: 'ClusterLink', metadata: { name: 'l1', namespace: 'ns' }, spec: {} };
 const allow: AdmissionDecision = { allowed: true, errors: [], warnings: [] };
 
+/** Polls `condition` until it holds (bounded, not a timing assertion). */
+async function waitFor(condition: () => Promise<boolean>, limitMs = 10_000): Promise<void> {
+  const until = Date.now() + limitMs;
+  while (!(await condition())) {
+    if (Date.now() > until) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
 describe('health, readiness and metrics', () => {
   test('healthz and readyz answer on both ports; /metrics has the admission series and process metrics', async () => {
     const wh = await startWebhook({ metrics: createMetrics(), admitters: { mutate: async () => allow, validate: async () => ({ allowed: false, errors: [], warnings: [] }) } });
@@ -55,7 +64,7 @@ describe('graceful shutdown', () => {
       await released;
       return { allowed: true, errors: [], warnings: ['slow but complete'] };
     };
-    const wh = await startWebhook({ admitters: { mutate: slow, validate: slow }, shutdownDelayMs: 200, shutdownGraceMs: 10_000, admissionBudgetMs: 2000, admissionDeadlineMs: 2000 });
+    const wh = await startWebhook({ admitters: { mutate: slow, validate: slow }, shutdownDelayMs: 60_000, shutdownGraceMs: 60_000, admissionBudgetMs: 2000, admissionDeadlineMs: 2000 });
     const review = clusterLinkReview(LINK);
     const inFlight = postReview(wh.url, wh.ca, '/validate', review);
     await inAdmitter;
@@ -70,6 +79,10 @@ describe('graceful shutdown', () => {
     assert.equal(alive.status, 200, 'still alive while draining');
     assert.equal(alive.headers.connection, 'close', 'clients are told to reconnect elsewhere');
 
+    // End the drain delay: the listener closes while the review is still in the admitter.
+    void wh.server.shutdown({ skipDelay: true });
+    await waitFor(async () => (await httpsCall(wh.url, wh.ca, '/healthz').then(() => 'open', () => 'closed')) === 'closed');
+    assert.equal((await httpCall(wh.metricsUrl!, '/readyz')).status, 503, 'the metrics port stays up until the drain ends');
     release();
     const res = await inFlight;
     assert.equal(res.status, 200);

@@ -103,6 +103,8 @@ describe('server behaviours (NOTES.md §10) through the client', () => {
     const e = await rejects(client.getLink('dst', 'missing'));
     assert.deepEqual([e.status, e.errorCode, e.serverMessage], [404, 404, "The cluster link doesn't exist: Cluster link 'missing' does not exist."]);
     assert.equal(await client.findLink('dst', 'missing'), undefined);
+    const unknownCluster = await rejects(client.findLink('nope', 'lk'));
+    assert.deepEqual([unknownCluster.status, unknownCluster.serverMessage], [404, 'Cluster nope cannot be found.']);
   });
   test('link name taken → 409 / 40902', async () => {
     const e = await rejects(client.createLink('dst', 'lk', { source_cluster_id: 'src', configs: [{ name: 'bootstrap.servers', value: 'src:9092' }] }));

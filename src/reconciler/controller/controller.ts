@@ -50,6 +50,7 @@ interface Term {
   workers: Promise<void>[];
   resync?: NodeJS.Timeout;
   fingerprints: Map<string, string>;
+  knownKafkaTopics: Set<string>;
 }
 
 export const keyOf = (link: ClusterLink): string => `${link.metadata?.namespace ?? ''}/${link.metadata?.name ?? ''}`;
@@ -143,7 +144,7 @@ export class ClusterLinkController {
       logger: log,
       ...(options.informerBackoff ? { restartBackoff: options.informerBackoff } : {}),
     });
-    const term: Term = { abort: new AbortController(), queue, informer, workers: [], fingerprints };
+    const term: Term = { abort: new AbortController(), queue, informer, workers: [], fingerprints, knownKafkaTopics: new Set() };
     this.term = term;
     log.info({ namespaces: options.namespaces?.length ? options.namespaces : 'all', identity: this.identity }, 'reconciler started');
     void informer.start().catch((err: unknown) => log.warn({ error: describeKubeError(err) }, 'ClusterLink informer failed to start'));
@@ -217,6 +218,7 @@ export class ClusterLinkController {
         linkReconciler: this.options.linkReconciler,
         logger: this.options.logger,
         ...(this.options.deletionRequeueMs !== undefined ? { deletionRequeueMs: this.options.deletionRequeueMs } : {}),
+        knownKafkaTopics: term.knownKafkaTopics,
       },
       signal,
     );

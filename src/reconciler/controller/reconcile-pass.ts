@@ -23,6 +23,8 @@ export interface PassDeps {
   now?: () => Date;
   /** Requeue delay while a deletion is still in progress and the Kafka side gave none. */
   deletionRequeueMs?: number;
+  /** KafkaTopics known to exist (`namespace/name`), so later passes need not ask again. */
+  knownKafkaTopics?: Set<string>;
 }
 
 export interface PassResult {
@@ -37,6 +39,19 @@ export interface PassResult {
 }
 
 const SKIP_CONDITION = 'KafkaCleanup';
+
+/** Told to whoever is stuck deleting a ClusterLink whose Kafka side keeps failing. */
+export const SKIP_HINT = `; to delete without Kafka cleanup, annotate the ClusterLink with ${SKIP_KAFKA_CLEANUP_ANNOTATION}=true`;
+
+/** While deleting, a failing Ready condition also says how to get out. */
+function withDeletionHint(conditions: readonly Condition[], deleting: boolean): Condition[] {
+  if (!deleting) return [...conditions];
+  return conditions.map((c) =>
+    c.type === 'Ready' && c.status === 'False' && c.reason !== 'Deleting' && c.reason !== 'Deleted' && !(c.message ?? '').endsWith(SKIP_HINT)
+      ? { ...c, message: `${c.message ?? c.reason ?? 'failed'}${SKIP_HINT}` }
+      : c,
+  );
+}
 
 /** Why a pass failed, in words for the Ready condition (never a secret: the messages come from our own checks and the servers). */
 export function describeFailure(err: unknown): { reason: string; message: string } {
@@ -84,7 +99,8 @@ export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal
 
   const fail = async (err: unknown): Promise<PassResult> => {
     if (signal.aborted) return { aborted: true };
-    const failure = describeFailure(err);
+    const described = describeFailure(err);
+    const failure = deleting ? { ...described, message: `${described.message}${SKIP_HINT}` } : described;
     const before = readyCondition(link.status);
     const changed = !(before?.status === 'False' && before.reason === failure.reason && before.message === failure.message);
     log.warn({ reason: failure.reason, error: failure.message }, 'reconcile failed');
@@ -141,7 +157,10 @@ export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal
         linkName: linkNameOf(link),
         ...(classRef ? { kafkaRestClassRef: classRef } : {}),
       });
+      const topicKey = `${namespace}/${topic.metadata.name}`;
+      if (deps.knownKafkaTopics?.has(topicKey)) continue;
       const result = await deps.api.createKafkaTopicOnce(topic, signal);
+      deps.knownKafkaTopics?.add(topicKey);
       if (result.created) {
         await deps.recorder.record(
           link,
@@ -164,7 +183,7 @@ export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal
     const status = successStatus({
       ...(link.status ? { previous: link.status } : {}),
       status: outcome.status,
-      conditions: outcome.conditions,
+      conditions: withDeletionHint(outcome.conditions, deleting),
       extraConditions: deleting ? [] : skipCondition(link),
       ...(generation !== undefined ? { generation } : {}),
       now: now(),

@@ -112,8 +112,7 @@ export function snapshotOf(m: MirrorData, action: 'PROMOTE' | 'FAILOVER'): Mirro
 }
 
 export function planLink(input: PlanInput): Plan {
-  const { spec, observed } = input;
-  const role = roleOf(spec);
+  const role = roleOf(input.spec);
   const plan: Plan = { role, actions: [], notes: [] };
   if (role === 'bidirectional') {
     plan.blocked = { reason: 'NotSupported', message: 'bidirectional links are accepted but not reconciled yet' };

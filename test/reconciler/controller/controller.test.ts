@@ -167,6 +167,7 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
     await waitFor(() => calls.length >= before + 2, 'two more passes');
     assert.equal(api.getObject({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: NS, name: topicName })!.metadata?.resourceVersion, rv);
     assert.equal(eventsFor(api, NS, 'link-a').filter((e) => e.reason === 'KafkaTopicCreated').length, 1);
+    assert.equal(api.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/kafkatopics')).length, 1, 'no create attempt on later passes');
   });
 
   test('delete: deleting passes until finalized, then the finalizer goes and so does the object', async () => {
@@ -198,6 +199,20 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
     await waitFor(() => getLink(api, NS, 'link-a') === undefined, 'finalizer released and the object gone');
     assert.ok(eventsFor(api, NS, 'link-a').some((e) => e.type === 'Warning' && e.reason === 'KafkaCleanupSkipped'));
     assert.equal(calls.filter((c) => c.input.deleting).length, 0, 'the Kafka side is not called');
+  });
+
+  test('a deletion that keeps failing says how to skip the Kafka cleanup', async () => {
+    script = (input) => {
+      if (input.deleting) throw new Error('connect ECONNREFUSED dest.example:8090');
+      return okOutcome(input);
+    };
+    start();
+    api.seed(linkObject(NS, 'link-a', destinationSpec));
+    await waitFor(() => getLink(api, NS, 'link-a')?.status?.state === 'CREATED', 'created');
+    const current = getLink(api, NS, 'link-a')!;
+    api.seed({ ...(current as Record<string, unknown>), metadata: { ...current.metadata, deletionTimestamp: new Date().toISOString() } } as never);
+    await waitFor(() => /ECONNREFUSED.*skip-kafka-cleanup=true/.test(getLink(api, NS, 'link-a')?.status?.conditions?.find((c) => c.type === 'Ready')?.message ?? ''), 'hint in Ready');
+    assert.deepEqual(getLink(api, NS, 'link-a')?.metadata?.finalizers, [FINALIZER], 'the finalizer stays');
   });
 
   test('failures: Ready=False with the message, one Warning event per distinct error, backoff, then recovery', async () => {

@@ -138,7 +138,7 @@ export class Contract {
       }
       const schema = (p.schema ?? {}) as Obj;
       const value = coerce(raw, schema);
-      const v = this.validatorFor(`${op.doc}#${op.pointer}/parameters/${declared.indexOf(p)}/schema`, op.doc, schema);
+      const v = Object.keys(schema).length > 0 ? this.validator(this.parameterSchemaRef(op, p)) : undefined;
       if (v && !v(value)) problems.push(`${where} parameter ${name}=${raw}: ${this.ajv.errorsText(v.errors)}`);
     }
     const knownQuery = new Set(declared.filter((p) => p.in === 'query').map((p) => p.name as string));
@@ -226,9 +226,17 @@ export class Contract {
     return v;
   }
 
-  private validatorFor(ref: string, _doc: string, schema: Obj): ValidateFunction | undefined {
-    if (Object.keys(schema).length === 0) return undefined;
-    return this.validator(ref);
+  /** JSON pointer of a parameter's schema, whether it is inline or a components $ref. */
+  private parameterSchemaRef(op: Operation, param: Obj): string {
+    const listed = [...((op.pathItem.parameters as Obj[] | undefined) ?? []).map((p) => ['pathItem', p] as const), ...((op.op.parameters as Obj[] | undefined) ?? []).map((p) => ['op', p] as const)];
+    for (const [where, raw] of listed) {
+      if (this.deref(op.doc, raw) !== param) continue;
+      if (typeof raw.$ref === 'string') return `${op.doc}${raw.$ref}/schema`;
+      const list = where === 'op' ? (op.op.parameters as Obj[]) : (op.pathItem.parameters as Obj[]);
+      const base = where === 'op' ? op.pointer : op.pointer.replace(/\/[a-z]+$/, '');
+      return `${op.doc}#${base}/parameters/${list.indexOf(raw)}/schema`;
+    }
+    throw new Error(`parameter ${String(param.name)} not found in ${op.template}`);
   }
 }
 

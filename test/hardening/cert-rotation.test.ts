@@ -1,0 +1,16 @@
+// Certificate rotation under load (SPEC §6: certificate files re-read on change without a restart): while a
+// load generator runs, the serving certificate files are replaced several times, by careful and careless
+// writers. Zero requests fail, every handshake after a rotation presents the new certificate, and keep-alive
+// connections opened before a rotation keep working. The soak run repeats this for longer.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { runRotationScenario } from './support/rotation-scenario.js';
+
+test('rotating the certificate files under load: zero failed requests, new handshakes get the new certificate', { timeout: 120_000 }, async () => {
+  const figures = await runRotationScenario({ rotations: 4, dwellMs: 300, keepAliveWorkers: 2, freshWorkers: 2 });
+  assert.deepEqual(figures.firstProblems, []);
+  assert.equal(figures.failed, 0);
+  assert.equal(figures.staleHandshakes, 0, JSON.stringify(figures));
+  assert.equal(new Set(figures.presented).size, 3, 'three distinct certificates were served in turn');
+  assert.ok(figures.freshHandshakes > figures.rotations && figures.keepAliveRequests > figures.rotations, JSON.stringify(figures));
+});

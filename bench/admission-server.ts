@@ -7,7 +7,6 @@
 // Messages from the parent: { type: 'memory', gc?: boolean } → replies { type: 'memory', ...usage, cpuUs } (CPU time
 // used so far, all threads: per-request CPU cost is robust where wall-clock throughput is skewed by other load);
 // { type: 'stop' } → closes and exits (a clean exit also lets --cpu-prof write its profile).
-import { createWriteStream } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import { createClusterLinkAdmitters } from '../src/admission/clusterlink-admitter.js';
@@ -40,10 +39,11 @@ function tlsFromEnv(): { certPem: string; keyPem: string } {
   return { certPem, keyPem };
 }
 
-/** Our webhook, wired as `serve` wires it: info logging (to /dev/null here), Prometheus metrics, strict Secret checks
+/** Our webhook, wired as `serve` wires it: info logging to stdout, Prometheus metrics, strict Secret checks
  *  through the Kubernetes-backed source's cache (its reader answers from memory: the cache stays warm). */
 async function startOurs(): Promise<Running> {
-  const logger = createLogger({ level: process.env['BENCH_LOG_LEVEL'] ?? 'info', destination: createWriteStream('/dev/null') });
+  // The production logger writing to stdout, which the parent points at /dev/null: same formatting and write path.
+  const logger = createLogger({ level: process.env['BENCH_LOG_LEVEL'] ?? 'info' });
   const metrics = createMetrics();
   const source = createSecretSourceFromReader(inMemorySecretReader(secretData()), { logger });
   const secretChecker = createSecretChecker(source, { strict: true, logger, metrics });

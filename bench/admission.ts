@@ -2,11 +2,12 @@
 // Servers run in child processes (one core), autocannon here (the other core). Runs alternate
 // baseline → /validate → /mutate, `rounds` times, and the medians are reported:
 //   1. max rate: as fast as the server answers over `connections` keep-alive connections;
-//   2. fixed rate: half the baseline's median max rate, for p50/p99 latency.
+//   2. fixed rate: half the baseline's median max rate, for p50/p99 latency, sent open-loop (open-loop.ts).
 import { postReview } from '../test/support/webhook-server.js';
 import type { BenchConfig } from './config.js';
 import { admissionBodies, type AdmissionBodies } from './fixtures.js';
 import { runLoad, type LoadRequest, type LoadResult } from './load.js';
+import { runOpenLoop } from './open-loop.js';
 import { fmt, median, type SectionResult, type Table, type TargetCheck } from './report.js';
 import { benchTls, canPin, startServer, type ServerProcess } from './server-process.js';
 
@@ -102,7 +103,7 @@ export async function runAdmission({ config, log }: AdmissionOptions): Promise<S
     for (let round = 1; round <= config.rounds; round++) {
       for (const t of TARGETS) {
         const r = count(
-          await runLoad({ url: server(t).url, requests: [requestFor(t, bodies)], connections: config.connections, durationS: config.durationS, overallRate: rate }),
+          await runOpenLoop({ url: server(t).url, requests: [requestFor(t, bodies)], connections: config.connections, durationS: config.durationS, rate, warmupS: config.warmupS }),
         );
         fixedRuns[t].push(r);
         log(`  fixed rate round ${round} ${t.padEnd(8)} ${fmt(r.rps)} req/s  p50 ${fmt(r.latencyMs.p50)} ms  p99 ${fmt(r.latencyMs.p99)} ms`);
@@ -163,7 +164,7 @@ function admissionTable(f: AdmissionFigures): Table {
     ]),
     notes: [
       `Runs alternate baseline → validate → mutate, ${f.rounds} rounds of ${f.runDurationS} s each; medians reported. ` +
-        `Fixed rate = half the baseline's median max rate. Bodies: ${f.bodyBytes.mutate} B (mutate), ${f.bodyBytes.validate} B (validate). ` +
+        `Fixed rate = half the baseline's median max rate, sent open-loop (evenly spaced, latency counted from when each request was due). Bodies: ${f.bodyBytes.mutate} B (mutate), ${f.bodyBytes.validate} B (validate). ` +
         `Server pinned to one core, load generator to the other: ${f.pinned ? 'yes' : 'no'}. ` +
         `CPU ratio = baseline server CPU per request ÷ ours (what the throughput ratio is on a dedicated core). ` +
         `Failed responses: ${f.failures.non2xx} non-2xx, ${f.failures.errors} errors, ${f.failures.timeouts} timeouts.`,

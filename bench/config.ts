@@ -6,7 +6,7 @@
 //   BENCH_ROUNDS             A/B alternations per admission measurement (default 2; medians are reported)
 //   BENCH_CONNECTIONS        keep-alive connections of the load generator (default 10)
 //   BENCH_MEMORY_REQUESTS    admission requests for the memory run (default 1,000,000)
-//   BENCH_MEMORY_S           ... but stop after this many seconds (default 75; quick 5)
+//   BENCH_MEMORY_S           ... but stop after this many seconds (default 60; quick 5)
 //   BENCH_RULE_SIZES         mirror-topic counts for the rule cost (default 10,100,1000,10000)
 //   BENCH_REST_LATENCY_MS    latency injected into the REST simulator (default 5)
 //   BENCH_SCALE              multiplies the reconciler sizes (default 1; quick 0.1)
@@ -59,7 +59,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     rounds: Math.round(num(env, 'BENCH_ROUNDS', 2)),
     connections: Math.round(num(env, 'BENCH_CONNECTIONS', 10)),
     memoryRequests: Math.round(num(env, 'BENCH_MEMORY_REQUESTS', 1_000_000)),
-    memoryS: num(env, 'BENCH_MEMORY_S', quick ? 5 : 75),
+    memoryS: num(env, 'BENCH_MEMORY_S', quick ? 5 : 60),
     ruleSizes: sizes,
     restLatencyMs: num(env, 'BENCH_REST_LATENCY_MS', 5),
     scale: num(env, 'BENCH_SCALE', quick ? 0.1 : 1),

@@ -70,7 +70,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerPr
   const args = pinned ? ['-c', String(options.cpu), process.execPath, ...nodeArgs] : nodeArgs;
   const env: NodeJS.ProcessEnv = { ...process.env, BENCH_TLS_CERT: options.tls.certPem, BENCH_TLS_KEY: options.tls.keyPem };
   if (options.logLevel) env['BENCH_LOG_LEVEL'] = options.logLevel;
-  const child: ChildProcess = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child: ChildProcess = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
 
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${options.kind} server did not start within 60 s`)), 60_000);

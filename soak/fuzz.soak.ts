@@ -31,7 +31,7 @@ test(`fuzz soak: ${CASES} cases, contract held, no crash, memory back to baselin
     url: webhook.url,
     ca: webhook.ca,
     cases: CASES,
-    concurrency: 4,
+    concurrency: 8,
     ...(SEED !== undefined ? { seed: SEED } : {}),
     onBatch: async (done) => {
       if (done % 10_000 === 0 || done === CASES) {

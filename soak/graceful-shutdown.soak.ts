@@ -4,16 +4,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runShutdownScenario, type ShutdownFigures } from '../test/hardening/support/shutdown-scenario.js';
 import { writeResult } from './results.js';
+import { assertNoSecretValues } from '../test/secrets/leak-scan.js';
 
 const RUNS = Number(process.env.SOAK_SHUTDOWNS ?? 5);
 
 test(`graceful shutdown soak: ${RUNS} runs`, { timeout: 15 * 60_000 }, async () => {
-  const runs: Array<ShutdownFigures & { shutdownDelayMs: number }> = [];
+  const runs: Array<Omit<ShutdownFigures, 'logs' | 'privateKey'> & { shutdownDelayMs: number }> = [];
   for (let i = 0; i < RUNS; i++) {
     const shutdownDelayMs = i % 2 === 0 ? 1_500 : 0;
-    runs.push({ shutdownDelayMs, ...(await runShutdownScenario({ loadMs: 2_000, shutdownDelayMs, keepAliveWorkers: 4, freshWorkers: 2 })) });
+    const { logs, privateKey, ...figures } = await runShutdownScenario({ loadMs: 2_000, shutdownDelayMs, keepAliveWorkers: 4, freshWorkers: 2 });
+    assertNoSecretValues(logs, { 'tls.key': Buffer.from(privateKey) });
+    runs.push({ shutdownDelayMs, ...figures });
   }
-  const total = (f: (r: ShutdownFigures) => number): number => runs.reduce((sum, r) => sum + f(r), 0);
+  const total = (f: (r: Omit<ShutdownFigures, 'logs' | 'privateKey'>) => number): number => runs.reduce((sum, r) => sum + f(r), 0);
   writeResult('graceful-shutdown', {
     runs: runs.length,
     requests: total((r) => r.requests),

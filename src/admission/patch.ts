@@ -4,7 +4,7 @@
 // no `add` into a parent that does not exist, and applying it to the original must give the defaulted object.
 import fastJsonPatch, { type Operation } from 'fast-json-patch';
 
-const { applyPatch, compare, deepClone } = fastJsonPatch;
+const { applyPatch, compare } = fastJsonPatch;
 
 export class PatchError extends Error {
   override name = 'PatchError';
@@ -13,8 +13,27 @@ export class PatchError extends Error {
 /** RFC 6901 escaping of one path segment. */
 export const escapePointerSegment = (segment: string): string => segment.replace(/~/g, '~0').replace(/\//g, '~1');
 
-/** JSON-equal copy (drops `undefined` members, as the wire would). */
-const jsonCopy = (value: unknown): unknown => (value === undefined ? undefined : JSON.parse(JSON.stringify(value)));
+/**
+ * JSON-equal copy (drops `undefined` members, as the wire would). A recursive copy of plain objects and arrays, about
+ * three times cheaper than a JSON round trip (three copies are made per /mutate review); anything else (a Date, an
+ * object with toJSON) still takes the round trip so the result is exactly what JSON would give.
+ */
+const jsonCopy = (value: unknown): unknown => {
+  if (value === undefined) return undefined;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : null;
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((item: unknown) => (item === undefined || typeof item === 'function' ? null : jsonCopy(item)));
+  const proto: unknown = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return JSON.parse(JSON.stringify(value)) as unknown;
+  const out: Record<string, unknown> = {};
+  for (const [key, child] of Object.entries(value)) {
+    if (child === undefined || typeof child === 'function') continue;
+    // defineProperty keeps a "__proto__" key plain data instead of changing the copy's prototype
+    if (key === '__proto__') Object.defineProperty(out, key, { value: jsonCopy(child), enumerable: true, writable: true, configurable: true });
+    else out[key] = jsonCopy(child);
+  }
+  return out;
+};
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -60,12 +79,14 @@ export function computeDefaultsPatch(original: unknown, defaulted: unknown): Ope
   if (ops.length === 0) return [];
 
   // Verify step by step against a working copy, so "parent exists" is judged where the op applies.
-  const work = deepClone(from) as Record<string, unknown>;
+  const work = jsonCopy(from) as Record<string, unknown>;
   for (const op of ops) {
     if (op.op !== 'add' && op.op !== 'replace') throw new PatchError(`defaulting would ${op.op} ${op.path}; only add and replace are allowed`);
     if (op.path === '') throw new PatchError('defaulting would replace the whole object');
     if (!parentExists(work, op.path)) throw new PatchError(`defaulting would add ${op.path} into a parent that does not exist`);
-    applyPatch(work, [op], true, true);
+    // No operation validation: compare() made the ops, their kind and parent are checked above, and the final
+    // deepEqual catches anything that did not apply as intended.
+    applyPatch(work, [op], false, true);
   }
   if (!deepEqual(work, to)) throw new PatchError('the computed patch does not reproduce the defaulted object');
   return ops;

@@ -5,6 +5,7 @@ import { createWebhookServer } from '../admission/server.js';
 import { ConfigError, parseServeArgs, serveUsage, type ServeConfig } from '../config.js';
 import { buildSecretChecking } from '../kube/secret-checking.js';
 import { createLogger, type Logger } from '../log.js';
+import { startReconcilerIfEnabled } from '../reconciler/controller/start.js';
 import { sharedMetrics, type Metrics } from '../metrics.js';
 import type { SecretChecker } from '../secrets/types.js';
 import { writeCertificateFiles } from '../tls/files.js';
@@ -129,8 +130,10 @@ function buildSecretChecker(config: ServeConfig, logger: Logger, metrics: Metric
 
 /** Background work next to the webhooks (the reconciler); returns how to stop it. */
 async function startBackground(config: ServeConfig, logger: Logger): Promise<() => Promise<void>> {
-  if (config.reconciler !== 'false') logger.info({ reconciler: config.reconciler }, 'reconciler not wired into serve yet; serving admission only');
-  return async () => undefined;
+  const reconciler = await startReconcilerIfEnabled(config, logger);
+  return async () => {
+    await reconciler?.stop();
+  };
 }
 
 let guardsInstalled = false;

@@ -83,7 +83,8 @@ export class ClusterLinkInformer {
     this.stopped = false;
     await Promise.all(this.informers.map((e) => e.informer.start()));
     const every = this.options.rewatchMs ?? 5 * 60_000;
-    if (every > 0) {
+    if (every > 0 && !this.stopped) {
+      clearInterval(this.rewatchTimer);
       this.rewatchTimer = setInterval(() => {
         for (const e of this.informers) {
           void (async () => {

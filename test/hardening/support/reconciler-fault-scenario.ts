@@ -172,6 +172,8 @@ export async function runReconcilerFaultScenario(options: ReconcilerFaultOptions
     await maybeKillMidway(() => mirrorsCreated() >= Math.min(3, options.topics));
     await waitFor(() => mirrorsCreated() >= options.topics && getLink()?.status?.observedGeneration === 1, 90_000, 'all mirrors created');
     const current = getLink()!;
+    // Whatever the dice say, the first delete of a removed topic fails once: the intent must survive it.
+    dest.failNext({ method: 'DELETE', pathIncludes: '/topics/', status: 500, errorCode: 50003, message: 'injected: first topic delete fails' });
     kube.seed({ ...(current as KubeObject), spec: structuredClone(finalSpec) as Record<string, unknown> });
     // Kill #2: while promoting/pausing/deleting.
     await maybeKillMidway(() => [...destTopics().values()].some((t) => promoted.includes(t.name) && t.mirror?.status !== 'ACTIVE') || removed.some((r) => !destTopics().has(r)));
@@ -200,7 +202,6 @@ export async function runReconcilerFaultScenario(options: ReconcilerFaultOptions
   }
 
   const deleteCalls = dest.calls.filter((c) => c.method === 'DELETE').map((c) => c.path);
-  if (process.env.REC_DEBUG) for (const c of dest.calls) if (/t08|t09/.test(c.path) || c.write) console.log(c.method, c.path, c.status);
   const allowedDeletes = removed.map((r) => `/topics/${r}`);
   const crs = kube.listObjects({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: NS });
   const crTopics = crs.map((c) => String((c.spec as { name?: string } | undefined)?.name ?? c.metadata?.name));

@@ -30,7 +30,7 @@ export interface RotationFigures {
   failed: number;
   freshHandshakes: number;
   keepAliveRequests: number;
-  /** Keep-alive requests answered on a connection opened before the latest rotation. */
+  /** Keep-alive requests answered, successfully, on a connection opened before a rotation (old certificate). */
   keepAliveAcrossRotation: number;
   /** Fresh handshakes that started after a rotation was seen yet presented an older certificate. */
   staleHandshakes: number;
@@ -39,6 +39,9 @@ export interface RotationFigures {
   firstProblems: string[];
   reloadErrorsLogged: number;
   seconds: number;
+  /** Log lines of the TLS source and the server, and the private keys served, for the hygiene check. */
+  logs: string[];
+  privateKeys: string[];
 }
 
 const fingerprint = (pem: string): string => new X509Certificate(pem).fingerprint256;
@@ -80,6 +83,7 @@ export async function runRotationScenario(options: RotationOptions): Promise<Rot
   const load = startLoad({ url: webhook.url, ca: ca.certPem, body, keepAliveWorkers: options.keepAliveWorkers, freshWorkers: options.freshWorkers });
   const seenAt: Array<{ fp: string; at: number }> = [{ fp: fingerprint(certs[0]!.certPem), at: 0 }];
   let records: LoadRecord[] = [];
+  let serverLogs: string[] = [];
   try {
     await waitFor(() => load.records.some((r) => r.fresh), 20_000, 'the first fresh handshake');
     for (let i = 1; i <= options.rotations; i++) {
@@ -106,6 +110,7 @@ export async function runRotationScenario(options: RotationOptions): Promise<Rot
   } finally {
     records = await load.stop();
     await webhook.close();
+    serverLogs = webhook.logs().map((l) => JSON.stringify(l));
     source.close();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -121,7 +126,6 @@ export async function runRotationScenario(options: RotationOptions): Promise<Rot
   };
   const fresh = records.filter((r) => r.fresh && r.problems.length === 0);
   const staleHandshakes = fresh.filter((r) => !acceptable(r.startedAt).includes(r.fingerprint256 ?? '')).length;
-  const lastRotationAt = seenAt.at(-1)!.at;
   const keepAlive = records.filter((r) => !r.fresh);
   const failed = records.filter((r) => r.problems.length > 0);
   return {
@@ -130,12 +134,14 @@ export async function runRotationScenario(options: RotationOptions): Promise<Rot
     failed: failed.length,
     freshHandshakes: records.filter((r) => r.fresh).length,
     keepAliveRequests: keepAlive.length,
-    keepAliveAcrossRotation: keepAlive.filter((r) => r.reused && r.startedAt > lastRotationAt && r.fingerprint256 !== seenAt.at(-1)!.fp).length,
+    keepAliveAcrossRotation: keepAlive.filter((r) => r.reused && r.problems.length === 0 && !acceptable(r.startedAt).includes(r.fingerprint256 ?? '')).length,
     staleHandshakes,
     presented: seenAt.map((s) => s.fp.slice(0, 11)),
     firstProblems: failed.slice(0, 5).flatMap((r) => r.problems),
     reloadErrorsLogged: lines.filter((l) => /rejected/.test(l)).length,
     seconds: Math.round((Date.now() - started) / 1000),
+    logs: [...lines, ...serverLogs],
+    privateKeys: certs.map((c) => c.keyPem),
   };
 }
 

@@ -33,6 +33,9 @@ export interface ShutdownFigures {
   exitCode: number | null;
   exitAfterMs: number;
   firstProblems: string[];
+  /** The process's log lines and the private key it generated, for the hygiene check. */
+  logs: string[];
+  privateKey: string;
 }
 
 const topics = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `orders-${i}` }));
@@ -68,6 +71,7 @@ export async function runShutdownScenario(options: ShutdownOptions): Promise<Shu
       '--shutdown-delay', `${options.shutdownDelayMs}ms`, '--shutdown-grace', '10s',
     ]);
     const ca = readFileSync(join(dir, 'certs', 'ca.crt'), 'utf8');
+    const privateKey = readFileSync(join(dir, 'certs', 'tls.key'), 'utf8');
     const small = Buffer.from(JSON.stringify(clusterLinkReview(link(3))));
     const large = Buffer.from(JSON.stringify(clusterLinkReview(link(3_000))));
     const loads = [
@@ -97,10 +101,6 @@ export async function runShutdownScenario(options: ShutdownOptions): Promise<Shu
     const offsets = loads.map((l) => performance.now() - t0 - l.now());
     const records: LoadRecord[] = (await Promise.all(loads.map((l) => l.stop()))).flatMap((rs, i) => rs.map((r) => ({ ...r, startedAt: r.startedAt + offsets[i]!, endedAt: r.endedAt + offsets[i]! })));
 
-    const closedAt = ((): number => {
-      const closed = serve.lines.find((l) => l.msg === 'webhook server stopped');
-      return closed ? exitAfterMs + signalAt : Number.POSITIVE_INFINITY;
-    })();
     const inFlight = records.filter((r) => r.startedAt < signalAt && r.endedAt > signalAt);
     const refused = (r: LoadRecord) => r.status === 0 && /ECONNREFUSED/.test(r.problems.join(' '));
     const readinessFailed = readiness.find((r) => r.at > signalAt && r.status !== 200);
@@ -114,7 +114,6 @@ export async function runShutdownScenario(options: ShutdownOptions): Promise<Shu
     }
     const failures = records.filter((r) => r.problems.length > 0 && !(r.startedAt >= drainEnds));
     const firstFailure = records.filter((r) => r.problems.length > 0).sort((a, b) => a.endedAt - b.endedAt)[0];
-    void closedAt;
     return {
       requests: records.length,
       inFlightAtSignal: inFlight.length,
@@ -128,6 +127,8 @@ export async function runShutdownScenario(options: ShutdownOptions): Promise<Shu
       exitCode,
       exitAfterMs: Math.round(exitAfterMs),
       firstProblems: failures.slice(0, 5).flatMap((r) => r.problems),
+      logs: serve.lines.map((l) => JSON.stringify(l)),
+      privateKey,
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

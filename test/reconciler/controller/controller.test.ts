@@ -213,6 +213,11 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
     api.seed({ ...(current as Record<string, unknown>), metadata: { ...current.metadata, deletionTimestamp: new Date().toISOString() } } as never);
     await waitFor(() => /ECONNREFUSED.*skip-kafka-cleanup=true/.test(getLink(api, NS, 'link-a')?.status?.conditions?.find((c) => c.type === 'Ready')?.message ?? ''), 'hint in Ready');
     assert.deepEqual(getLink(api, NS, 'link-a')?.metadata?.finalizers, [FINALIZER], 'the finalizer stays');
+    // following the hint on the pending deletion is enough
+    const stuck = getLink(api, NS, 'link-a')!;
+    api.seed({ ...(stuck as Record<string, unknown>), metadata: { ...stuck.metadata, annotations: { [SKIP_KAFKA_CLEANUP_ANNOTATION]: 'true' } } } as never);
+    await waitFor(() => getLink(api, NS, 'link-a') === undefined, 'deleted after the annotation');
+    assert.ok(eventsFor(api, NS, 'link-a').some((e) => e.reason === 'KafkaCleanupSkipped'));
   });
 
   test('failures: Ready=False with the message, one Warning event per distinct error, backoff, then recovery', async () => {

@@ -7,7 +7,7 @@ import { CustomObjectsApi } from '@kubernetes/client-node';
 import type { ClusterLink, ClusterLinkSpec } from '../../../src/clusterlink/types.js';
 import { KAFKA_TOPIC_ANNOTATIONS, kafkaTopicCrName } from '../../../src/kube/kafka-topic.js';
 import { FINALIZER } from '../../../src/kube/resources.js';
-import { silentLogger } from '../../../src/log.js';
+import { createLogger } from '../../../src/log.js';
 import { ClusterLinkController } from '../../../src/reconciler/controller/controller.js';
 import { createLinkReconciler } from '../../../src/reconciler/reconcile-link.js';
 import { startFakeKubeApi, type FakeKubeApi, type KubeObject } from '../../support/fake-kube-api.js';
@@ -32,6 +32,7 @@ describe('controller + Kafka side + REST simulator', () => {
   let dest: RestSimulator;
   let src: RestSimulator;
   let controller: ClusterLinkController;
+  const logLines: string[] = [];
   const reconciler = createLinkReconciler({ stopPollBudgetMs: 200, stopPollIntervalMs: 10, pendingRequeueMs: 50, sourceInitiatedRetryMs: 3_000 });
 
   before(async () => {
@@ -51,7 +52,7 @@ describe('controller + Kafka side + REST simulator', () => {
     controller = new ClusterLinkController({
       kubeConfig: kube.kubeConfig(),
       linkReconciler: reconciler,
-      logger: silentLogger(),
+      logger: createLogger({ level: 'debug', destination: { write: (line: string) => void logLines.push(line) } }),
       lease: false,
       resyncMs: 150,
       backoff: { baseMs: 30, maxMs: 300 },
@@ -222,5 +223,19 @@ describe('controller + Kafka side + REST simulator', () => {
     assert.equal(world.clusters.get('dst-1')?.links.has('pair'), false);
     assert.equal(world.clusters.get('src-1')?.links.has('pair'), false);
     assert.deepEqual([...dest.violations, ...src.violations], [], 'no REST contract violations');
+  });
+
+  test('no secret value in logs, events, status or KafkaTopics', () => {
+    const secrets = ['rest-pw', 'mirror-pw', 'local-pw'];
+    const kubeText = JSON.stringify([
+      ...kube.listObjects({ apiVersion: 'v1', kind: 'Event' }),
+      ...kube.listObjects({ apiVersion: API_VERSION, kind: 'KafkaTopic' }),
+      ...kube.listObjects({ apiVersion: API_VERSION, kind: 'ClusterLink' }),
+    ]);
+    assert.ok(logLines.length > 0);
+    for (const secret of secrets) {
+      assert.ok(!logLines.some((l) => l.includes(secret)), `${secret} in a log line`);
+      assert.ok(!kubeText.includes(secret), `${secret} in a Kubernetes object`);
+    }
   });
 });

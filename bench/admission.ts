@@ -2,7 +2,8 @@
 // Servers run in child processes (one core), autocannon here (the other core). Runs alternate
 // baseline → /validate → /mutate, `rounds` times, and the medians are reported:
 //   1. max rate: as fast as the server answers over `connections` keep-alive connections;
-//   2. fixed rate: half the baseline's median max rate, for p50/p99 latency, sent open-loop (open-loop.ts).
+//   2. fixed rate: half the baseline's median max rate, for p50/p99 latency, sent open-loop (open-loop.ts);
+//   3. for ours also at half its own max rate: the latency it gives where it is not overloaded.
 import { postReview } from '../test/support/webhook-server.js';
 import type { BenchConfig } from './config.js';
 import { admissionBodies, type AdmissionBodies } from './fixtures.js';
@@ -23,6 +24,7 @@ interface Summary {
 export interface AdmissionFigures {
   connections: number;
   runDurationS: number;
+  fixedS: number;
   rounds: number;
   pinned: boolean;
   mirrorTopics: number;
@@ -33,6 +35,8 @@ export interface AdmissionFigures {
   /** baseline CPU per request / ours: the throughput ratio on a dedicated core, robust to other load on the machine. */
   cpuRatio: { validate: number; mutate: number };
   fixedRate: { rate: number; runs: Record<Target, LoadResult[]>; median: Record<Target, Summary> };
+  /** Ours at half its own median max rate. */
+  ownHalfRate: Record<'validate' | 'mutate', { rate: number; runs: LoadResult[]; median: Summary }>;
   failures: { non2xx: number; errors: number; timeouts: number };
 }
 
@@ -100,14 +104,18 @@ export async function runAdmission({ config, log }: AdmissionOptions): Promise<S
     const rate = Math.max(1, Math.floor(maxMedian('baseline') / 2));
 
     const fixedRuns: Record<Target, LoadResult[]> = { baseline: [], validate: [], mutate: [] };
+    const ownRate = { validate: Math.max(1, Math.floor(maxMedian('validate') / 2)), mutate: Math.max(1, Math.floor(maxMedian('mutate') / 2)) };
+    const ownRuns: Record<'validate' | 'mutate', LoadResult[]> = { validate: [], mutate: [] };
+    const openLoop = async (t: Target, at: number, label: string): Promise<LoadResult> => {
+      const r = count(
+        await runOpenLoop({ url: server(t).url, requests: [requestFor(t, bodies)], connections: config.connections, durationS: config.fixedS, rate: at, warmupS: config.quick ? 0.5 : 1 }),
+      );
+      log(`  ${label} ${t.padEnd(8)} ${fmt(at)} req/s due, ${fmt(r.rps)} answered/s  p50 ${fmt(r.latencyMs.p50)} ms  p99 ${fmt(r.latencyMs.p99)} ms`);
+      return r;
+    };
     for (let round = 1; round <= config.rounds; round++) {
-      for (const t of TARGETS) {
-        const r = count(
-          await runOpenLoop({ url: server(t).url, requests: [requestFor(t, bodies)], connections: config.connections, durationS: config.durationS, rate, warmupS: config.warmupS }),
-        );
-        fixedRuns[t].push(r);
-        log(`  fixed rate round ${round} ${t.padEnd(8)} ${fmt(r.rps)} req/s  p50 ${fmt(r.latencyMs.p50)} ms  p99 ${fmt(r.latencyMs.p99)} ms`);
-      }
+      for (const t of TARGETS) fixedRuns[t].push(await openLoop(t, rate, `fixed rate r${round}`));
+      for (const t of ['validate', 'mutate'] as const) ownRuns[t].push(await openLoop(t, ownRate[t], `own half   r${round}`));
     }
 
     const summary = (runs: LoadResult[]): Summary => ({
@@ -118,6 +126,7 @@ export async function runAdmission({ config, log }: AdmissionOptions): Promise<S
     const figures: AdmissionFigures = {
       connections: config.connections,
       runDurationS: config.durationS,
+      fixedS: config.fixedS,
       rounds: config.rounds,
       pinned,
       mirrorTopics,
@@ -133,6 +142,10 @@ export async function runAdmission({ config, log }: AdmissionOptions): Promise<S
         rate,
         runs: fixedRuns,
         median: { baseline: summary(fixedRuns.baseline), validate: summary(fixedRuns.validate), mutate: summary(fixedRuns.mutate) },
+      },
+      ownHalfRate: {
+        validate: { rate: ownRate.validate, runs: ownRuns.validate, median: summary(ownRuns.validate) },
+        mutate: { rate: ownRate.mutate, runs: ownRuns.mutate, median: summary(ownRuns.mutate) },
       },
       failures,
     };
@@ -151,7 +164,7 @@ const LABEL: Record<Target, string> = {
 function admissionTable(f: AdmissionFigures): Table {
   return {
     title: `Admission over HTTPS keep-alive (${f.connections} connections, ClusterLink with ${f.mirrorTopics} mirror topics, filters, SASL + TLS)`,
-    headers: ['server', 'max req/s (median)', 'runs', 'ours / baseline', 'server CPU / request', 'CPU ratio', `p50 @ ${f.fixedRate.rate} req/s`, `p99 @ ${f.fixedRate.rate} req/s`],
+    headers: ['server', 'max req/s (median)', 'runs', 'ours / baseline', 'server CPU / request', 'CPU ratio', `p50 / p99 @ ${f.fixedRate.rate} req/s`, 'p50 / p99 @ half its own max'],
     rows: TARGETS.map((t) => [
       LABEL[t],
       fmt(f.maxRate[t].median),
@@ -159,12 +172,15 @@ function admissionTable(f: AdmissionFigures): Table {
       t === 'baseline' ? '1' : fmt(f.ratio[t], 2),
       `${fmt(f.maxRate[t].cpuUsPerRequest)} µs`,
       t === 'baseline' ? '1' : fmt(f.cpuRatio[t], 2),
-      `${fmt(f.fixedRate.median[t].p50)} ms`,
-      `${fmt(f.fixedRate.median[t].p99)} ms`,
+      `${fmt(f.fixedRate.median[t].p50)} / ${fmt(f.fixedRate.median[t].p99)} ms`,
+      t === 'baseline'
+        ? `${fmt(f.fixedRate.median[t].p50)} / ${fmt(f.fixedRate.median[t].p99)} ms`
+        : `${fmt(f.ownHalfRate[t].median.p50)} / ${fmt(f.ownHalfRate[t].median.p99)} ms @ ${f.ownHalfRate[t].rate} req/s`,
     ]),
     notes: [
       `Runs alternate baseline → validate → mutate, ${f.rounds} rounds of ${f.runDurationS} s each; medians reported. ` +
-        `Fixed rate = half the baseline's median max rate, sent open-loop (evenly spaced, latency counted from when each request was due). Bodies: ${f.bodyBytes.mutate} B (mutate), ${f.bodyBytes.validate} B (validate). ` +
+        `Fixed rates are sent open-loop for ${f.fixedS} s after a short warm-up (evenly spaced, latency counted from when each request was due, ` +
+        `so a server slower than the rate shows its growing queue; sending is paced by a 1 ms tick, which the baseline's row includes too). Bodies: ${f.bodyBytes.mutate} B (mutate), ${f.bodyBytes.validate} B (validate). ` +
         `Server pinned to one core, load generator to the other: ${f.pinned ? 'yes' : 'no'}. ` +
         `CPU ratio = baseline server CPU per request ÷ ours (what the throughput ratio is on a dedicated core). ` +
         `Failed responses: ${f.failures.non2xx} non-2xx, ${f.failures.errors} errors, ${f.failures.timeouts} timeouts.`,
@@ -179,7 +195,13 @@ function admissionTargets(f: AdmissionFigures): TargetCheck[] {
   }
   for (const t of ['validate', 'mutate'] as const) {
     const p99 = f.fixedRate.median[t].p99;
-    checks.push({ name: `admission: /${t} p99 at ${f.fixedRate.rate} req/s`, target: '≤ 5 ms', actual: `${fmt(p99)} ms`, met: p99 <= 5 });
+    const own = f.ownHalfRate[t];
+    checks.push({
+      name: `admission: /${t} p99 at ${f.fixedRate.rate} req/s`,
+      target: '≤ 5 ms',
+      actual: `${fmt(p99)} ms (at half its own max, ${own.rate} req/s: ${fmt(own.median.p99)} ms)`,
+      met: p99 <= 5,
+    });
   }
   return checks;
 }

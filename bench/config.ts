@@ -3,10 +3,11 @@
 //   BENCH_ONLY=a,b           sections to run: admission, rules, memory, reconciler (default: all)
 //   BENCH_OUT=path.json      also write the figures as JSON
 //   BENCH_DURATION_S         seconds per admission run (default 8; quick 1)
-//   BENCH_ROUNDS             A/B alternations per admission measurement (default 2; medians are reported)
+//   BENCH_FIXED_S            seconds per fixed-rate (latency) run (default 5; quick 0.5)
+//   BENCH_ROUNDS             A/B alternations per admission measurement (default 2, medians reported; quick 1)
 //   BENCH_CONNECTIONS        keep-alive connections of the load generator (default 10)
 //   BENCH_MEMORY_REQUESTS    admission requests for the memory run (default 1,000,000)
-//   BENCH_MEMORY_S           ... but stop after this many seconds (default 60; quick 5)
+//   BENCH_MEMORY_S           ... but stop after this many seconds (default 60; quick 4)
 //   BENCH_RULE_SIZES         mirror-topic counts for the rule cost (default 10,100,1000,10000)
 //   BENCH_REST_LATENCY_MS    latency injected into the REST simulator (default 5)
 //   BENCH_SCALE              multiplies the reconciler sizes (default 1; quick 0.1)
@@ -22,6 +23,7 @@ export interface BenchConfig {
   sections: SectionName[];
   out?: string;
   durationS: number;
+  fixedS: number;
   warmupS: number;
   rounds: number;
   connections: number;
@@ -55,11 +57,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     quick,
     sections: only.length > 0 ? (only as SectionName[]) : [...SECTIONS],
     durationS: num(env, 'BENCH_DURATION_S', quick ? 1 : 8),
-    warmupS: quick ? 1 : 2,
-    rounds: Math.round(num(env, 'BENCH_ROUNDS', 2)),
+    fixedS: num(env, 'BENCH_FIXED_S', quick ? 0.5 : 5),
+    warmupS: quick ? 0.5 : 2,
+    rounds: Math.round(num(env, 'BENCH_ROUNDS', quick ? 1 : 2)),
     connections: Math.round(num(env, 'BENCH_CONNECTIONS', 10)),
     memoryRequests: Math.round(num(env, 'BENCH_MEMORY_REQUESTS', 1_000_000)),
-    memoryS: num(env, 'BENCH_MEMORY_S', quick ? 5 : 60),
+    memoryS: num(env, 'BENCH_MEMORY_S', quick ? 4 : 60),
     ruleSizes: sizes,
     restLatencyMs: num(env, 'BENCH_REST_LATENCY_MS', 5),
     scale: num(env, 'BENCH_SCALE', quick ? 0.1 : 1),

@@ -52,7 +52,7 @@ export async function runMemory({ config, log }: MemoryOptions): Promise<Section
       requests,
       connections: config.connections,
       amount: config.quick ? 2_000 : 20_000,
-      durationS: config.quick ? 2 : 10,
+      durationS: config.quick ? 1 : 10,
       recordLatencies: false,
     });
     const warmupRequests = warmup.responses;

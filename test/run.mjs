@@ -34,13 +34,22 @@ const child = spawn(
   ],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
 );
-let tail = '';
+// The reporter's totals ("ℹ pass N") come before the list of failures, which can be long: keep every
+// summary line seen, and the partial line between chunks.
+let partial = '';
+const summary = [];
 child.stdout.on('data', (chunk) => {
   process.stdout.write(chunk);
-  tail = (tail + chunk.toString()).slice(-4000);
+  const lines = (partial + chunk.toString()).split('\n');
+  partial = lines.pop() ?? '';
+  for (const line of lines) if (line.startsWith('ℹ ')) summary.push(line);
 });
 child.on('close', (code) => {
-  const count = (label) => Number((tail.match(new RegExp(`ℹ ${label} (\\d+)`)) ?? [])[1] ?? 0);
+  if (partial.startsWith('ℹ ')) summary.push(partial);
+  const count = (label) => {
+    const line = summary.findLast((l) => l.startsWith(`ℹ ${label} `));
+    return Number(line?.split(' ')[2] ?? 0);
+  };
   const passed = count('pass');
   const failed = count('fail') + count('cancelled');
   const skipped = count('skipped') + count('todo');

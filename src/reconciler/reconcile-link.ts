@@ -114,7 +114,10 @@ async function reconcileLink(input: ReconcileInput, clientFor: ClientFactory, op
   try {
     ids = await resolveIds(input, role, clientFor, signal);
   } catch (e) {
-    return failed('ClusterIDUnknown', e, { ...baseStatus, appState: 'Unknown', state: 'UNKNOWN' });
+    // Like the RestError path below: a transient failure must not wipe what the previous status knew (the
+    // mirror marks that drive deleting removed topics, the offset snapshots of stopped mirrors).
+    const { conditions: _c, observedGeneration: _g, ...prior } = input.previousStatus ?? {};
+    return failed('ClusterIDUnknown', e, { ...prior, ...baseStatus, appState: 'Unknown', state: 'UNKNOWN' });
   }
   const idStatus: ClusterLinkStatus = {
     ...baseStatus,

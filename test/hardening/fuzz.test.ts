@@ -12,8 +12,8 @@ import { runFuzz } from './support/fuzz-run.js';
 import { fuzzCase } from './support/review-arbitraries.js';
 import { startWebhook, type RunningWebhook } from '../support/webhook-server.js';
 
-const CASES = Number(process.env.HARDENING_FUZZ_CASES ?? 600);
-const PROPERTY_RUNS = Number(process.env.HARDENING_PROPERTY_RUNS ?? 300);
+const CASES = Number(process.env.HARDENING_FUZZ_CASES ?? 400);
+const PROPERTY_RUNS = Number(process.env.HARDENING_PROPERTY_RUNS ?? 200);
 
 const prototypeKeys = (): string[] => Object.getOwnPropertyNames(Object.prototype).sort();
 

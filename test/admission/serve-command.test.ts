@@ -2,65 +2,28 @@
 // a fixture answered over /validate, --help, flag errors, and exit 0 on SIGTERM.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { CLI_FROM_SOURCE, noClusterEnv, REPO_ROOT, startServeProcess, type ServeProcess } from '../support/serve-process.js';
 import { httpCall, httpsCall, postReview } from '../support/webhook-server.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const ENTRY = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
 const FIXTURE = fileURLToPath(new URL('../fixtures/admission/create-invalid.json', import.meta.url));
-const cli = ['--import', 'tsx', ENTRY];
 // No cluster for the Secret checker to find, whatever the machine running the tests has configured.
-const ENV = { ...process.env, KUBECONFIG: '/nonexistent/kubeconfig', KUBERNETES_SERVICE_HOST: '', HOME: tmpdir() };
-
-interface Started {
-  child: ChildProcess;
-  lines: Array<Record<string, unknown>>;
-  exit: Promise<number | null>;
-}
-
-function startServe(args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, [...cli, 'serve', ...args], { cwd: ROOT, env: ENV, stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines: Array<Record<string, unknown>> = [];
-  const exit = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    let buffered = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${JSON.stringify(lines)}`)), 30_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        try {
-          lines.push(JSON.parse(line) as Record<string, unknown>);
-        } catch {
-          lines.push({ raw: line });
-        }
-        if (lines.some((l) => typeof l.msg === 'string' && l.msg.startsWith('admission webhooks listening'))) {
-          clearTimeout(timer);
-          resolve({ child, lines, exit });
-        }
-      }
-    });
-    child.stderr!.on('data', () => undefined);
-    void exit.then((code) => reject(new Error(`serve exited early with ${code}: ${JSON.stringify(lines)}`)));
-  });
-}
+const ENV = noClusterEnv();
 
 describe('serve command', () => {
   let dir: string;
-  let serve: Started;
+  let serve: ServeProcess;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'clusterlink-serve-'));
-    serve = await startServe(['--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--cert-dir', join(dir, 'certs'), '--dns-name', 'webhook.test.svc', '--reconciler', 'false']);
+    serve = await startServeProcess({ certDir: join(dir, 'certs'), args: ['--dns-name', 'webhook.test.svc', '--reconciler', 'false'] });
   });
-  after(() => {
-    if (serve?.child.exitCode === null) serve.child.kill('SIGKILL');
+  after(async () => {
+    await serve?.stop('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -75,12 +38,10 @@ describe('serve command', () => {
   });
 
   test('serves health over HTTPS with that CA, metrics over HTTP, and answers a fixture on /validate', async () => {
-    const listening = serve.lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('admission webhooks listening'))!;
-    const url = String(listening.url).replace('localhost', '127.0.0.1');
-    const ca = readFileSync(join(dir, 'certs', 'ca.crt'), 'utf8');
+    const { url, ca } = serve;
     assert.deepEqual((await httpsCall(url, ca, '/healthz')).body, { status: 'ok' });
     assert.equal((await httpsCall(url, ca, '/readyz')).status, 200);
-    const metrics = await httpCall(String(listening.metricsUrl).replace('localhost', '127.0.0.1'), '/metrics');
+    const metrics = await httpCall(serve.metricsUrl, '/metrics');
     assert.match(metrics.text, /process_cpu_user_seconds_total/);
 
     const review = JSON.parse(readFileSync(FIXTURE, 'utf8')) as { request: { uid: string } };
@@ -97,17 +58,16 @@ describe('serve command', () => {
   });
 
   test('SIGTERM: exits 0', { timeout: 20_000 }, async () => {
-    serve.child.kill('SIGTERM');
-    assert.equal(await serve.exit, 0);
+    assert.equal(await serve.stop('SIGTERM'), 0);
     assert.ok(serve.lines.some((l) => l.msg === 'webhook server stopped'));
   });
 
   test('--help prints the flags and exits 0; a bad flag exits 2', () => {
-    const help = spawnSync(process.execPath, [...cli, 'serve', '--help'], { cwd: ROOT, env: ENV, encoding: 'utf8' });
+    const help = spawnSync(process.execPath, [...CLI_FROM_SOURCE, 'serve', '--help'], { cwd: REPO_ROOT, env: ENV, encoding: 'utf8' });
     assert.equal(help.status, 0);
     assert.match(help.stdout, /--tls-private-key-file/);
     assert.match(help.stdout, /--shutdown-grace/);
-    const bad = spawnSync(process.execPath, [...cli, 'serve', '--port', 'https'], { cwd: ROOT, env: ENV, encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [...CLI_FROM_SOURCE, 'serve', '--port', 'https'], { cwd: REPO_ROOT, env: ENV, encoding: 'utf8' });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /not a port number/);
   });

@@ -2,65 +2,21 @@
 // --strict-secrets, and a Secret whose lookup hangs. (No API at all: webhook-secrets.test.ts, in-process.)
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { startFakeKubeApi, type FakeKubeApi } from '../support/fake-kube-api.js';
 import { makeTlsMaterial } from '../support/pem-fixtures.js';
+import { startServeProcess, type ServeProcess } from '../support/serve-process.js';
 import { clusterLinkReview, postReview } from '../support/webhook-server.js';
 import { assertNoSecretValues } from './leak-scan.js';
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
-const ENTRY = fileURLToPath(new URL('../admission/cli-entry.ts', import.meta.url));
 const NS = 'links';
 const material = makeTlsMaterial();
 const PLAIN = { 'plain.txt': Buffer.from('username=link-user\npassword=serve-link-password\n') };
 
-interface Serve {
-  child: ChildProcess;
-  lines: Array<Record<string, unknown>>;
-  url: string;
-  ca: string;
-}
-
-function startServe(dir: string, args: string[], env: NodeJS.ProcessEnv): Promise<Serve> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', ENTRY, 'serve', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--cert-dir', join(dir, 'certs'), '--reconciler', 'false', ...args],
-    { cwd: ROOT, env: { ...process.env, KUBERNETES_SERVICE_HOST: '', HOME: dir, ...env }, stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  const lines: Array<Record<string, unknown>> = [];
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${JSON.stringify(lines)}`)), 60_000);
-    let buffered = '';
-    let started = false;
-    child.stdout!.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) >= 0) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        try {
-          lines.push(JSON.parse(line) as Record<string, unknown>);
-        } catch {
-          lines.push({ raw: line });
-        }
-        const listening = lines.find((l) => typeof l.msg === 'string' && l.msg.startsWith('admission webhooks listening'));
-        if (listening && !started) {
-          started = true;
-          clearTimeout(timer);
-          const url = String(listening.url).replace('localhost', '127.0.0.1');
-          resolve({ child, lines, url, ca: readFileSync(join(dir, 'certs', 'ca.crt'), 'utf8') });
-        }
-      }
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited early with ${code}: ${JSON.stringify(lines)}`));
-    });
-  });
+function startServe(dir: string, args: string[], env: NodeJS.ProcessEnv): Promise<ServeProcess> {
+  return startServeProcess({ certDir: join(dir, 'certs'), args: ['--reconciler', 'false', ...args], env: { HOME: dir, ...env } });
 }
 
 const secretObject = (name: string, data: Record<string, Buffer>) => ({
@@ -86,12 +42,12 @@ const link = (tlsSecret: string) => ({
   },
 });
 
-const msgs = (s: Serve) => s.lines.map((l) => String(l.msg));
+const msgs = (s: ServeProcess) => s.lines.map((l) => String(l.msg));
 
 describe('serve with Secret checks', () => {
   let api: FakeKubeApi;
   let dirs: string[] = [];
-  let strict: Serve;
+  let strict: ServeProcess;
 
   before(async () => {
     api = await startFakeKubeApi();
@@ -103,7 +59,7 @@ describe('serve with Secret checks', () => {
     strict = await startServe(dirs[0]!, ['--strict-secrets', '--secret-lookup-timeout-ms', '1000'], { KUBECONFIG: api.kubeconfigPath });
   });
   after(async () => {
-    if (strict?.child.exitCode === null) strict.child.kill('SIGKILL');
+    await strict?.stop('SIGKILL');
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     await api.close();
   });

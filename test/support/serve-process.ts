@@ -1,0 +1,138 @@
+// `clusterlink-webhook serve` from source (test/admission/cli-entry.ts through tsx) as a real child process:
+// its parsed JSON log lines, the HTTPS url it listens on and the CA bundle it generated into --cert-dir.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+export const CLI_ENTRY = fileURLToPath(new URL('../admission/cli-entry.ts', import.meta.url));
+/** Node arguments that run the CLI from source, the way bin/clusterlink-webhook.js runs the build. */
+export const CLI_FROM_SOURCE: readonly string[] = ['--import', 'tsx', CLI_ENTRY];
+
+/** One log line: the parsed JSON object, or `{ raw }` for a line that is not JSON. */
+export type LogLine = Record<string, unknown>;
+
+/** process.env with no cluster to find (no in-cluster config, no kubeconfig, no ~/.kube), plus `extra`. */
+export function noClusterEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, KUBECONFIG: '/nonexistent/kubeconfig', KUBERNETES_SERVICE_HOST: '', HOME: tmpdir(), ...extra };
+}
+
+export interface ServeProcessOptions {
+  /** Where serve writes its generated CA and serving certificate (`--cert-dir`); `ca` is read from here. */
+  certDir: string;
+  /** Flags after the ones the helper always passes (127.0.0.1, ports 0, --cert-dir). */
+  args?: string[];
+  /** Overrides on top of noClusterEnv(). */
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Generous by default: CI is a loaded 2-core machine and tsx compiles the CLI on first start. */
+  startTimeoutMs?: number;
+}
+
+export interface ServeProcess {
+  child: ChildProcess;
+  /** Every stdout log line so far, in order. */
+  lines: LogLine[];
+  /** The exit code, once the process has exited and all its output is in `lines`. */
+  exited: Promise<number | null>;
+  /** The webhook's HTTPS base url and the metrics base url, on 127.0.0.1. */
+  url: string;
+  metricsUrl: string;
+  /** PEM of the generated CA that signed the serving certificate. */
+  ca: string;
+  /** The first line (already logged or still to come) matching `pred`; rejects on timeout or exit. */
+  waitForLine(pred: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  /** Signals the process (SIGTERM by default), SIGKILLs it if still alive after killAfterMs; the exit code. */
+  stop(signal?: NodeJS.Signals, killAfterMs?: number): Promise<number | null>;
+}
+
+const isListening = (line: LogLine): boolean => typeof line.msg === 'string' && line.msg.startsWith('admission webhooks listening');
+const onLoopback = (url: unknown): string => String(url).replace('localhost', '127.0.0.1');
+
+/** Starts `serve` and resolves once it logs that the webhooks listen; on failure the child is killed. */
+export async function startServeProcess(options: ServeProcessOptions): Promise<ServeProcess> {
+  const { certDir, args = [], env = {}, cwd = REPO_ROOT, startTimeoutMs = 60_000 } = options;
+  const child = spawn(
+    process.execPath,
+    [...CLI_FROM_SOURCE, 'serve', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--cert-dir', certDir, ...args],
+    { cwd, env: noClusterEnv(env), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const lines: LogLine[] = [];
+  const listeners = new Set<(line: LogLine) => void>();
+  let stderr = '';
+  // 'close', not 'exit': it comes after stdout is drained, so every line logged before exiting is in `lines`.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const running = (): boolean => child.exitCode === null && child.signalCode === null;
+  // Kept (the start, where the error is) for failure messages; never part of `lines`, which tests assert on.
+  child.stderr!.on('data', (chunk: Buffer) => {
+    if (stderr.length < 2_000) stderr = (stderr + chunk.toString('utf8')).slice(0, 2_000);
+  });
+  createInterface({ input: child.stdout! }).on('line', (text) => {
+    let line: LogLine;
+    try {
+      line = JSON.parse(text) as LogLine;
+    } catch {
+      line = { raw: text };
+    }
+    lines.push(line);
+    for (const listener of [...listeners]) listener(line);
+  });
+  const describeOutput = (): string => `${JSON.stringify(lines).slice(-1_500)}${stderr ? `\nstderr: ${stderr}` : ''}`;
+
+  const waitForLine = (pred: (line: LogLine) => boolean, timeoutMs = 60_000): Promise<LogLine> => {
+    const seen = lines.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        listeners.delete(onLine);
+      };
+      const onLine = (line: LogLine): void => {
+        if (!pred(line)) return;
+        done();
+        resolve(line);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`serve did not log the awaited line within ${timeoutMs} ms: ${describeOutput()}`));
+      }, timeoutMs);
+      listeners.add(onLine);
+      void exited.then((code) => {
+        if (!listeners.has(onLine)) return;
+        done();
+        reject(new Error(`serve exited with ${code} before logging the awaited line: ${describeOutput()}`));
+      });
+    });
+  };
+
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM', killAfterMs = 30_000): Promise<number | null> => {
+    if (running()) child.kill(signal);
+    const timer = setTimeout(() => {
+      if (running()) child.kill('SIGKILL');
+    }, killAfterMs);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
+
+  let listening: LogLine;
+  try {
+    listening = await waitForLine(isListening, startTimeoutMs);
+  } catch (err) {
+    if (running()) child.kill('SIGKILL');
+    throw new Error(`serve did not start: ${(err as Error).message}`);
+  }
+  return {
+    child,
+    lines,
+    exited,
+    url: onLoopback(listening.url),
+    metricsUrl: onLoopback(listening.metricsUrl),
+    ca: readFileSync(join(certDir, 'ca.crt'), 'utf8'),
+    waitForLine,
+    stop,
+  };
+}

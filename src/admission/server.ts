@@ -148,14 +148,13 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     const operation = request.operation;
     const scope = admissionScope(request);
     if (!scope.inScope && scope.reason === 'malformed') return errorReply(reply, webhook, 400, scope.detail, 'malformed');
-    const reqLog = log.child({ webhook, uid: request.uid });
     metrics.admissionInFlight.inc({ webhook });
     let response: AdmissionResponse;
     try {
-      response = await answer(webhook, admitter, request, scope, reqLog);
+      response = await answer(webhook, admitter, request, scope);
     } catch (error) {
       // A bug between parsing and the admitter (ours, not the rules'): same policy as an admitter throw.
-      reqLog.error({ err: error }, 'internal error while answering an admission review');
+      log.error({ webhook, uid: request.uid, err: error }, 'internal error while answering an admission review');
       metrics.admissionErrors.inc({ webhook, reason: 'internal' });
       response = internalErrorResponse(webhook, request);
     } finally {
@@ -168,12 +167,14 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(payload));
   };
 
-  const answer = async (webhook: WebhookName, admitter: Admitter, request: AdmissionRequest, scope: Scope, reqLog: Logger): Promise<AdmissionResponse> => {
+  // Every line about a review carries webhook and uid in its own fields: a child logger per request would
+  // cost more than a review's whole log line.
+  const answer = async (webhook: WebhookName, admitter: Admitter, request: AdmissionRequest, scope: Scope): Promise<AdmissionResponse> => {
     const started = process.hrtime.bigint();
-    const ref = { operation: request.operation, namespace: request.namespace, object: objectName(request), kind: request.kind.kind, dryRun: request.dryRun === true };
+    const ref = { webhook, uid: request.uid, operation: request.operation, namespace: request.namespace, object: objectName(request), kind: request.kind.kind, dryRun: request.dryRun === true };
     if (!scope.inScope) {
       metrics.admissionSkipped.inc({ webhook, reason: scope.reason });
-      reqLog.debug({ ...ref, reason: scope.reason, detail: scope.detail }, 'admission review out of scope; allowed untouched');
+      log.debug({ ...ref, reason: scope.reason, detail: scope.detail }, 'admission review out of scope; allowed untouched');
       return allowedResponse(request.uid);
     }
 
@@ -183,14 +184,14 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
       response = decisionResponse(webhook, request, outcome.decision);
     } else if (outcome.kind === 'timeout') {
       metrics.admissionErrors.inc({ webhook, reason: 'timeout' });
-      reqLog.warn({ ...ref, budgetMs, provisional: outcome.provisional !== undefined }, 'admitter did not answer within the budget; answering without it');
+      log.warn({ ...ref, budgetMs, provisional: outcome.provisional !== undefined }, 'admitter did not answer within the budget; answering without it');
       response = timeoutResponse(webhook, request, outcome.provisional);
     } else {
       metrics.admissionErrors.inc({ webhook, reason: 'internal' });
-      reqLog.error({ ...ref, err: outcome.error }, 'internal error in the ClusterLink rules');
+      log.error({ ...ref, err: outcome.error }, 'internal error in the ClusterLink rules');
       response = internalErrorResponse(webhook, request);
     }
-    reqLog.info(
+    log.info(
       {
         ...ref,
         user: request.userInfo?.username,

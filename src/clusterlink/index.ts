@@ -1,11 +1,11 @@
 // Public surface of the pure core. Nothing here imports HTTP, Kubernetes clients or Kafka REST.
 import type { RuleContext } from './context.js';
 import { applyDefaults } from './defaults.js';
-import { validate, type ValidationResult } from './validate.js';
+import { validate, validateAndDefault as validateAndDefaultOnce, type ValidatedAndDefaulted, type ValidationResult } from './validate.js';
 import { asRecord, asString } from './json.js';
 
 export type { RuleContext } from './context.js';
-export type { ValidationResult } from './validate.js';
+export type { ValidationResult, ValidatedAndDefaulted } from './validate.js';
 export { isBeingDeleted } from './defaults.js';
 export { linkTypeOf, type LinkType, type FieldWarning } from './rules/common.js';
 export { checkShape } from './schema.js';
@@ -19,6 +19,14 @@ export function defaultClusterLink(object: unknown, ctx: RuleContext): unknown {
 /** Validates the defaulted form of `object` (and the update rules when `oldObject` is given). Never throws. */
 export function validateClusterLink(object: unknown, oldObject: unknown | undefined, ctx: RuleContext): ValidationResult {
   return validate(object, oldObject, ctx);
+}
+
+/**
+ * `validateClusterLink` and `defaultClusterLink` in one defaulting pass: `result` is what validateClusterLink gives for
+ * `object` (raw or defaulted) and `oldObject`, `defaulted` what defaultClusterLink gives for `object`.
+ */
+export function validateAndDefault(object: unknown, oldObject: unknown | undefined, ctx: RuleContext): ValidatedAndDefaulted {
+  return validateAndDefaultOnce(object, oldObject, ctx);
 }
 
 /** The cluster link's name as the reconciler uses it: `spec.name`, else `metadata.name` (undefined with generateName only). */

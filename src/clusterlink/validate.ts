@@ -3,7 +3,7 @@
 import type { FieldError } from './field-errors.js';
 import { asRecord, type JsonRecord } from './json.js';
 import type { RuleContext } from './context.js';
-import { applyDefaults, isBeingDeleted } from './defaults.js';
+import { applyDefaults, isBeingDeleted, needsDefaults } from './defaults.js';
 import { checkShape } from './schema.js';
 import { sortByDocumentOrder } from './order.js';
 import { linkTypeOf, type FieldWarning, type RuleInput, type RuleResult } from './rules/common.js';
@@ -62,31 +62,55 @@ function dropNulls(value: unknown): unknown {
   return Object.fromEntries(entries.map(([key, child]) => [key, dropNulls(child)])) as JsonRecord;
 }
 
-/** The object exactly as the rules see it: defaulted, without nulls. */
+/**
+ * The object exactly as the rules see it: defaulted, without nulls. The rules only read it, so an object that needs
+ * no defaults and holds no null is returned itself, uncopied; otherwise it is a copy.
+ */
 export function prepare(object: unknown, ctx: RuleContext): unknown {
-  return withoutNulls(applyDefaults(object, ctx));
+  return withoutNulls(needsDefaults(object, ctx) ? applyDefaults(object, ctx) : object);
 }
 
-/** The field itself and every ancestor path: `a.b[0].c` → `a.b[0].c`, `a.b[0]`, `a.b`, `a`, ``. */
-function selfAndAncestors(field: string): string[] {
-  const out = [field];
-  for (let i = field.length - 1; i > 0; i--) if (field[i] === '.' || field[i] === '[') out.push(field.slice(0, i));
-  out.push('');
-  return out;
-}
-
-/** True when `field` is one of `paths` or lies below one (a Set keeps this linear for huge objects). */
+/**
+ * True when `field` is one of `paths` or lies below one (`a.b[0].c` is below `a.b[0]`, `a.b`, `a` and ``). Looks up
+ * each ancestor in the Set (linear for huge objects) and stops at the first hit.
+ */
 function coveredBy(paths: ReadonlySet<string>, field: string): boolean {
-  return paths.size > 0 && selfAndAncestors(field).some((p) => paths.has(p));
+  if (paths.size === 0) return false;
+  if (paths.has(field) || paths.has('')) return true;
+  for (let i = field.length - 1; i > 0; i--) {
+    if ((field[i] === '.' || field[i] === '[') && paths.has(field.slice(0, i))) return true;
+  }
+  return false;
 }
 
 export function formatWarning(w: FieldWarning): string {
   return w.field ? `${w.field}: ${w.message}` : w.message;
 }
 
+/** What `validateAndDefault` returns: the verdict, and the defaulted copy it was reached on. */
+export interface ValidatedAndDefaulted {
+  result: ValidationResult;
+  /** Exactly what `applyDefaults(object, ctx)` returns (a fresh deep copy; nulls the defaults do not fill are kept). */
+  defaulted: unknown;
+}
+
 export function validate(object: unknown, oldObject: unknown, ctx: RuleContext): ValidationResult {
   if (isBeingDeleted(object)) return { errors: [], warnings: [] };
-  const prepared = prepare(object, ctx);
+  return validatePrepared(prepare(object, ctx), oldObject, ctx);
+}
+
+/**
+ * `validate` and `applyDefaults` from one defaulting pass: callers that need both (the validate admitter) would
+ * otherwise copy and default the object twice. `oldObject` may be raw or already defaulted (defaulting is idempotent).
+ */
+export function validateAndDefault(object: unknown, oldObject: unknown, ctx: RuleContext): ValidatedAndDefaulted {
+  const defaulted = applyDefaults(object, ctx);
+  if (isBeingDeleted(object)) return { result: { errors: [], warnings: [] }, defaulted };
+  return { result: validatePrepared(withoutNulls(defaulted), oldObject, ctx), defaulted };
+}
+
+/** The rules on an already prepared (defaulted, null-free) object, which they only read. */
+function validatePrepared(prepared: unknown, oldObject: unknown, ctx: RuleContext): ValidationResult {
   const shapeErrors = checkShape(prepared);
   const root = asRecord(prepared);
   if (!root) return { errors: shapeErrors, warnings: [] };
@@ -96,19 +120,24 @@ export function validate(object: unknown, oldObject: unknown, ctx: RuleContext):
   if (spec) {
     const input: RuleInput = { object: root, spec, linkType: linkTypeOf(spec), ctx };
     for (const rule of SPEC_RULES) results.push(rule(input));
-    const oldSpec = asRecord(asRecord(prepare(oldObject, ctx))?.['spec']);
-    if (oldObject !== undefined && oldObject !== null && oldSpec) results.push(validateUpdate(spec, oldSpec));
+    if (oldObject !== undefined && oldObject !== null) {
+      const oldSpec = asRecord(asRecord(prepare(oldObject, ctx))?.['spec']);
+      if (oldSpec) results.push(validateUpdate(spec, oldSpec));
+    }
   }
 
   // Semantic errors at or below a path the shape check already reported would say the same thing twice,
   // and a Forbidden block needs no further detail about its content.
-  const shapePaths = new Set(shapeErrors.map((e) => e.field));
   const all = results.flatMap((r) => r.errors);
+  const allWarnings = results.flatMap((r) => r.warnings);
+  // The common case (nothing found) needs none of the filtering, sorting and path building below.
+  if (shapeErrors.length === 0 && all.length === 0 && allWarnings.length === 0) return { errors: [], warnings: [] };
+  const shapePaths = new Set(shapeErrors.map((e) => e.field));
   const forbiddenPaths = new Set(all.filter((e) => e.kind === 'Forbidden').map((e) => e.field));
   const semantic = all.filter(
     (e) => !coveredBy(shapePaths, e.field) && (e.kind === 'Forbidden' || !coveredBy(forbiddenPaths, e.field)),
   );
   const errors = sortByDocumentOrder(prepared, [...shapeErrors, ...semantic]);
-  const warnings = sortByDocumentOrder(prepared, results.flatMap((r) => r.warnings).filter((w) => !coveredBy(shapePaths, w.field) && !coveredBy(forbiddenPaths, w.field)));
+  const warnings = sortByDocumentOrder(prepared, allWarnings.filter((w) => !coveredBy(shapePaths, w.field) && !coveredBy(forbiddenPaths, w.field)));
   return { errors, warnings: [...new Set(warnings.map(formatWarning))] };
 }

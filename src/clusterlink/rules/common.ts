@@ -95,6 +95,16 @@ export function checkDnsLabel(out: Findings, path: FieldPath, value: unknown, ma
 export const TOPIC_NAME_MAX = 249;
 const TOPIC_CHARS = /^[A-Za-z0-9._-]+$/;
 
+/** True for a legal Kafka topic name: what checkTopicName accepts, without building a path to report with. */
+export function isTopicName(value: unknown): value is string {
+  return typeof value === 'string' && value.length > 0 && value.length <= TOPIC_NAME_MAX && TOPIC_CHARS.test(value) && value !== '.' && value !== '..';
+}
+
+/** True when checkEnum would report nothing about `value` (absent, not a string, or supported). */
+export function isEnumSilent(value: unknown, supported: readonly string[]): boolean {
+  return typeof value !== 'string' || supported.includes(value);
+}
+
 /** A legal Kafka topic name (or prefix): 1–249 of [A-Za-z0-9._-], not "." or "..". */
 export function checkTopicName(out: Findings, path: FieldPath, value: unknown, what = 'a Kafka topic name'): boolean {
   if (typeof value !== 'string') return false;

@@ -1,11 +1,17 @@
 // SPEC §4.8: what may not change on UPDATE, and mirror-state transitions.
-import { forbidden, invalid } from '../field-errors.js';
+import { forbidden, invalid, type FieldPath } from '../field-errors.js';
 import { asArray, asRecord, asString, isDeepEqual, type JsonRecord } from '../json.js';
 import { Findings, SPEC, type RuleResult } from './common.js';
 import { CLUSTER_KEYS } from './cluster-refs.js';
 
 const RECREATE = 'field is immutable: the link fixes it at creation; delete and recreate the ClusterLink to change it';
 const FINAL_STATES = new Set(['PROMOTE', 'FAILOVER']);
+
+/** Without a prefix the source topic is the mirror's own name, whether or not sourceTopicName says so. */
+const sourceOf = (t: JsonRecord): unknown => t['sourceTopicName'] ?? t['name'];
+
+/** `spec.mirrorTopics[i]`, built only for a finding (most existing topics have none). */
+const topicPath = (index: number): FieldPath => SPEC.child('mirrorTopics').index(index);
 
 function topicsByName(spec: JsonRecord): Map<string, { index: number; topic: JsonRecord }> {
   const map = new Map<string, { index: number; topic: JsonRecord }>();
@@ -51,21 +57,18 @@ export function validateUpdate(spec: JsonRecord, oldSpec: JsonRecord): RuleResul
   for (const [name, { index, topic }] of newTopics) {
     const before = oldTopics.get(name)?.topic;
     if (!before) continue;
-    const path = SPEC.child('mirrorTopics').index(index);
-    // without a prefix the source topic is the mirror's own name, whether or not sourceTopicName says so
-    const sourceOf = (t: JsonRecord): unknown => t['sourceTopicName'] ?? t['name'];
     if (!isDeepEqual(sourceOf(topic), sourceOf(before))) {
-      out.add(invalid(path.child('sourceTopicName'), topic['sourceTopicName'], `field is immutable for an existing mirror topic (was ${JSON.stringify(sourceOf(before))})`));
+      out.add(invalid(topicPath(index).child('sourceTopicName'), topic['sourceTopicName'], `field is immutable for an existing mirror topic (was ${JSON.stringify(sourceOf(before))})`));
     }
     if (!isDeepEqual(topic['replicationFactor'], before['replicationFactor'])) {
       const was = JSON.stringify(before['replicationFactor'] ?? 'the broker default');
-      out.add(invalid(path.child('replicationFactor'), topic['replicationFactor'], `field is immutable for an existing mirror topic (was ${was})`));
+      out.add(invalid(topicPath(index).child('replicationFactor'), topic['replicationFactor'], `field is immutable for an existing mirror topic (was ${was})`));
     }
     const oldState = asString(before['state']);
     const newState = topic['state'];
     if (oldState !== undefined && FINAL_STATES.has(oldState) && newState !== oldState) {
       const done = oldState === 'PROMOTE' ? 'promoted' : 'failed over';
-      out.add(forbidden(path.child('state'), `"${name}" was ${done} and is no longer a mirror: its state cannot change from ${oldState}`));
+      out.add(forbidden(topicPath(index).child('state'), `"${name}" was ${done} and is no longer a mirror: its state cannot change from ${oldState}`));
     }
   }
 

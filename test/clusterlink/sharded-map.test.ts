@@ -1,0 +1,23 @@
+// ShardedStringMap must answer exactly like a Map<string, V>, whether it has one shard or many.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ShardedStringMap } from '../../src/clusterlink/rules/sharded-map.js';
+
+describe('ShardedStringMap', () => {
+  const sizes: Array<[string, number]> = [['one shard', 10], ['many shards', 20_000]];
+  for (const [name, size] of sizes) {
+    test(`behaves like a Map: ${name}`, () => {
+      const keys = ['', 'a', 'a.b', 'a_b', 'ü-ñ', '\u{1F600}', ...Array.from({ length: size }, (_, i) => `dc1.orders-${i}`)];
+      const map = new ShardedStringMap<number>(size);
+      const reference = new Map<string, number>();
+      keys.forEach((key, i) => {
+        assert.equal(map.get(key), reference.get(key));
+        map.set(key, i);
+        reference.set(key, i);
+      });
+      map.set('a', -1);
+      reference.set('a', -1);
+      for (const key of [...keys, 'missing', 'dc1.orders-']) assert.equal(map.get(key), reference.get(key), key);
+    });
+  }
+});

@@ -125,7 +125,11 @@ export class KafkaRestClient {
 
   /** Delete a link; resolves false when it was already gone (404). Never sends force=true. */
   async deleteLink(clusterId: string, linkName: string, signal?: AbortSignal): Promise<boolean> {
-    const path = `/clusters/${enc(clusterId)}/links/${enc(linkName)}`;
+    return this.deleteUnlessGone(`/clusters/${enc(clusterId)}/links/${enc(linkName)}`, signal);
+  }
+
+  /** DELETE that treats 404 as "already gone" (false) rather than an error. */
+  private async deleteUnlessGone(path: string, signal?: AbortSignal): Promise<boolean> {
     try {
       await this.write('DELETE', path, {}, undefined, signal);
       return true;
@@ -221,14 +225,7 @@ export class KafkaRestClient {
 
   /** Delete a topic (the only way to delete a mirror); false when it was already gone. */
   async deleteTopic(clusterId: string, topicName: string, signal?: AbortSignal): Promise<boolean> {
-    const path = `/clusters/${enc(clusterId)}/topics/${enc(topicName)}`;
-    try {
-      await this.write('DELETE', path, {}, undefined, signal);
-      return true;
-    } catch (e) {
-      if (e instanceof KafkaRestError && e.status === 404) return false;
-      throw e;
-    }
+    return this.deleteUnlessGone(`/clusters/${enc(clusterId)}/topics/${enc(topicName)}`, signal);
   }
 
   // ---- plumbing ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import { sharedMetrics, type Metrics } from '../metrics.js';
 import type { SecretChecker } from '../secrets/types.js';
 import { writeCertificateFiles } from '../tls/files.js';
 import { generateSelfSignedServing } from '../tls/generate.js';
-import { fileTlsSource, staticTlsSource, type TlsSource } from '../tls/source.js';
+import { checkTlsPair, fileTlsSource, staticTlsSource, type TlsSource } from '../tls/source.js';
 
 export async function run(argv: string[]): Promise<number> {
   let config: ServeConfig;
@@ -111,7 +111,7 @@ async function tlsSourceFor(config: ServeConfig, logger: Logger, metrics: Metric
     { caBundleFile: files.caFile, certFile: files.certFile, keyFile: files.keyFile, dnsNames: [...new Set(hosts)] },
     `generated a CA and serving certificate; CA bundle written to ${files.caFile}`,
   );
-  metrics.tlsCertificateExpiry.set(Date.now() / 1000 + 365 * 86_400);
+  metrics.tlsCertificateExpiry.set(checkTlsPair(generated).notAfter.getTime() / 1000);
   return staticTlsSource({ certPem: generated.certPem, keyPem: generated.keyPem }, `generated (CA bundle ${files.caFile})`);
 }
 

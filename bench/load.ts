@@ -2,7 +2,7 @@
 // Besides autocannon's own figures we record every 2xx response time ourselves: autocannon's latency
 // histogram has 1 ms resolution, too coarse for single-digit-millisecond percentiles.
 import autocannon from 'autocannon';
-import { percentile } from './report.js';
+import { latencySummary, type LatencySummary } from './report.js';
 
 export interface LoadRequest {
   path: string;
@@ -33,7 +33,7 @@ export interface LoadResult {
   errors: number;
   timeouts: number;
   durationS: number;
-  latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number; mean: number };
+  latencyMs: LatencySummary;
 }
 
 export function runLoad(options: LoadOptions): Promise<LoadResult> {
@@ -56,8 +56,6 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
     const instance = autocannon(opts, (err, result) => {
       clearInterval(ticker);
       if (err) return reject(err);
-      const sorted = Float64Array.from(times).sort();
-      const sum = times.reduce((a, b) => a + b, 0);
       resolve({
         rps: result.duration > 0 ? result['2xx'] / result.duration : 0,
         responses: result['2xx'],
@@ -65,14 +63,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         errors: result.errors,
         timeouts: result.timeouts,
         durationS: result.duration,
-        latencyMs: {
-          p50: percentile(sorted, 50),
-          p90: percentile(sorted, 90),
-          p99: percentile(sorted, 99),
-          p999: percentile(sorted, 99.9),
-          max: sorted.length > 0 ? (sorted[sorted.length - 1] as number) : Number.NaN,
-          mean: times.length > 0 ? sum / times.length : Number.NaN,
-        },
+        latencyMs: latencySummary(times),
       });
     });
     instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {

@@ -7,7 +7,7 @@
 // connection, responses framed by Content-Length (both servers measured always send it).
 import { connect, type TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
-import { percentile } from './report.js';
+import { latencySummary } from './report.js';
 import type { LoadRequest, LoadResult } from './load.js';
 
 export interface OpenLoopOptions {
@@ -135,8 +135,6 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LoadResult>
   const durationS = (performance.now() - started - warmupMs) / 1000;
   for (const c of connections) c.socket.destroy();
 
-  const sorted = Float64Array.from(latencies).sort();
-  const sum = latencies.reduce((a, b) => a + b, 0);
   return {
     rps: latencies.length / durationS,
     responses: latencies.length,
@@ -144,13 +142,6 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LoadResult>
     errors,
     timeouts: total - done,
     durationS,
-    latencyMs: {
-      p50: percentile(sorted, 50),
-      p90: percentile(sorted, 90),
-      p99: percentile(sorted, 99),
-      p999: percentile(sorted, 99.9),
-      max: sorted.length > 0 ? (sorted[sorted.length - 1] as number) : Number.NaN,
-      mean: latencies.length > 0 ? sum / latencies.length : Number.NaN,
-    },
+    latencyMs: latencySummary(latencies),
   };
 }

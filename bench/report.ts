@@ -72,6 +72,22 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted[rank] as number;
 }
 
+export interface LatencySummary { p50: number; p90: number; p99: number; p999: number; max: number; mean: number }
+
+/** Percentiles, max and mean of a run's response times (ms); NaN everywhere for an empty run. */
+export function latencySummary(times: readonly number[]): LatencySummary {
+  const sorted = Float64Array.from(times).sort();
+  const sum = times.reduce((a, b) => a + b, 0);
+  return {
+    p50: percentile(sorted, 50),
+    p90: percentile(sorted, 90),
+    p99: percentile(sorted, 99),
+    p999: percentile(sorted, 99.9),
+    max: sorted.length > 0 ? (sorted[sorted.length - 1] as number) : Number.NaN,
+    mean: times.length > 0 ? sum / times.length : Number.NaN,
+  };
+}
+
 /** Least-squares slope of y over x. */
 export function slope(xs: readonly number[], ys: readonly number[]): number {
   const n = Math.min(xs.length, ys.length);

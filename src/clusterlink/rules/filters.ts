@@ -12,18 +12,7 @@ export function validateConsumerGroupFilters(spec: JsonRecord): RuleResult {
   const filters = asArray(spec['consumerGroupFilters']);
   if (!filters) return out.result();
   const seen = new Map<string, number>();
-  let includes = 0;
-  let unclear = 0;
-  filters.forEach((item, i) => {
-    const filter = asRecord(item);
-    if (!filter) {
-      unclear++; // the shape check reports it
-      return;
-    }
-    const itemPath = path.index(i);
-    if (!checkRequiredEnum(out, itemPath.child('filterType'), filter['filterType'], FILTER_TYPES, 'INCLUDE or EXCLUDE')) unclear++;
-    checkRequiredEnum(out, itemPath.child('patternType'), filter['patternType'], UPPER_PATTERN_TYPES, 'PREFIXED or LITERAL');
-    if (filter['filterType'] === 'INCLUDE') includes++;
+  const includes = checkFilterList(out, path, filters, (filter, itemPath, i) => {
     const name = filter['name'];
     if (name === '') out.add(required(itemPath.child('name'), 'a consumer group name or prefix, or "*" (LITERAL) for all groups'));
     if (name === '*' && filter['patternType'] === 'PREFIXED') {
@@ -37,12 +26,20 @@ export function validateConsumerGroupFilters(spec: JsonRecord): RuleResult {
     }
   });
   // a misspelt filterType may well have meant INCLUDE: report that error alone
-  if (includes === 0 && unclear === 0) out.add(invalid(path, filters, NO_INCLUDE_CONSUMER));
+  if (includes === 0) out.add(invalid(path, filters, NO_INCLUDE_CONSUMER));
   return out.result();
 }
 
-/** Checks each filter; returns how many are INCLUDE, or -1 when some filterType is missing or misspelt. */
-function validateTopicFilterList(out: Findings, path: FieldPath, filters: readonly unknown[]): number {
+/**
+ * Checks what every filter list shares (an object per item, filterType and patternType), then `checkItem` for what
+ * is particular to the list. Returns how many are INCLUDE, or -1 when some item or filterType is unclear.
+ */
+function checkFilterList(
+  out: Findings,
+  path: FieldPath,
+  filters: readonly unknown[],
+  checkItem: (filter: JsonRecord, itemPath: FieldPath, index: number) => void,
+): number {
   let includes = 0;
   let unclear = 0;
   filters.forEach((item, i) => {
@@ -52,14 +49,20 @@ function validateTopicFilterList(out: Findings, path: FieldPath, filters: readon
       return;
     }
     const itemPath = path.index(i);
+    if (!checkRequiredEnum(out, itemPath.child('filterType'), filter['filterType'], FILTER_TYPES, 'INCLUDE or EXCLUDE')) unclear++;
+    checkRequiredEnum(out, itemPath.child('patternType'), filter['patternType'], UPPER_PATTERN_TYPES, 'PREFIXED or LITERAL');
+    if (filter['filterType'] === 'INCLUDE') includes++;
+    checkItem(filter, itemPath, i);
+  });
+  return unclear > 0 ? -1 : includes;
+}
+
+function validateTopicFilterList(out: Findings, path: FieldPath, filters: readonly unknown[]): number {
+  return checkFilterList(out, path, filters, (filter, itemPath) => {
     if (filter['name'] === undefined || filter['name'] === '') {
       out.add(required(itemPath.child('name'), 'a topic name or prefix, or "*" (LITERAL) for all topics'));
     }
-    checkRequiredEnum(out, itemPath.child('patternType'), filter['patternType'], UPPER_PATTERN_TYPES, 'PREFIXED or LITERAL');
-    if (!checkRequiredEnum(out, itemPath.child('filterType'), filter['filterType'], FILTER_TYPES, 'INCLUDE or EXCLUDE')) unclear++;
-    if (filter['filterType'] === 'INCLUDE') includes++;
   });
-  return unclear > 0 ? -1 : includes;
 }
 
 export function validateAutoCreateTopics(spec: JsonRecord): RuleResult {

@@ -30,14 +30,18 @@ const options = () => ({ signal: new AbortController().signal });
 function recordingCore(result: { errors: ReturnType<typeof required>[]; warnings: string[] } = { errors: [], warnings: [] }) {
   const defaulted: Array<{ object: unknown; ctx: RuleContext }> = [];
   const validated: Array<{ object: unknown; oldObject: unknown; ctx: RuleContext }> = [];
+  const defaultClusterLink: ClusterLinkCore['defaultClusterLink'] = (object, ctx) => {
+    defaulted.push({ object, ctx });
+    return { ...(object as object), defaulted: true };
+  };
   const core: ClusterLinkCore = {
-    defaultClusterLink: (object, ctx) => {
-      defaulted.push({ object, ctx });
-      return { ...(object as object), defaulted: true };
-    },
-    validateClusterLink: (object, oldObject, ctx) => {
-      validated.push({ object, oldObject, ctx });
-      return { errors: [...result.errors], warnings: [...result.warnings] };
+    defaultClusterLink,
+    // Records the defaulted object and oldObject the rules would judge, like the real one-pass core.
+    validateAndDefault: (object, oldObject, ctx) => {
+      const defaultedObject = defaultClusterLink(object, ctx);
+      const defaultedOld = oldObject === undefined ? undefined : defaultClusterLink(oldObject, ctx);
+      validated.push({ object: defaultedObject, oldObject: defaultedOld, ctx });
+      return { result: { errors: [...result.errors], warnings: [...result.warnings] }, defaulted: defaultedObject };
     },
   };
   return { core, defaulted, validated };

@@ -7,7 +7,7 @@
 // world without latency. The OpenAPI contract check of the simulator is off: it would measure the simulator.
 import { performance } from 'node:perf_hooks';
 import type { ClusterLink, ClusterLinkSpec, ClusterLinkStatus } from '../src/clusterlink/types.js';
-import { createLinkReconciler } from '../src/reconciler/reconcile-link.js';
+import { createLinkReconciler } from '../src/reconciler/kafka/reconcile-link.js';
 import type { ReconcileInput, ReconcileOutcome } from '../src/reconciler/types.js';
 import { SimWorld, startRestSimulator, type RestSimulator } from '../test/support/rest-simulator/index.js';
 import type { BenchConfig } from './config.js';

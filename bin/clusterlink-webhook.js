@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Entry point of the installed command: runs the compiled CLI (npm run build makes dist/).
-import { main } from '../dist/cli.js';
+import { main } from '../dist/main.js';
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -1,5 +1,5 @@
 // The two Admitters the server runs for ClusterLinks, built from the pure core (src/clusterlink) and an
-// optional SecretChecker (the one bounded lookup of SPEC §4.7). The HTTP layer has already scoped the
+// optional SecretChecker (the one bounded lookup of docs/rules.md#secret-checks). The HTTP layer has already scoped the
 // request (ClusterLink, CREATE/UPDATE, main resource, not being deleted) before these run.
 import { defaultClusterLink, validateAndDefault, type RuleContext } from '../clusterlink/index.js';
 import type { ClusterLink } from '../clusterlink/types.js';

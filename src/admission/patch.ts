@@ -1,4 +1,4 @@
-// JSON Patch between the object the API server sent and the defaulted one (SPEC §5, §6).
+// JSON Patch between the object the API server sent and the defaulted one (docs/rules.md#defaults, docs/webhook.md#the-admissionreview-contract).
 // We diff the ORIGINAL request JSON, never a re-serialised typed model, so unknown fields survive.
 // The result is checked before it leaves: no `remove` (a default never deletes what the user wrote),
 // no `add` into a parent that does not exist, and applying it to the original must give the defaulted object.

@@ -1,4 +1,4 @@
-// Which requests the ClusterLink rules look at. Everything else is allowed untouched (SPEC §4.8, §6):
+// Which requests the ClusterLink rules look at. Everything else is allowed untouched (docs/rules.md#updates, docs/webhook.md#the-admissionreview-contract):
 // another kind, a sub-resource (status), an operation other than CREATE/UPDATE, an object being deleted.
 import { CLUSTERLINK_GROUP, CLUSTERLINK_KIND } from '../clusterlink/types.js';
 import type { AdmissionRequest } from './types.js';

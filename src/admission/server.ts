@@ -5,8 +5,8 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics.js';
+import type { Logger } from '../observability/log.js';
+import type { Metrics } from '../observability/metrics.js';
 import type { TlsMaterial, TlsSource } from '../tls/source.js';
 import { isJsonContentType, parseAdmissionReview } from './review.js';
 import { allowedResponse, decisionResponse, internalErrorResponse, objectName, timeoutResponse, type WebhookName } from './respond.js';
@@ -93,7 +93,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     keepAliveTimeout: 120_000,
     requestTimeout: 30_000,
     // A request that reaches us on an open connection while we close is answered, not 503'd: to the API
-    // server a 503 is a failed call (failurePolicy Fail rejects the user's request). See test/hardening.
+    // server a 503 is a failed call (failurePolicy Fail rejects the user's request). See test/soak.
     return503OnClosing: false,
   }) as unknown as FastifyInstance<HttpsServer>;
 

@@ -1,7 +1,7 @@
-// Defaults of SPEC §5. Works on a deep copy, fills only what is missing (never a value the user
+// Defaults of docs/rules.md#defaults. Works on a deep copy, fills only what is missing (never a value the user
 // set), never creates a parent object, keeps unknown fields: diffing input vs output gives a
 // minimal add-only JSON Patch, and a second run changes nothing.
-import { asArray, asRecord, asString, type JsonRecord } from './json.js';
+import { asArray, asRecord, asString, type JsonRecord } from '../lib/json.js';
 import type { RuleContext } from './context.js';
 
 /** True when the key is absent or null (which the API server treats as unset): a default may go there. */
@@ -9,7 +9,7 @@ function isUnset(record: JsonRecord | undefined, key: string): record is JsonRec
   return record !== undefined && (record[key] === undefined || record[key] === null);
 }
 
-/** Called for each default of SPEC §5 that applies to an object, in order; `record` may be undefined (no parent). */
+/** Called for each default of docs/rules.md#defaults that applies to an object, in order; `record` may be undefined (no parent). */
 type Filler = (record: JsonRecord | undefined, key: string, value: unknown) => void;
 
 /** Sets `record[key] = value` only when the key is unset: never a value the user set. */
@@ -98,7 +98,7 @@ export function needsDefaults(object: unknown, ctx: RuleContext): boolean {
 }
 
 /**
- * Offers each default of SPEC §5 to `fill`, in order. It reads only fields no default writes, so whether `fill`
+ * Offers each default of docs/rules.md#defaults to `fill`, in order. It reads only fields no default writes, so whether `fill`
  * writes or only looks, it is offered the same defaults.
  */
 function visitDefaults(object: unknown, ctx: RuleContext, fill: Filler): void {

@@ -2,7 +2,7 @@
 import type { RuleContext } from './context.js';
 import { applyDefaults } from './defaults.js';
 import { validate, validateAndDefault as validateAndDefaultOnce, type ValidatedAndDefaulted, type ValidationResult } from './validate.js';
-import { asRecord, asString } from './json.js';
+import { asRecord, asString } from '../lib/json.js';
 
 export type { RuleContext } from './context.js';
 export type { ValidationResult, ValidatedAndDefaulted } from './validate.js';
@@ -11,7 +11,7 @@ export { linkTypeOf, type LinkType, type FieldWarning } from './rules/common.js'
 export { checkShape } from './schema.js';
 export { nearMiss } from './suggest.js';
 
-/** Returns a defaulted deep copy of `object` (SPEC §5); never mutates its input, keeps unknown fields. */
+/** Returns a defaulted deep copy of `object` (docs/rules.md#defaults); never mutates its input, keeps unknown fields. */
 export function defaultClusterLink(object: unknown, ctx: RuleContext): unknown {
   return applyDefaults(object, ctx);
 }

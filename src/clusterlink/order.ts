@@ -1,6 +1,6 @@
 // Stable "document order" for findings: by the position of each path segment among its siblings in
 // the object as written (absent fields after present ones), so errors read top to bottom like the YAML.
-import { asRecord } from './json.js';
+import { asRecord } from '../lib/json.js';
 
 const SEGMENT = /([^.[\]]+)|\[([^\]]*)\]/g;
 

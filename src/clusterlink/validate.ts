@@ -1,7 +1,7 @@
 // The rule book's entry point: shape first (ajv), then every semantic rule family on the defaulted
 // object, all errors at once in document order. Never throws on any JSON.
 import type { FieldError } from './field-errors.js';
-import { asRecord, type JsonRecord } from './json.js';
+import { asRecord, type JsonRecord } from '../lib/json.js';
 import type { RuleContext } from './context.js';
 import { applyDefaults, isBeingDeleted, needsDefaults } from './defaults.js';
 import { checkShape } from './schema.js';

@@ -1,4 +1,4 @@
-// `clusterlink-webhook certs`: make the webhook's serving certificate by hand (SPEC §8 certs/), and print
+// `clusterlink-webhook certs`: make the webhook's serving certificate by hand (docs/install.md certs/), and print
 // the caBundle a webhook configuration needs.
 //   certs generate --service <svc> --namespace <ns> [--dns-name <name>]... [--out-dir <dir>] [--days <n>]
 //                  [--ca-cert-file <f> --ca-key-file <f>]   (sign with an existing CA: rotation keeps caBundle)

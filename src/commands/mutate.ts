@@ -1,8 +1,9 @@
 // `clusterlink-webhook mutate`: the mutating webhook's defaults, offline, on the user's own manifests.
-import { EXIT_OK, EXIT_USAGE, parseFlags, usageError } from '../cli/args.js';
-import { processIO, type CliIO } from '../cli/io.js';
-import { mutateManifests } from '../cli/mutate-manifests.js';
-import { createOfflinePipeline } from '../cli/pipeline.js';
+import { parseFlags, usageError } from './args.js';
+import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { processIO, type CliIO } from './io.js';
+import { mutateManifests } from '../offline/mutate-manifests.js';
+import { createOfflinePipeline } from '../offline/pipeline.js';
 
 export const HELP = `Usage: clusterlink-webhook mutate -f <file|dir|-> [-f ...] [flags]
 

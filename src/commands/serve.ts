@@ -2,11 +2,11 @@
 // Wiring only; the server lives in src/admission/server.ts, the rules in src/clusterlink.
 import { createClusterLinkAdmitters } from '../admission/clusterlink-admitter.js';
 import { createWebhookServer } from '../admission/server.js';
-import { ConfigError, parseServeArgs, serveUsage, type ServeConfig } from '../config.js';
-import { buildSecretChecking } from '../kube/secret-checking.js';
-import { createLogger, type Logger } from '../log.js';
+import { ConfigError, parseServeArgs, serveUsage, type ServeConfig } from './serve-config.js';
+import { buildSecretChecking } from './serve-secret-checking.js';
+import { createLogger, type Logger } from '../observability/log.js';
 import { startReconcilerIfEnabled } from '../reconciler/controller/start.js';
-import { sharedMetrics, type Metrics } from '../metrics.js';
+import { sharedMetrics, type Metrics } from '../observability/metrics.js';
 import type { SecretChecker } from '../secrets/types.js';
 import { writeCertificateFiles } from '../tls/files.js';
 import { generateSelfSignedServing } from '../tls/generate.js';
@@ -116,7 +116,7 @@ async function tlsSourceFor(config: ServeConfig, logger: Logger, metrics: Metric
 }
 
 /**
- * The Secret checks of the validating webhook (SPEC §4.7): Kubernetes-backed when an API is configured,
+ * The Secret checks of the validating webhook (docs/rules.md#secret-checks): Kubernetes-backed when an API is configured,
  * else a checker that only says Secrets were not checked. A failure here must not stop the webhooks.
  */
 function buildSecretChecker(config: ServeConfig, logger: Logger, metrics: Metrics): { checker: SecretChecker; enabled: boolean } | undefined {

@@ -1,11 +1,12 @@
 // `clusterlink-webhook validate`: the webhook's rules, offline, for CI and pull requests.
-import { parseFlags, usageError } from '../cli/args.js';
-import { processIO, type CliIO } from '../cli/io.js';
-import type { LoadProblem } from '../cli/manifests.js';
-import { createOfflinePipeline } from '../cli/pipeline.js';
-import { exitCodeOf, formatJson, formatText } from '../cli/report.js';
-import { loadSecretManifests } from '../cli/secret-files.js';
-import { validateManifests } from '../cli/validate-manifests.js';
+import { parseFlags, usageError } from './args.js';
+import { processIO, type CliIO } from './io.js';
+import type { LoadProblem } from '../offline/manifests.js';
+import { createOfflinePipeline } from '../offline/pipeline.js';
+import { countsOf, formatJson, formatText, type ValidationReport } from '../offline/report.js';
+import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { loadSecretManifests } from '../offline/secret-files.js';
+import { validateManifests } from '../offline/validate-manifests.js';
 import { createSecretChecker } from '../secrets/checker.js';
 import type { SecretChecker } from '../secrets/types.js';
 
@@ -83,12 +84,20 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     io,
     secretProblems,
   );
+  const exitCode = exitCodeOf(report);
   if (output === 'json') {
-    io.stdout.write(formatJson(report));
+    io.stdout.write(formatJson(report, exitCode));
   } else {
     const text = formatText(report);
     io.stderr.write(text.stderr);
     io.stdout.write(text.stdout);
   }
-  return exitCodeOf(report);
+  return exitCode;
+}
+
+/** 2 when some input could not be read (the answer is incomplete), else 1 when anything is invalid, else 0. */
+export function exitCodeOf(report: ValidationReport): number {
+  const counts = countsOf(report);
+  if (counts.unreadable > 0) return EXIT_USAGE;
+  return counts.invalid > 0 ? EXIT_INVALID : EXIT_OK;
 }

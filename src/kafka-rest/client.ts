@@ -1,7 +1,8 @@
 // Typed client for the Cluster Linking subset of Confluent's Admin REST API v3 (`/kafka/v3`).
 // Reads are retried on transient failures (they are idempotent); writes are not, except the one
 // documented transient 400 of the Source half of a source-initiated link (see createLink options).
-import { backoffDelay, retry, sleep } from './backoff.js';
+import { sleep } from '../lib/async.js';
+import { backoffDelay, retry } from '../lib/backoff.js';
 import { isDestinationLinkMissing, KafkaRestError, type MirrorItemError } from './errors.js';
 import { createTransport, type RawResponse, type Transport, type TransportOptions } from './transport.js';
 import type {

@@ -3,7 +3,7 @@
 import { makeInformer, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
 import type { ClusterLink } from '../clusterlink/types.js';
-import { backoffDelay, type BackoffOptions } from '../reconciler/controller/backoff.js';
+import { failureBackoff, type BackoffOptions } from '../lib/backoff.js';
 import { describeKubeError } from './errors.js';
 import type { KubeApi } from './kube-api.js';
 import { CLUSTERLINKS } from './resources.js';
@@ -66,7 +66,7 @@ export class ClusterLinkInformer {
     // client-node reports the abort of its own watch when stopped (here: a deliberate re-watch).
     if (err instanceof Error && err.name === 'AbortError') return;
     entry.failures += 1;
-    const delay = backoffDelay(entry.failures, this.options.restartBackoff ?? { baseMs: 500, maxMs: 30_000 });
+    const delay = failureBackoff(entry.failures, this.options.restartBackoff ?? { baseMs: 500, capMs: 30_000 });
     this.options.logger?.warn(
       { namespace: entry.namespace ?? '(all)', error: describeKubeError(err), retryInMs: delay },
       'ClusterLink watch failed; restarting',

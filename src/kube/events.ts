@@ -3,10 +3,16 @@
 import { hostname } from 'node:os';
 import type { Logger } from 'pino';
 import type { ClusterLink } from '../clusterlink/types.js';
-import type { KubeEvent } from '../reconciler/types.js';
 import { describeKubeError } from './errors.js';
 import type { CoreEvent } from './kube-api.js';
 import { CLUSTERLINKS, COMPONENT, CONFLUENT_API_VERSION } from './resources.js';
+
+/** What an Event says; the reconciler's KubeEvent has this shape. */
+export interface EventNote {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
 
 export interface EventSink {
   createEvent(event: CoreEvent, signal?: AbortSignal): Promise<void>;
@@ -15,7 +21,7 @@ export interface EventSink {
 /** Event messages are capped like the API server's (1 KiB). */
 const MAX_MESSAGE = 1024;
 
-export function buildEvent(link: ClusterLink, event: KubeEvent, instance: string, now: Date = new Date()): CoreEvent {
+export function buildEvent(link: ClusterLink, event: EventNote, instance: string, now: Date = new Date()): CoreEvent {
   const name = link.metadata?.name ?? '';
   const namespace = link.metadata?.namespace ?? 'default';
   return {
@@ -47,7 +53,7 @@ export class EventRecorder {
     private readonly logger?: Logger,
   ) {}
 
-  async record(link: ClusterLink, event: KubeEvent, signal?: AbortSignal): Promise<void> {
+  async record(link: ClusterLink, event: EventNote, signal?: AbortSignal): Promise<void> {
     try {
       await this.sink.createEvent(buildEvent(link, event, this.instance), signal);
     } catch (err) {

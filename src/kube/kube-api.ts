@@ -10,9 +10,21 @@ import {
 import type { ClusterLink, ClusterLinkStatus } from '../clusterlink/types.js';
 import { isKubeConflict, isKubeNotFound } from './errors.js';
 import type { KafkaRestClassObject, KubeReads } from './kube-reads.js';
-import type { KafkaTopicObject } from './kafka-topic.js';
 import { requestOptions } from './request-options.js';
 import { CLUSTERLINKS, KAFKARESTCLASSES, KAFKATOPICS } from './resources.js';
+
+/** A confluent KafkaTopic CR as this project writes it (the fields it sets). */
+export interface KafkaTopicObject {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace: string; labels: Record<string, string>; annotations: Record<string, string> };
+  spec: {
+    name: string;
+    partitionCount?: number;
+    replicas?: number;
+    kafkaRestClassRef?: { name: string; namespace?: string };
+  };
+}
 
 export interface ClusterLinkList {
   metadata?: { resourceVersion?: string };

@@ -10,7 +10,7 @@ export const CLUSTERLINKS = { group: CONFLUENT_GROUP, version: CONFLUENT_VERSION
 export const KAFKARESTCLASSES = { group: CONFLUENT_GROUP, version: CONFLUENT_VERSION, plural: 'kafkarestclasses', kind: 'KafkaRestClass' } as const;
 export const KAFKATOPICS = { group: CONFLUENT_GROUP, version: CONFLUENT_VERSION, plural: 'kafkatopics', kind: 'KafkaTopic' } as const;
 
-/** Held on every ClusterLink the reconciler manages until the SPEC §7 deletion sequence has run. */
+/** Held on every ClusterLink the reconciler manages until the docs/reconciler.md deletion sequence has run. */
 export const FINALIZER = 'clusterlink-webhook.io/kafka-cleanup';
 
 /** `"true"`: deleting the ClusterLink skips the Kafka side (the REST endpoint is gone for good). */

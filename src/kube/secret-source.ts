@@ -1,10 +1,10 @@
 // The webhook's SecretSource: `get` of one named Secret with @kubernetes/client-node (no list/watch: least
 // privilege), bounded by a hard per-lookup deadline, briefly cached, and shared between concurrent admissions.
-// Failures are values (SPEC §4.7): 404 → NotFound, 401/403 → Forbidden, 5xx/429/network → Unavailable,
+// Failures are values (docs/rules.md#secret-checks): 404 → NotFound, 401/403 → Forbidden, 5xx/429/network → Unavailable,
 // deadline → Timeout. Nothing logged or returned here contains a Secret value.
 import { ApiException, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
-import type { Logger } from '../log.js';
-import { untilAborted } from '../secrets/abortable.js';
+import type { Logger } from '../observability/log.js';
+import { untilAborted } from '../lib/async.js';
 import type { SecretLookup, SecretSource } from '../secrets/types.js';
 import { describeKubeError } from './kubeconfig.js';
 import { requestOptions } from './request-options.js';

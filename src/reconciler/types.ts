@@ -1,5 +1,5 @@
 // The seam between the Kubernetes controller (src/reconciler/controller, src/kube) and the
-// Kafka side (src/reconciler/plan + executor, src/kafka-rest). The controller resolves everything
+// Kafka side (src/reconciler/kafka: plan + executor, over src/kafka-rest). The controller resolves everything
 // that lives in Kubernetes (KafkaRestClass, Secrets, previous status) into these plain values;
 // the Kafka side never touches the Kubernetes API, and the controller never calls Kafka REST.
 import type { ClusterLink, ClusterLinkStatus, Condition } from '../clusterlink/types.js';

@@ -1,12 +1,12 @@
-// The SecretChecker (SPEC §4.7): reads every Secret a ClusterLink references through a SecretSource and runs
+// The SecretChecker (docs/rules.md#secret-checks): reads every Secret a ClusterLink references through a SecretSource and runs
 // the content checks. Independent of Kubernetes: the webhook passes a client-node source, the offline CLI a
 // file-backed one. Lookups that fail are warnings (denials in strict mode); nothing here ever throws or waits
 // past the caller's signal, and no Secret value reaches a message, a log line or a metric label.
 import { invalid, type FieldError } from '../clusterlink/field-errors.js';
 import type { ClusterLink } from '../clusterlink/types.js';
-import type { Logger } from '../log.js';
-import type { Metrics } from '../metrics.js';
-import { untilAborted } from './abortable.js';
+import type { Logger } from '../observability/log.js';
+import type { Metrics } from '../observability/metrics.js';
+import { untilAborted } from '../lib/async.js';
 import { checkOtherSecret, checkSaslSecret } from './checks/sasl-secret.js';
 import { checkTlsSecret } from './checks/tls-secret.js';
 import { referencedSecrets, secretNames, type SecretReference } from './referenced-secrets.js';

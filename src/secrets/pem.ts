@@ -1,4 +1,4 @@
-// PEM parsing helpers for the Secret checks (SPEC §4.7). Pure: bytes in, facts out.
+// PEM parsing helpers for the Secret checks (docs/rules.md#secret-checks). Pure: bytes in, facts out.
 // Nothing here ever returns or formats the bytes it was given; callers build messages from the facts only.
 import { X509Certificate, createPrivateKey, type KeyObject } from 'node:crypto';
 

@@ -1,6 +1,6 @@
 // Which Secrets a ClusterLink makes the brokers read, with the field path that names each one.
 // Only blocks that are actually used for the link's mode and authentication type are listed: a block the
-// rules already flag as ignored (SPEC §4.2 "W") or forbidden (§4.3) is never read by a broker, so checking its
+// rules already flag as ignored (docs/rules.md#per-link-type "W") or forbidden (docs/rules.md#authentication) is never read by a broker, so checking its
 // Secret would only add noise.
 import type { Authentication, ClusterLink, KafkaClusterRef } from '../clusterlink/types.js';
 import { FieldPath } from '../clusterlink/field-errors.js';
@@ -35,7 +35,7 @@ export interface OtherSecretReference extends ReferenceBase {
 
 export type SecretReference = TlsSecretReference | SaslSecretReference | OtherSecretReference;
 
-/** Cluster blocks whose authentication/tls the brokers use, per link type (SPEC §2, §4.2). */
+/** Cluster blocks whose authentication/tls the brokers use, per link type (docs/rules.md#link-types, docs/rules.md#per-link-type). */
 export function usedClusterBlocks(link: ClusterLink): ClusterBlock[] {
   const linkMode = link.spec?.sourceInitiatedLink?.linkMode;
   if (link.spec?.sourceInitiatedLink === undefined || linkMode === undefined) return ['sourceKafkaCluster'];

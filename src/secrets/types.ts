@@ -1,4 +1,4 @@
-// The port through which the validating webhook checks referenced Secrets (SPEC §4.7).
+// The port through which the validating webhook checks referenced Secrets (docs/rules.md#secret-checks).
 // Implementations live in src/secrets (checks) and src/kube (the Kubernetes reads).
 import type { ClusterLink } from '../clusterlink/types.js';
 import type { FieldError } from '../clusterlink/field-errors.js';

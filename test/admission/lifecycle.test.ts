@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:tls';
 import type { AdmissionDecision, Admitter } from '../../src/admission/types.js';
-import { createMetrics } from '../../src/metrics.js';
+import { createMetrics } from '../../src/observability/metrics.js';
 import { clusterLinkReview, httpCall, httpsCall, postReview, startWebhook } from '../support/webhook-server.js';
 
 const LINK = { apiVersion: 'platform.confluent.io/v1beta1', kind: 'ClusterLink', metadata: { name: 'l1', namespace: 'ns' }, spec: {} };

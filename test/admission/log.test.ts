@@ -1,7 +1,7 @@
 // The logger redacts secret-like values wherever they appear, and a review's log line carries no object content.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createLogger } from '../../src/log.js';
+import { createLogger } from '../../src/observability/log.js';
 import { clusterLinkReview, postReview, startWebhook } from '../support/webhook-server.js';
 
 function capture(): { lines: Array<Record<string, unknown>>; logger: ReturnType<typeof createLogger> } {

@@ -238,7 +238,7 @@ const kafkaRestClasses: JsonObject[] = [
   },
 ];
 
-/** The KafkaTopic the reconciler makes for a promoted topic (SPEC §7), plus a full one. */
+/** The KafkaTopic the reconciler makes for a promoted topic (docs/reconciler.md), plus a full one. */
 const kafkaTopics: JsonObject[] = [
   {
     apiVersion: 'platform.confluent.io/v1beta1',

@@ -124,7 +124,7 @@ describe('Dockerfile', () => {
     assert.match(copied, /\bbin\b/);
     assert.match(copied, /package\.json/);
     const bin = readText(join(REPO_ROOT, 'bin', 'clusterlink-webhook.js'));
-    assert.match(bin, /\.\.\/dist\/cli\.js/);
+    assert.match(bin, /\.\.\/dist\/main\.js/);
   });
 });
 

@@ -3,7 +3,7 @@
 // values for every node (each enum value, booleans both ways, shortest and longest strings, blocks
 // with all and with only required fields, empty lists), drops each into a valid link of every mode,
 // and checks that (a) the shape check accepts it, (b) no CFK enum value is called unsupported,
-// (c) every error that does fire is one of the semantic rules of SPEC §4.
+// (c) every error that does fire is one of the semantic rules of docs/rules.md#rules.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -48,7 +48,7 @@ function strings(schema: Schema, name: string): string[] {
     default:
       throw new Error(`no sample for pattern ${schema.pattern} at ${name}`);
   }
-  // free-text fields whose meaning the SPEC pins down get a meaningful sample first
+  // free-text fields whose meaning the rule book pins down get a meaningful sample first
   const meaningful: Record<string, string> = {
     operation: 'describe', principal: 'User:sample', tokenEndpointUri: 'https://idp.example.com/token',
   };
@@ -119,7 +119,7 @@ function place(root: Schema, base: Json, path: Segment[], value: unknown): Json 
   return copy;
 }
 
-/** The semantic rules of SPEC §4 that may legitimately reject a schema-valid value (with the condition that makes them fire). */
+/** The semantic rules of docs/rules.md#rules that may legitimately reject a schema-valid value (with the condition that makes them fire). */
 interface SpecRule {
   section: string;
   kinds: FieldErrorKind[];
@@ -130,24 +130,24 @@ const prefixOf = (object: Json): unknown => ((object['spec'] as Json | undefined
 const longerThan = (n: number) => (error: FieldError): boolean => error.kind !== 'TooLong' || String(error.value).length > n;
 const portOutOfRange = (error: FieldError): boolean => String(error.value).split(',').some((e) => !(Number(e.split(':').at(-1)) >= 1 && Number(e.split(':').at(-1)) <= 65535));
 const SPEC_RULES: SpecRule[] = [
-  { section: '§4.1 bootstrap ports 1-65535', kinds: ['Invalid'], field: /KafkaCluster\.bootstrapEndpoint$/, when: portOutOfRange },
-  { section: '§4.2 required per link type', kinds: ['Required'], field: /^spec\.(source|destination)KafkaCluster(\.kafkaRestClassRef|\.bootstrapEndpoint)?$/ },
-  { section: '§4.2 forbidden on a Source-mode link', kinds: ['Forbidden'], field: /^spec\.(mirrorTopics|mirrorTopicOptions|aclFilters|consumerGroupFilters)$/ },
-  { section: '§4.2 connectionMode only for Bidirectional', kinds: ['Forbidden'], field: /^spec\.sourceInitiatedLink\.connectionMode$/ },
-  { section: '§4.2 direction toSource only for Bidirectional', kinds: ['Forbidden'], field: /^spec\.mirrorTopics\[\d+\]\.direction$/ },
-  { section: '§4.3 credentials per type', kinds: ['Required'], field: /authentication\.(jaasConfig|jaasConfigPassThrough\.secretRef|oauthSettings|oauthSettings\.tokenEndpointUri|oauthbearer\.secretRef)$/ },
-  { section: '§4.3 other types\' blocks', kinds: ['Forbidden'], field: /authentication\.(jaasConfig|jaasConfigPassThrough|jaasConfigPassThrough\.directoryPathInContainer|oauthSettings|oauthbearer)$/ },
-  { section: '§4.3 token endpoint is an http(s) URL', kinds: ['Invalid'], field: /oauthSettings\.tokenEndpointUri$/, when: (e) => !/^https?:\/\/[^/]/.test(String(e.value)) },
-  { section: '§4.3 mtls needs tls', kinds: ['Required'], field: /KafkaCluster\.tls$/ },
-  { section: '§4.3 mtls needs tls enabled', kinds: ['Invalid'], field: /KafkaCluster\.tls\.enabled$/, when: (e) => e.value === false },
-  { section: '§4.4 enabled tls needs one source', kinds: ['Required'], field: /KafkaCluster\.tls\.secretRef$/ },
-  { section: '§4.4 not both secret and directory', kinds: ['Forbidden'], field: /KafkaCluster\.tls\.directoryPathInContainer$/ },
-  { section: '§4.5 lists need an INCLUDE / a filter', kinds: ['Invalid', 'Required'], field: /^spec\.(consumerGroupFilters|aclFilters|mirrorTopicOptions\.autoCreateTopics\.topicFilters)$/ },
-  { section: '§4.5 ACL principal is * or Type:name', kinds: ['Invalid'], field: /^spec\.aclFilters\[\d+\]\.accessFilter\.principal$/, when: (e) => !String(e.value).includes(':') },
-  { section: '§4.6 Kafka topic names (at most 249 characters)', kinds: ['TooLong'], field: /^spec\.mirrorTopics\[\d+\]\.(name|sourceTopicName)$|^spec\.mirrorTopicOptions\.prefix$/, when: longerThan(249) },
-  { section: '§4.6 name = prefix + sourceTopicName', kinds: ['Invalid'], field: /^spec\.mirrorTopics\[\d+\]\.name$/, when: (_e, o) => prefixOf(o) !== undefined },
-  { section: '§4.6 sourceTopicName needs a prefix', kinds: ['Forbidden'], field: /^spec\.mirrorTopics\[\d+\]\.sourceTopicName$/, when: (_e, o) => prefixOf(o) === undefined },
-  { section: '§4.6 replication factor 1-32767', kinds: ['Invalid'], field: /^spec\.mirrorTopics\[\d+\]\.replicationFactor$/, when: (e) => Number(e.value) > 32767 },
+  { section: 'bootstrap ports 1-65535', kinds: ['Invalid'], field: /KafkaCluster\.bootstrapEndpoint$/, when: portOutOfRange },
+  { section: 'required per link type', kinds: ['Required'], field: /^spec\.(source|destination)KafkaCluster(\.kafkaRestClassRef|\.bootstrapEndpoint)?$/ },
+  { section: 'forbidden on a Source-mode link', kinds: ['Forbidden'], field: /^spec\.(mirrorTopics|mirrorTopicOptions|aclFilters|consumerGroupFilters)$/ },
+  { section: 'connectionMode only for Bidirectional', kinds: ['Forbidden'], field: /^spec\.sourceInitiatedLink\.connectionMode$/ },
+  { section: 'direction toSource only for Bidirectional', kinds: ['Forbidden'], field: /^spec\.mirrorTopics\[\d+\]\.direction$/ },
+  { section: 'credentials per type', kinds: ['Required'], field: /authentication\.(jaasConfig|jaasConfigPassThrough\.secretRef|oauthSettings|oauthSettings\.tokenEndpointUri|oauthbearer\.secretRef)$/ },
+  { section: 'other types\' blocks', kinds: ['Forbidden'], field: /authentication\.(jaasConfig|jaasConfigPassThrough|jaasConfigPassThrough\.directoryPathInContainer|oauthSettings|oauthbearer)$/ },
+  { section: 'token endpoint is an http(s) URL', kinds: ['Invalid'], field: /oauthSettings\.tokenEndpointUri$/, when: (e) => !/^https?:\/\/[^/]/.test(String(e.value)) },
+  { section: 'mtls needs tls', kinds: ['Required'], field: /KafkaCluster\.tls$/ },
+  { section: 'mtls needs tls enabled', kinds: ['Invalid'], field: /KafkaCluster\.tls\.enabled$/, when: (e) => e.value === false },
+  { section: 'enabled tls needs one source', kinds: ['Required'], field: /KafkaCluster\.tls\.secretRef$/ },
+  { section: 'not both secret and directory', kinds: ['Forbidden'], field: /KafkaCluster\.tls\.directoryPathInContainer$/ },
+  { section: 'lists need an INCLUDE / a filter', kinds: ['Invalid', 'Required'], field: /^spec\.(consumerGroupFilters|aclFilters|mirrorTopicOptions\.autoCreateTopics\.topicFilters)$/ },
+  { section: 'ACL principal is * or Type:name', kinds: ['Invalid'], field: /^spec\.aclFilters\[\d+\]\.accessFilter\.principal$/, when: (e) => !String(e.value).includes(':') },
+  { section: 'Kafka topic names (at most 249 characters)', kinds: ['TooLong'], field: /^spec\.mirrorTopics\[\d+\]\.(name|sourceTopicName)$|^spec\.mirrorTopicOptions\.prefix$/, when: longerThan(249) },
+  { section: 'name = prefix + sourceTopicName', kinds: ['Invalid'], field: /^spec\.mirrorTopics\[\d+\]\.name$/, when: (_e, o) => prefixOf(o) !== undefined },
+  { section: 'sourceTopicName needs a prefix', kinds: ['Forbidden'], field: /^spec\.mirrorTopics\[\d+\]\.sourceTopicName$/, when: (_e, o) => prefixOf(o) === undefined },
+  { section: 'replication factor 1-32767', kinds: ['Invalid'], field: /^spec\.mirrorTopics\[\d+\]\.replicationFactor$/, when: (e) => Number(e.value) > 32767 },
 ];
 
 function explain(error: FieldError, object: Json): string | undefined {
@@ -180,7 +180,7 @@ describe('compatibility with CFK\'s ClusterLink schema', { skip }, () => {
   });
 
   for (const [mode, base] of bases) {
-    test(`every schema-valid value in a ${mode} link meets only SPEC rules`, () => {
+    test(`every schema-valid value in a ${mode} link meets only the rule book's rules`, () => {
       const problems: string[] = [];
       let clean = 0;
       let total = 0;

@@ -1,4 +1,4 @@
-// SPEC §5: every default as the RFC 6902 patch the admission layer will send (diff of original vs
+// docs/rules.md#defaults: every default as the RFC 6902 patch the admission layer will send (diff of original vs
 // defaulted, computed with fast-json-patch) and the object after applying it.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -84,7 +84,7 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
-describe('§5 defaults', () => {
+describe('defaults', () => {
   for (const c of cases) {
     test(c.name, () => {
       const original = deepFreeze(structuredClone(c.object));

@@ -1,4 +1,4 @@
-// SPEC §4.8: update rules, table-driven (old object → new object → exact errors and warnings).
+// docs/rules.md#updates: update rules, table-driven (old object → new object → exact errors and warnings).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { bidirectional, check, destinationInitiated, destinationMode, edit, errorKeys, type Json } from './support.js';
@@ -75,7 +75,7 @@ const cases: UpdateCase[] = [
   },
 ];
 
-describe('§4.8 updates', () => {
+describe('updates', () => {
   for (const c of cases) {
     test(c.name, () => {
       const result = check(c.object, c.old);

@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultClusterLink, validateAndDefault, validateClusterLink, type RuleContext } from '../../src/clusterlink/index.js';
 import { applyDefaults, needsDefaults } from '../../src/clusterlink/defaults.js';
-import { isDeepEqual } from '../../src/clusterlink/json.js';
+import { isDeepEqual } from '../../src/lib/json.js';
 import { CREATE, UPDATE, destinationInitiated, fixtureNames, loadFixture, type Json } from './support.js';
 
 const fixtures: Array<[string, Json]> = [

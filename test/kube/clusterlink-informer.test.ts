@@ -14,7 +14,7 @@ describe('ClusterLinkInformer', () => {
       api: new KubeApi(api.kubeConfig()),
       namespaces: [],
       onChange: (change: ClusterLinkChange, link) => seen.push(`${change} ${link.metadata?.namespace}/${link.metadata?.name}`),
-      restartBackoff: { baseMs: 20, maxMs: 100 },
+      restartBackoff: { baseMs: 20, capMs: 100 },
     });
     let failures = 3;
     const remove = api.intercept((req) => (req.path.endsWith('/clusterlinks') && failures-- > 0 ? { status: 503, body: { kind: 'Status', code: 503, message: 'apiserver starting' } } : undefined));

@@ -3,9 +3,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
-import { buildSecretChecking } from '../../src/kube/secret-checking.js';
+import { buildSecretChecking } from '../../src/commands/serve-secret-checking.js';
 import { createKubeSecretSource } from '../../src/kube/secret-source.js';
-import { createLogger } from '../../src/log.js';
+import { createLogger } from '../../src/observability/log.js';
 import { createSecretChecker } from '../../src/secrets/checker.js';
 import type { SecretChecker } from '../../src/secrets/types.js';
 import { startFakeKubeApi, type FakeKubeApi } from '../support/fake-kube-api.js';

@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
-export const CLI_ENTRY = fileURLToPath(new URL('../admission/cli-entry.ts', import.meta.url));
+export const CLI_ENTRY = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
 /** Node arguments that run the CLI from source, the way bin/clusterlink-webhook.js runs the build. */
 export const CLI_FROM_SOURCE: readonly string[] = ['--import', 'tsx', CLI_ENTRY];
 

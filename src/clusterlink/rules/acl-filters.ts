@@ -1,6 +1,6 @@
-// SPEC §4.5: ACL sync filters.
+// docs/rules.md#filters: ACL sync filters.
 import { invalid, notSupported, required } from '../field-errors.js';
-import { asArray, asRecord, type JsonRecord } from '../json.js';
+import { asArray, asRecord, type JsonRecord } from '../../lib/json.js';
 import {
   ACL_PATTERN_TYPES, ACL_PERMISSION_TYPES, ACL_RESOURCE_TYPE_MISSPELLING, ACL_RESOURCE_TYPES, normaliseOperation, operationsFor,
 } from '../enums.js';

@@ -1,6 +1,6 @@
-// SPEC §4.3: the authentication block of either cluster.
+// docs/rules.md#authentication: the authentication block of either cluster.
 import { FieldPath, forbidden, invalid, required } from '../field-errors.js';
-import { asRecord, asString, type JsonRecord } from '../json.js';
+import { asRecord, asString, type JsonRecord } from '../../lib/json.js';
 import { AUTH_TYPES } from '../enums.js';
 import { checkDnsLabel, checkRequiredEnum, Findings, SPEC, type RuleResult } from './common.js';
 import { CLUSTER_KEYS } from './cluster-refs.js';

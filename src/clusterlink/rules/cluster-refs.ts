@@ -1,6 +1,6 @@
-// SPEC §4.1 for each cluster block: REST class reference, bootstrap endpoint, cluster ID.
+// docs/rules.md#everywhere for each cluster block: REST class reference, bootstrap endpoint, cluster ID.
 import { FieldPath, invalid, required } from '../field-errors.js';
-import { asRecord, type JsonRecord } from '../json.js';
+import { asRecord, type JsonRecord } from '../../lib/json.js';
 import { checkDnsLabel, Findings, SPEC, type RuleResult } from './common.js';
 
 export const CLUSTER_KEYS = ['sourceKafkaCluster', 'destinationKafkaCluster'] as const;

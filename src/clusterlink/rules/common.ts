@@ -1,7 +1,7 @@
 // Shared plumbing for the rule families: a findings collector, the link type, and small checks
 // (enum with near-miss, DNS-1123 label, Kafka topic name) that several families use.
 import { FieldPath, forbidden, invalid, notSupported, required, tooLong, type FieldError } from '../field-errors.js';
-import { asRecord, asString, type JsonRecord } from '../json.js';
+import { asRecord, asString, type JsonRecord } from '../../lib/json.js';
 import { suggestionDetail } from '../suggest.js';
 import type { RuleContext } from '../context.js';
 
@@ -36,7 +36,7 @@ export class Findings {
 
 export type LinkType = 'DestinationInitiated' | 'Source' | 'Destination' | 'Bidirectional' | 'Unknown';
 
-/** The link type of SPEC §2; `Unknown` when `sourceInitiatedLink.linkMode` is missing or misspelt. */
+/** The link type of docs/rules.md#link-types; `Unknown` when `sourceInitiatedLink.linkMode` is missing or misspelt. */
 export function linkTypeOf(spec: JsonRecord): LinkType {
   if (spec['sourceInitiatedLink'] === undefined || spec['sourceInitiatedLink'] === null) return 'DestinationInitiated';
   const mode = asString(asRecord(spec['sourceInitiatedLink'])?.['linkMode']);

@@ -1,6 +1,6 @@
-// SPEC §4.5: consumer group filters and auto-create topic filters.
+// docs/rules.md#filters: consumer group filters and auto-create topic filters.
 import { duplicate, FieldPath, invalid, required } from '../field-errors.js';
-import { asArray, asRecord, type JsonRecord } from '../json.js';
+import { asArray, asRecord, type JsonRecord } from '../../lib/json.js';
 import { FILTER_TYPES, UPPER_PATTERN_TYPES } from '../enums.js';
 import { checkRequiredEnum, Findings, SPEC, type RuleResult } from './common.js';
 

@@ -1,6 +1,6 @@
-// SPEC §2 and §4.2: what each link type requires, forbids and ignores.
+// docs/rules.md#link-types and docs/rules.md#per-link-type: what each link type requires, forbids and ignores.
 import { FieldPath, forbidden, required } from '../field-errors.js';
-import { asArray, asRecord, type JsonRecord } from '../json.js';
+import { asArray, asRecord, type JsonRecord } from '../../lib/json.js';
 import { CONNECTION_MODES, LINK_MODES } from '../enums.js';
 import { checkEnum, Findings, forbidIfSet, LINK_TYPE_LABEL, SPEC, type LinkType, type RuleInput, type RuleResult } from './common.js';
 

@@ -1,6 +1,6 @@
-// SPEC §4.6: listed mirror topics and the link prefix.
+// docs/rules.md#mirror-topics: listed mirror topics and the link prefix.
 import { duplicate, forbidden, invalid, required, type FieldPath } from '../field-errors.js';
-import { asArray, asRecord, asString, type JsonRecord } from '../json.js';
+import { asArray, asRecord, asString, type JsonRecord } from '../../lib/json.js';
 import { MIRROR_DIRECTIONS, MIRROR_STATES } from '../enums.js';
 import { ShardedStringMap } from './sharded-map.js';
 import { checkEnum, checkTopicName, Findings, isEnumSilent, isTopicName, SPEC, type RuleResult } from './common.js';

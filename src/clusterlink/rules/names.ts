@@ -1,6 +1,6 @@
-// SPEC §4.1: the required top-level blocks and the link name.
+// docs/rules.md#everywhere: the required top-level blocks and the link name.
 import { invalid, required, tooLong } from '../field-errors.js';
-import type { JsonRecord } from '../json.js';
+import type { JsonRecord } from '../../lib/json.js';
 import { Findings, SPEC, type RuleResult } from './common.js';
 
 const LINK_NAME = /^[A-Za-z0-9._-]+$/;

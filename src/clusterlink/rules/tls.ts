@@ -1,6 +1,6 @@
-// SPEC §4.4: the tls block of either cluster (Secret content is checked separately, §4.7).
+// docs/rules.md#tls: the tls block of either cluster (Secret content is checked separately, docs/rules.md#secret-checks).
 import { forbidden, required } from '../field-errors.js';
-import { asRecord, type JsonRecord } from '../json.js';
+import { asRecord, type JsonRecord } from '../../lib/json.js';
 import { checkDnsLabel, Findings, SPEC, type RuleResult } from './common.js';
 import { CLUSTER_KEYS } from './cluster-refs.js';
 

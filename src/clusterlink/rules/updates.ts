@@ -1,6 +1,6 @@
-// SPEC §4.8: what may not change on UPDATE, and mirror-state transitions.
+// docs/rules.md#updates: what may not change on UPDATE, and mirror-state transitions.
 import { forbidden, invalid, type FieldPath } from '../field-errors.js';
-import { asArray, asRecord, asString, isDeepEqual, type JsonRecord } from '../json.js';
+import { asArray, asRecord, asString, isDeepEqual, type JsonRecord } from '../../lib/json.js';
 import { Findings, SPEC, type RuleResult } from './common.js';
 import { CLUSTER_KEYS } from './cluster-refs.js';
 

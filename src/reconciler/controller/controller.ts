@@ -14,7 +14,8 @@ import { KubeApi } from '../../kube/kube-api.js';
 import { LeaderElector } from '../../kube/leader-election.js';
 import { FINALIZER } from '../../kube/resources.js';
 import type { LinkReconciler } from '../types.js';
-import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import type { BackoffOptions } from '../../lib/backoff.js';
+import { DEFAULT_BACKOFF } from './work-queue.js';
 import { reconcilePass } from './reconcile-pass.js';
 import { WorkQueue } from './work-queue.js';
 

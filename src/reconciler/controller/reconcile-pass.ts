@@ -1,16 +1,16 @@
-// One pass over one ClusterLink (SPEC §7): finalizer, inputs from Kubernetes, the Kafka side through the
+// One pass over one ClusterLink (docs/reconciler.md): finalizer, inputs from Kubernetes, the Kafka side through the
 // LinkReconciler seam, KafkaTopic CRs for stopped mirrors, status through the status sub-resource, events,
 // and on deletion the finalizer's release once the Kafka side says it is finalized (or the user opted out).
 import type { Logger } from 'pino';
 import type { ClusterLink, ClusterLinkStatus, Condition } from '../../clusterlink/types.js';
 import { describeKubeError, kubeStatusCode } from '../../kube/errors.js';
 import type { EventRecorder } from '../../kube/events.js';
-import { buildKafkaTopic } from '../../kube/kafka-topic.js';
+import { buildKafkaTopic } from './kafka-topic.js';
 import type { KubeApi } from '../../kube/kube-api.js';
-import { isResolutionError } from '../../kube/resolution-error.js';
+import { isResolutionError } from '../resolve/resolution-error.js';
 import { FINALIZER, SKIP_KAFKA_CLEANUP_ANNOTATION } from '../../kube/resources.js';
 import type { LinkReconciler, ReconcileOutcome } from '../types.js';
-import { buildReconcileInput, classRefOf, clusterSides, linkNameOf, skipsKafkaCleanup } from './inputs.js';
+import { buildReconcileInput, classRefOf, clusterSides, linkNameOf, skipsKafkaCleanup } from '../resolve/inputs.js';
 import { failureStatus, readyCondition, sameStatus, successStatus } from './status.js';
 
 export type PassApi = Pick<KubeApi, 'getSecretData' | 'getKafkaRestClass' | 'setFinalizers' | 'writeStatus' | 'createKafkaTopicOnce'>;

@@ -2,9 +2,8 @@
 // it when a Kubernetes API is configured and answers; `true` starts it whenever a configuration exists (the
 // informer then retries until the API answers). Without a cluster it says so and the webhooks serve alone.
 import type { Logger } from 'pino';
-import type { ServeConfig } from '../../config.js';
 import { loadKubeConfig, probeKubeApi, type LoadedKubeConfig } from '../../kube/kubeconfig.js';
-import { createLinkReconciler } from '../reconcile-link.js';
+import { createLinkReconciler } from '../kafka/reconcile-link.js';
 import type { LinkReconciler } from '../types.js';
 import { ClusterLinkController, type ControllerOptions } from './controller.js';
 
@@ -13,7 +12,18 @@ export interface RunningReconciler {
   stop(): Promise<void>;
 }
 
-export type ReconcilerConfig = Pick<ServeConfig, 'reconciler' | 'watchNamespaces' | 'leaseName' | 'leaseNamespace'>;
+/** The serve flags that concern the reconciler (docs/reconciler.md, "When it runs"). */
+/** `--reconciler`: never, always, or when a Kubernetes API is configured and answers. */
+export type ReconcilerMode = 'true' | 'false' | 'auto';
+
+export interface ReconcilerConfig {
+  reconciler: ReconcilerMode;
+  /** Namespaces to watch; empty = all. */
+  watchNamespaces: readonly string[];
+  leaseName: string;
+  /** Namespace of the Lease; default: the pod's namespace, else "default". */
+  leaseNamespace?: string | undefined;
+}
 
 export interface StartDeps {
   /** Where the Kubernetes configuration comes from (default: in-cluster, else KUBECONFIG/~/.kube/config). */

@@ -1,7 +1,10 @@
 // A keyed work queue in the manner of client-go's: a key is queued at most once, a key being processed is
 // never handed to a second worker (changes that arrive meanwhile re-queue it once it is done), delayed adds
 // keep the earliest deadline, and failures back off exponentially per key until `forget`.
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { failureBackoff, type BackoffOptions } from '../../lib/backoff.js';
+
+/** client-go's default item backoff: 1 s doubling to 5 min. */
+export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1000, capMs: 5 * 60_000 };
 
 export class WorkQueue {
   private readonly queue: string[] = [];
@@ -55,7 +58,7 @@ export class WorkQueue {
   addRateLimited(key: string): number {
     const n = (this.failures.get(key) ?? 0) + 1;
     this.failures.set(key, n);
-    const delay = backoffDelay(n, this.backoff);
+    const delay = failureBackoff(n, this.backoff);
     this.addAfter(key, delay);
     return delay;
   }

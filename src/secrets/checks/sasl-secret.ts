@@ -1,4 +1,4 @@
-// Checks SASL credential Secrets (SPEC §4.7, CFK-NOTES §1.3): `plain.txt` for jaasConfig, `plain-jaas.conf`
+// Checks SASL credential Secrets (docs/rules.md#secret-checks, CFK's documented Secret formats): `plain.txt` for jaasConfig, `plain-jaas.conf`
 // for jaasConfigPassThrough, and the existence-level checks of the other credential Secrets.
 // Messages say which line or key is missing; they never quote a line.
 import { invalid, type FieldError } from '../../clusterlink/field-errors.js';

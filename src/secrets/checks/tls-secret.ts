@@ -1,4 +1,4 @@
-// Checks the content of a `tls.secretRef` Secret the way the brokers will read it (SPEC §4.7):
+// Checks the content of a `tls.secretRef` Secret the way the brokers will read it (docs/rules.md#secret-checks):
 // PEM only, PKCS#8 keys, key ↔ leaf certificate match, expiry. Messages name the Secret and its keys, never a value.
 import type { X509Certificate, KeyObject } from 'node:crypto';
 import { forbidden, invalid, required, type FieldError } from '../../clusterlink/field-errors.js';

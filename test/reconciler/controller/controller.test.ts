@@ -3,11 +3,11 @@
 // deletion (normal and skip-cleanup), failures with backoff, namespaces and leader election.
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { silentLogger } from '../../../src/log.js';
+import { silentLogger } from '../../../src/observability/log.js';
 import { ClusterLinkController, type ControllerOptions } from '../../../src/reconciler/controller/controller.js';
 import type { LinkReconciler, ReconcileInput, ReconcileOutcome } from '../../../src/reconciler/types.js';
 import { FINALIZER, SKIP_KAFKA_CLEANUP_ANNOTATION } from '../../../src/kube/resources.js';
-import { KAFKA_TOPIC_ANNOTATIONS } from '../../../src/kube/kafka-topic.js';
+import { KAFKA_TOPIC_ANNOTATIONS } from '../../../src/reconciler/controller/kafka-topic.js';
 import { startFakeKubeApi, type FakeKubeApi } from '../../support/fake-kube-api.js';
 import { API_VERSION, eventsFor, getLink, linkObject, seedPlainSecret, seedRestClass, waitFor } from './harness.js';
 
@@ -72,7 +72,7 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
       logger: silentLogger(),
       lease: false,
       resyncMs: 0,
-      backoff: { baseMs: 20, maxMs: 200 },
+      backoff: { baseMs: 20, capMs: 200 },
       deletionRequeueMs: 20,
       ...overrides,
     });
@@ -226,7 +226,7 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
       if (failuresLeft-- > 0) throw Object.assign(new Error('POST /kafka/v3/clusters/x/links: 503 Service Unavailable'), { name: 'KafkaRestError' });
       return okOutcome(input);
     };
-    start({ backoff: { baseMs: 30, maxMs: 120 } });
+    start({ backoff: { baseMs: 30, capMs: 120 } });
     api.seed(linkObject(NS, 'link-a', destinationSpec));
     await waitFor(() => getLink(api, NS, 'link-a')?.status?.conditions?.some((c) => c.type === 'Ready' && c.reason === 'KafkaRestError') === true, 'Ready=False KafkaRestError');
     const failed = getLink(api, NS, 'link-a')!.status!.conditions!.find((c) => c.type === 'Ready')!;
@@ -241,7 +241,7 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
   });
 
   test('missing KafkaRestClass: Ready=False KafkaRestClassNotFound until it appears', async () => {
-    start({ backoff: { baseMs: 20, maxMs: 60 } });
+    start({ backoff: { baseMs: 20, capMs: 60 } });
     api.seed(linkObject(NS, 'link-b', { ...destinationSpec, destinationKafkaCluster: { kafkaRestClassRef: { name: 'later' } } }));
     await waitFor(() => getLink(api, NS, 'link-b')?.status?.conditions?.some((c) => c.reason === 'KafkaRestClassNotFound') === true, 'KafkaRestClassNotFound');
     assert.equal(calls.length, 0);

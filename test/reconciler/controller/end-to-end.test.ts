@@ -5,11 +5,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import type { ClusterLink, ClusterLinkSpec } from '../../../src/clusterlink/types.js';
-import { KAFKA_TOPIC_ANNOTATIONS, kafkaTopicCrName } from '../../../src/kube/kafka-topic.js';
+import { KAFKA_TOPIC_ANNOTATIONS, kafkaTopicCrName } from '../../../src/reconciler/controller/kafka-topic.js';
 import { FINALIZER } from '../../../src/kube/resources.js';
-import { createLogger } from '../../../src/log.js';
+import { createLogger } from '../../../src/observability/log.js';
 import { ClusterLinkController } from '../../../src/reconciler/controller/controller.js';
-import { createLinkReconciler } from '../../../src/reconciler/reconcile-link.js';
+import { createLinkReconciler } from '../../../src/reconciler/kafka/reconcile-link.js';
 import { startFakeKubeApi, type FakeKubeApi, type KubeObject } from '../../support/fake-kube-api.js';
 import { SimWorld, startRestSimulator, type RestSimulator } from '../../support/rest-simulator/index.js';
 import { API_VERSION, eventsFor, getLink, linkObject, seedPlainSecret, seedRestClass, waitFor } from './harness.js';
@@ -55,7 +55,7 @@ describe('controller + Kafka side + REST simulator', () => {
       logger: createLogger({ level: 'debug', destination: { write: (line: string) => void logLines.push(line) } }),
       lease: false,
       resyncMs: 150,
-      backoff: { baseMs: 30, maxMs: 300 },
+      backoff: { baseMs: 30, capMs: 300 },
     });
     controller.start();
   });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger } from '../../../src/log.js';
+import { createLogger } from '../../../src/observability/log.js';
 import { loadKubeConfig } from '../../../src/kube/kubeconfig.js';
 import { startReconcilerIfEnabled, type ReconcilerConfig } from '../../../src/reconciler/controller/start.js';
 import type { LinkReconciler } from '../../../src/reconciler/types.js';

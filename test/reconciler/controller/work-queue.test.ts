@@ -1,9 +1,9 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkQueue } from '../../../src/reconciler/controller/work-queue.js';
-import { backoffDelay } from '../../../src/reconciler/controller/backoff.js';
+import { failureBackoff } from '../../../src/lib/backoff.js';
 
-describe('backoffDelay', () => {
+describe('failureBackoff', () => {
   const cases: [number, number][] = [
     [0, 0],
     [1, 100],
@@ -15,7 +15,7 @@ describe('backoffDelay', () => {
   ];
   for (const [failures, expected] of cases) {
     test(`failure ${failures} → ${expected} ms (base 100, cap 2000)`, () => {
-      assert.equal(backoffDelay(failures, { baseMs: 100, maxMs: 2000 }), expected);
+      assert.equal(failureBackoff(failures, { baseMs: 100, capMs: 2000 }), expected);
     });
   }
 });
@@ -70,7 +70,7 @@ describe('WorkQueue', () => {
   });
 
   test('failures back off per key and forget resets', () => {
-    const q = new WorkQueue({ baseMs: 50, maxMs: 400 });
+    const q = new WorkQueue({ baseMs: 50, capMs: 400 });
     assert.equal(q.addRateLimited('k'), 50);
     assert.equal(q.addRateLimited('k'), 100);
     assert.equal(q.addRateLimited('other'), 50);

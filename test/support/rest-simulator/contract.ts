@@ -163,7 +163,7 @@ export class Contract {
 
   /**
    * Problems with a response. Error statuses the document does not declare (the servers also send
-   * 403/404/409, NOTES §1.6) are checked against the generic Error schema.
+   * 403/404/409, the simulator's README) are checked against the generic Error schema.
    */
   checkResponse(op: Operation, status: number, body: unknown): string[] {
     const responses = (op.op.responses ?? {}) as Obj;

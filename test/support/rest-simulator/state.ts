@@ -1,6 +1,6 @@
 // In-memory Kafka clusters for the Admin REST simulator: topics, cluster links, mirror topics with
 // the asynchronous PENDING_STOPPED → STOPPED step, link tasks, and the server behaviours recorded in
-// ../shared/specs/kafka-rest/NOTES.md §10. A world can hold several clusters so both halves of a
+// the simulator's README A world can hold several clusters so both halves of a
 // source-initiated link can be simulated (one simulator HTTP endpoint per cluster).
 import { randomBytes } from 'node:crypto';
 

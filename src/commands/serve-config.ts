@@ -1,0 +1,200 @@
+// Options of `clusterlink-webhook serve`: flags (node:util parseArgs) over environment variables over
+// defaults. Pure: takes argv and env, returns a typed config or throws ConfigError.
+import { isAbsolute, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { LOG_LEVELS } from '../observability/log.js';
+import type { ReconcilerMode } from '../reconciler/controller/start.js';
+
+
+export interface ServeConfig {
+  /** HTTPS port of the webhooks (and /healthz, /readyz). */
+  port: number;
+  /** Plain-HTTP port of /metrics (also answers /healthz and /readyz). */
+  metricsPort: number;
+  /** Address both listeners bind to. */
+  host: string;
+  /** Serving certificate and key files (PEM); both or neither. Neither: generate a CA and certificate. */
+  tlsCertFile?: string;
+  tlsPrivateKeyFile?: string;
+  /** How often the certificate files are polled for changes, on top of fs.watch. */
+  tlsReloadIntervalMs: number;
+  /** Where generated certificates and the CA bundle are written (absolute). */
+  certDir: string;
+  /** Extra DNS names (or IP addresses) for the generated certificate's SANs. */
+  dnsNames: string[];
+  logLevel: string;
+  /** Deny (instead of warn) when a referenced Secret is missing or cannot be read. */
+  strictSecrets: boolean;
+  /** Bound on each Secret lookup made by the validating webhook. */
+  secretLookupTimeoutMs: number;
+  /** When the AbortSignal given to the admitters fires. */
+  admissionDeadlineMs: number;
+  /** When the server answers anyway if an admitter still has not (must stay under 2 s). */
+  admissionBudgetMs: number;
+  reconciler: ReconcilerMode;
+  /** Namespaces the reconciler watches; empty = all. */
+  watchNamespaces: string[];
+  leaseName: string;
+  /** Namespace of the leader-election Lease; undefined = the pod's own namespace. */
+  leaseNamespace?: string;
+  /** After SIGTERM: keep serving (readiness failing) this long so endpoints drain, then close the listener. */
+  shutdownDelayMs: number;
+  /** After SIGTERM: exit at the latest this long after the signal, in-flight requests or not. */
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+interface FlagSpec {
+  flag: string;
+  env?: string;
+  type: 'string' | 'boolean';
+  multiple?: boolean;
+  default: string;
+  help: string;
+}
+
+// One table drives parsing, environment fallbacks and --help.
+const FLAGS: readonly FlagSpec[] = [
+  { flag: 'port', env: 'PORT', type: 'string', default: '8443', help: 'HTTPS port of the webhooks and health endpoints' },
+  { flag: 'metrics-port', env: 'METRICS_PORT', type: 'string', default: '9090', help: 'plain-HTTP port of /metrics (also /healthz, /readyz)' },
+  { flag: 'host', env: 'HOST', type: 'string', default: '0.0.0.0', help: 'address to bind both listeners to' },
+  { flag: 'tls-cert-file', env: 'TLS_CERT_FILE', type: 'string', default: '', help: 'serving certificate (PEM, chain allowed); re-read when it changes' },
+  { flag: 'tls-private-key-file', env: 'TLS_PRIVATE_KEY_FILE', type: 'string', default: '', help: 'private key of the serving certificate (PEM)' },
+  { flag: 'tls-reload-interval', env: 'TLS_RELOAD_INTERVAL', type: 'string', default: '10s', help: 'poll interval for certificate changes (fs.watch is used too)' },
+  { flag: 'cert-dir', env: 'CERT_DIR', type: 'string', default: '.clusterlink-webhook', help: 'where generated certificates and the CA bundle are written' },
+  { flag: 'dns-name', env: 'DNS_NAMES', type: 'string', multiple: true, default: '', help: 'extra SAN for the generated certificate (repeatable; env: comma-separated)' },
+  { flag: 'log-level', env: 'LOG_LEVEL', type: 'string', default: 'info', help: `log level: ${LOG_LEVELS.join('|')}` },
+  { flag: 'strict-secrets', env: 'STRICT_SECRETS', type: 'boolean', default: 'false', help: 'deny when a referenced Secret is missing or unreadable (default: warn)' },
+  { flag: 'secret-lookup-timeout-ms', env: 'SECRET_LOOKUP_TIMEOUT_MS', type: 'string', default: '750', help: 'bound on each Secret lookup of the validating webhook' },
+  { flag: 'admission-deadline', env: 'ADMISSION_DEADLINE', type: 'string', default: '1500ms', help: 'when the rules are told to give up (AbortSignal)' },
+  { flag: 'admission-budget', env: 'ADMISSION_BUDGET', type: 'string', default: '1800ms', help: 'when the server answers anyway (max 2s)' },
+  { flag: 'reconciler', env: 'RECONCILER', type: 'string', default: 'auto', help: 'run the reconciler: true|false|auto (auto = when a cluster is reachable)' },
+  { flag: 'watch-namespace', env: 'WATCH_NAMESPACES', type: 'string', multiple: true, default: '', help: 'namespace the reconciler watches (repeatable; default all; env: comma-separated)' },
+  { flag: 'lease-name', env: 'LEASE_NAME', type: 'string', default: 'clusterlink-webhook-leader', help: 'name of the leader-election Lease' },
+  { flag: 'lease-namespace', env: 'LEASE_NAMESPACE', type: 'string', default: '', help: 'namespace of the Lease (default: POD_NAMESPACE, else the service account namespace)' },
+  { flag: 'shutdown-delay', env: 'SHUTDOWN_DELAY', type: 'string', default: '0s', help: 'after SIGTERM keep serving this long (readiness failing) before closing the listener' },
+  { flag: 'shutdown-grace', env: 'SHUTDOWN_GRACE', type: 'string', default: '10s', help: 'after SIGTERM exit at the latest this long after the signal' },
+];
+
+export function serveUsage(): string {
+  const lines = ['Usage: clusterlink-webhook serve [flags]', '', 'Flags (environment variable in brackets):'];
+  for (const f of FLAGS) {
+    const name = `--${f.flag}${f.type === 'string' ? ' <value>' : ''}`;
+    const def = f.default === '' ? '' : ` (default ${f.default})`;
+    lines.push(`  ${name.padEnd(34)} ${f.help}${def}${f.env ? ` [${f.env}]` : ''}`);
+  }
+  lines.push(`  ${'--help'.padEnd(34)} print this help`);
+  return lines.join('\n');
+}
+
+/** Parses `500ms`, `1.5s`, `2m`; a bare number is read in `bareUnit`. */
+export function parseDuration(text: string, bareUnit: 'ms' | 's' = 's'): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/.exec(text);
+  if (!m) throw new ConfigError(`invalid duration "${text}" (examples: 500ms, 10s, 1m)`);
+  const n = Number(m[1]);
+  const unit = m[2] ?? bareUnit;
+  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
+  return Math.round(n * factor);
+}
+
+function parsePort(text: string, flag: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < 0 || n > 65535) throw new ConfigError(`--${flag}: "${text}" is not a port number (0-65535)`);
+  return n;
+}
+
+function parseBool(text: string, flag: string): boolean {
+  const t = text.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(t)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(t)) return false;
+  throw new ConfigError(`--${flag}: "${text}" is not a boolean`);
+}
+
+const splitList = (text: string): string[] =>
+  text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+export interface ParsedServeArgs {
+  help: boolean;
+  config: ServeConfig;
+}
+
+/** Flags win over environment variables, which win over defaults. */
+export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ParsedServeArgs {
+  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { help: { type: 'boolean' } };
+  for (const f of FLAGS) options[f.flag] = f.multiple ? { type: f.type, multiple: true } : { type: f.type };
+  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new ConfigError(err instanceof Error ? err.message : String(err));
+  }
+
+  const raw = (flag: string): string => {
+    const spec = FLAGS.find((f) => f.flag === flag);
+    if (!spec) throw new Error(`unknown flag ${flag}`);
+    const v = values[flag];
+    if (Array.isArray(v)) return v.join(',');
+    if (typeof v === 'boolean') return String(v);
+    if (typeof v === 'string') return v;
+    const fromEnv = spec.env ? env[spec.env] : undefined;
+    return fromEnv ?? spec.default;
+  };
+  const optional = (flag: string): string | undefined => {
+    const v = raw(flag).trim();
+    return v === '' ? undefined : v;
+  };
+
+  const logLevel = raw('log-level').trim().toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError(`--log-level: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+
+  const reconciler = raw('reconciler').trim().toLowerCase();
+  if (reconciler !== 'true' && reconciler !== 'false' && reconciler !== 'auto') throw new ConfigError(`--reconciler: "${reconciler}" is not one of true, false, auto`);
+
+  const tlsCertFile = optional('tls-cert-file');
+  const tlsPrivateKeyFile = optional('tls-private-key-file');
+  if ((tlsCertFile === undefined) !== (tlsPrivateKeyFile === undefined)) {
+    throw new ConfigError('--tls-cert-file and --tls-private-key-file must be given together (or neither, to generate a certificate)');
+  }
+
+  const secretTimeout = raw('secret-lookup-timeout-ms').trim();
+  const secretLookupTimeoutMs = parseDuration(secretTimeout, 'ms');
+  const admissionDeadlineMs = parseDuration(raw('admission-deadline'), 'ms');
+  const admissionBudgetMs = parseDuration(raw('admission-budget'), 'ms');
+  if (admissionBudgetMs > 2000) throw new ConfigError('--admission-budget must be at most 2s (the API server waits for the whole response)');
+  if (admissionDeadlineMs > admissionBudgetMs) throw new ConfigError('--admission-deadline must not be later than --admission-budget');
+
+  const certDir = raw('cert-dir').trim() || '.clusterlink-webhook';
+  const absolute = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
+
+  const config: ServeConfig = {
+    port: parsePort(raw('port'), 'port'),
+    metricsPort: parsePort(raw('metrics-port'), 'metrics-port'),
+    host: raw('host').trim() || '0.0.0.0',
+    tlsReloadIntervalMs: parseDuration(raw('tls-reload-interval'), 's'),
+    certDir: absolute(certDir),
+    dnsNames: [...new Set(splitList(raw('dns-name')))],
+    logLevel,
+    strictSecrets: parseBool(raw('strict-secrets'), 'strict-secrets'),
+    secretLookupTimeoutMs,
+    admissionDeadlineMs,
+    admissionBudgetMs,
+    reconciler,
+    watchNamespaces: [...new Set(splitList(raw('watch-namespace')))],
+    leaseName: raw('lease-name').trim() || 'clusterlink-webhook-leader',
+    shutdownDelayMs: parseDuration(raw('shutdown-delay'), 's'),
+    shutdownGraceMs: parseDuration(raw('shutdown-grace'), 's'),
+  };
+  if (tlsCertFile !== undefined && tlsPrivateKeyFile !== undefined) {
+    config.tlsCertFile = absolute(tlsCertFile);
+    config.tlsPrivateKeyFile = absolute(tlsPrivateKeyFile);
+  }
+  const leaseNamespace = optional('lease-namespace') ?? env.POD_NAMESPACE?.trim();
+  if (leaseNamespace) config.leaseNamespace = leaseNamespace;
+  return { help: values.help === true, config };
+}

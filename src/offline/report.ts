@@ -1,0 +1,106 @@
+// What `validate` found, and its two renderings: text for people (errors exactly as kubectl would print
+// them) and JSON for machines (errors shaped like the API server's `status.details.causes[]`).
+import type { StatusCause } from '../admission/types.js';
+import { displayName, type LoadProblem, type ObjectIdentity } from './manifests.js';
+
+export type DocumentStatus = 'valid' | 'invalid' | 'skipped';
+
+export interface DocumentReport {
+  ref: string;
+  identity: ObjectIdentity;
+  status: DocumentStatus;
+  /** Why a document was skipped. */
+  reason?: string;
+  operation?: 'CREATE' | 'UPDATE';
+  /** The denial's `status.details.causes`, exactly as the webhook sends them. */
+  causes: StatusCause[];
+  /** The denial's `status.message`. */
+  message?: string;
+  warnings: string[];
+}
+
+export interface ValidationReport {
+  documents: DocumentReport[];
+  problems: LoadProblem[];
+  secretsChecked: boolean;
+}
+
+export interface Counts {
+  documents: number;
+  clusterLinks: number;
+  valid: number;
+  invalid: number;
+  skipped: number;
+  unreadable: number;
+}
+
+export function countsOf(report: ValidationReport): Counts {
+  const count = (status: DocumentStatus) => report.documents.filter((d) => d.status === status).length;
+  const valid = count('valid');
+  const invalid = count('invalid');
+  return {
+    documents: report.documents.length,
+    clusterLinks: valid + invalid,
+    valid,
+    invalid,
+    skipped: count('skipped'),
+    unreadable: report.problems.length,
+  };
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** Per document: `file:doc namespace/name: OK` or `INVALID` with one `* error` line each, then `Warning:` lines. */
+export function formatText(report: ValidationReport): { stdout: string; stderr: string } {
+  const out: string[] = [];
+  for (const doc of report.documents) {
+    // An UPDATE says so: with --old, a typo in a name would otherwise pass silently as a CREATE.
+    const head = `${doc.ref} ${displayName(doc.identity)}${doc.operation === 'UPDATE' ? ' (UPDATE)' : ''}`;
+    if (doc.status === 'skipped') {
+      // Other kinds are only counted; a ClusterLink of a version the webhook does not serve deserves a word.
+      if (doc.identity.kind === 'ClusterLink') out.push(`${head}: skipped: ${doc.reason ?? 'not checked'}`);
+      continue;
+    }
+    if (doc.status === 'valid') {
+      out.push(`${head}: OK`);
+    } else if (doc.causes.length > 0) {
+      // kubectl's rendering of a 422 Invalid: one bullet per cause.
+      out.push(`${head}: INVALID (${plural(doc.causes.length, 'error')})`);
+      for (const c of doc.causes) out.push(`  * ${c.field ? `${c.field}: ${c.message}` : c.message}`);
+    } else {
+      out.push(`${head}: DENIED`);
+      out.push(`  * ${doc.message ?? 'denied without a reason'}`);
+    }
+    for (const warning of doc.warnings) out.push(`  Warning: ${warning}`);
+  }
+  const c = countsOf(report);
+  const parts = [`${plural(c.clusterLinks, 'ClusterLink')} checked: ${c.valid} valid, ${c.invalid} invalid`, `${plural(c.skipped, 'other document')} skipped`];
+  if (c.unreadable > 0) parts.push(`${plural(c.unreadable, 'input')} unreadable`);
+  parts.push(report.secretsChecked ? 'Secrets checked' : 'Secrets not checked (no --secrets-dir)');
+  out.push(`Summary: ${parts.join('; ')}`);
+  const stderr = report.problems.map((p) => `error: ${p.ref}: ${p.message}\n`).join('');
+  return { stdout: `${out.join('\n')}\n`, stderr };
+}
+
+/** The JSON report; `exitCode` is the command's exit status for this report (commands/validate.ts). */
+export function formatJson(report: ValidationReport, exitCode: number): string {
+  const documents = report.documents.map((doc) => {
+    const entry: Record<string, unknown> = { ref: doc.ref };
+    if (doc.identity.apiVersion !== undefined) entry.apiVersion = doc.identity.apiVersion;
+    if (doc.identity.kind !== undefined) entry.kind = doc.identity.kind;
+    entry.namespace = doc.identity.namespace;
+    if (doc.identity.name !== undefined) entry.name = doc.identity.name;
+    else if (doc.identity.generateName !== undefined) entry.generateName = doc.identity.generateName;
+    entry.status = doc.status;
+    if (doc.reason !== undefined) entry.reason = doc.reason;
+    if (doc.operation !== undefined) entry.operation = doc.operation;
+    if (doc.status !== 'skipped') {
+      entry.errors = doc.causes;
+      if (doc.message !== undefined) entry.message = doc.message;
+      entry.warnings = doc.warnings;
+    }
+    return entry;
+  });
+  const summary = { ...countsOf(report), secretsChecked: report.secretsChecked, exitCode };
+  return `${JSON.stringify({ summary, documents, problems: report.problems }, null, 2)}\n`;
+}

@@ -1,0 +1,83 @@
+// Inputs and outputs of the pure planner: desired (ClusterLink spec) vs observed (Admin REST) →
+// ordered actions. Nothing here performs I/O.
+import type { ClusterLinkSpec, ClusterLinkStatus } from '../../../clusterlink/types.js';
+import type {
+  AlterConfigOp,
+  CreateLinkRequest,
+  CreateMirrorRequest,
+  LinkConfigData,
+  LinkData,
+  MirrorAction,
+  MirrorData,
+} from '../../../kafka-rest/types.js';
+import type { ClusterCredentials } from '../../types.js';
+
+/**
+ * Which link object this CR manages (docs/rules.md#link-types):
+ * - destination-initiated: DESTINATION/OUTBOUND on the destination, owns mirrors;
+ * - source: SOURCE/OUTBOUND half on the source cluster (no mirrors);
+ * - destination-inbound: DESTINATION/INBOUND half on the destination, owns mirrors;
+ * - bidirectional: not supported by this reconciler yet.
+ */
+export type LinkRole = 'destination-initiated' | 'source' | 'destination-inbound' | 'bidirectional';
+
+export interface ObservedLink {
+  /** undefined: the server answered 404 for the link. */
+  link?: LinkData;
+  configs: LinkConfigData[];
+  mirrors: MirrorData[];
+}
+
+export interface PlanInput {
+  spec: ClusterLinkSpec;
+  linkName: string;
+  credentials: { source?: ClusterCredentials; destination?: ClusterCredentials };
+  /** Id of the remote cluster (the one this link connects to / accepts from), when known. */
+  remoteClusterId?: string;
+  observed: ObservedLink;
+  previousStatus?: ClusterLinkStatus;
+  deleting: boolean;
+}
+
+/** Offsets and timing of a mirror read just before it was stopped (afterwards the server reports -1). */
+export interface MirrorSnapshot {
+  topicName: string;
+  sourceTopicName: string;
+  action: 'PROMOTE' | 'FAILOVER';
+  partitions: number;
+  lastSourceFetchOffsets: { partition: number; offset: number }[];
+  /** Undefined when rebuilt from a status that only kept lastSourceFetchOffset. */
+  stateTimeMs?: number;
+}
+
+export type PlanAction =
+  | { kind: 'createLink'; request: CreateLinkRequest; retryDestinationMissing: boolean }
+  | { kind: 'alterConfigs'; ops: AlterConfigOp[] }
+  | { kind: 'createMirror'; request: CreateMirrorRequest }
+  /** Record offsets before stopping mirrors; no REST call. */
+  | { kind: 'snapshot'; snapshots: MirrorSnapshot[] }
+  | { kind: 'mirrorAction'; action: MirrorAction; names: string[] }
+  /** Poll until these mirrors report STOPPED (promote/failover complete asynchronously). */
+  | { kind: 'awaitStopped'; names: string[] }
+  | { kind: 'deleteTopic'; name: string }
+  | { kind: 'deleteLink' };
+
+export interface PlanNote {
+  severity: 'Warning' | 'Info';
+  reason: string;
+  message: string;
+}
+
+export interface Plan {
+  role: LinkRole;
+  actions: PlanAction[];
+  notes: PlanNote[];
+  /** The plan cannot proceed (e.g. credentials missing, mode unsupported): reason + message for Ready=False. */
+  blocked?: { reason: string; message: string };
+  /** Deleting: the link is gone (or never existed) and nothing else is left to do. */
+  finalized?: boolean;
+  /** Deleting: mirrors are stopped but their hand-over has not been persisted yet; run another pass. */
+  awaitingHandover?: boolean;
+}
+
+export const WRITING_ACTIONS: ReadonlySet<PlanAction['kind']> = new Set(['createLink', 'alterConfigs', 'createMirror', 'mirrorAction', 'deleteTopic', 'deleteLink']);

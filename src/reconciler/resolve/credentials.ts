@@ -1,0 +1,81 @@
+// The Secrets a ClusterLink's cluster blocks refer to → ClusterCredentials for the Kafka side (docs/reconciler.md).
+// Which Secrets matter for the link's mode comes from the webhook's own reference walk, so the reconciler
+// reads exactly what the validating webhook checks. Values are never logged or put in messages.
+import type { ClusterLink } from '../../clusterlink/types.js';
+import type { ClusterCredentials } from '../types.js';
+import { referencedSecrets, type SecretReference } from '../../secrets/referenced-secrets.js';
+import type { KubeReads } from '../../kube/kube-reads.js';
+import { parseKeyValueLines } from './key-value.js';
+import { ResolutionError } from './resolution-error.js';
+
+export interface LinkCredentials {
+  source?: ClusterCredentials;
+  destination?: ClusterCredentials;
+}
+
+/** The one value in a keyPassword Secret (CFK does not name the key): prefer a key that says "password". */
+function singleValue(data: Record<string, Buffer>): string | undefined {
+  const keys = Object.keys(data).sort();
+  const key = keys.find((k) => /pass/i.test(k)) ?? keys[0];
+  return key === undefined ? undefined : data[key]!.toString('utf8').trim();
+}
+
+export async function resolveCredentials(link: ClusterLink, namespace: string, reads: KubeReads, signal?: AbortSignal): Promise<LinkCredentials> {
+  const refs = referencedSecrets(link);
+  const cache = new Map<string, Record<string, Buffer>>();
+  const read = async (name: string, field: string): Promise<Record<string, Buffer>> => {
+    const cached = cache.get(name);
+    if (cached) return cached;
+    const data = await reads.getSecretData(namespace, name, signal);
+    if (!data) throw new ResolutionError('SecretNotFound', `${field}: Secret ${namespace}/${name} not found`);
+    cache.set(name, data);
+    return data;
+  };
+  const out: LinkCredentials = {};
+  for (const ref of refs) {
+    const side = ref.cluster === 'sourceKafkaCluster' ? 'source' : 'destination';
+    const creds = (out[side] ??= {});
+    await addReference(creds, ref, read);
+  }
+  return out;
+}
+
+async function addReference(creds: ClusterCredentials, ref: SecretReference, read: (name: string, field: string) => Promise<Record<string, Buffer>>): Promise<void> {
+  const data = await read(ref.name, ref.field);
+  const file = (key: string): string | undefined => data[key]?.toString('utf8');
+  switch (ref.kind) {
+    case 'tls': {
+      creds.tls = {
+        ...(file('fullchain.pem') !== undefined ? { fullchainPem: file('fullchain.pem') } : {}),
+        ...(file('privkey.pem') !== undefined ? { privkeyPem: file('privkey.pem') } : {}),
+        ...(file('cacerts.pem') !== undefined ? { cacertsPem: file('cacerts.pem') } : {}),
+      };
+      if (ref.keyPassword) {
+        const password = singleValue(await read(ref.keyPassword.name, ref.keyPassword.field));
+        if (password !== undefined) creds.tls.keyPassword = password;
+      }
+      return;
+    }
+    case 'jaasConfig': {
+      const lines = parseKeyValueLines(file('plain.txt') ?? '');
+      if (!lines.username || lines.password === undefined) {
+        throw new ResolutionError('InvalidSecret', `${ref.field}: Secret ${ref.name} needs plain.txt with username= and password= lines`);
+      }
+      creds.plain = { username: lines.username, password: lines.password };
+      return;
+    }
+    case 'jaasConfigPassThrough': {
+      const conf = file('plain-jaas.conf');
+      if (!conf || conf.trim() === '') throw new ResolutionError('InvalidSecret', `${ref.field}: Secret ${ref.name} needs plain-jaas.conf`);
+      creds.jaasPassThrough = conf.trim();
+      return;
+    }
+    case 'oauthbearer': {
+      const key = data['oauthbearer.txt'] !== undefined ? 'oauthbearer.txt' : Object.keys(data).sort()[0];
+      creds.oauthbearer = key === undefined ? {} : parseKeyValueLines(file(key) ?? '');
+      return;
+    }
+    default:
+      return; // OAuth client-assertion files are read by brokers from their own mounts, not sent inline
+  }
+}

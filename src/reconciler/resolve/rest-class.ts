@@ -1,0 +1,123 @@
+// KafkaRestClass → RestTarget (docs/reconciler.md): the Admin REST endpoint, its credentials (basic `basic.txt`,
+// bearer `bearer.txt`, mTLS PEM) and the CA to trust, read from Secrets (or files in this pod when the class
+// uses directoryPathInContainer). Secret values end up only in the returned RestTarget, never in messages.
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { RestTarget } from '../types.js';
+import type { KafkaRestClassObject, KubeReads } from '../../kube/kube-reads.js';
+import { parseKeyValueLines } from './key-value.js';
+import { ResolutionError } from './resolution-error.js';
+
+export interface ClassRef {
+  name: string;
+  namespace: string;
+}
+
+/** Loads files from a Secret or from a directory in this container. */
+type FileSource = { secret: string } | { directory: string };
+
+async function readFiles(source: FileSource, namespace: string, reads: KubeReads, what: string, signal?: AbortSignal): Promise<Record<string, Buffer>> {
+  if ('secret' in source) {
+    const data = await reads.getSecretData(namespace, source.secret, signal);
+    if (!data) throw new ResolutionError('SecretNotFound', `${what}: Secret ${namespace}/${source.secret} not found`);
+    return data;
+  }
+  return readDirectoryFiles(source.directory);
+}
+
+const KNOWN_FILES = ['basic.txt', 'bearer.txt', 'fullchain.pem', 'privkey.pem', 'cacerts.pem', 'keystore.jks', 'truststore.jks'];
+
+async function readDirectoryFiles(directory: string): Promise<Record<string, Buffer>> {
+  const out: Record<string, Buffer> = {};
+  for (const file of KNOWN_FILES) {
+    try {
+      out[file] = await readFile(join(directory, file));
+    } catch {
+      // absent file: the caller reports what it needed
+    }
+  }
+  return out;
+}
+
+function sourceOf(holder: { secretRef?: string; directoryPathInContainer?: string } | undefined): FileSource | undefined {
+  if (holder?.secretRef) return { secret: holder.secretRef };
+  if (holder?.directoryPathInContainer) return { directory: holder.directoryPathInContainer };
+  return undefined;
+}
+
+function text(files: Record<string, Buffer>, key: string): string | undefined {
+  const value = files[key];
+  return value === undefined ? undefined : value.toString('utf8');
+}
+
+export async function resolveRestTarget(ref: ClassRef, reads: KubeReads, signal?: AbortSignal): Promise<RestTarget> {
+  const what = `KafkaRestClass ${ref.namespace}/${ref.name}`;
+  const krc: KafkaRestClassObject | undefined = await reads.getKafkaRestClass(ref.namespace, ref.name, signal);
+  if (!krc) throw new ResolutionError('KafkaRestClassNotFound', `${what} not found`);
+  const rest = krc.spec?.kafkaRest;
+  const endpoint = rest?.endpoint?.trim();
+  if (!endpoint) {
+    throw new ResolutionError(
+      'KafkaRestClassUnsupported',
+      `${what} has no spec.kafkaRest.endpoint (endpoints derived from kafkaClusterRef alone are not supported by this reconciler)`,
+    );
+  }
+  if (!/^https?:\/\//.test(endpoint)) throw new ResolutionError('KafkaRestClassInvalid', `${what}: spec.kafkaRest.endpoint must start with http:// or https://`);
+  const target: RestTarget = { endpoint: endpoint.replace(/\/+$/, '').replace(/\/kafka\/v3$/, '').replace(/\/v3$/, '') };
+  if (rest?.kafkaClusterID) target.clusterId = rest.kafkaClusterID;
+
+  const tlsSource = sourceOf(rest?.tls);
+  let tlsFiles: Record<string, Buffer> | undefined;
+  if (tlsSource) {
+    tlsFiles = await readFiles(tlsSource, ref.namespace, reads, `${what} spec.kafkaRest.tls`, signal);
+    if (tlsFiles['cacerts.pem'] === undefined && (tlsFiles['truststore.jks'] || tlsFiles['keystore.jks'])) {
+      throw new ResolutionError('UnsupportedTLS', `${what} spec.kafkaRest.tls: only PEM (cacerts.pem, fullchain.pem, privkey.pem) is supported, not JKS`);
+    }
+    const ca = text(tlsFiles, 'cacerts.pem');
+    if (ca) target.tls = { caPem: ca };
+  }
+
+  const auth = rest?.authentication;
+  switch (auth?.type) {
+    case undefined:
+      break;
+    case 'basic': {
+      const source = sourceOf(auth.basic);
+      if (!source) throw new ResolutionError('KafkaRestClassInvalid', `${what}: authentication.basic needs secretRef or directoryPathInContainer`);
+      const files = await readFiles(source, ref.namespace, reads, `${what} authentication.basic`, signal);
+      const basic = parseKeyValueLines(text(files, 'basic.txt') ?? '');
+      if (!basic.username || basic.password === undefined) {
+        throw new ResolutionError('InvalidSecret', `${what} authentication.basic: basic.txt needs username= and password= lines`);
+      }
+      target.auth = { type: 'basic', username: basic.username, password: basic.password };
+      break;
+    }
+    case 'bearer': {
+      const source = sourceOf(auth.bearer);
+      if (!source) throw new ResolutionError('KafkaRestClassInvalid', `${what}: authentication.bearer needs secretRef or directoryPathInContainer`);
+      const files = await readFiles(source, ref.namespace, reads, `${what} authentication.bearer`, signal);
+      const raw = (text(files, 'bearer.txt') ?? '').trim();
+      const lines = parseKeyValueLines(raw);
+      const token = lines.token ?? (raw !== '' && !raw.includes('=') && !raw.includes('\n') ? raw : undefined);
+      if (!token) {
+        throw new ResolutionError(
+          'UnsupportedAuthentication',
+          `${what} authentication.bearer: bearer.txt must hold a token (token=<value>); exchanging username/password for an MDS token is not supported`,
+        );
+      }
+      target.auth = { type: 'bearer', token };
+      break;
+    }
+    case 'mtls': {
+      if (!tlsFiles) throw new ResolutionError('KafkaRestClassInvalid', `${what}: authentication.type mtls needs spec.kafkaRest.tls with the client certificate`);
+      const certPem = text(tlsFiles, 'fullchain.pem');
+      const keyPem = text(tlsFiles, 'privkey.pem');
+      if (!certPem || !keyPem) throw new ResolutionError('InvalidSecret', `${what} spec.kafkaRest.tls: mTLS needs fullchain.pem and privkey.pem`);
+      target.tls = { ...(target.tls ?? {}), certPem, keyPem };
+      break;
+    }
+    default:
+      throw new ResolutionError('UnsupportedAuthentication', `${what}: authentication.type "${String(auth?.type)}" is not supported by this reconciler (basic, bearer, mtls)`);
+  }
+  return target;
+}

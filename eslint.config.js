@@ -13,9 +13,27 @@ export default tseslint.config(
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     rules: {
-      '@typescript-eslint/no-floating-promises': 'error',
-      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false, attributes: false } }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        // node:test's test() and describe() return promises the runner itself awaits.
+        {
+          allowForKnownSafeCalls: [
+            { from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after'] },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-misused-promises': [
+        'error',
+        { checksVoidReturn: { arguments: false, attributes: false } },
+      ],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // Open unions such as `'CREATE' | 'UPDATE' | string` are deliberate: known values documented, any accepted.
+      '@typescript-eslint/no-redundant-type-constituents': 'off',
+      // An async implementation of a Promise-returning port needs no await.
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-base-to-string': 'warn',
+      // A variable read by a closure before its one assignment cannot be const.
+      'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       complexity: ['warn', 25],
       'max-statements': ['warn', 40],
       'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }],
@@ -30,6 +48,15 @@ export default tseslint.config(
       'max-statements': 'off',
       complexity: 'off',
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // Tests read JSON answers and fixtures and assert on their shape.
+      '@typescript-eslint/no-unsafe-member-access': 'off',
+      '@typescript-eslint/no-unsafe-assignment': 'off',
+      '@typescript-eslint/no-unsafe-argument': 'off',
+      '@typescript-eslint/no-unsafe-return': 'off',
+      '@typescript-eslint/no-unsafe-call': 'off',
+      '@typescript-eslint/require-await': 'off',
+      '@typescript-eslint/no-explicit-any': 'off',
+      'no-useless-assignment': 'off',
     },
   },
 );

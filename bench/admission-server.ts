@@ -22,7 +22,15 @@ export type ServerKind = 'ours' | 'baseline';
 
 export type ChildMessage =
   | { type: 'ready'; port: number; kind: ServerKind }
-  | { type: 'memory'; rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number; cpuUs: number }
+  | {
+      type: 'memory';
+      rss: number;
+      heapUsed: number;
+      heapTotal: number;
+      external: number;
+      arrayBuffers: number;
+      cpuUs: number;
+    }
   | { type: 'error'; message: string };
 
 export type ParentMessage = { type: 'memory'; gc?: boolean } | { type: 'stop' };
@@ -64,10 +72,18 @@ async function startOurs(): Promise<Running> {
  *  answering a fixed allowed review (echoing the uid, which the API server requires). No logging, no rules. */
 async function startBaseline(): Promise<Running> {
   const tls = tlsFromEnv();
-  const app = Fastify({ https: { cert: tls.certPem, key: tls.keyPem, minVersion: 'TLSv1.2' }, bodyLimit: 6 * 1024 * 1024, keepAliveTimeout: 120_000 });
+  const app = Fastify({
+    https: { cert: tls.certPem, key: tls.keyPem, minVersion: 'TLSv1.2' },
+    bodyLimit: 6 * 1024 * 1024,
+    keepAliveTimeout: 120_000,
+  });
   const answer = async (req: { body: unknown }) => {
     const uid = (req.body as { request?: { uid?: unknown } } | null)?.request?.uid;
-    return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: typeof uid === 'string' ? uid : '', allowed: true } };
+    return {
+      apiVersion: 'admission.k8s.io/v1',
+      kind: 'AdmissionReview',
+      response: { uid: typeof uid === 'string' ? uid : '', allowed: true },
+    };
   };
   app.post('/mutate', answer);
   app.post('/validate', answer);
@@ -93,7 +109,15 @@ async function main(): Promise<void> {
       }
       const m = process.memoryUsage();
       const cpu = process.cpuUsage();
-      send({ type: 'memory', rss: m.rss, heapUsed: m.heapUsed, heapTotal: m.heapTotal, external: m.external, arrayBuffers: m.arrayBuffers, cpuUs: cpu.user + cpu.system });
+      send({
+        type: 'memory',
+        rss: m.rss,
+        heapUsed: m.heapUsed,
+        heapTotal: m.heapTotal,
+        external: m.external,
+        arrayBuffers: m.arrayBuffers,
+        cpuUs: cpu.user + cpu.system,
+      });
     } else if (raw.type === 'stop') {
       const force = setTimeout(() => process.exit(0), 3000);
       force.unref();
@@ -105,6 +129,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  send({ type: 'error', message: err instanceof Error ? err.stack ?? err.message : String(err) });
+  send({ type: 'error', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   process.exit(1);
 });

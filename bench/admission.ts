@@ -51,7 +51,12 @@ function requestFor(target: Target, bodies: AdmissionBodies): LoadRequest {
 }
 
 /** One request to each endpoint first: the benchmark must measure the real paths, not an error page. */
-async function checkAnswers(ours: ServerProcess, baseline: ServerProcess, bodies: AdmissionBodies, ca: string): Promise<void> {
+async function checkAnswers(
+  ours: ServerProcess,
+  baseline: ServerProcess,
+  bodies: AdmissionBodies,
+  ca: string,
+): Promise<void> {
   const validate = await postReview(ours.url, ca, '/validate', bodies.validate);
   const v = validate.body?.response;
   if (validate.status !== 200 || v?.allowed !== true || (v.warnings?.length ?? 0) > 0) {
@@ -62,7 +67,8 @@ async function checkAnswers(ours: ServerProcess, baseline: ServerProcess, bodies
     throw new Error(`/mutate did not answer with a patch: ${mutate.status} ${mutate.text.slice(0, 400)}`);
   }
   const base = await postReview(baseline.url, ca, '/validate', bodies.validate);
-  if (base.status !== 200 || base.body?.response?.allowed !== true) throw new Error(`baseline failed: ${base.status} ${base.text}`);
+  if (base.status !== 200 || base.body?.response?.allowed !== true)
+    throw new Error(`baseline failed: ${base.status} ${base.text}`);
 }
 
 export async function runAdmission({ config, log }: AdmissionOptions): Promise<SectionResult<AdmissionFigures>> {
@@ -71,8 +77,16 @@ export async function runAdmission({ config, log }: AdmissionOptions): Promise<S
   const tls = benchTls();
   const pinned = config.pin && canPin();
   const cpu = pinned ? 1 : undefined;
-  const common = { tls, cpu, logLevel: config.logLevel, ...(config.cpuProfDir ? { cpuProfDir: config.cpuProfDir } : {}) };
-  const [baseline, ours] = await Promise.all([startServer({ kind: 'baseline', ...common }), startServer({ kind: 'ours', ...common })]);
+  const common = {
+    tls,
+    cpu,
+    logLevel: config.logLevel,
+    ...(config.cpuProfDir ? { cpuProfDir: config.cpuProfDir } : {}),
+  };
+  const [baseline, ours] = await Promise.all([
+    startServer({ kind: 'baseline', ...common }),
+    startServer({ kind: 'ours', ...common }),
+  ]);
   const server = (t: Target): ServerProcess => (t === 'baseline' ? baseline : ours);
   const failures = { non2xx: 0, errors: 0, timeouts: 0 };
   const count = (r: LoadResult): LoadResult => {
@@ -84,7 +98,12 @@ export async function runAdmission({ config, log }: AdmissionOptions): Promise<S
   try {
     await checkAnswers(ours, baseline, bodies, tls.caPem);
     for (const t of TARGETS) {
-      await runLoad({ url: server(t).url, requests: [requestFor(t, bodies)], connections: config.connections, durationS: config.warmupS });
+      await runLoad({
+        url: server(t).url,
+        requests: [requestFor(t, bodies)],
+        connections: config.connections,
+        durationS: config.warmupS,
+      });
     }
 
     const maxRuns: Record<Target, LoadResult[]> = { baseline: [], validate: [], mutate: [] };
@@ -92,11 +111,20 @@ export async function runAdmission({ config, log }: AdmissionOptions): Promise<S
     for (let round = 1; round <= config.rounds; round++) {
       for (const t of TARGETS) {
         const cpuBefore = (await server(t).memory()).cpuUs;
-        const r = count(await runLoad({ url: server(t).url, requests: [requestFor(t, bodies)], connections: config.connections, durationS: config.durationS }));
+        const r = count(
+          await runLoad({
+            url: server(t).url,
+            requests: [requestFor(t, bodies)],
+            connections: config.connections,
+            durationS: config.durationS,
+          }),
+        );
         const cpu = ((await server(t).memory()).cpuUs - cpuBefore) / Math.max(1, r.responses);
         maxRuns[t].push(r);
         cpuPerRequest[t].push(cpu);
-        log(`  max rate   round ${round} ${t.padEnd(8)} ${fmt(r.rps)} req/s  p99 ${fmt(r.latencyMs.p99)} ms  server CPU ${fmt(cpu)} µs/request`);
+        log(
+          `  max rate   round ${round} ${t.padEnd(8)} ${fmt(r.rps)} req/s  p99 ${fmt(r.latencyMs.p99)} ms  server CPU ${fmt(cpu)} µs/request`,
+        );
       }
     }
     const maxMedian = (t: Target): number => median(maxRuns[t].map((r) => r.rps));
@@ -104,18 +132,31 @@ export async function runAdmission({ config, log }: AdmissionOptions): Promise<S
     const rate = Math.max(1, Math.floor(maxMedian('baseline') / 2));
 
     const fixedRuns: Record<Target, LoadResult[]> = { baseline: [], validate: [], mutate: [] };
-    const ownRate = { validate: Math.max(1, Math.floor(maxMedian('validate') / 2)), mutate: Math.max(1, Math.floor(maxMedian('mutate') / 2)) };
+    const ownRate = {
+      validate: Math.max(1, Math.floor(maxMedian('validate') / 2)),
+      mutate: Math.max(1, Math.floor(maxMedian('mutate') / 2)),
+    };
     const ownRuns: Record<'validate' | 'mutate', LoadResult[]> = { validate: [], mutate: [] };
     const openLoop = async (t: Target, at: number, label: string): Promise<LoadResult> => {
       const r = count(
-        await runOpenLoop({ url: server(t).url, requests: [requestFor(t, bodies)], connections: config.connections, durationS: config.fixedS, rate: at, warmupS: config.quick ? 0.5 : 1 }),
+        await runOpenLoop({
+          url: server(t).url,
+          requests: [requestFor(t, bodies)],
+          connections: config.connections,
+          durationS: config.fixedS,
+          rate: at,
+          warmupS: config.quick ? 0.5 : 1,
+        }),
       );
-      log(`  ${label} ${t.padEnd(8)} ${fmt(at)} req/s due, ${fmt(r.rps)} answered/s  p50 ${fmt(r.latencyMs.p50)} ms  p99 ${fmt(r.latencyMs.p99)} ms`);
+      log(
+        `  ${label} ${t.padEnd(8)} ${fmt(at)} req/s due, ${fmt(r.rps)} answered/s  p50 ${fmt(r.latencyMs.p50)} ms  p99 ${fmt(r.latencyMs.p99)} ms`,
+      );
       return r;
     };
     for (let round = 1; round <= config.rounds; round++) {
       for (const t of TARGETS) fixedRuns[t].push(await openLoop(t, rate, `fixed rate r${round}`));
-      for (const t of ['validate', 'mutate'] as const) ownRuns[t].push(await openLoop(t, ownRate[t], `own half   r${round}`));
+      for (const t of ['validate', 'mutate'] as const)
+        ownRuns[t].push(await openLoop(t, ownRate[t], `own half   r${round}`));
     }
 
     const summary = (runs: LoadResult[]): Summary => ({
@@ -132,16 +173,41 @@ export async function runAdmission({ config, log }: AdmissionOptions): Promise<S
       mirrorTopics,
       bodyBytes: { mutate: Buffer.byteLength(bodies.mutate), validate: Buffer.byteLength(bodies.validate) },
       maxRate: {
-        baseline: { runs: maxRuns.baseline.map((r) => r.rps), median: maxMedian('baseline'), p99Ms: median(maxRuns.baseline.map((r) => r.latencyMs.p99)), cpuUsPerRequest: cpuMedian('baseline') },
-        validate: { runs: maxRuns.validate.map((r) => r.rps), median: maxMedian('validate'), p99Ms: median(maxRuns.validate.map((r) => r.latencyMs.p99)), cpuUsPerRequest: cpuMedian('validate') },
-        mutate: { runs: maxRuns.mutate.map((r) => r.rps), median: maxMedian('mutate'), p99Ms: median(maxRuns.mutate.map((r) => r.latencyMs.p99)), cpuUsPerRequest: cpuMedian('mutate') },
+        baseline: {
+          runs: maxRuns.baseline.map((r) => r.rps),
+          median: maxMedian('baseline'),
+          p99Ms: median(maxRuns.baseline.map((r) => r.latencyMs.p99)),
+          cpuUsPerRequest: cpuMedian('baseline'),
+        },
+        validate: {
+          runs: maxRuns.validate.map((r) => r.rps),
+          median: maxMedian('validate'),
+          p99Ms: median(maxRuns.validate.map((r) => r.latencyMs.p99)),
+          cpuUsPerRequest: cpuMedian('validate'),
+        },
+        mutate: {
+          runs: maxRuns.mutate.map((r) => r.rps),
+          median: maxMedian('mutate'),
+          p99Ms: median(maxRuns.mutate.map((r) => r.latencyMs.p99)),
+          cpuUsPerRequest: cpuMedian('mutate'),
+        },
       },
-      ratio: { validate: maxMedian('validate') / maxMedian('baseline'), mutate: maxMedian('mutate') / maxMedian('baseline') },
-      cpuRatio: { validate: cpuMedian('baseline') / cpuMedian('validate'), mutate: cpuMedian('baseline') / cpuMedian('mutate') },
+      ratio: {
+        validate: maxMedian('validate') / maxMedian('baseline'),
+        mutate: maxMedian('mutate') / maxMedian('baseline'),
+      },
+      cpuRatio: {
+        validate: cpuMedian('baseline') / cpuMedian('validate'),
+        mutate: cpuMedian('baseline') / cpuMedian('mutate'),
+      },
       fixedRate: {
         rate,
         runs: fixedRuns,
-        median: { baseline: summary(fixedRuns.baseline), validate: summary(fixedRuns.validate), mutate: summary(fixedRuns.mutate) },
+        median: {
+          baseline: summary(fixedRuns.baseline),
+          validate: summary(fixedRuns.validate),
+          mutate: summary(fixedRuns.mutate),
+        },
       },
       ownHalfRate: {
         validate: { rate: ownRate.validate, runs: ownRuns.validate, median: summary(ownRuns.validate) },
@@ -164,7 +230,16 @@ const LABEL: Record<Target, string> = {
 function admissionTable(f: AdmissionFigures): Table {
   return {
     title: `Admission over HTTPS keep-alive (${f.connections} connections, ClusterLink with ${f.mirrorTopics} mirror topics, filters, SASL + TLS)`,
-    headers: ['server', 'max req/s (median)', 'runs', 'ours / baseline', 'server CPU / request', 'CPU ratio', `p50 / p99 @ ${f.fixedRate.rate} req/s`, 'p50 / p99 @ half its own max'],
+    headers: [
+      'server',
+      'max req/s (median)',
+      'runs',
+      'ours / baseline',
+      'server CPU / request',
+      'CPU ratio',
+      `p50 / p99 @ ${f.fixedRate.rate} req/s`,
+      'p50 / p99 @ half its own max',
+    ],
     rows: TARGETS.map((t) => [
       LABEL[t],
       fmt(f.maxRate[t].median),
@@ -191,7 +266,12 @@ function admissionTable(f: AdmissionFigures): Table {
 function admissionTargets(f: AdmissionFigures): TargetCheck[] {
   const checks: TargetCheck[] = [];
   for (const t of ['validate', 'mutate'] as const) {
-    checks.push({ name: `admission: /${t} throughput`, target: '≥ 0.8 × baseline', actual: `${fmt(f.ratio[t], 2)} × (by CPU per request ${fmt(f.cpuRatio[t], 2)} ×)`, met: f.ratio[t] >= 0.8 });
+    checks.push({
+      name: `admission: /${t} throughput`,
+      target: '≥ 0.8 × baseline',
+      actual: `${fmt(f.ratio[t], 2)} × (by CPU per request ${fmt(f.cpuRatio[t], 2)} ×)`,
+      met: f.ratio[t] >= 0.8,
+    });
   }
   for (const t of ['validate', 'mutate'] as const) {
     const p99 = f.fixedRate.median[t].p99;

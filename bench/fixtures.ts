@@ -37,7 +37,8 @@ export function clusterLinkObject(mirrorTopics: number): Record<string, unknown>
     spec: {
       destinationKafkaCluster: { kafkaRestClassRef: { name: 'destination-rest' } },
       sourceKafkaCluster: {
-        bootstrapEndpoint: 'kafka-0.source.example.com:9092,kafka-1.source.example.com:9092,kafka-2.source.example.com:9092',
+        bootstrapEndpoint:
+          'kafka-0.source.example.com:9092,kafka-1.source.example.com:9092,kafka-2.source.example.com:9092',
         clusterID: '4Bl7nHd1SK-l9SfFRZZ3eA',
         authentication: { type: 'plain', jaasConfig: { secretRef: SASL_SECRET } },
         tls: { enabled: true, secretRef: TLS_SECRET },
@@ -61,7 +62,10 @@ export function clusterLinkObject(mirrorTopics: number): Record<string, unknown>
           resourceFilter: { resourceType: 'topic', patternType: 'prefixed', name: 'orders' },
           accessFilter: { operation: 'read', permissionType: 'allow', principal: 'User:orders-app' },
         },
-        { resourceFilter: { resourceType: 'group', patternType: 'literal' }, accessFilter: { operation: 'describe', permissionType: 'any' } },
+        {
+          resourceFilter: { resourceType: 'group', patternType: 'literal' },
+          accessFilter: { operation: 'describe', permissionType: 'any' },
+        },
       ],
       mirrorTopics: Array.from({ length: mirrorTopics }, (_, i) => mirrorTopic(i)),
       configs: { 'connections.max.idle.ms': '620000', 'consumer.offset.sync.ms': '30000' },
@@ -70,7 +74,10 @@ export function clusterLinkObject(mirrorTopics: number): Record<string, unknown>
 }
 
 /** The AdmissionReview for a CREATE of `object`. */
-export function admissionReview(object: Record<string, unknown>, uid = '2f6b1a3c-8d4e-4f7a-9b0c-1d2e3f4a5b6c'): Record<string, unknown> {
+export function admissionReview(
+  object: Record<string, unknown>,
+  uid = '2f6b1a3c-8d4e-4f7a-9b0c-1d2e3f4a5b6c',
+): Record<string, unknown> {
   const kind = { group: 'platform.confluent.io', version: 'v1beta1', kind: 'ClusterLink' };
   const resource = { group: 'platform.confluent.io', version: 'v1beta1', resource: 'clusterlinks' };
   return {
@@ -103,7 +110,10 @@ export interface AdmissionBodies {
 
 export function admissionBodies(mirrorTopics = 20): AdmissionBodies {
   const object = clusterLinkObject(mirrorTopics);
-  const defaulted = defaultClusterLink(object, { namespace: NAMESPACE, operation: 'CREATE' }) as Record<string, unknown>;
+  const defaulted = defaultClusterLink(object, { namespace: NAMESPACE, operation: 'CREATE' }) as Record<
+    string,
+    unknown
+  >;
   return { mutate: JSON.stringify(admissionReview(object)), validate: JSON.stringify(admissionReview(defaulted)) };
 }
 
@@ -111,7 +121,10 @@ export function admissionBodies(mirrorTopics = 20): AdmissionBodies {
 export function secretData(): Map<string, Record<string, Buffer>> {
   const tls = makeTlsMaterial({ algorithm: 'rsa' });
   return new Map([
-    [`${NAMESPACE}/${SASL_SECRET}`, { 'plain.txt': Buffer.from('username=orders-link\npassword=not-a-real-password\n') }],
+    [
+      `${NAMESPACE}/${SASL_SECRET}`,
+      { 'plain.txt': Buffer.from('username=orders-link\npassword=not-a-real-password\n') },
+    ],
     [`${NAMESPACE}/${TLS_SECRET}`, tls.secretData],
   ]);
 }
@@ -121,7 +134,10 @@ export function inMemorySecretReader(secrets: Map<string, Record<string, Buffer>
   readNamespacedSecret(param: { name: string; namespace: string }): Promise<{ data?: { [key: string]: string } }>;
 } {
   const encoded = new Map(
-    [...secrets].map(([key, data]) => [key, Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v.toString('base64')]))]),
+    [...secrets].map(([key, data]) => [
+      key,
+      Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v.toString('base64')])),
+    ]),
   );
   return {
     async readNamespacedSecret({ name, namespace }) {

@@ -48,14 +48,19 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
       timeout: 10,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      requests: options.requests.map((r) => ({ method: 'POST', path: r.path, body: r.body, headers: { 'content-type': 'application/json' } })),
+      requests: options.requests.map((r) => ({
+        method: 'POST',
+        path: r.path,
+        body: r.body,
+        headers: { 'content-type': 'application/json' },
+      })),
     };
     if (options.amount !== undefined) opts.amount = options.amount;
     else opts.duration = options.durationS ?? 5;
     if (options.overallRate !== undefined) opts.overallRate = options.overallRate;
     const instance = autocannon(opts, (err, result) => {
       clearInterval(ticker);
-      if (err) return reject(err);
+      if (err) return reject(err instanceof Error ? err : new Error(String(err)));
       resolve({
         rps: result.duration > 0 ? result['2xx'] / result.duration : 0,
         responses: result['2xx'],

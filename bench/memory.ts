@@ -57,7 +57,9 @@ export async function runMemory({ config, log }: MemoryOptions): Promise<Section
     });
     const warmupRequests = warmup.responses;
     const before = await server.memory(true);
-    log(`  before: rss ${mib(before.rss)} MiB, heap ${mib(before.heapUsed)} MiB (after warm-up of ${warmupRequests} requests)`);
+    log(
+      `  before: rss ${mib(before.rss)} MiB, heap ${mib(before.heapUsed)} MiB (after warm-up of ${warmupRequests} requests)`,
+    );
 
     const samples: MemorySample[] = [];
     const started = Date.now();
@@ -65,7 +67,12 @@ export async function runMemory({ config, log }: MemoryOptions): Promise<Section
     let lastSample = 0;
     let sampling = false;
     const take = (usage: MemoryUsage, count: number): void => {
-      samples.push({ requests: count, seconds: (Date.now() - started) / 1000, rssMiB: mib(usage.rss), heapUsedMiB: mib(usage.heapUsed) });
+      samples.push({
+        requests: count,
+        seconds: (Date.now() - started) / 1000,
+        rssMiB: mib(usage.rss),
+        heapUsedMiB: mib(usage.heapUsed),
+      });
     };
     const load = await runLoad({
       url: server.url,
@@ -82,7 +89,9 @@ export async function runMemory({ config, log }: MemoryOptions): Promise<Section
         server.memory(true).then(
           (usage) => {
             take(usage, count);
-            log(`  ${count.toLocaleString('en-US')} requests: rss ${mib(usage.rss)} MiB, heap ${mib(usage.heapUsed)} MiB`);
+            log(
+              `  ${count.toLocaleString('en-US')} requests: rss ${mib(usage.rss)} MiB, heap ${mib(usage.heapUsed)} MiB`,
+            );
             sampling = false;
           },
           () => {
@@ -94,7 +103,11 @@ export async function runMemory({ config, log }: MemoryOptions): Promise<Section
     const after = await server.memory(true);
     take(after, load.responses);
     const secondHalf = samples.filter((s) => s.requests >= load.responses / 2);
-    const per100k = (ys: number[]): number => slope(secondHalf.map((s) => s.requests / 100_000), ys);
+    const per100k = (ys: number[]): number =>
+      slope(
+        secondHalf.map((s) => s.requests / 100_000),
+        ys,
+      );
     const figures: MemoryFigures = {
       requestsTarget: config.memoryRequests,
       requests: load.responses,
@@ -104,7 +117,10 @@ export async function runMemory({ config, log }: MemoryOptions): Promise<Section
       before: { rssMiB: mib(before.rss), heapUsedMiB: mib(before.heapUsed) },
       after: { rssMiB: mib(after.rss), heapUsedMiB: mib(after.heapUsed) },
       samples,
-      trend: { rssMiBPer100k: per100k(secondHalf.map((s) => s.rssMiB)), heapMiBPer100k: per100k(secondHalf.map((s) => s.heapUsedMiB)) },
+      trend: {
+        rssMiBPer100k: per100k(secondHalf.map((s) => s.rssMiB)),
+        heapMiBPer100k: per100k(secondHalf.map((s) => s.heapUsedMiB)),
+      },
       failures: { non2xx: load.non2xx, errors: load.errors, timeouts: load.timeouts },
     };
     return { figures, tables: [memoryTable(figures)], targets: memoryTargets(figures) };
@@ -118,9 +134,21 @@ function memoryTable(f: MemoryFigures): Table {
     title: `Memory over ${f.requests.toLocaleString('en-US')} admission requests (/mutate and /validate alternately)`,
     headers: ['', 'RSS', 'heap used (after GC)'],
     rows: [
-      [`before (after ${f.warmupRequests.toLocaleString('en-US')} warm-up requests)`, `${fmt(f.before.rssMiB)} MiB`, `${fmt(f.before.heapUsedMiB)} MiB`],
-      [`after ${f.requests.toLocaleString('en-US')} requests`, `${fmt(f.after.rssMiB)} MiB`, `${fmt(f.after.heapUsedMiB)} MiB`],
-      ['trend over the second half, per 100k requests', `${fmt(f.trend.rssMiBPer100k, 2)} MiB`, `${fmt(f.trend.heapMiBPer100k, 2)} MiB`],
+      [
+        `before (after ${f.warmupRequests.toLocaleString('en-US')} warm-up requests)`,
+        `${fmt(f.before.rssMiB)} MiB`,
+        `${fmt(f.before.heapUsedMiB)} MiB`,
+      ],
+      [
+        `after ${f.requests.toLocaleString('en-US')} requests`,
+        `${fmt(f.after.rssMiB)} MiB`,
+        `${fmt(f.after.heapUsedMiB)} MiB`,
+      ],
+      [
+        'trend over the second half, per 100k requests',
+        `${fmt(f.trend.rssMiBPer100k, 2)} MiB`,
+        `${fmt(f.trend.heapMiBPer100k, 2)} MiB`,
+      ],
     ],
     notes: [
       `${f.requests.toLocaleString('en-US')} of ${f.requestsTarget.toLocaleString('en-US')} requests in ${fmt(f.durationS)} s (${fmt(f.rps)} req/s; capped by BENCH_MEMORY_S); ` +

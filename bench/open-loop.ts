@@ -59,10 +59,13 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LoadResult>
       { length: options.connections },
       () =>
         new Promise<Connection>((resolve, reject) => {
-          const socket = connect({ host: target.hostname, port, rejectUnauthorized: false, servername: 'localhost' }, () => {
-            socket.setNoDelay(true);
-            resolve({ socket, busy: false, dueAt: 0, buffer: Buffer.alloc(0), expected: -1, status: 0 });
-          });
+          const socket = connect(
+            { host: target.hostname, port, rejectUnauthorized: false, servername: 'localhost' },
+            () => {
+              socket.setNoDelay(true);
+              resolve({ socket, busy: false, dueAt: 0, buffer: Buffer.alloc(0), expected: -1, status: 0 });
+            },
+          );
           socket.once('error', reject);
         }),
     ),
@@ -119,7 +122,8 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LoadResult>
     // same for every server measured, and the baseline's row shows that floor.)
     const timer = setInterval(() => {
       const now = performance.now();
-      while (due.length < total && started + due.length * intervalMs <= now) due.push(started + due.length * intervalMs);
+      while (due.length < total && started + due.length * intervalMs <= now)
+        due.push(started + due.length * intervalMs);
       dispatch();
       if (due.length >= total) {
         clearInterval(timer);

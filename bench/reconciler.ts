@@ -51,7 +51,12 @@ function topicNames(count: number, link = ''): string[] {
 }
 
 function linkObject(name: string, spec: ClusterLinkSpec, generation: number): ClusterLink {
-  return { apiVersion: 'platform.confluent.io/v1beta1', kind: 'ClusterLink', metadata: { name, namespace: 'bench', uid: `0bench00-${name}`, generation }, spec };
+  return {
+    apiVersion: 'platform.confluent.io/v1beta1',
+    kind: 'ClusterLink',
+    metadata: { name, namespace: 'bench', uid: `0bench00-${name}`, generation },
+    spec,
+  };
 }
 
 /** Mirror names are cluster-wide, so each link gets its own prefix (`<link>.`). */
@@ -70,7 +75,11 @@ function linkSpec(name: string, topics: string[], state: 'ACTIVE' | 'PROMOTE'): 
 type Reconcile = ReturnType<typeof createLinkReconciler>;
 
 /** Passes the way the controller runs them (status feeds the next pass) until nothing is requeued. */
-async function settle(reconcile: Reconcile, input: Omit<ReconcileInput, 'previousStatus'>, prev: { status?: ClusterLinkStatus }): Promise<{ passes: number; last: ReconcileOutcome; settled: boolean }> {
+async function settle(
+  reconcile: Reconcile,
+  input: Omit<ReconcileInput, 'previousStatus'>,
+  prev: { status?: ClusterLinkStatus },
+): Promise<{ passes: number; last: ReconcileOutcome; settled: boolean }> {
   let passes = 0;
   let last: ReconcileOutcome | undefined;
   while (passes < MAX_PASSES) {
@@ -84,12 +93,24 @@ async function settle(reconcile: Reconcile, input: Omit<ReconcileInput, 'previou
   return { passes, last: last as ReconcileOutcome, settled: false };
 }
 
-async function measure(name: string, sim: RestSimulator, body: () => Promise<{ passes: number; settled: boolean }>): Promise<ScenarioFigures> {
+async function measure(
+  name: string,
+  sim: RestSimulator,
+  body: () => Promise<{ passes: number; settled: boolean }>,
+): Promise<ScenarioFigures> {
   sim.resetCalls();
   const start = performance.now();
   const { passes, settled } = await body();
   const wallMs = performance.now() - start;
-  return { name, passes, calls: sim.calls.length, writeCalls: sim.writeCalls(), byRoute: sim.counts(), wallMs, settled };
+  return {
+    name,
+    passes,
+    calls: sim.calls.length,
+    writeCalls: sim.writeCalls(),
+    byRoute: sim.counts(),
+    wallMs,
+    settled,
+  };
 }
 
 async function mapLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
@@ -113,7 +134,8 @@ export async function runReconciler({ config, log }: ReconcilerOptions): Promise
   // pendingStoppedReads: a promoted mirror reads PENDING_STOPPED once before STOPPED, as on a real cluster.
   const world = new SimWorld({ pendingStoppedReads: 1 });
   world.addCluster(SOURCE, { bootstrap: BOOTSTRAP });
-  for (const t of topicNames(Math.max(mirrorTopics, topicsPerLink))) world.addTopic(SOURCE, t, { partitions: 1, endOffset: 1000 });
+  for (const t of topicNames(Math.max(mirrorTopics, topicsPerLink)))
+    world.addTopic(SOURCE, t, { partitions: 1, endOffset: 1000 });
   const slow = await startRestSimulator({ world, clusterId: DEST, latencyMs, contract: false });
   const fast = await startRestSimulator({ world, clusterId: DEST, contract: false });
   const reconcile = createLinkReconciler({ stopPollBudgetMs: 2_000, stopPollIntervalMs: 50, pendingRequeueMs: 100 });
@@ -124,16 +146,37 @@ export async function runReconciler({ config, log }: ReconcilerOptions): Promise
     const prev: { status?: ClusterLinkStatus } = {};
     const topics = topicNames(mirrorTopics);
     const single = { ...base, linkName: 'bench-create', local: { endpoint: slow.url } };
-    const create = await measure('create', slow, () => settle(reconcile, { ...single, link: linkObject('bench-create', linkSpec('bench-create', topics, 'ACTIVE'), 1) }, prev));
-    log(`  create ${mirrorTopics} mirrors: ${create.calls} calls (${create.writeCalls} writing), ${fmt(create.wallMs)} ms`);
-    const promote = await measure('promote', slow, () => settle(reconcile, { ...single, link: linkObject('bench-create', linkSpec('bench-create', topics, 'PROMOTE'), 2) }, prev));
-    log(`  promote ${mirrorTopics} mirrors: ${promote.calls} calls (${promote.writeCalls} writing), ${fmt(promote.wallMs)} ms`);
+    const create = await measure('create', slow, () =>
+      settle(
+        reconcile,
+        { ...single, link: linkObject('bench-create', linkSpec('bench-create', topics, 'ACTIVE'), 1) },
+        prev,
+      ),
+    );
+    log(
+      `  create ${mirrorTopics} mirrors: ${create.calls} calls (${create.writeCalls} writing), ${fmt(create.wallMs)} ms`,
+    );
+    const promote = await measure('promote', slow, () =>
+      settle(
+        reconcile,
+        { ...single, link: linkObject('bench-create', linkSpec('bench-create', topics, 'PROMOTE'), 2) },
+        prev,
+      ),
+    );
+    log(
+      `  promote ${mirrorTopics} mirrors: ${promote.calls} calls (${promote.writeCalls} writing), ${fmt(promote.wallMs)} ms`,
+    );
 
     // 3: L links × T topics, set up without latency, then resynced with it.
     const linkNames = Array.from({ length: links }, (_, i) => `bench-link-${String(i).padStart(3, '0')}`);
     const statuses = new Map<string, { status?: ClusterLinkStatus }>();
     const resyncTopics = topicNames(topicsPerLink);
-    const input = (name: string, endpoint: string) => ({ ...base, linkName: name, local: { endpoint }, link: linkObject(name, linkSpec(name, resyncTopics, 'ACTIVE'), 1) });
+    const input = (name: string, endpoint: string) => ({
+      ...base,
+      linkName: name,
+      local: { endpoint },
+      link: linkObject(name, linkSpec(name, resyncTopics, 'ACTIVE'), 1),
+    });
     await mapLimit(linkNames, 4, async (name) => {
       const state: { status?: ClusterLinkStatus } = {};
       statuses.set(name, state);
@@ -151,9 +194,20 @@ export async function runReconciler({ config, log }: ReconcilerOptions): Promise
       });
       return { passes, settled };
     });
-    log(`  no-op resync ${links} links × ${topicsPerLink} topics: ${resync.calls} calls (${resync.writeCalls} writing), ${fmt(resync.wallMs)} ms`);
+    log(
+      `  no-op resync ${links} links × ${topicsPerLink} topics: ${resync.calls} calls (${resync.writeCalls} writing), ${fmt(resync.wallMs)} ms`,
+    );
 
-    const figures: ReconcilerFigures = { latencyMs, mirrorTopics, links, topicsPerLink, workers, create, promote, resync };
+    const figures: ReconcilerFigures = {
+      latencyMs,
+      mirrorTopics,
+      links,
+      topicsPerLink,
+      workers,
+      create,
+      promote,
+      resync,
+    };
     return { figures, tables: [reconcilerTable(figures)], targets: reconcilerTargets(figures) };
   } finally {
     reconcile.close();
@@ -178,13 +232,16 @@ function reconcilerTable(f: ReconcilerFigures): Table {
       row(`no-op resync, ${f.links} links × ${f.topicsPerLink} topics (${f.workers} workers)`, f.resync),
     ],
     notes: [
-      `Promote calls by route: ${Object.entries(f.promote.byRoute).map(([k, v]) => `${k.replace('/kafka/v3/clusters/{cluster_id}', '')} ×${v}`).join(', ')}.`,
+      `Promote calls by route: ${Object.entries(f.promote.byRoute)
+        .map(([k, v]) => `${k.replace('/kafka/v3/clusters/{cluster_id}', '')} ×${v}`)
+        .join(', ')}.`,
     ],
   };
 }
 
 function reconcilerTargets(f: ReconcilerFigures): TargetCheck[] {
-  const promoteWrites = f.promote.byRoute['POST /kafka/v3/clusters/{cluster_id}/links/{link_name}/mirrors:promote'] ?? 0;
+  const promoteWrites =
+    f.promote.byRoute['POST /kafka/v3/clusters/{cluster_id}/links/{link_name}/mirrors:promote'] ?? 0;
   return [
     {
       name: `reconciler: promote ${f.mirrorTopics.toLocaleString('en-US')} topics`,

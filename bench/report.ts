@@ -45,7 +45,13 @@ export function machine(): Machine {
 export function renderTable(table: Table): string {
   const widths = table.headers.map((h, i) => Math.max(h.length, ...table.rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]): string => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
-  const out = [`### ${table.title}`, '', line(table.headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...table.rows.map(line)];
+  const out = [
+    `### ${table.title}`,
+    '',
+    line(table.headers),
+    `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+    ...table.rows.map(line),
+  ];
   for (const note of table.notes ?? []) out.push('', note);
   return out.join('\n');
 }
@@ -62,7 +68,9 @@ export function median(values: readonly number[]): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 /** Nearest-rank percentile of an already sorted array. */
@@ -72,7 +80,14 @@ export function percentile(sorted: ArrayLike<number>, p: number): number {
   return sorted[rank] as number;
 }
 
-export interface LatencySummary { p50: number; p90: number; p99: number; p999: number; max: number; mean: number }
+export interface LatencySummary {
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
 
 /** Percentiles, max and mean of a run's response times (ms); NaN everywhere for an empty run. */
 export function latencySummary(times: readonly number[]): LatencySummary {

@@ -78,7 +78,12 @@ export function runRuleCost(options: RuleCostOptions): SectionResult<RuleCostFig
   }
   const growth = sizes.slice(1).map((s, i) => {
     const prev = sizes[i] as RuleCostSize;
-    return { from: prev.mirrorTopics, to: s.mirrorTopics, sizeRatio: s.mirrorTopics / prev.mirrorTopics, timeRatio: s.defaultValidateMs / prev.defaultValidateMs };
+    return {
+      from: prev.mirrorTopics,
+      to: s.mirrorTopics,
+      sizeRatio: s.mirrorTopics / prev.mirrorTopics,
+      timeRatio: s.defaultValidateMs / prev.defaultValidateMs,
+    };
   });
   const figures: RuleCostFigures = { sizes, growth };
   return { figures, tables: [ruleCostTable(figures)], targets: ruleCostTargets(figures) };
@@ -112,7 +117,10 @@ function ruleCostTargets(f: RuleCostFigures): TargetCheck[] {
   });
   // Only steps of 10× from 100 topics up: below that the fixed per-object work dominates.
   const steps = f.growth.filter((g) => g.from >= 100 && g.sizeRatio === 10);
-  const worst = steps.reduce<number | undefined>((m, g) => (m === undefined || g.timeRatio > m ? g.timeRatio : m), undefined);
+  const worst = steps.reduce<number | undefined>(
+    (m, g) => (m === undefined || g.timeRatio > m ? g.timeRatio : m),
+    undefined,
+  );
   targets.push({
     name: 'rules: growth roughly linear',
     target: '10× topics ≤ 12× time',

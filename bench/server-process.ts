@@ -68,7 +68,11 @@ export async function startServer(options: StartServerOptions): Promise<ServerPr
   const pinned = options.cpu !== undefined && canPin();
   const command = pinned ? 'taskset' : process.execPath;
   const args = pinned ? ['-c', String(options.cpu), process.execPath, ...nodeArgs] : nodeArgs;
-  const env: NodeJS.ProcessEnv = { ...process.env, BENCH_TLS_CERT: options.tls.certPem, BENCH_TLS_KEY: options.tls.keyPem };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    BENCH_TLS_CERT: options.tls.certPem,
+    BENCH_TLS_KEY: options.tls.keyPem,
+  };
   if (options.logLevel) env['BENCH_LOG_LEVEL'] = options.logLevel;
   const child: ChildProcess = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
 

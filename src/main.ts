@@ -4,10 +4,22 @@
 type CommandModule = { run(argv: string[]): Promise<number> };
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
-  serve: { summary: 'run the admission webhooks (and the reconciler when a cluster is reachable)', load: () => import('./commands/serve.js') },
-  certs: { summary: 'make the serving certificate (generate) or print a caBundle (ca-bundle)', load: () => import('./commands/certs.js') },
-  validate: { summary: "check ClusterLink manifests offline with the webhook's rules", load: () => import('./commands/validate.js') },
-  mutate: { summary: "print ClusterLink manifests with the webhook's defaults applied", load: () => import('./commands/mutate.js') },
+  serve: {
+    summary: 'run the admission webhooks (and the reconciler when a cluster is reachable)',
+    load: () => import('./commands/serve.js'),
+  },
+  certs: {
+    summary: 'make the serving certificate (generate) or print a caBundle (ca-bundle)',
+    load: () => import('./commands/certs.js'),
+  },
+  validate: {
+    summary: "check ClusterLink manifests offline with the webhook's rules",
+    load: () => import('./commands/validate.js'),
+  },
+  mutate: {
+    summary: "print ClusterLink manifests with the webhook's defaults applied",
+    load: () => import('./commands/mutate.js'),
+  },
 };
 
 export function usage(): string {

@@ -27,9 +27,14 @@ if (files.length === 0) {
 const child = spawn(
   process.execPath,
   [
-    '--import', 'tsx', '--test', '--test-concurrency=2', '--test-reporter=spec',
+    '--import',
+    'tsx',
+    '--test',
+    '--test-concurrency=2',
+    '--test-reporter=spec',
     // A test left hanging, or a handle left open after the last test, must not stall CI.
-    '--test-timeout=120000', '--test-force-exit',
+    '--test-timeout=120000',
+    '--test-force-exit',
     ...files,
   ],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },

@@ -8,7 +8,10 @@ test('field errors render like the API server', () => {
     'spec.mirrorTopics[2].name: Invalid value: "orders": must be "dc1.orders"',
   );
   assert.equal(
-    aggregateMessage([required('spec.sourceKafkaCluster'), notSupported('spec.sourceInitiatedLink.linkMode', 'source', ['Source', 'Destination'])]),
+    aggregateMessage([
+      required('spec.sourceKafkaCluster'),
+      notSupported('spec.sourceInitiatedLink.linkMode', 'source', ['Source', 'Destination']),
+    ]),
     '[spec.sourceKafkaCluster: Required value, spec.sourceInitiatedLink.linkMode: Unsupported value: "source": supported values: "Source", "Destination"]',
   );
 });

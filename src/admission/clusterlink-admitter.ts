@@ -63,6 +63,9 @@ export function createValidateAdmitter(options: ClusterLinkAdmitterOptions = {})
   };
 }
 
-export function createClusterLinkAdmitters(options: ClusterLinkAdmitterOptions = {}): { mutate: Admitter; validate: Admitter } {
+export function createClusterLinkAdmitters(options: ClusterLinkAdmitterOptions = {}): {
+  mutate: Admitter;
+  validate: Admitter;
+} {
   return { mutate: createMutateAdmitter(options), validate: createValidateAdmitter(options) };
 }

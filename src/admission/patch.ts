@@ -22,14 +22,16 @@ const jsonCopy = (value: unknown): unknown => {
   if (value === undefined) return undefined;
   if (typeof value === 'number') return Number.isFinite(value) ? value : null;
   if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return value.map((item: unknown) => (item === undefined || typeof item === 'function' ? null : jsonCopy(item)));
+  if (Array.isArray(value))
+    return value.map((item: unknown) => (item === undefined || typeof item === 'function' ? null : jsonCopy(item)));
   const proto: unknown = Object.getPrototypeOf(value);
   if (proto !== Object.prototype && proto !== null) return JSON.parse(JSON.stringify(value)) as unknown;
   const out: Record<string, unknown> = {};
   for (const [key, child] of Object.entries(value)) {
     if (child === undefined || typeof child === 'function') continue;
     // defineProperty keeps a "__proto__" key plain data instead of changing the copy's prototype
-    if (key === '__proto__') Object.defineProperty(out, key, { value: jsonCopy(child), enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__')
+      Object.defineProperty(out, key, { value: jsonCopy(child), enumerable: true, writable: true, configurable: true });
     else out[key] = jsonCopy(child);
   }
   return out;
@@ -45,7 +47,9 @@ function deepEqual(a: unknown, b: unknown): boolean {
   if (isPlainObject(a) && isPlainObject(b)) {
     const ka = Object.keys(a);
     const kb = Object.keys(b);
-    return ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]));
+    return (
+      ka.length === kb.length && ka.every((k) => Object.prototype.hasOwnProperty.call(b, k) && deepEqual(a[k], b[k]))
+    );
   }
   return false;
 }
@@ -74,16 +78,19 @@ function parentExists(doc: unknown, pointer: string): boolean {
 export function computeDefaultsPatch(original: unknown, defaulted: unknown): Operation[] {
   const from = jsonCopy(original);
   const to = jsonCopy(defaulted);
-  if (!isPlainObject(from) || !isPlainObject(to)) throw new PatchError('both the original and the defaulted object must be JSON objects');
+  if (!isPlainObject(from) || !isPlainObject(to))
+    throw new PatchError('both the original and the defaulted object must be JSON objects');
   const ops = compare(from, to);
   if (ops.length === 0) return [];
 
   // Verify step by step against a working copy, so "parent exists" is judged where the op applies.
   const work = jsonCopy(from) as Record<string, unknown>;
   for (const op of ops) {
-    if (op.op !== 'add' && op.op !== 'replace') throw new PatchError(`defaulting would ${op.op} ${op.path}; only add and replace are allowed`);
+    if (op.op !== 'add' && op.op !== 'replace')
+      throw new PatchError(`defaulting would ${op.op} ${op.path}; only add and replace are allowed`);
     if (op.path === '') throw new PatchError('defaulting would replace the whole object');
-    if (!parentExists(work, op.path)) throw new PatchError(`defaulting would add ${op.path} into a parent that does not exist`);
+    if (!parentExists(work, op.path))
+      throw new PatchError(`defaulting would add ${op.path} into a parent that does not exist`);
     // No operation validation: compare() made the ops, their kind and parent are checked above, and the final
     // deepEqual catches anything that did not apply as intended.
     applyPatch(work, [op], false, true);
@@ -93,4 +100,5 @@ export function computeDefaultsPatch(original: unknown, defaulted: unknown): Ope
 }
 
 /** base64 of the JSON Patch document, as `response.patch` carries it. */
-export const encodePatch = (ops: readonly Operation[]): string => Buffer.from(JSON.stringify(ops), 'utf8').toString('base64');
+export const encodePatch = (ops: readonly Operation[]): string =>
+  Buffer.from(JSON.stringify(ops), 'utf8').toString('base64');

@@ -60,7 +60,11 @@ export function allowedResponse(uid: string, warnings: readonly unknown[] = []):
   return withWarnings({ uid, allowed: true }, warnings);
 }
 
-export function decisionResponse(webhook: WebhookName, request: AdmissionRequest, decision: AdmissionDecision): AdmissionResponse {
+export function decisionResponse(
+  webhook: WebhookName,
+  request: AdmissionRequest,
+  decision: AdmissionDecision,
+): AdmissionResponse {
   const { uid } = request;
   if (!decision.allowed) {
     const name = objectName(request);
@@ -95,20 +99,29 @@ export function internalErrorResponse(webhook: WebhookName, request: AdmissionRe
       },
     };
   }
-  return allowedResponse(uid, [`internal error in the ClusterLink defaulting webhook: no defaults were applied (request ${uid})`]);
+  return allowedResponse(uid, [
+    `internal error in the ClusterLink defaulting webhook: no defaults were applied (request ${uid})`,
+  ]);
 }
 
 /**
  * The rules did not answer within the hard budget. Validate: the admitter's provisional decision when it
  * recorded one (e.g. the pure rules' denial), else allowed with a warning; mutate: allowed without a patch.
  */
-export function timeoutResponse(webhook: WebhookName, request: AdmissionRequest, provisional?: AdmissionDecision): AdmissionResponse {
+export function timeoutResponse(
+  webhook: WebhookName,
+  request: AdmissionRequest,
+  provisional?: AdmissionDecision,
+): AdmissionResponse {
   const note =
     webhook === 'validate'
       ? 'ClusterLink checks could not complete in time; the object was admitted without them'
       : 'ClusterLink defaulting could not complete in time: no defaults were applied';
   if (webhook === 'validate' && provisional) {
-    return decisionResponse(webhook, request, { ...provisional, warnings: [...provisional.warnings, 'some ClusterLink checks could not complete in time'] });
+    return decisionResponse(webhook, request, {
+      ...provisional,
+      warnings: [...provisional.warnings, 'some ClusterLink checks could not complete in time'],
+    });
   }
   return allowedResponse(request.uid, [note]);
 }

@@ -5,7 +5,7 @@ import { ADMISSION_API_VERSION, ADMISSION_REVIEW_KIND, type AdmissionRequest } f
 export type ParsedReview = { ok: true; request: AdmissionRequest } | { ok: false; message: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
-const describe = (v: unknown): string => (v === undefined ? 'nothing' : JSON.stringify(v)?.slice(0, 80) ?? String(v));
+const describe = (v: unknown): string => (v === undefined ? 'nothing' : (JSON.stringify(v)?.slice(0, 80) ?? String(v)));
 
 /** `application/json`, with or without parameters (charset). */
 export function isJsonContentType(header: string | undefined): boolean {
@@ -17,22 +17,36 @@ export function isJsonContentType(header: string | undefined): boolean {
 export function parseAdmissionReview(body: unknown): ParsedReview {
   if (!isObject(body)) return { ok: false, message: 'the body must be a JSON object (an AdmissionReview)' };
   if (body.apiVersion !== ADMISSION_API_VERSION) {
-    return { ok: false, message: `apiVersion must be "${ADMISSION_API_VERSION}" (got ${describe(body.apiVersion)}); configure admissionReviewVersions: [v1]` };
+    return {
+      ok: false,
+      message: `apiVersion must be "${ADMISSION_API_VERSION}" (got ${describe(body.apiVersion)}); configure admissionReviewVersions: [v1]`,
+    };
   }
-  if (body.kind !== ADMISSION_REVIEW_KIND) return { ok: false, message: `kind must be "${ADMISSION_REVIEW_KIND}" (got ${describe(body.kind)})` };
+  if (body.kind !== ADMISSION_REVIEW_KIND)
+    return { ok: false, message: `kind must be "${ADMISSION_REVIEW_KIND}" (got ${describe(body.kind)})` };
   const request = body.request;
   if (!isObject(request)) return { ok: false, message: 'request is missing or not an object' };
-  if (typeof request.uid !== 'string' || request.uid === '') return { ok: false, message: 'request.uid is missing or empty' };
+  if (typeof request.uid !== 'string' || request.uid === '')
+    return { ok: false, message: 'request.uid is missing or empty' };
   const kind = request.kind;
-  if (!isObject(kind) || typeof kind.kind !== 'string' || typeof kind.version !== 'string' || (kind.group !== undefined && typeof kind.group !== 'string')) {
+  if (
+    !isObject(kind) ||
+    typeof kind.kind !== 'string' ||
+    typeof kind.version !== 'string' ||
+    (kind.group !== undefined && typeof kind.group !== 'string')
+  ) {
     return { ok: false, message: 'request.kind must be an object with string group, version and kind' };
   }
-  if (typeof request.operation !== 'string' || request.operation === '') return { ok: false, message: 'request.operation is missing or empty' };
-  if (request.subResource !== undefined && typeof request.subResource !== 'string') return { ok: false, message: 'request.subResource must be a string' };
+  if (typeof request.operation !== 'string' || request.operation === '')
+    return { ok: false, message: 'request.operation is missing or empty' };
+  if (request.subResource !== undefined && typeof request.subResource !== 'string')
+    return { ok: false, message: 'request.subResource must be a string' };
   for (const field of ['name', 'namespace'] as const) {
-    if (request[field] !== undefined && typeof request[field] !== 'string') return { ok: false, message: `request.${field} must be a string` };
+    if (request[field] !== undefined && typeof request[field] !== 'string')
+      return { ok: false, message: `request.${field} must be a string` };
   }
-  if (request.dryRun !== undefined && typeof request.dryRun !== 'boolean') return { ok: false, message: 'request.dryRun must be a boolean' };
+  if (request.dryRun !== undefined && typeof request.dryRun !== 'boolean')
+    return { ok: false, message: 'request.dryRun must be a boolean' };
   // The shape is checked field by field above; the rest is opaque and passed on as sent.
   return { ok: true, request: { ...request, kind: { group: '', ...kind } } as unknown as AdmissionRequest };
 }

@@ -22,13 +22,25 @@ export class AdmissionDeadlineError extends Error {
 function isDecision(value: unknown): value is AdmissionDecision {
   if (typeof value !== 'object' || value === null) return false;
   const d = value as Partial<AdmissionDecision>;
-  return typeof d.allowed === 'boolean' && Array.isArray(d.errors) && Array.isArray(d.warnings) && (d.patch === undefined || Array.isArray(d.patch));
+  return (
+    typeof d.allowed === 'boolean' &&
+    Array.isArray(d.errors) &&
+    Array.isArray(d.warnings) &&
+    (d.patch === undefined || Array.isArray(d.patch))
+  );
 }
 
-export async function runAdmitter(admitter: Admitter, request: AdmissionRequest, options: RunAdmitterOptions): Promise<AdmitOutcome> {
+export async function runAdmitter(
+  admitter: Admitter,
+  request: AdmissionRequest,
+  options: RunAdmitterOptions,
+): Promise<AdmitOutcome> {
   const controller = new AbortController();
   let provisional: AdmissionDecision | undefined;
-  const deadline = setTimeout(() => controller.abort(new AdmissionDeadlineError(`admission deadline of ${options.deadlineMs} ms reached`)), options.deadlineMs);
+  const deadline = setTimeout(
+    () => controller.abort(new AdmissionDeadlineError(`admission deadline of ${options.deadlineMs} ms reached`)),
+    options.deadlineMs,
+  );
   let budgetTimer: NodeJS.Timeout | undefined;
   const budget = new Promise<AdmitOutcome>((resolve) => {
     budgetTimer = setTimeout(() => {
@@ -53,7 +65,10 @@ export async function runAdmitter(admitter: Admitter, request: AdmissionRequest,
           ? decision.internalError !== undefined
             ? { kind: 'internal-error', error: new Error(decision.internalError) }
             : { kind: 'decided', decision }
-          : { kind: 'internal-error', error: new Error('the admitter returned something that is not an AdmissionDecision') },
+          : {
+              kind: 'internal-error',
+              error: new Error('the admitter returned something that is not an AdmissionDecision'),
+            },
       (error: unknown): AdmitOutcome => ({ kind: 'internal-error', error }),
     );
   try {

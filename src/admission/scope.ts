@@ -16,13 +16,19 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 export function admissionScope(request: AdmissionRequest): Scope {
   const { kind } = request;
   if (kind.group !== CLUSTERLINK_GROUP || kind.kind !== CLUSTERLINK_KIND) {
-    return { inScope: false, reason: 'other-kind', detail: `${kind.kind}.${kind.group || 'core'}/${kind.version} is not a ClusterLink` };
+    return {
+      inScope: false,
+      reason: 'other-kind',
+      detail: `${kind.kind}.${kind.group || 'core'}/${kind.version} is not a ClusterLink`,
+    };
   }
-  if (request.subResource) return { inScope: false, reason: 'sub-resource', detail: `sub-resource "${request.subResource}"` };
+  if (request.subResource)
+    return { inScope: false, reason: 'sub-resource', detail: `sub-resource "${request.subResource}"` };
   if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') {
     return { inScope: false, reason: 'operation', detail: `operation ${request.operation} is not checked` };
   }
-  if (!isObject(request.object)) return { inScope: false, reason: 'malformed', detail: `request.object must be an object for ${request.operation}` };
+  if (!isObject(request.object))
+    return { inScope: false, reason: 'malformed', detail: `request.object must be an object for ${request.operation}` };
   const metadata = request.object.metadata;
   if (isObject(metadata) && metadata.deletionTimestamp !== undefined && metadata.deletionTimestamp !== null) {
     return { inScope: false, reason: 'deleting', detail: 'the object is being deleted' };

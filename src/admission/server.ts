@@ -1,7 +1,12 @@
 // The HTTPS admission server (Fastify) and its plain-HTTP metrics listener. Everything it decides with is
 // injected: the two Admitters, the logger, the metrics and where the certificate comes from, so tests and
 // benchmarks can start it with fakes. Route handlers only parse, scope, run the admitter and shape the reply.
-import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server as HttpServer,
+  type ServerResponse,
+} from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
@@ -9,10 +14,23 @@ import type { Logger } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { TlsMaterial, TlsSource } from '../tls/source.js';
 import { isJsonContentType, parseAdmissionReview } from './review.js';
-import { allowedResponse, decisionResponse, internalErrorResponse, objectName, timeoutResponse, type WebhookName } from './respond.js';
+import {
+  allowedResponse,
+  decisionResponse,
+  internalErrorResponse,
+  objectName,
+  timeoutResponse,
+  type WebhookName,
+} from './respond.js';
 import { runAdmitter } from './run-admitter.js';
 import { admissionScope, type Scope } from './scope.js';
-import { ADMISSION_API_VERSION, ADMISSION_REVIEW_KIND, type AdmissionRequest, type AdmissionResponse, type Admitter } from './types.js';
+import {
+  ADMISSION_API_VERSION,
+  ADMISSION_REVIEW_KIND,
+  type AdmissionRequest,
+  type AdmissionResponse,
+  type Admitter,
+} from './types.js';
 
 /** An UPDATE carries object and oldObject (each up to etcd's ~1.5 MiB) plus the envelope. */
 export const DEFAULT_BODY_LIMIT_BYTES = 6 * 1024 * 1024;
@@ -112,29 +130,49 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     return payload;
   });
 
-  const isReady = (): boolean => listening && !shuttingDown && (options.readinessChecks ?? []).every((check) => safeCheck(check));
+  const isReady = (): boolean =>
+    listening && !shuttingDown && (options.readinessChecks ?? []).every((check) => safeCheck(check));
 
   app.get('/healthz', async (_req, reply) => reply.code(200).send({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) =>
-    isReady() ? reply.code(200).send({ status: 'ready' }) : reply.code(503).send({ status: shuttingDown ? 'shutting down' : 'not ready' }),
+    isReady()
+      ? reply.code(200).send({ status: 'ready' })
+      : reply.code(503).send({ status: shuttingDown ? 'shutting down' : 'not ready' }),
   );
 
-  const errorReply = (reply: FastifyReply, webhook: WebhookName | undefined, code: number, message: string, reason: string): FastifyReply => {
+  const errorReply = (
+    reply: FastifyReply,
+    webhook: WebhookName | undefined,
+    code: number,
+    message: string,
+    reason: string,
+  ): FastifyReply => {
     if (webhook) {
       metrics.admissionErrors.inc({ webhook, reason });
       log.warn({ webhook, code, reason, detail: message }, 'admission request refused');
     }
-    const body: ErrorBody = { code, error: code === 413 ? 'PayloadTooLarge' : code === 404 ? 'NotFound' : 'BadRequest', message };
+    const body: ErrorBody = {
+      code,
+      error: code === 413 ? 'PayloadTooLarge' : code === 404 ? 'NotFound' : 'BadRequest',
+      message,
+    };
     return reply.code(code).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
   };
 
   const review = (webhook: WebhookName, admitter: Admitter) => async (req: FastifyRequest, reply: FastifyReply) => {
     const started = process.hrtime.bigint();
     if (!isJsonContentType(req.headers['content-type'])) {
-      return errorReply(reply, webhook, 400, `Content-Type must be application/json (got ${JSON.stringify(req.headers['content-type'] ?? '')})`, 'malformed');
+      return errorReply(
+        reply,
+        webhook,
+        400,
+        `Content-Type must be application/json (got ${JSON.stringify(req.headers['content-type'] ?? '')})`,
+        'malformed',
+      );
     }
     const raw = req.body;
-    if (!Buffer.isBuffer(raw) || raw.length === 0) return errorReply(reply, webhook, 400, 'the body is empty; expected an AdmissionReview', 'malformed');
+    if (!Buffer.isBuffer(raw) || raw.length === 0)
+      return errorReply(reply, webhook, 400, 'the body is empty; expected an AdmissionReview', 'malformed');
     let body: unknown;
     try {
       body = JSON.parse(raw.toString('utf8'));
@@ -147,7 +185,8 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     const request = parsed.request;
     const operation = request.operation;
     const scope = admissionScope(request);
-    if (!scope.inScope && scope.reason === 'malformed') return errorReply(reply, webhook, 400, scope.detail, 'malformed');
+    if (!scope.inScope && scope.reason === 'malformed')
+      return errorReply(reply, webhook, 400, scope.detail, 'malformed');
     metrics.admissionInFlight.inc({ webhook });
     let response: AdmissionResponse;
     try {
@@ -169,12 +208,28 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
 
   // Every line about a review carries webhook and uid in its own fields: a child logger per request would
   // cost more than a review's whole log line.
-  const answer = async (webhook: WebhookName, admitter: Admitter, request: AdmissionRequest, scope: Scope): Promise<AdmissionResponse> => {
+  const answer = async (
+    webhook: WebhookName,
+    admitter: Admitter,
+    request: AdmissionRequest,
+    scope: Scope,
+  ): Promise<AdmissionResponse> => {
     const started = process.hrtime.bigint();
-    const ref = { webhook, uid: request.uid, operation: request.operation, namespace: request.namespace, object: objectName(request), kind: request.kind.kind, dryRun: request.dryRun === true };
+    const ref = {
+      webhook,
+      uid: request.uid,
+      operation: request.operation,
+      namespace: request.namespace,
+      object: objectName(request),
+      kind: request.kind.kind,
+      dryRun: request.dryRun === true,
+    };
     if (!scope.inScope) {
       metrics.admissionSkipped.inc({ webhook, reason: scope.reason });
-      log.debug({ ...ref, reason: scope.reason, detail: scope.detail }, 'admission review out of scope; allowed untouched');
+      log.debug(
+        { ...ref, reason: scope.reason, detail: scope.detail },
+        'admission review out of scope; allowed untouched',
+      );
       return allowedResponse(request.uid);
     }
 
@@ -184,7 +239,10 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
       response = decisionResponse(webhook, request, outcome.decision);
     } else if (outcome.kind === 'timeout') {
       metrics.admissionErrors.inc({ webhook, reason: 'timeout' });
-      log.warn({ ...ref, budgetMs, provisional: outcome.provisional !== undefined }, 'admitter did not answer within the budget; answering without it');
+      log.warn(
+        { ...ref, budgetMs, provisional: outcome.provisional !== undefined },
+        'admitter did not answer within the budget; answering without it',
+      );
       response = timeoutResponse(webhook, request, outcome.provisional);
     } else {
       metrics.admissionErrors.inc({ webhook, reason: 'internal' });
@@ -210,7 +268,9 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   app.post('/mutate', review('mutate', admitters.mutate));
   app.post('/validate', review('validate', admitters.validate));
 
-  app.setNotFoundHandler((req, reply) => errorReply(reply, undefined, 404, `no route for ${req.method} ${req.url.split('?')[0]}`, 'not_found'));
+  app.setNotFoundHandler((req, reply) =>
+    errorReply(reply, undefined, 404, `no route for ${req.method} ${req.url.split('?')[0]}`, 'not_found'),
+  );
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     const webhook = webhookOf(req.url);
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
@@ -313,7 +373,13 @@ async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boo
     timer = setTimeout(() => resolve(false), ms);
   });
   try {
-    return await Promise.race([promise.then(() => true, () => true), timeout]);
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -327,14 +393,20 @@ async function closeHttpServer(server: HttpServer): Promise<void> {
 }
 
 /** Plain HTTP: /metrics for Prometheus, plus /healthz and /readyz for probes that cannot speak TLS. */
-function createMetricsServer(metrics: Metrics, isReady: () => boolean, isShuttingDown: () => boolean, log: Logger): HttpServer {
+function createMetricsServer(
+  metrics: Metrics,
+  isReady: () => boolean,
+  isShuttingDown: () => boolean,
+  log: Logger,
+): HttpServer {
   const send = (res: ServerResponse, code: number, type: string, body: string): void => {
     res.writeHead(code, { 'content-type': type, 'content-length': Buffer.byteLength(body) });
     res.end(body);
   };
   return createHttpServer((req: IncomingMessage, res: ServerResponse) => {
     const path = (req.url ?? '/').split('?')[0];
-    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, 405, 'application/json', JSON.stringify({ code: 405, message: 'only GET' }));
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return send(res, 405, 'application/json', JSON.stringify({ code: 405, message: 'only GET' }));
     if (path === '/metrics') {
       metrics.registry.metrics().then(
         (text) => send(res, 200, metrics.registry.contentType, text),
@@ -349,7 +421,12 @@ function createMetricsServer(metrics: Metrics, isReady: () => boolean, isShuttin
     if (path === '/readyz') {
       return isReady()
         ? send(res, 200, 'application/json', JSON.stringify({ status: 'ready' }))
-        : send(res, 503, 'application/json', JSON.stringify({ status: isShuttingDown() ? 'shutting down' : 'not ready' }));
+        : send(
+            res,
+            503,
+            'application/json',
+            JSON.stringify({ status: isShuttingDown() ? 'shutting down' : 'not ready' }),
+          );
     }
     return send(res, 404, 'application/json', JSON.stringify({ code: 404, message: `no route for ${path}` }));
   });

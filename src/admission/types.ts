@@ -3,8 +3,16 @@
 import type { Operation } from 'fast-json-patch';
 import type { FieldError } from '../clusterlink/field-errors.js';
 
-export interface GroupVersionKind { group: string; version: string; kind: string }
-export interface GroupVersionResource { group: string; version: string; resource: string }
+export interface GroupVersionKind {
+  group: string;
+  version: string;
+  kind: string;
+}
+export interface GroupVersionResource {
+  group: string;
+  version: string;
+  resource: string;
+}
 
 export interface AdmissionRequest {
   uid: string;

@@ -46,7 +46,8 @@ function jsonClone(value: unknown, depth: number): unknown {
 
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
   // defineProperty keeps a "__proto__" key plain data instead of changing the copy's prototype
-  if (key === '__proto__') Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
   else target[key] = value;
 }
 
@@ -139,7 +140,13 @@ function visitDefaults(object: unknown, ctx: RuleContext, fill: Filler): void {
     const name = asString(topic?.['name']);
     // the source topic is the mirror's name without the link prefix (only when that is unambiguous); the slice
     // is only made when the field is unset (one string per topic otherwise)
-    if (prefix && name !== undefined && name.startsWith(prefix) && name.length > prefix.length && isUnset(topic, 'sourceTopicName')) {
+    if (
+      prefix &&
+      name !== undefined &&
+      name.startsWith(prefix) &&
+      name.length > prefix.length &&
+      isUnset(topic, 'sourceTopicName')
+    ) {
       fill(topic, 'sourceTopicName', name.slice(prefix.length));
     }
   }

@@ -1,7 +1,8 @@
 // Field errors in the style of k8s.io/apimachinery/pkg/util/validation/field, so a denial reads
 // exactly like one from the API server: `spec.mirrorTopics[2].name: Invalid value: "x": <how to fix it>`.
 
-export type FieldErrorKind = 'Required' | 'Invalid' | 'NotSupported' | 'Forbidden' | 'Duplicate' | 'TooLong' | 'Internal';
+export type FieldErrorKind =
+  'Required' | 'Invalid' | 'NotSupported' | 'Forbidden' | 'Duplicate' | 'TooLong' | 'Internal';
 
 export interface FieldError {
   /** Dotted path with indexes, e.g. `spec.mirrorTopics[2].name`. */
@@ -67,23 +68,46 @@ type PathLike = FieldPath | string;
 const p = (path: PathLike): string => path.toString();
 
 export const required = (path: PathLike, detail = ''): FieldError => ({ field: p(path), kind: 'Required', detail });
-export const invalid = (path: PathLike, value: unknown, detail: string): FieldError => ({ field: p(path), kind: 'Invalid', value, detail });
-export const forbidden = (path: PathLike, detail: string): FieldError => ({ field: p(path), kind: 'Forbidden', detail });
-export const duplicate = (path: PathLike, value: unknown, detail = ''): FieldError => ({ field: p(path), kind: 'Duplicate', value, detail });
+export const invalid = (path: PathLike, value: unknown, detail: string): FieldError => ({
+  field: p(path),
+  kind: 'Invalid',
+  value,
+  detail,
+});
+export const forbidden = (path: PathLike, detail: string): FieldError => ({
+  field: p(path),
+  kind: 'Forbidden',
+  detail,
+});
+export const duplicate = (path: PathLike, value: unknown, detail = ''): FieldError => ({
+  field: p(path),
+  kind: 'Duplicate',
+  value,
+  detail,
+});
 export const tooLong = (path: PathLike, value: unknown, max: number): FieldError => ({
   field: p(path),
   kind: 'TooLong',
   value,
   detail: `may not be more than ${max} characters`,
 });
-export const notSupported = (path: PathLike, value: unknown, supported: readonly string[], detail = ''): FieldError => ({
+export const notSupported = (
+  path: PathLike,
+  value: unknown,
+  supported: readonly string[],
+  detail = '',
+): FieldError => ({
   field: p(path),
   kind: 'NotSupported',
   value,
   supported,
   detail,
 });
-export const internalError = (path: PathLike, detail: string): FieldError => ({ field: p(path), kind: 'Internal', detail });
+export const internalError = (path: PathLike, detail: string): FieldError => ({
+  field: p(path),
+  kind: 'Internal',
+  detail,
+});
 
 /** Render a value the way apimachinery does: strings quoted, scalars bare, objects summarised. */
 export function formatValue(value: unknown): string {
@@ -98,7 +122,8 @@ export function formatValue(value: unknown): string {
 /** The error's message without its field path: what goes into `causes[].message`. */
 export function errorBody(err: FieldError): string {
   const parts: string[] = [KIND_LABEL[err.kind]];
-  const showsValue = err.kind === 'Invalid' || err.kind === 'NotSupported' || err.kind === 'Duplicate' || err.kind === 'TooLong';
+  const showsValue =
+    err.kind === 'Invalid' || err.kind === 'NotSupported' || err.kind === 'Duplicate' || err.kind === 'TooLong';
   if (showsValue && err.value !== undefined) parts.push(formatValue(err.value));
   if (err.kind === 'NotSupported' && err.supported && err.supported.length > 0) {
     const list = `supported values: ${err.supported.map((s) => JSON.stringify(s)).join(', ')}`;

@@ -1,7 +1,12 @@
 // Public surface of the pure core. Nothing here imports HTTP, Kubernetes clients or Kafka REST.
 import type { RuleContext } from './context.js';
 import { applyDefaults } from './defaults.js';
-import { validate, validateAndDefault as validateAndDefaultOnce, type ValidatedAndDefaulted, type ValidationResult } from './validate.js';
+import {
+  validate,
+  validateAndDefault as validateAndDefaultOnce,
+  type ValidatedAndDefaulted,
+  type ValidationResult,
+} from './validate.js';
 import { asRecord, asString } from '../lib/json.js';
 
 export type { RuleContext } from './context.js';
@@ -17,7 +22,11 @@ export function defaultClusterLink(object: unknown, ctx: RuleContext): unknown {
 }
 
 /** Validates the defaulted form of `object` (and the update rules when `oldObject` is given). Never throws. */
-export function validateClusterLink(object: unknown, oldObject: unknown | undefined, ctx: RuleContext): ValidationResult {
+export function validateClusterLink(
+  object: unknown,
+  oldObject: unknown | undefined,
+  ctx: RuleContext,
+): ValidationResult {
   return validate(object, oldObject, ctx);
 }
 
@@ -25,7 +34,11 @@ export function validateClusterLink(object: unknown, oldObject: unknown | undefi
  * `validateClusterLink` and `defaultClusterLink` in one defaulting pass: `result` is what validateClusterLink gives for
  * `object` (raw or defaulted) and `oldObject`, `defaulted` what defaultClusterLink gives for `object`.
  */
-export function validateAndDefault(object: unknown, oldObject: unknown | undefined, ctx: RuleContext): ValidatedAndDefaulted {
+export function validateAndDefault(
+  object: unknown,
+  oldObject: unknown | undefined,
+  ctx: RuleContext,
+): ValidatedAndDefaulted {
   return validateAndDefaultOnce(object, oldObject, ctx);
 }
 

@@ -14,15 +14,33 @@ const stringMap: SchemaObject = { type: 'object', additionalProperties: str };
 const secretRefHolder = obj({ secretRef: str, directoryPathInContainer: str });
 
 const oauthSettings = obj({
-  tokenEndpointUri: str, jwksEndpointUri: str, expectedIssuer: str, audience: str, scope: str,
-  subClaimName: str, groupsClaimName: str,
-  loginConnectTimeoutMs: int32, loginReadTimeoutMs: int32, loginRetryBackoffMs: int32, loginRetryBackoffMaxMs: int32,
+  tokenEndpointUri: str,
+  jwksEndpointUri: str,
+  expectedIssuer: str,
+  audience: str,
+  scope: str,
+  subClaimName: str,
+  groupsClaimName: str,
+  loginConnectTimeoutMs: int32,
+  loginReadTimeoutMs: int32,
+  loginRetryBackoffMs: int32,
+  loginRetryBackoffMaxMs: int32,
   clientAssertion: obj({
     clientId: str,
     jwtTokenFile: secretRefHolder,
     localClientAssertion: obj({
-      issuer: str, subject: str, audience: str, tokenLifetime: int32, includeJtiClaim: bool, includeNbfClaim: bool,
-      privateKeyFile: obj({ secretRef: str, directoryPathInContainer: str, encryptedPrivateKey: bool, includeAssertionTemplate: bool }),
+      issuer: str,
+      subject: str,
+      audience: str,
+      tokenLifetime: int32,
+      includeJtiClaim: bool,
+      includeNbfClaim: bool,
+      privateKeyFile: obj({
+        secretRef: str,
+        directoryPathInContainer: str,
+        encryptedPrivateKey: bool,
+        includeAssertionTemplate: bool,
+      }),
     }),
   }),
 });
@@ -53,20 +71,29 @@ export const CLUSTERLINK_SHAPE: SchemaObject = obj({
     sourceKafkaCluster: kafkaCluster,
     destinationKafkaCluster: kafkaCluster,
     sourceInitiatedLink: obj({ linkMode: str, connectionMode: str }),
-    mirrorTopics: arrayOf(obj({
-      name: str, sourceTopicName: str, state: str, replicationFactor: int32, configs: stringMap, direction: str,
-    })),
+    mirrorTopics: arrayOf(
+      obj({
+        name: str,
+        sourceTopicName: str,
+        state: str,
+        replicationFactor: int32,
+        configs: stringMap,
+        direction: str,
+      }),
+    ),
     mirrorTopicOptions: obj({
       prefix: str,
       deleteRemovedMirrorTopics: bool,
       autoCreateTopics: obj({ enabled: bool, topicFilters: arrayOf(filter) }),
     }),
     consumerGroupFilters: arrayOf(filter),
-    aclFilters: arrayOf(obj({
-      resourceFilter: obj({ resourceType: str, name: str, patternType: str }),
-      accessFilter: obj({ principal: str, host: str, operation: str, permissionType: str }),
-      clusterLinkIds: arrayOf(str),
-    })),
+    aclFilters: arrayOf(
+      obj({
+        resourceFilter: obj({ resourceType: str, name: str, patternType: str }),
+        accessFilter: obj({ principal: str, host: str, operation: str, permissionType: str }),
+        clusterLinkIds: arrayOf(str),
+      }),
+    ),
     configs: stringMap,
   }),
   status: { type: 'object' },
@@ -76,7 +103,11 @@ const ajv = new Ajv({ allErrors: true, strict: true });
 const validateShape = ajv.compile(CLUSTERLINK_SHAPE);
 
 const TYPE_NAMES: Record<string, string> = {
-  string: 'a string', boolean: 'a boolean (true or false)', integer: 'an integer', object: 'an object', array: 'a list',
+  string: 'a string',
+  boolean: 'a boolean (true or false)',
+  integer: 'an integer',
+  object: 'an object',
+  array: 'a list',
 };
 /** Map-valued fields whose keys print as `[key]`, like apimachinery's path.Key. */
 const MAP_FIELDS = new Set(['configs']);
@@ -84,7 +115,10 @@ const MAP_FIELDS = new Set(['configs']);
 /** Turns an ajv instancePath (`/spec/mirrorTopics/2/configs/a.b`) into `spec.mirrorTopics[2].configs[a.b]`. */
 export function pointerToPath(pointer: string): string {
   if (pointer === '') return '';
-  const segments = pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = pointer
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
   let path: FieldPath | undefined;
   let previous = '';
   for (const segment of segments) {

@@ -1,7 +1,7 @@
 // The rule book's entry point: shape first (ajv), then every semantic rule family on the defaulted
 // object, all errors at once in document order. Never throws on any JSON.
 import type { FieldError } from './field-errors.js';
-import { asRecord, type JsonRecord } from '../lib/json.js';
+import { asRecord } from '../lib/json.js';
 import type { RuleContext } from './context.js';
 import { applyDefaults, isBeingDeleted, needsDefaults } from './defaults.js';
 import { checkShape } from './schema.js';
@@ -48,7 +48,8 @@ function containsNull(value: unknown): boolean {
   if (typeof value !== 'object') return false;
   if (Array.isArray(value)) return value.some(containsNull);
   for (const key in value) {
-    if (Object.prototype.hasOwnProperty.call(value, key) && containsNull((value as Record<string, unknown>)[key])) return true;
+    if (Object.prototype.hasOwnProperty.call(value, key) && containsNull((value as Record<string, unknown>)[key]))
+      return true;
   }
   return false;
 }
@@ -59,7 +60,7 @@ function dropNulls(value: unknown): unknown {
   if (!record) return value;
   // fromEntries defines own properties, so even a "__proto__" key stays plain data
   const entries = Object.entries(record).filter(([, child]) => child !== null);
-  return Object.fromEntries(entries.map(([key, child]) => [key, dropNulls(child)])) as JsonRecord;
+  return Object.fromEntries(entries.map(([key, child]): [string, unknown] => [key, dropNulls(child)]));
 }
 
 /**
@@ -138,6 +139,9 @@ function validatePrepared(prepared: unknown, oldObject: unknown, ctx: RuleContex
     (e) => !coveredBy(shapePaths, e.field) && (e.kind === 'Forbidden' || !coveredBy(forbiddenPaths, e.field)),
   );
   const errors = sortByDocumentOrder(prepared, [...shapeErrors, ...semantic]);
-  const warnings = sortByDocumentOrder(prepared, allWarnings.filter((w) => !coveredBy(shapePaths, w.field) && !coveredBy(forbiddenPaths, w.field)));
+  const warnings = sortByDocumentOrder(
+    prepared,
+    allWarnings.filter((w) => !coveredBy(shapePaths, w.field) && !coveredBy(forbiddenPaths, w.field)),
+  );
   return { errors, warnings: [...new Set(warnings.map(formatWarning))] };
 }

@@ -6,10 +6,17 @@ import type { CliIO } from './io.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
-export type ParsedFlags<T extends Options> = ReturnType<typeof parseArgs<{ options: T; args: string[]; strict: true; allowPositionals: false }>>['values'];
+export type ParsedFlags<T extends Options> = ReturnType<
+  typeof parseArgs<{ options: T; args: string[]; strict: true; allowPositionals: false }>
+>['values'];
 
 /** Parsed flags, or the exit code when the command line is wrong (the error already printed). */
-export function parseFlags<T extends Options>(command: string, argv: string[], options: T, io: CliIO): ParsedFlags<T> | number {
+export function parseFlags<T extends Options>(
+  command: string,
+  argv: string[],
+  options: T,
+  io: CliIO,
+): ParsedFlags<T> | number {
   try {
     return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (err) {
@@ -18,6 +25,8 @@ export function parseFlags<T extends Options>(command: string, argv: string[], o
 }
 
 export function usageError(command: string, message: string, io: CliIO): number {
-  io.stderr.write(`clusterlink-webhook ${command}: ${message}\nRun \`clusterlink-webhook ${command} --help\` for usage.\n`);
+  io.stderr.write(
+    `clusterlink-webhook ${command}: ${message}\nRun \`clusterlink-webhook ${command} --help\` for usage.\n`,
+  );
   return EXIT_USAGE;
 }

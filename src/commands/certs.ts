@@ -41,7 +41,8 @@ const processIO: CommandIO = { out: (t) => void process.stdout.write(t), err: (t
 
 function positiveInt(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
-  if (!/^\d+$/.test(text) || Number(text) < 1) throw new UsageError(`--${flag}: "${text}" is not a positive number of days`);
+  if (!/^\d+$/.test(text) || Number(text) < 1)
+    throw new UsageError(`--${flag}: "${text}" is not a positive number of days`);
   return Number(text);
 }
 
@@ -63,16 +64,22 @@ async function generate(argv: string[], io: CommandIO): Promise<number> {
   });
   const { service, namespace } = values;
   if (!service || !namespace) throw new UsageError('--service and --namespace are required');
-  if (!DNS_1123_LABEL.test(service) || service.length > 63) throw new UsageError(`--service: "${service}" is not a valid Service name (DNS-1123 label)`);
-  if (!DNS_1123_LABEL.test(namespace) || namespace.length > 63) throw new UsageError(`--namespace: "${namespace}" is not a valid namespace name (DNS-1123 label)`);
+  if (!DNS_1123_LABEL.test(service) || service.length > 63)
+    throw new UsageError(`--service: "${service}" is not a valid Service name (DNS-1123 label)`);
+  if (!DNS_1123_LABEL.test(namespace) || namespace.length > 63)
+    throw new UsageError(`--namespace: "${namespace}" is not a valid namespace name (DNS-1123 label)`);
   const days = positiveInt(values.days, 'days', 365);
   const caDays = positiveInt(values['ca-days'], 'ca-days', 3650);
-  if ((values['ca-cert-file'] === undefined) !== (values['ca-key-file'] === undefined)) throw new UsageError('--ca-cert-file and --ca-key-file go together');
+  if ((values['ca-cert-file'] === undefined) !== (values['ca-key-file'] === undefined))
+    throw new UsageError('--ca-cert-file and --ca-key-file go together');
 
   let caKeyPemToWrite: string | undefined;
   let ca;
   if (values['ca-cert-file'] !== undefined && values['ca-key-file'] !== undefined) {
-    ca = { certPem: await readFile(values['ca-cert-file'], 'utf8'), keyPem: await readFile(values['ca-key-file'], 'utf8') };
+    ca = {
+      certPem: await readFile(values['ca-cert-file'], 'utf8'),
+      keyPem: await readFile(values['ca-key-file'], 'utf8'),
+    };
   } else {
     ca = generateCertificateAuthority({ commonName: `${service}.${namespace}-ca`, days: caDays });
     caKeyPemToWrite = ca.keyPem;
@@ -95,7 +102,12 @@ async function generate(argv: string[], io: CommandIO): Promise<number> {
 }
 
 async function caBundle(argv: string[], io: CommandIO): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { 'ca-file': { type: 'string' } }, strict: true, allowPositionals: false });
+  const { values } = parseArgs({
+    args: argv,
+    options: { 'ca-file': { type: 'string' } },
+    strict: true,
+    allowPositionals: false,
+  });
   const file = values['ca-file'];
   if (!file) throw new UsageError('--ca-file is required');
   const pem = await readFile(file, 'utf8');

@@ -43,7 +43,8 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   }
   const files = flags.filename ?? [];
   if (files.length === 0) return usageError('mutate', 'at least one -f <file|dir|-> is required', io);
-  if (files.filter((f) => f === '-').length > 1) return usageError('mutate', 'standard input (-) can be read only once', io);
+  if (files.filter((f) => f === '-').length > 1)
+    return usageError('mutate', 'standard input (-) can be read only once', io);
   const namespace = flags.namespace ?? 'default';
   if (namespace === '') return usageError('mutate', 'the namespace must not be empty', io);
 

@@ -5,7 +5,6 @@ import { parseArgs } from 'node:util';
 import { LOG_LEVELS } from '../observability/log.js';
 import type { ReconcilerMode } from '../reconciler/controller/start.js';
 
-
 export interface ServeConfig {
   /** HTTPS port of the webhooks (and /healthz, /readyz). */
   port: number;
@@ -58,25 +57,129 @@ interface FlagSpec {
 
 // One table drives parsing, environment fallbacks and --help.
 const FLAGS: readonly FlagSpec[] = [
-  { flag: 'port', env: 'PORT', type: 'string', default: '8443', help: 'HTTPS port of the webhooks and health endpoints' },
-  { flag: 'metrics-port', env: 'METRICS_PORT', type: 'string', default: '9090', help: 'plain-HTTP port of /metrics (also /healthz, /readyz)' },
+  {
+    flag: 'port',
+    env: 'PORT',
+    type: 'string',
+    default: '8443',
+    help: 'HTTPS port of the webhooks and health endpoints',
+  },
+  {
+    flag: 'metrics-port',
+    env: 'METRICS_PORT',
+    type: 'string',
+    default: '9090',
+    help: 'plain-HTTP port of /metrics (also /healthz, /readyz)',
+  },
   { flag: 'host', env: 'HOST', type: 'string', default: '0.0.0.0', help: 'address to bind both listeners to' },
-  { flag: 'tls-cert-file', env: 'TLS_CERT_FILE', type: 'string', default: '', help: 'serving certificate (PEM, chain allowed); re-read when it changes' },
-  { flag: 'tls-private-key-file', env: 'TLS_PRIVATE_KEY_FILE', type: 'string', default: '', help: 'private key of the serving certificate (PEM)' },
-  { flag: 'tls-reload-interval', env: 'TLS_RELOAD_INTERVAL', type: 'string', default: '10s', help: 'poll interval for certificate changes (fs.watch is used too)' },
-  { flag: 'cert-dir', env: 'CERT_DIR', type: 'string', default: '.clusterlink-webhook', help: 'where generated certificates and the CA bundle are written' },
-  { flag: 'dns-name', env: 'DNS_NAMES', type: 'string', multiple: true, default: '', help: 'extra SAN for the generated certificate (repeatable; env: comma-separated)' },
+  {
+    flag: 'tls-cert-file',
+    env: 'TLS_CERT_FILE',
+    type: 'string',
+    default: '',
+    help: 'serving certificate (PEM, chain allowed); re-read when it changes',
+  },
+  {
+    flag: 'tls-private-key-file',
+    env: 'TLS_PRIVATE_KEY_FILE',
+    type: 'string',
+    default: '',
+    help: 'private key of the serving certificate (PEM)',
+  },
+  {
+    flag: 'tls-reload-interval',
+    env: 'TLS_RELOAD_INTERVAL',
+    type: 'string',
+    default: '10s',
+    help: 'poll interval for certificate changes (fs.watch is used too)',
+  },
+  {
+    flag: 'cert-dir',
+    env: 'CERT_DIR',
+    type: 'string',
+    default: '.clusterlink-webhook',
+    help: 'where generated certificates and the CA bundle are written',
+  },
+  {
+    flag: 'dns-name',
+    env: 'DNS_NAMES',
+    type: 'string',
+    multiple: true,
+    default: '',
+    help: 'extra SAN for the generated certificate (repeatable; env: comma-separated)',
+  },
   { flag: 'log-level', env: 'LOG_LEVEL', type: 'string', default: 'info', help: `log level: ${LOG_LEVELS.join('|')}` },
-  { flag: 'strict-secrets', env: 'STRICT_SECRETS', type: 'boolean', default: 'false', help: 'deny when a referenced Secret is missing or unreadable (default: warn)' },
-  { flag: 'secret-lookup-timeout-ms', env: 'SECRET_LOOKUP_TIMEOUT_MS', type: 'string', default: '750', help: 'bound on each Secret lookup of the validating webhook' },
-  { flag: 'admission-deadline', env: 'ADMISSION_DEADLINE', type: 'string', default: '1500ms', help: 'when the rules are told to give up (AbortSignal)' },
-  { flag: 'admission-budget', env: 'ADMISSION_BUDGET', type: 'string', default: '1800ms', help: 'when the server answers anyway (max 2s)' },
-  { flag: 'reconciler', env: 'RECONCILER', type: 'string', default: 'auto', help: 'run the reconciler: true|false|auto (auto = when a cluster is reachable)' },
-  { flag: 'watch-namespace', env: 'WATCH_NAMESPACES', type: 'string', multiple: true, default: '', help: 'namespace the reconciler watches (repeatable; default all; env: comma-separated)' },
-  { flag: 'lease-name', env: 'LEASE_NAME', type: 'string', default: 'clusterlink-webhook-leader', help: 'name of the leader-election Lease' },
-  { flag: 'lease-namespace', env: 'LEASE_NAMESPACE', type: 'string', default: '', help: 'namespace of the Lease (default: POD_NAMESPACE, else the service account namespace)' },
-  { flag: 'shutdown-delay', env: 'SHUTDOWN_DELAY', type: 'string', default: '0s', help: 'after SIGTERM keep serving this long (readiness failing) before closing the listener' },
-  { flag: 'shutdown-grace', env: 'SHUTDOWN_GRACE', type: 'string', default: '10s', help: 'after SIGTERM exit at the latest this long after the signal' },
+  {
+    flag: 'strict-secrets',
+    env: 'STRICT_SECRETS',
+    type: 'boolean',
+    default: 'false',
+    help: 'deny when a referenced Secret is missing or unreadable (default: warn)',
+  },
+  {
+    flag: 'secret-lookup-timeout-ms',
+    env: 'SECRET_LOOKUP_TIMEOUT_MS',
+    type: 'string',
+    default: '750',
+    help: 'bound on each Secret lookup of the validating webhook',
+  },
+  {
+    flag: 'admission-deadline',
+    env: 'ADMISSION_DEADLINE',
+    type: 'string',
+    default: '1500ms',
+    help: 'when the rules are told to give up (AbortSignal)',
+  },
+  {
+    flag: 'admission-budget',
+    env: 'ADMISSION_BUDGET',
+    type: 'string',
+    default: '1800ms',
+    help: 'when the server answers anyway (max 2s)',
+  },
+  {
+    flag: 'reconciler',
+    env: 'RECONCILER',
+    type: 'string',
+    default: 'auto',
+    help: 'run the reconciler: true|false|auto (auto = when a cluster is reachable)',
+  },
+  {
+    flag: 'watch-namespace',
+    env: 'WATCH_NAMESPACES',
+    type: 'string',
+    multiple: true,
+    default: '',
+    help: 'namespace the reconciler watches (repeatable; default all; env: comma-separated)',
+  },
+  {
+    flag: 'lease-name',
+    env: 'LEASE_NAME',
+    type: 'string',
+    default: 'clusterlink-webhook-leader',
+    help: 'name of the leader-election Lease',
+  },
+  {
+    flag: 'lease-namespace',
+    env: 'LEASE_NAMESPACE',
+    type: 'string',
+    default: '',
+    help: 'namespace of the Lease (default: POD_NAMESPACE, else the service account namespace)',
+  },
+  {
+    flag: 'shutdown-delay',
+    env: 'SHUTDOWN_DELAY',
+    type: 'string',
+    default: '0s',
+    help: 'after SIGTERM keep serving this long (readiness failing) before closing the listener',
+  },
+  {
+    flag: 'shutdown-grace',
+    env: 'SHUTDOWN_GRACE',
+    type: 'string',
+    default: '10s',
+    help: 'after SIGTERM exit at the latest this long after the signal',
+  },
 ];
 
 export function serveUsage(): string {
@@ -102,7 +205,8 @@ export function parseDuration(text: string, bareUnit: 'ms' | 's' = 's'): number 
 
 function parsePort(text: string, flag: string): number {
   const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || n < 0 || n > 65535) throw new ConfigError(`--${flag}: "${text}" is not a port number (0-65535)`);
+  if (!/^\d+$/.test(text.trim()) || n < 0 || n > 65535)
+    throw new ConfigError(`--${flag}: "${text}" is not a port number (0-65535)`);
   return n;
 }
 
@@ -125,7 +229,11 @@ export interface ParsedServeArgs {
 }
 
 /** Flags win over environment variables, which win over defaults. */
-export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): ParsedServeArgs {
+export function parseServeArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): ParsedServeArgs {
   const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { help: { type: 'boolean' } };
   for (const f of FLAGS) options[f.flag] = f.multiple ? { type: f.type, multiple: true } : { type: f.type };
   let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
@@ -151,23 +259,29 @@ export function parseServeArgs(argv: readonly string[], env: NodeJS.ProcessEnv =
   };
 
   const logLevel = raw('log-level').trim().toLowerCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) throw new ConfigError(`--log-level: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
+    throw new ConfigError(`--log-level: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
 
   const reconciler = raw('reconciler').trim().toLowerCase();
-  if (reconciler !== 'true' && reconciler !== 'false' && reconciler !== 'auto') throw new ConfigError(`--reconciler: "${reconciler}" is not one of true, false, auto`);
+  if (reconciler !== 'true' && reconciler !== 'false' && reconciler !== 'auto')
+    throw new ConfigError(`--reconciler: "${reconciler}" is not one of true, false, auto`);
 
   const tlsCertFile = optional('tls-cert-file');
   const tlsPrivateKeyFile = optional('tls-private-key-file');
   if ((tlsCertFile === undefined) !== (tlsPrivateKeyFile === undefined)) {
-    throw new ConfigError('--tls-cert-file and --tls-private-key-file must be given together (or neither, to generate a certificate)');
+    throw new ConfigError(
+      '--tls-cert-file and --tls-private-key-file must be given together (or neither, to generate a certificate)',
+    );
   }
 
   const secretTimeout = raw('secret-lookup-timeout-ms').trim();
   const secretLookupTimeoutMs = parseDuration(secretTimeout, 'ms');
   const admissionDeadlineMs = parseDuration(raw('admission-deadline'), 'ms');
   const admissionBudgetMs = parseDuration(raw('admission-budget'), 'ms');
-  if (admissionBudgetMs > 2000) throw new ConfigError('--admission-budget must be at most 2s (the API server waits for the whole response)');
-  if (admissionDeadlineMs > admissionBudgetMs) throw new ConfigError('--admission-deadline must not be later than --admission-budget');
+  if (admissionBudgetMs > 2000)
+    throw new ConfigError('--admission-budget must be at most 2s (the API server waits for the whole response)');
+  if (admissionDeadlineMs > admissionBudgetMs)
+    throw new ConfigError('--admission-deadline must not be later than --admission-budget');
 
   const certDir = raw('cert-dir').trim() || '.clusterlink-webhook';
   const absolute = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));

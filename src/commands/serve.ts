@@ -59,7 +59,13 @@ export async function run(argv: string[]): Promise<number> {
   try {
     const addresses = await server.listen();
     logger.info(
-      { url: addresses.url, metricsUrl: addresses.metricsUrl, tls: tls.description, strictSecrets: config.strictSecrets, secretChecks: secretChecking?.enabled ?? false },
+      {
+        url: addresses.url,
+        metricsUrl: addresses.metricsUrl,
+        tls: tls.description,
+        strictSecrets: config.strictSecrets,
+        secretChecks: secretChecking?.enabled ?? false,
+      },
       'admission webhooks listening (POST /mutate, POST /validate)',
     );
   } catch (err) {
@@ -112,16 +118,28 @@ async function tlsSourceFor(config: ServeConfig, logger: Logger, metrics: Metric
     `generated a CA and serving certificate; CA bundle written to ${files.caFile}`,
   );
   metrics.tlsCertificateExpiry.set(checkTlsPair(generated).notAfter.getTime() / 1000);
-  return staticTlsSource({ certPem: generated.certPem, keyPem: generated.keyPem }, `generated (CA bundle ${files.caFile})`);
+  return staticTlsSource(
+    { certPem: generated.certPem, keyPem: generated.keyPem },
+    `generated (CA bundle ${files.caFile})`,
+  );
 }
 
 /**
  * The Secret checks of the validating webhook (docs/rules.md#secret-checks): Kubernetes-backed when an API is configured,
  * else a checker that only says Secrets were not checked. A failure here must not stop the webhooks.
  */
-function buildSecretChecker(config: ServeConfig, logger: Logger, metrics: Metrics): { checker: SecretChecker; enabled: boolean } | undefined {
+function buildSecretChecker(
+  config: ServeConfig,
+  logger: Logger,
+  metrics: Metrics,
+): { checker: SecretChecker; enabled: boolean } | undefined {
   try {
-    return buildSecretChecking({ strict: config.strictSecrets, lookupTimeoutMs: config.secretLookupTimeoutMs, logger, metrics });
+    return buildSecretChecking({
+      strict: config.strictSecrets,
+      lookupTimeoutMs: config.secretLookupTimeoutMs,
+      logger,
+      metrics,
+    });
   } catch (err) {
     logger.error({ err: { message: (err as Error).message } }, 'cannot set up Secret checks; validating without them');
     return undefined;
@@ -142,6 +160,9 @@ function installProcessGuards(logger: Logger): void {
   if (guardsInstalled) return;
   guardsInstalled = true;
   process.on('unhandledRejection', (reason) => {
-    logger.error({ err: reason instanceof Error ? reason : { message: String(reason) } }, 'unhandled promise rejection (a bug); continuing');
+    logger.error(
+      { err: reason instanceof Error ? reason : { message: String(reason) } },
+      'unhandled promise rejection (a bug); continuing',
+    );
   });
 }

@@ -63,7 +63,8 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   const fromStdin = [...files, ...(flags.old ?? []), ...(flags['secrets-dir'] ?? [])].filter((f) => f === '-').length;
   if (fromStdin > 1) return usageError('validate', 'standard input (-) can be read only once', io);
   const output = flags.output ?? 'text';
-  if (output !== 'text' && output !== 'json') return usageError('validate', `unknown output format "${output}" (use text or json)`, io);
+  if (output !== 'text' && output !== 'json')
+    return usageError('validate', `unknown output format "${output}" (use text or json)`, io);
   const namespace = flags.namespace ?? 'default';
   if (namespace === '') return usageError('validate', 'the namespace must not be empty', io);
 
@@ -80,7 +81,13 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
 
   const pipeline = createOfflinePipeline(secretChecker ? { secretChecker } : {});
   const report = await validateManifests(
-    { files, oldFiles: flags.old ?? [], defaultNamespace: namespace, pipeline, secretsChecked: secretChecker !== undefined },
+    {
+      files,
+      oldFiles: flags.old ?? [],
+      defaultNamespace: namespace,
+      pipeline,
+      secretsChecked: secretChecker !== undefined,
+    },
     io,
     secretProblems,
   );

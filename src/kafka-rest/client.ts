@@ -69,7 +69,8 @@ export class KafkaRestClient {
   async discoverClusterId(signal?: AbortSignal): Promise<string> {
     const clusters = await this.listClusters(signal);
     const first = clusters[0];
-    if (!first || !first.cluster_id) throw new KafkaRestError('protocol', 'GET /clusters returned no cluster', 'GET', '/clusters');
+    if (!first || !first.cluster_id)
+      throw new KafkaRestError('protocol', 'GET /clusters returned no cluster', 'GET', '/clusters');
     return first.cluster_id;
   }
 
@@ -78,20 +79,37 @@ export class KafkaRestClient {
   async listLinks(clusterId: string, signal?: AbortSignal): Promise<LinkData[]> {
     const path = `/clusters/${enc(clusterId)}/links`;
     // Orphaned UNMANAGED_SOURCE records of deleted source-initiated links have no name: skip them.
-    return dataOf(await this.read(path, {}, signal), 'GET', path).map(toLink).filter((l) => l.link_name !== '');
+    return dataOf(await this.read(path, {}, signal), 'GET', path)
+      .map(toLink)
+      .filter((l) => l.link_name !== '');
   }
 
-  async getLink(clusterId: string, linkName: string, opts: { includeTasks?: boolean } = {}, signal?: AbortSignal): Promise<LinkData> {
+  async getLink(
+    clusterId: string,
+    linkName: string,
+    opts: { includeTasks?: boolean } = {},
+    signal?: AbortSignal,
+  ): Promise<LinkData> {
     const path = `/clusters/${enc(clusterId)}/links/${enc(linkName)}`;
     return toLink(await this.read(path, { include_tasks: opts.includeTasks ? true : undefined }, signal));
   }
 
   /** The link, or undefined when the server answers 404 for it (an unknown cluster id is still an error). */
-  async findLink(clusterId: string, linkName: string, opts: { includeTasks?: boolean } = {}, signal?: AbortSignal): Promise<LinkData | undefined> {
+  async findLink(
+    clusterId: string,
+    linkName: string,
+    opts: { includeTasks?: boolean } = {},
+    signal?: AbortSignal,
+  ): Promise<LinkData | undefined> {
     try {
       return await this.getLink(clusterId, linkName, opts, signal);
     } catch (e) {
-      if (e instanceof KafkaRestError && e.status === 404 && !/^Cluster \S+ cannot be found/.test(e.serverMessage ?? '')) return undefined;
+      if (
+        e instanceof KafkaRestError &&
+        e.status === 404 &&
+        !/^Cluster \S+ cannot be found/.test(e.serverMessage ?? '')
+      )
+        return undefined;
       throw e;
     }
   }
@@ -105,7 +123,12 @@ export class KafkaRestClient {
     clusterId: string,
     linkName: string,
     request: CreateLinkRequest,
-    opts: { validateOnly?: boolean; validateLink?: boolean; retryDestinationMissingMs?: number; signal?: AbortSignal } = {},
+    opts: {
+      validateOnly?: boolean;
+      validateLink?: boolean;
+      retryDestinationMissingMs?: number;
+      signal?: AbortSignal;
+    } = {},
   ): Promise<void> {
     const path = `/clusters/${enc(clusterId)}/links`;
     const query = { link_name: linkName, validate_only: opts.validateOnly, validate_link: opts.validateLink };
@@ -151,10 +174,19 @@ export class KafkaRestClient {
    * Batched SET/DELETE of link configs (PUT …/configs:alter). A server that answers 405 to the batch
    * call gets one PUT/DELETE per key instead (kcp saw 405 for the POST form on CP 8.x).
    */
-  async alterLinkConfigs(clusterId: string, linkName: string, ops: AlterConfigOp[], signal?: AbortSignal): Promise<void> {
+  async alterLinkConfigs(
+    clusterId: string,
+    linkName: string,
+    ops: AlterConfigOp[],
+    signal?: AbortSignal,
+  ): Promise<void> {
     if (ops.length === 0) return;
     const base = `/clusters/${enc(clusterId)}/links/${enc(linkName)}/configs`;
-    const data = ops.map((o) => (o.operation === 'DELETE' ? { name: o.name, operation: 'DELETE' } : { name: o.name, value: o.value ?? null, operation: 'SET' }));
+    const data = ops.map((o) =>
+      o.operation === 'DELETE'
+        ? { name: o.name, operation: 'DELETE' }
+        : { name: o.name, value: o.value ?? null, operation: 'SET' },
+    );
     try {
       await this.write('PUT', `${base}:alter`, {}, { data }, signal);
       return;
@@ -179,7 +211,12 @@ export class KafkaRestClient {
     return toMirror(await this.read(path, {}, signal));
   }
 
-  async createMirror(clusterId: string, linkName: string, request: CreateMirrorRequest, signal?: AbortSignal): Promise<void> {
+  async createMirror(
+    clusterId: string,
+    linkName: string,
+    request: CreateMirrorRequest,
+    signal?: AbortSignal,
+  ): Promise<void> {
     const path = `/clusters/${enc(clusterId)}/links/${enc(linkName)}/mirrors`;
     await this.write('POST', path, {}, request, signal);
   }
@@ -188,7 +225,13 @@ export class KafkaRestClient {
    * One batched state action over several mirrors. The HTTP answer is 200 even when some items
    * failed, so every item is inspected; failed items are returned, never dropped.
    */
-  async alterMirrors(clusterId: string, linkName: string, action: MirrorAction, names: string[], signal?: AbortSignal): Promise<MirrorActionOutcome> {
+  async alterMirrors(
+    clusterId: string,
+    linkName: string,
+    action: MirrorAction,
+    names: string[],
+    signal?: AbortSignal,
+  ): Promise<MirrorActionOutcome> {
     if (names.length === 0) return { accepted: [], failed: [] };
     const path = `/clusters/${enc(clusterId)}/links/${enc(linkName)}/mirrors:${action}`;
     const body = await this.write('POST', path, {}, { mirror_topic_names: names }, signal);
@@ -199,10 +242,16 @@ export class KafkaRestClient {
     for (const item of items) {
       seen.add(item.mirror_topic_name);
       if (item.error_code === null || item.error_code === 0) accepted.push(item.mirror_topic_name);
-      else failed.push({ mirrorTopicName: item.mirror_topic_name, errorCode: item.error_code, message: item.error_message ?? '' });
+      else
+        failed.push({
+          mirrorTopicName: item.mirror_topic_name,
+          errorCode: item.error_code,
+          message: item.error_message ?? '',
+        });
     }
     // A name the server did not mention is not known to have been acted on.
-    for (const n of names) if (!seen.has(n)) failed.push({ mirrorTopicName: n, errorCode: -1, message: 'no result item for this topic' });
+    for (const n of names)
+      if (!seen.has(n)) failed.push({ mirrorTopicName: n, errorCode: -1, message: 'no result item for this topic' });
     return { accepted, failed };
   }
 
@@ -211,7 +260,11 @@ export class KafkaRestClient {
   async getTopic(clusterId: string, topicName: string, signal?: AbortSignal): Promise<TopicData> {
     const path = `/clusters/${enc(clusterId)}/topics/${enc(topicName)}`;
     const body = await this.read(path, {}, signal);
-    return { topic_name: str(body, 'topic_name'), partitions_count: num(body, 'partitions_count'), replication_factor: num(body, 'replication_factor') };
+    return {
+      topic_name: str(body, 'topic_name'),
+      partitions_count: num(body, 'partitions_count'),
+      replication_factor: num(body, 'replication_factor'),
+    };
   }
 
   async listTopics(clusterId: string, signal?: AbortSignal): Promise<TopicData[]> {
@@ -231,7 +284,11 @@ export class KafkaRestClient {
 
   // ---- plumbing ---------------------------------------------------------------------------
 
-  private async read(path: string, query: Record<string, string | boolean | undefined>, signal?: AbortSignal): Promise<unknown> {
+  private async read(
+    path: string,
+    query: Record<string, string | boolean | undefined>,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
     for (let attempt = 0; ; attempt++) {
       try {
         return checked('GET', path, await this.transport.request('GET', path, { query, signal }));
@@ -243,7 +300,13 @@ export class KafkaRestClient {
     }
   }
 
-  private async write(method: string, path: string, query: Record<string, string | boolean | undefined>, body: unknown, signal?: AbortSignal): Promise<unknown> {
+  private async write(
+    method: string,
+    path: string,
+    query: Record<string, string | boolean | undefined>,
+    body: unknown,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
     this.writeCalls++;
     return checked(method, path, await this.transport.request(method, path, { query, body, signal }));
   }
@@ -265,7 +328,8 @@ function isObject(v: unknown): v is Obj {
 }
 
 function dataOf(body: unknown, method: string, path: string): Obj[] {
-  if (!isObject(body) || !Array.isArray(body.data)) throw new KafkaRestError('protocol', `${method} ${path}: expected a list with "data"`, method, path);
+  if (!isObject(body) || !Array.isArray(body.data))
+    throw new KafkaRestError('protocol', `${method} ${path}: expected a list with "data"`, method, path);
   return body.data.filter(isObject);
 }
 
@@ -285,7 +349,7 @@ function num(o: unknown, key: string): number | undefined {
 }
 
 function bool(o: Obj, ...keys: string[]): boolean | undefined {
-  for (const k of keys) if (typeof o[k] === 'boolean') return o[k] as boolean;
+  for (const k of keys) if (typeof o[k] === 'boolean') return o[k];
   return undefined;
 }
 
@@ -295,7 +359,11 @@ function toLink(o: unknown): LinkData {
     ? o.tasks.filter(isObject).map((t) => ({
         task_name: str(t, 'task_name'),
         state: str(t, 'state'),
-        errors: Array.isArray(t.errors) ? t.errors.filter(isObject).map((e) => ({ error_code: str(e, 'error_code'), error_message: str(e, 'error_message') })) : [],
+        errors: Array.isArray(t.errors)
+          ? t.errors
+              .filter(isObject)
+              .map((e) => ({ error_code: str(e, 'error_code'), error_message: str(e, 'error_message') }))
+          : [],
       }))
     : undefined;
   return {
@@ -332,7 +400,11 @@ function toMirror(o: unknown): MirrorData {
     source_topic_name: str(o, 'source_topic_name'),
     num_partitions: num(o, 'num_partitions') ?? 0,
     mirror_lags: Array.isArray(o.mirror_lags)
-      ? o.mirror_lags.filter(isObject).map((l) => ({ partition: num(l, 'partition') ?? 0, lag: num(l, 'lag') ?? 0, last_source_fetch_offset: num(l, 'last_source_fetch_offset') ?? -1 }))
+      ? o.mirror_lags.filter(isObject).map((l) => ({
+          partition: num(l, 'partition') ?? 0,
+          lag: num(l, 'lag') ?? 0,
+          last_source_fetch_offset: num(l, 'last_source_fetch_offset') ?? -1,
+        }))
       : [],
     mirror_status: str(o, 'mirror_status') || 'UNKNOWN',
     state_time_ms: num(o, 'state_time_ms') ?? 0,

@@ -34,7 +34,13 @@ export class KafkaRestError extends Error {
   get transient(): boolean {
     if (this.kind === 'network' || this.kind === 'timeout') return true;
     if (this.kind !== 'http' || this.status === undefined) return false;
-    return this.status === 429 || this.status === 502 || this.status === 503 || this.status === 504 || this.errorCode === 50003;
+    return (
+      this.status === 429 ||
+      this.status === 502 ||
+      this.status === 503 ||
+      this.status === 504 ||
+      this.errorCode === 50003
+    );
   }
 }
 

@@ -27,7 +27,11 @@ export interface RawResponse {
 }
 
 export interface Transport {
-  request(method: string, path: string, opts?: { query?: Record<string, string | boolean | undefined>; body?: unknown; signal?: AbortSignal }): Promise<RawResponse>;
+  request(
+    method: string,
+    path: string,
+    opts?: { query?: Record<string, string | boolean | undefined>; body?: unknown; signal?: AbortSignal },
+  ): Promise<RawResponse>;
   close(): void;
 }
 

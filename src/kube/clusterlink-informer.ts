@@ -28,7 +28,12 @@ export interface ClusterLinkInformerOptions {
 type LinkInformer = ReturnType<typeof makeInformer<KubernetesObject>>;
 
 export class ClusterLinkInformer {
-  private readonly informers: { namespace?: string; informer: LinkInformer; failures: number; timer?: NodeJS.Timeout }[] = [];
+  private readonly informers: {
+    namespace?: string;
+    informer: LinkInformer;
+    failures: number;
+    timer?: NodeJS.Timeout;
+  }[] = [];
   private stopped = true;
 
   constructor(private readonly options: ClusterLinkInformerOptions) {

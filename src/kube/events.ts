@@ -58,7 +58,11 @@ export class EventRecorder {
       await this.sink.createEvent(buildEvent(link, event, this.instance), signal);
     } catch (err) {
       this.logger?.warn(
-        { clusterLink: `${link.metadata?.namespace}/${link.metadata?.name}`, reason: event.reason, error: describeKubeError(err) },
+        {
+          clusterLink: `${link.metadata?.namespace}/${link.metadata?.name}`,
+          reason: event.reason,
+          error: describeKubeError(err),
+        },
         'could not record event',
       );
     }

@@ -1,12 +1,6 @@
 // The controller's Kubernetes edge: typed, thin wrappers over client-node 1.x for exactly the calls it makes.
 // Every call takes an AbortSignal so losing the lease or shutting down cuts requests short.
-import {
-  CoordinationV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  type KubeConfig,
-  type V1Lease,
-} from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import type { ClusterLink, ClusterLinkStatus } from '../clusterlink/types.js';
 import { isKubeConflict, isKubeNotFound } from './errors.js';
 import type { KafkaRestClassObject, KubeReads } from './kube-reads.js';
@@ -33,7 +27,14 @@ export interface ClusterLinkList {
 
 export interface CoreEvent {
   metadata: { generateName: string; namespace: string };
-  involvedObject: { apiVersion: string; kind: string; name: string; namespace: string; uid?: string; resourceVersion?: string };
+  involvedObject: {
+    apiVersion: string;
+    kind: string;
+    name: string;
+    namespace: string;
+    uid?: string;
+    resourceVersion?: string;
+  };
   type: 'Normal' | 'Warning';
   reason: string;
   message: string;
@@ -57,7 +58,11 @@ export class KubeApi implements KubeReads {
     this.coordination = kubeConfig.makeApiClient(CoordinationV1Api);
   }
 
-  async getSecretData(namespace: string, name: string, signal?: AbortSignal): Promise<Record<string, Buffer> | undefined> {
+  async getSecretData(
+    namespace: string,
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<Record<string, Buffer> | undefined> {
     try {
       const secret = await this.core.readNamespacedSecret({ name, namespace }, requestOptions({ signal }));
       const data: Record<string, Buffer> = {};
@@ -69,9 +74,16 @@ export class KubeApi implements KubeReads {
     }
   }
 
-  async getKafkaRestClass(namespace: string, name: string, signal?: AbortSignal): Promise<KafkaRestClassObject | undefined> {
+  async getKafkaRestClass(
+    namespace: string,
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<KafkaRestClassObject | undefined> {
     try {
-      return (await this.custom.getNamespacedCustomObject({ ...KAFKARESTCLASSES, namespace, name }, requestOptions({ signal }))) as KafkaRestClassObject;
+      return (await this.custom.getNamespacedCustomObject(
+        { ...KAFKARESTCLASSES, namespace, name },
+        requestOptions({ signal }),
+      )) as KafkaRestClassObject;
     } catch (err) {
       if (isKubeNotFound(err)) return undefined;
       throw err;
@@ -80,7 +92,7 @@ export class KubeApi implements KubeReads {
 
   async listClusterLinks(namespace: string | undefined, signal?: AbortSignal): Promise<ClusterLinkList> {
     const opts = requestOptions({ signal });
-    const list = namespace
+    const list: unknown = namespace
       ? await this.custom.listNamespacedCustomObject({ ...CLUSTERLINKS, namespace }, opts)
       : await this.custom.listClusterCustomObject({ ...CLUSTERLINKS }, opts);
     return list as ClusterLinkList;
@@ -88,7 +100,10 @@ export class KubeApi implements KubeReads {
 
   async getClusterLink(namespace: string, name: string, signal?: AbortSignal): Promise<ClusterLink | undefined> {
     try {
-      return (await this.custom.getNamespacedCustomObject({ ...CLUSTERLINKS, namespace, name }, requestOptions({ signal }))) as ClusterLink;
+      return (await this.custom.getNamespacedCustomObject(
+        { ...CLUSTERLINKS, namespace, name },
+        requestOptions({ signal }),
+      )) as ClusterLink;
     } catch (err) {
       if (isKubeNotFound(err)) return undefined;
       throw err;
@@ -96,7 +111,13 @@ export class KubeApi implements KubeReads {
   }
 
   /** Sets metadata.finalizers, guarded by the resourceVersion the decision was made on (409 when stale). */
-  async setFinalizers(namespace: string, name: string, finalizers: string[], resourceVersion: string | undefined, signal?: AbortSignal): Promise<ClusterLink> {
+  async setFinalizers(
+    namespace: string,
+    name: string,
+    finalizers: string[],
+    resourceVersion: string | undefined,
+    signal?: AbortSignal,
+  ): Promise<ClusterLink> {
     const body = { metadata: { finalizers, ...(resourceVersion ? { resourceVersion } : {}) } };
     return (await this.custom.patchNamespacedCustomObject(
       { ...CLUSTERLINKS, namespace, name, body },
@@ -105,7 +126,12 @@ export class KubeApi implements KubeReads {
   }
 
   /** Replaces the whole status through the status sub-resource (a JSON patch, so removed map entries go too). */
-  async writeStatus(namespace: string, name: string, status: ClusterLinkStatus, signal?: AbortSignal): Promise<ClusterLink> {
+  async writeStatus(
+    namespace: string,
+    name: string,
+    status: ClusterLinkStatus,
+    signal?: AbortSignal,
+  ): Promise<ClusterLink> {
     return (await this.custom.patchNamespacedCustomObjectStatus(
       { ...CLUSTERLINKS, namespace, name, body: [{ op: 'add', path: '/status', value: status }] },
       requestOptions({ signal, contentType: 'application/json-patch+json' }),
@@ -114,7 +140,10 @@ export class KubeApi implements KubeReads {
 
   async getKafkaTopic(namespace: string, name: string, signal?: AbortSignal): Promise<KafkaTopicObject | undefined> {
     try {
-      return (await this.custom.getNamespacedCustomObject({ ...KAFKATOPICS, namespace, name }, requestOptions({ signal }))) as KafkaTopicObject;
+      return (await this.custom.getNamespacedCustomObject(
+        { ...KAFKATOPICS, namespace, name },
+        requestOptions({ signal }),
+      )) as KafkaTopicObject;
     } catch (err) {
       if (isKubeNotFound(err)) return undefined;
       throw err;
@@ -122,12 +151,18 @@ export class KubeApi implements KubeReads {
   }
 
   /** Creates the KafkaTopic unless one of that name exists (never overwritten): returns the one that exists. */
-  async createKafkaTopicOnce(topic: KafkaTopicObject, signal?: AbortSignal): Promise<{ created: boolean; existing?: KafkaTopicObject }> {
+  async createKafkaTopicOnce(
+    topic: KafkaTopicObject,
+    signal?: AbortSignal,
+  ): Promise<{ created: boolean; existing?: KafkaTopicObject }> {
     // Look first: a stopped mirror is reported on every pass, and a create that fails with 409 is still a write.
     const present = await this.getKafkaTopic(topic.metadata.namespace, topic.metadata.name, signal);
     if (present) return { created: false, existing: present };
     try {
-      await this.custom.createNamespacedCustomObject({ ...KAFKATOPICS, namespace: topic.metadata.namespace, body: topic }, requestOptions({ signal }));
+      await this.custom.createNamespacedCustomObject(
+        { ...KAFKATOPICS, namespace: topic.metadata.namespace, body: topic },
+        requestOptions({ signal }),
+      );
       return { created: true };
     } catch (err) {
       if (!isKubeConflict(err)) throw err;
@@ -137,7 +172,10 @@ export class KubeApi implements KubeReads {
   }
 
   async createEvent(event: CoreEvent, signal?: AbortSignal): Promise<void> {
-    await this.core.createNamespacedEvent({ namespace: event.metadata.namespace, body: event }, requestOptions({ signal }));
+    await this.core.createNamespacedEvent(
+      { namespace: event.metadata.namespace, body: event },
+      requestOptions({ signal }),
+    );
   }
 
   async getLease(namespace: string, name: string, signal?: AbortSignal): Promise<V1Lease | undefined> {

@@ -42,11 +42,17 @@ export function loadKubeConfig(options: LoadKubeConfigOptions = {}): LoadedKubeC
     const kubeConfig = new KubeConfig();
     const serverHost = isIPv6(host) ? `[${host}]` : host;
     kubeConfig.loadFromClusterAndUser(
-      { name: 'in-cluster', server: `https://${serverHost}:${port}`, caFile: join(saDir, 'ca.crt'), skipTLSVerify: false },
+      {
+        name: 'in-cluster',
+        server: `https://${serverHost}:${port}`,
+        caFile: join(saDir, 'ca.crt'),
+        skipTLSVerify: false,
+      },
       { name: 'in-cluster', authProvider: { name: 'tokenFile', config: { tokenFile: join(saDir, 'token') } } },
     );
     const namespaceFile = join(saDir, 'namespace');
-    const namespace = env.POD_NAMESPACE || (existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : undefined);
+    const namespace =
+      env.POD_NAMESPACE || (existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : undefined);
     return { kubeConfig, source: 'in-cluster', ...(namespace ? { namespace } : {}) };
   }
 
@@ -86,7 +92,11 @@ export async function probeKubeApi(kubeConfig: KubeConfig, timeoutMs = 3000): Pr
     const info = await api.getCode({}, requestOptions({ signal }));
     return { ok: true, version: info.gitVersion };
   } catch (err) {
-    if (signal.aborted) return { ok: false, error: `no answer from ${kubeConfig.getCurrentCluster()?.server ?? 'the API server'} within ${timeoutMs} ms` };
+    if (signal.aborted)
+      return {
+        ok: false,
+        error: `no answer from ${kubeConfig.getCurrentCluster()?.server ?? 'the API server'} within ${timeoutMs} ms`,
+      };
     return { ok: false, error: describeKubeError(err) };
   }
 }

@@ -95,7 +95,10 @@ export class LeaderElector {
     if (leading === this.leading) return;
     this.leading = leading;
     if (leading) {
-      this.options.logger?.info({ lease: this.options.name, identity: this.options.identity }, 'acquired the leader lease');
+      this.options.logger?.info(
+        { lease: this.options.name, identity: this.options.identity },
+        'acquired the leader lease',
+      );
       this.options.onStartedLeading();
     } else this.options.onStoppedLeading();
   }
@@ -179,7 +182,10 @@ export class LeaderElector {
       await store.replaceLease(
         namespace,
         name,
-        { ...existing, spec: { ...existing.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: micro(new Date()) } },
+        {
+          ...existing,
+          spec: { ...existing.spec, holderIdentity: '', leaseDurationSeconds: 1, renewTime: micro(new Date()) },
+        },
         AbortSignal.timeout(5000),
       );
     } catch (err) {

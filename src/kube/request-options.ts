@@ -2,7 +2,8 @@
 // a request short) and the patch Content-Type. Both go through client-node's middleware hook.
 import { Observable, type ConfigurationOptions, type ObservableMiddleware } from '@kubernetes/client-node';
 
-export type PatchContentType = 'application/merge-patch+json' | 'application/json-patch+json' | 'application/strategic-merge-patch+json';
+export type PatchContentType =
+  'application/merge-patch+json' | 'application/json-patch+json' | 'application/strategic-merge-patch+json';
 
 export interface RequestOptions {
   signal?: AbortSignal;

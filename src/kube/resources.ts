@@ -6,9 +6,24 @@ export const CONFLUENT_GROUP = CLUSTERLINK_GROUP;
 export const CONFLUENT_VERSION = 'v1beta1';
 export const CONFLUENT_API_VERSION = `${CONFLUENT_GROUP}/${CONFLUENT_VERSION}`;
 
-export const CLUSTERLINKS = { group: CONFLUENT_GROUP, version: CONFLUENT_VERSION, plural: 'clusterlinks', kind: 'ClusterLink' } as const;
-export const KAFKARESTCLASSES = { group: CONFLUENT_GROUP, version: CONFLUENT_VERSION, plural: 'kafkarestclasses', kind: 'KafkaRestClass' } as const;
-export const KAFKATOPICS = { group: CONFLUENT_GROUP, version: CONFLUENT_VERSION, plural: 'kafkatopics', kind: 'KafkaTopic' } as const;
+export const CLUSTERLINKS = {
+  group: CONFLUENT_GROUP,
+  version: CONFLUENT_VERSION,
+  plural: 'clusterlinks',
+  kind: 'ClusterLink',
+} as const;
+export const KAFKARESTCLASSES = {
+  group: CONFLUENT_GROUP,
+  version: CONFLUENT_VERSION,
+  plural: 'kafkarestclasses',
+  kind: 'KafkaRestClass',
+} as const;
+export const KAFKATOPICS = {
+  group: CONFLUENT_GROUP,
+  version: CONFLUENT_VERSION,
+  plural: 'kafkatopics',
+  kind: 'KafkaTopic',
+} as const;
 
 /** Held on every ClusterLink the reconciler manages until the docs/reconciler.md deletion sequence has run. */
 export const FINALIZER = 'clusterlink-webhook.io/kafka-cleanup';

@@ -43,11 +43,17 @@ interface CacheEntry {
   value: SecretLookup;
 }
 
-export function createKubeSecretSource(kubeConfig: KubeConfig, options: KubeSecretSourceOptions = {}): KubeSecretSource {
+export function createKubeSecretSource(
+  kubeConfig: KubeConfig,
+  options: KubeSecretSourceOptions = {},
+): KubeSecretSource {
   return createSecretSourceFromReader(kubeConfig.makeApiClient(CoreV1Api), options);
 }
 
-export function createSecretSourceFromReader(reader: SecretReader, options: KubeSecretSourceOptions = {}): KubeSecretSource {
+export function createSecretSourceFromReader(
+  reader: SecretReader,
+  options: KubeSecretSourceOptions = {},
+): KubeSecretSource {
   const timeoutMs = options.timeoutMs ?? 1000;
   const cacheTtlMs = options.cacheTtlMs ?? 5000;
   const notFoundTtlMs = options.notFoundTtlMs ?? 2000;
@@ -129,11 +135,20 @@ function timedOut(timeoutMs: number): SecretLookup {
 /** Maps a client-node error to a lookup failure; `message` is a short description without Secret data. */
 export function classify(err: unknown, aborted: boolean, timeoutMs: number): SecretLookup {
   if (aborted) return timedOut(timeoutMs);
-  const code = err instanceof ApiException ? err.code : typeof (err as { code?: unknown })?.code === 'number' ? (err as { code: number }).code : undefined;
+  const code =
+    err instanceof ApiException
+      ? err.code
+      : typeof (err as { code?: unknown })?.code === 'number'
+        ? (err as { code: number }).code
+        : undefined;
   if (code === 404) return { found: false, reason: 'NotFound', message: 'HTTP 404' };
   if (code === 401 || code === 403) return { found: false, reason: 'Forbidden', message: safeDescription(err, code) };
   if (code !== undefined) return { found: false, reason: 'Unavailable', message: safeDescription(err, code) };
-  return { found: false, reason: 'Unavailable', message: err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 200) : 'request failed' };
+  return {
+    found: false,
+    reason: 'Unavailable',
+    message: err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 200) : 'request failed',
+  };
 }
 
 function safeDescription(err: unknown, code: number): string {

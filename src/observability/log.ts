@@ -68,7 +68,10 @@ export function scrubSecrets<T>(object: T, depth = 0): T {
     if (next === value) continue;
     copy ??= Array.isArray(object)
       ? (object.slice() as unknown as Record<string, unknown>)
-      : (Object.create(Object.getPrototypeOf(object) as object | null, Object.getOwnPropertyDescriptors(object)) as Record<string, unknown>);
+      : (Object.create(
+          Object.getPrototypeOf(object) as object | null,
+          Object.getOwnPropertyDescriptors(object),
+        ) as Record<string, unknown>);
     copy[key] = next;
   }
   return (copy ?? object) as T;
@@ -89,7 +92,11 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     timestamp: pino.stdTimeFunctions.isoTime,
     // Redaction by a plain walk of the first three levels (the same keys and depths as redactPaths()): pino's
     // wildcard `redact` paths cost ~100 µs per line, more than answering a review; this walk costs ~1 µs.
-    formatters: { level: (label) => ({ level: label }), log: (object) => scrubSecrets(object), bindings: (bindings) => scrubSecrets(bindings) },
+    formatters: {
+      level: (label) => ({ level: label }),
+      log: (object) => scrubSecrets(object),
+      bindings: (bindings) => scrubSecrets(bindings),
+    },
   };
   return options.destination ? pino(pinoOptions, options.destination) : pino(pinoOptions);
 }

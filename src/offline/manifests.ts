@@ -66,7 +66,11 @@ async function walk(absolute: string, display: string): Promise<Array<{ absolute
   for (const entry of entries) {
     const child = { absolute: join(absolute, entry.name), display: join(display, entry.name) };
     if (entry.isDirectory()) files.push(...(await walk(child.absolute, child.display)));
-    else if (isManifestFile(entry.name) && (entry.isFile() || (entry.isSymbolicLink() && (await stat(child.absolute)).isFile()))) files.push(child);
+    else if (
+      isManifestFile(entry.name) &&
+      (entry.isFile() || (entry.isSymbolicLink() && (await stat(child.absolute)).isFile()))
+    )
+      files.push(child);
   }
   return files;
 }
@@ -77,13 +81,18 @@ function looksLikeJson(text: string): boolean {
 }
 
 function errorMessage(err: unknown): string {
-  if (err && typeof err === 'object' && 'code' in err && (err as NodeJS.ErrnoException).code === 'ENOENT') return 'no such file or directory';
-  if (err && typeof err === 'object' && 'code' in err && (err as NodeJS.ErrnoException).code === 'EACCES') return 'permission denied';
+  if (err && typeof err === 'object' && 'code' in err && (err as NodeJS.ErrnoException).code === 'ENOENT')
+    return 'no such file or directory';
+  if (err && typeof err === 'object' && 'code' in err && (err as NodeJS.ErrnoException).code === 'EACCES')
+    return 'permission denied';
   return err instanceof Error ? err.message : String(err);
 }
 
 /** Reads every input (a file, a directory, or `-` for stdin); unreadable ones become problems, not exceptions. */
-export async function readSources(inputs: readonly string[], io: ManifestInput): Promise<{ sources: SourceText[]; problems: LoadProblem[] }> {
+export async function readSources(
+  inputs: readonly string[],
+  io: ManifestInput,
+): Promise<{ sources: SourceText[]; problems: LoadProblem[] }> {
   const sources: SourceText[] = [];
   const problems: LoadProblem[] = [];
   let stdin: string | undefined;
@@ -99,7 +108,11 @@ export async function readSources(inputs: readonly string[], io: ManifestInput):
       const files = info.isDirectory() ? await walk(absolute, input) : [{ absolute, display: input }];
       for (const file of files) {
         const text = await readFile(file.absolute, 'utf8');
-        sources.push({ path: file.display, text, json: extname(file.display).toLowerCase() === '.json' || (!info.isDirectory() && looksLikeJson(text)) });
+        sources.push({
+          path: file.display,
+          text,
+          json: extname(file.display).toLowerCase() === '.json' || (!info.isDirectory() && looksLikeJson(text)),
+        });
       }
     } catch (err) {
       problems.push({ ref: input, message: `cannot read: ${errorMessage(err)}` });
@@ -142,7 +155,12 @@ export function parseSource(source: SourceText): { documents: ParsedDocument[]; 
       return;
     }
     try {
-      documents.push({ source: source.path, document: i + 1, yaml: doc, value: doc.toJS({ maxAliasCount: 100 }) as unknown });
+      documents.push({
+        source: source.path,
+        document: i + 1,
+        yaml: doc,
+        value: doc.toJS({ maxAliasCount: 100 }) as unknown,
+      });
     } catch (err) {
       problems.push({ ref, message: `invalid YAML: ${errorMessage(err)}` });
     }
@@ -161,7 +179,8 @@ export function isList(value: unknown): boolean {
 export function manifestsOf(doc: ParsedDocument): Manifest[] {
   const base = `${doc.source}:${doc.document}`;
   if (doc.value === null || doc.value === undefined) return [];
-  if (!isList(doc.value)) return [{ ref: base, source: doc.source, document: doc.document, pointer: '', object: doc.value }];
+  if (!isList(doc.value))
+    return [{ ref: base, source: doc.source, document: doc.document, pointer: '', object: doc.value }];
   const items = asArray(asRecord(doc.value)?.items) ?? [];
   return items.map((object, item) => ({
     ref: `${base}.items[${item}]`,
@@ -174,7 +193,10 @@ export function manifestsOf(doc: ParsedDocument): Manifest[] {
 }
 
 /** Reads, parses and flattens every input; problems come in input order, like the documents. */
-export async function loadManifests(inputs: readonly string[], io: ManifestInput): Promise<{ manifests: Manifest[]; problems: LoadProblem[] }> {
+export async function loadManifests(
+  inputs: readonly string[],
+  io: ManifestInput,
+): Promise<{ manifests: Manifest[]; problems: LoadProblem[] }> {
   const manifests: Manifest[] = [];
   const problems: LoadProblem[] = [];
   for (const input of inputs) {
@@ -207,6 +229,7 @@ export function identify(object: unknown, defaultNamespace: string): ObjectIdent
 
 /** `namespace/name` for humans; a generated name shows its prefix. */
 export function displayName(identity: ObjectIdentity): string {
-  const name = identity.name ?? (identity.generateName !== undefined ? `${identity.generateName}<generated>` : '<no name>');
+  const name =
+    identity.name ?? (identity.generateName !== undefined ? `${identity.generateName}<generated>` : '<no name>');
   return `${identity.namespace}/${name}`;
 }

@@ -4,7 +4,15 @@ import fastJsonPatch, { type Operation } from 'fast-json-patch';
 import YAML from 'yaml';
 import { isDeepEqual } from '../lib/json.js';
 import type { ManifestInput } from './input.js';
-import { identify, manifestsOf, parseSource, readSources, type LoadProblem, type ParsedDocument, type SourceText } from './manifests.js';
+import {
+  identify,
+  manifestsOf,
+  parseSource,
+  readSources,
+  type LoadProblem,
+  type ParsedDocument,
+  type SourceText,
+} from './manifests.js';
 import { isClusterLink, mutateOffline, type AdmissionPipeline } from './offline-admission.js';
 import { applyPatchToDocument, detectStyle, documentTexts, restoreOriginalLines } from './yaml-edit.js';
 
@@ -40,7 +48,11 @@ interface DocumentOutcome {
   expected: unknown;
 }
 
-async function mutateDocument(doc: ParsedDocument, options: MutateOptions, result: MutationResult): Promise<DocumentOutcome> {
+async function mutateDocument(
+  doc: ParsedDocument,
+  options: MutateOptions,
+  result: MutationResult,
+): Promise<DocumentOutcome> {
   const patch: Operation[] = [];
   for (const manifest of manifestsOf(doc)) {
     if (!isClusterLink(manifest.object)) continue;
@@ -52,7 +64,10 @@ async function mutateDocument(doc: ParsedDocument, options: MutateOptions, resul
     for (const warning of mutated.warnings) result.warnings.push(`${manifest.ref}: ${warning}`);
     patch.push(...prefixed(mutated.patch, manifest.pointer));
   }
-  const expected = patch.length === 0 ? doc.value : fastJsonPatch.applyPatch(structuredClone(doc.value), patch, false, true).newDocument;
+  const expected =
+    patch.length === 0
+      ? doc.value
+      : fastJsonPatch.applyPatch(structuredClone(doc.value), patch, false, true).newDocument;
   return { patch, expected };
 }
 
@@ -60,7 +75,12 @@ function parsesTo(text: string, expected: unknown): boolean {
   try {
     const docs = YAML.parseAllDocuments(text, { version: '1.1' });
     const first = docs[0];
-    return docs.length === 1 && first !== undefined && first.errors.length === 0 && isDeepEqual(first.toJS({ maxAliasCount: 100 }), expected);
+    return (
+      docs.length === 1 &&
+      first !== undefined &&
+      first.errors.length === 0 &&
+      isDeepEqual(first.toJS({ maxAliasCount: 100 }), expected)
+    );
   } catch {
     return false;
   }
@@ -70,7 +90,13 @@ function parsesTo(text: string, expected: unknown): boolean {
  * A changed YAML document, re-printed from its edited Document with the user's own lines restored where
  * only spacing differs; plain YAML (comments lost, with a warning) if that would not give the right object.
  */
-function printChanged(doc: ParsedDocument, outcome: DocumentOutcome, source: SourceText, original: string | undefined, result: MutationResult): string {
+function printChanged(
+  doc: ParsedDocument,
+  outcome: DocumentOutcome,
+  source: SourceText,
+  original: string | undefined,
+  result: MutationResult,
+): string {
   const yamlDoc = doc.yaml;
   if (yamlDoc) {
     try {
@@ -98,7 +124,8 @@ async function mutateSource(source: SourceText, options: MutateOptions, result: 
   for (const doc of parsed.documents) outcomes.push(await mutateDocument(doc, options, result));
   if (outcomes.every((o) => o.patch.length === 0)) return source.text;
   // JSON input (one value, no YAML Document) is answered in JSON.
-  if (parsed.documents.length === 1 && parsed.documents[0]?.yaml === undefined) return `${JSON.stringify(outcomes[0]?.expected, null, 2)}\n`;
+  if (parsed.documents.length === 1 && parsed.documents[0]?.yaml === undefined)
+    return `${JSON.stringify(outcomes[0]?.expected, null, 2)}\n`;
   const verbatim = documentTexts(source.text, parsed.documents.length);
   return parsed.documents
     .map((doc, i) => {

@@ -57,7 +57,12 @@ export function withNamespace(object: unknown, namespace: string): unknown {
 }
 
 /** The AdmissionReview request the API server would send for this object. */
-export function admissionRequestFor(object: unknown, oldObject: unknown, namespace: string, operation: WriteOperation): AdmissionRequest {
+export function admissionRequestFor(
+  object: unknown,
+  oldObject: unknown,
+  namespace: string,
+  operation: WriteOperation,
+): AdmissionRequest {
   const name = identify(object, namespace).name;
   const gvk = { group: CLUSTERLINK_GROUP, version: CLUSTERLINK_VERSION, kind: CLUSTERLINK_KIND };
   const gvr = { group: CLUSTERLINK_GROUP, version: CLUSTERLINK_VERSION, resource: CLUSTERLINK_RESOURCE };
@@ -86,17 +91,22 @@ async function review(webhook: WebhookName, admitter: Admitter, request: Admissi
   const response = internalErrorResponse(webhook, request);
   // The server sends the details to its log; offline, the user is the one who needs them.
   const detail = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
-  if (response.status) response.status.message = `${response.status.message.replace(/; the webhook logs have the details$/, '')}: ${detail}`;
+  if (response.status)
+    response.status.message = `${response.status.message.replace(/; the webhook logs have the details$/, '')}: ${detail}`;
   else response.warnings = [...(response.warnings ?? []), `internal error: ${detail}`];
   return response;
 }
 
 function decodePatch(response: AdmissionResponse): Operation[] {
-  return response.patch === undefined ? [] : (JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8')) as Operation[]);
+  return response.patch === undefined
+    ? []
+    : (JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8')) as Operation[]);
 }
 
 function applyOperations(object: unknown, patch: Operation[]): unknown {
-  return patch.length === 0 ? object : fastJsonPatch.applyPatch(structuredClone(object), patch, false, true).newDocument;
+  return patch.length === 0
+    ? object
+    : fastJsonPatch.applyPatch(structuredClone(object), patch, false, true).newDocument;
 }
 
 /** The mutating webhook alone: the patch it returns, its warnings, and the object after the patch. */
@@ -119,7 +129,12 @@ export async function mutateOffline(
  * Admits `object` as the cluster would: CREATE, or UPDATE of `oldObject` when given. The old object is taken
  * as stored, i.e. after the mutating webhook defaulted it when it was created.
  */
-export async function admitOffline(pipeline: AdmissionPipeline, object: unknown, oldObject: unknown, namespace: string): Promise<OfflineDecision> {
+export async function admitOffline(
+  pipeline: AdmissionPipeline,
+  object: unknown,
+  oldObject: unknown,
+  namespace: string,
+): Promise<OfflineDecision> {
   const operation: WriteOperation = oldObject === undefined ? 'CREATE' : 'UPDATE';
   const stored = oldObject === undefined ? undefined : (await mutateOffline(pipeline, oldObject, namespace)).admitted;
   const request = admissionRequestFor(withNamespace(object, namespace), stored, namespace, operation);

@@ -74,7 +74,10 @@ export function formatText(report: ValidationReport): { stdout: string; stderr: 
     for (const warning of doc.warnings) out.push(`  Warning: ${warning}`);
   }
   const c = countsOf(report);
-  const parts = [`${plural(c.clusterLinks, 'ClusterLink')} checked: ${c.valid} valid, ${c.invalid} invalid`, `${plural(c.skipped, 'other document')} skipped`];
+  const parts = [
+    `${plural(c.clusterLinks, 'ClusterLink')} checked: ${c.valid} valid, ${c.invalid} invalid`,
+    `${plural(c.skipped, 'other document')} skipped`,
+  ];
   if (c.unreadable > 0) parts.push(`${plural(c.unreadable, 'input')} unreadable`);
   parts.push(report.secretsChecked ? 'Secrets checked' : 'Secrets not checked (no --secrets-dir)');
   out.push(`Summary: ${parts.join('; ')}`);

@@ -17,7 +17,11 @@ export class ManifestSecretSource implements SecretSource {
   async get(namespace: string, name: string, _signal?: AbortSignal): Promise<SecretLookup> {
     const data = this.secrets.get(`${namespace}/${name}`);
     if (data) return { found: true, data: { ...data } };
-    return { found: false, reason: 'NotFound', message: `secrets "${name}" not found in the Secret manifests given (namespace ${namespace})` };
+    return {
+      found: false,
+      reason: 'NotFound',
+      message: `secrets "${name}" not found in the Secret manifests given (namespace ${namespace})`,
+    };
   }
 }
 

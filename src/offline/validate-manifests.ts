@@ -17,7 +17,11 @@ export interface ValidateOptions {
 const keyOf = (namespace: string, name: string) => `${namespace}/${name}`;
 
 /** Old ClusterLinks by namespace/name; a name defined twice is a problem (which one would the cluster hold?). */
-export async function loadOldObjects(files: readonly string[], io: ManifestInput, defaultNamespace: string): Promise<{ objects: Map<string, unknown>; problems: LoadProblem[] }> {
+export async function loadOldObjects(
+  files: readonly string[],
+  io: ManifestInput,
+  defaultNamespace: string,
+): Promise<{ objects: Map<string, unknown>; problems: LoadProblem[] }> {
   const objects = new Map<string, unknown>();
   if (files.length === 0) return { objects, problems: [] };
   const { manifests, problems } = await loadManifests(files, io);
@@ -41,21 +45,30 @@ export async function loadOldObjects(files: readonly string[], io: ManifestInput
 function skipReason(manifest: Manifest): string {
   const record = asRecord(manifest.object);
   if (!record) return 'not a Kubernetes object';
-  if (record.kind === 'ClusterLink' && typeof record.apiVersion === 'string' && record.apiVersion !== CLUSTERLINK_API_VERSION) {
+  if (
+    record.kind === 'ClusterLink' &&
+    typeof record.apiVersion === 'string' &&
+    record.apiVersion !== CLUSTERLINK_API_VERSION
+  ) {
     return `the webhook checks ${CLUSTERLINK_API_VERSION} only, not ${record.apiVersion}`;
   }
   return 'not a ClusterLink';
 }
 
 /** Admits one manifest; a crash outside the Admitters is reported like the webhook reports its own bugs: a denial. */
-export async function validateManifest(manifest: Manifest, oldObjects: ReadonlyMap<string, unknown>, options: Pick<ValidateOptions, 'defaultNamespace' | 'pipeline'>): Promise<DocumentReport> {
+export async function validateManifest(
+  manifest: Manifest,
+  oldObjects: ReadonlyMap<string, unknown>,
+  options: Pick<ValidateOptions, 'defaultNamespace' | 'pipeline'>,
+): Promise<DocumentReport> {
   const identity = identify(manifest.object, options.defaultNamespace);
   const base = { ref: manifest.ref, identity, causes: [], warnings: [] };
   if (!isClusterLink(manifest.object)) return { ...base, status: 'skipped', reason: skipReason(manifest) };
   const old = identity.name === undefined ? undefined : oldObjects.get(keyOf(identity.namespace, identity.name));
   try {
     const decision = await admitOffline(options.pipeline, manifest.object, old, identity.namespace);
-    if (!decision.checked) return { ...base, status: 'skipped', operation: decision.operation, reason: decision.reason };
+    if (!decision.checked)
+      return { ...base, status: 'skipped', operation: decision.operation, reason: decision.reason };
     const report: DocumentReport = {
       ...base,
       status: decision.allowed ? 'valid' : 'invalid',
@@ -71,10 +84,18 @@ export async function validateManifest(manifest: Manifest, oldObjects: ReadonlyM
   }
 }
 
-export async function validateManifests(options: ValidateOptions, io: ManifestInput, extraProblems: readonly LoadProblem[] = []): Promise<ValidationReport> {
+export async function validateManifests(
+  options: ValidateOptions,
+  io: ManifestInput,
+  extraProblems: readonly LoadProblem[] = [],
+): Promise<ValidationReport> {
   const old = await loadOldObjects(options.oldFiles, io, options.defaultNamespace);
   const loaded = await loadManifests(options.files, io);
   const documents: DocumentReport[] = [];
   for (const manifest of loaded.manifests) documents.push(await validateManifest(manifest, old.objects, options));
-  return { documents, problems: [...extraProblems, ...old.problems, ...loaded.problems], secretsChecked: options.secretsChecked };
+  return {
+    documents,
+    problems: [...extraProblems, ...old.problems, ...loaded.problems],
+    secretsChecked: options.secretsChecked,
+  };
 }

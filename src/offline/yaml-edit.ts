@@ -44,7 +44,8 @@ export function applyOperationToDocument(doc: Document, op: Operation): void {
   }
   if (YAML.isSeq(parent)) {
     const index = last === '-' ? parent.items.length : Number(last);
-    if (!Number.isInteger(index) || index < 0 || index > parent.items.length) throw new Error(`no index ${last} at ${op.path}`);
+    if (!Number.isInteger(index) || index < 0 || index > parent.items.length)
+      throw new Error(`no index ${last} at ${op.path}`);
     if (op.op === 'add') parent.items.splice(index, 0, doc.createNode(op.value));
     else if (op.op === 'replace') parent.items[index] = doc.createNode(op.value);
     else parent.items.splice(index, 1);

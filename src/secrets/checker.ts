@@ -50,14 +50,25 @@ export function createSecretChecker(source: SecretSource, options: SecretChecker
   const now = options.now ?? (() => new Date());
   // Keyed by the identity of the data object the source returned: new content is a new object (a new fetch).
   const memo = new WeakMap<Record<string, Buffer>, Map<string, MemoEntry>>();
-  const checkMemoized = (ref: SecretReference, data: Record<string, Buffer>, keyPasswordData: Record<string, Buffer> | undefined): SecretCheckResult => {
+  const checkMemoized = (
+    ref: SecretReference,
+    data: Record<string, Buffer>,
+    keyPasswordData: Record<string, Buffer> | undefined,
+  ): SecretCheckResult => {
     const at = now();
     // An encrypted key's result also depends on the password Secret's content: not memoized (rare).
     if (keyPasswordData !== undefined) return checkOne(ref, data, keyPasswordData, at, options.expiryWarningDays);
-    const key = JSON.stringify([ref.kind, ref.field, ref.name, ref.kind === 'tls' ? ref.clientAuth : null, ref.kind === 'tls' ? (ref.keyPassword?.name ?? null) : null]);
+    const key = JSON.stringify([
+      ref.kind,
+      ref.field,
+      ref.name,
+      ref.kind === 'tls' ? ref.clientAuth : null,
+      ref.kind === 'tls' ? (ref.keyPassword?.name ?? null) : null,
+    ]);
     let byRef = memo.get(data);
     const hit = byRef?.get(key);
-    if (hit && Math.abs(at.getTime() - hit.at) < CHECK_RESULT_TTL_MS) return { errors: [...hit.result.errors], warnings: [...hit.result.warnings] };
+    if (hit && Math.abs(at.getTime() - hit.at) < CHECK_RESULT_TTL_MS)
+      return { errors: [...hit.result.errors], warnings: [...hit.result.warnings] };
     const result = checkOne(ref, data, undefined, at, options.expiryWarningDays);
     if (!byRef) {
       byRef = new Map();
@@ -85,11 +96,20 @@ export function createSecretChecker(source: SecretSource, options: SecretChecker
             // A missing Secret is a fact about the object (GitOps may apply it next), not a fault of the webhook.
             if (failure.reason !== 'NotFound') options.metrics?.secretLookupFailures.inc({ reason: failure.reason });
             options.onLookupFailure?.(failure.reason);
-            options.logger?.warn({ namespace, secret: ref.name, field: ref.field, reason: failure.reason }, 'secret lookup failed');
+            options.logger?.warn(
+              { namespace, secret: ref.name, field: ref.field, reason: failure.reason },
+              'secret lookup failed',
+            );
           }
           const where = failure.reason === 'NotFound' ? ` in namespace "${namespace}"` : '';
           if (options.strict) {
-            errors.push(invalid(ref.field, ref.name, `secret ${FAILURE_TEXT[failure.reason]}${where}; denied by strict secret checking`));
+            errors.push(
+              invalid(
+                ref.field,
+                ref.name,
+                `secret ${FAILURE_TEXT[failure.reason]}${where}; denied by strict secret checking`,
+              ),
+            );
           } else {
             warnings.push(`${ref.field}: secret "${ref.name}" ${FAILURE_TEXT[failure.reason]}${where}; not checked`);
           }
@@ -118,7 +138,8 @@ export function createSecretChecker(source: SecretSource, options: SecretChecker
       } catch (err) {
         // A bug in a check must not turn into a hung or failed admission: say the Secrets were not checked.
         // Only the error's own text is logged: checks never put Secret bytes into an exception.
-        const detail = err instanceof Error ? { name: err.name, message: err.message.slice(0, 200) } : { name: 'unknown' };
+        const detail =
+          err instanceof Error ? { name: err.name, message: err.message.slice(0, 200) } : { name: 'unknown' };
         options.logger?.warn({ namespace, err: detail }, 'secret check failed (a bug)');
         return { errors: [], warnings: ['secrets were not checked: internal error in the secret checks'] };
       }

@@ -45,9 +45,7 @@ export function looksBinary(value: Buffer): boolean {
   return value.includes(0);
 }
 
-export type CertificateParse =
-  | { ok: true; certificates: X509Certificate[] }
-  | { ok: false; problem: string };
+export type CertificateParse = { ok: true; certificates: X509Certificate[] } | { ok: false; problem: string };
 
 /** Parses a PEM bundle that must hold one or more certificates and nothing else. */
 export function parseCertificates(value: Buffer): CertificateParse {
@@ -93,7 +91,8 @@ export function parsePrivateKey(value: Buffer): PrivateKeyParse {
   if (blocks.length === 0) return { kind: 'problem', problem: `is not PEM: ${describeNonPem(value)}` };
   const keyBlocks = blocks.filter((b) => b.label.endsWith('PRIVATE KEY'));
   if (keyBlocks.length === 0) return { kind: 'problem', problem: 'holds no PRIVATE KEY block' };
-  if (keyBlocks.length > 1) return { kind: 'problem', problem: `holds ${keyBlocks.length} private keys; exactly one is expected` };
+  if (keyBlocks.length > 1)
+    return { kind: 'problem', problem: `holds ${keyBlocks.length} private keys; exactly one is expected` };
   const block = keyBlocks[0]!;
   const legacy = LEGACY_KEY_FORMATS[block.label];
   if (legacy !== undefined) {
@@ -105,7 +104,8 @@ export function parsePrivateKey(value: Buffer): PrivateKeyParse {
     };
   }
   if (block.label === PKCS8_ENCRYPTED_LABEL) return { kind: 'encrypted', text: block.text };
-  if (block.label !== PKCS8_LABEL) return { kind: 'problem', problem: `has an unknown key block "BEGIN ${block.label}"` };
+  if (block.label !== PKCS8_LABEL)
+    return { kind: 'problem', problem: `has an unknown key block "BEGIN ${block.label}"` };
   let key: KeyObject;
   try {
     key = createPrivateKey({ key: block.text, format: 'pem' });

@@ -93,7 +93,11 @@ function authReferences(auth: Authentication | undefined, cluster: ClusterBlock,
   switch (auth.type) {
     case 'plain':
       add('jaasConfig', auth.jaasConfig?.secretRef, path.child('jaasConfig', 'secretRef'));
-      add('jaasConfigPassThrough', auth.jaasConfigPassThrough?.secretRef, path.child('jaasConfigPassThrough', 'secretRef'));
+      add(
+        'jaasConfigPassThrough',
+        auth.jaasConfigPassThrough?.secretRef,
+        path.child('jaasConfigPassThrough', 'secretRef'),
+      );
       break;
     case 'oauthbearer':
       add('oauthbearer', auth.oauthbearer?.secretRef, path.child('oauthbearer', 'secretRef'));

@@ -20,7 +20,11 @@ export interface CertificateMaterial {
 
 export async function writeCertificateFiles(dir: string, material: CertificateMaterial): Promise<CertificateFiles> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const files: CertificateFiles = { caFile: join(dir, 'ca.crt'), certFile: join(dir, 'tls.crt'), keyFile: join(dir, 'tls.key') };
+  const files: CertificateFiles = {
+    caFile: join(dir, 'ca.crt'),
+    certFile: join(dir, 'tls.crt'),
+    keyFile: join(dir, 'tls.key'),
+  };
   await writeFile(files.caFile, material.caPem, { mode: 0o644 });
   await writeFile(files.certFile, material.certPem, { mode: 0o644 });
   await writeSecretFile(files.keyFile, material.keyPem);

@@ -106,11 +106,18 @@ export function generateServingCertificate(options: GenerateServingOptions): Ser
     { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
   ]);
   cert.sign(caKey, forge.md.sha256.create());
-  return { certPem: lf(pki.certificateToPem(cert)), keyPem: privateKeyToPkcs8Pem(keys.privateKey), caPem: options.ca.certPem };
+  return {
+    certPem: lf(pki.certificateToPem(cert)),
+    keyPem: privateKeyToPkcs8Pem(keys.privateKey),
+    caPem: options.ca.certPem,
+  };
 }
 
 /** A fresh CA and a serving certificate for `hosts`, in one call. */
-export function generateSelfSignedServing(hosts: readonly string[], options: { days?: number; caDays?: number; now?: Date } = {}): ServingCertificate {
+export function generateSelfSignedServing(
+  hosts: readonly string[],
+  options: { days?: number; caDays?: number; now?: Date } = {},
+): ServingCertificate {
   const base = options.now ? { now: options.now } : {};
   const ca = generateCertificateAuthority({ ...base, days: options.caDays ?? 3650 });
   return generateServingCertificate({ ...base, hosts, ca, days: options.days ?? 365 });
@@ -118,5 +125,10 @@ export function generateSelfSignedServing(hosts: readonly string[], options: { d
 
 /** The names a Kubernetes Service is reached by (the API server calls `<svc>.<ns>.svc`). */
 export function serviceDnsNames(service: string, namespace: string): string[] {
-  return [service, `${service}.${namespace}`, `${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`];
+  return [
+    service,
+    `${service}.${namespace}`,
+    `${service}.${namespace}.svc`,
+    `${service}.${namespace}.svc.cluster.local`,
+  ];
 }

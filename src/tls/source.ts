@@ -42,20 +42,21 @@ export function checkTlsPair(material: TlsMaterial): CertificateSummary {
   try {
     cert = new X509Certificate(material.certPem);
   } catch (err) {
-    throw new Error(`certificate does not parse: ${(err as Error).message}`);
+    throw new Error(`certificate does not parse: ${(err as Error).message}`, { cause: err });
   }
   let key;
   try {
     key = createPrivateKey(material.keyPem);
   } catch {
-    // The key parser's message can echo key material in some versions: keep ours generic.
+    // The key parser's message can echo key material in some versions: keep ours generic, and no cause.
+
     throw new Error('private key does not parse (expected a PEM private key)');
   }
   if (!cert.checkPrivateKey(key)) throw new Error('private key does not match the certificate');
   try {
     createSecureContext({ cert: material.certPem, key: material.keyPem });
   } catch (err) {
-    throw new Error(`TLS refuses the pair: ${(err as Error).message}`);
+    throw new Error(`TLS refuses the pair: ${(err as Error).message}`, { cause: err });
   }
   return {
     notAfter: new Date(cert.validTo),
@@ -112,7 +113,8 @@ export interface FileTlsSource extends TlsSource {
   reload(): Promise<boolean>;
 }
 
-const digest = (m: TlsMaterial): string => createHash('sha256').update(m.certPem).update('\0').update(m.keyPem).digest('hex');
+const digest = (m: TlsMaterial): string =>
+  createHash('sha256').update(m.certPem).update('\0').update(m.keyPem).digest('hex');
 
 /** Loads the pair (throws if the first load fails), then follows changes. */
 export async function fileTlsSource(options: FileTlsSourceOptions): Promise<FileTlsSource> {
@@ -128,7 +130,10 @@ export async function fileTlsSource(options: FileTlsSourceOptions): Promise<File
   let currentDigest = digest(material);
   let lastFailure: string | undefined;
   options.metrics?.tlsCertificateExpiry.set(summary.notAfter.getTime() / 1000);
-  log.info({ certFile, keyFile, notAfter: summary.notAfter.toISOString(), subjectAltName: summary.subjectAltName }, 'serving certificate loaded');
+  log.info(
+    { certFile, keyFile, notAfter: summary.notAfter.toISOString(), subjectAltName: summary.subjectAltName },
+    'serving certificate loaded',
+  );
   warnIfExpiring(log, summary);
 
   const listeners = new Listeners();
@@ -140,7 +145,11 @@ export async function fileTlsSource(options: FileTlsSourceOptions): Promise<File
       next = await read();
     } catch (err) {
       const key = `read:${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
-      if (key !== lastFailure) log.error({ err: { message: (err as Error).message }, certFile, keyFile }, 'cannot read the serving certificate files; keeping the current certificate');
+      if (key !== lastFailure)
+        log.error(
+          { err: { message: (err as Error).message }, certFile, keyFile },
+          'cannot read the serving certificate files; keeping the current certificate',
+        );
       lastFailure = key;
       options.metrics?.tlsReloads.inc({ result: 'error' });
       return false;
@@ -155,13 +164,23 @@ export async function fileTlsSource(options: FileTlsSourceOptions): Promise<File
       lastFailure = undefined;
       options.metrics?.tlsReloads.inc({ result: 'success' });
       options.metrics?.tlsCertificateExpiry.set(summary.notAfter.getTime() / 1000);
-      log.info({ notAfter: summary.notAfter.toISOString(), subjectAltName: summary.subjectAltName, fingerprint256: summary.fingerprint256 }, 'serving certificate reloaded');
+      log.info(
+        {
+          notAfter: summary.notAfter.toISOString(),
+          subjectAltName: summary.subjectAltName,
+          fingerprint256: summary.fingerprint256,
+        },
+        'serving certificate reloaded',
+      );
       warnIfExpiring(log, summary);
       listeners.emit(material, log);
       return true;
     } catch (err) {
       if (nextDigest !== lastFailure) {
-        log.error({ reason: (err as Error).message, certFile, keyFile }, 'new serving certificate rejected; keeping the current one');
+        log.error(
+          { reason: (err as Error).message, certFile, keyFile },
+          'new serving certificate rejected; keeping the current one',
+        );
         options.metrics?.tlsReloads.inc({ result: 'error' });
       }
       lastFailure = nextDigest;
@@ -199,12 +218,18 @@ export async function fileTlsSource(options: FileTlsSourceOptions): Promise<File
       try {
         const w = watch(dir, { persistent: false }, schedule);
         w.on('error', (err) => {
-          log.warn({ err: { message: err.message }, dir }, 'watching the certificate directory failed; relying on polling');
+          log.warn(
+            { err: { message: err.message }, dir },
+            'watching the certificate directory failed; relying on polling',
+          );
           w.close();
         });
         watchers.push(w);
       } catch (err) {
-        log.warn({ err: { message: (err as Error).message }, dir }, 'cannot watch the certificate directory; relying on polling');
+        log.warn(
+          { err: { message: (err as Error).message }, dir },
+          'cannot watch the certificate directory; relying on polling',
+        );
       }
     }
   }
@@ -229,5 +254,6 @@ export async function fileTlsSource(options: FileTlsSourceOptions): Promise<File
 function warnIfExpiring(log: Logger, summary: CertificateSummary): void {
   const left = summary.notAfter.getTime() - Date.now();
   if (left <= 0) log.warn({ notAfter: summary.notAfter.toISOString() }, 'serving certificate has expired');
-  else if (left < 30 * 86_400_000) log.warn({ notAfter: summary.notAfter.toISOString() }, 'serving certificate expires within 30 days');
+  else if (left < 30 * 86_400_000)
+    log.warn({ notAfter: summary.notAfter.toISOString() }, 'serving certificate expires within 30 days');
 }

@@ -4,13 +4,28 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { invalid } from '../../src/clusterlink/field-errors.js';
 import type { AdmissionDecision, AdmissionRequest, Admitter } from '../../src/admission/types.js';
-import { clusterLinkReview, decodePatch, postReview, startWebhook, type RunningWebhook } from '../support/webhook-server.js';
+import {
+  clusterLinkReview,
+  decodePatch,
+  postReview,
+  startWebhook,
+  type RunningWebhook,
+} from '../support/webhook-server.js';
 
-const LINK = { apiVersion: 'platform.confluent.io/v1beta1', kind: 'ClusterLink', metadata: { name: 'l1', namespace: 'ns' }, spec: { name: 'l1' } };
+const LINK = {
+  apiVersion: 'platform.confluent.io/v1beta1',
+  kind: 'ClusterLink',
+  metadata: { name: 'l1', namespace: 'ns' },
+  spec: { name: 'l1' },
+};
 const allow = (warnings: string[] = []): AdmissionDecision => ({ allowed: true, errors: [], warnings });
 
 /** Each test picks its behaviour through the request uid. */
-type Behaviour = (req: AdmissionRequest, signal: AbortSignal, provisional?: (d: AdmissionDecision) => void) => Promise<AdmissionDecision>;
+type Behaviour = (
+  req: AdmissionRequest,
+  signal: AbortSignal,
+  provisional?: (d: AdmissionDecision) => void,
+) => Promise<AdmissionDecision>;
 const behaviours = new Map<string, Behaviour>();
 const seenSignals = new Map<string, AbortSignal>();
 const dispatch: Admitter = async (req, { signal, provisional }) => {
@@ -19,7 +34,8 @@ const dispatch: Admitter = async (req, { signal, provisional }) => {
   return b ? b(req, signal, provisional) : allow();
 };
 const never = (): Promise<AdmissionDecision> => new Promise(() => undefined);
-const untilAborted = (signal: AbortSignal): Promise<void> => new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
+const untilAborted = (signal: AbortSignal): Promise<void> =>
+  new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
 
 let counter = 0;
 function reviewWith(behaviour: Behaviour, object: unknown = LINK): Record<string, any> {
@@ -34,7 +50,11 @@ describe('around the rules', () => {
   const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
   before(async () => {
     process.on('unhandledRejection', onUnhandled);
-    wh = await startWebhook({ admitters: { mutate: dispatch, validate: dispatch }, admissionDeadlineMs: 100, admissionBudgetMs: 300 });
+    wh = await startWebhook({
+      admitters: { mutate: dispatch, validate: dispatch },
+      admissionDeadlineMs: 100,
+      admissionBudgetMs: 300,
+    });
   });
   after(async () => {
     await wh.close();
@@ -43,7 +63,12 @@ describe('around the rules', () => {
 
   describe('internal errors (a thrown exception in the rules)', () => {
     const throwing: Array<[string, Behaviour]> = [
-      ['throws synchronously', () => { throw new Error('boom'); }],
+      [
+        'throws synchronously',
+        () => {
+          throw new Error('boom');
+        },
+      ],
       ['rejects later', () => new Promise((_, reject) => setTimeout(() => reject(new Error('late boom')), 5))],
       ['returns something that is not a decision', async () => null as unknown as AdmissionDecision],
       ['reports an internalError', async () => ({ ...allow(), internalError: 'rule crashed' })],
@@ -103,7 +128,10 @@ describe('around the rules', () => {
       const r = (await postReview(wh.url, wh.ca, '/validate', review)).body.response;
       assert.equal(r.allowed, false);
       assert.equal(r.status?.code, 422);
-      assert.equal(r.status?.message, 'ClusterLink.platform.confluent.io "l1" is invalid: spec.name: Invalid value: "X": must be lower case');
+      assert.equal(
+        r.status?.message,
+        'ClusterLink.platform.confluent.io "l1" is invalid: spec.name: Invalid value: "X": must be lower case',
+      );
       assert.deepEqual(r.warnings, ['w1', 'some ClusterLink checks could not complete in time']);
     });
 
@@ -168,21 +196,43 @@ describe('around the rules', () => {
     test('a denial without field errors is a 403 Forbidden status', async () => {
       const review = reviewWith(async () => ({ allowed: false, errors: [], warnings: [] }));
       const r = (await postReview(wh.url, wh.ca, '/validate', review)).body.response;
-      assert.deepEqual(r.status, { status: 'Failure', code: 403, reason: 'Forbidden', message: 'ClusterLink.platform.confluent.io "l1" is forbidden' });
+      assert.deepEqual(r.status, {
+        status: 'Failure',
+        code: 403,
+        reason: 'Forbidden',
+        message: 'ClusterLink.platform.confluent.io "l1" is forbidden',
+      });
     });
 
     test('a single field error is printed without brackets; the name comes from generateName-less metadata', async () => {
-      const review = reviewWith(async () => ({ allowed: false, errors: [invalid('spec.name', 'a b', 'bad')], warnings: [] }), {
-        ...LINK,
-        metadata: { generateName: 'link-', namespace: 'ns' },
-      });
+      const review = reviewWith(
+        async () => ({ allowed: false, errors: [invalid('spec.name', 'a b', 'bad')], warnings: [] }),
+        {
+          ...LINK,
+          metadata: { generateName: 'link-', namespace: 'ns' },
+        },
+      );
       const r = (await postReview(wh.url, wh.ca, '/validate', review)).body.response;
-      assert.equal(r.status?.message, 'ClusterLink.platform.confluent.io "" is invalid: spec.name: Invalid value: "a b": bad');
-      assert.deepEqual(r.status?.details, { group: 'platform.confluent.io', kind: 'ClusterLink', name: '', causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: "a b": bad', field: 'spec.name' }] });
+      assert.equal(
+        r.status?.message,
+        'ClusterLink.platform.confluent.io "" is invalid: spec.name: Invalid value: "a b": bad',
+      );
+      assert.deepEqual(r.status?.details, {
+        group: 'platform.confluent.io',
+        kind: 'ClusterLink',
+        name: '',
+        causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: "a b": bad', field: 'spec.name' }],
+      });
     });
 
     test('warnings are sanitised on the wire: no control characters, ≤256 each, ≤4096 in all, no duplicates', async () => {
-      const noisy = ['a\r\nb', 'tab\there', 'a\r\nb', `long ${'x'.repeat(1000)}`, ...Array.from({ length: 60 }, (_, i) => `w${i} ${'y'.repeat(100)}`)];
+      const noisy = [
+        'a\r\nb',
+        'tab\there',
+        'a\r\nb',
+        `long ${'x'.repeat(1000)}`,
+        ...Array.from({ length: 60 }, (_, i) => `w${i} ${'y'.repeat(100)}`),
+      ];
       const review = reviewWith(async () => allow(noisy));
       const warnings = (await postReview(wh.url, wh.ca, '/validate', review)).body.response.warnings ?? [];
       assert.equal(warnings[0], 'a b');
@@ -201,7 +251,11 @@ describe('around the rules', () => {
       const review = reviewWith(async () => allow());
       review.request.kind = { group: 'platform.confluent.io', version: 'v1', kind: 'ClusterLink' };
       const res = await postReview(wh.url, wh.ca, '/validate', review);
-      assert.deepEqual(res.body, { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response: { uid: review.request.uid, allowed: true } });
+      assert.deepEqual(res.body, {
+        apiVersion: 'admission.k8s.io/v1',
+        kind: 'AdmissionReview',
+        response: { uid: review.request.uid, allowed: true },
+      });
       assert.ok(seenSignals.has(review.request.uid), 'another version of ClusterLink still goes through the rules');
     });
   });

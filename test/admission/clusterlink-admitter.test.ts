@@ -18,16 +18,26 @@ const LINK = {
   metadata: { name: 'orders-link', namespace: 'dest' },
   spec: {
     destinationKafkaCluster: { kafkaRestClassRef: { name: 'krc-dest' } },
-    sourceKafkaCluster: { bootstrapEndpoint: 'src.kafka:9092', clusterID: 'src-id', tls: { enabled: true, secretRef: 'src-tls' } },
+    sourceKafkaCluster: {
+      bootstrapEndpoint: 'src.kafka:9092',
+      clusterID: 'src-id',
+      tls: { enabled: true, secretRef: 'src-tls' },
+    },
     mirrorTopics: [{ name: 'orders' }],
     'x-kept': { unknown: true },
   },
 };
-const request = (over: Partial<AdmissionRequest> = {}): AdmissionRequest => ({ ...clusterLinkReview(LINK).request, namespace: 'dest', ...over });
+const request = (over: Partial<AdmissionRequest> = {}): AdmissionRequest => ({
+  ...clusterLinkReview(LINK).request,
+  namespace: 'dest',
+  ...over,
+});
 const options = () => ({ signal: new AbortController().signal });
 
 /** A recording stand-in for the core: marks what it defaulted so the test can see which object went where. */
-function recordingCore(result: { errors: ReturnType<typeof required>[]; warnings: string[] } = { errors: [], warnings: [] }) {
+function recordingCore(
+  result: { errors: ReturnType<typeof required>[]; warnings: string[] } = { errors: [], warnings: [] },
+) {
   const defaulted: Array<{ object: unknown; ctx: RuleContext }> = [];
   const validated: Array<{ object: unknown; oldObject: unknown; ctx: RuleContext }> = [];
   const defaultClusterLink: ClusterLinkCore['defaultClusterLink'] = (object, ctx) => {
@@ -64,8 +74,13 @@ describe('validate admitter', () => {
     const { validate } = createClusterLinkAdmitters({ core });
     const decision = await validate(request(), options());
     assert.deepEqual(decision, { allowed: true, errors: [], warnings: [] });
-    assert.deepEqual(defaulted.map((d) => d.ctx), [{ namespace: 'dest', operation: 'CREATE' }]);
-    assert.deepEqual(validated, [{ object: { ...LINK, defaulted: true }, oldObject: undefined, ctx: { namespace: 'dest', operation: 'CREATE' } }]);
+    assert.deepEqual(
+      defaulted.map((d) => d.ctx),
+      [{ namespace: 'dest', operation: 'CREATE' }],
+    );
+    assert.deepEqual(validated, [
+      { object: { ...LINK, defaulted: true }, oldObject: undefined, ctx: { namespace: 'dest', operation: 'CREATE' } },
+    ]);
   });
 
   test('UPDATE: the oldObject is defaulted too and passed to the rules', async () => {
@@ -84,7 +99,10 @@ describe('validate admitter', () => {
 
   test('the SecretChecker runs after the rules on the defaulted object, in the namespace, under the signal; results are appended', async () => {
     const { core } = recordingCore({ errors: [invalid('spec.name', 'x', 'rule')], warnings: ['rule warning'] });
-    const { checker, calls } = recordingChecker({ errors: [forbidden('spec.sourceKafkaCluster.tls.secretRef', 'JKS')], warnings: ['secret warning'] });
+    const { checker, calls } = recordingChecker({
+      errors: [forbidden('spec.sourceKafkaCluster.tls.secretRef', 'JKS')],
+      warnings: ['secret warning'],
+    });
     const opts = options();
     const decision = await createClusterLinkAdmitters({ core, secretChecker: checker }).validate(request(), opts);
     assert.equal(calls.length, 1);
@@ -100,21 +118,32 @@ describe('validate admitter', () => {
 
   test('secret errors alone deny', async () => {
     const { core } = recordingCore();
-    const { checker } = recordingChecker({ errors: [required('spec.sourceKafkaCluster.tls.secretRef', 'Secret not found')], warnings: [] });
+    const { checker } = recordingChecker({
+      errors: [required('spec.sourceKafkaCluster.tls.secretRef', 'Secret not found')],
+      warnings: [],
+    });
     const decision = await createClusterLinkAdmitters({ core, secretChecker: checker }).validate(request(), options());
     assert.equal(decision.allowed, false);
   });
 
   test('the mutate admitter never runs the SecretChecker', async () => {
     const { checker, calls } = recordingChecker();
-    await createClusterLinkAdmitters({ core: recordingCore().core, secretChecker: checker }).mutate(request(), options());
+    await createClusterLinkAdmitters({ core: recordingCore().core, secretChecker: checker }).mutate(
+      request(),
+      options(),
+    );
     assert.equal(calls.length, 0);
   });
 
   test('a SecretChecker that overruns the budget: the server answers with the rules’ verdict', async () => {
     const { core } = recordingCore({ errors: [required('spec.sourceKafkaCluster')], warnings: [] });
     const hanging: SecretChecker = { check: () => new Promise(() => undefined) };
-    const wh = await startWebhook({ admitters: createClusterLinkAdmitters({ core, secretChecker: hanging }), admissionDeadlineMs: 50, admissionBudgetMs: 150, metricsListener: false });
+    const wh = await startWebhook({
+      admitters: createClusterLinkAdmitters({ core, secretChecker: hanging }),
+      admissionDeadlineMs: 50,
+      admissionBudgetMs: 150,
+      metricsListener: false,
+    });
     try {
       const r = (await postReview(wh.url, wh.ca, '/validate', clusterLinkReview(LINK))).body.response;
       assert.equal(r.allowed, false);
@@ -135,7 +164,10 @@ describe('through the real core (structure only)', () => {
       assert.equal(res.status, 200);
       const ops = decodePatch(res.body.response);
       const target = structuredClone(LINK);
-      assert.deepEqual(applyPatch(target, ops as Operation[]), ops.map(() => null));
+      assert.deepEqual(
+        applyPatch(target, ops as Operation[]),
+        ops.map(() => null),
+      );
       assert.deepEqual(target, defaultClusterLink(LINK, { namespace: 'dest', operation: 'CREATE' }));
       for (const op of ops) assert.ok(op.op === 'add' || op.op === 'replace', `${op.op} ${op.path}`);
       assert.deepEqual((target as { spec: Record<string, unknown> }).spec['x-kept'], { unknown: true });
@@ -149,7 +181,10 @@ describe('through the real core (structure only)', () => {
   test('validate: the answer matches the core’s own verdict on the defaulted object', async () => {
     const wh = await startWebhook({ metricsListener: false });
     try {
-      const broken = { ...LINK, spec: { ...LINK.spec, sourceKafkaCluster: undefined, mirrorTopics: [{ name: 'a' }, { name: 'a' }] } };
+      const broken = {
+        ...LINK,
+        spec: { ...LINK.spec, sourceKafkaCluster: undefined, mirrorTopics: [{ name: 'a' }, { name: 'a' }] },
+      };
       const review = clusterLinkReview(broken, { namespace: 'dest' });
       const r = (await postReview(wh.url, wh.ca, '/validate', review)).body.response;
       const ctx = { namespace: 'dest', operation: 'CREATE' as const };
@@ -158,7 +193,10 @@ describe('through the real core (structure only)', () => {
       assert.ok(verdict.errors.length > 0, 'this object is expected to be invalid under any rule book');
       assert.equal(r.status?.code, 422);
       assert.equal(r.status?.reason, 'Invalid');
-      assert.deepEqual(r.status?.details?.causes.map((c) => c.field), verdict.errors.map((e) => e.field));
+      assert.deepEqual(
+        r.status?.details?.causes.map((c) => c.field),
+        verdict.errors.map((e) => e.field),
+      );
       assert.match(r.status?.message ?? '', /^ClusterLink\.platform\.confluent\.io "orders-link" is invalid: /);
     } finally {
       await wh.close();

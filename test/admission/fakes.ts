@@ -5,7 +5,8 @@ import { computeDefaultsPatch } from '../../src/admission/patch.js';
 import type { AdmissionDecision, AdmissionRequest, Admitter } from '../../src/admission/types.js';
 
 type Json = Record<string, unknown>;
-const obj = (v: unknown): Json | undefined => (typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined);
+const obj = (v: unknown): Json | undefined =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) ? (v as Json) : undefined;
 
 export const FAKE_ANNOTATION = 'example.com/defaulted~by';
 const LINK_MODES = ['Source', 'Destination', 'Bidirectional'];
@@ -22,9 +23,12 @@ export function fakeDefaults(object: unknown, namespace: string | undefined): un
       const ref = obj(obj(spec[side])?.kafkaRestClassRef);
       if (ref && ref.namespace === undefined && namespace) ref.namespace = namespace;
     }
-    if (Array.isArray(spec.mirrorTopics)) for (const t of spec.mirrorTopics) if (obj(t) && (t as Json).state === undefined) (t as Json).state = 'ACTIVE';
+    if (Array.isArray(spec.mirrorTopics))
+      for (const t of spec.mirrorTopics) if (obj(t) && (t as Json).state === undefined) (t as Json).state = 'ACTIVE';
     const sil = obj(spec.sourceInitiatedLink);
-    const canonical = LINK_MODES.find((m) => typeof sil?.linkMode === 'string' && m.toLowerCase() === sil.linkMode.toLowerCase());
+    const canonical = LINK_MODES.find(
+      (m) => typeof sil?.linkMode === 'string' && m.toLowerCase() === sil.linkMode.toLowerCase(),
+    );
     if (sil && canonical) sil.linkMode = canonical;
   }
   return o;
@@ -62,7 +66,9 @@ export const GOLDEN_DECISIONS: Record<string, (req: AdmissionRequest) => Admissi
   },
 };
 
-export function fakeAdmitters(decisions: Record<string, (req: AdmissionRequest) => AdmissionDecision> = GOLDEN_DECISIONS): FakeAdmitters {
+export function fakeAdmitters(
+  decisions: Record<string, (req: AdmissionRequest) => AdmissionDecision> = GOLDEN_DECISIONS,
+): FakeAdmitters {
   const calls: FakeAdmitters['calls'] = { mutate: [], validate: [] };
   return {
     calls,

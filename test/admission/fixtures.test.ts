@@ -30,7 +30,8 @@ const CASES: Case[] = [
   { name: 'delete', inScope: false },
 ];
 
-const byPath = (ops: Array<{ path: string }>): Array<{ path: string }> => [...ops].sort((a, b) => a.path.localeCompare(b.path));
+const byPath = (ops: Array<{ path: string }>): Array<{ path: string }> =>
+  [...ops].sort((a, b) => a.path.localeCompare(b.path));
 
 describe('golden AdmissionReview fixtures over HTTPS', () => {
   let wh: RunningWebhook;
@@ -57,17 +58,28 @@ describe('golden AdmissionReview fixtures over HTTPS', () => {
       const { patch: _encoded, ...rest } = mutate.body.response;
       const ops = decodePatch(mutate.body.response);
       const actual = { ...mutate.body, response: ops.length > 0 ? { ...rest, patch: byPath(ops) } : rest };
-      const want = expected.mutate.response.patch ? { ...expected.mutate, response: { ...expected.mutate.response, patch: byPath(expected.mutate.response.patch) } } : expected.mutate;
+      const want = expected.mutate.response.patch
+        ? {
+            ...expected.mutate,
+            response: { ...expected.mutate.response, patch: byPath(expected.mutate.response.patch) },
+          }
+        : expected.mutate;
       assert.deepEqual(actual, want);
 
       if (ops.length > 0) {
         // An independent JSON Patch implementation must accept every op and reach the defaulted object.
         const target = structuredClone(review.request.object);
         const results = applyPatch(target, ops as Operation[]);
-        assert.deepEqual(results, ops.map(() => null));
+        assert.deepEqual(
+          results,
+          ops.map(() => null),
+        );
         assert.deepEqual(target, expected.mutatedObject);
         // Idempotent: nothing left to change once defaulted.
-        const again = await postReview(wh.url, wh.ca, '/mutate', { ...review, request: { ...review.request, object: target } });
+        const again = await postReview(wh.url, wh.ca, '/mutate', {
+          ...review,
+          request: { ...review.request, object: target },
+        });
         assert.equal(again.body.response.patch, undefined);
         assert.equal(again.body.response.patchType, undefined);
       }

@@ -9,14 +9,28 @@ import { PatchError, computeDefaultsPatch, encodePatch, escapePointerSegment } f
 function applyIndependently(original: unknown, ops: unknown[]): unknown {
   const target = structuredClone(original);
   const results = applyPatch(target, ops as Operation[]);
-  assert.deepEqual(results, ops.map(() => null), 'every op applies');
+  assert.deepEqual(
+    results,
+    ops.map(() => null),
+    'every op applies',
+  );
   return target;
 }
 
 describe('computeDefaultsPatch', () => {
-  const cases: Array<{ name: string; original: Record<string, unknown>; defaulted: Record<string, unknown>; ops: unknown[] }> = [
+  const cases: Array<{
+    name: string;
+    original: Record<string, unknown>;
+    defaulted: Record<string, unknown>;
+    ops: unknown[];
+  }> = [
     { name: 'nothing to change', original: { spec: { a: 1 } }, defaulted: { spec: { a: 1 } }, ops: [] },
-    { name: 'a missing field', original: { spec: {} }, defaulted: { spec: { name: 'x' } }, ops: [{ op: 'add', path: '/spec/name', value: 'x' }] },
+    {
+      name: 'a missing field',
+      original: { spec: {} },
+      defaulted: { spec: { name: 'x' } },
+      ops: [{ op: 'add', path: '/spec/name', value: 'x' }],
+    },
     {
       name: 'a missing parent is added whole',
       original: { spec: {} },
@@ -32,7 +46,14 @@ describe('computeDefaultsPatch', () => {
     {
       name: 'a field inside an array element',
       original: { spec: { topics: [{ name: 'a' }, { name: 'b', state: 'PAUSE' }] } },
-      defaulted: { spec: { topics: [{ name: 'a', state: 'ACTIVE' }, { name: 'b', state: 'PAUSE' }] } },
+      defaulted: {
+        spec: {
+          topics: [
+            { name: 'a', state: 'ACTIVE' },
+            { name: 'b', state: 'PAUSE' },
+          ],
+        },
+      },
       ops: [{ op: 'add', path: '/spec/topics/0/state', value: 'ACTIVE' }],
     },
     {
@@ -63,14 +84,27 @@ describe('computeDefaultsPatch', () => {
   }
 
   const refused: Array<{ name: string; original: unknown; defaulted: unknown; message: RegExp }> = [
-    { name: 'a removed field', original: { spec: { a: 1, b: 2 } }, defaulted: { spec: { a: 1 } }, message: /remove \/spec\/b/ },
-    { name: 'a shortened array', original: { spec: { t: [1, 2] } }, defaulted: { spec: { t: [1] } }, message: /remove/ },
+    {
+      name: 'a removed field',
+      original: { spec: { a: 1, b: 2 } },
+      defaulted: { spec: { a: 1 } },
+      message: /remove \/spec\/b/,
+    },
+    {
+      name: 'a shortened array',
+      original: { spec: { t: [1, 2] } },
+      defaulted: { spec: { t: [1] } },
+      message: /remove/,
+    },
     { name: 'a non-object defaulted value', original: { spec: {} }, defaulted: null, message: /JSON objects/ },
     { name: 'a non-object original', original: [], defaulted: {}, message: /JSON objects/ },
   ];
   for (const c of refused) {
     test(`refuses ${c.name}`, () => {
-      assert.throws(() => computeDefaultsPatch(c.original, c.defaulted), (err: unknown) => err instanceof PatchError && c.message.test(err.message));
+      assert.throws(
+        () => computeDefaultsPatch(c.original, c.defaulted),
+        (err: unknown) => err instanceof PatchError && c.message.test(err.message),
+      );
     });
   }
 
@@ -94,7 +128,15 @@ describe('computeDefaultsPatch', () => {
   test('property: defaults that only add fields yield add-only patches that rfc6902 applies to the defaulted object', () => {
     const key = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('a/b', '~', '~1', 'x~0/y', ''));
     const json = fc.letrec((tie) => ({
-      value: fc.oneof({ depthSize: 'small' }, fc.string(), fc.integer(), fc.boolean(), fc.constant(null), tie('object'), fc.array(tie('value'), { maxLength: 3 })),
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.string(),
+        fc.integer(),
+        fc.boolean(),
+        fc.constant(null),
+        tie('object'),
+        fc.array(tie('value'), { maxLength: 3 }),
+      ),
       object: fc.dictionary(key, tie('value'), { maxKeys: 4 }),
     }));
     // "Defaulting": deep-merge extra keys into objects (never overwriting what is there).

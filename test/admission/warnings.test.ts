@@ -1,6 +1,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { WARNING_MAX_CHARS, WARNINGS_TOTAL_MAX_CHARS, sanitizeWarning, sanitizeWarnings } from '../../src/admission/warnings.js';
+import {
+  WARNING_MAX_CHARS,
+  WARNINGS_TOTAL_MAX_CHARS,
+  sanitizeWarning,
+  sanitizeWarnings,
+} from '../../src/admission/warnings.js';
 
 describe('sanitizeWarning', () => {
   const cases: Array<[string, unknown, string]> = [

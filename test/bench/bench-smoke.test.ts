@@ -10,7 +10,10 @@ describe('bench harness', () => {
   test('rule cost: figures, table and targets for tiny sizes', () => {
     const result = runRuleCost({ sizes: [2, 20], budgetMs: 5 });
     const json = JSON.parse(JSON.stringify(result.figures)) as typeof result.figures;
-    assert.deepEqual(json.sizes.map((s) => s.mirrorTopics), [2, 20]);
+    assert.deepEqual(
+      json.sizes.map((s) => s.mirrorTopics),
+      [2, 20],
+    );
     for (const size of json.sizes) {
       assert.equal(size.errors, 0, 'the benchmark fixture must be a valid ClusterLink');
       for (const key of ['defaultValidateMs', 'patchMs', 'perTopicUs'] as const) {

@@ -27,7 +27,12 @@ function int64(description: string): JSONSchema {
 function bool(description: string): JSONSchema {
   return { description, type: 'boolean' };
 }
-function obj(description: string, properties: Record<string, JSONSchema>, required: string[] = [], extra: JSONSchema = {}): JSONSchema {
+function obj(
+  description: string,
+  properties: Record<string, JSONSchema>,
+  required: string[] = [],
+  extra: JSONSchema = {},
+): JSONSchema {
   return { description, type: 'object', ...(required.length > 0 ? { required } : {}), properties, ...extra };
 }
 function list(description: string, items: JSONSchema, extra: JSONSchema = {}): JSONSchema {
@@ -45,7 +50,9 @@ function kafkaName(description: string): JSONSchema {
 function secretSource(what: string): JSONSchema {
   return obj(what, {
     secretRef: secretRef('Name of the Secret in the same namespace.', 30),
-    directoryPathInContainer: str('Directory inside the container that holds the same files (e.g. mounted by Vault).', { minLength: 1 }),
+    directoryPathInContainer: str('Directory inside the container that holds the same files (e.g. mounted by Vault).', {
+      minLength: 1,
+    }),
   });
 }
 function immutable(schema: JSONSchema, message: string): JSONSchema {
@@ -94,12 +101,16 @@ function linkAuthentication(): JSONSchema {
     'How this side authenticates to the Kafka cluster.',
     {
       type: str('Authentication mechanism.', { enum: ['plain', 'oauthbearer', 'digest', 'mtls', 'oauth', 'none'] }),
-      jaasConfig: obj('SASL/PLAIN credentials: a Secret with plain.txt (username=…, password=… lines).', { secretRef: secretRef('Name of the Secret.', 30) }, [
-        'secretRef',
-      ]),
+      jaasConfig: obj(
+        'SASL/PLAIN credentials: a Secret with plain.txt (username=…, password=… lines).',
+        { secretRef: secretRef('Name of the Secret.', 30) },
+        ['secretRef'],
+      ),
       jaasConfigPassThrough: obj('A complete JAAS line: a Secret with plain-jaas.conf.', {
         secretRef: secretRef('Name of the Secret.', 30),
-        directoryPathInContainer: str('Directory holding plain-jaas.conf (not supported for cluster links).', { minLength: 1 }),
+        directoryPathInContainer: str('Directory holding plain-jaas.conf (not supported for cluster links).', {
+          minLength: 1,
+        }),
       }),
       oauthbearer: secretSource('OAUTHBEARER credentials (RBAC deployments).'),
       oauthSettings: oauthSettings('OAuth settings for type oauth.'),
@@ -116,7 +127,11 @@ function linkTLS(): JSONSchema {
       enabled: bool('Use TLS.'),
       secretRef: secretRef('Secret with the PEM files.', 63),
       directoryPathInContainer: str('Directory with the PEM files (or tls.crt, tls.key, ca.crt).', { minLength: 1 }),
-      keyPassword: obj('Password of an encrypted PKCS#8 private key.', { secretRef: secretRef('Secret with the password.', 30) }, ['secretRef']),
+      keyPassword: obj(
+        'Password of an encrypted PKCS#8 private key.',
+        { secretRef: secretRef('Secret with the password.', 30) },
+        ['secretRef'],
+      ),
     },
     ['enabled'],
     {
@@ -131,18 +146,26 @@ function linkTLS(): JSONSchema {
 }
 
 function kafkaRestClassRef(description: string): JSONSchema {
-  return obj(description, { name: str('Name of the KafkaRestClass.', { minLength: 1 }), namespace: str('Namespace of the KafkaRestClass (default: the ClusterLink\'s).') }, [
-    'name',
-  ]);
+  return obj(
+    description,
+    {
+      name: str('Name of the KafkaRestClass.', { minLength: 1 }),
+      namespace: str("Namespace of the KafkaRestClass (default: the ClusterLink's)."),
+    },
+    ['name'],
+  );
 }
 
 function linkCluster(description: string): JSONSchema {
   return obj(
     description,
     {
-      clusterID: immutable(str('Kafka cluster ID; when set it wins over discovery through the REST class.', { minLength: 1 }), 'clusterID cannot be changed once set'),
+      clusterID: immutable(
+        str('Kafka cluster ID; when set it wins over discovery through the REST class.', { minLength: 1 }),
+        'clusterID cannot be changed once set',
+      ),
       bootstrapEndpoint: str('Comma-separated host:port list of the brokers.', { minLength: 1, pattern: '.+:[0-9]+' }),
-      kafkaRestClassRef: kafkaRestClassRef('KafkaRestClass of this cluster\'s Admin REST API.'),
+      kafkaRestClassRef: kafkaRestClassRef("KafkaRestClass of this cluster's Admin REST API."),
       authentication: linkAuthentication(),
       tls: linkTLS(),
     },
@@ -165,7 +188,10 @@ function topicFilter(description: string, defaulted: boolean): JSONSchema {
     description,
     {
       name: str('Name or prefix of the resource.', defaulted ? { default: '*' } : {}),
-      patternType: str('How name matches.', { enum: ['PREFIXED', 'LITERAL'], ...(defaulted ? { default: 'LITERAL' } : {}) }),
+      patternType: str('How name matches.', {
+        enum: ['PREFIXED', 'LITERAL'],
+        ...(defaulted ? { default: 'LITERAL' } : {}),
+      }),
       filterType: str('Include or exclude the matches.', { enum: ['INCLUDE', 'EXCLUDE'] }),
     },
     defaulted ? ['filterType'] : ['filterType', 'name', 'patternType'],
@@ -176,17 +202,29 @@ function clusterLinkSpec(): JSONSchema {
   return obj(
     'Desired state of the cluster link.',
     {
-      name: immutable(kafkaName('Name of the link on the Kafka cluster (default: metadata.name).'), 'the link name cannot be changed: create a new link'),
+      name: immutable(
+        kafkaName('Name of the link on the Kafka cluster (default: metadata.name).'),
+        'the link name cannot be changed: create a new link',
+      ),
       sourceInitiatedLink: obj(
         'Present for a source-initiated or bidirectional link; absent for a destination-initiated link.',
         {
-          linkMode: immutable(str('Which end of the link this object is.', { enum: ['Source', 'Destination', 'Bidirectional'] }), 'linkMode cannot be changed'),
-          connectionMode: str('Who opens the connection (Bidirectional links only; default Outbound).', { enum: ['Outbound', 'Inbound'] }),
+          linkMode: immutable(
+            str('Which end of the link this object is.', { enum: ['Source', 'Destination', 'Bidirectional'] }),
+            'linkMode cannot be changed',
+          ),
+          connectionMode: str('Who opens the connection (Bidirectional links only; default Outbound).', {
+            enum: ['Outbound', 'Inbound'],
+          }),
         },
         ['linkMode'],
         {
           'x-kubernetes-validations': [
-            { rule: "!has(self.connectionMode) || self.linkMode == 'Bidirectional'", message: 'connectionMode is only allowed with linkMode Bidirectional', fieldPath: '.connectionMode' },
+            {
+              rule: "!has(self.connectionMode) || self.linkMode == 'Bidirectional'",
+              message: 'connectionMode is only allowed with linkMode Bidirectional',
+              fieldPath: '.connectionMode',
+            },
           ],
         },
       ),
@@ -200,7 +238,9 @@ function clusterLinkSpec(): JSONSchema {
             name: kafkaName('Name of the mirror topic on the destination.'),
             sourceTopicName: kafkaName('Name of the topic on the source (with a link prefix: name minus the prefix).'),
             replicationFactor: int32('Replication factor of the mirror topic (default: the broker default).'),
-            state: str('Desired state; PROMOTE and FAILOVER are final (default ACTIVE).', { enum: ['PAUSE', 'PROMOTE', 'FAILOVER', 'ACTIVE'] }),
+            state: str('Desired state; PROMOTE and FAILOVER are final (default ACTIVE).', {
+              enum: ['PAUSE', 'PROMOTE', 'FAILOVER', 'ACTIVE'],
+            }),
             configs: stringMap('Topic config overrides.'),
             direction: str('Bidirectional links: pull from the remote (toDestination) or push to it (toSource).', {
               enum: ['toDestination', 'toSource'],
@@ -211,14 +251,23 @@ function clusterLinkSpec(): JSONSchema {
         ),
       ),
       mirrorTopicOptions: obj('Options of the mirror topics.', {
-        prefix: immutable(kafkaName('Prefix of every mirror topic name (fixed when the link is created).'), 'the prefix cannot be changed: create a new link'),
+        prefix: immutable(
+          kafkaName('Prefix of every mirror topic name (fixed when the link is created).'),
+          'the prefix cannot be changed: create a new link',
+        ),
         autoCreateTopics: obj('Create mirror topics automatically for source topics that match the filters.', {
           enabled: bool('Turn auto-creation on (false clears the filters).'),
           topicFilters: list('Which source topics to mirror.', topicFilter('A topic filter.', false)),
         }),
-        deleteRemovedMirrorTopics: { ...bool('Delete a mirror topic on the destination when it is removed from mirrorTopics.'), default: true },
+        deleteRemovedMirrorTopics: {
+          ...bool('Delete a mirror topic on the destination when it is removed from mirrorTopics.'),
+          default: true,
+        },
       }),
-      consumerGroupFilters: list('Consumer groups whose offsets are synced.', topicFilter('A consumer group filter.', true)),
+      consumerGroupFilters: list(
+        'Consumer groups whose offsets are synced.',
+        topicFilter('A consumer group filter.', true),
+      ),
       aclFilters: list(
         'ACLs synced from the source.',
         obj(
@@ -227,7 +276,7 @@ function clusterLinkSpec(): JSONSchema {
             resourceFilter: obj(
               'Which resources.',
               {
-                resourceType: str('Resource type (transcationId is CFK\'s spelling; transactionId is accepted too).', {
+                resourceType: str("Resource type (transcationId is CFK's spelling; transactionId is accepted too).", {
                   enum: ['any', 'cluster', 'group', 'topic', 'transcationId', 'transactionId', 'delegationToken'],
                 }),
                 patternType: str('How name matches.', { enum: ['prefixed', 'literal', 'any', 'match'] }),
@@ -356,17 +405,23 @@ function kafkaRest(description: string): JSONSchema {
     tls: obj('TLS towards the REST endpoint.', {
       secretRef: secretRef('Secret with the certificates.', 63),
       directoryPathInContainer: str('Directory with the certificates.', { minLength: 1 }),
-      jksPassword: obj('Password of JKS stores.', { secretRef: secretRef('Secret with jksPassword.txt.', 30) }, ['secretRef']),
+      jksPassword: obj('Password of JKS stores.', { secretRef: secretRef('Secret with jksPassword.txt.', 30) }, [
+        'secretRef',
+      ]),
     }),
   });
 }
 
 function kafkaClusterRef(description: string): JSONSchema {
-  return obj(description, { name: str('Name of the Kafka resource.'), namespace: str('Namespace of the Kafka resource.') }, ['name']);
+  return obj(
+    description,
+    { name: str('Name of the Kafka resource.'), namespace: str('Namespace of the Kafka resource.') },
+    ['name'],
+  );
 }
 
 function kafkaRestClassSpec(): JSONSchema {
-  return obj('Where and how to reach a Kafka cluster\'s Admin REST API.', {
+  return obj("Where and how to reach a Kafka cluster's Admin REST API.", {
     kafkaClusterRef: kafkaClusterRef('A Kafka resource of this cluster (endpoint and TLS derived from it).'),
     kafkaRest: kafkaRest('An explicit REST endpoint (remote clusters, Confluent Cloud).'),
     secondaryKafkaClusterRef: kafkaClusterRef('Secondary Kafka resource (centralized RBAC).'),
@@ -419,7 +474,15 @@ export interface PrinterColumn {
   priority?: number;
 }
 
-function crd(kind: string, plural: string, shortNames: string[], spec: JSONSchema, status: JSONSchema, columns: PrinterColumn[], specRequired: boolean): JSONSchema {
+function crd(
+  kind: string,
+  plural: string,
+  shortNames: string[],
+  spec: JSONSchema,
+  status: JSONSchema,
+  columns: PrinterColumn[],
+  specRequired: boolean,
+): JSONSchema {
   return {
     apiVersion: 'apiextensions.k8s.io/v1',
     kind: 'CustomResourceDefinition',
@@ -434,14 +497,24 @@ function crd(kind: string, plural: string, shortNames: string[], spec: JSONSchem
     spec: {
       group: 'platform.confluent.io',
       scope: 'Namespaced',
-      names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), shortNames, categories: ['all', 'confluent-platform', 'confluent'] },
+      names: {
+        kind,
+        listKind: `${kind}List`,
+        plural,
+        singular: kind.toLowerCase(),
+        shortNames,
+        categories: ['all', 'confluent-platform', 'confluent'],
+      },
       versions: [
         {
           name: 'v1beta1',
           served: true,
           storage: true,
           subresources: { status: {} },
-          additionalPrinterColumns: [...columns, { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'Time since creation.' }],
+          additionalPrinterColumns: [
+            ...columns,
+            { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp', description: 'Time since creation.' },
+          ],
           schema: {
             openAPIV3Schema: obj(
               `${kind} of Confluent for Kubernetes (platform.confluent.io/v1beta1).`,
@@ -463,11 +536,28 @@ function crd(kind: string, plural: string, shortNames: string[], spec: JSONSchem
 
 export const CLUSTERLINK_COLUMNS: PrinterColumn[] = [
   { name: 'ID', type: 'string', jsonPath: '.status.clusterLinkID', description: 'ID of the link on Kafka.' },
-  { name: 'Mode', type: 'string', jsonPath: '.spec.sourceInitiatedLink.linkMode', description: 'Source, Destination or Bidirectional (empty: destination-initiated).' },
+  {
+    name: 'Mode',
+    type: 'string',
+    jsonPath: '.spec.sourceInitiatedLink.linkMode',
+    description: 'Source, Destination or Bidirectional (empty: destination-initiated).',
+  },
   { name: 'State', type: 'string', jsonPath: '.status.state', description: 'State of the link.' },
   { name: 'Mirrors', type: 'integer', jsonPath: '.status.numMirrorTopics', description: 'Number of mirror topics.' },
-  { name: 'SrcClusterID', type: 'string', jsonPath: '.status.sourceKafkaClusterID', description: 'Source cluster ID.', priority: 1 },
-  { name: 'DestClusterID', type: 'string', jsonPath: '.status.destinationKafkaClusterID', description: 'Destination cluster ID.', priority: 1 },
+  {
+    name: 'SrcClusterID',
+    type: 'string',
+    jsonPath: '.status.sourceKafkaClusterID',
+    description: 'Source cluster ID.',
+    priority: 1,
+  },
+  {
+    name: 'DestClusterID',
+    type: 'string',
+    jsonPath: '.status.destinationKafkaClusterID',
+    description: 'Destination cluster ID.',
+    priority: 1,
+  },
 ];
 
 export const KAFKARESTCLASS_COLUMNS: PrinterColumn[] = [
@@ -485,8 +575,32 @@ export const KAFKATOPIC_COLUMNS: PrinterColumn[] = [
 /** File name in charts/clusterlink-webhook/crds/ → CRD object. */
 export function projectCRDs(): Record<string, JSONSchema> {
   return {
-    'platform.confluent.io_clusterlinks.yaml': crd('ClusterLink', 'clusterlinks', ['cl', 'clink'], clusterLinkSpec(), clusterLinkStatus(), CLUSTERLINK_COLUMNS, true),
-    'platform.confluent.io_kafkarestclasses.yaml': crd('KafkaRestClass', 'kafkarestclasses', ['krc'], kafkaRestClassSpec(), kafkaRestClassStatus(), KAFKARESTCLASS_COLUMNS, true),
-    'platform.confluent.io_kafkatopics.yaml': crd('KafkaTopic', 'kafkatopics', ['kt'], kafkaTopicSpec(), kafkaTopicStatus(), KAFKATOPIC_COLUMNS, false),
+    'platform.confluent.io_clusterlinks.yaml': crd(
+      'ClusterLink',
+      'clusterlinks',
+      ['cl', 'clink'],
+      clusterLinkSpec(),
+      clusterLinkStatus(),
+      CLUSTERLINK_COLUMNS,
+      true,
+    ),
+    'platform.confluent.io_kafkarestclasses.yaml': crd(
+      'KafkaRestClass',
+      'kafkarestclasses',
+      ['krc'],
+      kafkaRestClassSpec(),
+      kafkaRestClassStatus(),
+      KAFKARESTCLASS_COLUMNS,
+      true,
+    ),
+    'platform.confluent.io_kafkatopics.yaml': crd(
+      'KafkaTopic',
+      'kafkatopics',
+      ['kt'],
+      kafkaTopicSpec(),
+      kafkaTopicStatus(),
+      KAFKATOPIC_COLUMNS,
+      false,
+    ),
   };
 }

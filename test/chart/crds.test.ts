@@ -61,7 +61,7 @@ function versionOf(kind: Kind): JsonObject {
 function schemaOf(kind: Kind): Schema {
   const schema = versionOf(kind)['schema'];
   assert.ok(isObject(schema) && isObject(schema['openAPIV3Schema']));
-  return schema['openAPIV3Schema'] as Schema;
+  return schema['openAPIV3Schema'];
 }
 
 const ajv = kubernetesAjv();
@@ -72,17 +72,27 @@ const validators = {
 };
 
 /** Walks schema and object together; calls back at every schema node with the value found there. */
-function walkValue(schema: Schema, value: Json | undefined, old: Json | undefined, path: string, underList: boolean, visit: (s: Schema, v: Json, o: Json | undefined, path: string, underList: boolean) => void): void {
+function walkValue(
+  schema: Schema,
+  value: Json | undefined,
+  old: Json | undefined,
+  path: string,
+  underList: boolean,
+  visit: (s: Schema, v: Json, o: Json | undefined, path: string, underList: boolean) => void,
+): void {
   if (value === undefined) return;
   visit(schema, value, old, path, underList);
   if (isObject(value)) {
     const oldObject = isObject(old) ? old : undefined;
-    for (const [key, child] of Object.entries(schema.properties ?? {})) walkValue(child, value[key], oldObject?.[key], `${path}.${key}`, underList, visit);
+    for (const [key, child] of Object.entries(schema.properties ?? {}))
+      walkValue(child, value[key], oldObject?.[key], `${path}.${key}`, underList, visit);
     if (isObject(schema.additionalProperties)) {
-      for (const [key, child] of Object.entries(value)) walkValue(schema.additionalProperties, child, oldObject?.[key], `${path}[${key}]`, underList, visit);
+      for (const [key, child] of Object.entries(value))
+        walkValue(schema.additionalProperties, child, oldObject?.[key], `${path}[${key}]`, underList, visit);
     }
   }
-  if (Array.isArray(value) && schema.items) value.forEach((item, i) => walkValue(schema.items as Schema, item, undefined, `${path}[${i}]`, true, visit));
+  if (Array.isArray(value) && schema.items)
+    value.forEach((item, i) => walkValue(schema.items as Schema, item, undefined, `${path}[${i}]`, true, visit));
 }
 
 /** Evaluates every CEL rule as the API server would (transition rules only with an old value). */
@@ -145,7 +155,12 @@ const kitchenSinkClusterLink: JsonObject = {
               tokenLifetime: 300,
               includeJtiClaim: true,
               includeNbfClaim: false,
-              privateKeyFile: { secretRef: 'assertion-key', directoryPathInContainer: '/mnt/key', encryptedPrivateKey: false, includeAssertionTemplate: false },
+              privateKeyFile: {
+                secretRef: 'assertion-key',
+                directoryPathInContainer: '/mnt/key',
+                encryptedPrivateKey: false,
+                includeAssertionTemplate: false,
+              },
             },
           },
         },
@@ -160,17 +175,33 @@ const kitchenSinkClusterLink: JsonObject = {
       tls: { enabled: true, directoryPathInContainer: '/mnt/tls' },
     },
     mirrorTopics: [
-      { name: 'orders', sourceTopicName: 'orders', replicationFactor: 3, state: 'ACTIVE', configs: { 'retention.ms': '86400000' }, direction: 'toDestination' },
+      {
+        name: 'orders',
+        sourceTopicName: 'orders',
+        replicationFactor: 3,
+        state: 'ACTIVE',
+        configs: { 'retention.ms': '86400000' },
+        direction: 'toDestination',
+      },
       { name: 'payments', state: 'PAUSE', direction: 'toSource' },
       { name: 'legacy', state: 'PROMOTE' },
       { name: 'old', state: 'FAILOVER' },
     ],
     mirrorTopicOptions: {
       prefix: 'dc1.',
-      autoCreateTopics: { enabled: true, topicFilters: [{ name: 'orders', patternType: 'PREFIXED', filterType: 'INCLUDE' }, { name: 'orders.tmp', patternType: 'LITERAL', filterType: 'EXCLUDE' }] },
+      autoCreateTopics: {
+        enabled: true,
+        topicFilters: [
+          { name: 'orders', patternType: 'PREFIXED', filterType: 'INCLUDE' },
+          { name: 'orders.tmp', patternType: 'LITERAL', filterType: 'EXCLUDE' },
+        ],
+      },
       deleteRemovedMirrorTopics: false,
     },
-    consumerGroupFilters: [{ name: '*', patternType: 'LITERAL', filterType: 'INCLUDE' }, { filterType: 'EXCLUDE', name: 'test-', patternType: 'PREFIXED' }],
+    consumerGroupFilters: [
+      { name: '*', patternType: 'LITERAL', filterType: 'INCLUDE' },
+      { filterType: 'EXCLUDE', name: 'test-', patternType: 'PREFIXED' },
+    ],
     aclFilters: [
       {
         resourceFilter: { resourceType: 'transcationId', patternType: 'match', name: '*' },
@@ -193,11 +224,32 @@ const kitchenSinkClusterLink: JsonObject = {
     destinationKafkaClusterID: 'lkc-destination',
     kafkaCluster: 'destination/kafka',
     numMirrorTopics: 2,
-    mirrorTopics: { 'dc1.orders': { sourceTopicName: 'orders', replicationFactor: 3, status: 'ACTIVE', observedGeneration: 4, lastSourceFetchOffset: 1200 } },
+    mirrorTopics: {
+      'dc1.orders': {
+        sourceTopicName: 'orders',
+        replicationFactor: 3,
+        status: 'ACTIVE',
+        observedGeneration: 4,
+        lastSourceFetchOffset: 1200,
+      },
+    },
     numReverseMirrorTopics: 1,
     reverseMirrorTopics: { payments: { sourceTopicName: 'payments', status: 'STOPPED' } },
-    bidirectionalState: { sourceToDestinationActive: true, destinationToSourceActive: true, consumerOffsetSyncEnabled: false },
-    conditions: [{ type: 'Ready', status: 'True', reason: 'Reconciled', message: 'link is active', lastTransitionTime: '2026-11-24T03:00:00Z', lastProbeTime: '2026-11-24T03:00:00Z' }],
+    bidirectionalState: {
+      sourceToDestinationActive: true,
+      destinationToSourceActive: true,
+      consumerOffsetSyncEnabled: false,
+    },
+    conditions: [
+      {
+        type: 'Ready',
+        status: 'True',
+        reason: 'Reconciled',
+        message: 'link is active',
+        lastTransitionTime: '2026-11-24T03:00:00Z',
+        lastProbeTime: '2026-11-24T03:00:00Z',
+      },
+    ],
     observedGeneration: 4,
   },
 };
@@ -206,7 +258,10 @@ const minimalClusterLink: JsonObject = {
   apiVersion: 'platform.confluent.io/v1beta1',
   kind: 'ClusterLink',
   metadata: meta('minimal'),
-  spec: { sourceKafkaCluster: { bootstrapEndpoint: 'kafka.source:9071', clusterID: 'src' }, destinationKafkaCluster: { kafkaRestClassRef: { name: 'dest' } } },
+  spec: {
+    sourceKafkaCluster: { bootstrapEndpoint: 'kafka.source:9071', clusterID: 'src' },
+    destinationKafkaCluster: { kafkaRestClassRef: { name: 'dest' } },
+  },
 };
 
 const kafkaRest = (type: string, extra: JsonObject): JsonObject => ({
@@ -216,22 +271,43 @@ const kafkaRest = (type: string, extra: JsonObject): JsonObject => ({
   tls: { secretRef: 'rest-tls', jksPassword: { secretRef: 'jks-password' } },
 });
 const kafkaRestClasses: JsonObject[] = [
-  { apiVersion: 'platform.confluent.io/v1beta1', kind: 'KafkaRestClass', metadata: meta('local'), spec: { kafkaClusterRef: { name: 'kafka', namespace: 'destination' } } },
+  {
+    apiVersion: 'platform.confluent.io/v1beta1',
+    kind: 'KafkaRestClass',
+    metadata: meta('local'),
+    spec: { kafkaClusterRef: { name: 'kafka', namespace: 'destination' } },
+  },
   {
     apiVersion: 'platform.confluent.io/v1beta1',
     kind: 'KafkaRestClass',
     metadata: meta('basic'),
-    spec: { kafkaRest: kafkaRest('basic', { basic: { secretRef: 'rest-credential', roles: ['a'], restrictedRoles: ['b'], debug: false, ignoreRoles: true } }) },
+    spec: {
+      kafkaRest: kafkaRest('basic', {
+        basic: { secretRef: 'rest-credential', roles: ['a'], restrictedRoles: ['b'], debug: false, ignoreRoles: true },
+      }),
+    },
     status: { endpoint: 'https://x:8090', kafkaClusterID: 'lkc-1', observedGeneration: 1, conditions: [] },
   },
-  { apiVersion: 'platform.confluent.io/v1beta1', kind: 'KafkaRestClass', metadata: meta('bearer'), spec: { kafkaRest: kafkaRest('bearer', { bearer: { secretRef: 'bearer' } }) } },
-  { apiVersion: 'platform.confluent.io/v1beta1', kind: 'KafkaRestClass', metadata: meta('mtls'), spec: { kafkaRest: kafkaRest('mtls', { sslClientAuthentication: true }) } },
+  {
+    apiVersion: 'platform.confluent.io/v1beta1',
+    kind: 'KafkaRestClass',
+    metadata: meta('bearer'),
+    spec: { kafkaRest: kafkaRest('bearer', { bearer: { secretRef: 'bearer' } }) },
+  },
+  {
+    apiVersion: 'platform.confluent.io/v1beta1',
+    kind: 'KafkaRestClass',
+    metadata: meta('mtls'),
+    spec: { kafkaRest: kafkaRest('mtls', { sslClientAuthentication: true }) },
+  },
   {
     apiVersion: 'platform.confluent.io/v1beta1',
     kind: 'KafkaRestClass',
     metadata: meta('oauth'),
     spec: {
-      kafkaRest: kafkaRest('oauth', { oauth: { secretRef: 'oauth-client', configuration: { tokenEndpointUri: 'https://idp/token' } } }),
+      kafkaRest: kafkaRest('oauth', {
+        oauth: { secretRef: 'oauth-client', configuration: { tokenEndpointUri: 'https://idp/token' } },
+      }),
       secondaryKafkaClusterRef: { name: 'kafka-2' },
       secondaryKafkaRest: { endpoint: 'http://mds:8090' },
     },
@@ -243,15 +319,36 @@ const kafkaTopics: JsonObject[] = [
   {
     apiVersion: 'platform.confluent.io/v1beta1',
     kind: 'KafkaTopic',
-    metadata: { name: 'clink-dc1-orders-3f2a9c1e', namespace: 'destination', annotations: { 'clusterlink-webhook/last-source-fetch-offset': '1200' } },
+    metadata: {
+      name: 'clink-dc1-orders-3f2a9c1e',
+      namespace: 'destination',
+      annotations: { 'clusterlink-webhook/last-source-fetch-offset': '1200' },
+    },
     spec: { name: 'dc1.orders', kafkaRestClassRef: { name: 'destination-rest', namespace: 'destination' } },
   },
   {
     apiVersion: 'platform.confluent.io/v1beta1',
     kind: 'KafkaTopic',
     metadata: meta('full'),
-    spec: { name: 'full', replicas: 3, partitionCount: 6, configs: { 'cleanup.policy': 'compact' }, kafkaClusterRef: { name: 'kafka' }, kafkaRest: kafkaRest('basic', { basic: { secretRef: 'x' } }) },
-    status: { appState: 'Created', state: 'CREATED', replicas: 3, partitionCount: 6, kafkaClusterID: 'lkc', kafkaCluster: 'destination/kafka', kafkaRestEndpoint: 'https://x', observedGeneration: 1, conditions: [] },
+    spec: {
+      name: 'full',
+      replicas: 3,
+      partitionCount: 6,
+      configs: { 'cleanup.policy': 'compact' },
+      kafkaClusterRef: { name: 'kafka' },
+      kafkaRest: kafkaRest('basic', { basic: { secretRef: 'x' } }),
+    },
+    status: {
+      appState: 'Created',
+      state: 'CREATED',
+      replicas: 3,
+      partitionCount: 6,
+      kafkaClusterID: 'lkc',
+      kafkaCluster: 'destination/kafka',
+      kafkaRestEndpoint: 'https://x',
+      observedGeneration: 1,
+      conditions: [],
+    },
   },
 ];
 
@@ -283,7 +380,8 @@ describe('CRD files', () => {
   test('crds/ holds exactly the generated files, unchanged (regenerate with test/chart/generate-crds.ts)', () => {
     const rendered = renderAll();
     assert.deepEqual(readdirSync(CRDS_DIR).sort(), Object.keys(rendered).sort());
-    for (const [file, textContent] of Object.entries(rendered)) assert.equal(readText(join(CRDS_DIR, file)), textContent, `${file} differs from the model`);
+    for (const [file, textContent] of Object.entries(rendered))
+      assert.equal(readText(join(CRDS_DIR, file)), textContent, `${file} differs from the model`);
   });
 
   for (const [kind, file] of Object.entries(FILES) as Array<[Kind, string]>) {
@@ -312,7 +410,13 @@ describe('CRD files', () => {
     const spec = crdOf('ClusterLink')['spec'] as JsonObject;
     assert.deepEqual((spec['names'] as JsonObject)['shortNames'], ['cl', 'clink']);
     const columns = (versionOf('ClusterLink')['additionalPrinterColumns'] as JsonObject[]).map((c) => c['jsonPath']);
-    for (const path of ['.status.clusterLinkID', '.spec.sourceInitiatedLink.linkMode', '.status.state', '.status.numMirrorTopics']) assert.ok(columns.includes(path), path);
+    for (const path of [
+      '.status.clusterLinkID',
+      '.spec.sourceInitiatedLink.linkMode',
+      '.status.state',
+      '.status.numMirrorTopics',
+    ])
+      assert.ok(columns.includes(path), path);
   });
 });
 
@@ -321,15 +425,26 @@ describe('structural schemas', () => {
     test(`${kind}: every node is typed, no additionalProperties: false, no properties next to additionalProperties`, () => {
       const problems: string[] = [];
       const walk = (s: Schema, path: string): void => {
-        if (!s.type && !s['x-kubernetes-int-or-string'] && !s['x-kubernetes-preserve-unknown-fields']) problems.push(`${path}: no type`);
-        if (s.additionalProperties === false) problems.push(`${path}: additionalProperties: false is not allowed in a CRD`);
-        if (s.properties && s.additionalProperties !== undefined) problems.push(`${path}: properties and additionalProperties together`);
-        if (s.type === 'object' && !s.properties && s.additionalProperties === undefined && path !== '.metadata' && !s['x-kubernetes-preserve-unknown-fields']) problems.push(`${path}: object without fields (would be pruned empty)`);
+        if (!s.type && !s['x-kubernetes-int-or-string'] && !s['x-kubernetes-preserve-unknown-fields'])
+          problems.push(`${path}: no type`);
+        if (s.additionalProperties === false)
+          problems.push(`${path}: additionalProperties: false is not allowed in a CRD`);
+        if (s.properties && s.additionalProperties !== undefined)
+          problems.push(`${path}: properties and additionalProperties together`);
+        if (
+          s.type === 'object' &&
+          !s.properties &&
+          s.additionalProperties === undefined &&
+          path !== '.metadata' &&
+          !s['x-kubernetes-preserve-unknown-fields']
+        )
+          problems.push(`${path}: object without fields (would be pruned empty)`);
         if (s.type === 'array' && !s.items) problems.push(`${path}: array without items`);
-        for (const r of s.required ?? []) if (!s.properties?.[r]) problems.push(`${path}: required ${r} is not a property`);
+        for (const r of s.required ?? [])
+          if (!s.properties?.[r]) problems.push(`${path}: required ${r} is not a property`);
         for (const [k, c] of Object.entries(s.properties ?? {})) walk(c, `${path}.${k}`);
         if (s.items) walk(s.items, `${path}[]`);
-        if (isObject(s.additionalProperties)) walk(s.additionalProperties as Schema, `${path}{}`);
+        if (isObject(s.additionalProperties)) walk(s.additionalProperties, `${path}{}`);
       };
       const root = schemaOf(kind);
       walk(root, '');
@@ -346,7 +461,7 @@ describe('structural schemas', () => {
         }
         for (const [k, c] of Object.entries(s.properties ?? {})) walk(c, `${path}.${k}`);
         if (s.items) walk(s.items, `${path}[]`);
-        if (isObject(s.additionalProperties)) walk(s.additionalProperties as Schema, `${path}{}`);
+        if (isObject(s.additionalProperties)) walk(s.additionalProperties, `${path}{}`);
       };
       walk(schemaOf(kind), '');
       assert.deepEqual(problems, []);
@@ -363,12 +478,13 @@ describe('structural schemas', () => {
           } catch (err) {
             problems.push(`${path}: ${r.rule}: ${String(err)}`);
           }
-          if (/\boldSelf\b/.test(r.rule) && underList) problems.push(`${path}: transition rule under a list cannot be correlated`);
+          if (/\boldSelf\b/.test(r.rule) && underList)
+            problems.push(`${path}: transition rule under a list cannot be correlated`);
           if (!r.message) problems.push(`${path}: rule without a message`);
         }
         for (const [k, c] of Object.entries(s.properties ?? {})) walk(c, `${path}.${k}`, underList);
         if (s.items) walk(s.items, `${path}[]`, true);
-        if (isObject(s.additionalProperties)) walk(s.additionalProperties as Schema, `${path}{}`, true);
+        if (isObject(s.additionalProperties)) walk(s.additionalProperties, `${path}{}`, true);
       };
       walk(schemaOf(kind), '', false);
       assert.deepEqual(problems, []);
@@ -398,9 +514,13 @@ describe('structural schemas', () => {
 describe('the CRDs accept valid objects', () => {
   const fixtureDir = join(CLUSTERLINK_FIXTURES, 'valid');
   const fixtures = yamlFiles(fixtureDir);
-  test('rule-book fixtures are present', { skip: fixtures.length === 0 ? `no fixtures in ${fixtureDir} yet` : false }, () => {
-    assert.ok(fixtures.length > 0);
-  });
+  test(
+    'rule-book fixtures are present',
+    { skip: fixtures.length === 0 ? `no fixtures in ${fixtureDir} yet` : false },
+    () => {
+      assert.ok(fixtures.length > 0);
+    },
+  );
   for (const file of fixtures) {
     test(`valid fixture ${basename(file)}`, () => {
       const docs = loadYamlDocuments(file).filter((d) => isObject(d) && d['kind'] === 'ClusterLink');
@@ -408,31 +528,46 @@ describe('the CRDs accept valid objects', () => {
       for (const doc of docs) accepts('ClusterLink', doc);
     });
   }
-  test('a ClusterLink with every CFK 3.x field and a full status', () => accepts('ClusterLink', kitchenSinkClusterLink));
+  test('a ClusterLink with every CFK 3.x field and a full status', () =>
+    accepts('ClusterLink', kitchenSinkClusterLink));
   test('a minimal destination-initiated ClusterLink', () => accepts('ClusterLink', minimalClusterLink));
   test('a consumer group filter without name and patternType (the webhook defaults them; so does the CRD)', () => {
     accepts('ClusterLink', withValue(minimalClusterLink, 'spec.consumerGroupFilters', [{ filterType: 'INCLUDE' }]));
   });
-  for (const krc of kafkaRestClasses) test(`KafkaRestClass ${String((krc['metadata'] as JsonObject)['name'])}`, () => accepts('KafkaRestClass', krc));
-  for (const topic of kafkaTopics) test(`KafkaTopic ${String((topic['metadata'] as JsonObject)['name'])}`, () => accepts('KafkaTopic', topic));
+  for (const krc of kafkaRestClasses)
+    test(`KafkaRestClass ${String((krc['metadata'] as JsonObject)['name'])}`, () => accepts('KafkaRestClass', krc));
+  for (const topic of kafkaTopics)
+    test(`KafkaTopic ${String((topic['metadata'] as JsonObject)['name'])}`, () => accepts('KafkaTopic', topic));
 });
 
-describe('the CRD schemas refuse what CFK\'s schema refuses', () => {
+describe("the CRD schemas refuse what CFK's schema refuses", () => {
   const cases: Array<[string, string, Json | undefined]> = [
     ['spec is required', 'spec', undefined],
     ['sourceKafkaCluster is required', 'spec.sourceKafkaCluster', undefined],
     ['linkMode is case-sensitive', 'spec.sourceInitiatedLink', { linkMode: 'source' }],
     ['linkMode is required in sourceInitiatedLink', 'spec.sourceInitiatedLink', { connectionMode: 'Outbound' }],
     ['authentication type must be known', 'spec.destinationKafkaCluster.authentication', { type: 'scram' }],
-    ['jaasConfig secretRef at most 30 characters', 'spec.destinationKafkaCluster.authentication', { type: 'plain', jaasConfig: { secretRef: 'a'.repeat(31) } }],
-    ['tls secretRef at most 63 characters', 'spec.destinationKafkaCluster.tls', { enabled: true, secretRef: 'a'.repeat(64) }],
+    [
+      'jaasConfig secretRef at most 30 characters',
+      'spec.destinationKafkaCluster.authentication',
+      { type: 'plain', jaasConfig: { secretRef: 'a'.repeat(31) } },
+    ],
+    [
+      'tls secretRef at most 63 characters',
+      'spec.destinationKafkaCluster.tls',
+      { enabled: true, secretRef: 'a'.repeat(64) },
+    ],
     ['secretRef is a DNS label', 'spec.destinationKafkaCluster.tls', { enabled: true, secretRef: 'Upper_Case' }],
     ['tls.enabled is required', 'spec.destinationKafkaCluster.tls', { secretRef: 'x' }],
     ['bootstrapEndpoint needs a port', 'spec.sourceKafkaCluster.bootstrapEndpoint', 'kafka.source'],
     ['mirror topic state must be known', 'spec.mirrorTopics.0.state', 'ACTVE'],
     ['mirror topic name charset', 'spec.mirrorTopics.0.name', 'orders/2026'],
     ['replicationFactor is an integer', 'spec.mirrorTopics.0.replicationFactor', '3'],
-    ['topic filter needs all three fields', 'spec.mirrorTopicOptions.autoCreateTopics.topicFilters', [{ name: 'x', patternType: 'LITERAL' }]],
+    [
+      'topic filter needs all three fields',
+      'spec.mirrorTopicOptions.autoCreateTopics.topicFilters',
+      [{ name: 'x', patternType: 'LITERAL' }],
+    ],
     ['ACL permissionType must be known', 'spec.aclFilters.0.accessFilter.permissionType', 'permit'],
     ['configs values are strings', 'spec.configs', { 'retention.ms': 1000 }],
     ['consumer group filter needs filterType', 'spec.consumerGroupFilters', [{ name: '*', patternType: 'LITERAL' }]],
@@ -440,7 +575,11 @@ describe('the CRD schemas refuse what CFK\'s schema refuses', () => {
   for (const [name, path, value] of cases) {
     test(name, () => {
       const validate = validators.ClusterLink;
-      assert.equal(validate(withValue(kitchenSinkClusterLink, path, value)), false, `accepted with ${path} = ${JSON.stringify(value)}`);
+      assert.equal(
+        validate(withValue(kitchenSinkClusterLink, path, value)),
+        false,
+        `accepted with ${path} = ${JSON.stringify(value)}`,
+      );
     });
   }
   test('KafkaRestClass endpoint must be an http(s) URL', () => {
@@ -460,36 +599,99 @@ describe('CEL rules (defence in depth when the webhook is bypassed)', () => {
   const cases: Array<{ name: string; object: JsonObject; old?: JsonObject; violation?: string }> = [
     {
       name: 'mtls without tls is refused',
-      object: withValue(withValue(minimalClusterLink, 'spec.sourceKafkaCluster.authentication', { type: 'mtls' }), 'spec.sourceKafkaCluster.tls', undefined),
+      object: withValue(
+        withValue(minimalClusterLink, 'spec.sourceKafkaCluster.authentication', { type: 'mtls' }),
+        'spec.sourceKafkaCluster.tls',
+        undefined,
+      ),
       violation: 'mtls needs tls.enabled',
     },
     {
       name: 'mtls with tls disabled is refused',
-      object: withValue(withValue(minimalClusterLink, 'spec.sourceKafkaCluster.authentication', { type: 'mtls' }), 'spec.sourceKafkaCluster.tls', { enabled: false }),
+      object: withValue(
+        withValue(minimalClusterLink, 'spec.sourceKafkaCluster.authentication', { type: 'mtls' }),
+        'spec.sourceKafkaCluster.tls',
+        { enabled: false },
+      ),
       violation: 'mtls needs tls.enabled',
     },
     {
       name: 'mtls with tls enabled and a secret is accepted',
-      object: withValue(withValue(minimalClusterLink, 'spec.sourceKafkaCluster.authentication', { type: 'mtls' }), 'spec.sourceKafkaCluster.tls', { enabled: true, secretRef: 'client-tls' }),
+      object: withValue(
+        withValue(minimalClusterLink, 'spec.sourceKafkaCluster.authentication', { type: 'mtls' }),
+        'spec.sourceKafkaCluster.tls',
+        { enabled: true, secretRef: 'client-tls' },
+      ),
     },
-    { name: 'tls enabled without a location is refused', object: withValue(base, 'spec.destinationKafkaCluster.tls', { enabled: true }), violation: 'exactly one of secretRef' },
     {
-      name: 'tls enabled with both secretRef and directory is refused',
-      object: withValue(base, 'spec.destinationKafkaCluster.tls', { enabled: true, secretRef: 'x', directoryPathInContainer: '/mnt' }),
+      name: 'tls enabled without a location is refused',
+      object: withValue(base, 'spec.destinationKafkaCluster.tls', { enabled: true }),
       violation: 'exactly one of secretRef',
     },
-    { name: 'tls disabled with a secretRef is accepted (the webhook only warns)', object: withValue(base, 'spec.destinationKafkaCluster.tls', { enabled: false, secretRef: 'x' }) },
-    { name: 'connectionMode on a Source link is refused', object: withValue(base, 'spec.sourceInitiatedLink', { linkMode: 'Source', connectionMode: 'Outbound' }), violation: 'connectionMode is only allowed' },
-    { name: 'connectionMode on a Bidirectional link is accepted', object: withValue(base, 'spec.sourceInitiatedLink', { linkMode: 'Bidirectional', connectionMode: 'Outbound' }) },
-    { name: 'changing spec.name is refused', object: withValue(base, 'spec.name', 'renamed'), old: base, violation: 'link name cannot be changed' },
-    { name: 'changing linkMode is refused', object: withValue(base, 'spec.sourceInitiatedLink', { linkMode: 'Source' }), old: base, violation: 'linkMode cannot be changed' },
-    { name: 'removing sourceInitiatedLink is refused', object: withValue(base, 'spec.sourceInitiatedLink', undefined), old: base, violation: 'cannot be added or removed' },
-    { name: 'changing a clusterID is refused', object: withValue(base, 'spec.sourceKafkaCluster.clusterID', 'lkc-other'), old: base, violation: 'clusterID cannot be changed' },
-    { name: 'changing the prefix is refused', object: withValue(base, 'spec.mirrorTopicOptions.prefix', 'dc2.'), old: base, violation: 'prefix cannot be changed' },
-    { name: 'setting spec.name the first time is accepted (the webhook defaults it)', object: base, old: withValue(base, 'spec.name', undefined) },
+    {
+      name: 'tls enabled with both secretRef and directory is refused',
+      object: withValue(base, 'spec.destinationKafkaCluster.tls', {
+        enabled: true,
+        secretRef: 'x',
+        directoryPathInContainer: '/mnt',
+      }),
+      violation: 'exactly one of secretRef',
+    },
+    {
+      name: 'tls disabled with a secretRef is accepted (the webhook only warns)',
+      object: withValue(base, 'spec.destinationKafkaCluster.tls', { enabled: false, secretRef: 'x' }),
+    },
+    {
+      name: 'connectionMode on a Source link is refused',
+      object: withValue(base, 'spec.sourceInitiatedLink', { linkMode: 'Source', connectionMode: 'Outbound' }),
+      violation: 'connectionMode is only allowed',
+    },
+    {
+      name: 'connectionMode on a Bidirectional link is accepted',
+      object: withValue(base, 'spec.sourceInitiatedLink', { linkMode: 'Bidirectional', connectionMode: 'Outbound' }),
+    },
+    {
+      name: 'changing spec.name is refused',
+      object: withValue(base, 'spec.name', 'renamed'),
+      old: base,
+      violation: 'link name cannot be changed',
+    },
+    {
+      name: 'changing linkMode is refused',
+      object: withValue(base, 'spec.sourceInitiatedLink', { linkMode: 'Source' }),
+      old: base,
+      violation: 'linkMode cannot be changed',
+    },
+    {
+      name: 'removing sourceInitiatedLink is refused',
+      object: withValue(base, 'spec.sourceInitiatedLink', undefined),
+      old: base,
+      violation: 'cannot be added or removed',
+    },
+    {
+      name: 'changing a clusterID is refused',
+      object: withValue(base, 'spec.sourceKafkaCluster.clusterID', 'lkc-other'),
+      old: base,
+      violation: 'clusterID cannot be changed',
+    },
+    {
+      name: 'changing the prefix is refused',
+      object: withValue(base, 'spec.mirrorTopicOptions.prefix', 'dc2.'),
+      old: base,
+      violation: 'prefix cannot be changed',
+    },
+    {
+      name: 'setting spec.name the first time is accepted (the webhook defaults it)',
+      object: base,
+      old: withValue(base, 'spec.name', undefined),
+    },
     { name: 'an unchanged update is accepted', object: base, old: base },
     { name: 'a status-only change is accepted', object: withValue(base, 'status.state', 'FAILED'), old: base },
-    { name: 'pausing a mirror topic is accepted', object: withValue(base, 'spec.mirrorTopics.0.state', 'PAUSE'), old: base },
+    {
+      name: 'pausing a mirror topic is accepted',
+      object: withValue(base, 'spec.mirrorTopics.0.state', 'PAUSE'),
+      old: base,
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -504,15 +706,29 @@ describe('CEL rules (defence in depth when the webhook is bypassed)', () => {
   }
 });
 
-describe('compatible with CFK\'s own schemas', () => {
-  const cfkFiles: Record<Kind, string> = { ClusterLink: 'clusterlink_v1beta1.json', KafkaRestClass: 'kafkarestclass_v1beta1.json', KafkaTopic: 'kafkatopic_v1beta1.json' };
-  const skip = existsSync(SHARED_CFK_SCHEMAS) ? false : `CFK reference schemas not found at ${SHARED_CFK_SCHEMAS} (../shared is absent)`;
+describe("compatible with CFK's own schemas", () => {
+  const cfkFiles: Record<Kind, string> = {
+    ClusterLink: 'clusterlink_v1beta1.json',
+    KafkaRestClass: 'kafkarestclass_v1beta1.json',
+    KafkaTopic: 'kafkatopic_v1beta1.json',
+  };
+  const skip = existsSync(SHARED_CFK_SCHEMAS)
+    ? false
+    : `CFK reference schemas not found at ${SHARED_CFK_SCHEMAS} (../shared is absent)`;
   /** Fields this project's status adds on purpose (the reconciler keeps offsets from before a promote). */
-  const OUR_EXTRAS = ['.status.mirrorTopics{}.lastSourceFetchOffset', '.status.reverseMirrorTopics{}.lastSourceFetchOffset'];
+  const OUR_EXTRAS = [
+    '.status.mirrorTopics{}.lastSourceFetchOffset',
+    '.status.reverseMirrorTopics{}.lastSourceFetchOffset',
+  ];
   // Deliberate loosening: the webhook defaults these, so the CRD must not require them.
   const NOT_REQUIRED_ON_PURPOSE = ['.spec.consumerGroupFilters[]: name', '.spec.consumerGroupFilters[]: patternType'];
 
-  function compare(cfk: Schema, ours: Schema | undefined, path: string, out: { missing: string[]; enums: string[]; stricter: string[]; types: string[]; extras: string[] }): void {
+  function compare(
+    cfk: Schema,
+    ours: Schema | undefined,
+    path: string,
+    out: { missing: string[]; enums: string[]; stricter: string[]; types: string[]; extras: string[] },
+  ): void {
     if (!ours) {
       out.missing.push(path);
       return;
@@ -521,33 +737,60 @@ describe('compatible with CFK\'s own schemas', () => {
     if (cfk.format !== ours.format) out.types.push(`${path}: format CFK ${cfk.format}, ours ${ours.format}`);
     for (const value of cfk.enum ?? []) if (!ours.enum?.includes(value)) out.enums.push(`${path}: ${value}`);
     if (ours.enum && !cfk.enum) out.stricter.push(`${path}: enum where CFK has none`);
-    for (const r of ours.required ?? []) if (!(cfk.required ?? []).includes(r)) out.stricter.push(`${path}: requires ${r}`);
-    for (const r of cfk.required ?? []) if (!(ours.required ?? []).includes(r) && !NOT_REQUIRED_ON_PURPOSE.includes(`${path}: ${r}`)) out.stricter.push(`${path}: does not require ${r} (unexplained difference)`);
-    if (ours.maxLength !== undefined && (cfk.maxLength === undefined || ours.maxLength < cfk.maxLength)) out.stricter.push(`${path}: maxLength ${ours.maxLength}`);
-    if (ours.minLength !== undefined && (cfk.minLength === undefined || ours.minLength > cfk.minLength)) out.stricter.push(`${path}: minLength ${ours.minLength}`);
-    if (ours.minItems !== undefined && (cfk.minItems === undefined || ours.minItems > cfk.minItems)) out.stricter.push(`${path}: minItems ${ours.minItems}`);
-    if (ours.pattern !== undefined && ours.pattern !== cfk.pattern) out.stricter.push(`${path}: pattern ${ours.pattern} (CFK ${cfk.pattern})`);
+    for (const r of ours.required ?? [])
+      if (!(cfk.required ?? []).includes(r)) out.stricter.push(`${path}: requires ${r}`);
+    for (const r of cfk.required ?? [])
+      if (!(ours.required ?? []).includes(r) && !NOT_REQUIRED_ON_PURPOSE.includes(`${path}: ${r}`))
+        out.stricter.push(`${path}: does not require ${r} (unexplained difference)`);
+    if (ours.maxLength !== undefined && (cfk.maxLength === undefined || ours.maxLength < cfk.maxLength))
+      out.stricter.push(`${path}: maxLength ${ours.maxLength}`);
+    if (ours.minLength !== undefined && (cfk.minLength === undefined || ours.minLength > cfk.minLength))
+      out.stricter.push(`${path}: minLength ${ours.minLength}`);
+    if (ours.minItems !== undefined && (cfk.minItems === undefined || ours.minItems > cfk.minItems))
+      out.stricter.push(`${path}: minItems ${ours.minItems}`);
+    if (ours.pattern !== undefined && ours.pattern !== cfk.pattern)
+      out.stricter.push(`${path}: pattern ${ours.pattern} (CFK ${cfk.pattern})`);
     if (cfk.maxLength !== ours.maxLength || cfk.minLength !== ours.minLength || cfk.pattern !== ours.pattern) {
-      if (!out.stricter.some((s) => s.startsWith(`${path}:`))) out.types.push(`${path}: limits differ (CFK ${cfk.minLength}/${cfk.maxLength}/${cfk.pattern})`);
+      if (!out.stricter.some((s) => s.startsWith(`${path}:`)))
+        out.types.push(`${path}: limits differ (CFK ${cfk.minLength}/${cfk.maxLength}/${cfk.pattern})`);
     }
-    for (const [key, child] of Object.entries(cfk.properties ?? {})) compare(child, ours.properties?.[key], `${path}.${key}`, out);
+    for (const [key, child] of Object.entries(cfk.properties ?? {}))
+      compare(child, ours.properties?.[key], `${path}.${key}`, out);
     for (const key of Object.keys(ours.properties ?? {})) if (!cfk.properties?.[key]) out.extras.push(`${path}.${key}`);
     if (cfk.items) compare(cfk.items, ours.items, `${path}[]`, out);
-    if (isObject(cfk.additionalProperties)) compare(cfk.additionalProperties as Schema, isObject(ours.additionalProperties) ? (ours.additionalProperties as Schema) : undefined, `${path}{}`, out);
+    if (isObject(cfk.additionalProperties))
+      compare(
+        cfk.additionalProperties,
+        isObject(ours.additionalProperties) ? ours.additionalProperties : undefined,
+        `${path}{}`,
+        out,
+      );
   }
 
   for (const kind of Object.keys(cfkFiles) as Kind[]) {
     test(`${kind}: every CFK field, type, enum value and limit is present and never stricter`, { skip }, () => {
       const cfk = JSON.parse(readText(join(SHARED_CFK_SCHEMAS, cfkFiles[kind]))) as Schema;
-      const out = { missing: [] as string[], enums: [] as string[], stricter: [] as string[], types: [] as string[], extras: [] as string[] };
+      const out = {
+        missing: [] as string[],
+        enums: [] as string[],
+        stricter: [] as string[],
+        types: [] as string[],
+        extras: [] as string[],
+      };
       compare(cfk, schemaOf(kind), '', out);
       // One comparison so a failure lists every difference: missing fields, missing enum values, type or
       // format differences, constraints stricter than CFK's, and fields only we have.
-      assert.deepEqual(out, { missing: [], enums: [], types: [], stricter: [], extras: kind === 'ClusterLink' ? OUR_EXTRAS : [] });
+      assert.deepEqual(out, {
+        missing: [],
+        enums: [],
+        types: [],
+        stricter: [],
+        extras: kind === 'ClusterLink' ? OUR_EXTRAS : [],
+      });
     });
   }
 
-  test('the complete ClusterLink (without our additions) is valid for CFK\'s schema and ours alike', { skip }, () => {
+  test("the complete ClusterLink (without our additions) is valid for CFK's schema and ours alike", { skip }, () => {
     const cfkSchema = JSON.parse(readText(join(SHARED_CFK_SCHEMAS, cfkFiles.ClusterLink))) as Schema;
     const cfkValidate = kubernetesAjv().compile(cfkSchema);
     // CFK's published schema forbids unknown fields (additionalProperties: false) where a CRD prunes them; the
@@ -556,7 +799,9 @@ describe('compatible with CFK\'s own schemas', () => {
     const mirrors = (sink['status'] as JsonObject)['mirrorTopics'] as Record<string, JsonObject>;
     for (const entry of Object.values(mirrors)) delete entry['lastSourceFetchOffset'];
     const spec = sink['spec'] as JsonObject;
-    spec['aclFilters'] = (spec['aclFilters'] as JsonObject[]).filter((f) => (f['resourceFilter'] as JsonObject)['resourceType'] !== 'transactionId');
+    spec['aclFilters'] = (spec['aclFilters'] as JsonObject[]).filter(
+      (f) => (f['resourceFilter'] as JsonObject)['resourceType'] !== 'transactionId',
+    );
     assert.equal(cfkValidate(sink), true, describeErrors(cfkValidate));
     accepts('ClusterLink', sink);
     assert.equal(cfkValidate(minimalClusterLink), true, describeErrors(cfkValidate));

@@ -56,13 +56,23 @@ function parseDockerfile(src: string): { args: Map<string, string>; stages: Stag
 
 const { stages } = parseDockerfile(readText(join(REPO_ROOT, 'Dockerfile')));
 const final = stages[stages.length - 1];
-const runs = (stage: Stage | undefined): string[] => (stage?.instructions ?? []).filter((i) => i.keyword === 'RUN').map((i) => i.args);
-const last = (stage: Stage | undefined, keyword: string): Instruction | undefined => [...(stage?.instructions ?? [])].reverse().find((i) => i.keyword === keyword);
+const runs = (stage: Stage | undefined): string[] =>
+  (stage?.instructions ?? []).filter((i) => i.keyword === 'RUN').map((i) => i.args);
+const last = (stage: Stage | undefined, keyword: string): Instruction | undefined =>
+  [...(stage?.instructions ?? [])].reverse().find((i) => i.keyword === keyword);
 
 describe('the Dockerfile reader', () => {
   test('joins continuation lines, resolves ARGs in FROM and names stages', () => {
-    const parsed = parseDockerfile('ARG BASE=node:24-slim\nFROM ${BASE} AS one\nRUN a \\\n  # note\n  b\nFROM one\nCMD ["x"]\n');
-    assert.deepEqual(parsed.stages.map((s) => [s.from, s.name]), [['node:24-slim', 'one'], ['one', '1']]);
+    const parsed = parseDockerfile(
+      'ARG BASE=node:24-slim\nFROM ${BASE} AS one\nRUN a \\\n  # note\n  b\nFROM one\nCMD ["x"]\n',
+    );
+    assert.deepEqual(
+      parsed.stages.map((s) => [s.from, s.name]),
+      [
+        ['node:24-slim', 'one'],
+        ['one', '1'],
+      ],
+    );
     assert.equal(parsed.stages[0]?.instructions[0]?.args, 'a b');
   });
 });
@@ -70,7 +80,10 @@ describe('the Dockerfile reader', () => {
 describe('Dockerfile', () => {
   test('multi-stage: build, production dependencies, runtime', () => {
     assert.ok(stages.length >= 2, 'at least a build and a runtime stage');
-    assert.deepEqual(stages.map((s) => s.name), ['build', 'deps', 'runtime']);
+    assert.deepEqual(
+      stages.map((s) => s.name),
+      ['build', 'deps', 'runtime'],
+    );
   });
   test('every stage starts from a current Node LTS slim image (Node 24)', () => {
     for (const s of stages) assert.match(s.from, /^node:24(\.\d+)*-slim$/, `${s.name} uses ${s.from}`);
@@ -87,8 +100,14 @@ describe('Dockerfile', () => {
     const source = /--from=(\S+)/.exec(nodeModules?.args ?? '')?.[1];
     const deps = stages.find((s) => s.name === source);
     assert.ok(deps, 'node_modules must come from a named stage');
-    assert.ok(runs(deps).some((r) => /npm ci\b.*--omit=dev/.test(r)), `stage ${source} must run npm ci --omit=dev`);
-    assert.ok(copies.some((i) => /--from=build\s+\S*dist/.test(i.args)), 'dist comes from the build stage');
+    assert.ok(
+      runs(deps).some((r) => /npm ci\b.*--omit=dev/.test(r)),
+      `stage ${source} must run npm ci --omit=dev`,
+    );
+    assert.ok(
+      copies.some((i) => /--from=build\s+\S*dist/.test(i.args)),
+      'dist comes from the build stage',
+    );
     assert.ok(!runs(final).some((r) => /npm (ci|install)/.test(r)), 'the final stage installs nothing');
   });
   test('the final image runs as a numeric non-root user', () => {
@@ -120,7 +139,10 @@ describe('Dockerfile', () => {
     assert.match(last(final, 'EXPOSE')?.args ?? '', /8443/);
   });
   test('the entry point and the compiled code it loads are copied', () => {
-    const copied = (final?.instructions ?? []).filter((i) => i.keyword === 'COPY').map((i) => i.args).join('\n');
+    const copied = (final?.instructions ?? [])
+      .filter((i) => i.keyword === 'COPY')
+      .map((i) => i.args)
+      .join('\n');
     assert.match(copied, /\bbin\b/);
     assert.match(copied, /package\.json/);
     const bin = readText(join(REPO_ROOT, 'bin', 'clusterlink-webhook.js'));
@@ -135,7 +157,8 @@ describe('.dockerignore', () => {
     .filter((l) => l !== '' && !l.startsWith('#'));
   test('an allow-list: everything ignored, then what the Dockerfile copies re-included', () => {
     assert.equal(ignore[0], '*');
-    for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/', 'bin/']) assert.ok(ignore.includes(`!${needed}`), needed);
+    for (const needed of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'src/', 'bin/'])
+      assert.ok(ignore.includes(`!${needed}`), needed);
   });
   test('node_modules never enters the context', () => {
     assert.ok(ignore.includes('**/node_modules'));

@@ -62,7 +62,8 @@ function findClose(src: string, start: number, line: number): number {
     const end = src.indexOf('*/', start);
     if (end < 0) throw new TemplateSyntaxError(`line ${line}: unclosed comment`);
     const close = src.indexOf('}}', end);
-    if (close < 0 || !/^\s*-?\s*$/.test(src.slice(end + 2, close))) throw new TemplateSyntaxError(`line ${line}: comment must end with */}}`);
+    if (close < 0 || !/^\s*-?\s*$/.test(src.slice(end + 2, close)))
+      throw new TemplateSyntaxError(`line ${line}: comment must end with */}}`);
     return close;
   }
   while (i < src.length) {
@@ -104,7 +105,11 @@ export function parseGoTemplate(src: string): ParsedTemplate {
     parts.forEach((part, index) => {
       current += part;
       if (index < parts.length - 1) {
-        staticLines.push({ text: current, line: currentLine, conditions: stack.filter((s) => s.keyword !== 'define').map((s) => s.condition) });
+        staticLines.push({
+          text: current,
+          line: currentLine,
+          conditions: stack.filter((s) => s.keyword !== 'define').map((s) => s.condition),
+        });
         current = '';
         currentLine++;
       }
@@ -115,7 +120,8 @@ export function parseGoTemplate(src: string): ParsedTemplate {
   while (pos < src.length) {
     const open = src.indexOf('{{', pos);
     const strayClose = src.indexOf('}}', pos);
-    if (strayClose >= 0 && (open < 0 || strayClose < open)) throw new TemplateSyntaxError(`line ${lineAt(src, strayClose)}: "}}" without "{{"`);
+    if (strayClose >= 0 && (open < 0 || strayClose < open))
+      throw new TemplateSyntaxError(`line ${lineAt(src, strayClose)}: "}}" without "{{"`);
     if (open < 0) {
       flushStaticText(src.slice(pos));
       break;
@@ -124,7 +130,10 @@ export function parseGoTemplate(src: string): ParsedTemplate {
     const line = lineAt(src, open);
     const close = findClose(src, open + 2, line);
     const raw = src.slice(open + 2, close);
-    const body = raw.replace(/^-\s+|^-$/, '').replace(/\s+-$/, '').trim();
+    const body = raw
+      .replace(/^-\s+|^-$/, '')
+      .replace(/\s+-$/, '')
+      .trim();
     const inner = body.replace(/^\/\*[\s\S]*\*\/$/, '');
     const newlines = (raw.match(/\n/g) ?? []).length;
     current += '«»';
@@ -144,7 +153,8 @@ export function parseGoTemplate(src: string): ParsedTemplate {
       }
     } else if (keyword === 'else') {
       const top = stack[stack.length - 1];
-      if (!top || !['if', 'range', 'with'].includes(top.keyword)) throw new TemplateSyntaxError(`line ${line}: else outside if/range/with`);
+      if (!top || !['if', 'range', 'with'].includes(top.keyword))
+        throw new TemplateSyntaxError(`line ${line}: else outside if/range/with`);
       top.condition = `${inner} (not ${top.condition})`;
     } else if (keyword === 'end') {
       if (inner !== 'end') throw new TemplateSyntaxError(`line ${line}: "end" takes no arguments`);
@@ -161,7 +171,8 @@ export function parseGoTemplate(src: string): ParsedTemplate {
 /** `.Values.a.b.c` paths used in the actions (the longest dotted path of each reference). */
 export function valuesReferences(actions: Action[]): string[] {
   const out = new Set<string>();
-  for (const a of actions) for (const m of a.text.matchAll(/\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) if (m[1]) out.add(m[1].slice(1));
+  for (const a of actions)
+    for (const m of a.text.matchAll(/\.Values((?:\.[A-Za-z_][A-Za-z0-9_]*)+)/g)) if (m[1]) out.add(m[1].slice(1));
   return [...out].sort();
 }
 

@@ -12,11 +12,34 @@ import { parse as parseYaml, parseAllDocuments, stringify } from 'yaml';
 type Value = unknown;
 type Scope = Map<string, Value>;
 
-interface TextNode { type: 'text'; text: string }
-interface ActionNode { type: 'action'; pipe: Pipeline; line: number }
-interface IfNode { type: 'if'; branches: Array<{ cond: Pipeline | null; body: Node[] }>; line: number }
-interface RangeNode { type: 'range'; pipe: Pipeline; body: Node[]; elseBody: Node[]; line: number }
-interface WithNode { type: 'with'; pipe: Pipeline; body: Node[]; elseBody: Node[]; line: number }
+interface TextNode {
+  type: 'text';
+  text: string;
+}
+interface ActionNode {
+  type: 'action';
+  pipe: Pipeline;
+  line: number;
+}
+interface IfNode {
+  type: 'if';
+  branches: Array<{ cond: Pipeline | null; body: Node[] }>;
+  line: number;
+}
+interface RangeNode {
+  type: 'range';
+  pipe: Pipeline;
+  body: Node[];
+  elseBody: Node[];
+  line: number;
+}
+interface WithNode {
+  type: 'with';
+  pipe: Pipeline;
+  body: Node[];
+  elseBody: Node[];
+  line: number;
+}
 type Node = TextNode | ActionNode | IfNode | RangeNode | WithNode;
 
 type Operand =
@@ -27,8 +50,14 @@ type Operand =
   | { kind: 'nil' }
   | { kind: 'ident'; name: string }
   | { kind: 'pipe'; pipe: Pipeline; path: string[] };
-interface Command { args: Operand[] }
-interface Pipeline { decl?: { name: string; assign: boolean }; cmds: Command[]; line: number }
+interface Command {
+  args: Operand[];
+}
+interface Pipeline {
+  decl?: { name: string; assign: boolean };
+  cmds: Command[];
+  line: number;
+}
 
 export class RenderError extends Error {}
 export class ChartFailure extends Error {}
@@ -206,7 +235,7 @@ export function parseTemplate(src: string, defines = new Map<string, Node[]>()):
         const pipe = parsePipeline(rest, t.line);
         const r = parseList(['else', 'end']);
         const elseBody = r.end === 'else' ? parseList(['end']).nodes : [];
-        nodes.push({ type: keyword, pipe, body: r.nodes, elseBody, line: t.line } as RangeNode | WithNode);
+        nodes.push({ type: keyword, pipe, body: r.nodes, elseBody, line: t.line });
       } else if (keyword === 'define') {
         const name = JSON.parse(rest) as string;
         defines.set(name, parseList(['end']).nodes);
@@ -240,7 +269,10 @@ function toText(v: Value): string {
   if (typeof v === 'string') return v;
   if (typeof v === 'number' || typeof v === 'boolean') return String(v);
   if (Array.isArray(v)) return `[${v.map(toText).join(' ')}]`;
-  return `map[${Object.keys(v as Dict).sort().map((k) => `${k}:${toText((v as Dict)[k])}`).join(' ')}]`;
+  return `map[${Object.keys(v as Dict)
+    .sort()
+    .map((k) => `${k}:${toText((v as Dict)[k])}`)
+    .join(' ')}]`;
 }
 
 function toInt(v: Value): number {
@@ -268,7 +300,12 @@ function indent(n: number, s: string): string {
 
 function sortKeys(v: Value): Value {
   if (Array.isArray(v)) return v.map(sortKeys);
-  if (isDict(v)) return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys(v[k])]));
+  if (isDict(v))
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sortKeys(v[k])]),
+    );
   return v;
 }
 
@@ -283,19 +320,25 @@ export interface Cluster {
   objects: Map<string, Dict>;
 }
 
-function makeFunctions(cluster: Cluster, include: (name: string, dot: Value) => string): Record<string, (...args: Value[]) => Value> {
-  const cmp = (a: Value, b: Value): number => (typeof a === 'number' && typeof b === 'number' ? a - b : toText(a) < toText(b) ? -1 : toText(a) > toText(b) ? 1 : 0);
+function makeFunctions(
+  cluster: Cluster,
+  include: (name: string, dot: Value) => string,
+): Record<string, (...args: Value[]) => Value> {
+  const cmp = (a: Value, b: Value): number =>
+    typeof a === 'number' && typeof b === 'number' ? a - b : toText(a) < toText(b) ? -1 : toText(a) > toText(b) ? 1 : 0;
   return {
     include: (name, dot) => include(String(name), dot),
     default: (d, v) => (truthy(v) ? v : d),
     trunc: (n, s) => toText(s).slice(0, toInt(n)),
-    trimSuffix: (suffix, s) => (toText(s).endsWith(toText(suffix)) ? toText(s).slice(0, -toText(suffix).length || undefined) : toText(s)),
+    trimSuffix: (suffix, s) =>
+      toText(s).endsWith(toText(suffix)) ? toText(s).slice(0, -toText(suffix).length || undefined) : toText(s),
     contains: (sub, s) => toText(s).includes(toText(sub)),
     replace: (a, b, s) => toText(s).split(toText(a)).join(toText(b)),
     printf: (f, ...args) => goPrintf(toText(f), args),
     print: (...args) => args.map(toText).join(''),
     quote: (...args) => args.map((a) => JSON.stringify(toText(a))).join(' '),
-    toYaml: (v) => (v === undefined || v === null ? 'null' : stringify(sortKeys(v), { lineWidth: 0 }).replace(/\n$/, '')),
+    toYaml: (v) =>
+      v === undefined || v === null ? 'null' : stringify(sortKeys(v), { lineWidth: 0 }).replace(/\n$/, ''),
     toJson: (v) => JSON.stringify(v ?? null),
     fromJsonArray: (s) => JSON.parse(toText(s)) as Value,
     nindent: (n, s) => `\n${indent(toInt(n), toText(s))}`,
@@ -310,7 +353,13 @@ function makeFunctions(cluster: Cluster, include: (name: string, dot: Value) => 
     uniq: (l) => [...new Set(Array.isArray(l) ? l : [])],
     join: (sep, l) => (Array.isArray(l) ? l.map(toText).join(toText(sep)) : toText(l)),
     first: (l) => (Array.isArray(l) ? l[0] : undefined),
-    pick: (d, ...keys) => Object.fromEntries(keys.map(toText).filter((k) => isDict(d) && k in d).map((k) => [k, (d as Dict)[k]])),
+    pick: (d, ...keys) =>
+      Object.fromEntries(
+        keys
+          .map(toText)
+          .filter((k) => isDict(d) && k in d)
+          .map((k) => [k, (d as Dict)[k]]),
+      ),
     deepCopy: (v) => structuredClone(v ?? {}),
     set: (d, k, v) => {
       if (!isDict(d)) throw new RenderError('set on a non-map');
@@ -318,7 +367,11 @@ function makeFunctions(cluster: Cluster, include: (name: string, dot: Value) => 
       return d;
     },
     hasKey: (d, k) => isDict(d) && toText(k) in d,
-    index: (v, ...keys) => keys.reduce<Value>((acc, k) => (Array.isArray(acc) ? acc[toInt(k)] : isDict(acc) ? acc[toText(k)] : undefined), v),
+    index: (v, ...keys) =>
+      keys.reduce<Value>(
+        (acc, k) => (Array.isArray(acc) ? acc[toInt(k)] : isDict(acc) ? acc[toText(k)] : undefined),
+        v,
+      ),
     empty: (v) => !truthy(v),
     not: (v) => !truthy(v),
     and: (...args) => args.find((a) => !truthy(a)) ?? args[args.length - 1],
@@ -337,10 +390,22 @@ function makeFunctions(cluster: Cluster, include: (name: string, dot: Value) => 
     fail: (msg) => {
       throw new ChartFailure(toText(msg));
     },
-    lookup: (apiVersion, kind, namespace, name) => structuredClone(cluster.objects.get(`${toText(apiVersion)}/${toText(kind)}/${toText(namespace)}/${toText(name)}`) ?? {}),
-    genCA: (cn, days) => ({ Cert: fakePem('CERTIFICATE', `ca ${toText(cn)} ${toInt(days)}`), Key: fakePem('PRIVATE KEY', `ca ${toText(cn)}`) }),
+    lookup: (apiVersion, kind, namespace, name) =>
+      structuredClone(
+        cluster.objects.get(`${toText(apiVersion)}/${toText(kind)}/${toText(namespace)}/${toText(name)}`) ?? {},
+      ),
+    genCA: (cn, days) => ({
+      Cert: fakePem('CERTIFICATE', `ca ${toText(cn)} ${toInt(days)}`),
+      Key: fakePem('PRIVATE KEY', `ca ${toText(cn)}`),
+    }),
     genSignedCert: (cn, _ips, alt, days, ca) => ({
-      Cert: fakePem('CERTIFICATE', `${toText(cn)} ${toText(alt)} ${toInt(days)} signed by ${createHash('sha256').update(toText((ca as Dict)['Cert'])).digest('hex').slice(0, 8)}`),
+      Cert: fakePem(
+        'CERTIFICATE',
+        `${toText(cn)} ${toText(alt)} ${toInt(days)} signed by ${createHash('sha256')
+          .update(toText((ca as Dict)['Cert']))
+          .digest('hex')
+          .slice(0, 8)}`,
+      ),
       Key: fakePem('PRIVATE KEY', toText(cn)),
     }),
   };
@@ -384,7 +449,13 @@ class Renderer {
         out += truthy(v) ? this.renderNodes(node.body, v, local) : this.renderNodes(node.elseBody, dot, local);
       } else {
         const v = this.evalPipeline(node.pipe, dot, local);
-        const items: Value[] = Array.isArray(v) ? v : isDict(v) ? Object.keys(v).sort().map((k) => v[k]) : [];
+        const items: Value[] = Array.isArray(v)
+          ? v
+          : isDict(v)
+            ? Object.keys(v)
+                .sort()
+                .map((k) => v[k])
+            : [];
         if (items.length === 0) out += this.renderNodes(node.elseBody, dot, local);
         for (const item of items) out += this.renderNodes(node.body, item, local);
       }
@@ -416,7 +487,8 @@ class Renderer {
   }
 
   private evalOperand(op: Operand, dot: Value, scopes: Scope[], line: number): Value {
-    const walk = (base: Value, path: string[]): Value => path.reduce<Value>((acc, key) => (isDict(acc) ? acc[key] : undefined), base);
+    const walk = (base: Value, path: string[]): Value =>
+      path.reduce<Value>((acc, key) => (isDict(acc) ? acc[key] : undefined), base);
     switch (op.kind) {
       case 'string':
       case 'number':
@@ -445,7 +517,10 @@ class Renderer {
       // `and` / `or` evaluate lazily in Go templates (since Go 1.18)
       if (head.name === 'and' || head.name === 'or') {
         let last: Value;
-        for (const a of [...rest.map((r) => () => this.evalOperand(r, dot, scopes, line)), ...piped.map((p) => () => p)]) {
+        for (const a of [
+          ...rest.map((r) => () => this.evalOperand(r, dot, scopes, line)),
+          ...piped.map((p) => () => p),
+        ]) {
           last = a();
           if (head.name === 'and' ? !truthy(last) : truthy(last)) return last;
         }
@@ -491,7 +566,13 @@ export function renderChart(chartDir: string, options: ReleaseOptions = {}): Ren
   const defaults = parseYaml(readFileSync(join(chartDir, 'values.yaml'), 'utf8')) as Dict;
   const root = {
     Values: mergeValues(defaults, options.values ?? {}),
-    Release: { Name: options.name ?? 'clusterlink-webhook', Namespace: options.namespace ?? 'clusterlink-webhook', Service: 'Helm', IsInstall: true, IsUpgrade: false },
+    Release: {
+      Name: options.name ?? 'clusterlink-webhook',
+      Namespace: options.namespace ?? 'clusterlink-webhook',
+      Service: 'Helm',
+      IsInstall: true,
+      IsUpgrade: false,
+    },
     Chart: { Name: chart['name'], Version: chart['version'], AppVersion: chart['appVersion'] },
   };
   const dir = join(chartDir, 'templates');
@@ -515,7 +596,10 @@ export function renderChart(chartDir: string, options: ReleaseOptions = {}): Ren
       continue;
     }
     for (const doc of parseAllDocuments(text)) {
-      if (doc.errors.length > 0) throw new RenderError(`${f}: rendered YAML is invalid: ${doc.errors.map((e) => e.message).join('; ')}\n${text}`);
+      if (doc.errors.length > 0)
+        throw new RenderError(
+          `${f}: rendered YAML is invalid: ${doc.errors.map((e) => e.message).join('; ')}\n${text}`,
+        );
       const object = doc.toJS() as unknown;
       if (object === null || object === undefined) continue;
       if (!isDict(object)) throw new RenderError(`${f}: a document is not a mapping`);

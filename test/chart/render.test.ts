@@ -19,12 +19,16 @@ function kinds(ms: Array<{ object: Obj }>): string[] {
   return ms.map((m) => `${String(m.object['kind'])}/${String((m.object['metadata'] as Obj)['name'])}`);
 }
 function find(ms: Array<{ object: Obj }>, kind: string, name?: string): Obj {
-  const m = ms.find((x) => x.object['kind'] === kind && (name === undefined || (x.object['metadata'] as Obj)['name'] === name));
+  const m = ms.find(
+    (x) => x.object['kind'] === kind && (name === undefined || (x.object['metadata'] as Obj)['name'] === name),
+  );
   assert.ok(m, `no ${kind}${name ? `/${name}` : ''} in ${kinds(ms).join(', ')}`);
   return m.object;
 }
 function at(o: unknown, path: string): unknown {
-  return path.split('.').reduce<unknown>((acc, k) => (Array.isArray(acc) ? acc[Number(k)] : isObject(acc) ? acc[k] : undefined), o);
+  return path
+    .split('.')
+    .reduce<unknown>((acc, k) => (Array.isArray(acc) ? acc[Number(k)] : isObject(acc) ? acc[k] : undefined), o);
 }
 function container(ms: Array<{ object: Obj }>): Obj {
   return at(find(ms, 'Deployment'), 'spec.template.spec.containers.0') as Obj;
@@ -41,7 +45,8 @@ function grants(ms: Array<{ object: Obj }>, filter: (o: Obj) => boolean): Record
   for (const m of ms) {
     if (!['ClusterRole', 'Role'].includes(String(m.object['kind'])) || !filter(m.object)) continue;
     if (String((m.object['metadata'] as Obj)['name']).endsWith('-pre-delete')) continue;
-    for (const r of rulesOf(m.object)) for (const res of r.resources) for (const v of r.verbs) (out[res] ??= new Set()).add(v);
+    for (const r of rulesOf(m.object))
+      for (const res of r.resources) for (const v of r.verbs) (out[res] ??= new Set()).add(v);
   }
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
 }
@@ -70,7 +75,15 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
   test('namespaced objects are in the release namespace; all carry the chart labels', () => {
     for (const { object } of ms) {
       const meta = object['metadata'] as Obj;
-      if (!['ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].includes(String(object['kind']))) assert.equal(meta['namespace'], NS, String(meta['name']));
+      if (
+        ![
+          'ClusterRole',
+          'ClusterRoleBinding',
+          'MutatingWebhookConfiguration',
+          'ValidatingWebhookConfiguration',
+        ].includes(String(object['kind']))
+      )
+        assert.equal(meta['namespace'], NS, String(meta['name']));
       assert.equal((meta['labels'] as Obj)['app.kubernetes.io/instance'], 'clusterlink-webhook');
     }
   });
@@ -88,7 +101,15 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
       assert.equal(w['failurePolicy'], 'Fail');
       assert.equal(w['matchPolicy'], 'Equivalent');
       assert.equal(w['reinvocationPolicy'], mutating ? 'IfNeeded' : undefined);
-      assert.deepEqual(w['rules'], [{ apiGroups: ['platform.confluent.io'], apiVersions: ['v1beta1'], operations: ['CREATE', 'UPDATE'], resources: ['clusterlinks'], scope: 'Namespaced' }]);
+      assert.deepEqual(w['rules'], [
+        {
+          apiGroups: ['platform.confluent.io'],
+          apiVersions: ['v1beta1'],
+          operations: ['CREATE', 'UPDATE'],
+          resources: ['clusterlinks'],
+          scope: 'Namespaced',
+        },
+      ]);
       assert.deepEqual(w['namespaceSelector'], {
         matchExpressions: [
           { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', NS] },
@@ -96,7 +117,12 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
         ],
       });
       const clientConfig = w['clientConfig'] as Obj;
-      assert.deepEqual(clientConfig['service'], { name: 'clusterlink-webhook', namespace: NS, path: mutating ? '/mutate' : '/validate', port: 443 });
+      assert.deepEqual(clientConfig['service'], {
+        name: 'clusterlink-webhook',
+        namespace: NS,
+        path: mutating ? '/mutate' : '/validate',
+        port: 443,
+      });
       const secret = find(ms, 'Secret');
       assert.equal(clientConfig['caBundle'], (secret['data'] as Obj)['ca.crt'], 'caBundle is the CA in the Secret');
     });
@@ -105,16 +131,21 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
     const secret = find(ms, 'Secret');
     assert.equal(secret['type'], 'kubernetes.io/tls');
     const data = secret['data'] as Record<string, string>;
-    for (const key of ['tls.crt', 'tls.key', 'ca.crt']) assert.match(Buffer.from(data[key] ?? '', 'base64').toString(), /-----BEGIN /, key);
+    for (const key of ['tls.crt', 'tls.key', 'ca.crt'])
+      assert.match(Buffer.from(data[key] ?? '', 'base64').toString(), /-----BEGIN /, key);
     assert.equal(
-      (secret['metadata'] as Obj)['annotations'] && ((secret['metadata'] as Obj)['annotations'] as Obj)['clusterlink-webhook/dns-names'],
+      (secret['metadata'] as Obj)['annotations'] &&
+        ((secret['metadata'] as Obj)['annotations'] as Obj)['clusterlink-webhook/dns-names'],
       `clusterlink-webhook,clusterlink-webhook.${NS},clusterlink-webhook.${NS}.svc,clusterlink-webhook.${NS}.svc.cluster.local`,
     );
   });
   test('the Deployment: 2 replicas, maxUnavailable 0, probes, flags, directory mount, restricted security', () => {
     const d = find(ms, 'Deployment');
     assert.equal(at(d, 'spec.replicas'), 2);
-    assert.deepEqual(at(d, 'spec.strategy'), { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+    assert.deepEqual(at(d, 'spec.strategy'), {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+    });
     const c = container(ms);
     assert.equal(c['image'], 'clusterlink-webhook:0.1.0');
     assert.equal(at(c, 'livenessProbe.httpGet.path'), '/healthz');
@@ -147,24 +178,41 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
     assert.deepEqual(at(c, 'securityContext.capabilities.drop'), ['ALL']);
     assert.equal(at(d, 'spec.template.spec.securityContext.runAsNonRoot'), true);
     assert.equal(at(d, 'spec.template.spec.securityContext.seccompProfile.type'), 'RuntimeDefault');
-    assert.equal(at(d, 'spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.0.podAffinityTerm.topologyKey'), 'kubernetes.io/hostname');
+    assert.equal(
+      at(
+        d,
+        'spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.0.podAffinityTerm.topologyKey',
+      ),
+      'kubernetes.io/hostname',
+    );
     assert.equal((at(d, 'spec.template.spec.topologySpreadConstraints') as unknown[]).length, 2);
   });
   test('the Service reaches the pods on the https port; the PDB keeps one pod', () => {
-    assert.deepEqual(at(find(ms, 'Service'), 'spec.ports.0'), { name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' });
+    assert.deepEqual(at(find(ms, 'Service'), 'spec.ports.0'), {
+      name: 'https',
+      port: 443,
+      targetPort: 'https',
+      protocol: 'TCP',
+    });
     assert.equal(at(find(ms, 'PodDisruptionBudget'), 'spec.minAvailable'), 1);
-    assert.deepEqual(at(find(ms, 'PodDisruptionBudget'), 'spec.selector.matchLabels'), at(find(ms, 'Deployment'), 'spec.selector.matchLabels'));
+    assert.deepEqual(
+      at(find(ms, 'PodDisruptionBudget'), 'spec.selector.matchLabels'),
+      at(find(ms, 'Deployment'), 'spec.selector.matchLabels'),
+    );
   });
   test('RBAC: exactly what the webhook and the reconciler use', () => {
-    assert.deepEqual(grants(ms, () => true), {
-      secrets: ['get'],
-      kafkarestclasses: ['get'],
-      clusterlinks: ['get', 'list', 'patch', 'update', 'watch'],
-      'clusterlinks/status': ['patch'],
-      kafkatopics: ['create', 'get'],
-      events: ['create'],
-      leases: ['create', 'get', 'update'],
-    });
+    assert.deepEqual(
+      grants(ms, () => true),
+      {
+        secrets: ['get'],
+        kafkarestclasses: ['get'],
+        clusterlinks: ['get', 'list', 'patch', 'update', 'watch'],
+        'clusterlinks/status': ['patch'],
+        kafkatopics: ['create', 'get'],
+        events: ['create'],
+        leases: ['create', 'get', 'update'],
+      },
+    );
     const lease = find(ms, 'Role', 'clusterlink-webhook-leader-election');
     assert.deepEqual(rulesOf(lease)[1]?.resourceNames, ['clusterlink-webhook']);
   });
@@ -173,7 +221,19 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
     assert.equal(at(job, 'metadata.annotations.helm\u002esh/hook'), undefined); // dotted key: read it directly below
     assert.equal(((job['metadata'] as Obj)['annotations'] as Obj)['helm.sh/hook'], 'pre-delete');
     const c = at(job, 'spec.template.spec.containers.0') as Obj;
-    assert.deepEqual([c['command'], c['args']], [['kubectl'], ['delete', 'mutatingwebhookconfiguration/clusterlink-webhook', 'validatingwebhookconfiguration/clusterlink-webhook', '--ignore-not-found', '--wait=false']]);
+    assert.deepEqual(
+      [c['command'], c['args']],
+      [
+        ['kubectl'],
+        [
+          'delete',
+          'mutatingwebhookconfiguration/clusterlink-webhook',
+          'validatingwebhookconfiguration/clusterlink-webhook',
+          '--ignore-not-found',
+          '--wait=false',
+        ],
+      ],
+    );
     assert.equal(c['image'], 'registry.k8s.io/kubectl:v1.34.2');
     const role = find(ms, 'ClusterRole', 'clusterlink-webhook-pre-delete');
     assert.deepEqual(rulesOf(role)[0]?.resourceNames, ['clusterlink-webhook']);
@@ -188,7 +248,7 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
 describe('every override fixture renders', () => {
   for (const file of yamlFiles(CHART_FIXTURES)) {
     test(basename(file), () => {
-      const ms = render(loadYamlObject(file) as Obj);
+      const ms = render(loadYamlObject(file));
       find(ms, 'Deployment');
       find(ms, 'ValidatingWebhookConfiguration');
     });
@@ -199,19 +259,30 @@ describe('switches', () => {
   test('reconciler off: --reconciler=false and only the Secret read is granted', () => {
     const ms = render({ reconciler: { enabled: false } });
     assert.ok(args(ms).includes('--reconciler=false'));
-    assert.deepEqual(grants(ms, () => true), { secrets: ['get'] });
+    assert.deepEqual(
+      grants(ms, () => true),
+      { secrets: ['get'] },
+    );
     assert.ok(!kinds(ms).some((k) => k.includes('leader-election')));
   });
   test('reconciler off and Secrets limited to namespaces: no ClusterRole at all', () => {
     const ms = render({ reconciler: { enabled: false }, rbac: { secretNamespaces: ['a', 'b'] } });
     assert.ok(!kinds(ms).includes('ClusterRole/clusterlink-webhook'));
-    const roles = ms.filter((m) => m.object['kind'] === 'Role').map((m) => `${String(at(m.object, 'metadata.namespace'))}/${String(at(m.object, 'metadata.name'))}`);
+    const roles = ms
+      .filter((m) => m.object['kind'] === 'Role')
+      .map((m) => `${String(at(m.object, 'metadata.namespace'))}/${String(at(m.object, 'metadata.name'))}`);
     assert.deepEqual(roles, ['a/clusterlink-webhook-secrets', 'b/clusterlink-webhook-secrets']);
   });
   test('watched namespaces: flags repeated, reconciler rules in Roles there, only cluster-wide reads left', () => {
     const ms = render({ reconciler: { watchNamespaces: ['east', 'west'] } });
-    assert.deepEqual(args(ms).filter((a) => a.startsWith('--watch-namespace')), ['--watch-namespace=east', '--watch-namespace=west']);
-    assert.deepEqual(grants(ms, (o) => o['kind'] === 'ClusterRole'), { secrets: ['get'], kafkarestclasses: ['get'] });
+    assert.deepEqual(
+      args(ms).filter((a) => a.startsWith('--watch-namespace')),
+      ['--watch-namespace=east', '--watch-namespace=west'],
+    );
+    assert.deepEqual(
+      grants(ms, (o) => o['kind'] === 'ClusterRole'),
+      { secrets: ['get'], kafkarestclasses: ['get'] },
+    );
     const east = find(ms, 'Role', 'clusterlink-webhook-reconciler');
     assert.equal(at(east, 'metadata.namespace'), 'east');
     assert.ok(rulesOf(east).some((r) => r.resources.includes('clusterlinks/status')));
@@ -220,11 +291,20 @@ describe('switches', () => {
     assert.ok(!kinds(render({ replicaCount: 1 })).some((k) => k.startsWith('PodDisruptionBudget')));
   });
   test('failurePolicy Ignore, mutating override, extra excluded namespaces, no exemption label', () => {
-    const ms = render({ webhook: { failurePolicy: 'Ignore', mutatingFailurePolicy: 'Fail', excludeNamespaces: ['confluent', 'kube-system'], exemptNamespaceLabel: '' } });
+    const ms = render({
+      webhook: {
+        failurePolicy: 'Ignore',
+        mutatingFailurePolicy: 'Fail',
+        excludeNamespaces: ['confluent', 'kube-system'],
+        exemptNamespaceLabel: '',
+      },
+    });
     assert.equal(at(find(ms, 'ValidatingWebhookConfiguration'), 'webhooks.0.failurePolicy'), 'Ignore');
     assert.equal(at(find(ms, 'MutatingWebhookConfiguration'), 'webhooks.0.failurePolicy'), 'Fail');
     assert.deepEqual(at(find(ms, 'ValidatingWebhookConfiguration'), 'webhooks.0.namespaceSelector'), {
-      matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', NS, 'confluent'] }],
+      matchExpressions: [
+        { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', NS, 'confluent'] },
+      ],
     });
   });
   test('strict secrets, native preStop sleep, priority class, digest, extra args', () => {
@@ -244,7 +324,10 @@ describe('switches', () => {
     assert.equal(container(ms)['image'], `clusterlink-webhook@sha256:${'a'.repeat(64)}`);
   });
   test('ServiceMonitor on request, scraping the metrics port', () => {
-    const sm = find(render({ metrics: { serviceMonitor: { enabled: true, labels: { release: 'prom' } } } }), 'ServiceMonitor');
+    const sm = find(
+      render({ metrics: { serviceMonitor: { enabled: true, labels: { release: 'prom' } } } }),
+      'ServiceMonitor',
+    );
     assert.equal(at(sm, 'spec.endpoints.0.port'), 'metrics');
     assert.equal(at(sm, 'metadata.labels.release'), 'prom');
   });
@@ -259,22 +342,44 @@ describe('certificate modes', () => {
     assert.ok(!kinds(ms).some((k) => k.startsWith('Secret/')));
     assert.deepEqual(
       kinds(ms).filter((k) => /^(Issuer|Certificate)\//.test(k)),
-      ['Issuer/clusterlink-webhook-selfsigned', 'Certificate/clusterlink-webhook-ca', 'Issuer/clusterlink-webhook-ca', 'Certificate/clusterlink-webhook'],
+      [
+        'Issuer/clusterlink-webhook-selfsigned',
+        'Certificate/clusterlink-webhook-ca',
+        'Issuer/clusterlink-webhook-ca',
+        'Certificate/clusterlink-webhook',
+      ],
     );
     const cert = find(ms, 'Certificate', 'clusterlink-webhook');
     assert.equal(at(cert, 'spec.secretName'), 'clusterlink-webhook-tls');
-    assert.deepEqual(at(cert, 'spec.dnsNames'), ['clusterlink-webhook', `clusterlink-webhook.${NS}`, `clusterlink-webhook.${NS}.svc`, `clusterlink-webhook.${NS}.svc.cluster.local`]);
+    assert.deepEqual(at(cert, 'spec.dnsNames'), [
+      'clusterlink-webhook',
+      `clusterlink-webhook.${NS}`,
+      `clusterlink-webhook.${NS}.svc`,
+      `clusterlink-webhook.${NS}.svc.cluster.local`,
+    ]);
     assert.equal(at(cert, 'spec.issuerRef.name'), 'clusterlink-webhook-ca');
     for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
       const config = find(ms, kind);
-      assert.equal(((config['metadata'] as Obj)['annotations'] as Obj)['cert-manager.io/inject-ca-from'], `${NS}/clusterlink-webhook`);
+      assert.equal(
+        ((config['metadata'] as Obj)['annotations'] as Obj)['cert-manager.io/inject-ca-from'],
+        `${NS}/clusterlink-webhook`,
+      );
       assert.equal(at(config, 'webhooks.0.clientConfig.caBundle'), undefined);
     }
   });
   test('certManager with an issuerRef: only the serving Certificate', () => {
-    const ms = render({ certificates: { mode: 'certManager', certManager: { issuerRef: { name: 'internal-ca', kind: 'ClusterIssuer' } } } });
-    assert.deepEqual(kinds(ms).filter((k) => /^(Issuer|Certificate)\//.test(k)), ['Certificate/clusterlink-webhook']);
-    assert.deepEqual(at(find(ms, 'Certificate'), 'spec.issuerRef'), { name: 'internal-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' });
+    const ms = render({
+      certificates: { mode: 'certManager', certManager: { issuerRef: { name: 'internal-ca', kind: 'ClusterIssuer' } } },
+    });
+    assert.deepEqual(
+      kinds(ms).filter((k) => /^(Issuer|Certificate)\//.test(k)),
+      ['Certificate/clusterlink-webhook'],
+    );
+    assert.deepEqual(at(find(ms, 'Certificate'), 'spec.issuerRef'), {
+      name: 'internal-ca',
+      kind: 'ClusterIssuer',
+      group: 'cert-manager.io',
+    });
   });
   test('provided: the given Secret is mounted and the given caBundle trusted', () => {
     const ms = render({ certificates: { mode: 'provided', secretName: 'my-tls', provided: { caBundle: 'Q0E=' } } });
@@ -290,7 +395,11 @@ describe('certificate modes', () => {
         `v1/Secret/${NS}/clusterlink-webhook-tls`,
         {
           metadata: { name: 'clusterlink-webhook-tls', annotations: { 'clusterlink-webhook/dns-names': annotation } },
-          data: { 'tls.crt': 'T0xEQ0VSVA==', 'tls.key': 'T0xES0VZ', 'ca.crt': Buffer.from('-----BEGIN CERTIFICATE-----\nOLDCA\n-----END CERTIFICATE-----\n').toString('base64') },
+          data: {
+            'tls.crt': 'T0xEQ0VSVA==',
+            'tls.key': 'T0xES0VZ',
+            'ca.crt': Buffer.from('-----BEGIN CERTIFICATE-----\nOLDCA\n-----END CERTIFICATE-----\n').toString('base64'),
+          },
         },
       ],
     ]),
@@ -299,14 +408,20 @@ describe('certificate modes', () => {
     const ms = render({}, { cluster: existing(dnsKey) });
     const secret = find(ms, 'Secret');
     assert.deepEqual(secret['data'], (existing(dnsKey).objects.values().next().value as JsonObject)['data']);
-    assert.equal(at(find(ms, 'MutatingWebhookConfiguration'), 'webhooks.0.clientConfig.caBundle'), (secret['data'] as Obj)['ca.crt']);
+    assert.equal(
+      at(find(ms, 'MutatingWebhookConfiguration'), 'webhooks.0.clientConfig.caBundle'),
+      (secret['data'] as Obj)['ca.crt'],
+    );
   });
   test('selfSigned with a Secret made for other DNS names: a new certificate, and both CAs trusted meanwhile', () => {
     const ms = render({}, { cluster: existing('old-name,old-name.x') });
     const secret = find(ms, 'Secret');
     const data = secret['data'] as Record<string, string>;
     assert.notEqual(data['tls.crt'], 'T0xEQ0VSVA==');
-    const bundle = Buffer.from(String(at(find(ms, 'ValidatingWebhookConfiguration'), 'webhooks.0.clientConfig.caBundle')), 'base64').toString();
+    const bundle = Buffer.from(
+      String(at(find(ms, 'ValidatingWebhookConfiguration'), 'webhooks.0.clientConfig.caBundle')),
+      'base64',
+    ).toString();
     assert.equal((bundle.match(/BEGIN CERTIFICATE/g) ?? []).length, 2);
     assert.ok(bundle.includes('OLDCA'));
     assert.ok(bundle.startsWith(Buffer.from(data['ca.crt'] ?? '', 'base64').toString()));
@@ -320,14 +435,29 @@ describe('certificate modes', () => {
 
 describe('the chart refuses unsafe settings', () => {
   const cases: Array<[string, Obj, RegExp]> = [
-    ['grace period too short for preStop + grace', { shutdown: { preStopSleepSeconds: 20, delaySeconds: 5, graceSeconds: 15 }, terminationGracePeriodSeconds: 30 }, /terminationGracePeriodSeconds/],
-    ['grace not longer than the delay', { shutdown: { delaySeconds: 10, graceSeconds: 10 } }, /graceSeconds .* must exceed shutdown\.delaySeconds/],
+    [
+      'grace period too short for preStop + grace',
+      { shutdown: { preStopSleepSeconds: 20, delaySeconds: 5, graceSeconds: 15 }, terminationGracePeriodSeconds: 30 },
+      /terminationGracePeriodSeconds/,
+    ],
+    [
+      'grace not longer than the delay',
+      { shutdown: { delaySeconds: 10, graceSeconds: 10 } },
+      /graceSeconds .* must exceed shutdown\.delaySeconds/,
+    ],
     ['provided mode without a caBundle', { certificates: { mode: 'provided', secretName: 'x' } }, /caBundle/],
-    ['provided mode without a Secret name', { certificates: { mode: 'provided', provided: { caBundle: 'Q0E=' } } }, /secretName/],
+    [
+      'provided mode without a Secret name',
+      { certificates: { mode: 'provided', provided: { caBundle: 'Q0E=' } } },
+      /secretName/,
+    ],
   ];
   for (const [name, values, message] of cases) {
     test(name, () => {
-      assert.throws(() => render(values), (err: unknown) => err instanceof ChartFailure && message.test(err.message));
+      assert.throws(
+        () => render(values),
+        (err: unknown) => err instanceof ChartFailure && message.test(err.message),
+      );
     });
   }
 });

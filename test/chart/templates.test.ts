@@ -6,10 +6,19 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseGoTemplate, staticKinds, TemplateSyntaxError, valuesReferences, type ParsedTemplate, type StaticLine } from './gotemplate.js';
+import {
+  parseGoTemplate,
+  staticKinds,
+  TemplateSyntaxError,
+  valuesReferences,
+  type ParsedTemplate,
+  type StaticLine,
+} from './gotemplate.js';
 import { CHART_DIR, TEMPLATES_DIR, isObject, loadYamlObject, readText, type Json } from './support.js';
 
-const files = readdirSync(TEMPLATES_DIR).filter((f) => f.endsWith('.yaml') || f.endsWith('.tpl') || f.endsWith('.txt')).sort();
+const files = readdirSync(TEMPLATES_DIR)
+  .filter((f) => f.endsWith('.yaml') || f.endsWith('.tpl') || f.endsWith('.txt'))
+  .sort();
 const parsed = new Map<string, ParsedTemplate>();
 for (const f of files) parsed.set(f, parseGoTemplate(readText(join(TEMPLATES_DIR, f))));
 const get = (file: string): ParsedTemplate => {
@@ -17,7 +26,10 @@ const get = (file: string): ParsedTemplate => {
   if (!p) throw new Error(`template ${file} is missing`);
   return p;
 };
-const staticText = (file: string): string => get(file).staticLines.map((l) => l.text).join('\n');
+const staticText = (file: string): string =>
+  get(file)
+    .staticLines.map((l) => l.text)
+    .join('\n');
 /** The documents (of a multi-document template) whose `kind:` is `kind`, as static lines. */
 function documentsOf(file: string, kind: string): StaticLine[][] {
   const docs: StaticLine[][] = [[]];
@@ -50,7 +62,9 @@ describe('the Go-template reader itself', () => {
     test(`refuses: ${name}`, () => assert.throws(() => parseGoTemplate(src), TemplateSyntaxError));
   }
   test('accepts nested blocks, else-if, comments and trim markers', () => {
-    const p = parseGoTemplate('{{- /* c */ -}}\n{{- if .Values.a }}\n{{- range .Values.b }}x{{ end }}\n{{- else if .Values.c }}y\n{{- else }}z{{ end }}\n{{ define "n" }}{{ include "m" . }}{{ end }}');
+    const p = parseGoTemplate(
+      '{{- /* c */ -}}\n{{- if .Values.a }}\n{{- range .Values.b }}x{{ end }}\n{{- else if .Values.c }}y\n{{- else }}z{{ end }}\n{{ define "n" }}{{ include "m" . }}{{ end }}',
+    );
     assert.deepEqual(p.defines, ['n']);
     assert.deepEqual(p.includes, ['m']);
     assert.deepEqual(valuesReferences(p.actions), ['a', 'b', 'c']);
@@ -64,7 +78,19 @@ describe('the Go-template reader itself', () => {
 
 describe('every template parses as Go-template text', () => {
   test('the chart has the expected template files', () => {
-    for (const f of ['_helpers.tpl', 'NOTES.txt', 'deployment.yaml', 'service.yaml', 'serviceaccount.yaml', 'poddisruptionbudget.yaml', 'rbac.yaml', 'webhooks.yaml', 'certmanager.yaml', 'servicemonitor.yaml', 'pre-delete-hook.yaml']) {
+    for (const f of [
+      '_helpers.tpl',
+      'NOTES.txt',
+      'deployment.yaml',
+      'service.yaml',
+      'serviceaccount.yaml',
+      'poddisruptionbudget.yaml',
+      'rbac.yaml',
+      'webhooks.yaml',
+      'certmanager.yaml',
+      'servicemonitor.yaml',
+      'pre-delete-hook.yaml',
+    ]) {
       assert.ok(files.includes(f), `${f} is missing`);
     }
   });
@@ -76,7 +102,9 @@ describe('every template parses as Go-template text', () => {
 
   test('every included template is defined in _helpers.tpl', () => {
     const defined = new Set(get('_helpers.tpl').defines);
-    const missing = [...parsed.entries()].flatMap(([f, p]) => p.includes.filter((n) => !defined.has(n)).map((n) => `${f}: ${n}`));
+    const missing = [...parsed.entries()].flatMap(([f, p]) =>
+      p.includes.filter((n) => !defined.has(n)).map((n) => `${f}: ${n}`),
+    );
     assert.deepEqual(missing, []);
   });
 
@@ -90,7 +118,11 @@ describe('every template parses as Go-template text', () => {
       }
       return true;
     };
-    const unknown = [...parsed.entries()].flatMap(([f, p]) => valuesReferences(p.actions).filter((r) => !resolve(r)).map((r) => `${f}: .Values.${r}`));
+    const unknown = [...parsed.entries()].flatMap(([f, p]) =>
+      valuesReferences(p.actions)
+        .filter((r) => !resolve(r))
+        .map((r) => `${f}: .Values.${r}`),
+    );
     assert.deepEqual(unknown, []);
   });
 });
@@ -148,7 +180,13 @@ describe('the manifests are the promised kinds and apiVersions', () => {
       const names = t.match(/^ {2}name: .*$/gm) ?? [];
       assert.ok(names.length > 0, `${file}: no metadata.name`);
     }
-    for (const file of ['deployment.yaml', 'service.yaml', 'serviceaccount.yaml', 'poddisruptionbudget.yaml', 'servicemonitor.yaml']) {
+    for (const file of [
+      'deployment.yaml',
+      'service.yaml',
+      'serviceaccount.yaml',
+      'poddisruptionbudget.yaml',
+      'servicemonitor.yaml',
+    ]) {
       assert.match(readText(join(TEMPLATES_DIR, file)), /^ {2}namespace: \{\{ \.Release\.Namespace \}\}$/m, file);
     }
   });
@@ -172,7 +210,10 @@ describe('webhook configurations', () => {
     });
   }
   test('only the mutating webhook is reinvoked, with IfNeeded', () => {
-    assert.match(text(documentOf('webhooks.yaml', 'MutatingWebhookConfiguration')), /^ {4}reinvocationPolicy: IfNeeded$/m);
+    assert.match(
+      text(documentOf('webhooks.yaml', 'MutatingWebhookConfiguration')),
+      /^ {4}reinvocationPolicy: IfNeeded$/m,
+    );
     assert.doesNotMatch(text(documentOf('webhooks.yaml', 'ValidatingWebhookConfiguration')), /reinvocationPolicy/);
   });
   test('paths /mutate and /validate', () => {
@@ -233,7 +274,10 @@ describe('deployment: safe rollouts and restricted pods', () => {
     assert.match(raw, /preStop:\n\s+# .*\n\s+sleep:\n\s+seconds: \{\{ \.Values\.shutdown\.preStopSleepSeconds \}\}/);
     assert.match(raw, /terminationGracePeriodSeconds: \{\{ \.Values\.terminationGracePeriodSeconds \}\}/);
     assert.doesNotMatch(raw, /command:|\/bin\/sh|exec:/, 'no shell is run in the container');
-    assert.match(readText(join(TEMPLATES_DIR, '_helpers.tpl')), /must exceed shutdown\.preStopSleepSeconds \+ shutdown\.graceSeconds/);
+    assert.match(
+      readText(join(TEMPLATES_DIR, '_helpers.tpl')),
+      /must exceed shutdown\.preStopSleepSeconds \+ shutdown\.graceSeconds/,
+    );
   });
   test('the reconciler switch reaches the server and the checks run on every render', () => {
     assert.match(raw, /--reconciler=\{\{ \.Values\.reconciler\.enabled \}\}/);
@@ -277,7 +321,11 @@ describe('RBAC is least privilege', () => {
     const out = new Map<string, Set<string>>();
     const re = /resources: \[([^\]]*)\]\n(?:\s+resourceNames: \[[^\]]*\]\n)?\s+verbs: \[([^\]]*)\]/g;
     for (const m of src.matchAll(re)) {
-      const list = (s: string | undefined): string[] => (s ?? '').split(',').map((x) => x.trim().replace(/^"|"$/g, '')).filter(Boolean);
+      const list = (s: string | undefined): string[] =>
+        (s ?? '')
+          .split(',')
+          .map((x) => x.trim().replace(/^"|"$/g, ''))
+          .filter(Boolean);
       for (const r of list(m[1])) {
         const set = out.get(r) ?? new Set<string>();
         for (const v of list(m[2])) set.add(v);
@@ -301,19 +349,28 @@ describe('RBAC is least privilege', () => {
     });
   });
   test('lease updates are limited to the one Lease', () => {
-    assert.match(staticText('rbac.yaml'), /resources: \["leases"\]\n\s+resourceNames: \[«»\]\n\s+verbs: \["get", "update"\]/);
+    assert.match(
+      staticText('rbac.yaml'),
+      /resources: \["leases"\]\n\s+resourceNames: \[«»\]\n\s+verbs: \["get", "update"\]/,
+    );
   });
   test('reconciler-only permissions are rendered only when the reconciler is enabled', () => {
     for (const l of rbac.staticLines) {
       if (/kafkarestclasses|coordination\.k8s\.io/.test(l.text)) {
-        assert.ok(l.conditions.some((c) => c.includes('$reconciler')), `line ${l.line} "${l.text.trim()}" is not under the reconciler switch`);
+        assert.ok(
+          l.conditions.some((c) => c.includes('$reconciler')),
+          `line ${l.line} "${l.text.trim()}" is not under the reconciler switch`,
+        );
       }
     }
     const includesOfRules = rbac.actions.filter((a) => a.text.includes('clw.reconcilerRules'));
     assert.equal(includesOfRules.length, 2);
     for (const a of includesOfRules) {
       const line = rbac.staticLines.find((l) => l.line === a.line);
-      assert.ok(line?.conditions.some((c) => /\$reconciler|\$clusterWideReconciler/.test(c)), `include at line ${a.line} is not under the reconciler switch`);
+      assert.ok(
+        line?.conditions.some((c) => /\$reconciler|\$clusterWideReconciler/.test(c)),
+        `include at line ${a.line} is not under the reconciler switch`,
+      );
     }
   });
   test('secrets: cluster-wide only when no namespaces are listed, else a Role per namespace', () => {
@@ -342,12 +399,24 @@ describe('uninstall and certificates', () => {
     assert.doesNotMatch(serving ?? '', /isCA/);
     assert.match(serving ?? '', /^ {2}secretName: «»$/m);
     assert.match(serving ?? '', /^ {2}dnsNames:$/m);
-    assert.match(readText(join(TEMPLATES_DIR, 'certmanager.yaml')), /include "clw\.dnsNames" \. \| fromJsonArray \| toYaml/);
-    assert.match(readText(join(TEMPLATES_DIR, 'certmanager.yaml')), /secretName: \{\{ include "clw\.tlsSecretName" \. \}\}/);
+    assert.match(
+      readText(join(TEMPLATES_DIR, 'certmanager.yaml')),
+      /include "clw\.dnsNames" \. \| fromJsonArray \| toYaml/,
+    );
+    assert.match(
+      readText(join(TEMPLATES_DIR, 'certmanager.yaml')),
+      /secretName: \{\{ include "clw\.tlsSecretName" \. \}\}/,
+    );
   });
   test('NOTES.txt tells how to check the install and how to break glass', () => {
     const notes = readText(join(TEMPLATES_DIR, 'NOTES.txt'));
-    for (const needle of ['rollout status', '--dry-run=server', 'failurePolicy', 'Ignore', 'kubectl delete mutatingwebhookconfiguration']) {
+    for (const needle of [
+      'rollout status',
+      '--dry-run=server',
+      'failurePolicy',
+      'Ignore',
+      'kubectl delete mutatingwebhookconfiguration',
+    ]) {
       assert.ok(notes.includes(needle), `NOTES.txt does not mention ${needle}`);
     }
   });

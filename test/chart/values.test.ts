@@ -56,18 +56,38 @@ describe('values.yaml against values.schema.json', () => {
     { name: 'mutating webhook fails open alone', override: { webhook: { mutatingFailurePolicy: 'Ignore' } }, ok: true },
     { name: 'timeoutSeconds 0', override: { webhook: { timeoutSeconds: 0 } }, ok: false },
     { name: 'image digest that is not sha256', override: { image: { digest: 'latest' } }, ok: false },
-    { name: 'unknown key under certificates.certManager', override: { certificates: { certManager: { issuer: 'x' } } }, ok: false },
-    { name: 'issuerRef kind ClusterIssuer', override: { certificates: { certManager: { issuerRef: { name: 'ca', kind: 'ClusterIssuer' } } } }, ok: true },
-    { name: 'issuerRef kind Secret', override: { certificates: { certManager: { issuerRef: { name: 'ca', kind: 'Secret' } } } }, ok: false },
+    {
+      name: 'unknown key under certificates.certManager',
+      override: { certificates: { certManager: { issuer: 'x' } } },
+      ok: false,
+    },
+    {
+      name: 'issuerRef kind ClusterIssuer',
+      override: { certificates: { certManager: { issuerRef: { name: 'ca', kind: 'ClusterIssuer' } } } },
+      ok: true,
+    },
+    {
+      name: 'issuerRef kind Secret',
+      override: { certificates: { certManager: { issuerRef: { name: 'ca', kind: 'Secret' } } } },
+      ok: false,
+    },
     { name: 'duration without unit', override: { certificates: { certManager: { duration: '2160' } } }, ok: false },
-    { name: 'caBundle that is not base64', override: { certificates: { provided: { caBundle: '-----BEGIN' } } }, ok: false },
+    {
+      name: 'caBundle that is not base64',
+      override: { certificates: { provided: { caBundle: '-----BEGIN' } } },
+      ok: false,
+    },
     { name: 'negative preStop sleep', override: { shutdown: { preStopSleepSeconds: -1 } }, ok: false },
     { name: 'log level verbose', override: { server: { logLevel: 'verbose' } }, ok: false },
     { name: 'secret namespaces as a string', override: { rbac: { secretNamespaces: 'default' } }, ok: false },
     { name: 'pull secret without name', override: { imagePullSecrets: [{}] }, ok: false },
     { name: 'Helm global values from a parent chart', override: { global: { foo: 'bar' } }, ok: true },
     { name: 'maxSurge as percentage', override: { updateStrategy: { maxSurge: '50%' } }, ok: true },
-    { name: 'maxSurge 0 (rollouts could not progress with maxUnavailable 0)', override: { updateStrategy: { maxSurge: 0 } }, ok: false },
+    {
+      name: 'maxSurge 0 (rollouts could not progress with maxUnavailable 0)',
+      override: { updateStrategy: { maxSurge: 0 } },
+      ok: false,
+    },
   ];
   for (const c of cases) {
     test(`${c.ok ? 'accepts' : 'refuses'}: ${c.name}`, () => {
@@ -105,12 +125,12 @@ describe('values.yaml and the schema describe the same values', () => {
       if (node.properties && node.additionalProperties !== false) open.push(path || '(root)');
       for (const [key, child] of Object.entries(node.properties ?? {})) walk(child, path ? `${path}.${key}` : key);
     };
-    walk(schema as Schema, '');
+    walk(schema, '');
     assert.deepEqual(open, []);
   });
 
   test('every default value has a schema entry and every schema entry a default', () => {
-    const fromValues = valuePaths(defaults, schema as Schema, '', []).sort();
+    const fromValues = valuePaths(defaults, schema, '', []).sort();
     const fromSchema = schemaPaths(schema as Schema, '', [])
       .filter((p) => p !== 'global') // supplied by a parent chart, never by values.yaml
       .sort();

@@ -14,17 +14,29 @@ interface DefaultCase {
   namespace?: string;
 }
 
-const D = (): Json => edit(destinationInitiated(), { 'spec.destinationKafkaCluster.kafkaRestClassRef.namespace': 'ns1' });
+const D = (): Json =>
+  edit(destinationInitiated(), { 'spec.destinationKafkaCluster.kafkaRestClassRef.namespace': 'ns1' });
 const add = (path: string, value: unknown): Operation => ({ op: 'add', path, value });
 
 const cases: DefaultCase[] = [
   { name: 'spec.name ← metadata.name', object: D(), patch: [add('/spec/name', 'link-a')] },
   { name: 'spec.name set by the user is kept', object: edit(D(), { 'spec.name': 'custom' }), patch: [] },
-  { name: 'generateName only: spec.name left alone', object: edit(D(), { 'metadata.name': undefined, 'metadata.generateName': 'link-' }), patch: [] },
+  {
+    name: 'generateName only: spec.name left alone',
+    object: edit(D(), { 'metadata.name': undefined, 'metadata.generateName': 'link-' }),
+    patch: [],
+  },
   {
     name: 'every kafkaRestClassRef.namespace ← the request namespace',
-    object: edit(D(), { 'spec.name': 'x', 'spec.destinationKafkaCluster.kafkaRestClassRef.namespace': undefined, 'spec.sourceKafkaCluster.kafkaRestClassRef': { name: 'src-rest' } }),
-    patch: [add('/spec/destinationKafkaCluster/kafkaRestClassRef/namespace', 'ns1'), add('/spec/sourceKafkaCluster/kafkaRestClassRef/namespace', 'ns1')],
+    object: edit(D(), {
+      'spec.name': 'x',
+      'spec.destinationKafkaCluster.kafkaRestClassRef.namespace': undefined,
+      'spec.sourceKafkaCluster.kafkaRestClassRef': { name: 'src-rest' },
+    }),
+    patch: [
+      add('/spec/destinationKafkaCluster/kafkaRestClassRef/namespace', 'ns1'),
+      add('/spec/sourceKafkaCluster/kafkaRestClassRef/namespace', 'ns1'),
+    ],
   },
   {
     name: 'the request namespace wins over metadata.namespace',
@@ -32,20 +44,45 @@ const cases: DefaultCase[] = [
     object: edit(D(), { 'spec.name': 'x', 'spec.destinationKafkaCluster.kafkaRestClassRef.namespace': undefined }),
     patch: [add('/spec/destinationKafkaCluster/kafkaRestClassRef/namespace', 'request-ns')],
   },
-  { name: 'a namespace set by the user is kept', object: edit(D(), { 'spec.name': 'x', 'spec.destinationKafkaCluster.kafkaRestClassRef.namespace': 'other' }), patch: [] },
+  {
+    name: 'a namespace set by the user is kept',
+    object: edit(D(), { 'spec.name': 'x', 'spec.destinationKafkaCluster.kafkaRestClassRef.namespace': 'other' }),
+    patch: [],
+  },
   {
     name: 'consumerGroupFilters[].name ← "*", .patternType ← LITERAL',
-    object: edit(D(), { 'spec.name': 'x', 'spec.consumerGroupFilters': [{ filterType: 'INCLUDE' }, { name: 'a', patternType: 'PREFIXED', filterType: 'EXCLUDE' }] }),
+    object: edit(D(), {
+      'spec.name': 'x',
+      'spec.consumerGroupFilters': [
+        { filterType: 'INCLUDE' },
+        { name: 'a', patternType: 'PREFIXED', filterType: 'EXCLUDE' },
+      ],
+    }),
     patch: [add('/spec/consumerGroupFilters/0/name', '*'), add('/spec/consumerGroupFilters/0/patternType', 'LITERAL')],
   },
   {
     name: 'aclFilters host, principal and resource name ← "*"',
-    object: edit(D(), { 'spec.name': 'x', 'spec.aclFilters': [{ resourceFilter: { resourceType: 'any', patternType: 'any' }, accessFilter: { operation: 'any', permissionType: 'any' } }] }),
-    patch: [add('/spec/aclFilters/0/resourceFilter/name', '*'), add('/spec/aclFilters/0/accessFilter/host', '*'), add('/spec/aclFilters/0/accessFilter/principal', '*')],
+    object: edit(D(), {
+      'spec.name': 'x',
+      'spec.aclFilters': [
+        {
+          resourceFilter: { resourceType: 'any', patternType: 'any' },
+          accessFilter: { operation: 'any', permissionType: 'any' },
+        },
+      ],
+    }),
+    patch: [
+      add('/spec/aclFilters/0/resourceFilter/name', '*'),
+      add('/spec/aclFilters/0/accessFilter/host', '*'),
+      add('/spec/aclFilters/0/accessFilter/principal', '*'),
+    ],
   },
   {
     name: 'aclFilters without an accessFilter: no parent is created',
-    object: edit(D(), { 'spec.name': 'x', 'spec.aclFilters': [{ resourceFilter: { resourceType: 'any', patternType: 'any', name: 'a' } }] }),
+    object: edit(D(), {
+      'spec.name': 'x',
+      'spec.aclFilters': [{ resourceFilter: { resourceType: 'any', patternType: 'any', name: 'a' } }],
+    }),
     patch: [],
   },
   {
@@ -55,22 +92,48 @@ const cases: DefaultCase[] = [
   },
   {
     name: 'with a prefix: sourceTopicName ← name minus the prefix',
-    object: edit(D(), { 'spec.name': 'x', 'spec.mirrorTopicOptions.prefix': 'dc1.', 'spec.mirrorTopics': [{ name: 'dc1.orders', state: 'ACTIVE' }] }),
+    object: edit(D(), {
+      'spec.name': 'x',
+      'spec.mirrorTopicOptions.prefix': 'dc1.',
+      'spec.mirrorTopics': [{ name: 'dc1.orders', state: 'ACTIVE' }],
+    }),
     patch: [add('/spec/mirrorTopics/0/sourceTopicName', 'orders')],
   },
   {
     name: 'with a prefix the name does not start with: nothing',
-    object: edit(D(), { 'spec.name': 'x', 'spec.mirrorTopicOptions.prefix': 'dc1.', 'spec.mirrorTopics': [{ name: 'orders', state: 'ACTIVE' }, { name: 'dc1.', state: 'ACTIVE' }] }),
+    object: edit(D(), {
+      'spec.name': 'x',
+      'spec.mirrorTopicOptions.prefix': 'dc1.',
+      'spec.mirrorTopics': [
+        { name: 'orders', state: 'ACTIVE' },
+        { name: 'dc1.', state: 'ACTIVE' },
+      ],
+    }),
     patch: [],
   },
-  { name: 'Bidirectional: connectionMode ← Outbound', object: edit(bidirectional(), { 'spec.name': 'x', 'spec.destinationKafkaCluster.kafkaRestClassRef.namespace': 'n' }), patch: [add('/spec/sourceInitiatedLink/connectionMode', 'Outbound')] },
-  { name: 'Source mode: no connectionMode', object: edit(sourceMode(), { 'spec.name': 'x', 'spec.sourceKafkaCluster.kafkaRestClassRef.namespace': 'n' }), patch: [] },
+  {
+    name: 'Bidirectional: connectionMode ← Outbound',
+    object: edit(bidirectional(), {
+      'spec.name': 'x',
+      'spec.destinationKafkaCluster.kafkaRestClassRef.namespace': 'n',
+    }),
+    patch: [add('/spec/sourceInitiatedLink/connectionMode', 'Outbound')],
+  },
+  {
+    name: 'Source mode: no connectionMode',
+    object: edit(sourceMode(), { 'spec.name': 'x', 'spec.sourceKafkaCluster.kafkaRestClassRef.namespace': 'n' }),
+    patch: [],
+  },
   {
     name: 'a null value is replaced in place',
     object: edit(D(), { 'spec.name': 'x', 'spec.mirrorTopics': [{ name: 'a', state: null }] }),
     patch: [{ op: 'replace', path: '/spec/mirrorTopics/0/state', value: 'ACTIVE' }],
   },
-  { name: 'an object being deleted is left untouched', object: edit(D(), { 'metadata.deletionTimestamp': '2026-01-01T00:00:00Z' }), patch: [] },
+  {
+    name: 'an object being deleted is left untouched',
+    object: edit(D(), { 'metadata.deletionTimestamp': '2026-01-01T00:00:00Z' }),
+    patch: [],
+  },
   { name: 'no spec: nothing to default', object: edit(D(), { spec: undefined }), patch: [] },
 ];
 
@@ -107,7 +170,14 @@ describe('defaults', () => {
   });
 
   test('non-objects come back unchanged', () => {
-    for (const value of [null, 42, 'x', [1, 2], { spec: 'not an object' }, { spec: { mirrorTopics: 'x', consumerGroupFilters: [null, 1] } }]) {
+    for (const value of [
+      null,
+      42,
+      'x',
+      [1, 2],
+      { spec: 'not an object' },
+      { spec: { mirrorTopics: 'x', consumerGroupFilters: [null, 1] } },
+    ]) {
       assert.deepEqual(defaultClusterLink(value, CREATE), value);
     }
   });

@@ -5,7 +5,13 @@ import { applyPatch } from 'rfc6902';
 import type { Operation } from 'rfc6902';
 import { defaultClusterLink } from '../../src/clusterlink/index.js';
 import type { AdmissionResponse } from '../../src/admission/types.js';
-import { clusterLinkReview, decodePatch, postReview, startWebhook, type RunningWebhook } from '../support/webhook-server.js';
+import {
+  clusterLinkReview,
+  decodePatch,
+  postReview,
+  startWebhook,
+  type RunningWebhook,
+} from '../support/webhook-server.js';
 import { edit, loadFixture } from './support.js';
 
 /** How kubectl prints a 422 "Invalid" with details (kubectl's helpers.go, for apply/create). */
@@ -34,7 +40,10 @@ describe('ClusterLink admission end to end', () => {
     assert.equal(response.allowed, false);
     assert.equal(response.status?.code, 422);
     assert.equal(response.status?.reason, 'Invalid');
-    assert.match(response.status?.message ?? '', /^ClusterLink\.platform\.confluent\.io "typo-link" is invalid: \[spec\.sourceInitiatedLink\.linkMode: /);
+    assert.match(
+      response.status?.message ?? '',
+      /^ClusterLink\.platform\.confluent\.io "typo-link" is invalid: \[spec\.sourceInitiatedLink\.linkMode: /,
+    );
     assert.equal(
       kubectlOutput(response),
       [
@@ -46,7 +55,10 @@ describe('ClusterLink admission end to end', () => {
         '* spec.consumerGroupFilters[0].patternType: Unsupported value: "literal": supported values: "PREFIXED", "LITERAL" (did you mean "LITERAL"? values are case-sensitive)',
       ].join('\n'),
     );
-    assert.deepEqual(response.status?.details?.causes.map((c) => c.reason), Array(5).fill('FieldValueNotSupported'));
+    assert.deepEqual(
+      response.status?.details?.causes.map((c) => c.reason),
+      Array(5).fill('FieldValueNotSupported'),
+    );
   });
 
   test('a Destination-mode link with source credentials: denied for the missing REST class, warned for the rest', async () => {
@@ -54,10 +66,13 @@ describe('ClusterLink admission end to end', () => {
     const res = await postReview(webhook.url, webhook.ca, '/validate', clusterLinkReview(object));
     const response = res.body.response;
     assert.equal(response.allowed, false);
-    assert.deepEqual(response.status?.details?.causes.map((c) => [c.field, c.reason]), [
-      ['spec.destinationKafkaCluster.kafkaRestClassRef', 'FieldValueRequired'],
-      ['spec.mirrorTopicOptions.autoCreateTopics.topicFilters', 'FieldValueRequired'],
-    ]);
+    assert.deepEqual(
+      response.status?.details?.causes.map((c) => [c.field, c.reason]),
+      [
+        ['spec.destinationKafkaCluster.kafkaRestClassRef', 'FieldValueRequired'],
+        ['spec.mirrorTopicOptions.autoCreateTopics.topicFilters', 'FieldValueRequired'],
+      ],
+    );
     assert.deepEqual(response.warnings, [
       'spec.sourceKafkaCluster.bootstrapEndpoint: ignored in Destination mode: it waits for the Source-mode link',
       'spec.sourceKafkaCluster.authentication: ignored in Destination mode: it waits for the Source-mode link',
@@ -71,10 +86,11 @@ describe('ClusterLink admission end to end', () => {
     const response = res.body.response;
     assert.equal(response.allowed, true);
     const patch = decodePatch(response);
-    assert.deepEqual(
-      patch.map((op) => `${op.op} ${op.path}`).sort(),
-      ['add /spec/destinationKafkaCluster/kafkaRestClassRef/namespace', 'add /spec/mirrorTopics/0/state', 'add /spec/name'],
-    );
+    assert.deepEqual(patch.map((op) => `${op.op} ${op.path}`).sort(), [
+      'add /spec/destinationKafkaCluster/kafkaRestClassRef/namespace',
+      'add /spec/mirrorTopics/0/state',
+      'add /spec/name',
+    ]);
     const patched = structuredClone(object);
     assert.ok(applyPatch(patched, patch as Operation[]).every((r) => r === null));
     assert.deepEqual(patched, defaultClusterLink(object, { namespace: 'destination', operation: 'CREATE' }));
@@ -86,15 +102,24 @@ describe('ClusterLink admission end to end', () => {
   });
 
   test('an update that un-promotes a topic and removes another is denied, naming both', async () => {
-    const oldObject = edit(loadFixture('valid/destination-initiated-sasl-plain-tls.yaml'), { 'spec.mirrorTopics[0].state': 'PROMOTE' });
+    const oldObject = edit(loadFixture('valid/destination-initiated-sasl-plain-tls.yaml'), {
+      'spec.mirrorTopics[0].state': 'PROMOTE',
+    });
     const object = edit(oldObject, { 'spec.mirrorTopics[0].state': 'ACTIVE', 'spec.mirrorTopics[1]': undefined });
-    const res = await postReview(webhook.url, webhook.ca, '/validate', clusterLinkReview(object, { operation: 'UPDATE', oldObject }));
+    const res = await postReview(
+      webhook.url,
+      webhook.ca,
+      '/validate',
+      clusterLinkReview(object, { operation: 'UPDATE', oldObject }),
+    );
     const response = res.body.response;
     assert.equal(response.allowed, false);
     assert.equal(
       kubectlOutput(response),
       'The ClusterLink "orders-link" is invalid: spec.mirrorTopics[0].state: Forbidden: "orders" was promoted and is no longer a mirror: its state cannot change from PROMOTE',
     );
-    assert.deepEqual(response.warnings, ['spec.mirrorTopics: "payments" removed: it will be deleted on the destination (deleteRemovedMirrorTopics)']);
+    assert.deepEqual(response.warnings, [
+      'spec.mirrorTopics: "payments" removed: it will be deleted on the destination (deleteRemovedMirrorTopics)',
+    ]);
   });
 });

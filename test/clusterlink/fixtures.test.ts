@@ -29,7 +29,10 @@ describe('valid fixtures', () => {
 });
 
 describe('invalid fixtures', () => {
-  const expected = JSON.parse(readFileSync(`${FIXTURES}invalid/expected.json`, 'utf8')) as Record<string, { errors: string[]; warnings: string[] }>;
+  const expected = JSON.parse(readFileSync(`${FIXTURES}invalid/expected.json`, 'utf8')) as Record<
+    string,
+    { errors: string[]; warnings: string[] }
+  >;
   const names = fixtureNames('invalid');
   test('every invalid fixture has an expectation', () => assert.deepEqual(Object.keys(expected).sort(), names));
   for (const name of names) {
@@ -38,7 +41,10 @@ describe('invalid fixtures', () => {
       const ctx = ctxOf(object);
       const result = check(object, undefined, ctx);
       assert.deepEqual(errorKeys(result), expected[name]!.errors);
-      assert.deepEqual(result.warnings.map((w) => w.slice(0, w.indexOf(': '))), expected[name]!.warnings);
+      assert.deepEqual(
+        result.warnings.map((w) => w.slice(0, w.indexOf(': '))),
+        expected[name]!.warnings,
+      );
       assert.ok(result.errors.length >= 2, 'each invalid fixture shows several errors at once');
       assert.deepEqual(check(defaultClusterLink(object, ctx), undefined, ctx), result);
     });

@@ -12,26 +12,71 @@ const D = destinationInitiated;
 describe('shape errors', () => {
   const cases: Array<[string, Json, string[]]> = [
     ['spec not an object', edit(D(), { spec: 'x' }), ['spec Invalid']],
-    ['cluster block is a string', edit(D(), { 'spec.sourceKafkaCluster': 'kafka:9092' }), ['spec.sourceKafkaCluster Invalid']],
-    ['bootstrapEndpoint is a number', edit(D(), { 'spec.sourceKafkaCluster.bootstrapEndpoint': 9092 }), ['spec.sourceKafkaCluster.bootstrapEndpoint Invalid']],
+    [
+      'cluster block is a string',
+      edit(D(), { 'spec.sourceKafkaCluster': 'kafka:9092' }),
+      ['spec.sourceKafkaCluster Invalid'],
+    ],
+    [
+      'bootstrapEndpoint is a number',
+      edit(D(), { 'spec.sourceKafkaCluster.bootstrapEndpoint': 9092 }),
+      ['spec.sourceKafkaCluster.bootstrapEndpoint Invalid'],
+    ],
     ['mirrorTopics is an object', edit(D(), { 'spec.mirrorTopics': { name: 'a' } }), ['spec.mirrorTopics Invalid']],
-    ['a mirror topic is a string', edit(D(), { 'spec.mirrorTopics': ['a', { name: 'b' }] }), ['spec.mirrorTopics[0] Invalid']],
-    ['replicationFactor is a string', edit(D(), { 'spec.mirrorTopics': [{ name: 'a' }, { name: 'b' }, { name: 'c', replicationFactor: '3' }] }), ['spec.mirrorTopics[2].replicationFactor Invalid']],
-    ['mirror name is a number', edit(D(), { 'spec.mirrorTopics': [{ name: 7 }] }), ['spec.mirrorTopics[0].name Invalid']],
-    ['tls.enabled is a string', edit(D(), { 'spec.sourceKafkaCluster.tls': { enabled: 'true', secretRef: 'ca' } }), ['spec.sourceKafkaCluster.tls.enabled Invalid']],
-    ['authentication.type is a list', edit(D(), { 'spec.sourceKafkaCluster.authentication': { type: ['plain'] } }), ['spec.sourceKafkaCluster.authentication.type Invalid']],
-    ['linkMode is a number', edit(D(), { 'spec.sourceInitiatedLink': { linkMode: 1 } }), ['spec.sourceInitiatedLink.linkMode Invalid']],
-    ['consumer group filter list of strings', edit(D(), { 'spec.consumerGroupFilters': ['*'] }), ['spec.consumerGroupFilters[0] Invalid']],
+    [
+      'a mirror topic is a string',
+      edit(D(), { 'spec.mirrorTopics': ['a', { name: 'b' }] }),
+      ['spec.mirrorTopics[0] Invalid'],
+    ],
+    [
+      'replicationFactor is a string',
+      edit(D(), { 'spec.mirrorTopics': [{ name: 'a' }, { name: 'b' }, { name: 'c', replicationFactor: '3' }] }),
+      ['spec.mirrorTopics[2].replicationFactor Invalid'],
+    ],
+    [
+      'mirror name is a number',
+      edit(D(), { 'spec.mirrorTopics': [{ name: 7 }] }),
+      ['spec.mirrorTopics[0].name Invalid'],
+    ],
+    [
+      'tls.enabled is a string',
+      edit(D(), { 'spec.sourceKafkaCluster.tls': { enabled: 'true', secretRef: 'ca' } }),
+      ['spec.sourceKafkaCluster.tls.enabled Invalid'],
+    ],
+    [
+      'authentication.type is a list',
+      edit(D(), { 'spec.sourceKafkaCluster.authentication': { type: ['plain'] } }),
+      ['spec.sourceKafkaCluster.authentication.type Invalid'],
+    ],
+    [
+      'linkMode is a number',
+      edit(D(), { 'spec.sourceInitiatedLink': { linkMode: 1 } }),
+      ['spec.sourceInitiatedLink.linkMode Invalid'],
+    ],
+    [
+      'consumer group filter list of strings',
+      edit(D(), { 'spec.consumerGroupFilters': ['*'] }),
+      ['spec.consumerGroupFilters[0] Invalid'],
+    ],
     ['config value is a boolean', edit(D(), { 'spec.configs': { 'a.b/c': true } }), ['spec.configs[a.b/c] Invalid']],
-    ['integer beyond int32', edit(D(), { 'spec.mirrorTopics': [{ name: 'a', replicationFactor: 2 ** 40 }] }), ['spec.mirrorTopics[0].replicationFactor Invalid']],
+    [
+      'integer beyond int32',
+      edit(D(), { 'spec.mirrorTopics': [{ name: 'a', replicationFactor: 2 ** 40 }] }),
+      ['spec.mirrorTopics[0].replicationFactor Invalid'],
+    ],
   ];
   for (const [name, object, expected] of cases) {
     test(name, () => assert.deepEqual(errorKeys(check(object)), expected));
   }
 
   test('a wrong type reads like the API server', () => {
-    const object = edit(D(), { 'spec.mirrorTopics': [{ name: 'a' }, { name: 'b' }, { name: 'c', replicationFactor: '3' }] });
-    assert.equal(aggregateMessage(check(object).errors), 'spec.mirrorTopics[2].replicationFactor: Invalid value: "3": must be an integer');
+    const object = edit(D(), {
+      'spec.mirrorTopics': [{ name: 'a' }, { name: 'b' }, { name: 'c', replicationFactor: '3' }],
+    });
+    assert.equal(
+      aggregateMessage(check(object).errors),
+      'spec.mirrorTopics[2].replicationFactor: Invalid value: "3": must be an integer',
+    );
   });
 
   test('not an object at all', () => {
@@ -95,7 +140,10 @@ describe('all errors at once, in document order', () => {
   });
 
   test('the same object gives the same answer every time', () => {
-    const object = edit(D(), { 'spec.mirrorTopics': [{ name: 'a', state: 'x' }, { name: 'a' }], 'spec.aclFilters': [] });
+    const object = edit(D(), {
+      'spec.mirrorTopics': [{ name: 'a', state: 'x' }, { name: 'a' }],
+      'spec.aclFilters': [],
+    });
     assert.deepEqual(check(object), check(structuredClone(object)));
   });
 });

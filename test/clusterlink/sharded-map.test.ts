@@ -4,10 +4,21 @@ import assert from 'node:assert/strict';
 import { ShardedStringMap } from '../../src/clusterlink/rules/sharded-map.js';
 
 describe('ShardedStringMap', () => {
-  const sizes: Array<[string, number]> = [['one shard', 10], ['many shards', 20_000]];
+  const sizes: Array<[string, number]> = [
+    ['one shard', 10],
+    ['many shards', 20_000],
+  ];
   for (const [name, size] of sizes) {
     test(`behaves like a Map: ${name}`, () => {
-      const keys = ['', 'a', 'a.b', 'a_b', 'ü-ñ', '\u{1F600}', ...Array.from({ length: size }, (_, i) => `dc1.orders-${i}`)];
+      const keys = [
+        '',
+        'a',
+        'a.b',
+        'a_b',
+        'ü-ñ',
+        '\u{1F600}',
+        ...Array.from({ length: size }, (_, i) => `dc1.orders-${i}`),
+      ];
       const map = new ShardedStringMap<number>(size);
       const reference = new Map<string, number>();
       keys.forEach((key, i) => {

@@ -13,7 +13,9 @@ export function loadFixture(relativePath: string): Json {
 }
 
 export function fixtureNames(folder: 'valid' | 'invalid'): string[] {
-  return readdirSync(`${FIXTURES}${folder}`).filter((f) => f.endsWith('.yaml')).sort();
+  return readdirSync(`${FIXTURES}${folder}`)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort();
 }
 
 export const CREATE: RuleContext = { namespace: 'ns1', operation: 'CREATE' };
@@ -88,7 +90,8 @@ export function withField(object: Json, path: string, value: unknown): Json {
       } else current[key] = structuredClone(value);
       return;
     }
-    if (typeof current[key] !== 'object' || current[key] === null) current[key] = typeof keys[i + 1] === 'number' ? [] : {};
+    if (typeof current[key] !== 'object' || current[key] === null)
+      current[key] = typeof keys[i + 1] === 'number' ? [] : {};
     current = current[key] as Record<string | number, unknown>;
   });
   return copy;
@@ -101,7 +104,11 @@ export function edit(object: Json, edits: Record<string, unknown>): Json {
   return out;
 }
 
-export function check(object: unknown, oldObject?: unknown, ctx: RuleContext = oldObject === undefined ? CREATE : UPDATE): ValidationResult {
+export function check(
+  object: unknown,
+  oldObject?: unknown,
+  ctx: RuleContext = oldObject === undefined ? CREATE : UPDATE,
+): ValidationResult {
   return validateClusterLink(object, oldObject, ctx);
 }
 

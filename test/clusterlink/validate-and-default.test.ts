@@ -2,7 +2,12 @@
 // validateClusterLink give separately, on valid and invalid objects, CREATE and UPDATE, and never touch its input.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { defaultClusterLink, validateAndDefault, validateClusterLink, type RuleContext } from '../../src/clusterlink/index.js';
+import {
+  defaultClusterLink,
+  validateAndDefault,
+  validateClusterLink,
+  type RuleContext,
+} from '../../src/clusterlink/index.js';
 import { applyDefaults, needsDefaults } from '../../src/clusterlink/defaults.js';
 import { isDeepEqual } from '../../src/lib/json.js';
 import { CREATE, UPDATE, destinationInitiated, fixtureNames, loadFixture, type Json } from './support.js';
@@ -48,7 +53,8 @@ function expectSame(object: unknown, oldObject: unknown, ctx: RuleContext): void
 
 describe('validateAndDefault', () => {
   for (const [name, fixture] of fixtures) {
-    test(`CREATE: same as defaultClusterLink + validateClusterLink: ${name}`, () => expectSame(fixture, undefined, CREATE));
+    test(`CREATE: same as defaultClusterLink + validateClusterLink: ${name}`, () =>
+      expectSame(fixture, undefined, CREATE));
   }
 
   test('invalid mirror topics: the same errors and warnings, in the same order', () => {
@@ -60,11 +66,17 @@ describe('validateAndDefault', () => {
   test('UPDATE against an older object (raw or defaulted): same verdict', () => {
     const old = brokenTopics();
     const current = brokenTopics();
-    ((current['spec'] as Json)['mirrorTopics'] as Json[]).splice(0, 1, { name: 'dc1.orders', replicationFactor: 5, state: 'ACTIVE' });
+    ((current['spec'] as Json)['mirrorTopics'] as Json[]).splice(0, 1, {
+      name: 'dc1.orders',
+      replicationFactor: 5,
+      state: 'ACTIVE',
+    });
     ((old['spec'] as Json)['mirrorTopics'] as Json[]).splice(0, 1, { name: 'dc1.orders', state: 'PROMOTE' });
     expectSame(current, old, UPDATE);
     expectSame(current, defaultClusterLink(old, UPDATE), UPDATE);
-    assert.ok(validateAndDefault(current, old, UPDATE).result.errors.some((e) => e.field === 'spec.mirrorTopics[0].state'));
+    assert.ok(
+      validateAndDefault(current, old, UPDATE).result.errors.some((e) => e.field === 'spec.mirrorTopics[0].state'),
+    );
   });
 
   test('a null oldObject is no oldObject', () => expectSame(brokenTopics(), null, UPDATE));
@@ -81,7 +93,10 @@ describe('validateAndDefault', () => {
     const link = destinationInitiated();
     (link['metadata'] as Json)['deletionTimestamp'] = '2026-01-01T00:00:00Z';
     expectSame(link, undefined, UPDATE);
-    assert.deepEqual(validateAndDefault(link, undefined, UPDATE), { result: { errors: [], warnings: [] }, defaulted: link });
+    assert.deepEqual(validateAndDefault(link, undefined, UPDATE), {
+      result: { errors: [], warnings: [] },
+      defaulted: link,
+    });
   });
 
   test('not an object: the shape error, and the value back', () => {
@@ -92,10 +107,18 @@ describe('validateAndDefault', () => {
 describe('needsDefaults', () => {
   const cases: Array<[string, unknown, RuleContext]> = [
     ...fixtures.map(([name, fixture]): [string, unknown, RuleContext] => [name, fixture, CREATE]),
-    ...fixtures.map(([name, fixture]): [string, unknown, RuleContext] => [`${name}, defaulted`, defaultClusterLink(fixture, CREATE), CREATE]),
+    ...fixtures.map(([name, fixture]): [string, unknown, RuleContext] => [
+      `${name}, defaulted`,
+      defaultClusterLink(fixture, CREATE),
+      CREATE,
+    ]),
     ['broken mirror topics', brokenTopics(), CREATE],
     ['broken mirror topics, defaulted', defaultClusterLink(brokenTopics(), UPDATE), UPDATE],
-    ['only the namespace missing', { ...destinationInitiated(), metadata: { name: 'link-a' } }, { operation: 'CREATE' }],
+    [
+      'only the namespace missing',
+      { ...destinationInitiated(), metadata: { name: 'link-a' } },
+      { operation: 'CREATE' },
+    ],
     ['not an object', 42, CREATE],
   ];
   for (const [name, object, ctx] of cases) {

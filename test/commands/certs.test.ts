@@ -28,7 +28,21 @@ describe('certs generate', () => {
 
   test('writes ca.crt, tls.crt, tls.key (PKCS#8), ca.key with the service DNS SANs', async () => {
     const out = join(dir, 'first');
-    const res = await certs(['generate', '--service', 'clusterlink-webhook', '--namespace', 'confluent', '--dns-name', 'webhook.example.com', '--dns-name', '10.0.0.7', '--out-dir', out, '--days', '30']);
+    const res = await certs([
+      'generate',
+      '--service',
+      'clusterlink-webhook',
+      '--namespace',
+      'confluent',
+      '--dns-name',
+      'webhook.example.com',
+      '--dns-name',
+      '10.0.0.7',
+      '--out-dir',
+      out,
+      '--days',
+      '30',
+    ]);
     assert.equal(res.code, 0, res.stderr);
     const cert = new X509Certificate(readFileSync(join(out, 'tls.crt')));
     const ca = new X509Certificate(readFileSync(join(out, 'ca.crt')));
@@ -54,9 +68,15 @@ describe('certs generate', () => {
 
   test('openssl verifies the chain and sees the SANs', { skip: hasOpenssl ? false : 'openssl not installed' }, () => {
     const out = join(dir, 'first');
-    const verify = execFileSync('openssl', ['verify', '-CAfile', join(out, 'ca.crt'), join(out, 'tls.crt')], { encoding: 'utf8' });
+    const verify = execFileSync('openssl', ['verify', '-CAfile', join(out, 'ca.crt'), join(out, 'tls.crt')], {
+      encoding: 'utf8',
+    });
     assert.match(verify, /tls\.crt: OK/);
-    const text = execFileSync('openssl', ['x509', '-in', join(out, 'tls.crt'), '-noout', '-ext', 'subjectAltName,extendedKeyUsage,basicConstraints'], { encoding: 'utf8' });
+    const text = execFileSync(
+      'openssl',
+      ['x509', '-in', join(out, 'tls.crt'), '-noout', '-ext', 'subjectAltName,extendedKeyUsage,basicConstraints'],
+      { encoding: 'utf8' },
+    );
     assert.match(text, /DNS:clusterlink-webhook\.confluent\.svc\b/);
     assert.match(text, /TLS Web Server Authentication/);
     assert.match(text, /CA:FALSE/);
@@ -67,7 +87,19 @@ describe('certs generate', () => {
   test('rotation with the existing CA keeps the caBundle and writes no new CA key', async () => {
     const first = join(dir, 'first');
     const out = join(dir, 'rotated');
-    const res = await certs(['generate', '--service', 'clusterlink-webhook', '--namespace', 'confluent', '--out-dir', out, '--ca-cert-file', join(first, 'ca.crt'), '--ca-key-file', join(first, 'ca.key')]);
+    const res = await certs([
+      'generate',
+      '--service',
+      'clusterlink-webhook',
+      '--namespace',
+      'confluent',
+      '--out-dir',
+      out,
+      '--ca-cert-file',
+      join(first, 'ca.crt'),
+      '--ca-key-file',
+      join(first, 'ca.key'),
+    ]);
     assert.equal(res.code, 0, res.stderr);
     assert.equal(readFileSync(join(out, 'ca.crt'), 'utf8'), readFileSync(join(first, 'ca.crt'), 'utf8'));
     assert.throws(() => statSync(join(out, 'ca.key')));

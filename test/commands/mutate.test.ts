@@ -4,7 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fastJsonPatch, { type Operation } from 'fast-json-patch';
+import fastJsonPatch from 'fast-json-patch';
 import { loadManifests } from '../../src/offline/manifests.js';
 import type { DocumentPatch } from '../../src/offline/mutate-manifests.js';
 import { isClusterLink } from '../../src/offline/offline-admission.js';
@@ -51,7 +51,7 @@ describe('mutate on every fixture', () => {
         let expected = object;
         if (isClusterLink(object)) {
           const patch = patches[patchIndex++]?.patch ?? [];
-          expected = fastJsonPatch.applyPatch(structuredClone(object), patch as Operation[], false, false).newDocument;
+          expected = fastJsonPatch.applyPatch(structuredClone(object), patch, false, false).newDocument;
         }
         assert.deepEqual(after[index]?.object, expected, `object ${index + 1} of ${file}`);
       }
@@ -63,7 +63,8 @@ describe('mutate on every fixture', () => {
 
       // Idempotent: the defaulted output needs no further defaults.
       const again = await runCli(['mutate', '--patch', '-f', '-'], mutated.stdout);
-      for (const entry of JSON.parse(again.stdout) as DocumentPatch[]) assert.deepEqual(entry.patch, [], `${file}: second run patched ${entry.ref}`);
+      for (const entry of JSON.parse(again.stdout) as DocumentPatch[])
+        assert.deepEqual(entry.patch, [], `${file}: second run patched ${entry.ref}`);
     });
   }
 

@@ -29,13 +29,48 @@ describe('serve options', () => {
 
   test('every flag', () => {
     const c = parse([
-      '--port=9443', '--metrics-port', '9191', '--host', '127.0.0.1',
-      '--tls-cert-file', 'certs/tls.crt', '--tls-private-key-file', '/etc/tls/tls.key', '--tls-reload-interval', '2s',
-      '--cert-dir', '/tmp/c', '--dns-name', 'a.svc', '--dns-name', 'b.svc', '--dns-name', 'a.svc',
-      '--log-level', 'DEBUG', '--strict-secrets', '--secret-lookup-timeout-ms', '400',
-      '--admission-deadline', '1s', '--admission-budget', '1.9s', '--reconciler', 'false',
-      '--watch-namespace', 'ns1', '--watch-namespace', 'ns2', '--lease-name', 'l', '--lease-namespace', 'kube-ops',
-      '--shutdown-delay', '5s', '--shutdown-grace', '30',
+      '--port=9443',
+      '--metrics-port',
+      '9191',
+      '--host',
+      '127.0.0.1',
+      '--tls-cert-file',
+      'certs/tls.crt',
+      '--tls-private-key-file',
+      '/etc/tls/tls.key',
+      '--tls-reload-interval',
+      '2s',
+      '--cert-dir',
+      '/tmp/c',
+      '--dns-name',
+      'a.svc',
+      '--dns-name',
+      'b.svc',
+      '--dns-name',
+      'a.svc',
+      '--log-level',
+      'DEBUG',
+      '--strict-secrets',
+      '--secret-lookup-timeout-ms',
+      '400',
+      '--admission-deadline',
+      '1s',
+      '--admission-budget',
+      '1.9s',
+      '--reconciler',
+      'false',
+      '--watch-namespace',
+      'ns1',
+      '--watch-namespace',
+      'ns2',
+      '--lease-name',
+      'l',
+      '--lease-namespace',
+      'kube-ops',
+      '--shutdown-delay',
+      '5s',
+      '--shutdown-grace',
+      '30',
     ]);
     assert.deepEqual(c, {
       port: 9443,
@@ -61,7 +96,17 @@ describe('serve options', () => {
   });
 
   test('environment variables, and flags win over them', () => {
-    const env = { PORT: '1', METRICS_PORT: '2', LOG_LEVEL: 'warn', DNS_NAMES: 'x.svc, y.svc', WATCH_NAMESPACES: 'a,b', STRICT_SECRETS: 'true', RECONCILER: 'true', POD_NAMESPACE: 'confluent', SHUTDOWN_DELAY: '3s' };
+    const env = {
+      PORT: '1',
+      METRICS_PORT: '2',
+      LOG_LEVEL: 'warn',
+      DNS_NAMES: 'x.svc, y.svc',
+      WATCH_NAMESPACES: 'a,b',
+      STRICT_SECRETS: 'true',
+      RECONCILER: 'true',
+      POD_NAMESPACE: 'confluent',
+      SHUTDOWN_DELAY: '3s',
+    };
     const c = parse(['--port', '8443'], env);
     assert.equal(c.port, 8443);
     assert.equal(c.metricsPort, 2);
@@ -86,19 +131,44 @@ describe('serve options', () => {
     ['positional argument', ['extra'], {}, /positional/i],
     ['bad duration', ['--shutdown-grace', 'soon'], {}, /invalid duration/],
     ['budget over 2 s', ['--admission-budget', '3s'], {}, /at most 2s/],
-    ['deadline after budget', ['--admission-deadline', '1900ms', '--admission-budget', '1800ms'], {}, /must not be later/],
+    [
+      'deadline after budget',
+      ['--admission-deadline', '1900ms', '--admission-budget', '1800ms'],
+      {},
+      /must not be later/,
+    ],
     ['bad boolean in env', [], { STRICT_SECRETS: 'perhaps' }, /not a boolean/],
   ];
   for (const [name, argv, env, message] of errors) {
     test(`refuses ${name}`, () => {
-      assert.throws(() => parse(argv, env), (err: unknown) => err instanceof ConfigError && message.test(err.message));
+      assert.throws(
+        () => parse(argv, env),
+        (err: unknown) => err instanceof ConfigError && message.test(err.message),
+      );
     });
   }
 
   test('--help is reported, and the usage lists every flag with its variable', () => {
     assert.equal(parseServeArgs(['--help'], {}, CWD).help, true);
     const usage = serveUsage();
-    for (const flag of ['port', 'metrics-port', 'host', 'tls-cert-file', 'tls-private-key-file', 'cert-dir', 'dns-name', 'log-level', 'strict-secrets', 'secret-lookup-timeout-ms', 'reconciler', 'watch-namespace', 'lease-name', 'lease-namespace', 'shutdown-delay', 'shutdown-grace']) {
+    for (const flag of [
+      'port',
+      'metrics-port',
+      'host',
+      'tls-cert-file',
+      'tls-private-key-file',
+      'cert-dir',
+      'dns-name',
+      'log-level',
+      'strict-secrets',
+      'secret-lookup-timeout-ms',
+      'reconciler',
+      'watch-namespace',
+      'lease-name',
+      'lease-namespace',
+      'shutdown-delay',
+      'shutdown-grace',
+    ]) {
       assert.match(usage, new RegExp(`--${flag}\\b`));
     }
     assert.match(usage, /\[METRICS_PORT\]/);

@@ -16,7 +16,11 @@ const material = makeTlsMaterial();
 const PLAIN = { 'plain.txt': Buffer.from('username=link-user\npassword=serve-link-password\n') };
 
 function startServe(dir: string, args: string[], env: NodeJS.ProcessEnv): Promise<ServeProcess> {
-  return startServeProcess({ certDir: join(dir, 'certs'), args: ['--reconciler', 'false', ...args], env: { HOME: dir, ...env } });
+  return startServeProcess({
+    certDir: join(dir, 'certs'),
+    args: ['--reconciler', 'false', ...args],
+    env: { HOME: dir, ...env },
+  });
 }
 
 const secretObject = (name: string, data: Record<string, Buffer>) => ({
@@ -56,7 +60,9 @@ describe('serve with Secret checks', () => {
     api.intercept((req) => (req.path.includes('/secrets/hang-') ? 'hang' : undefined));
     dirs = [mkdtempSync(join(tmpdir(), 'serve-secrets-'))];
     // 1 s, not less: the first lookup of a fresh process on a loaded CI machine can take a few hundred ms.
-    strict = await startServe(dirs[0]!, ['--strict-secrets', '--secret-lookup-timeout-ms', '1000'], { KUBECONFIG: api.kubeconfigPath });
+    strict = await startServe(dirs[0]!, ['--strict-secrets', '--secret-lookup-timeout-ms', '1000'], {
+      KUBECONFIG: api.kubeconfigPath,
+    });
   });
   after(async () => {
     await strict?.stop('SIGKILL');
@@ -81,11 +87,18 @@ describe('serve with Secret checks', () => {
     assert.equal(res.status, 200);
     assert.equal(res.body.response.allowed, false);
     const causes = res.body.response.status?.details?.causes ?? [];
-    assert.deepEqual(causes.map((c) => c.field), ['spec.sourceKafkaCluster.tls.secretRef']);
+    assert.deepEqual(
+      causes.map((c) => c.field),
+      ['spec.sourceKafkaCluster.tls.secretRef'],
+    );
     assert.match(causes[0]!.message ?? '', /unreadable \(lookup timed out\); denied by strict secret checking/);
   });
 
   test('no Secret value in the process log', () => {
-    assertNoSecretValues(strict.lines.map((l) => JSON.stringify(l)), material.secretData, PLAIN);
+    assertNoSecretValues(
+      strict.lines.map((l) => JSON.stringify(l)),
+      material.secretData,
+      PLAIN,
+    );
   });
 });

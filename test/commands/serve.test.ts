@@ -8,7 +8,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CLI_FROM_SOURCE, noClusterEnv, REPO_ROOT, startServeProcess, type ServeProcess } from '../support/serve-process.js';
+import {
+  CLI_FROM_SOURCE,
+  noClusterEnv,
+  REPO_ROOT,
+  startServeProcess,
+  type ServeProcess,
+} from '../support/serve-process.js';
 import { httpCall, httpsCall, postReview } from '../support/webhook-server.js';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/admission/create-invalid.json', import.meta.url));
@@ -20,7 +26,10 @@ describe('serve command', () => {
   let serve: ServeProcess;
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'clusterlink-serve-'));
-    serve = await startServeProcess({ certDir: join(dir, 'certs'), args: ['--dns-name', 'webhook.test.svc', '--reconciler', 'false'] });
+    serve = await startServeProcess({
+      certDir: join(dir, 'certs'),
+      args: ['--dns-name', 'webhook.test.svc', '--reconciler', 'false'],
+    });
   });
   after(async () => {
     await serve?.stop('SIGKILL');
@@ -31,9 +40,16 @@ describe('serve command', () => {
     const first = serve.lines[0]!;
     const caFile = join(dir, 'certs', 'ca.crt');
     assert.equal(first.caBundleFile, caFile);
-    assert.match(String(first.msg), new RegExp(`CA bundle written to ${caFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
+    assert.match(
+      String(first.msg),
+      new RegExp(`CA bundle written to ${caFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
+    );
     const cert = new X509Certificate(readFileSync(join(dir, 'certs', 'tls.crt')));
-    assert.deepEqual(cert.subjectAltName?.split(', '), ['DNS:localhost', 'IP Address:127.0.0.1', 'DNS:webhook.test.svc']);
+    assert.deepEqual(cert.subjectAltName?.split(', '), [
+      'DNS:localhost',
+      'IP Address:127.0.0.1',
+      'DNS:webhook.test.svc',
+    ]);
     assert.equal(cert.checkIssued(new X509Certificate(readFileSync(caFile))), true);
   });
 
@@ -63,11 +79,19 @@ describe('serve command', () => {
   });
 
   test('--help prints the flags and exits 0; a bad flag exits 2', () => {
-    const help = spawnSync(process.execPath, [...CLI_FROM_SOURCE, 'serve', '--help'], { cwd: REPO_ROOT, env: ENV, encoding: 'utf8' });
+    const help = spawnSync(process.execPath, [...CLI_FROM_SOURCE, 'serve', '--help'], {
+      cwd: REPO_ROOT,
+      env: ENV,
+      encoding: 'utf8',
+    });
     assert.equal(help.status, 0);
     assert.match(help.stdout, /--tls-private-key-file/);
     assert.match(help.stdout, /--shutdown-grace/);
-    const bad = spawnSync(process.execPath, [...CLI_FROM_SOURCE, 'serve', '--port', 'https'], { cwd: REPO_ROOT, env: ENV, encoding: 'utf8' });
+    const bad = spawnSync(process.execPath, [...CLI_FROM_SOURCE, 'serve', '--port', 'https'], {
+      cwd: REPO_ROOT,
+      env: ENV,
+      encoding: 'utf8',
+    });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /not a port number/);
   });

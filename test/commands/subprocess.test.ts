@@ -29,7 +29,12 @@ function runProcess(args: string[], stdin?: string): Promise<{ code: number | nu
 describe('clusterlink-webhook as a process', { concurrency: true }, () => {
   const cases = [
     { name: 'valid file → 0', args: ['validate', '-f', `${INPUTS}/valid.yaml`], code: 0, out: /dc1-orders: OK/ },
-    { name: 'unreadable input → 2', args: ['validate', '-f', `${INPUTS}/nope.yaml`], code: 2, out: /1 input unreadable/ },
+    {
+      name: 'unreadable input → 2',
+      args: ['validate', '-f', `${INPUTS}/nope.yaml`],
+      code: 2,
+      out: /1 input unreadable/,
+    },
   ];
   for (const c of cases) {
     test(c.name, async () => {
@@ -40,9 +45,15 @@ describe('clusterlink-webhook as a process', { concurrency: true }, () => {
   }
 
   test('invalid input on stdin → 1, JSON on stdout', async () => {
-    const result = await runProcess(['validate', '-f', '-', '-o', 'json'], readFileSync(join(REPO_ROOT, INPUTS, 'invalid.yaml'), 'utf8'));
+    const result = await runProcess(
+      ['validate', '-f', '-', '-o', 'json'],
+      readFileSync(join(REPO_ROOT, INPUTS, 'invalid.yaml'), 'utf8'),
+    );
     assert.equal(result.code, 1, result.stderr);
-    const parsed = JSON.parse(result.stdout) as { summary: { invalid: number; exitCode: number }; documents: Array<{ ref: string }> };
+    const parsed = JSON.parse(result.stdout) as {
+      summary: { invalid: number; exitCode: number };
+      documents: Array<{ ref: string }>;
+    };
     assert.equal(parsed.summary.invalid, 1);
     assert.equal(parsed.summary.exitCode, 1);
     assert.equal(parsed.documents[0]?.ref, '<stdin>:1');

@@ -36,11 +36,17 @@ describe('validateManifest', () => {
   });
 
   test('an old object with the same namespace/name makes it an UPDATE', async () => {
-    const old = { ...LINK, spec: { ...LINK.spec, sourceKafkaCluster: { ...LINK.spec.sourceKafkaCluster, clusterID: 'c0' } } };
+    const old = {
+      ...LINK,
+      spec: { ...LINK.spec, sourceKafkaCluster: { ...LINK.spec.sourceKafkaCluster, clusterID: 'c0' } },
+    };
     const report = await validateManifest(manifest(LINK), new Map([['ns/l', old]]), options);
     assert.equal(report.operation, 'UPDATE');
     assert.equal(report.status, 'invalid');
-    assert.deepEqual(report.causes.map((c) => c.field), ['spec.sourceKafkaCluster.clusterID']);
+    assert.deepEqual(
+      report.causes.map((c) => c.field),
+      ['spec.sourceKafkaCluster.clusterID'],
+    );
   });
 
   test('a crash in the rules is a denial that says so, not a crash of the command', async () => {
@@ -51,7 +57,10 @@ describe('validateManifest', () => {
     const report = await validateManifest(manifest(LINK), new Map(), { ...options, pipeline });
     assert.equal(report.status, 'invalid');
     assert.match(report.message ?? '', /internal error in the ClusterLink validating webhook.*: boom$/);
-    assert.match(formatText({ documents: [report], problems: [], secretsChecked: false }).stdout, /l: DENIED\n {2}\* internal error/);
+    assert.match(
+      formatText({ documents: [report], problems: [], secretsChecked: false }).stdout,
+      /l: DENIED\n {2}\* internal error/,
+    );
   });
 });
 
@@ -59,22 +68,47 @@ describe('--old', () => {
   test('two old objects with one name are a problem (exit 2)', async () => {
     const io = bufferedIO();
     const report = await validateManifests(
-      { files: [`${INPUTS}/valid.yaml`], oldFiles: [`${INPUTS}/old`, `${INPUTS}/old/links.yaml`], defaultNamespace: 'default', pipeline: options.pipeline, secretsChecked: false },
+      {
+        files: [`${INPUTS}/valid.yaml`],
+        oldFiles: [`${INPUTS}/old`, `${INPUTS}/old/links.yaml`],
+        defaultNamespace: 'default',
+        pipeline: options.pipeline,
+        secretsChecked: false,
+      },
       io,
     );
     assert.equal(report.problems.length, 1);
     assert.match(report.problems[0]!.message, /old ClusterLink kafka-dest\/dc1-orders is also defined at/);
-    assert.equal((JSON.parse(formatJson(report, exitCodeOf(report))) as { summary: { exitCode: number } }).summary.exitCode, 2);
+    assert.equal(
+      (JSON.parse(formatJson(report, exitCodeOf(report))) as { summary: { exitCode: number } }).summary.exitCode,
+      2,
+    );
   });
 });
 
 describe('usage errors exit 2 and print to stderr only', () => {
   const cases = [
-    { name: 'stdin twice', argv: ['validate', '-f', '-', '--old', '-'], match: /standard input \(-\) can be read only once/ },
-    { name: 'strict without a secrets dir', argv: ['validate', '-f', `${INPUTS}/valid.yaml`, '--strict-secrets'], match: /--strict-secrets needs --secrets-dir/ },
-    { name: 'unknown output', argv: ['validate', '-f', `${INPUTS}/valid.yaml`, '-o', 'yaml'], match: /unknown output format "yaml"/ },
+    {
+      name: 'stdin twice',
+      argv: ['validate', '-f', '-', '--old', '-'],
+      match: /standard input \(-\) can be read only once/,
+    },
+    {
+      name: 'strict without a secrets dir',
+      argv: ['validate', '-f', `${INPUTS}/valid.yaml`, '--strict-secrets'],
+      match: /--strict-secrets needs --secrets-dir/,
+    },
+    {
+      name: 'unknown output',
+      argv: ['validate', '-f', `${INPUTS}/valid.yaml`, '-o', 'yaml'],
+      match: /unknown output format "yaml"/,
+    },
     { name: 'a positional argument', argv: ['validate', `${INPUTS}/valid.yaml`], match: /Unexpected argument/ },
-    { name: 'empty namespace', argv: ['validate', '-f', `${INPUTS}/valid.yaml`, '-n', ''], match: /namespace must not be empty/ },
+    {
+      name: 'empty namespace',
+      argv: ['validate', '-f', `${INPUTS}/valid.yaml`, '-n', ''],
+      match: /namespace must not be empty/,
+    },
     { name: 'mutate without -f', argv: ['mutate', '--patch'], match: /at least one -f/ },
   ];
   for (const c of cases) {

@@ -20,7 +20,12 @@ async function rejects(p: Promise<unknown>): Promise<KafkaRestError> {
 
 describe('authentication', () => {
   const cases = [
-    { name: 'basic', server: { basic: { username: 'u', password: 'p:w' } }, good: { basic: { username: 'u', password: 'p:w' } }, bad: { basic: { username: 'u', password: 'x' } } },
+    {
+      name: 'basic',
+      server: { basic: { username: 'u', password: 'p:w' } },
+      good: { basic: { username: 'u', password: 'p:w' } },
+      bad: { basic: { username: 'u', password: 'x' } },
+    },
     { name: 'bearer', server: { bearer: 'tok' }, good: { bearer: 'tok' }, bad: { bearer: 'nope' } },
   ];
   for (const c of cases) {
@@ -49,8 +54,16 @@ describe('TLS', () => {
   let mutual: RestSimulator;
   before(async () => {
     pki = makeTestPki();
-    oneWay = await startRestSimulator({ clusterId: 't1', contract: false, tls: { keyPem: pki.server.keyPem, certPem: pki.server.certPem } });
-    mutual = await startRestSimulator({ clusterId: 't2', contract: false, tls: { keyPem: pki.server.keyPem, certPem: pki.server.certPem, caPem: pki.caPem, requestCert: true } });
+    oneWay = await startRestSimulator({
+      clusterId: 't1',
+      contract: false,
+      tls: { keyPem: pki.server.keyPem, certPem: pki.server.certPem },
+    });
+    mutual = await startRestSimulator({
+      clusterId: 't2',
+      contract: false,
+      tls: { keyPem: pki.server.keyPem, certPem: pki.server.certPem, caPem: pki.caPem, requestCert: true },
+    });
   });
   after(() => Promise.all([oneWay.close(), mutual.close()]));
 
@@ -66,7 +79,10 @@ describe('TLS', () => {
     c.close();
   });
   test('mTLS: the PEM client certificate is presented', async () => {
-    const c = new KafkaRestClient({ endpoint: mutual.url, tls: { caPem: pki.caPem, certPem: pki.client.certPem, keyPem: pki.client.keyPem } });
+    const c = new KafkaRestClient({
+      endpoint: mutual.url,
+      tls: { caPem: pki.caPem, certPem: pki.client.certPem, keyPem: pki.client.keyPem },
+    });
     assert.equal(await c.discoverClusterId(), 't2');
     c.close();
     const anon = new KafkaRestClient({ endpoint: mutual.url, tls: { caPem: pki.caPem }, readAttempts: 1 });
@@ -114,7 +130,9 @@ describe('timeouts, abort and retries', () => {
       assert.equal(sim.calls.length, 3);
       sim.world.addCluster('s', { bootstrap: 's:1' });
       sim.failNext({ method: 'POST', status: 500, errorCode: 50003, message: 'timeout' });
-      const e = await rejects(c.createLink('r', 'l', { source_cluster_id: 's', configs: [{ name: 'bootstrap.servers', value: 's:1' }] }));
+      const e = await rejects(
+        c.createLink('r', 'l', { source_cluster_id: 's', configs: [{ name: 'bootstrap.servers', value: 's:1' }] }),
+      );
       assert.equal(e.errorCode, 50003);
       assert.equal(sim.calls.filter((x) => x.method === 'POST').length, 1);
       assert.equal(c.writeCalls, 1);
@@ -128,12 +146,26 @@ describe('timeouts, abort and retries', () => {
     const world = new SimWorld({ destinationPropagationFailures: 2 });
     const src = await startRestSimulator({ world, clusterId: 'src', contract: false });
     world.addCluster('dst', { bootstrap: 'dst:9092' });
-    world.createLink('dst', 'si', { source_cluster_id: 'src', configs: [{ name: 'connection.mode', value: 'INBOUND' }] }, false);
+    world.createLink(
+      'dst',
+      'si',
+      { source_cluster_id: 'src', configs: [{ name: 'connection.mode', value: 'INBOUND' }] },
+      false,
+    );
     try {
       const c = new KafkaRestClient({ endpoint: src.url });
-      const body = { destination_cluster_id: 'dst', configs: [{ name: 'link.mode', value: 'SOURCE' }, { name: 'bootstrap.servers', value: 'dst:9092' }] };
+      const body = {
+        destination_cluster_id: 'dst',
+        configs: [
+          { name: 'link.mode', value: 'SOURCE' },
+          { name: 'bootstrap.servers', value: 'dst:9092' },
+        ],
+      };
       await c.createLink('src', 'si', body, { retryDestinationMissingMs: 10_000 });
-      assert.deepEqual(src.calls.map((x) => x.status), [400, 400, 204]);
+      assert.deepEqual(
+        src.calls.map((x) => x.status),
+        [400, 400, 204],
+      );
       const e = await rejects(c.createLink('src', 'si', body, { retryDestinationMissingMs: 10_000 }));
       assert.equal(e.status, 409, 'other errors are not retried');
       assert.equal(src.calls.length, 4);
@@ -158,11 +190,38 @@ describe('backoff', () => {
   }
   test('retry stops on a non-retryable error and after the attempts', async () => {
     let calls = 0;
-    await assert.rejects(retry(async () => { calls++; throw new Error('fatal'); }, { baseMs: 1, capMs: 1, attempts: 5, shouldRetry: () => false }), /fatal/);
+    await assert.rejects(
+      retry(
+        async () => {
+          calls++;
+          throw new Error('fatal');
+        },
+        { baseMs: 1, capMs: 1, attempts: 5, shouldRetry: () => false },
+      ),
+      /fatal/,
+    );
     assert.equal(calls, 1);
     calls = 0;
-    await assert.rejects(retry(async () => { calls++; throw new Error('again'); }, { baseMs: 1, capMs: 1, attempts: 3, shouldRetry: () => true }), /again/);
+    await assert.rejects(
+      retry(
+        async () => {
+          calls++;
+          throw new Error('again');
+        },
+        { baseMs: 1, capMs: 1, attempts: 3, shouldRetry: () => true },
+      ),
+      /again/,
+    );
     assert.equal(calls, 3);
-    assert.equal(await retry(async (n) => { if (n < 2) throw new Error('x'); return n; }, { baseMs: 1, capMs: 1, shouldRetry: () => true }), 2);
+    assert.equal(
+      await retry(
+        async (n) => {
+          if (n < 2) throw new Error('x');
+          return n;
+        },
+        { baseMs: 1, capMs: 1, shouldRetry: () => true },
+      ),
+      2,
+    );
   });
 });

@@ -4,13 +4,28 @@ import forge from 'node-forge';
 
 function keyPair(): { pub: forge.pki.PublicKey; priv: forge.pki.rsa.PrivateKey; pem: string } {
   // Node generates RSA keys much faster than forge's pure-JS generator.
-  const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048, privateKeyEncoding: { type: 'pkcs1', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
-  const priv = forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey;
+  const { privateKey } = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    privateKeyEncoding: { type: 'pkcs1', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  const priv = forge.pki.privateKeyFromPem(privateKey);
   const pub = forge.pki.setRsaPublicKey(priv.n, priv.e);
-  return { pub, priv, pem: forge.pki.privateKeyInfoToPem(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(priv))) };
+  return {
+    pub,
+    priv,
+    pem: forge.pki.privateKeyInfoToPem(forge.pki.wrapRsaPrivateKey(forge.pki.privateKeyToAsn1(priv))),
+  };
 }
 
-function cert(cn: string, pub: forge.pki.PublicKey, signer: forge.pki.rsa.PrivateKey, issuer: forge.pki.CertificateField[], ext: object[], serial: string): forge.pki.Certificate {
+function cert(
+  cn: string,
+  pub: forge.pki.PublicKey,
+  signer: forge.pki.rsa.PrivateKey,
+  issuer: forge.pki.CertificateField[],
+  ext: object[],
+  serial: string,
+): forge.pki.Certificate {
   const c = forge.pki.createCertificate();
   c.publicKey = pub;
   c.serialNumber = serial;
@@ -32,9 +47,29 @@ export interface TestPki {
 export function makeTestPki(): TestPki {
   const ca = keyPair();
   const caAttrs = [{ name: 'commonName', value: 'test-ca' }];
-  const caCert = cert('test-ca', ca.pub, ca.priv, caAttrs, [{ name: 'basicConstraints', cA: true }, { name: 'keyUsage', keyCertSign: true, cRLSign: true }], '01');
+  const caCert = cert(
+    'test-ca',
+    ca.pub,
+    ca.priv,
+    caAttrs,
+    [
+      { name: 'basicConstraints', cA: true },
+      { name: 'keyUsage', keyCertSign: true, cRLSign: true },
+    ],
+    '01',
+  );
   const srv = keyPair();
-  const srvCert = cert('127.0.0.1', srv.pub, ca.priv, caAttrs, [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }, { name: 'extKeyUsage', serverAuth: true }], '02');
+  const srvCert = cert(
+    '127.0.0.1',
+    srv.pub,
+    ca.priv,
+    caAttrs,
+    [
+      { name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] },
+      { name: 'extKeyUsage', serverAuth: true },
+    ],
+    '02',
+  );
   const cli = keyPair();
   const cliCert = cert('client', cli.pub, ca.priv, caAttrs, [{ name: 'extKeyUsage', clientAuth: true }], '03');
   return {

@@ -13,11 +13,16 @@ describe('ClusterLinkInformer', () => {
       kubeConfig: api.kubeConfig(),
       api: new KubeApi(api.kubeConfig()),
       namespaces: [],
-      onChange: (change: ClusterLinkChange, link) => seen.push(`${change} ${link.metadata?.namespace}/${link.metadata?.name}`),
+      onChange: (change: ClusterLinkChange, link) =>
+        seen.push(`${change} ${link.metadata?.namespace}/${link.metadata?.name}`),
       restartBackoff: { baseMs: 20, capMs: 100 },
     });
     let failures = 3;
-    const remove = api.intercept((req) => (req.path.endsWith('/clusterlinks') && failures-- > 0 ? { status: 503, body: { kind: 'Status', code: 503, message: 'apiserver starting' } } : undefined));
+    const remove = api.intercept((req) =>
+      req.path.endsWith('/clusterlinks') && failures-- > 0
+        ? { status: 503, body: { kind: 'Status', code: 503, message: 'apiserver starting' } }
+        : undefined,
+    );
     try {
       api.seed(linkObject('a', 'one', {}));
       await informer.start();
@@ -77,7 +82,13 @@ describe('ClusterLinkInformer', () => {
       api.seed(linkObject('a', 'late', {}));
       await waitFor(() => seen.includes('add late'), 'a change after re-watching');
       assert.equal(api.requests.filter((r) => !r.watch && r.method === 'GET').length, 1, 'listed once');
-      assert.ok(api.requests.filter((r) => r.watch).slice(1).every((r) => Number(r.query.resourceVersion) > 0), 'resumed by resourceVersion');
+      assert.ok(
+        api.requests
+          .filter((r) => r.watch)
+          .slice(1)
+          .every((r) => Number(r.query.resourceVersion) > 0),
+        'resumed by resourceVersion',
+      );
     } finally {
       await informer.stop();
       await api.close();

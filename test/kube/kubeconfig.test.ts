@@ -42,7 +42,10 @@ describe('loadKubeConfig', () => {
   });
 
   test('KUBECONFIG naming only missing files → undefined', () => {
-    assert.equal(loadKubeConfig({ env: { KUBECONFIG: join(dir, 'missing') }, homeDir: dir, serviceAccountDir: join(dir, 'nope') }), undefined);
+    assert.equal(
+      loadKubeConfig({ env: { KUBECONFIG: join(dir, 'missing') }, homeDir: dir, serviceAccountDir: join(dir, 'nope') }),
+      undefined,
+    );
   });
 
   test('KUBECONFIG file is read, with the context namespace', () => {
@@ -60,7 +63,11 @@ describe('loadKubeConfig', () => {
     const b = join(dir, 'b');
     writeFileSync(a, kubeconfigYaml('https://a.example:6443', 'a'));
     writeFileSync(b, kubeconfigYaml('https://b.example:6443', 'b'));
-    const loaded = loadKubeConfig({ env: { KUBECONFIG: [join(dir, 'missing'), a, b].join(delimiter) }, homeDir: dir, serviceAccountDir: join(dir, 'nope') });
+    const loaded = loadKubeConfig({
+      env: { KUBECONFIG: [join(dir, 'missing'), a, b].join(delimiter) },
+      homeDir: dir,
+      serviceAccountDir: join(dir, 'nope'),
+    });
     assert.equal(loaded?.kubeConfig.getCurrentCluster()?.server, 'https://a.example:6443');
     assert.deepEqual(loaded?.paths, [a, b]);
     assert.equal(loaded?.kubeConfig.getContexts().length, 2);
@@ -86,7 +93,11 @@ describe('loadKubeConfig', () => {
     assert.equal(loaded?.source, 'in-cluster');
     assert.equal(loaded?.kubeConfig.getCurrentCluster()?.server, 'https://10.0.0.1:443');
     assert.equal(loaded?.namespace, 'webhook-ns');
-    const fromFile = loadKubeConfig({ env: { KUBERNETES_SERVICE_HOST: 'fd00::1', KUBERNETES_SERVICE_PORT: '443' }, serviceAccountDir: sa, homeDir: dir });
+    const fromFile = loadKubeConfig({
+      env: { KUBERNETES_SERVICE_HOST: 'fd00::1', KUBERNETES_SERVICE_PORT: '443' },
+      serviceAccountDir: sa,
+      homeDir: dir,
+    });
     assert.equal(fromFile?.namespace, 'from-file');
     assert.equal(fromFile?.kubeConfig.getCurrentCluster()?.server, 'https://[fd00::1]:443');
   });
@@ -109,7 +120,9 @@ describe('probeKubeApi', () => {
 
   test('unauthorised → not ok with the status message', async () => {
     const remove = api.intercept((req) =>
-      req.path === '/version' ? { status: 401, body: { kind: 'Status', code: 401, reason: 'Unauthorized', message: 'Unauthorized' } } : undefined,
+      req.path === '/version'
+        ? { status: 401, body: { kind: 'Status', code: 401, reason: 'Unauthorized', message: 'Unauthorized' } }
+        : undefined,
     );
     try {
       const result = await probeKubeApi(api.kubeConfig(), 2000);
@@ -145,7 +158,10 @@ describe('probeKubeApi', () => {
   });
 
   test('describeKubeError reads Status bodies and plain errors', () => {
-    assert.equal(describeKubeError({ code: 404, body: '{"kind":"Status","message":"secrets \\"x\\" not found"}' }), 'HTTP 404: secrets "x" not found');
+    assert.equal(
+      describeKubeError({ code: 404, body: '{"kind":"Status","message":"secrets \\"x\\" not found"}' }),
+      'HTTP 404: secrets "x" not found',
+    );
     assert.equal(describeKubeError({ code: 500, body: 'not json' }), 'HTTP 500 Internal Server Error');
     assert.equal(describeKubeError(new Error('boom')), 'boom');
   });

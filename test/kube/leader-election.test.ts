@@ -19,7 +19,11 @@ describe('LeaderElector', () => {
     await api.close();
   });
 
-  function elector(identity: string, log: string[], timing = { leaseDurationMs: 1000, renewDeadlineMs: 300, retryPeriodMs: 40 }): LeaderElector {
+  function elector(
+    identity: string,
+    log: string[],
+    timing = { leaseDurationMs: 1000, renewDeadlineMs: 300, retryPeriodMs: 40 },
+  ): LeaderElector {
     const e = new LeaderElector({
       store: new KubeApi(api.kubeConfig()),
       namespace: 'ns',
@@ -41,7 +45,10 @@ describe('LeaderElector', () => {
     const first = api.getObject(LEASE)!;
     assert.equal((first.spec as { holderIdentity: string }).holderIdentity, 'a');
     assert.equal((first.spec as { leaseTransitions: number }).leaseTransitions, 0);
-    await waitFor(() => api.getObject(LEASE)?.metadata?.resourceVersion !== first.metadata?.resourceVersion, 'a renewal');
+    await waitFor(
+      () => api.getObject(LEASE)?.metadata?.resourceVersion !== first.metadata?.resourceVersion,
+      'a renewal',
+    );
     assert.deepEqual(log, ['a started']);
   });
 
@@ -49,7 +56,11 @@ describe('LeaderElector', () => {
     const log: string[] = [];
     const a = elector('a', log);
     await waitFor(() => a.isLeader, 'leader');
-    const remove = api.intercept((req) => (req.path.includes('/leases/') ? { status: 500, body: { kind: 'Status', code: 500, message: 'etcd down' } } : undefined));
+    const remove = api.intercept((req) =>
+      req.path.includes('/leases/')
+        ? { status: 500, body: { kind: 'Status', code: 500, message: 'etcd down' } }
+        : undefined,
+    );
     await waitFor(() => !a.isLeader, 'stepped down');
     assert.deepEqual(log, ['a started', 'a stopped']);
     remove();

@@ -41,7 +41,8 @@ const link: ClusterLink = {
 
 let api: FakeKubeApi;
 let removeIntercepts: (() => void)[] = [];
-const secretGets = (name: string) => api.requests.filter((r) => r.method === 'GET' && r.path === `/api/v1/namespaces/${NS}/secrets/${name}`);
+const secretGets = (name: string) =>
+  api.requests.filter((r) => r.method === 'GET' && r.path === `/api/v1/namespaces/${NS}/secrets/${name}`);
 /** Answer requests for one Secret with a fixed status or a hang. */
 const fault = (name: string, result: { status: number } | 'hang') =>
   removeIntercepts.push(api.intercept((req) => (req.path.endsWith(`/secrets/${name}`) ? result : undefined)));
@@ -119,7 +120,11 @@ describe('createKubeSecretSource', () => {
     assert.ok(result.found && result.data.k!.toString() === 'v');
     assert.equal(calls, 1);
     assert.equal(source.inFlight(), 0);
-    assert.deepEqual(await source.get(NS, 'shared', AbortSignal.abort()), { found: false, reason: 'Timeout', message: 'caller gave up' });
+    assert.deepEqual(await source.get(NS, 'shared', AbortSignal.abort()), {
+      found: false,
+      reason: 'Timeout',
+      message: 'caller gave up',
+    });
   });
 
   test('unreachable API server → Unavailable', async () => {
@@ -144,7 +149,11 @@ describe('createKubeSecretSource', () => {
 
   test('answers are cached for the TTL, NotFound more briefly, failures not at all', async () => {
     let clock = 1_000_000;
-    const source = createKubeSecretSource(api.kubeConfig(), { cacheTtlMs: 5000, notFoundTtlMs: 1000, now: () => clock });
+    const source = createKubeSecretSource(api.kubeConfig(), {
+      cacheTtlMs: 5000,
+      notFoundTtlMs: 1000,
+      now: () => clock,
+    });
     await source.get(NS, 'src-plain', never);
     await source.get(NS, 'src-plain', never);
     assert.equal(secretGets('src-plain').length, 1);
@@ -174,9 +183,17 @@ describe('classify', () => {
   const cases: { name: string; err: unknown; aborted?: boolean; reason: string; excludes?: string }[] = [
     { name: 'abort wins over any error', err: new Error('AbortError'), aborted: true, reason: 'Timeout' },
     { name: '404', err: new ApiException(404, 'x', '{}', {}), reason: 'NotFound' },
-    { name: '403 keeps the API message', err: new ApiException(403, 'x', '{"message":"secrets \\"a\\" is forbidden"}', {}), reason: 'Forbidden' },
+    {
+      name: '403 keeps the API message',
+      err: new ApiException(403, 'x', '{"message":"secrets \\"a\\" is forbidden"}', {}),
+      reason: 'Forbidden',
+    },
     { name: '502', err: new ApiException(502, 'x', 'bad gateway', {}), reason: 'Unavailable' },
-    { name: 'network error', err: Object.assign(new Error('connect ECONNREFUSED'), { name: 'FetchError' }), reason: 'Unavailable' },
+    {
+      name: 'network error',
+      err: Object.assign(new Error('connect ECONNREFUSED'), { name: 'FetchError' }),
+      reason: 'Unavailable',
+    },
     { name: 'a thrown string', err: 'boom', reason: 'Unavailable' },
     {
       name: 'a 200 that failed to deserialise never echoes the body',
@@ -198,17 +215,27 @@ describe('checker + client-node source', () => {
   test('valid Secrets: clean answer; logs and messages carry no Secret value', async () => {
     const lines: string[] = [];
     const logger = createLogger({ level: 'trace', destination: { write: (s: string) => void lines.push(s) } });
-    const checker = createSecretChecker(createKubeSecretSource(api.kubeConfig(), { logger }), { strict: false, logger });
+    const checker = createSecretChecker(createKubeSecretSource(api.kubeConfig(), { logger }), {
+      strict: false,
+      logger,
+    });
     assert.deepEqual(await checker.check(link, NS, never), { errors: [], warnings: [] });
 
     // Now break things so every code path logs, and scan everything written.
     fault('src-plain', { status: 403 });
     api.seed(secretObject('src-tls', { ...material.secretData, 'cacerts.pem': Buffer.from('nope') }));
-    const broken = await createSecretChecker(createKubeSecretSource(api.kubeConfig(), { logger }), { strict: false, logger }).check(link, NS, never);
+    const broken = await createSecretChecker(createKubeSecretSource(api.kubeConfig(), { logger }), {
+      strict: false,
+      logger,
+    }).check(link, NS, never);
     assert.equal(broken.errors.length, 1);
     assert.equal(broken.warnings.length, 1);
     assert.ok(lines.some((l) => l.includes('"reason":"Forbidden"')));
-    assertNoSecretValues([...lines, ...broken.errors.map(formatFieldError), ...broken.warnings], material.secretData, PLAIN);
+    assertNoSecretValues(
+      [...lines, ...broken.errors.map(formatFieldError), ...broken.warnings],
+      material.secretData,
+      PLAIN,
+    );
     api.seed(secretObject('src-tls', material.secretData));
   });
 
@@ -217,20 +244,26 @@ describe('checker + client-node source', () => {
       fault('src-tls', 'hang');
       fault('src-plain', 'hang');
       const metrics = createMetrics({ defaultMetrics: false });
-      const checker = createSecretChecker(createKubeSecretSource(api.kubeConfig(), { timeoutMs: 200 }), { strict, metrics });
+      const checker = createSecretChecker(createKubeSecretSource(api.kubeConfig(), { timeoutMs: 200 }), {
+        strict,
+        metrics,
+      });
       const result = await checker.check(link, NS, AbortSignal.timeout(1500));
       if (strict) {
-        assert.deepEqual(result.errors.map((e) => e.field), [
-          'spec.sourceKafkaCluster.tls.secretRef',
-          'spec.sourceKafkaCluster.authentication.jaasConfig.secretRef',
-        ]);
+        assert.deepEqual(
+          result.errors.map((e) => e.field),
+          ['spec.sourceKafkaCluster.tls.secretRef', 'spec.sourceKafkaCluster.authentication.jaasConfig.secretRef'],
+        );
         assert.deepEqual(result.warnings, []);
       } else {
         assert.deepEqual(result.errors, []);
         assert.equal(result.warnings.length, 2);
         assert.ok(result.warnings.every((w) => w.includes('unreadable (lookup timed out)')));
       }
-      assert.equal((await metrics.secretLookupFailures.get()).values.find((v) => v.labels.reason === 'Timeout')?.value, 2);
+      assert.equal(
+        (await metrics.secretLookupFailures.get()).values.find((v) => v.labels.reason === 'Timeout')?.value,
+        2,
+      );
     });
   }
 });

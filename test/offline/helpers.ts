@@ -30,7 +30,10 @@ export function bufferedIO(stdin = ''): CliIO & { out(): string; err(): string }
   };
 }
 
-const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> = { validate: runValidate, mutate: runMutate };
+const COMMANDS: Record<string, (argv: string[], io: CliIO) => Promise<number>> = {
+  validate: runValidate,
+  mutate: runMutate,
+};
 
 /** `clusterlink-webhook <command> ...argv`, in-process, from the repository root. */
 export async function runCli(argv: readonly string[], stdin = ''): Promise<CliRun> {
@@ -61,7 +64,9 @@ export function assertGolden(name: string, actual: string): void {
     assert.fail(`golden file ${path} is missing; run with UPDATE_GOLDEN=1 to create it, then review it`);
   }
   if (actual === expected) return;
-  assert.fail(`output differs from ${path} (UPDATE_GOLDEN=1 regenerates it; review the diff)\n${firstDifference(expected, actual)}`);
+  assert.fail(
+    `output differs from ${path} (UPDATE_GOLDEN=1 regenerates it; review the diff)\n${firstDifference(expected, actual)}`,
+  );
 }
 
 /** The first differing line with a little context: enough to see what changed without two full dumps. */
@@ -70,6 +75,10 @@ function firstDifference(expected: string, actual: string): string {
   const got = actual.split('\n');
   let i = 0;
   while (i < want.length && i < got.length && want[i] === got[i]) i++;
-  const context = (lines: string[]) => lines.slice(Math.max(0, i - 2), i + 3).map((l, k) => `  ${Math.max(0, i - 2) + k + 1}: ${l}`).join('\n');
+  const context = (lines: string[]) =>
+    lines
+      .slice(Math.max(0, i - 2), i + 3)
+      .map((l, k) => `  ${Math.max(0, i - 2) + k + 1}: ${l}`)
+      .join('\n');
   return `first difference at line ${i + 1}\nexpected:\n${context(want)}\nactual:\n${context(got)}`;
 }

@@ -1,7 +1,14 @@
 // Manifest loading: files, directories, stdin, multi-document YAML, JSON, List kinds, document references.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { displayName, identify, loadManifests, manifestsOf, parseSource, readSources } from '../../src/offline/manifests.js';
+import {
+  displayName,
+  identify,
+  loadManifests,
+  manifestsOf,
+  parseSource,
+  readSources,
+} from '../../src/offline/manifests.js';
 import { bufferedIO, INPUTS } from './helpers.js';
 
 const yamlSource = (text: string, path = 'x.yaml') => ({ path, text, json: false });
@@ -27,10 +34,13 @@ describe('parseSource', () => {
 
   test('a syntax error is a problem of that document only', () => {
     const { documents, problems } = parseSource(yamlSource('a: 1\n---\nb: [1\n---\nc: 3\n'));
-    assert.deepEqual(documents.flatMap(manifestsOf).map((m) => m.ref), ['x.yaml:1', 'x.yaml:3']);
+    assert.deepEqual(
+      documents.flatMap(manifestsOf).map((m) => m.ref),
+      ['x.yaml:1', 'x.yaml:3'],
+    );
     assert.equal(problems.length, 1);
     assert.equal(problems[0]?.ref, 'x.yaml:2');
-    assert.match(problems[0]!.message, /^invalid YAML: .* at line \d+, column \d+$/);
+    assert.match(problems[0].message, /^invalid YAML: .* at line \d+, column \d+$/);
   });
 
   test('duplicate keys are an error (kubectl refuses them too)', () => {
@@ -39,7 +49,9 @@ describe('parseSource', () => {
   });
 
   test('JSON: one value; a .json file that does not parse is a problem', () => {
-    assert.deepEqual(parseSource({ path: 'l.json', text: '{"kind":"X"}', json: true }).documents[0]?.value, { kind: 'X' });
+    assert.deepEqual(parseSource({ path: 'l.json', text: '{"kind":"X"}', json: true }).documents[0]?.value, {
+      kind: 'X',
+    });
     const bad = parseSource({ path: 'l.json', text: '{"kind":', json: true });
     assert.equal(bad.documents.length, 0);
     assert.match(bad.problems[0]!.message, /^invalid JSON/);
@@ -100,12 +112,18 @@ describe('reading inputs', () => {
 
   test('- reads stdin; JSON on stdin is recognised', async () => {
     const { manifests } = await loadManifests(['-'], bufferedIO('{"kind":"ClusterLink","metadata":{"name":"n"}}'));
-    assert.deepEqual(manifests.map((m) => [m.ref, m.object]), [['<stdin>:1', { kind: 'ClusterLink', metadata: { name: 'n' } }]]);
+    assert.deepEqual(
+      manifests.map((m) => [m.ref, m.object]),
+      [['<stdin>:1', { kind: 'ClusterLink', metadata: { name: 'n' } }]],
+    );
   });
 
   test('problems are reported in input order', async () => {
     const { problems } = await loadManifests([`${INPUTS}/broken.yaml`, `${INPUTS}/missing.yaml`], bufferedIO());
-    assert.deepEqual(problems.map((p) => p.ref), [`${INPUTS}/broken.yaml:2`, `${INPUTS}/missing.yaml`]);
+    assert.deepEqual(
+      problems.map((p) => p.ref),
+      [`${INPUTS}/broken.yaml:2`, `${INPUTS}/missing.yaml`],
+    );
   });
 });
 

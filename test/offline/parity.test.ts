@@ -13,7 +13,13 @@ import { loadSecretManifests } from '../../src/offline/secret-files.js';
 import { loadOldObjects, validateManifest } from '../../src/offline/validate-manifests.js';
 import { createSecretChecker } from '../../src/secrets/checker.js';
 import type { SecretChecker } from '../../src/secrets/types.js';
-import { clusterLinkReview, decodePatch, postReview, startWebhook, type RunningWebhook } from '../support/webhook-server.js';
+import {
+  clusterLinkReview,
+  decodePatch,
+  postReview,
+  startWebhook,
+  type RunningWebhook,
+} from '../support/webhook-server.js';
 import { bufferedIO, INPUTS } from './helpers.js';
 
 const FIXTURE_DIRS = ['test/fixtures/clusterlink', INPUTS];
@@ -33,7 +39,12 @@ function withNamespace(object: unknown, namespace: string): Record<string, unkno
   return copy;
 }
 
-async function post(wh: RunningWebhook, path: '/mutate' | '/validate', object: unknown, request: Record<string, unknown>): Promise<NonNullable<AdmissionReviewResponse['response']>> {
+async function post(
+  wh: RunningWebhook,
+  path: '/mutate' | '/validate',
+  object: unknown,
+  request: Record<string, unknown>,
+): Promise<NonNullable<AdmissionReviewResponse['response']>> {
   const res = await postReview(wh.url, wh.ca, path, clusterLinkReview(object, request));
   assert.equal(res.status, 200, `${path} answered HTTP ${res.status}`);
   const response = res.body?.response;
@@ -41,7 +52,10 @@ async function post(wh: RunningWebhook, path: '/mutate' | '/validate', object: u
   return response;
 }
 
-function answerOf(response: NonNullable<AdmissionReviewResponse['response']>, extraWarnings: readonly string[] = []): ServerAnswer {
+function answerOf(
+  response: NonNullable<AdmissionReviewResponse['response']>,
+  extraWarnings: readonly string[] = [],
+): ServerAnswer {
   return {
     allowed: response.allowed,
     causes: response.status?.details?.causes ?? [],
@@ -50,7 +64,12 @@ function answerOf(response: NonNullable<AdmissionReviewResponse['response']>, ex
 }
 
 /** What kube-apiserver does: mutating webhook, patch, validating webhook. */
-async function viaApiServer(wh: RunningWebhook, object: unknown, namespace: string, oldObject: unknown): Promise<ServerAnswer> {
+async function viaApiServer(
+  wh: RunningWebhook,
+  object: unknown,
+  namespace: string,
+  oldObject: unknown,
+): Promise<ServerAnswer> {
   const base = { namespace, name: identify(object, namespace).name ?? '' };
   let stored: unknown = null;
   if (oldObject !== undefined) {
@@ -61,14 +80,28 @@ async function viaApiServer(wh: RunningWebhook, object: unknown, namespace: stri
   const request = { ...base, operation: oldObject === undefined ? 'CREATE' : 'UPDATE', oldObject: stored };
   const sent = withNamespace(object, namespace);
   const mutated = await post(wh, '/mutate', sent, request);
-  const admitted = fastJsonPatch.applyPatch(structuredClone(sent), decodePatch(mutated) as Operation[], false, false).newDocument;
+  const admitted = fastJsonPatch.applyPatch(
+    structuredClone(sent),
+    decodePatch(mutated) as Operation[],
+    false,
+    false,
+  ).newDocument;
   return answerOf(await post(wh, '/validate', admitted, request), mutated.warnings ?? []);
 }
 
 /** The raw object straight to /validate, as if the mutating webhook were not installed. */
-async function validateOnly(wh: RunningWebhook, object: unknown, namespace: string, oldObject: unknown): Promise<ServerAnswer> {
+async function validateOnly(
+  wh: RunningWebhook,
+  object: unknown,
+  namespace: string,
+  oldObject: unknown,
+): Promise<ServerAnswer> {
   const base = { namespace, name: identify(object, namespace).name ?? '' };
-  const request = { ...base, operation: oldObject === undefined ? 'CREATE' : 'UPDATE', oldObject: oldObject === undefined ? null : withNamespace(oldObject, namespace) };
+  const request = {
+    ...base,
+    operation: oldObject === undefined ? 'CREATE' : 'UPDATE',
+    oldObject: oldObject === undefined ? null : withNamespace(oldObject, namespace),
+  };
   return answerOf(await post(wh, '/validate', withNamespace(object, namespace), request));
 }
 
@@ -98,10 +131,16 @@ describe('CLI and webhook agree on every fixture', () => {
   test('the fixtures cover valid and invalid objects, CREATE and UPDATE', async () => {
     const pipeline = createOfflinePipeline({});
     const statuses = new Set<string>();
-    for (const m of manifests) statuses.add((await validateManifest(m, new Map(), { defaultNamespace: 'default', pipeline })).status);
+    for (const m of manifests)
+      statuses.add((await validateManifest(m, new Map(), { defaultNamespace: 'default', pipeline })).status);
     assert.ok(manifests.length >= 20, `only ${manifests.length} ClusterLink fixtures found`);
     assert.deepEqual([...statuses].sort(), ['invalid', 'valid']);
-    assert.ok(manifests.some((m) => oldObjects.has(`${identify(m.object, 'default').namespace}/${identify(m.object, 'default').name}`)), 'no UPDATE case');
+    assert.ok(
+      manifests.some((m) =>
+        oldObjects.has(`${identify(m.object, 'default').namespace}/${identify(m.object, 'default').name}`),
+      ),
+      'no UPDATE case',
+    );
   });
 
   for (const mode of ['without Secret checks', 'with Secret checks'] as const) {

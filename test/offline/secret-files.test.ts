@@ -47,13 +47,26 @@ stringData:
     const { source } = await load('apiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData: {k: hunter2}\n');
     const lookup = await source.get('team', 'absent', never);
     assert.equal(lookup.found, false);
-    assert.ok(!lookup.found && lookup.reason === 'NotFound' && lookup.message.includes('"absent"') && !lookup.message.includes('hunter2'));
+    assert.ok(
+      !lookup.found &&
+        lookup.reason === 'NotFound' &&
+        lookup.message.includes('"absent"') &&
+        !lookup.message.includes('hunter2'),
+    );
   });
 
   const problemCases = [
-    { name: 'invalid base64', yaml: 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {k: "not base64!"}\n', match: /data\[k\]: not valid base64/ },
+    {
+      name: 'invalid base64',
+      yaml: 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\ndata: {k: "not base64!"}\n',
+      match: /data\[k\]: not valid base64/,
+    },
     { name: 'no name', yaml: 'apiVersion: v1\nkind: Secret\nmetadata: {}\n', match: /without metadata.name/ },
-    { name: 'defined twice', yaml: 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\n', match: /team\/s is also defined at/ },
+    {
+      name: 'defined twice',
+      yaml: 'apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\n',
+      match: /team\/s is also defined at/,
+    },
   ];
   for (const c of problemCases) {
     test(`problem: ${c.name}`, async () => {

@@ -3,7 +3,14 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Operation } from 'fast-json-patch';
 import YAML from 'yaml';
-import { applyOperationToDocument, applyPatchToDocument, detectStyle, documentTexts, pointerSegments, restoreOriginalLines } from '../../src/offline/yaml-edit.js';
+import {
+  applyOperationToDocument,
+  applyPatchToDocument,
+  detectStyle,
+  documentTexts,
+  pointerSegments,
+  restoreOriginalLines,
+} from '../../src/offline/yaml-edit.js';
 
 const BASE = `# head
 spec:
@@ -30,13 +37,41 @@ describe('pointerSegments', () => {
 
 describe('applyOperationToDocument', () => {
   const cases: Array<{ name: string; op: Operation; expect: unknown }> = [
-    { name: 'add a key to a map', op: { op: 'add', path: '/spec/state', value: 'ACTIVE' }, expect: { name: 'x', list: ['a', 'b'], labels: { 'a/b': '1' }, state: 'ACTIVE' } },
-    { name: 'add a whole object', op: { op: 'add', path: '/spec/ref', value: { name: 'r', namespace: 'n' } }, expect: { name: 'x', list: ['a', 'b'], labels: { 'a/b': '1' }, ref: { name: 'r', namespace: 'n' } } },
-    { name: 'append to a sequence', op: { op: 'add', path: '/spec/list/-', value: 'c' }, expect: { name: 'x', list: ['a', 'b', 'c'], labels: { 'a/b': '1' } } },
-    { name: 'insert into a sequence', op: { op: 'add', path: '/spec/list/1', value: 'z' }, expect: { name: 'x', list: ['a', 'z', 'b'], labels: { 'a/b': '1' } } },
-    { name: 'replace a scalar', op: { op: 'replace', path: '/spec/name', value: 'y' }, expect: { name: 'y', list: ['a', 'b'], labels: { 'a/b': '1' } } },
-    { name: 'replace a sequence item', op: { op: 'replace', path: '/spec/list/0', value: 'q' }, expect: { name: 'x', list: ['q', 'b'], labels: { 'a/b': '1' } } },
-    { name: 'an escaped key', op: { op: 'add', path: '/spec/labels/c~1d', value: '2' }, expect: { name: 'x', list: ['a', 'b'], labels: { 'a/b': '1', 'c/d': '2' } } },
+    {
+      name: 'add a key to a map',
+      op: { op: 'add', path: '/spec/state', value: 'ACTIVE' },
+      expect: { name: 'x', list: ['a', 'b'], labels: { 'a/b': '1' }, state: 'ACTIVE' },
+    },
+    {
+      name: 'add a whole object',
+      op: { op: 'add', path: '/spec/ref', value: { name: 'r', namespace: 'n' } },
+      expect: { name: 'x', list: ['a', 'b'], labels: { 'a/b': '1' }, ref: { name: 'r', namespace: 'n' } },
+    },
+    {
+      name: 'append to a sequence',
+      op: { op: 'add', path: '/spec/list/-', value: 'c' },
+      expect: { name: 'x', list: ['a', 'b', 'c'], labels: { 'a/b': '1' } },
+    },
+    {
+      name: 'insert into a sequence',
+      op: { op: 'add', path: '/spec/list/1', value: 'z' },
+      expect: { name: 'x', list: ['a', 'z', 'b'], labels: { 'a/b': '1' } },
+    },
+    {
+      name: 'replace a scalar',
+      op: { op: 'replace', path: '/spec/name', value: 'y' },
+      expect: { name: 'y', list: ['a', 'b'], labels: { 'a/b': '1' } },
+    },
+    {
+      name: 'replace a sequence item',
+      op: { op: 'replace', path: '/spec/list/0', value: 'q' },
+      expect: { name: 'x', list: ['q', 'b'], labels: { 'a/b': '1' } },
+    },
+    {
+      name: 'an escaped key',
+      op: { op: 'add', path: '/spec/labels/c~1d', value: '2' },
+      expect: { name: 'x', list: ['a', 'b'], labels: { 'a/b': '1', 'c/d': '2' } },
+    },
     { name: 'remove', op: { op: 'remove', path: '/spec/labels' }, expect: { name: 'x', list: ['a', 'b'] } },
   ];
   for (const c of cases) {
@@ -48,14 +83,20 @@ describe('applyOperationToDocument', () => {
   }
 
   test('comments and key order survive an add', () => {
-    const { text } = edit([{ op: 'add', path: '/spec/list/0', value: 'first' }, { op: 'add', path: '/spec/z', value: 1 }]);
+    const { text } = edit([
+      { op: 'add', path: '/spec/list/0', value: 'first' },
+      { op: 'add', path: '/spec/z', value: 1 },
+    ]);
     assert.match(text, /name: x # trailing/);
     assert.ok(text.indexOf('name:') < text.indexOf('list:') && text.indexOf('labels:') < text.indexOf('z: 1'));
   });
 
   test('operations a diff of defaults never produces are refused', () => {
     const doc = YAML.parseDocument(BASE);
-    assert.throws(() => applyOperationToDocument(doc, { op: 'move', from: '/spec/name', path: '/spec/n' }), /unsupported patch operation "move"/);
+    assert.throws(
+      () => applyOperationToDocument(doc, { op: 'move', from: '/spec/name', path: '/spec/n' }),
+      /unsupported patch operation "move"/,
+    );
     assert.throws(() => applyOperationToDocument(doc, { op: 'replace', path: '', value: {} }), /document root/);
   });
 });

@@ -14,7 +14,10 @@ const NS = 'team-a';
 const PASSPHRASE = 'pass-phrase-for-tests';
 const material = makeTlsMaterial({ algorithm: 'rsa' });
 const PLAIN = { 'plain.txt': Buffer.from('username=link-user\npassword=very-secret-password\n') };
-const ENCRYPTED_TLS = { ...material.secretData, 'privkey.pem': Buffer.from(material.leafKey.encryptedPkcs8Pem(PASSPHRASE)) };
+const ENCRYPTED_TLS = {
+  ...material.secretData,
+  'privkey.pem': Buffer.from(material.leafKey.encryptedPkcs8Pem(PASSPHRASE)),
+};
 
 /** Destination-initiated link: plain SASL + one-way TLS on the source, the destination's mtls block ignored. */
 const saslLink: ClusterLink = {
@@ -66,7 +69,10 @@ describe('createSecretChecker', () => {
       ['spec.sourceKafkaCluster.tls.secretRef', 'spec.sourceKafkaCluster.authentication.jaasConfig.secretRef'],
     );
     assert.match(formatFieldError(result.errors[0]!), /Invalid value: "src-tls": key "cacerts.pem" is not PEM/);
-    assert.match(formatFieldError(result.errors[1]!), /Invalid value: "src-plain": key "plain.txt" has no "password=" line/);
+    assert.match(
+      formatFieldError(result.errors[1]!),
+      /Invalid value: "src-plain": key "plain.txt" has no "password=" line/,
+    );
   });
 
   const failures: LookupFailureReason[] = ['NotFound', 'Forbidden', 'Unavailable', 'Timeout'];
@@ -76,7 +82,11 @@ describe('createSecretChecker', () => {
         const metrics = createMetrics({ defaultMetrics: false });
         const seen: string[] = [];
         const secrets: Record<string, FakeSecret> = { 'src-plain': PLAIN, 'src-tls': { fail: reason } };
-        const checker = createSecretChecker(memorySource(secrets), { strict, metrics, onLookupFailure: (r) => void seen.push(r) });
+        const checker = createSecretChecker(memorySource(secrets), {
+          strict,
+          metrics,
+          onLookupFailure: (r) => void seen.push(r),
+        });
         const result = await checker.check(saslLink, NS, never);
         const expected = {
           NotFound: `not found in namespace "${NS}"`,
@@ -98,7 +108,10 @@ describe('createSecretChecker', () => {
         }
         assert.deepEqual(seen, [reason]);
         const counted = (await metrics.secretLookupFailures.get()).values;
-        assert.deepEqual(counted.map((v) => [v.labels.reason, v.value]), reason === 'NotFound' ? [] : [[reason, 1]]);
+        assert.deepEqual(
+          counted.map((v) => [v.labels.reason, v.value]),
+          reason === 'NotFound' ? [] : [[reason, 1]],
+        );
       });
     }
   }
@@ -122,11 +135,9 @@ describe('createSecretChecker', () => {
   });
 
   test('a source that throws counts as Unavailable', async () => {
-    const result = await createSecretChecker(memorySource({ 'src-plain': 'throw', 'src-tls': material.secretData }), { strict: false }).check(
-      saslLink,
-      NS,
-      never,
-    );
+    const result = await createSecretChecker(memorySource({ 'src-plain': 'throw', 'src-tls': material.secretData }), {
+      strict: false,
+    }).check(saslLink, NS, never);
     assert.deepEqual(result.errors, []);
     assert.match(result.warnings[0]!, /src-plain" unreadable \(API unavailable\)/);
   });
@@ -141,8 +152,13 @@ describe('createSecretChecker', () => {
 
   test('a link that references no Secret reads nothing', async () => {
     const source = memorySource({});
-    const link: ClusterLink = { spec: { sourceKafkaCluster: { bootstrapEndpoint: 'a:1' }, destinationKafkaCluster: {} } };
-    assert.deepEqual(await createSecretChecker(source, { strict: true }).check(link, NS, never), { errors: [], warnings: [] });
+    const link: ClusterLink = {
+      spec: { sourceKafkaCluster: { bootstrapEndpoint: 'a:1' }, destinationKafkaCluster: {} },
+    };
+    assert.deepEqual(await createSecretChecker(source, { strict: true }).check(link, NS, never), {
+      errors: [],
+      warnings: [],
+    });
     assert.deepEqual(source.calls, []);
   });
 
@@ -164,7 +180,10 @@ describe('createSecretChecker', () => {
 
   test('encrypted key: decrypted with the keyPassword Secret', async () => {
     const source = memorySource({ 'src-tls': ENCRYPTED_TLS, 'src-key-pass': { password: Buffer.from(PASSPHRASE) } });
-    assert.deepEqual(await createSecretChecker(source, { strict: false }).check(mtlsLink, NS, never), { errors: [], warnings: [] });
+    assert.deepEqual(await createSecretChecker(source, { strict: false }).check(mtlsLink, NS, never), {
+      errors: [],
+      warnings: [],
+    });
   });
 
   test('encrypted key: keyPassword Secret missing is reported on its own field', async () => {
@@ -200,14 +219,23 @@ describe('createSecretChecker', () => {
       spec: {
         sourceInitiatedLink: { linkMode: 'Bidirectional' },
         sourceKafkaCluster: saslLink.spec!.sourceKafkaCluster!,
-        destinationKafkaCluster: { ...mtlsLink.spec!.sourceKafkaCluster!, tls: { enabled: true, secretRef: 'missing-tls', keyPassword: { secretRef: 'src-key-pass' } } },
+        destinationKafkaCluster: {
+          ...mtlsLink.spec!.sourceKafkaCluster!,
+          tls: { enabled: true, secretRef: 'missing-tls', keyPassword: { secretRef: 'src-key-pass' } },
+        },
       },
     };
-    const results = [await checker.check(both, NS, never), await checker.check(mtlsLink, NS, never), await checker.check(saslLink, NS, never)];
+    const results = [
+      await checker.check(both, NS, never),
+      await checker.check(mtlsLink, NS, never),
+      await checker.check(saslLink, NS, never),
+    ];
     const texts = results.flatMap((r) => [...r.errors.map(formatFieldError), ...r.warnings]);
     assert.ok(texts.length >= 3, texts.join('\n'));
     assert.ok(lines.length > 0);
-    const all = Object.values(secrets).filter((s): s is Record<string, Buffer> => typeof s === 'object' && !('fail' in s));
+    const all = Object.values(secrets).filter(
+      (s): s is Record<string, Buffer> => typeof s === 'object' && !('fail' in s),
+    );
     assertNoSecretValues([...texts, ...lines], ...all, PLAIN, ENCRYPTED_TLS);
   });
 });
@@ -219,17 +247,27 @@ describe('uncheckedSecretChecker', () => {
       errors: [],
       warnings: ['secrets were not checked: no Kubernetes API configured'],
     });
-    assert.deepEqual(await checker.check({ spec: { sourceKafkaCluster: {}, destinationKafkaCluster: {} } }, NS, never), {
-      errors: [],
-      warnings: [],
-    });
+    assert.deepEqual(
+      await checker.check({ spec: { sourceKafkaCluster: {}, destinationKafkaCluster: {} } }, NS, never),
+      {
+        errors: [],
+        warnings: [],
+      },
+    );
   });
 });
 
 describe('leak scan', () => {
   test('catches a Secret value in a text', () => {
     assert.throws(() => assertNoSecretValues(['oops: very-secret-password'], PLAIN), /leaked/);
-    assert.throws(() => assertNoSecretValues([`x ${material.secretData['privkey.pem']!.toString().split('\n')[3]}`], material.secretData), /leaked/);
+    assert.throws(
+      () =>
+        assertNoSecretValues(
+          [`x ${material.secretData['privkey.pem']!.toString().split('\n')[3]}`],
+          material.secretData,
+        ),
+      /leaked/,
+    );
     assert.doesNotThrow(() => assertNoSecretValues(['key "plain.txt" has no "password=" line'], PLAIN));
   });
 });
@@ -240,15 +278,32 @@ describe('robustness', () => {
     const block = fc.oneof(
       fc.anything(),
       fc.record({
-        tls: fc.oneof(fc.anything(), fc.record({ enabled: fc.oneof(fc.boolean(), fc.anything()), secretRef: fc.oneof(fc.constantFrom('src-tls', 'x'), fc.anything()), keyPassword: fc.anything() })),
+        tls: fc.oneof(
+          fc.anything(),
+          fc.record({
+            enabled: fc.oneof(fc.boolean(), fc.anything()),
+            secretRef: fc.oneof(fc.constantFrom('src-tls', 'x'), fc.anything()),
+            keyPassword: fc.anything(),
+          }),
+        ),
         authentication: fc.oneof(
           fc.anything(),
-          fc.record({ type: fc.oneof(fc.constantFrom('plain', 'mtls', 'oauth', 'oauthbearer'), fc.anything()), jaasConfig: fc.anything(), oauthSettings: fc.anything() }),
+          fc.record({
+            type: fc.oneof(fc.constantFrom('plain', 'mtls', 'oauth', 'oauthbearer'), fc.anything()),
+            jaasConfig: fc.anything(),
+            oauthSettings: fc.anything(),
+          }),
         ),
       }),
     );
-    const spec = fc.record({ sourceInitiatedLink: fc.anything(), sourceKafkaCluster: block, destinationKafkaCluster: block });
-    const checker = createSecretChecker(memorySource({ 'src-tls': material.secretData, x: { fail: 'Forbidden' } }), { strict: false });
+    const spec = fc.record({
+      sourceInitiatedLink: fc.anything(),
+      sourceKafkaCluster: block,
+      destinationKafkaCluster: block,
+    });
+    const checker = createSecretChecker(memorySource({ 'src-tls': material.secretData, x: { fail: 'Forbidden' } }), {
+      strict: false,
+    });
     await fc.assert(
       fc.asyncProperty(spec, async (s) => {
         const result = await checker.check({ spec: s } as ClusterLink, NS, never);

@@ -2,10 +2,7 @@
 import type { SecretLookup, SecretSource } from '../../src/secrets/types.js';
 
 export type FakeSecret =
-  | Record<string, Buffer>
-  | { fail: 'NotFound' | 'Forbidden' | 'Unavailable' | 'Timeout' }
-  | 'hang'
-  | 'throw';
+  Record<string, Buffer> | { fail: 'NotFound' | 'Forbidden' | 'Unavailable' | 'Timeout' } | 'hang' | 'throw';
 
 export interface MemorySource extends SecretSource {
   calls: string[];
@@ -23,7 +20,9 @@ export function memorySource(secrets: Record<string, FakeSecret>): MemorySource 
       if (secret === 'hang') {
         // Never answers on its own; gives up only when told to (like a request with an abort signal).
         return new Promise((resolve) => {
-          signal.addEventListener('abort', () => resolve({ found: false, reason: 'Timeout', message: 'aborted' }), { once: true });
+          signal.addEventListener('abort', () => resolve({ found: false, reason: 'Timeout', message: 'aborted' }), {
+            once: true,
+          });
         });
       }
       if ('fail' in secret && typeof secret.fail === 'string') {

@@ -3,7 +3,12 @@ import assert from 'node:assert/strict';
 import type { ClusterLink, KafkaClusterRef } from '../../src/clusterlink/types.js';
 import { referencedSecrets, secretNames } from '../../src/secrets/referenced-secrets.js';
 
-const link = (spec: ClusterLink['spec']): ClusterLink => ({ apiVersion: 'platform.confluent.io/v1beta1', kind: 'ClusterLink', metadata: { name: 'l' }, spec });
+const link = (spec: ClusterLink['spec']): ClusterLink => ({
+  apiVersion: 'platform.confluent.io/v1beta1',
+  kind: 'ClusterLink',
+  metadata: { name: 'l' },
+  spec,
+});
 const plainTls: KafkaClusterRef = {
   bootstrapEndpoint: 'src:9092',
   authentication: { type: 'plain', jaasConfig: { secretRef: 'src-plain' } },
@@ -25,18 +30,36 @@ const summary = (l: ClusterLink): string[] =>
 const cases: { name: string; link: ClusterLink; expected: string[] }[] = [
   {
     name: 'destination-initiated: the source block only (destination credentials are ignored)',
-    link: link({ sourceKafkaCluster: plainTls, destinationKafkaCluster: { kafkaRestClassRef: { name: 'krc' }, ...mtls } }),
-    expected: ['spec.sourceKafkaCluster.tls.secretRef=src-tls', 'spec.sourceKafkaCluster.authentication.jaasConfig.secretRef=src-plain'],
+    link: link({
+      sourceKafkaCluster: plainTls,
+      destinationKafkaCluster: { kafkaRestClassRef: { name: 'krc' }, ...mtls },
+    }),
+    expected: [
+      'spec.sourceKafkaCluster.tls.secretRef=src-tls',
+      'spec.sourceKafkaCluster.authentication.jaasConfig.secretRef=src-plain',
+    ],
   },
   {
     name: 'mtls: client auth and the keyPassword secret',
     link: link({ sourceKafkaCluster: mtls, destinationKafkaCluster: {} }),
-    expected: ['spec.sourceKafkaCluster.tls.secretRef=dst-tls!', 'spec.sourceKafkaCluster.tls.keyPassword.secretRef=dst-key-pass'],
+    expected: [
+      'spec.sourceKafkaCluster.tls.secretRef=dst-tls!',
+      'spec.sourceKafkaCluster.tls.keyPassword.secretRef=dst-key-pass',
+    ],
   },
   {
     name: 'sslClientAuthentication makes plain + TLS present a client certificate',
-    link: link({ sourceKafkaCluster: { ...plainTls, authentication: { ...plainTls.authentication, sslClientAuthentication: true } }, destinationKafkaCluster: {} }),
-    expected: ['spec.sourceKafkaCluster.tls.secretRef=src-tls!', 'spec.sourceKafkaCluster.authentication.jaasConfig.secretRef=src-plain'],
+    link: link({
+      sourceKafkaCluster: {
+        ...plainTls,
+        authentication: { ...plainTls.authentication, sslClientAuthentication: true },
+      },
+      destinationKafkaCluster: {},
+    }),
+    expected: [
+      'spec.sourceKafkaCluster.tls.secretRef=src-tls!',
+      'spec.sourceKafkaCluster.authentication.jaasConfig.secretRef=src-plain',
+    ],
   },
   {
     name: 'tls.enabled false: its secretRef is ignored',
@@ -45,7 +68,11 @@ const cases: { name: string; link: ClusterLink; expected: string[] }[] = [
   },
   {
     name: 'Source mode: both blocks (remote destination and local brokers)',
-    link: link({ sourceInitiatedLink: { linkMode: 'Source' }, sourceKafkaCluster: plainTls, destinationKafkaCluster: mtls }),
+    link: link({
+      sourceInitiatedLink: { linkMode: 'Source' },
+      sourceKafkaCluster: plainTls,
+      destinationKafkaCluster: mtls,
+    }),
     expected: [
       'spec.sourceKafkaCluster.tls.secretRef=src-tls',
       'spec.sourceKafkaCluster.authentication.jaasConfig.secretRef=src-plain',
@@ -55,12 +82,20 @@ const cases: { name: string; link: ClusterLink; expected: string[] }[] = [
   },
   {
     name: 'Destination mode: nothing (it waits for the Source-mode CR)',
-    link: link({ sourceInitiatedLink: { linkMode: 'Destination' }, sourceKafkaCluster: plainTls, destinationKafkaCluster: mtls }),
+    link: link({
+      sourceInitiatedLink: { linkMode: 'Destination' },
+      sourceKafkaCluster: plainTls,
+      destinationKafkaCluster: mtls,
+    }),
     expected: [],
   },
   {
     name: 'Bidirectional: both blocks',
-    link: link({ sourceInitiatedLink: { linkMode: 'Bidirectional' }, sourceKafkaCluster: mtls, destinationKafkaCluster: plainTls }),
+    link: link({
+      sourceInitiatedLink: { linkMode: 'Bidirectional' },
+      sourceKafkaCluster: mtls,
+      destinationKafkaCluster: plainTls,
+    }),
     expected: [
       'spec.sourceKafkaCluster.tls.secretRef=dst-tls!',
       'spec.sourceKafkaCluster.tls.keyPassword.secretRef=dst-key-pass',
@@ -70,17 +105,29 @@ const cases: { name: string; link: ClusterLink; expected: string[] }[] = [
   },
   {
     name: 'pass-through JAAS',
-    link: link({ sourceKafkaCluster: { authentication: { type: 'plain', jaasConfigPassThrough: { secretRef: 'ccloud' } } }, destinationKafkaCluster: {} }),
+    link: link({
+      sourceKafkaCluster: { authentication: { type: 'plain', jaasConfigPassThrough: { secretRef: 'ccloud' } } },
+      destinationKafkaCluster: {},
+    }),
     expected: ['spec.sourceKafkaCluster.authentication.jaasConfigPassThrough.secretRef=ccloud'],
   },
   {
     name: 'JAAS blocks under mtls are not read (the rules forbid them)',
-    link: link({ sourceKafkaCluster: { ...mtls, authentication: { type: 'mtls', jaasConfig: { secretRef: 'stray' } } }, destinationKafkaCluster: {} }),
-    expected: ['spec.sourceKafkaCluster.tls.secretRef=dst-tls!', 'spec.sourceKafkaCluster.tls.keyPassword.secretRef=dst-key-pass'],
+    link: link({
+      sourceKafkaCluster: { ...mtls, authentication: { type: 'mtls', jaasConfig: { secretRef: 'stray' } } },
+      destinationKafkaCluster: {},
+    }),
+    expected: [
+      'spec.sourceKafkaCluster.tls.secretRef=dst-tls!',
+      'spec.sourceKafkaCluster.tls.keyPassword.secretRef=dst-key-pass',
+    ],
   },
   {
     name: 'oauthbearer',
-    link: link({ sourceKafkaCluster: { authentication: { type: 'oauthbearer', oauthbearer: { secretRef: 'bearer' } } }, destinationKafkaCluster: {} }),
+    link: link({
+      sourceKafkaCluster: { authentication: { type: 'oauthbearer', oauthbearer: { secretRef: 'bearer' } } },
+      destinationKafkaCluster: {},
+    }),
     expected: ['spec.sourceKafkaCluster.authentication.oauthbearer.secretRef=bearer'],
   },
   {
@@ -91,7 +138,10 @@ const cases: { name: string; link: ClusterLink; expected: string[] }[] = [
           type: 'oauth',
           oauthSettings: {
             tokenEndpointUri: 'https://idp/token',
-            clientAssertion: { jwtTokenFile: { secretRef: 'jwt' }, localClientAssertion: { privateKeyFile: { secretRef: 'assert-key' } } },
+            clientAssertion: {
+              jwtTokenFile: { secretRef: 'jwt' },
+              localClientAssertion: { privateKeyFile: { secretRef: 'assert-key' } },
+            },
           },
         },
       },
@@ -105,7 +155,10 @@ const cases: { name: string; link: ClusterLink; expected: string[] }[] = [
   {
     name: 'directoryPathInContainer and empty refs read nothing',
     link: link({
-      sourceKafkaCluster: { authentication: { type: 'plain', jaasConfigPassThrough: { directoryPathInContainer: '/vault' } }, tls: { enabled: true, secretRef: '' } },
+      sourceKafkaCluster: {
+        authentication: { type: 'plain', jaasConfigPassThrough: { directoryPathInContainer: '/vault' } },
+        tls: { enabled: true, secretRef: '' },
+      },
       destinationKafkaCluster: {},
     }),
     expected: [],
@@ -122,7 +175,11 @@ describe('referencedSecrets', () => {
   for (const c of cases) test(c.name, () => assert.deepEqual(summary(c.link), c.expected));
 
   test('secretNames lists each Secret once, keyPassword Secrets included', () => {
-    const l = link({ sourceInitiatedLink: { linkMode: 'Bidirectional' }, sourceKafkaCluster: mtls, destinationKafkaCluster: mtls });
+    const l = link({
+      sourceInitiatedLink: { linkMode: 'Bidirectional' },
+      sourceKafkaCluster: mtls,
+      destinationKafkaCluster: mtls,
+    });
     assert.deepEqual(secretNames(referencedSecrets(l)), ['dst-tls', 'dst-key-pass']);
   });
 });

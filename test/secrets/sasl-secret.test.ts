@@ -18,33 +18,81 @@ const JAAS_LINE =
   "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username='ckey123' password='csecret456';";
 
 const cases: { name: string; kind: SaslSecretReference['kind']; data: Record<string, Buffer>; errors: string[][] }[] = [
-  { name: 'plain.txt with both lines', kind: 'jaasConfig', data: data('plain.txt', 'username=kafka\npassword=kafka-secret\n'), errors: [] },
-  { name: 'plain.txt with CRLF, spaces and a comment', kind: 'jaasConfig', data: data('plain.txt', '# creds\r\n username = kafka \r\npassword=kafka-secret\r\n'), errors: [] },
-  { name: 'no plain.txt key', kind: 'jaasConfig', data: data('creds.txt', 'username=kafka\npassword=kafka-secret'), errors: [['"creds"', 'no key "plain.txt"']] },
+  {
+    name: 'plain.txt with both lines',
+    kind: 'jaasConfig',
+    data: data('plain.txt', 'username=kafka\npassword=kafka-secret\n'),
+    errors: [],
+  },
+  {
+    name: 'plain.txt with CRLF, spaces and a comment',
+    kind: 'jaasConfig',
+    data: data('plain.txt', '# creds\r\n username = kafka \r\npassword=kafka-secret\r\n'),
+    errors: [],
+  },
+  {
+    name: 'no plain.txt key',
+    kind: 'jaasConfig',
+    data: data('creds.txt', 'username=kafka\npassword=kafka-secret'),
+    errors: [['"creds"', 'no key "plain.txt"']],
+  },
   {
     name: 'plain-jaas.conf under a jaasConfig ref',
     kind: 'jaasConfig',
     data: data('plain-jaas.conf', JAAS_LINE),
     errors: [['no key "plain.txt"', 'plain-jaas.conf belongs to jaasConfigPassThrough']],
   },
-  { name: 'plain.txt without password', kind: 'jaasConfig', data: data('plain.txt', 'username=kafka\n'), errors: [['no "password=" line']] },
-  { name: 'plain.txt without username', kind: 'jaasConfig', data: data('plain.txt', 'password=kafka-secret\n'), errors: [['no "username=" line']] },
-  { name: 'plain.txt with an empty password', kind: 'jaasConfig', data: data('plain.txt', 'username=kafka\npassword=\n'), errors: [['empty "password=" line']] },
+  {
+    name: 'plain.txt without password',
+    kind: 'jaasConfig',
+    data: data('plain.txt', 'username=kafka\n'),
+    errors: [['no "password=" line']],
+  },
+  {
+    name: 'plain.txt without username',
+    kind: 'jaasConfig',
+    data: data('plain.txt', 'password=kafka-secret\n'),
+    errors: [['no "username=" line']],
+  },
+  {
+    name: 'plain.txt with an empty password',
+    kind: 'jaasConfig',
+    data: data('plain.txt', 'username=kafka\npassword=\n'),
+    errors: [['empty "password=" line']],
+  },
   {
     name: 'plain.txt holding a JAAS line',
     kind: 'jaasConfig',
     data: data('plain.txt', JAAS_LINE),
     errors: [['no "username=" line', 'use jaasConfigPassThrough'], ['no "password=" line']],
   },
-  { name: 'plain.txt in YAML style', kind: 'jaasConfig', data: data('plain.txt', 'username: kafka\npassword: kafka-secret\n'), errors: [['no "username="'], ['no "password="']] },
-  { name: 'plain-jaas.conf with the full line', kind: 'jaasConfigPassThrough', data: data('plain-jaas.conf', `${JAAS_LINE}\n`), errors: [] },
+  {
+    name: 'plain.txt in YAML style',
+    kind: 'jaasConfig',
+    data: data('plain.txt', 'username: kafka\npassword: kafka-secret\n'),
+    errors: [['no "username="'], ['no "password="']],
+  },
+  {
+    name: 'plain-jaas.conf with the full line',
+    kind: 'jaasConfigPassThrough',
+    data: data('plain-jaas.conf', `${JAAS_LINE}\n`),
+    errors: [],
+  },
   {
     name: 'plain-jaas.conf with only the JAAS value',
     kind: 'jaasConfigPassThrough',
-    data: data('plain-jaas.conf', "org.apache.kafka.common.security.plain.PlainLoginModule required username='ckey123' password='csecret456';"),
+    data: data(
+      'plain-jaas.conf',
+      "org.apache.kafka.common.security.plain.PlainLoginModule required username='ckey123' password='csecret456';",
+    ),
     errors: [],
   },
-  { name: 'no plain-jaas.conf key', kind: 'jaasConfigPassThrough', data: data('jaas.conf', JAAS_LINE), errors: [['no key "plain-jaas.conf"']] },
+  {
+    name: 'no plain-jaas.conf key',
+    kind: 'jaasConfigPassThrough',
+    data: data('jaas.conf', JAAS_LINE),
+    errors: [['no key "plain-jaas.conf"']],
+  },
   {
     name: 'plain.txt under a pass-through ref',
     kind: 'jaasConfigPassThrough',
@@ -63,7 +111,12 @@ const cases: { name: string; kind: SaslSecretReference['kind']; data: Record<str
     data: data('plain-jaas.conf', 'username=kafka\npassword=kafka-secret\n'),
     errors: [['holds no JAAS line']],
   },
-  { name: 'empty plain-jaas.conf', kind: 'jaasConfigPassThrough', data: data('plain-jaas.conf', ''), errors: [['holds no JAAS line']] },
+  {
+    name: 'empty plain-jaas.conf',
+    kind: 'jaasConfigPassThrough',
+    data: data('plain-jaas.conf', ''),
+    errors: [['holds no JAAS line']],
+  },
 ];
 
 describe('checkSaslSecret', () => {
@@ -90,9 +143,19 @@ describe('checkOtherSecret', () => {
     field: `spec.sourceKafkaCluster.authentication.${kind}.secretRef`,
     cluster: 'sourceKafkaCluster',
   });
-  const otherCases: { name: string; kind: OtherSecretReference['kind']; data: Record<string, Buffer>; warning?: string }[] = [
+  const otherCases: {
+    name: string;
+    kind: OtherSecretReference['kind'];
+    data: Record<string, Buffer>;
+    warning?: string;
+  }[] = [
     { name: 'oauthbearer with bearer.txt', kind: 'oauthbearer', data: data('bearer.txt', 'username=a\npassword=b') },
-    { name: 'oauthbearer without bearer.txt', kind: 'oauthbearer', data: data('token', 'abc'), warning: 'no key "bearer.txt"' },
+    {
+      name: 'oauthbearer without bearer.txt',
+      kind: 'oauthbearer',
+      data: data('token', 'abc'),
+      warning: 'no key "bearer.txt"',
+    },
     { name: 'client assertion key with data', kind: 'oauthPrivateKeyFile', data: data('private-key', 'x') },
     { name: 'client assertion key without data', kind: 'oauthPrivateKeyFile', data: {}, warning: 'has no data' },
     { name: 'jwt token file without data', kind: 'oauthJwtTokenFile', data: {}, warning: 'has no data' },

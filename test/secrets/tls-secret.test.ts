@@ -26,7 +26,9 @@ function ref(clientAuth: boolean, keyPassword = false): TlsSecretReference {
     field: FIELD,
     cluster: 'sourceKafkaCluster',
     clientAuth,
-    ...(keyPassword ? { keyPassword: { name: 'link-key-pass', field: PASSWORD_FIELD, cluster: 'sourceKafkaCluster' } } : {}),
+    ...(keyPassword
+      ? { keyPassword: { name: 'link-key-pass', field: PASSWORD_FIELD, cluster: 'sourceKafkaCluster' } }
+      : {}),
   };
 }
 
@@ -56,15 +58,25 @@ interface Case {
 const rsaLegacy = sharedKey('rsa');
 const rsaMaterial = makeTlsMaterial({ algorithm: 'rsa' });
 const ecMaterial = makeTlsMaterial({ algorithm: 'ec' });
-const expired = makeTlsMaterial({ leafNotBefore: new Date(Date.now() - days(60)), leafNotAfter: new Date(Date.now() - days(1)) });
+const expired = makeTlsMaterial({
+  leafNotBefore: new Date(Date.now() - days(60)),
+  leafNotAfter: new Date(Date.now() - days(1)),
+});
 const expiringSoon = makeTlsMaterial({ leafNotAfter: new Date(Date.now() + days(10) - 60_000) });
-const notYetValid = makeTlsMaterial({ leafNotBefore: new Date(Date.now() + days(2)), leafNotAfter: new Date(Date.now() + days(400)) });
+const notYetValid = makeTlsMaterial({
+  leafNotBefore: new Date(Date.now() + days(2)),
+  leafNotAfter: new Date(Date.now() + days(400)),
+});
 const serverOnly = makeTlsMaterial({ extKeyUsage: [EKU.serverAuth] });
 const otherKey = generateKey('ec');
 const x25519 = generateKeyPairSync('x25519').privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
 
 const cases: Case[] = [
-  { name: 'one-way TLS with only cacerts.pem', clientAuth: false, data: { 'cacerts.pem': material.secretData['cacerts.pem']! } },
+  {
+    name: 'one-way TLS with only cacerts.pem',
+    clientAuth: false,
+    data: { 'cacerts.pem': material.secretData['cacerts.pem']! },
+  },
   ...KEY_ALGORITHMS.map((algorithm): Case => ({
     name: `mTLS with a ${algorithm} PKCS#8 key`,
     clientAuth: true,
@@ -85,14 +97,28 @@ const cases: Case[] = [
   {
     name: 'kubernetes.io/tls key names get a rename hint',
     clientAuth: true,
-    data: { 'tls.crt': material.secretData['fullchain.pem']!, 'tls.key': material.secretData['privkey.pem']!, 'ca.crt': material.secretData['cacerts.pem']! },
+    data: {
+      'tls.crt': material.secretData['fullchain.pem']!,
+      'tls.key': material.secretData['privkey.pem']!,
+      'ca.crt': material.secretData['cacerts.pem']!,
+    },
     errors: [{ field: FIELD, includes: ['tls.crt → fullchain.pem', 'tls.key → privkey.pem', 'ca.crt → cacerts.pem'] }],
   },
   {
     name: 'JKS-only secret is forbidden with a conversion hint',
     clientAuth: true,
-    data: { 'keystore.jks': jksBytes(), 'truststore.jks': jksBytes(), 'jksPassword.txt': Buffer.from('jksPassword=changeit\n') },
-    errors: [{ field: FIELD, kind: 'Forbidden', includes: ['"link-tls" holds JKS material', 'only PEM is supported', 'keytool -importkeystore'] }],
+    data: {
+      'keystore.jks': jksBytes(),
+      'truststore.jks': jksBytes(),
+      'jksPassword.txt': Buffer.from('jksPassword=changeit\n'),
+    },
+    errors: [
+      {
+        field: FIELD,
+        kind: 'Forbidden',
+        includes: ['"link-tls" holds JKS material', 'only PEM is supported', 'keytool -importkeystore'],
+      },
+    ],
   },
   {
     name: 'JKS keys next to PEM keys are only a warning',
@@ -117,7 +143,9 @@ const cases: Case[] = [
     clientAuth: true,
     data: {
       ...ecMaterial.secretData,
-      'privkey.pem': Buffer.from(`-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n${sharedKey('ec').legacyPem!}`),
+      'privkey.pem': Buffer.from(
+        `-----BEGIN EC PARAMETERS-----\nBggqhkjOPQMBBw==\n-----END EC PARAMETERS-----\n${sharedKey('ec').legacyPem!}`,
+      ),
     },
     errors: [{ field: FIELD, includes: ['SEC1'] }],
   },
@@ -142,7 +170,9 @@ const cases: Case[] = [
   {
     name: 'a certificate block whose body is not X.509',
     clientAuth: false,
-    data: { 'cacerts.pem': Buffer.from('-----BEGIN CERTIFICATE-----\nQUJDREVGR0hJSktMTU5PUA==\n-----END CERTIFICATE-----\n') },
+    data: {
+      'cacerts.pem': Buffer.from('-----BEGIN CERTIFICATE-----\nQUJDREVGR0hJSktMTU5PUA==\n-----END CERTIFICATE-----\n'),
+    },
     errors: [{ field: FIELD, includes: ['"cacerts.pem" certificate 1 does not parse as X.509'] }],
   },
   {
@@ -283,7 +313,9 @@ describe('checkTlsSecret', () => {
         for (const piece of pieces) assert.ok(warning.includes(piece), `"${warning}" lacks "${piece}"`);
         assert.ok(warning.length <= 256);
       }
-      assertNoSecretValues([...texts, ...result.warnings], c.data, c.keyPasswordData ?? {}, { pass: Buffer.from(PASSPHRASE) });
+      assertNoSecretValues([...texts, ...result.warnings], c.data, c.keyPasswordData ?? {}, {
+        pass: Buffer.from(PASSPHRASE),
+      });
     });
   }
 });
@@ -296,17 +328,31 @@ describe('passwordCandidates', () => {
       c: Buffer.from(''),
       d: Buffer.from('secret1'),
     }).map((b) => b.toString());
-    assert.deepEqual(candidates, ['secret1\n', 'secret1', 'password=secret2\r\nother=x\n', 'password=secret2\r\nother=x', 'secret2']);
+    assert.deepEqual(candidates, [
+      'secret1\n',
+      'secret1',
+      'password=secret2\r\nother=x\n',
+      'password=secret2\r\nother=x',
+      'secret2',
+    ]);
   });
 
   test('a certificate signed by an Ed25519 CA parses and matches', () => {
     const ca = generateKey('ed25519');
     const leaf = sharedKey('rsa');
     const caPem = makeCertificate({ subject: 'Ed CA', key: ca.privateKey, isCa: true });
-    const leafPem = makeCertificate({ subject: 'leaf', key: leaf.privateKey, issuer: { subject: 'Ed CA', key: ca.privateKey } });
+    const leafPem = makeCertificate({
+      subject: 'leaf',
+      key: leaf.privateKey,
+      issuer: { subject: 'Ed CA', key: ca.privateKey },
+    });
     const result = checkTlsSecret({
       ref: ref(true),
-      data: { 'fullchain.pem': Buffer.from(leafPem + caPem), 'privkey.pem': Buffer.from(leaf.pkcs8Pem), 'cacerts.pem': Buffer.from(caPem) },
+      data: {
+        'fullchain.pem': Buffer.from(leafPem + caPem),
+        'privkey.pem': Buffer.from(leaf.pkcs8Pem),
+        'cacerts.pem': Buffer.from(caPem),
+      },
       now: new Date(),
     });
     assert.deepEqual(result, { errors: [], warnings: [] });

@@ -45,7 +45,9 @@ let api: FakeKubeApi;
 before(async () => {
   api = await startFakeKubeApi();
   api.seed(secretObject('good-tls', material.secretData));
-  api.seed(secretObject('pkcs1-tls', { ...material.secretData, 'privkey.pem': Buffer.from(sharedKey('rsa').legacyPem!) }));
+  api.seed(
+    secretObject('pkcs1-tls', { ...material.secretData, 'privkey.pem': Buffer.from(sharedKey('rsa').legacyPem!) }),
+  );
   api.seed(secretObject('good-plain', PLAIN));
   api.intercept((req) => (req.path.includes('/secrets/hang-') ? 'hang' : undefined));
 });
@@ -77,21 +79,34 @@ describe('validating webhook with Secret checks', () => {
     const { response, text, logs } = await validate(checker, linkObject('pkcs1-tls', 'good-plain'));
     assert.equal(response.allowed, false);
     const causes = response.status?.details?.causes ?? [];
-    assert.deepEqual(causes.map((c) => c.field), ['spec.sourceKafkaCluster.tls.secretRef']);
+    assert.deepEqual(
+      causes.map((c) => c.field),
+      ['spec.sourceKafkaCluster.tls.secretRef'],
+    );
     assert.match(causes[0]!.message ?? '', /PKCS#1.*openssl pkcs8 -topk8/);
-    assertNoSecretValues([text, JSON.stringify(logs)], material.secretData, { k: Buffer.from(sharedKey('rsa').legacyPem!) }, PLAIN);
+    assertNoSecretValues(
+      [text, JSON.stringify(logs)],
+      material.secretData,
+      { k: Buffer.from(sharedKey('rsa').legacyPem!) },
+      PLAIN,
+    );
   });
 
   for (const strict of [false, true]) {
     for (const lookupTimeoutMs of [300, 60_000]) {
       const bound = lookupTimeoutMs < 1000 ? 'per-lookup deadline' : 'admission deadline';
       test(`hanging API (${bound}) → ${strict ? 'denied' : 'allowed with a warning'}`, async () => {
-        const checker = createSecretChecker(createKubeSecretSource(api.kubeConfig(), { timeoutMs: lookupTimeoutMs }), { strict });
+        const checker = createSecretChecker(createKubeSecretSource(api.kubeConfig(), { timeoutMs: lookupTimeoutMs }), {
+          strict,
+        });
         const { response } = await validate(checker, linkObject('hang-tls', 'good-plain'));
         if (strict) {
           assert.equal(response.allowed, false);
           const causes = response.status?.details?.causes ?? [];
-          assert.deepEqual(causes.map((c) => c.field), ['spec.sourceKafkaCluster.tls.secretRef']);
+          assert.deepEqual(
+            causes.map((c) => c.field),
+            ['spec.sourceKafkaCluster.tls.secretRef'],
+          );
           assert.match(causes[0]!.message ?? '', /unreadable \(lookup timed out\)/);
         } else {
           assert.equal(response.allowed, true);
@@ -106,13 +121,18 @@ describe('validating webhook with Secret checks', () => {
 
   test('no Kubernetes API: allowed, with the "not checked" warning, and the start-up log says so', async () => {
     const lines: string[] = [];
-    const logger = createLogger({ destination: new Writable({ write: (c: Buffer, _e, cb) => void (lines.push(c.toString()), cb()) }) });
+    const logger = createLogger({
+      destination: new Writable({ write: (c: Buffer, _e, cb) => void (lines.push(c.toString()), cb()) }),
+    });
     const checking = buildSecretChecking({ strict: true, lookupTimeoutMs: 500, logger, kube: null });
     assert.equal(checking.enabled, false);
     assert.ok(lines.some((l) => l.includes('Secret checks are off')));
     const { response } = await validate(checking.checker, linkObject('good-tls', 'good-plain'));
     assert.equal(response.allowed, true);
-    assert.ok((response.warnings ?? []).includes('secrets were not checked: no Kubernetes API configured'), String(response.warnings));
+    assert.ok(
+      (response.warnings ?? []).includes('secrets were not checked: no Kubernetes API configured'),
+      String(response.warnings),
+    );
   });
 
   test('buildSecretChecking with a kubeconfig reads Secrets through it', async () => {
@@ -126,6 +146,9 @@ describe('validating webhook with Secret checks', () => {
     assert.equal(checking.enabled, true);
     const { response } = await validate(checking.checker, linkObject('missing-tls', 'good-plain'));
     assert.equal(response.allowed, false);
-    assert.match(response.status?.message ?? '', /spec\.sourceKafkaCluster\.tls\.secretRef: Invalid value: "missing-tls": secret not found in namespace "links"/);
+    assert.match(
+      response.status?.message ?? '',
+      /spec\.sourceKafkaCluster\.tls\.secretRef: Invalid value: "missing-tls": secret not found in namespace "links"/,
+    );
   });
 });

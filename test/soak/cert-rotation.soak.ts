@@ -9,7 +9,13 @@ import { assertNoSecretValues } from '../secrets/leak-scan.js';
 const ROTATIONS = Number(process.env.SOAK_ROTATIONS ?? 40);
 
 test(`certificate rotation soak: ${ROTATIONS} rotations under load`, { timeout: 15 * 60_000 }, async () => {
-  const { logs, privateKeys, ...figures } = await runRotationScenario({ rotations: ROTATIONS, dwellMs: 500, keepAliveWorkers: 4, freshWorkers: 4, certificates: 4 });
+  const { logs, privateKeys, ...figures } = await runRotationScenario({
+    rotations: ROTATIONS,
+    dwellMs: 500,
+    keepAliveWorkers: 4,
+    freshWorkers: 4,
+    certificates: 4,
+  });
   writeResult('cert-rotation', { ...figures, logLinesScanned: logs.length });
   assertNoSecretValues(logs, ...privateKeys.map((k) => ({ 'tls.key': Buffer.from(k) })));
   assert.deepEqual(figures.firstProblems, []);

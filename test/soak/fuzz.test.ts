@@ -34,38 +34,73 @@ describe('fuzzing the webhook over HTTPS', () => {
     await webhook?.close();
   });
 
-  test(`property: any generated body gets a contract-conforming answer (${PROPERTY_RUNS} runs, shrinking on failure)`, { timeout: 120_000 }, async () => {
-    const agent = keepAliveAgent(webhook.ca, 1);
-    try {
-      await fc.assert(
-        fc.asyncProperty(fuzzCase, async (c) => {
-          const res = await postRaw(webhook.url, webhook.ca, c.path, c.body, { contentType: c.contentType, agent, timeoutMs: 10_000 });
-          const verdict = checkAnswer(res.status, res.text, c.body, c.path);
-          assert.deepEqual(verdict.problems, [], `${c.family} ${c.path}: ${c.body.subarray(0, 200).toString('utf8')}`);
-        }),
-        { numRuns: PROPERTY_RUNS },
-      );
-    } finally {
-      agent.destroy();
-    }
-  });
+  test(
+    `property: any generated body gets a contract-conforming answer (${PROPERTY_RUNS} runs, shrinking on failure)`,
+    { timeout: 120_000 },
+    async () => {
+      const agent = keepAliveAgent(webhook.ca, 1);
+      try {
+        await fc.assert(
+          fc.asyncProperty(fuzzCase, async (c) => {
+            const res = await postRaw(webhook.url, webhook.ca, c.path, c.body, {
+              contentType: c.contentType,
+              agent,
+              timeoutMs: 10_000,
+            });
+            const verdict = checkAnswer(res.status, res.text, c.body, c.path);
+            assert.deepEqual(
+              verdict.problems,
+              [],
+              `${c.family} ${c.path}: ${c.body.subarray(0, 200).toString('utf8')}`,
+            );
+          }),
+          { numRuns: PROPERTY_RUNS },
+        );
+      } finally {
+        agent.destroy();
+      }
+    },
+  );
 
-  test(`${CASES} cases with 4 concurrent keep-alive connections: no 5xx, no transport error, no hang`, { timeout: 120_000 }, async () => {
-    const figures = await runFuzz({ url: webhook.url, ca: webhook.ca, cases: CASES, concurrency: 4 });
-    assert.deepEqual(figures.failures.slice(0, 5), [], `seed ${figures.seed}`);
-    assert.equal(figures.cases, CASES);
-    assert.equal(Object.keys(figures.byStatus).filter((s) => s.startsWith('5') || s === 'transport-error').length, 0, JSON.stringify(figures.byStatus));
-    // The generators reach every family and both kinds of answer.
-    for (const family of ['review', 'random-json', 'truncated', 'deep', 'raw-bytes']) assert.ok((figures.byFamily[family] ?? 0) > 0, `no ${family} case generated`);
-    assert.ok((figures.byStatus['200'] ?? 0) > 0 && (figures.byStatus['400'] ?? 0) > 0, JSON.stringify(figures.byStatus));
-  });
+  test(
+    `${CASES} cases with 4 concurrent keep-alive connections: no 5xx, no transport error, no hang`,
+    { timeout: 120_000 },
+    async () => {
+      const figures = await runFuzz({ url: webhook.url, ca: webhook.ca, cases: CASES, concurrency: 4 });
+      assert.deepEqual(figures.failures.slice(0, 5), [], `seed ${figures.seed}`);
+      assert.equal(figures.cases, CASES);
+      assert.equal(
+        Object.keys(figures.byStatus).filter((s) => s.startsWith('5') || s === 'transport-error').length,
+        0,
+        JSON.stringify(figures.byStatus),
+      );
+      // The generators reach every family and both kinds of answer.
+      for (const family of ['review', 'random-json', 'truncated', 'deep', 'raw-bytes'])
+        assert.ok((figures.byFamily[family] ?? 0) > 0, `no ${family} case generated`);
+      assert.ok(
+        (figures.byStatus['200'] ?? 0) > 0 && (figures.byStatus['400'] ?? 0) > 0,
+        JSON.stringify(figures.byStatus),
+      );
+    },
+  );
 
   test('afterwards: no unhandled rejection, Object.prototype unchanged, still healthy and answering', async () => {
     assert.deepEqual(rejections, []);
     assert.deepEqual(prototypeKeys(), keysBefore);
     assert.equal(({} as Record<string, unknown>).polluted, undefined);
     assert.equal(webhook.server.isReady(), true);
-    const body = Buffer.from(JSON.stringify({ apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', request: { uid: 'after-fuzz', kind: { group: 'apps', version: 'v1', kind: 'Deployment' }, operation: 'CREATE', object: {} } }));
+    const body = Buffer.from(
+      JSON.stringify({
+        apiVersion: 'admission.k8s.io/v1',
+        kind: 'AdmissionReview',
+        request: {
+          uid: 'after-fuzz',
+          kind: { group: 'apps', version: 'v1', kind: 'Deployment' },
+          operation: 'CREATE',
+          object: {},
+        },
+      }),
+    );
     const res = await postRaw(webhook.url, webhook.ca, '/validate', body, { contentType: 'application/json' });
     assert.equal(res.status, 200);
     assert.equal((JSON.parse(res.text) as { response: { uid: string; allowed: boolean } }).response.allowed, true);

@@ -12,11 +12,17 @@ test(`graceful shutdown soak: ${RUNS} runs`, { timeout: 15 * 60_000 }, async () 
   const runs: Array<Omit<ShutdownFigures, 'logs' | 'privateKey'> & { shutdownDelayMs: number }> = [];
   for (let i = 0; i < RUNS; i++) {
     const shutdownDelayMs = i % 2 === 0 ? 1_500 : 0;
-    const { logs, privateKey, ...figures } = await runShutdownScenario({ loadMs: 2_000, shutdownDelayMs, keepAliveWorkers: 4, freshWorkers: 2 });
+    const { logs, privateKey, ...figures } = await runShutdownScenario({
+      loadMs: 2_000,
+      shutdownDelayMs,
+      keepAliveWorkers: 4,
+      freshWorkers: 2,
+    });
     assertNoSecretValues(logs, { 'tls.key': Buffer.from(privateKey) });
     runs.push({ shutdownDelayMs, ...figures });
   }
-  const total = (f: (r: Omit<ShutdownFigures, 'logs' | 'privateKey'>) => number): number => runs.reduce((sum, r) => sum + f(r), 0);
+  const total = (f: (r: Omit<ShutdownFigures, 'logs' | 'privateKey'>) => number): number =>
+    runs.reduce((sum, r) => sum + f(r), 0);
   writeResult('graceful-shutdown', {
     runs: runs.length,
     requests: total((r) => r.requests),
@@ -32,6 +38,11 @@ test(`graceful shutdown soak: ${RUNS} runs`, { timeout: 15 * 60_000 }, async () 
     assert.equal(r.exitCode, 0, JSON.stringify(r));
     assert.equal(r.failedInFlight, 0, JSON.stringify(r));
     assert.equal(r.failedDuringDrain, 0, JSON.stringify(r));
-    if (r.shutdownDelayMs > 0) assert.ok(r.readinessFailedAfterMs !== undefined && (r.firstFailureAfterMs === undefined || r.readinessFailedAfterMs < r.firstFailureAfterMs), JSON.stringify(r));
+    if (r.shutdownDelayMs > 0)
+      assert.ok(
+        r.readinessFailedAfterMs !== undefined &&
+          (r.firstFailureAfterMs === undefined || r.readinessFailedAfterMs < r.firstFailureAfterMs),
+        JSON.stringify(r),
+      );
   }
 });

@@ -8,19 +8,37 @@ import assert from 'node:assert/strict';
 import { runShutdownScenario } from './support/shutdown-scenario.js';
 import { assertNoSecretValues } from '../secrets/leak-scan.js';
 
-test('SIGTERM under load: readiness fails first, zero failed in-flight requests, exit 0', { timeout: 120_000 }, async () => {
-  const { logs, privateKey, ...figures } = await runShutdownScenario({ loadMs: 800, shutdownDelayMs: 1_500, keepAliveWorkers: 3, freshWorkers: 2 });
-  const detail = JSON.stringify(figures);
-  assert.equal(figures.exitCode, 0, detail);
-  assert.ok(figures.inFlightAtSignal > 0, `the load had requests in flight at the signal: ${detail}`);
-  assert.equal(figures.failedInFlight, 0, detail);
-  assert.equal(figures.failedDuringDrain, 0, detail);
-  assert.deepEqual(figures.firstProblems, []);
-  assert.ok(figures.readinessFailedAfterMs !== undefined, detail);
-  assert.ok(figures.firstFailureAfterMs === undefined || figures.readinessFailedAfterMs < figures.firstFailureAfterMs, `readiness must fail before any request does: ${detail}`);
-  // Nothing after the close but refusals, resets of connections never accepted, or answers that made it in.
-  for (const key of Object.keys(figures.otherAfterClose)) assert.match(key, /^(200|transport.*)$/, detail);
-  assert.ok(logs.some((l) => /webhook server stopped/.test(l)), 'the shutdown was logged');
-  assert.deepEqual(logs.filter((l) => /unhandled promise rejection|"level":"(error|fatal)"/.test(l)), []);
-  assertNoSecretValues(logs, { 'tls.key': Buffer.from(privateKey) });
-});
+test(
+  'SIGTERM under load: readiness fails first, zero failed in-flight requests, exit 0',
+  { timeout: 120_000 },
+  async () => {
+    const { logs, privateKey, ...figures } = await runShutdownScenario({
+      loadMs: 800,
+      shutdownDelayMs: 1_500,
+      keepAliveWorkers: 3,
+      freshWorkers: 2,
+    });
+    const detail = JSON.stringify(figures);
+    assert.equal(figures.exitCode, 0, detail);
+    assert.ok(figures.inFlightAtSignal > 0, `the load had requests in flight at the signal: ${detail}`);
+    assert.equal(figures.failedInFlight, 0, detail);
+    assert.equal(figures.failedDuringDrain, 0, detail);
+    assert.deepEqual(figures.firstProblems, []);
+    assert.ok(figures.readinessFailedAfterMs !== undefined, detail);
+    assert.ok(
+      figures.firstFailureAfterMs === undefined || figures.readinessFailedAfterMs < figures.firstFailureAfterMs,
+      `readiness must fail before any request does: ${detail}`,
+    );
+    // Nothing after the close but refusals, resets of connections never accepted, or answers that made it in.
+    for (const key of Object.keys(figures.otherAfterClose)) assert.match(key, /^(200|transport.*)$/, detail);
+    assert.ok(
+      logs.some((l) => /webhook server stopped/.test(l)),
+      'the shutdown was logged',
+    );
+    assert.deepEqual(
+      logs.filter((l) => /unhandled promise rejection|"level":"(error|fatal)"/.test(l)),
+      [],
+    );
+    assertNoSecretValues(logs, { 'tls.key': Buffer.from(privateKey) });
+  },
+);

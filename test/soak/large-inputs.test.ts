@@ -28,14 +28,20 @@ function link(mirrorTopics: unknown[], extra: Record<string, unknown> = {}): Rec
   };
 }
 
-const topics = (n: number, name: (i: number) => string, state = 'ACTIVE') => Array.from({ length: n }, (_, i) => ({ name: name(i), state }));
+const topics = (n: number, name: (i: number) => string, state = 'ACTIVE') =>
+  Array.from({ length: n }, (_, i) => ({ name: name(i), state }));
 
 interface Sent {
   status: number;
   /** Size of the answer. */
   bytes: number;
   /** Absent on a 4xx JSON error. */
-  response: { allowed: boolean; status?: { code: number; details?: { causes: unknown[] } }; warnings?: string[]; patch?: string };
+  response: {
+    allowed: boolean;
+    status?: { code: number; details?: { causes: unknown[] } };
+    warnings?: string[];
+    patch?: string;
+  };
   kind: string | undefined;
 }
 
@@ -50,11 +56,19 @@ describe('deep and huge objects', () => {
 
   async function send(path: '/validate' | '/mutate', body: string): Promise<Sent> {
     const bytes = Buffer.from(body, 'utf8');
-    const res = await postRaw(webhook.url, webhook.ca, path, bytes, { contentType: 'application/json', timeoutMs: 60_000 });
+    const res = await postRaw(webhook.url, webhook.ca, path, bytes, {
+      contentType: 'application/json',
+      timeoutMs: 60_000,
+    });
     const verdict = checkAnswer(res.status, res.text, bytes, path);
     assert.deepEqual(verdict.problems, []);
     const parsed = JSON.parse(res.text) as { response?: Sent['response'] };
-    return { status: res.status, bytes: Buffer.byteLength(res.text), response: parsed.response ?? { allowed: false }, kind: verdict.kind };
+    return {
+      status: res.status,
+      bytes: Buffer.byteLength(res.text),
+      response: parsed.response ?? { allowed: false },
+      kind: verdict.kind,
+    };
   }
 
   test('10,000 valid mirror topics: allowed; mutate patches every sourceTopicName', { timeout: 60_000 }, async () => {
@@ -67,41 +81,85 @@ describe('deep and huge objects', () => {
     assert.equal(ops.length, 10_000);
   });
 
-  test('10,000 mirror topics that all break the prefix rule: one denial listing them, no internal error', { timeout: 60_000 }, async () => {
-    const review = JSON.stringify(clusterLinkReview(link(topics(10_000, (i) => `orders-${i}`))));
-    const validated = await send('/validate', review);
-    assert.equal(validated.kind, 'denied');
-    assert.equal(validated.response.status?.code, 422);
-    // The denial stays readable and small: causes are capped (first ones plus a "N more" note), not 10,000.
-    const causes = validated.response.status?.details?.causes.length ?? 0;
-    assert.ok(causes >= 1 && causes <= 101, `${causes} causes`);
-    assert.ok(validated.bytes < 256 * 1024, `a ${validated.bytes}-byte answer`);
-  });
+  test(
+    '10,000 mirror topics that all break the prefix rule: one denial listing them, no internal error',
+    { timeout: 60_000 },
+    async () => {
+      const review = JSON.stringify(clusterLinkReview(link(topics(10_000, (i) => `orders-${i}`))));
+      const validated = await send('/validate', review);
+      assert.equal(validated.kind, 'denied');
+      assert.equal(validated.response.status?.code, 422);
+      // The denial stays readable and small: causes are capped (first ones plus a "N more" note), not 10,000.
+      const causes = validated.response.status?.details?.causes.length ?? 0;
+      assert.ok(causes >= 1 && causes <= 101, `${causes} causes`);
+      assert.ok(validated.bytes < 256 * 1024, `a ${validated.bytes}-byte answer`);
+    },
+  );
 
-  test('an UPDATE moving 10,000 promoted topics back to ACTIVE: denied, no internal error', { timeout: 60_000 }, async () => {
-    const object = link(topics(10_000, (i) => `dc1.orders-${i}`, 'ACTIVE'));
-    const oldObject = link(topics(10_000, (i) => `dc1.orders-${i}`, 'PROMOTE'));
-    const review = JSON.stringify(clusterLinkReview(object, { operation: 'UPDATE', oldObject }));
-    const validated = await send('/validate', review);
-    assert.equal(validated.kind, 'denied');
-    assert.ok(validated.bytes < 256 * 1024, `a ${validated.bytes}-byte answer`);
-  });
+  test(
+    'an UPDATE moving 10,000 promoted topics back to ACTIVE: denied, no internal error',
+    { timeout: 60_000 },
+    async () => {
+      const object = link(topics(10_000, (i) => `dc1.orders-${i}`, 'ACTIVE'));
+      const oldObject = link(topics(10_000, (i) => `dc1.orders-${i}`, 'PROMOTE'));
+      const review = JSON.stringify(clusterLinkReview(object, { operation: 'UPDATE', oldObject }));
+      const validated = await send('/validate', review);
+      assert.equal(validated.kind, 'denied');
+      assert.ok(validated.bytes < 256 * 1024, `a ${validated.bytes}-byte answer`);
+    },
+  );
 
-  test('a 5 MiB body (one huge annotation) is answered on both webhooks; 7 MiB is 413', { timeout: 60_000 }, async () => {
-    const big = JSON.stringify(clusterLinkReview(link([], { metadata: { name: 'big-link', namespace: 'links', annotations: { blob: 'a'.repeat(5 * MiB) } } })));
-    assert.ok(big.length > 5 * MiB);
-    assert.equal((await send('/validate', big)).kind, 'allowed');
-    assert.equal((await send('/mutate', big)).kind, 'allowed');
-    const tooBig = JSON.stringify(clusterLinkReview(link([], { metadata: { name: 'big-link', annotations: { blob: 'a'.repeat(7 * MiB) } } })));
-    assert.equal((await send('/validate', tooBig)).status, 413);
-  });
+  test(
+    'a 5 MiB body (one huge annotation) is answered on both webhooks; 7 MiB is 413',
+    { timeout: 60_000 },
+    async () => {
+      const big = JSON.stringify(
+        clusterLinkReview(
+          link([], { metadata: { name: 'big-link', namespace: 'links', annotations: { blob: 'a'.repeat(5 * MiB) } } }),
+        ),
+      );
+      assert.ok(big.length > 5 * MiB);
+      assert.equal((await send('/validate', big)).kind, 'allowed');
+      assert.equal((await send('/mutate', big)).kind, 'allowed');
+      const tooBig = JSON.stringify(
+        clusterLinkReview(link([], { metadata: { name: 'big-link', annotations: { blob: 'a'.repeat(7 * MiB) } } })),
+      );
+      assert.equal((await send('/validate', tooBig)).status, 413);
+    },
+  );
 
   const places: Array<[string, (nest: string) => string]> = [
-    ['an unknown top-level field', (nest) => JSON.stringify(clusterLinkReview(link([], { extra: '@' }))).replace('"@"', nest)],
-    ['spec.configs', (nest) => JSON.stringify(clusterLinkReview({ ...link([]), spec: { ...(link([]).spec as object), configs: '@' } })).replace('"@"', nest)],
-    ['spec.mirrorTopics', (nest) => JSON.stringify(clusterLinkReview({ ...link([]), spec: { ...(link([]).spec as object), mirrorTopics: '@' } })).replace('"@"', nest)],
-    ['metadata.annotations', (nest) => JSON.stringify(clusterLinkReview(link([], { metadata: { name: 'big-link', annotations: '@' } }))).replace('"@"', nest)],
-    ['the oldObject of an UPDATE', (nest) => JSON.stringify(clusterLinkReview(link([]), { operation: 'UPDATE', oldObject: '@' })).replace('"@"', nest)],
+    [
+      'an unknown top-level field',
+      (nest) => JSON.stringify(clusterLinkReview(link([], { extra: '@' }))).replace('"@"', nest),
+    ],
+    [
+      'spec.configs',
+      (nest) =>
+        JSON.stringify(
+          clusterLinkReview({ ...link([]), spec: { ...(link([]).spec as object), configs: '@' } }),
+        ).replace('"@"', nest),
+    ],
+    [
+      'spec.mirrorTopics',
+      (nest) =>
+        JSON.stringify(
+          clusterLinkReview({ ...link([]), spec: { ...(link([]).spec as object), mirrorTopics: '@' } }),
+        ).replace('"@"', nest),
+    ],
+    [
+      'metadata.annotations',
+      (nest) =>
+        JSON.stringify(clusterLinkReview(link([], { metadata: { name: 'big-link', annotations: '@' } }))).replace(
+          '"@"',
+          nest,
+        ),
+    ],
+    [
+      'the oldObject of an UPDATE',
+      (nest) =>
+        JSON.stringify(clusterLinkReview(link([]), { operation: 'UPDATE', oldObject: '@' })).replace('"@"', nest),
+    ],
     ['request.uid', (nest) => JSON.stringify(clusterLinkReview(link([]), { uid: '@' })).replace('"@"', nest)],
   ];
   for (const [where, build] of places) {

@@ -3,7 +3,11 @@
 // duplicate KafkaTopic CR; the controller logs hold no credential.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { RECONCILER_SECRETS, runReconcilerFaultScenario, type ReconcilerFaultFigures } from './support/reconciler-fault-scenario.js';
+import {
+  RECONCILER_SECRETS,
+  runReconcilerFaultScenario,
+  type ReconcilerFaultFigures,
+} from './support/reconciler-fault-scenario.js';
 import { assertNoSecretValues } from '../secrets/leak-scan.js';
 import { writeResult } from './results.js';
 
@@ -14,7 +18,13 @@ test(`reconciler fault soak: ${RUNS} runs`, { timeout: 15 * 60_000 }, async () =
   let logLines = 0;
   for (let i = 0; i < RUNS; i++) {
     const seed = 1000 + i;
-    const { logs, ...figures } = await runReconcilerFaultScenario({ topics: i % 2 === 0 ? 12 : 20, failureRate: i % 2 === 0 ? 0.3 : 0.4, kills: 2, seed, convergeTimeoutMs: 120_000 });
+    const { logs, ...figures } = await runReconcilerFaultScenario({
+      topics: i % 2 === 0 ? 12 : 20,
+      failureRate: i % 2 === 0 ? 0.3 : 0.4,
+      kills: 2,
+      seed,
+      convergeTimeoutMs: 120_000,
+    });
     assertNoSecretValues(logs, RECONCILER_SECRETS.rest, RECONCILER_SECRETS.sasl);
     logLines += logs.length;
     runs.push({ seed, ...figures });

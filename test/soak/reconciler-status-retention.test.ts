@@ -51,7 +51,11 @@ describe('a transient failure does not lose the intent to delete a removed mirro
     assert.equal(ready(failedDelete)?.status, 'False');
     assert.ok(world.clusters.get('dst')?.topics.has('b'));
     assert.deepEqual(deletes(), ['/kafka/v3/clusters/dst/topics/b 500']);
-    assert.notEqual(failedDelete.status.mirrorTopics?.b?.observedGeneration, undefined, 'b is still marked as ours after the failed delete');
+    assert.notEqual(
+      failedDelete.status.mirrorTopics?.b?.observedGeneration,
+      undefined,
+      'b is still marked as ours after the failed delete',
+    );
 
     // A restarted controller (no cached cluster id) fails before it can look at anything: GET /clusters
     // keeps answering 500 through the client's retries.
@@ -60,7 +64,11 @@ describe('a transient failure does not lose the intent to delete a removed mirro
     const failedLookup = await restarted(input(['a', 'c'], 2, failedDelete.status)).finally(() => restarted.close());
     sim.resetCalls();
     assert.equal(ready(failedLookup)?.reason, 'ClusterIDUnknown');
-    assert.deepEqual(Object.keys(failedLookup.status.mirrorTopics ?? {}), ['a', 'b', 'c'], 'the failure status keeps the mirrors it knew');
+    assert.deepEqual(
+      Object.keys(failedLookup.status.mirrorTopics ?? {}),
+      ['a', 'b', 'c'],
+      'the failure status keeps the mirrors it knew',
+    );
     assert.notEqual(failedLookup.status.mirrorTopics?.b?.observedGeneration, undefined);
 
     // Healthy again: b is deleted, a and c are untouched.

@@ -6,5 +6,8 @@ const DIR = fileURLToPath(new URL('../../soak/results/', import.meta.url));
 
 export function writeResult(name: string, figures: Record<string, unknown>): void {
   mkdirSync(DIR, { recursive: true });
-  writeFileSync(`${DIR}${name}.json`, `${JSON.stringify({ ...figures, finishedAt: new Date().toISOString() }, null, 2)}\n`);
+  writeFileSync(
+    `${DIR}${name}.json`,
+    `${JSON.stringify({ ...figures, finishedAt: new Date().toISOString() }, null, 2)}\n`,
+  );
 }

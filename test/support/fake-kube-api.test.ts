@@ -23,7 +23,11 @@ function link(name: string, namespace = 'ns1', spec: Record<string, unknown> = {
   return { apiVersion: `${G}/${V}`, kind: 'ClusterLink', metadata: { name, namespace }, spec };
 }
 
-async function expectStatus(promise: Promise<unknown>, code: number, reason?: string): Promise<Record<string, unknown>> {
+async function expectStatus(
+  promise: Promise<unknown>,
+  code: number,
+  reason?: string,
+): Promise<Record<string, unknown>> {
   try {
     await promise;
   } catch (err) {
@@ -73,7 +77,12 @@ describe('fake kube API', () => {
   });
 
   test('secrets: seed, get, 404 Status body', async () => {
-    api.seed({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's1', namespace: 'ns1' }, data: { 'plain.txt': Buffer.from('username=a').toString('base64') } });
+    api.seed({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's1', namespace: 'ns1' },
+      data: { 'plain.txt': Buffer.from('username=a').toString('base64') },
+    });
     const secret = await core.readNamespacedSecret({ name: 's1', namespace: 'ns1' });
     assert.equal(secret.metadata?.name, 's1');
     assert.equal(Buffer.from(secret.data?.['plain.txt'] ?? '', 'base64').toString(), 'username=a');
@@ -84,18 +93,30 @@ describe('fake kube API', () => {
   });
 
   test('create assigns uid, creationTimestamp, resourceVersion, generation and drops status', async () => {
-    const created = (await custom.createNamespacedCustomObject({ ...CL, namespace: 'ns1', body: { ...link('c1'), status: { state: 'X' } } })) as KubeObject;
+    const created = (await custom.createNamespacedCustomObject({
+      ...CL,
+      namespace: 'ns1',
+      body: { ...link('c1'), status: { state: 'X' } },
+    })) as KubeObject;
     assert.match(created.metadata?.uid ?? '', /^[0-9a-f-]{36}$/);
     assert.match(created.metadata?.creationTimestamp ?? '', /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     assert.equal(created.metadata?.generation, 1);
     assert.equal(created.status, undefined);
     assert.ok(Number(created.metadata?.resourceVersion) > 0);
-    const body = await expectStatus(custom.createNamespacedCustomObject({ ...CL, namespace: 'ns1', body: link('c1') }), 409, 'AlreadyExists');
+    const body = await expectStatus(
+      custom.createNamespacedCustomObject({ ...CL, namespace: 'ns1', body: link('c1') }),
+      409,
+      'AlreadyExists',
+    );
     assert.equal(body.message, 'clusterlinks.platform.confluent.io "c1" already exists');
   });
 
   test('create rejects a namespace that differs from the URL', async () => {
-    await expectStatus(custom.createNamespacedCustomObject({ ...CL, namespace: 'ns1', body: link('c-x', 'other') }), 400, 'BadRequest');
+    await expectStatus(
+      custom.createNamespacedCustomObject({ ...CL, namespace: 'ns1', body: link('c-x', 'other') }),
+      400,
+      'BadRequest',
+    );
   });
 
   test('generateName makes a name', async () => {
@@ -118,11 +139,24 @@ describe('fake kube API', () => {
     assert.equal(updated.metadata?.generation, 2);
     assert.equal(updated.status, undefined);
     assert.notEqual(updated.metadata?.resourceVersion, c.metadata?.resourceVersion);
-    const body = await expectStatus(custom.replaceNamespacedCustomObject({ ...CL, namespace: 'ns1', name: 'c2', body: c }), 409, 'Conflict');
+    const body = await expectStatus(
+      custom.replaceNamespacedCustomObject({ ...CL, namespace: 'ns1', name: 'c2', body: c }),
+      409,
+      'Conflict',
+    );
     assert.match(String(body.message), /the object has been modified/);
     // custom resources need a resourceVersion on PUT
-    const { resourceVersion: _rv, ...metaWithoutRv } = updated.metadata!;
-    await expectStatus(custom.replaceNamespacedCustomObject({ ...CL, namespace: 'ns1', name: 'c2', body: { ...updated, metadata: metaWithoutRv } }), 422, 'Invalid');
+    const { resourceVersion: _rv, ...metaWithoutRv } = updated.metadata;
+    await expectStatus(
+      custom.replaceNamespacedCustomObject({
+        ...CL,
+        namespace: 'ns1',
+        name: 'c2',
+        body: { ...updated, metadata: metaWithoutRv },
+      }),
+      422,
+      'Invalid',
+    );
   });
 
   test('metadata-only change keeps generation; a no-op update keeps the resourceVersion', async () => {
@@ -143,7 +177,12 @@ describe('fake kube API', () => {
   test('status sub-resource: only status changes through /status', async () => {
     await custom.createNamespacedCustomObject({ ...CL, namespace: 'ns1', body: link('c4') });
     const patched = (await custom.patchNamespacedCustomObjectStatus(
-      { ...CL, namespace: 'ns1', name: 'c4', body: { spec: { name: 'hacked' }, status: { state: 'CREATED', numMirrorTopics: 0 } } },
+      {
+        ...CL,
+        namespace: 'ns1',
+        name: 'c4',
+        body: { spec: { name: 'hacked' }, status: { state: 'CREATED', numMirrorTopics: 0 } },
+      },
       setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
     )) as KubeObject;
     assert.deepEqual(patched.status, { state: 'CREATED', numMirrorTopics: 0 });
@@ -163,7 +202,11 @@ describe('fake kube API', () => {
   });
 
   test('JSON patch (with test op) and strategic merge treated as merge', async () => {
-    await custom.createNamespacedCustomObject({ ...CL, namespace: 'ns1', body: link('c5', 'ns1', { name: 'c5', mirrorTopics: [{ name: 't1' }] }) });
+    await custom.createNamespacedCustomObject({
+      ...CL,
+      namespace: 'ns1',
+      body: link('c5', 'ns1', { name: 'c5', mirrorTopics: [{ name: 't1' }] }),
+    });
     const patched = (await custom.patchNamespacedCustomObject(
       {
         ...CL,
@@ -193,13 +236,19 @@ describe('fake kube API', () => {
   });
 
   test('merge patch follows RFC 7386', () => {
-    assert.deepEqual(mergePatch({ a: 1, b: { c: 2, d: 3 } }, { a: null, b: { c: null, e: [1] } }), { b: { d: 3, e: [1] } });
+    assert.deepEqual(mergePatch({ a: 1, b: { c: 2, d: 3 } }, { a: null, b: { c: null, e: [1] } }), {
+      b: { d: 3, e: [1] },
+    });
     assert.deepEqual(mergePatch({ a: [1, 2] }, { a: [3] }), { a: [3] });
     assert.equal(mergePatch({ a: 1 }, 'x'), 'x');
   });
 
   test('delete with finalizers sets deletionTimestamp; removing the last finalizer deletes', async () => {
-    await custom.createNamespacedCustomObject({ ...CL, namespace: 'ns1', body: { ...link('c6'), metadata: { name: 'c6', finalizers: ['f/1'] } } });
+    await custom.createNamespacedCustomObject({
+      ...CL,
+      namespace: 'ns1',
+      body: { ...link('c6'), metadata: { name: 'c6', finalizers: ['f/1'] } },
+    });
     await custom.deleteNamespacedCustomObject({ ...CL, namespace: 'ns1', name: 'c6' });
     const deleting = api.getObject({ apiVersion: `${G}/${V}`, kind: 'ClusterLink', namespace: 'ns1', name: 'c6' });
     assert.ok(deleting?.metadata?.deletionTimestamp);
@@ -217,7 +266,10 @@ describe('fake kube API', () => {
       { ...CL, namespace: 'ns1', name: 'c6', body: [{ op: 'remove', path: '/metadata/finalizers' }] },
       setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
     );
-    assert.equal(api.getObject({ apiVersion: `${G}/${V}`, kind: 'ClusterLink', namespace: 'ns1', name: 'c6' }), undefined);
+    assert.equal(
+      api.getObject({ apiVersion: `${G}/${V}`, kind: 'ClusterLink', namespace: 'ns1', name: 'c6' }),
+      undefined,
+    );
     await expectStatus(custom.deleteNamespacedCustomObject({ ...CL, namespace: 'ns1', name: 'c6' }), 404, 'NotFound');
   });
 
@@ -230,18 +282,31 @@ describe('fake kube API', () => {
   test('cluster-wide and namespaced lists, label selectors', async () => {
     api.seed({ ...link('l1', 'nsa'), metadata: { name: 'l1', namespace: 'nsa', labels: { team: 'a' } } });
     api.seed({ ...link('l2', 'nsb'), metadata: { name: 'l2', namespace: 'nsb', labels: { team: 'b' } } });
-    const all = (await custom.listClusterCustomObject({ ...CL })) as { items: KubeObject[]; metadata: { resourceVersion: string } };
+    const all = (await custom.listClusterCustomObject({ ...CL })) as {
+      items: KubeObject[];
+      metadata: { resourceVersion: string };
+    };
     const names = all.items.map((o) => `${o.metadata?.namespace}/${o.metadata?.name}`);
     assert.ok(names.includes('nsa/l1') && names.includes('nsb/l2'));
     assert.equal(all.metadata.resourceVersion, String(api.resourceVersion()));
     const nsb = (await custom.listNamespacedCustomObject({ ...CL, namespace: 'nsb' })) as { items: KubeObject[] };
-    assert.deepEqual(nsb.items.map((o) => o.metadata?.name), ['l2']);
+    assert.deepEqual(
+      nsb.items.map((o) => o.metadata?.name),
+      ['l2'],
+    );
     const teamA = (await custom.listClusterCustomObject({ ...CL, labelSelector: 'team=a' })) as { items: KubeObject[] };
-    assert.deepEqual(teamA.items.map((o) => o.metadata?.name), ['l1']);
+    assert.deepEqual(
+      teamA.items.map((o) => o.metadata?.name),
+      ['l1'],
+    );
   });
 
   test('unknown resource paths are 404 like the API server', async () => {
-    const body = await expectStatus(custom.listClusterCustomObject({ group: G, version: V, plural: 'nothings' }), 404, 'NotFound');
+    const body = await expectStatus(
+      custom.listClusterCustomObject({ group: G, version: V, plural: 'nothings' }),
+      404,
+      'NotFound',
+    );
     assert.equal(body.message, 'the server could not find the requested resource');
   });
 
@@ -252,14 +317,26 @@ describe('fake kube API', () => {
       body: { metadata: { name: 'leader' }, spec: { holderIdentity: 'a', leaseDurationSeconds: 15 } },
     });
     assert.equal(lease.spec?.holderIdentity, 'a');
-    const replaced = await coord.replaceNamespacedLease({ name: 'leader', namespace: 'ns1', body: { ...lease, spec: { ...lease.spec, holderIdentity: 'b' } } });
+    const replaced = await coord.replaceNamespacedLease({
+      name: 'leader',
+      namespace: 'ns1',
+      body: { ...lease, spec: { ...lease.spec, holderIdentity: 'b' } },
+    });
     assert.equal(replaced.spec?.holderIdentity, 'b');
-    await expectStatus(coord.replaceNamespacedLease({ name: 'leader', namespace: 'ns1', body: lease }), 409, 'Conflict');
+    await expectStatus(
+      coord.replaceNamespacedLease({ name: 'leader', namespace: 'ns1', body: lease }),
+      409,
+      'Conflict',
+    );
   });
 
   test('request log and fault injection (status and hang)', async () => {
     api.clearRequests();
-    const remove = api.intercept((req) => (req.path.endsWith('/secrets/boom') ? { status: 503, body: { kind: 'Status', code: 503, reason: 'ServiceUnavailable' } } : undefined));
+    const remove = api.intercept((req) =>
+      req.path.endsWith('/secrets/boom')
+        ? { status: 503, body: { kind: 'Status', code: 503, reason: 'ServiceUnavailable' } }
+        : undefined,
+    );
     await expectStatus(core.readNamespacedSecret({ name: 'boom', namespace: 'ns1' }), 503, 'ServiceUnavailable');
     remove();
     await expectStatus(core.readNamespacedSecret({ name: 'boom', namespace: 'ns1' }), 404);
@@ -272,7 +349,10 @@ describe('fake kube API', () => {
     );
     const removeHang = api.intercept((req) => (req.path.endsWith('/secrets/slow') ? 'hang' : undefined));
     const outcome = await Promise.race([
-      core.readNamespacedSecret({ name: 'slow', namespace: 'ns1' }).then(() => 'answered', () => 'failed'),
+      core.readNamespacedSecret({ name: 'slow', namespace: 'ns1' }).then(
+        () => 'answered',
+        () => 'failed',
+      ),
       new Promise((resolve) => setTimeout(() => resolve('still hanging'), 100)),
     ]);
     assert.equal(outcome, 'still hanging');
@@ -316,7 +396,10 @@ describe('fake kube API watches', () => {
       // the server closes the watch: the informer resumes from its resourceVersion, no relist
       const listsBefore = api.requests.filter((r) => !r.watch && r.method === 'GET' && r.path === path).length;
       api.closeWatches();
-      await waitFor(() => api.requests.filter((r) => r.watch).length === 2 && api.activeWatchCount() === 1, 'watch to reopen');
+      await waitFor(
+        () => api.requests.filter((r) => r.watch).length === 2 && api.activeWatchCount() === 1,
+        'watch to reopen',
+      );
       const resumed = api.requests.filter((r) => r.watch)[1]!;
       assert.ok(Number(resumed.query.resourceVersion) > 0);
       await custom.deleteNamespacedCustomObject({ ...CL, namespace: 'ns2', name: 'w2' });
@@ -326,7 +409,10 @@ describe('fake kube API watches', () => {
       // history expired while disconnected: resuming gets 410 and the informer relists
       api.closeWatches();
       api.expireWatchHistory();
-      await waitFor(() => api.requests.filter((r) => !r.watch && r.method === 'GET' && r.path === path).length === listsBefore + 1, 'relist after 410');
+      await waitFor(
+        () => api.requests.filter((r) => !r.watch && r.method === 'GET' && r.path === path).length === listsBefore + 1,
+        'relist after 410',
+      );
       await waitFor(() => api.activeWatchCount() === 1, 'watch to reopen after relist');
       api.seed(link('w3'));
       await waitFor(() => seen.includes('add w3'), 'ADDED w3 after relist');
@@ -342,15 +428,22 @@ describe('fake kube API watches', () => {
     try {
       const first = api.seed(link('r1'));
       api.seed(link('r2'));
-      const res = await fetch(`${api.url}/apis/${G}/${V}/namespaces/ns1/clusterlinks?watch=true&resourceVersion=${first.metadata?.resourceVersion}`);
+      const res = await fetch(
+        `${api.url}/apis/${G}/${V}/namespaces/ns1/clusterlinks?watch=true&resourceVersion=${first.metadata?.resourceVersion}`,
+      );
       const reader = res.body!.getReader();
       const { value } = await reader.read();
-      const line = JSON.parse(new TextDecoder().decode(value).trim().split('\n')[0]!) as { type: string; object: KubeObject };
+      const line = JSON.parse(new TextDecoder().decode(value).trim().split('\n')[0]!) as {
+        type: string;
+        object: KubeObject;
+      };
       assert.equal(line.type, 'ADDED');
       assert.equal(line.object.metadata?.name, 'r2');
       await reader.cancel();
       for (let i = 0; i < 5; i++) api.seed(link(`x${i}`));
-      const gone = await fetch(`${api.url}/apis/${G}/${V}/namespaces/ns1/clusterlinks?watch=true&resourceVersion=${first.metadata?.resourceVersion}`);
+      const gone = await fetch(
+        `${api.url}/apis/${G}/${V}/namespaces/ns1/clusterlinks?watch=true&resourceVersion=${first.metadata?.resourceVersion}`,
+      );
       const text = await gone.text();
       const event = JSON.parse(text.trim()) as { type: string; object: { code: number; reason: string } };
       assert.equal(event.type, 'ERROR');

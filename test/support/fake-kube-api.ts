@@ -51,9 +51,33 @@ export const DEFAULT_RESOURCES: readonly ResourceDef[] = [
   { group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false, statusSubresource: true },
   { group: 'events.k8s.io', version: 'v1', plural: 'events', kind: 'Event', namespaced: true },
   { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', kind: 'Lease', namespaced: true },
-  { group: 'platform.confluent.io', version: 'v1beta1', plural: 'clusterlinks', kind: 'ClusterLink', namespaced: true, statusSubresource: true, generation: true },
-  { group: 'platform.confluent.io', version: 'v1beta1', plural: 'kafkarestclasses', kind: 'KafkaRestClass', namespaced: true, statusSubresource: true, generation: true },
-  { group: 'platform.confluent.io', version: 'v1beta1', plural: 'kafkatopics', kind: 'KafkaTopic', namespaced: true, statusSubresource: true, generation: true },
+  {
+    group: 'platform.confluent.io',
+    version: 'v1beta1',
+    plural: 'clusterlinks',
+    kind: 'ClusterLink',
+    namespaced: true,
+    statusSubresource: true,
+    generation: true,
+  },
+  {
+    group: 'platform.confluent.io',
+    version: 'v1beta1',
+    plural: 'kafkarestclasses',
+    kind: 'KafkaRestClass',
+    namespaced: true,
+    statusSubresource: true,
+    generation: true,
+  },
+  {
+    group: 'platform.confluent.io',
+    version: 'v1beta1',
+    plural: 'kafkatopics',
+    kind: 'KafkaTopic',
+    namespaced: true,
+    statusSubresource: true,
+    generation: true,
+  },
 ];
 
 export interface ObjectRef {
@@ -177,12 +201,30 @@ function qualifiedName(def: ResourceDef): string {
   return def.group === '' ? def.plural : `${def.plural}.${def.group}`;
 }
 
-function statusBody(code: number, reason: string, message: string, details?: Record<string, unknown>): Record<string, unknown> {
-  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code };
+function statusBody(
+  code: number,
+  reason: string,
+  message: string,
+  details?: Record<string, unknown>,
+): Record<string, unknown> {
+  return {
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    ...(details ? { details } : {}),
+    code,
+  };
 }
 
 function notFound(def: ResourceDef, name: string): HttpError {
-  return new HttpError(404, 'NotFound', `${qualifiedName(def)} "${name}" not found`, { name, group: def.group, kind: def.plural });
+  return new HttpError(404, 'NotFound', `${qualifiedName(def)} "${name}" not found`, {
+    name,
+    group: def.group,
+    kind: def.plural,
+  });
 }
 
 function conflict(def: ResourceDef, name: string): HttpError {
@@ -195,13 +237,20 @@ function conflict(def: ResourceDef, name: string): HttpError {
 }
 
 function invalid(def: ResourceDef, name: string, message: string): HttpError {
-  return new HttpError(422, 'Invalid', `${def.kind} "${name}" is invalid: ${message}`, { name, group: def.group, kind: def.kind });
+  return new HttpError(422, 'Invalid', `${def.kind} "${name}" is invalid: ${message}`, {
+    name,
+    group: def.group,
+    kind: def.kind,
+  });
 }
 
 /** Label selectors: `a=b`, `a==b`, `a!=b`, `a`, `!a`, comma-separated (set-based `in` is not supported). */
 function labelMatcher(selector: string | undefined): (obj: KubeObject) => boolean {
   if (!selector) return () => true;
-  const terms = selector.split(',').map((t) => t.trim()).filter(Boolean);
+  const terms = selector
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   return (obj) => {
     const labels = obj.metadata?.labels ?? {};
     return terms.every((term) => {
@@ -218,12 +267,20 @@ function labelMatcher(selector: string | undefined): (obj: KubeObject) => boolea
 /** Field selectors on metadata.name and metadata.namespace (what controllers use). */
 function fieldMatcher(selector: string | undefined): (obj: KubeObject) => boolean {
   if (!selector) return () => true;
-  const terms = selector.split(',').map((t) => t.trim()).filter(Boolean);
+  const terms = selector
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   return (obj) =>
     terms.every((term) => {
       const negate = term.includes('!=');
       const [field, value] = term.split(/!=|==?/).map((s) => s.trim());
-      const actual = field === 'metadata.name' ? obj.metadata?.name : field === 'metadata.namespace' ? obj.metadata?.namespace : undefined;
+      const actual =
+        field === 'metadata.name'
+          ? obj.metadata?.name
+          : field === 'metadata.namespace'
+            ? obj.metadata?.namespace
+            : undefined;
       return negate ? actual !== value : actual === value;
     });
 }
@@ -302,25 +359,32 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       if (matches(obj)) items.push(clone(obj));
     }
     items.sort((a, b) =>
-      `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`.localeCompare(`${b.metadata?.namespace ?? ''}/${b.metadata?.name ?? ''}`),
+      `${a.metadata?.namespace ?? ''}/${a.metadata?.name ?? ''}`.localeCompare(
+        `${b.metadata?.namespace ?? ''}/${b.metadata?.name ?? ''}`,
+      ),
     );
     return items;
   }
 
   function create(def: ResourceDef, namespace: string | undefined, body: unknown, keepStatus: boolean): KubeObject {
     if (!isPlainObject(body)) throw new HttpError(400, 'BadRequest', 'the request body must be a JSON object');
-    const obj = stored(def, body as KubeObject);
+    const obj = stored(def, body);
     const meta = (obj.metadata ??= {});
     if (def.namespaced) {
       if (meta.namespace !== undefined && namespace !== undefined && meta.namespace !== namespace) {
-        throw new HttpError(400, 'BadRequest', 'the namespace of the provided object does not match the namespace sent on the request');
+        throw new HttpError(
+          400,
+          'BadRequest',
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
       }
       meta.namespace = namespace ?? meta.namespace;
       if (!meta.namespace) throw new HttpError(400, 'BadRequest', 'an empty namespace may not be set during creation');
     } else {
       delete meta.namespace;
     }
-    if (!meta.name && meta.generateName) meta.name = `${meta.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
+    if (!meta.name && meta.generateName)
+      meta.name = `${meta.generateName}${randomBytes(3).toString('hex').slice(0, 5)}`;
     if (!meta.name) throw invalid(def, '', 'metadata.name: Required value: name or generateName is required');
     const key = keyOf(def, meta.namespace, meta.name);
     if (store.has(key)) {
@@ -343,10 +407,17 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
   }
 
   /** Applies an update (main resource or status) with the API server's rules. */
-  function update(def: ResourceDef, existing: KubeObject, candidate: KubeObject, subresource: string | undefined, requireRv: boolean): KubeObject {
+  function update(
+    def: ResourceDef,
+    existing: KubeObject,
+    candidate: KubeObject,
+    subresource: string | undefined,
+    requireRv: boolean,
+  ): KubeObject {
     const name = existing.metadata!.name!;
     const candidateRv = candidate.metadata?.resourceVersion;
-    if (candidateRv !== undefined && candidateRv !== '' && candidateRv !== existing.metadata?.resourceVersion) throw conflict(def, name);
+    if (candidateRv !== undefined && candidateRv !== '' && candidateRv !== existing.metadata?.resourceVersion)
+      throw conflict(def, name);
     if (requireRv && (candidateRv === undefined || candidateRv === '')) {
       throw invalid(def, name, 'metadata.resourceVersion: Invalid value: 0x0: must be specified for an update');
     }
@@ -359,14 +430,16 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       next = stored(def, candidate);
       const meta = (next.metadata ??= {});
       const old = existing.metadata!;
-      if (meta.name !== undefined && meta.name !== old.name) throw new HttpError(400, 'BadRequest', 'the name of the object does not match the name on the URL');
+      if (meta.name !== undefined && meta.name !== old.name)
+        throw new HttpError(400, 'BadRequest', 'the name of the object does not match the name on the URL');
       meta.name = old.name;
       if (def.namespaced) meta.namespace = old.namespace;
       meta.uid = old.uid;
       meta.creationTimestamp = old.creationTimestamp;
       if (old.deletionTimestamp) meta.deletionTimestamp = old.deletionTimestamp;
       else delete meta.deletionTimestamp;
-      if (old.deletionGracePeriodSeconds !== undefined) meta.deletionGracePeriodSeconds = old.deletionGracePeriodSeconds;
+      if (old.deletionGracePeriodSeconds !== undefined)
+        meta.deletionGracePeriodSeconds = old.deletionGracePeriodSeconds;
       if (def.generation) meta.generation = old.generation;
       else delete meta.generation;
       if (def.statusSubresource) {
@@ -376,7 +449,11 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       if (old.deletionTimestamp) {
         const added = (meta.finalizers ?? []).filter((f) => !(old.finalizers ?? []).includes(f));
         if (added.length > 0) {
-          throw invalid(def, name, `metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`);
+          throw invalid(
+            def,
+            name,
+            `metadata.finalizers: Forbidden: no new finalizers can be added if the object is being deleted, found new finalizers ${JSON.stringify(added)}`,
+          );
         }
       }
       if (def.generation && !isDeepStrictEqual(generationRelevant(next, def), generationRelevant(existing, def))) {
@@ -426,14 +503,25 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
         return jsonpatch.applyPatch(clone(existing), patch as jsonpatch.Operation[], true, false).newDocument;
       } catch (err) {
         const message = err instanceof Error ? err.message.split('\n')[0] : String(err);
-        throw new HttpError(422, 'Invalid', `${def.kind} "${name}" is invalid: the server rejected our request due to an error in our request: ${message}`);
+        throw new HttpError(
+          422,
+          'Invalid',
+          `${def.kind} "${name}" is invalid: the server rejected our request due to an error in our request: ${message}`,
+        );
       }
     }
-    if (contentType.startsWith('application/merge-patch+json') || contentType.startsWith('application/strategic-merge-patch+json')) {
+    if (
+      contentType.startsWith('application/merge-patch+json') ||
+      contentType.startsWith('application/strategic-merge-patch+json')
+    ) {
       if (!isPlainObject(patch)) throw new HttpError(400, 'BadRequest', 'merge patch must be a JSON object');
       return mergePatch(existing, patch) as KubeObject;
     }
-    throw new HttpError(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`);
+    throw new HttpError(
+      415,
+      'UnsupportedMediaType',
+      `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json`,
+    );
   }
 
   interface Route {
@@ -478,19 +566,34 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     res.end(text);
   }
 
-  function startWatch(req: IncomingMessage, res: ServerResponse, r: Route, query: Record<string, string>, entry: LoggedRequest): void {
+  function startWatch(
+    req: IncomingMessage,
+    res: ServerResponse,
+    r: Route,
+    query: Record<string, string>,
+    entry: LoggedRequest,
+  ): void {
     const matchLabels = labelMatcher(query.labelSelector);
     const nameFilter = r.name;
     const matchFields = fieldMatcher(query.fieldSelector);
-    const matches = (o: KubeObject) => matchLabels(o) && matchFields(o) && (nameFilter === undefined || o.metadata?.name === nameFilter);
-    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
+    const matches = (o: KubeObject) =>
+      matchLabels(o) && matchFields(o) && (nameFilter === undefined || o.metadata?.name === nameFilter);
+    res.writeHead(200, {
+      'Content-Type': 'application/json',
+      'Transfer-Encoding': 'chunked',
+      'Cache-Control': 'no-cache',
+    });
     res.flushHeaders();
     entry.status = 200;
     const fromRv = query.resourceVersion;
     if (fromRv && fromRv !== '0') {
       const from = Number(fromRv);
       if (!Number.isFinite(from) || from < historyStartRv) {
-        writeEvent(res, 'ERROR', statusBody(410, 'Expired', `too old resource version: ${fromRv} (${historyStartRv + 1})`));
+        writeEvent(
+          res,
+          'ERROR',
+          statusBody(410, 'Expired', `too old resource version: ${fromRv} (${historyStartRv + 1})`),
+        );
         res.end();
         return;
       }
@@ -531,7 +634,15 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       }
     }
     const method = req.method ?? 'GET';
-    const entry: LoggedRequest = { method, path: url.pathname, query, ...(contentType ? { contentType } : {}), ...(body !== undefined ? { body } : {}), status: 0, watch };
+    const entry: LoggedRequest = {
+      method,
+      path: url.pathname,
+      query,
+      ...(contentType ? { contentType } : {}),
+      ...(body !== undefined ? { body } : {}),
+      status: 0,
+      watch,
+    };
     log.push(entry);
 
     for (const fn of interceptors) {
@@ -559,7 +670,8 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       const r = route(url.pathname);
       if (!r) throw new HttpError(404, 'NotFound', 'the server could not find the requested resource', {});
       const { def, namespace, name, subresource } = r;
-      if (body !== undefined && typeof body === 'string') throw new HttpError(400, 'BadRequest', 'the request body is not valid JSON');
+      if (body !== undefined && typeof body === 'string')
+        throw new HttpError(400, 'BadRequest', 'the request body is not valid JSON');
 
       if (name === undefined) {
         if (method === 'GET' && watch) {
@@ -570,7 +682,12 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
           const matchLabels = labelMatcher(query.labelSelector);
           const matchFields = fieldMatcher(query.fieldSelector);
           const items = list(def, namespace, (o) => matchLabels(o) && matchFields(o));
-          reply(200, { apiVersion: apiVersionOf(def), kind: `${def.kind}List`, metadata: { resourceVersion: String(rv) }, items });
+          reply(200, {
+            apiVersion: apiVersionOf(def),
+            kind: `${def.kind}List`,
+            metadata: { resourceVersion: String(rv) },
+            items,
+          });
           return;
         }
         if (method === 'POST') {
@@ -592,7 +709,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
           return;
         case 'PUT': {
           if (!isPlainObject(body)) throw new HttpError(400, 'BadRequest', 'the request body must be a JSON object');
-          reply(200, update(def, existing, body as KubeObject, subresource, def.generation === true && subresource === undefined));
+          reply(200, update(def, existing, body, subresource, def.generation === true && subresource === undefined));
           return;
         }
         case 'PATCH': {
@@ -601,15 +718,30 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
           return;
         }
         case 'DELETE': {
-          if (subresource !== undefined) throw new HttpError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+          if (subresource !== undefined)
+            throw new HttpError(
+              405,
+              'MethodNotAllowed',
+              'the server does not allow this method on the requested resource',
+            );
           const result = remove(def, existing);
           if (def.group === '' && !store.has(keyOf(def, namespace, name))) {
-            reply(200, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details: { name, kind: def.plural, uid: existing.metadata?.uid } });
+            reply(200, {
+              kind: 'Status',
+              apiVersion: 'v1',
+              metadata: {},
+              status: 'Success',
+              details: { name, kind: def.plural, uid: existing.metadata?.uid },
+            });
           } else reply(200, result);
           return;
         }
         default:
-          throw new HttpError(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+          throw new HttpError(
+            405,
+            'MethodNotAllowed',
+            'the server does not allow this method on the requested resource',
+          );
       }
     } catch (err) {
       if (err instanceof HttpError) reply(err.code, statusBody(err.code, err.reason, err.message, err.details));

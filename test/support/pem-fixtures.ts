@@ -1,13 +1,7 @@
 // Key and certificate material generated at test time (nothing secret is checked in).
 // Keys come from node:crypto (RSA, EC P-256, Ed25519); certificates are DER built with node-forge's ASN.1
 // encoder and signed with node:crypto, because forge itself only signs with RSA keys.
-import {
-  createPublicKey,
-  generateKeyPairSync,
-  randomBytes,
-  sign,
-  type KeyObject,
-} from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, randomBytes, sign, type KeyObject } from 'node:crypto';
 import forge from 'node-forge';
 
 const { asn1 } = forge;
@@ -74,12 +68,15 @@ export const EKU = { serverAuth: '1.3.6.1.5.5.7.3.1', clientAuth: '1.3.6.1.5.5.7
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 const seq = (items: Asn1[]): Asn1 => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.SEQUENCE, true, items);
-const oid = (value: string): Asn1 => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(value).getBytes());
-const bool = (value: boolean): Asn1 => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BOOLEAN, false, value ? '\xff' : '\x00');
+const oid = (value: string): Asn1 =>
+  asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OID, false, asn1.oidToDer(value).getBytes());
+const bool = (value: boolean): Asn1 =>
+  asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BOOLEAN, false, value ? '\xff' : '\x00');
 const octets = (der: string): Asn1 => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.OCTETSTRING, false, der);
 const bits = (bytes: Buffer): Asn1 =>
   asn1.create(asn1.Class.UNIVERSAL, asn1.Type.BITSTRING, false, `\x00${bytes.toString('binary')}`);
-const integer = (bytes: Buffer): Asn1 => asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, bytes.toString('binary'));
+const integer = (bytes: Buffer): Asn1 =>
+  asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, bytes.toString('binary'));
 const time = (date: Date): Asn1 =>
   date.getUTCFullYear() < 2050
     ? asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTCTIME, false, asn1.dateToUtcTime(date))
@@ -95,7 +92,10 @@ const name = (cn: string): Asn1 =>
 function signatureAlgorithm(key: KeyObject): { id: Asn1; digest: string | null } {
   switch (key.asymmetricKeyType) {
     case 'rsa':
-      return { id: seq([oid('1.2.840.113549.1.1.11'), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]), digest: 'sha256' };
+      return {
+        id: seq([oid('1.2.840.113549.1.1.11'), asn1.create(asn1.Class.UNIVERSAL, asn1.Type.NULL, false, '')]),
+        digest: 'sha256',
+      };
     case 'ec':
       return { id: seq([oid('1.2.840.10045.4.3.2')]), digest: 'sha256' };
     case 'ed25519':

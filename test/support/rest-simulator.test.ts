@@ -4,17 +4,28 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { KafkaRestClient, KafkaRestError } from '../../src/kafka-rest/index.js';
-import { contractAvailable, CONTRACT_SKIP_MESSAGE, loadContract, SimWorld, startRestSimulator, type RestSimulator } from './rest-simulator/index.js';
+import {
+  contractAvailable,
+  CONTRACT_SKIP_MESSAGE,
+  loadContract,
+  SimWorld,
+  startRestSimulator,
+  type RestSimulator,
+} from './rest-simulator/index.js';
 
 const skipContract = contractAvailable() ? false : CONTRACT_SKIP_MESSAGE;
 
 function raw(url: string, method: string, path: string, body?: string): Promise<{ status: number; body: unknown }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${url}${path}`, { method, headers: body ? { 'content-type': 'application/json' } : {} }, (res) => {
-      let text = '';
-      res.on('data', (c: Buffer) => (text += c.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
-    });
+    const req = http.request(
+      `${url}${path}`,
+      { method, headers: body ? { 'content-type': 'application/json' } : {} },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text ? JSON.parse(text) : undefined }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -40,7 +51,9 @@ describe('OpenAPI contract enforcement', { skip: skipContract }, () => {
   test('a request that breaks the contract is answered 400 and recorded as a violation', async () => {
     sim.world.addCluster('src');
     const client = new KafkaRestClient({ endpoint: sim.url });
-    const bad = { source_cluster_id: 'src', configs: [{ name: 'bootstrap.servers' }] } as unknown as Parameters<KafkaRestClient['createLink']>[2];
+    const bad = { source_cluster_id: 'src', configs: [{ name: 'bootstrap.servers' }] } as unknown as Parameters<
+      KafkaRestClient['createLink']
+    >[2];
     const e = await rejects(client.createLink('c1', 'l', bad));
     assert.equal(e.status, 400);
     assert.match(e.serverMessage ?? '', /OpenAPI contract.*value/);
@@ -65,14 +78,33 @@ describe('OpenAPI contract enforcement', { skip: skipContract }, () => {
     assert.ok(contract);
     const m = contract.match('GET', '/kafka/v3/clusters/c1/links/l/mirrors');
     assert.ok(m?.operation);
-    assert.deepEqual(contract.checkResponse(m.operation, 200, { kind: 'KafkaMirrorDataList', metadata: { self: 'x', next: null }, data: [] }), []);
-    assert.match(contract.checkResponse(m.operation, 200, { kind: 'KafkaMirrorDataList', metadata: { self: 'x' }, data: [{ mirror_topic_name: 1 }] }).join(), /must have required property/);
+    assert.deepEqual(
+      contract.checkResponse(m.operation, 200, {
+        kind: 'KafkaMirrorDataList',
+        metadata: { self: 'x', next: null },
+        data: [],
+      }),
+      [],
+    );
+    assert.match(
+      contract
+        .checkResponse(m.operation, 200, {
+          kind: 'KafkaMirrorDataList',
+          metadata: { self: 'x' },
+          data: [{ mirror_topic_name: 1 }],
+        })
+        .join(),
+      /must have required property/,
+    );
     assert.match(contract.checkResponse(m.operation, 201, undefined).join(), /not declared/);
     assert.match(contract.checkResponse(m.operation, 409, { message: 'x' }).join(), /error_code/);
   });
 
   test('unknown paths → 404 and undeclared methods → 405, like the server', async () => {
-    assert.deepEqual(await raw(sim.url, 'GET', '/kafka/v3/nope'), { status: 404, body: { error_code: 404, message: 'HTTP 404 Not Found' } });
+    assert.deepEqual(await raw(sim.url, 'GET', '/kafka/v3/nope'), {
+      status: 404,
+      body: { error_code: 404, message: 'HTTP 404 Not Found' },
+    });
     assert.equal((await raw(sim.url, 'PATCH', '/kafka/v3/clusters/c1/links')).status, 405);
     assert.deepEqual(sim.violations, []);
   });
@@ -88,7 +120,13 @@ describe("server behaviours (the simulator's README) through the client", () => 
   before(async () => {
     sim = await startRestSimulator({ world, clusterId: 'dst' });
     client = new KafkaRestClient({ endpoint: sim.url, retryBaseMs: 1, retryCapMs: 2 });
-    await client.createLink('dst', 'lk', { source_cluster_id: 'src', configs: [{ name: 'bootstrap.servers', value: 'src:9092' }, { name: 'cluster.link.prefix', value: 'p.' }] });
+    await client.createLink('dst', 'lk', {
+      source_cluster_id: 'src',
+      configs: [
+        { name: 'bootstrap.servers', value: 'src:9092' },
+        { name: 'cluster.link.prefix', value: 'p.' },
+      ],
+    });
   });
   after(async () => {
     client.close();
@@ -101,45 +139,80 @@ describe("server behaviours (the simulator's README) through the client", () => 
   });
   test('missing link → 404 with the server message; findLink → undefined', async () => {
     const e = await rejects(client.getLink('dst', 'missing'));
-    assert.deepEqual([e.status, e.errorCode, e.serverMessage], [404, 404, "The cluster link doesn't exist: Cluster link 'missing' does not exist."]);
+    assert.deepEqual(
+      [e.status, e.errorCode, e.serverMessage],
+      [404, 404, "The cluster link doesn't exist: Cluster link 'missing' does not exist."],
+    );
     assert.equal(await client.findLink('dst', 'missing'), undefined);
     const unknownCluster = await rejects(client.findLink('nope', 'lk'));
     assert.deepEqual([unknownCluster.status, unknownCluster.serverMessage], [404, 'Cluster nope cannot be found.']);
   });
   test('link name taken → 409 / 40902', async () => {
-    const e = await rejects(client.createLink('dst', 'lk', { source_cluster_id: 'src', configs: [{ name: 'bootstrap.servers', value: 'src:9092' }] }));
+    const e = await rejects(
+      client.createLink('dst', 'lk', {
+        source_cluster_id: 'src',
+        configs: [{ name: 'bootstrap.servers', value: 'src:9092' }],
+      }),
+    );
     assert.deepEqual([e.status, e.errorCode], [409, 40902]);
   });
   test('link to self → 400 / 40002', async () => {
-    const e = await rejects(client.createLink('dst', 'self', { source_cluster_id: 'dst', configs: [{ name: 'bootstrap.servers', value: 'x:1' }] }));
+    const e = await rejects(
+      client.createLink('dst', 'self', {
+        source_cluster_id: 'dst',
+        configs: [{ name: 'bootstrap.servers', value: 'x:1' }],
+      }),
+    );
     assert.match(e.serverMessage ?? '', /Cannot create cluster link to self/);
   });
   test('renamed mirror → 400 / 40035', async () => {
-    const e = await rejects(client.createMirror('dst', 'lk', { source_topic_name: 'orders', mirror_topic_name: 'orders' }));
-    assert.deepEqual([e.status, e.errorCode, e.serverMessage], [400, 40035, 'Topic renaming for mirroring not yet supported.']);
+    const e = await rejects(
+      client.createMirror('dst', 'lk', { source_topic_name: 'orders', mirror_topic_name: 'orders' }),
+    );
+    assert.deepEqual(
+      [e.status, e.errorCode, e.serverMessage],
+      [400, 40035, 'Topic renaming for mirroring not yet supported.'],
+    );
   });
   test('mirror create, list with lags, topic already exists → 400 / 40002', async () => {
     await client.createMirror('dst', 'lk', { source_topic_name: 'orders', mirror_topic_name: 'p.orders' });
     const [m] = await client.listMirrors('dst', 'lk');
     assert.equal(m?.mirror_status, 'ACTIVE');
-    assert.deepEqual(m?.mirror_lags.map((l) => l.last_source_fetch_offset), [40, 41]);
+    assert.deepEqual(
+      m?.mirror_lags.map((l) => l.last_source_fetch_offset),
+      [40, 41],
+    );
     const e = await rejects(client.createMirror('dst', 'lk', { source_topic_name: 'orders' }));
     assert.deepEqual([e.status, e.errorCode], [400, 40002]);
   });
   test('link configs: sensitive values are not echoed; configs:alter SET/DELETE', async () => {
-    await client.alterLinkConfigs('dst', 'lk', [{ name: 'sasl.jaas.config', value: 'secret', operation: 'SET' }, { name: 'consumer.offset.sync.ms', value: '1000', operation: 'SET' }]);
+    await client.alterLinkConfigs('dst', 'lk', [
+      { name: 'sasl.jaas.config', value: 'secret', operation: 'SET' },
+      { name: 'consumer.offset.sync.ms', value: '1000', operation: 'SET' },
+    ]);
     let cfgs = await client.listLinkConfigs('dst', 'lk');
     const jaas = cfgs.find((c) => c.name === 'sasl.jaas.config');
     assert.deepEqual([jaas?.sensitive, jaas?.value, jaas?.isDefault], [true, '', false]);
     await client.alterLinkConfigs('dst', 'lk', [{ name: 'consumer.offset.sync.ms', operation: 'DELETE' }]);
     cfgs = await client.listLinkConfigs('dst', 'lk');
     assert.equal(cfgs.find((c) => c.name === 'consumer.offset.sync.ms')?.isDefault, true);
-    const e = await rejects(client.alterLinkConfigs('dst', 'lk', [{ name: 'cluster.link.prefix', value: 'q.', operation: 'SET' }]));
+    const e = await rejects(
+      client.alterLinkConfigs('dst', 'lk', [{ name: 'cluster.link.prefix', value: 'q.', operation: 'SET' }]),
+    );
     assert.equal(e.status, 400);
   });
   test('a server that answers 405 to configs:alter gets one PUT/DELETE per key', async () => {
-    sim.failNext({ method: 'PUT', pathIncludes: 'configs:alter', status: 405, errorCode: 405, message: 'HTTP 405 Method Not Allowed' });
-    await client.alterLinkConfigs('dst', 'lk', [{ name: 'consumer.offset.sync.ms', value: '2000', operation: 'SET' }, { name: 'acl.sync.ms', operation: 'DELETE' }]);
+    sim.failNext({
+      method: 'PUT',
+      pathIncludes: 'configs:alter',
+      status: 405,
+      errorCode: 405,
+      message: 'HTTP 405 Method Not Allowed',
+    });
+    await client.alterLinkConfigs('dst', 'lk', [
+      { name: 'consumer.offset.sync.ms', value: '2000', operation: 'SET' },
+      { name: 'acl.sync.ms', operation: 'DELETE' },
+    ]);
     const counts = sim.counts();
     assert.equal(counts['PUT /kafka/v3/clusters/{cluster_id}/links/{link_name}/configs/{config_name}'], 1);
     assert.equal(counts['DELETE /kafka/v3/clusters/{cluster_id}/links/{link_name}/configs/{config_name}'], 1);
@@ -158,9 +231,18 @@ describe("server behaviours (the simulator's README) through the client", () => 
     assert.deepEqual(out.failed, [{ mirrorTopicName: 'nope', errorCode: 404, message: 'Topic nope not found' }]);
     const m = await client.getMirror('dst', 'lk', 'p.orders');
     assert.equal(m.mirror_status, 'STOPPED');
-    assert.deepEqual(m.mirror_lags.map((l) => l.last_source_fetch_offset), [-1, -1]);
+    assert.deepEqual(
+      m.mirror_lags.map((l) => l.last_source_fetch_offset),
+      [-1, -1],
+    );
     out = await client.alterMirrors('dst', 'lk', 'promote', ['p.orders']);
-    assert.deepEqual(out.failed, [{ mirrorTopicName: 'p.orders', errorCode: 400, message: "Topic 'p.orders' has already stopped its mirror from 'lk'" }]);
+    assert.deepEqual(out.failed, [
+      {
+        mirrorTopicName: 'p.orders',
+        errorCode: 400,
+        message: "Topic 'p.orders' has already stopped its mirror from 'lk'",
+      },
+    ]);
   });
   test('link tasks in error are reported with include_tasks', async () => {
     await client.alterLinkConfigs('dst', 'lk', [{ name: 'acl.sync.enable', value: 'true', operation: 'SET' }]);
@@ -178,7 +260,14 @@ describe("server behaviours (the simulator's README) through the client", () => 
     assert.equal(await client.deleteTopic('dst', 'p.orders'), false);
   });
   test('source-initiated: SOURCE half before the INBOUND half → the transient 400', async () => {
-    const e = await rejects(client.createLink('dst', 'si', { configs: [{ name: 'link.mode', value: 'SOURCE' }, { name: 'bootstrap.servers', value: 'src:9092' }] }));
+    const e = await rejects(
+      client.createLink('dst', 'si', {
+        configs: [
+          { name: 'link.mode', value: 'SOURCE' },
+          { name: 'bootstrap.servers', value: 'src:9092' },
+        ],
+      }),
+    );
     assert.equal(e.status, 400);
     assert.match(e.serverMessage ?? '', /does not have a link named si/);
   });
@@ -192,13 +281,23 @@ describe("server behaviours (the simulator's README) through the client", () => 
 describe('fault injection and running without the contract', () => {
   test('injected failures, failure rate and latency', async () => {
     let n = 0;
-    const sim = await startRestSimulator({ clusterId: 'f', contract: false, latencyMs: 5, failureRate: 0.5, random: () => (n++ % 2 === 0 ? 0.1 : 0.9) });
+    const sim = await startRestSimulator({
+      clusterId: 'f',
+      contract: false,
+      latencyMs: 5,
+      failureRate: 0.5,
+      random: () => (n++ % 2 === 0 ? 0.1 : 0.9),
+    });
     try {
       assert.equal(sim.contractChecked, false);
       const client = new KafkaRestClient({ endpoint: sim.url, readAttempts: 3, retryBaseMs: 1, retryCapMs: 2 });
       // Every second request fails with 500/50003; reads retry through it.
       assert.equal(await client.discoverClusterId(), 'f');
-      assert.deepEqual(sim.calls.map((c) => c.status), [500, 200], 'the transient failure was retried');
+      assert.deepEqual(
+        sim.calls.map((c) => c.status),
+        [500, 200],
+        'the transient failure was retried',
+      );
       sim.failNext({ method: 'GET', pathIncludes: '/links', status: 503, errorCode: 50302, message: 'down', times: 5 });
       const e = await rejects(client.listLinks('f'));
       assert.deepEqual([e.status, e.transient], [503, true]);

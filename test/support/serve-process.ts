@@ -17,7 +17,13 @@ export type LogLine = Record<string, unknown>;
 
 /** process.env with no cluster to find (no in-cluster config, no kubeconfig, no ~/.kube), plus `extra`. */
 export function noClusterEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { ...process.env, KUBECONFIG: '/nonexistent/kubeconfig', KUBERNETES_SERVICE_HOST: '', HOME: tmpdir(), ...extra };
+  return {
+    ...process.env,
+    KUBECONFIG: '/nonexistent/kubeconfig',
+    KUBERNETES_SERVICE_HOST: '',
+    HOME: tmpdir(),
+    ...extra,
+  };
 }
 
 export interface ServeProcessOptions {
@@ -49,7 +55,8 @@ export interface ServeProcess {
   stop(signal?: NodeJS.Signals, killAfterMs?: number): Promise<number | null>;
 }
 
-const isListening = (line: LogLine): boolean => typeof line.msg === 'string' && line.msg.startsWith('admission webhooks listening');
+const isListening = (line: LogLine): boolean =>
+  typeof line.msg === 'string' && line.msg.startsWith('admission webhooks listening');
 const onLoopback = (url: unknown): string => String(url).replace('localhost', '127.0.0.1');
 
 /** Starts `serve` and resolves once it logs that the webhooks listen; on failure the child is killed. */
@@ -57,7 +64,19 @@ export async function startServeProcess(options: ServeProcessOptions): Promise<S
   const { certDir, args = [], env = {}, cwd = REPO_ROOT, startTimeoutMs = 60_000 } = options;
   const child = spawn(
     process.execPath,
-    [...CLI_FROM_SOURCE, 'serve', '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--cert-dir', certDir, ...args],
+    [
+      ...CLI_FROM_SOURCE,
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--cert-dir',
+      certDir,
+      ...args,
+    ],
     { cwd, env: noClusterEnv(env), stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const lines: LogLine[] = [];
@@ -67,10 +86,10 @@ export async function startServeProcess(options: ServeProcessOptions): Promise<S
   const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   const running = (): boolean => child.exitCode === null && child.signalCode === null;
   // Kept (the start, where the error is) for failure messages; never part of `lines`, which tests assert on.
-  child.stderr!.on('data', (chunk: Buffer) => {
+  child.stderr.on('data', (chunk: Buffer) => {
     if (stderr.length < 2_000) stderr = (stderr + chunk.toString('utf8')).slice(0, 2_000);
   });
-  createInterface({ input: child.stdout! }).on('line', (text) => {
+  createInterface({ input: child.stdout }).on('line', (text) => {
     let line: LogLine;
     try {
       line = JSON.parse(text) as LogLine;
@@ -123,7 +142,7 @@ export async function startServeProcess(options: ServeProcessOptions): Promise<S
     listening = await waitForLine(isListening, startTimeoutMs);
   } catch (err) {
     if (running()) child.kill('SIGKILL');
-    throw new Error(`serve did not start: ${(err as Error).message}`);
+    throw new Error(`serve did not start: ${(err as Error).message}`, { cause: err });
   }
   return {
     child,

@@ -70,7 +70,12 @@ export async function startWebhook(opts: StartWebhookOptions = {}): Promise<Runn
       level: opts.logLevel ?? 'info',
       destination: new Writable({
         write(chunk: Buffer, _enc, cb) {
-          lines.push(...chunk.toString('utf8').split('\n').filter((l) => l !== ''));
+          lines.push(
+            ...chunk
+              .toString('utf8')
+              .split('\n')
+              .filter((l) => l !== ''),
+          );
           cb();
         },
       }),
@@ -85,7 +90,8 @@ export async function startWebhook(opts: StartWebhookOptions = {}): Promise<Runn
   if (ca === undefined) throw new Error('startWebhook: pass `ca` together with `tls`');
   const metrics = opts.metrics ?? createMetrics({ defaultMetrics: false });
   const options: WebhookServerOptions = {
-    admitters: opts.admitters ?? createClusterLinkAdmitters(opts.secretChecker ? { secretChecker: opts.secretChecker } : {}),
+    admitters:
+      opts.admitters ?? createClusterLinkAdmitters(opts.secretChecker ? { secretChecker: opts.secretChecker } : {}),
     logger,
     metrics,
     tls,
@@ -129,7 +135,13 @@ export interface RequestOptions {
 }
 
 /** One HTTPS request trusting only `ca`; never rejects on HTTP status, only on transport errors. */
-export function httpsCall<T = unknown>(url: string, ca: string, path: string, body?: string | Buffer, options: RequestOptions = {}): Promise<HttpResult<T>> {
+export function httpsCall<T = unknown>(
+  url: string,
+  ca: string,
+  path: string,
+  body?: string | Buffer,
+  options: RequestOptions = {},
+): Promise<HttpResult<T>> {
   return call<T>(true, url, ca, path, body, options);
 }
 
@@ -138,14 +150,26 @@ export function httpCall<T = unknown>(url: string, path: string, options: Reques
   return call<T>(false, url, undefined, path, undefined, options);
 }
 
-function call<T>(secure: boolean, url: string, ca: string | undefined, path: string, body: string | Buffer | undefined, options: RequestOptions): Promise<HttpResult<T>> {
+function call<T>(
+  secure: boolean,
+  url: string,
+  ca: string | undefined,
+  path: string,
+  body: string | Buffer | undefined,
+  options: RequestOptions,
+): Promise<HttpResult<T>> {
   return new Promise((resolve, reject) => {
     const target = new URL(path, url);
     const headers: Record<string, string> = { ...options.headers };
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
     const req = (secure ? httpsRequest : httpRequest)(
       target,
-      { method: options.method ?? (body === undefined ? 'GET' : 'POST'), headers, agent: false, ...(ca !== undefined ? { ca } : {}) },
+      {
+        method: options.method ?? (body === undefined ? 'GET' : 'POST'),
+        headers,
+        agent: false,
+        ...(ca !== undefined ? { ca } : {}),
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -170,15 +194,30 @@ function call<T>(secure: boolean, url: string, ca: string | undefined, path: str
 }
 
 /** POSTs an AdmissionReview (object or pre-serialised string) as application/json. */
-export function postReview(url: string, ca: string, path: '/mutate' | '/validate' | string, review: unknown, options: RequestOptions = {}): Promise<HttpResult<AdmissionReviewResponse>> {
+export function postReview(
+  url: string,
+  ca: string,
+  path: '/mutate' | '/validate' | string,
+  review: unknown,
+  options: RequestOptions = {},
+): Promise<HttpResult<AdmissionReviewResponse>> {
   const body = typeof review === 'string' ? review : JSON.stringify(review);
-  return httpsCall<AdmissionReviewResponse>(url, ca, path, body, { ...options, headers: { 'content-type': 'application/json', ...options.headers } });
+  return httpsCall<AdmissionReviewResponse>(url, ca, path, body, {
+    ...options,
+    headers: { 'content-type': 'application/json', ...options.headers },
+  });
 }
 
 /** The JSON Patch of a mutate response, decoded (empty when there is none). */
-export function decodePatch(response: { patch?: string } | undefined): Array<{ op: string; path: string; value?: unknown }> {
+export function decodePatch(
+  response: { patch?: string } | undefined,
+): Array<{ op: string; path: string; value?: unknown }> {
   if (!response?.patch) return [];
-  return JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8')) as Array<{ op: string; path: string; value?: unknown }>;
+  return JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8')) as Array<{
+    op: string;
+    path: string;
+    value?: unknown;
+  }>;
 }
 
 export interface AdmissionReviewRequest {
@@ -207,6 +246,6 @@ export function clusterLinkReview(object: unknown, request: Record<string, unkno
       dryRun: false,
       options: { apiVersion: 'meta.k8s.io/v1', kind: 'CreateOptions', fieldManager: 'kubectl-client-side-apply' },
       ...request,
-    } as AdmissionRequest,
+    },
   };
 }

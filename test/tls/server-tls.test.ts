@@ -11,7 +11,11 @@ import { join } from 'node:path';
 import { connect, type PeerCertificate } from 'node:tls';
 import { createLogger } from '../../src/observability/log.js';
 import { createMetrics } from '../../src/observability/metrics.js';
-import { generateCertificateAuthority, generateServingCertificate, type ServingCertificate } from '../../src/tls/generate.js';
+import {
+  generateCertificateAuthority,
+  generateServingCertificate,
+  type ServingCertificate,
+} from '../../src/tls/generate.js';
 import { fileTlsSource, staticTlsSource } from '../../src/tls/source.js';
 import { startWebhook, type RunningWebhook } from '../support/webhook-server.js';
 
@@ -24,7 +28,11 @@ interface Handshake {
 function handshake(port: number, ca: string, extra: Record<string, unknown> = {}): Promise<Handshake> {
   return new Promise((resolve, reject) => {
     const socket = connect({ host: '127.0.0.1', port, ca, servername: 'localhost', ...extra }, () => {
-      const result = { cert: socket.getPeerCertificate(), protocol: socket.getProtocol(), authorized: socket.authorized };
+      const result = {
+        cert: socket.getPeerCertificate(),
+        protocol: socket.getProtocol(),
+        authorized: socket.authorized,
+      };
       socket.end();
       resolve(result);
     });
@@ -34,7 +42,12 @@ function handshake(port: number, ca: string, extra: Record<string, unknown> = {}
 }
 
 /** Handshakes until `predicate` holds (bounded); returns the last handshake. */
-async function handshakeUntil(port: number, ca: string, predicate: (h: Handshake) => boolean, limitMs = 10_000): Promise<Handshake> {
+async function handshakeUntil(
+  port: number,
+  ca: string,
+  predicate: (h: Handshake) => boolean,
+  limitMs = 10_000,
+): Promise<Handshake> {
   const until = Date.now() + limitMs;
   let last = await handshake(port, ca);
   while (!predicate(last) && Date.now() < until) {
@@ -51,8 +64,15 @@ describe('serving certificate', () => {
   let serving: ServingCertificate;
   before(async () => {
     const ca = generateCertificateAuthority();
-    serving = generateServingCertificate({ hosts: ['localhost', '127.0.0.1', 'clusterlink-webhook.confluent.svc'], ca });
-    wh = await startWebhook({ tls: staticTlsSource({ certPem: serving.certPem, keyPem: serving.keyPem }), ca: serving.caPem, metricsListener: false });
+    serving = generateServingCertificate({
+      hosts: ['localhost', '127.0.0.1', 'clusterlink-webhook.confluent.svc'],
+      ca,
+    });
+    wh = await startWebhook({
+      tls: staticTlsSource({ certPem: serving.certPem, keyPem: serving.keyPem }),
+      ca: serving.caPem,
+      metricsListener: false,
+    });
   });
   after(() => wh.close());
 
@@ -75,12 +95,18 @@ describe('serving certificate', () => {
   });
 
   test('a name that is not among the SANs is refused by a checking client', async () => {
-    await assert.rejects(handshake(wh.port, wh.ca, { servername: 'other.example' }), (err: NodeJS.ErrnoException) => err.code === 'ERR_TLS_CERT_ALTNAME_INVALID');
+    await assert.rejects(
+      handshake(wh.port, wh.ca, { servername: 'other.example' }),
+      (err: NodeJS.ErrnoException) => err.code === 'ERR_TLS_CERT_ALTNAME_INVALID',
+    );
   });
 
   test('a client that does not trust the CA is refused', async () => {
     const other = generateCertificateAuthority();
-    await assert.rejects(handshake(wh.port, other.certPem), /self[- ]signed|unable to verify|UNABLE_TO_VERIFY|certificate/i);
+    await assert.rejects(
+      handshake(wh.port, other.certPem),
+      /self[- ]signed|unable to verify|UNABLE_TO_VERIFY|certificate/i,
+    );
   });
 
   test('TLS 1.2 is accepted', async () => {
@@ -112,7 +138,8 @@ describe('certificate hot reload from files', () => {
     dir = mkdtempSync(join(tmpdir(), 'clusterlink-tls-'));
     const ca = generateCertificateAuthority();
     caPem = ca.certPem;
-    for (let i = 0; i < 3; i++) certs.push(generateServingCertificate({ hosts: ['localhost', '127.0.0.1', `gen${i}.example`], ca }));
+    for (let i = 0; i < 3; i++)
+      certs.push(generateServingCertificate({ hosts: ['localhost', '127.0.0.1', `gen${i}.example`], ca }));
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -132,7 +159,15 @@ describe('certificate hot reload from files', () => {
       const [a, b, c] = certs as [ServingCertificate, ServingCertificate, ServingCertificate];
       install(certFile, keyFile, a.certPem, a.keyPem);
       const metrics = createMetrics({ defaultMetrics: false });
-      const source = await fileTlsSource({ certFile, keyFile, logger, metrics, pollIntervalMs: mode === 'fs.watch' ? 60_000 : 100, watch: mode === 'fs.watch', debounceMs: 20 });
+      const source = await fileTlsSource({
+        certFile,
+        keyFile,
+        logger,
+        metrics,
+        pollIntervalMs: mode === 'fs.watch' ? 60_000 : 100,
+        watch: mode === 'fs.watch',
+        debounceMs: 20,
+      });
       const wh = await startWebhook({ tls: source, ca: caPem, metricsListener: false });
       const agent = new Agent({ keepAlive: true, maxSockets: 1, ca: caPem });
       const get = (): Promise<{ status: number; reused: boolean }> =>
@@ -149,7 +184,11 @@ describe('certificate hot reload from files', () => {
         assert.equal((await get()).status, 200);
 
         install(certFile, keyFile, b.certPem, b.keyPem);
-        const afterReload = await handshakeUntil(wh.port, caPem, (h) => h.cert.fingerprint256 === fingerprintOf(b.certPem));
+        const afterReload = await handshakeUntil(
+          wh.port,
+          caPem,
+          (h) => h.cert.fingerprint256 === fingerprintOf(b.certPem),
+        );
         assert.equal(afterReload.cert.fingerprint256, fingerprintOf(b.certPem));
         assert.match(afterReload.cert.subjectaltname ?? '', /gen1\.example/);
         const again = await get();
@@ -159,7 +198,11 @@ describe('certificate hot reload from files', () => {
         install(certFile, keyFile, c.certPem, b.keyPem);
         assert.equal(await source.reload(), false);
         assert.equal((await handshake(wh.port, caPem)).cert.fingerprint256, fingerprintOf(b.certPem));
-        assert.ok(lines.some((l) => l.level === 'error' && /rejected/.test(String(l.msg)) && /does not match/.test(String(l.reason))));
+        assert.ok(
+          lines.some(
+            (l) => l.level === 'error' && /rejected/.test(String(l.msg)) && /does not match/.test(String(l.reason)),
+          ),
+        );
         // Garbage is ignored too.
         install(certFile, keyFile, 'not a certificate', 'not a key');
         assert.equal(await source.reload(), false);
@@ -172,7 +215,10 @@ describe('certificate hot reload from files', () => {
         const reloads = (await metrics.tlsReloads.get()).values;
         assert.equal(reloads.find((v) => v.labels.result === 'success')?.value, 2);
         assert.ok((reloads.find((v) => v.labels.result === 'error')?.value ?? 0) >= 2);
-        assert.equal((await metrics.tlsCertificateExpiry.get()).values[0]?.value, new Date(new X509Certificate(c.certPem).validTo).getTime() / 1000);
+        assert.equal(
+          (await metrics.tlsCertificateExpiry.get()).values[0]?.value,
+          new Date(new X509Certificate(c.certPem).validTo).getTime() / 1000,
+        );
       } finally {
         agent.destroy();
         source.close();
@@ -186,7 +232,25 @@ describe('certificate hot reload from files', () => {
     const [a, b] = certs as [ServingCertificate, ServingCertificate];
     writeFileSync(join(sub, 'tls.crt'), a.certPem);
     writeFileSync(join(sub, 'tls.key'), b.keyPem);
-    await assert.rejects(fileTlsSource({ certFile: join(sub, 'tls.crt'), keyFile: join(sub, 'tls.key'), logger, watch: false, pollIntervalMs: 0 }), /does not match/);
-    await assert.rejects(fileTlsSource({ certFile: join(sub, 'missing.crt'), keyFile: join(sub, 'tls.key'), logger, watch: false, pollIntervalMs: 0 }), /ENOENT/);
+    await assert.rejects(
+      fileTlsSource({
+        certFile: join(sub, 'tls.crt'),
+        keyFile: join(sub, 'tls.key'),
+        logger,
+        watch: false,
+        pollIntervalMs: 0,
+      }),
+      /does not match/,
+    );
+    await assert.rejects(
+      fileTlsSource({
+        certFile: join(sub, 'missing.crt'),
+        keyFile: join(sub, 'tls.key'),
+        logger,
+        watch: false,
+        pollIntervalMs: 0,
+      }),
+      /ENOENT/,
+    );
   });
 });

@@ -2,7 +2,12 @@
 import { invalid, notSupported, required } from '../field-errors.js';
 import { asArray, asRecord, type JsonRecord } from '../../lib/json.js';
 import {
-  ACL_PATTERN_TYPES, ACL_PERMISSION_TYPES, ACL_RESOURCE_TYPE_MISSPELLING, ACL_RESOURCE_TYPES, normaliseOperation, operationsFor,
+  ACL_PATTERN_TYPES,
+  ACL_PERMISSION_TYPES,
+  ACL_RESOURCE_TYPE_MISSPELLING,
+  ACL_RESOURCE_TYPES,
+  normaliseOperation,
+  operationsFor,
 } from '../enums.js';
 import { suggestionDetail } from '../suggest.js';
 import { checkRequiredEnum, Findings, SPEC, type RuleResult } from './common.js';
@@ -16,7 +21,13 @@ export function validateAclFilters(spec: JsonRecord): RuleResult {
   const filters = asArray(spec['aclFilters']);
   if (!filters) return out.result();
   if (filters.length === 0) {
-    out.add(invalid(path, filters, 'needs at least one filter: ACL sync with nothing to sync ends the link task in error; leave the field out to disable it'));
+    out.add(
+      invalid(
+        path,
+        filters,
+        'needs at least one filter: ACL sync with nothing to sync ends the link task in error; leave the field out to disable it',
+      ),
+    );
   }
   filters.forEach((item, i) => {
     const filter = asRecord(item);
@@ -26,8 +37,10 @@ export function validateAclFilters(spec: JsonRecord): RuleResult {
     const accessPath = itemPath.child('accessFilter');
     const resource = asRecord(filter['resourceFilter']);
     const access = asRecord(filter['accessFilter']);
-    if (filter['resourceFilter'] === undefined) out.add(required(resourcePath, 'which resources\' ACLs to sync (resourceType, patternType, name)'));
-    if (filter['accessFilter'] === undefined) out.add(required(accessPath, 'which ACL entries to sync (operation, permissionType, principal, host)'));
+    if (filter['resourceFilter'] === undefined)
+      out.add(required(resourcePath, "which resources' ACLs to sync (resourceType, patternType, name)"));
+    if (filter['accessFilter'] === undefined)
+      out.add(required(accessPath, 'which ACL entries to sync (operation, permissionType, principal, host)'));
 
     let resourceType: string | undefined;
     if (resource) {
@@ -36,13 +49,33 @@ export function validateAclFilters(spec: JsonRecord): RuleResult {
       if (value === ACL_RESOURCE_TYPE_MISSPELLING) {
         resourceType = value;
         out.warn(typePath, 'CFK\'s CRD spells this "transcationId" and rejects "transactionId"');
-      } else if (checkRequiredEnum(out, typePath, value, ACL_RESOURCE_TYPES, 'one of any, cluster, group, topic, transcationId, delegationToken')) {
+      } else if (
+        checkRequiredEnum(
+          out,
+          typePath,
+          value,
+          ACL_RESOURCE_TYPES,
+          'one of any, cluster, group, topic, transcationId, delegationToken',
+        )
+      ) {
         resourceType = value as string;
       }
-      checkRequiredEnum(out, resourcePath.child('patternType'), resource['patternType'], ACL_PATTERN_TYPES, 'one of any, literal, prefixed, match');
+      checkRequiredEnum(
+        out,
+        resourcePath.child('patternType'),
+        resource['patternType'],
+        ACL_PATTERN_TYPES,
+        'one of any, literal, prefixed, match',
+      );
     }
     if (access) {
-      checkRequiredEnum(out, accessPath.child('permissionType'), access['permissionType'], ACL_PERMISSION_TYPES, 'one of any, allow, deny');
+      checkRequiredEnum(
+        out,
+        accessPath.child('permissionType'),
+        access['permissionType'],
+        ACL_PERMISSION_TYPES,
+        'one of any, allow, deny',
+      );
       const opPath = accessPath.child('operation');
       const operation = access['operation'];
       if (operation === undefined || operation === '') {
@@ -52,7 +85,10 @@ export function validateAclFilters(spec: JsonRecord): RuleResult {
         const wanted = normaliseOperation(operation);
         if (!supported.some((op) => normaliseOperation(op) === wanted)) {
           const hint = suggestionDetail(operation, supported);
-          const scope = resourceType && resourceType !== 'any' ? `not an operation on resourceType ${resourceType}` : 'not a Kafka ACL operation';
+          const scope =
+            resourceType && resourceType !== 'any'
+              ? `not an operation on resourceType ${resourceType}`
+              : 'not a Kafka ACL operation';
           out.add(notSupported(opPath, operation, supported, hint ? `${scope}; ${hint}` : scope));
         }
       }

@@ -28,9 +28,21 @@ function checkSecretRefs(out: Findings, path: FieldPath, auth: JsonRecord, block
   if (blocks.includes('oauthSettings')) {
     const assertion = asRecord(asRecord(auth['oauthSettings'])?.['clientAssertion']);
     const assertionPath = path.child('oauthSettings', 'clientAssertion');
-    checkDnsLabel(out, assertionPath.child('jwtTokenFile', 'secretRef'), asRecord(assertion?.['jwtTokenFile'])?.['secretRef'], SECRET_MAX, 'Secret');
+    checkDnsLabel(
+      out,
+      assertionPath.child('jwtTokenFile', 'secretRef'),
+      asRecord(assertion?.['jwtTokenFile'])?.['secretRef'],
+      SECRET_MAX,
+      'Secret',
+    );
     const keyFile = asRecord(asRecord(assertion?.['localClientAssertion'])?.['privateKeyFile']);
-    checkDnsLabel(out, assertionPath.child('localClientAssertion', 'privateKeyFile', 'secretRef'), keyFile?.['secretRef'], SECRET_MAX, 'Secret');
+    checkDnsLabel(
+      out,
+      assertionPath.child('localClientAssertion', 'privateKeyFile', 'secretRef'),
+      keyFile?.['secretRef'],
+      SECRET_MAX,
+      'Secret',
+    );
   }
 }
 
@@ -38,18 +50,35 @@ function validatePlain(out: Findings, path: FieldPath, auth: JsonRecord): void {
   const jaas = asRecord(auth['jaasConfig']);
   const passThrough = asRecord(auth['jaasConfigPassThrough']);
   if (jaas && jaas['secretRef'] === undefined) {
-    out.add(required(path.child('jaasConfig', 'secretRef'), 'name the Secret whose plain.txt holds username= and password= lines'));
+    out.add(
+      required(
+        path.child('jaasConfig', 'secretRef'),
+        'name the Secret whose plain.txt holds username= and password= lines',
+      ),
+    );
   }
   if (passThrough) {
     if (passThrough['directoryPathInContainer'] !== undefined) {
-      out.add(forbidden(path.child('jaasConfigPassThrough', 'directoryPathInContainer'), 'pass-through JAAS for a cluster link is read from a Secret only; use secretRef'));
+      out.add(
+        forbidden(
+          path.child('jaasConfigPassThrough', 'directoryPathInContainer'),
+          'pass-through JAAS for a cluster link is read from a Secret only; use secretRef',
+        ),
+      );
     }
     if (passThrough['secretRef'] === undefined) {
-      out.add(required(path.child('jaasConfigPassThrough', 'secretRef'), 'name the Secret whose plain-jaas.conf holds the sasl.jaas.config line'));
+      out.add(
+        required(
+          path.child('jaasConfigPassThrough', 'secretRef'),
+          'name the Secret whose plain-jaas.conf holds the sasl.jaas.config line',
+        ),
+      );
     }
   }
   if (auth['jaasConfig'] === undefined && auth['jaasConfigPassThrough'] === undefined) {
-    out.add(required(path.child('jaasConfig'), 'type plain needs jaasConfig.secretRef or jaasConfigPassThrough.secretRef'));
+    out.add(
+      required(path.child('jaasConfig'), 'type plain needs jaasConfig.secretRef or jaasConfigPassThrough.secretRef'),
+    );
   } else if (auth['jaasConfig'] !== undefined && auth['jaasConfigPassThrough'] !== undefined) {
     out.add(forbidden(path.child('jaasConfigPassThrough'), 'set jaasConfig or jaasConfigPassThrough, not both'));
   }
@@ -66,7 +95,7 @@ function validateOAuth(out: Findings, path: FieldPath, auth: JsonRecord): void {
   const uriPath = settingsPath.child('tokenEndpointUri');
   const uri = settings['tokenEndpointUri'];
   if (uri === undefined) {
-    out.add(required(uriPath, 'the identity provider\'s token endpoint, an https:// URL'));
+    out.add(required(uriPath, "the identity provider's token endpoint, an https:// URL"));
     return;
   }
   if (typeof uri !== 'string') return;
@@ -86,7 +115,12 @@ function validateOAuth(out: Findings, path: FieldPath, auth: JsonRecord): void {
 function validateMtls(out: Findings, clusterPath: FieldPath, cluster: JsonRecord): void {
   const tls = cluster['tls'];
   if (tls === undefined) {
-    out.add(required(clusterPath.child('tls'), 'type mtls takes the client certificate from tls: set enabled: true and secretRef'));
+    out.add(
+      required(
+        clusterPath.child('tls'),
+        'type mtls takes the client certificate from tls: set enabled: true and secretRef',
+      ),
+    );
     return;
   }
   if (asRecord(tls)?.['enabled'] === false) {
@@ -97,8 +131,16 @@ function validateMtls(out: Findings, clusterPath: FieldPath, cluster: JsonRecord
 function validateOAuthBearer(out: Findings, path: FieldPath, auth: JsonRecord): void {
   const bearer = auth['oauthbearer'];
   const block = asRecord(bearer);
-  if (bearer === undefined || (block && block['secretRef'] === undefined && block['directoryPathInContainer'] === undefined)) {
-    out.add(required(path.child('oauthbearer', 'secretRef'), 'type oauthbearer needs oauthbearer.secretRef or oauthbearer.directoryPathInContainer'));
+  if (
+    bearer === undefined ||
+    (block && block['secretRef'] === undefined && block['directoryPathInContainer'] === undefined)
+  ) {
+    out.add(
+      required(
+        path.child('oauthbearer', 'secretRef'),
+        'type oauthbearer needs oauthbearer.secretRef or oauthbearer.directoryPathInContainer',
+      ),
+    );
   }
 }
 
@@ -110,7 +152,13 @@ export function validateAuthentication(spec: JsonRecord): RuleResult {
     if (!cluster || !auth) continue;
     const clusterPath = SPEC.child(key);
     const path = clusterPath.child('authentication');
-    const typeOk = checkRequiredEnum(out, path.child('type'), auth['type'], AUTH_TYPES, 'one of plain, oauthbearer, digest, mtls, oauth, none');
+    const typeOk = checkRequiredEnum(
+      out,
+      path.child('type'),
+      auth['type'],
+      AUTH_TYPES,
+      'one of plain, oauthbearer, digest, mtls, oauth, none',
+    );
     const type = typeOk ? asString(auth['type']) : undefined;
     if (type === undefined) {
       checkSecretRefs(out, path, auth, CREDENTIAL_BLOCKS);
@@ -119,7 +167,9 @@ export function validateAuthentication(spec: JsonRecord): RuleResult {
     const owned = OWNED_BLOCKS[type] ?? [];
     for (const block of CREDENTIAL_BLOCKS) {
       if (!owned.includes(block) && auth[block] !== undefined) {
-        out.add(forbidden(path.child(block), `not used by authentication type "${type}"; remove it or change the type`));
+        out.add(
+          forbidden(path.child(block), `not used by authentication type "${type}"; remove it or change the type`),
+        );
       }
     }
     checkSecretRefs(out, path, auth, owned);

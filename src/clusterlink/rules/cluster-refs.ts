@@ -42,7 +42,8 @@ export function checkBootstrapEndpoint(out: Findings, path: FieldPath, value: un
       return;
     }
   }
-  if (schemeSeen !== undefined) out.warn(path, `the URL scheme "${schemeSeen}" is ignored by Kafka clients; write host:port`);
+  if (schemeSeen !== undefined)
+    out.warn(path, `the URL scheme "${schemeSeen}" is ignored by Kafka clients; write host:port`);
 }
 
 export function validateClusterRefs(spec: JsonRecord): RuleResult {
@@ -55,7 +56,10 @@ export function validateClusterRefs(spec: JsonRecord): RuleResult {
     const refValue = cluster['kafkaRestClassRef'];
     const ref = asRecord(refValue);
     if (ref) {
-      if (ref['name'] === undefined) out.add(required(path.child('kafkaRestClassRef', 'name'), 'name the KafkaRestClass to reach this cluster through'));
+      if (ref['name'] === undefined)
+        out.add(
+          required(path.child('kafkaRestClassRef', 'name'), 'name the KafkaRestClass to reach this cluster through'),
+        );
       checkDnsLabel(out, path.child('kafkaRestClassRef', 'name'), ref['name'], 63, 'KafkaRestClass');
       checkDnsLabel(out, path.child('kafkaRestClassRef', 'namespace'), ref['namespace'], 63, 'namespace');
     }
@@ -63,7 +67,8 @@ export function validateClusterRefs(spec: JsonRecord): RuleResult {
     checkBootstrapEndpoint(out, path.child('bootstrapEndpoint'), cluster['bootstrapEndpoint']);
 
     const clusterID = cluster['clusterID'];
-    if (clusterID === '') out.add(required(path.child('clusterID'), 'give the Kafka cluster ID, or leave the field out'));
+    if (clusterID === '')
+      out.add(required(path.child('clusterID'), 'give the Kafka cluster ID, or leave the field out'));
     if (typeof clusterID === 'string' && clusterID !== '' && ref) {
       out.warn(path, 'both clusterID and kafkaRestClassRef are set: clusterID wins as the cluster ID');
     }

@@ -70,7 +70,13 @@ export function checkEnum(out: Findings, path: FieldPath, value: unknown, suppor
 }
 
 /** Same, but a missing value is Required. */
-export function checkRequiredEnum(out: Findings, path: FieldPath, value: unknown, supported: readonly string[], why: string): boolean {
+export function checkRequiredEnum(
+  out: Findings,
+  path: FieldPath,
+  value: unknown,
+  supported: readonly string[],
+  why: string,
+): boolean {
   if (value === undefined || value === null) {
     out.add(required(path, why));
     return false;
@@ -88,7 +94,13 @@ export function checkDnsLabel(out: Findings, path: FieldPath, value: unknown, ma
   } else if (value.length > max) {
     out.add(tooLong(path, value, max));
   } else if (!DNS1123_LABEL.test(value)) {
-    out.add(invalid(path, value, `must be the name of a ${what}: a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit)`));
+    out.add(
+      invalid(
+        path,
+        value,
+        `must be the name of a ${what}: a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit)`,
+      ),
+    );
   }
 }
 
@@ -97,7 +109,14 @@ const TOPIC_CHARS = /^[A-Za-z0-9._-]+$/;
 
 /** True for a legal Kafka topic name: what checkTopicName accepts, without building a path to report with. */
 export function isTopicName(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= TOPIC_NAME_MAX && TOPIC_CHARS.test(value) && value !== '.' && value !== '..';
+  return (
+    typeof value === 'string' &&
+    value.length > 0 &&
+    value.length <= TOPIC_NAME_MAX &&
+    TOPIC_CHARS.test(value) &&
+    value !== '.' &&
+    value !== '..'
+  );
 }
 
 /** True when checkEnum would report nothing about `value` (absent, not a string, or supported). */

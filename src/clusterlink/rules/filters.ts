@@ -4,7 +4,8 @@ import { asArray, asRecord, type JsonRecord } from '../../lib/json.js';
 import { FILTER_TYPES, UPPER_PATTERN_TYPES } from '../enums.js';
 import { checkRequiredEnum, Findings, SPEC, type RuleResult } from './common.js';
 
-const NO_INCLUDE_CONSUMER = 'needs at least one INCLUDE filter: offset sync with nothing to sync ends the link task in error; leave the field out to disable it';
+const NO_INCLUDE_CONSUMER =
+  'needs at least one INCLUDE filter: offset sync with nothing to sync ends the link task in error; leave the field out to disable it';
 
 export function validateConsumerGroupFilters(spec: JsonRecord): RuleResult {
   const out = new Findings();
@@ -14,15 +15,21 @@ export function validateConsumerGroupFilters(spec: JsonRecord): RuleResult {
   const seen = new Map<string, number>();
   const includes = checkFilterList(out, path, filters, (filter, itemPath, i) => {
     const name = filter['name'];
-    if (name === '') out.add(required(itemPath.child('name'), 'a consumer group name or prefix, or "*" (LITERAL) for all groups'));
+    if (name === '')
+      out.add(required(itemPath.child('name'), 'a consumer group name or prefix, or "*" (LITERAL) for all groups'));
     if (name === '*' && filter['patternType'] === 'PREFIXED') {
       out.add(invalid(itemPath.child('name'), name, 'the wildcard "*" only works with patternType LITERAL'));
     }
-    if (typeof name === 'string' && typeof filter['patternType'] === 'string' && typeof filter['filterType'] === 'string') {
+    if (
+      typeof name === 'string' &&
+      typeof filter['patternType'] === 'string' &&
+      typeof filter['filterType'] === 'string'
+    ) {
       const key = JSON.stringify([name, filter['patternType'], filter['filterType']]);
       const first = seen.get(key);
       if (first === undefined) seen.set(key, i);
-      else out.add(duplicate(itemPath, name, `same name, patternType and filterType as ${path.index(first).toString()}`));
+      else
+        out.add(duplicate(itemPath, name, `same name, patternType and filterType as ${path.index(first).toString()}`));
     }
   });
   // a misspelt filterType may well have meant INCLUDE: report that error alone
@@ -49,8 +56,15 @@ function checkFilterList(
       return;
     }
     const itemPath = path.index(i);
-    if (!checkRequiredEnum(out, itemPath.child('filterType'), filter['filterType'], FILTER_TYPES, 'INCLUDE or EXCLUDE')) unclear++;
-    checkRequiredEnum(out, itemPath.child('patternType'), filter['patternType'], UPPER_PATTERN_TYPES, 'PREFIXED or LITERAL');
+    if (!checkRequiredEnum(out, itemPath.child('filterType'), filter['filterType'], FILTER_TYPES, 'INCLUDE or EXCLUDE'))
+      unclear++;
+    checkRequiredEnum(
+      out,
+      itemPath.child('patternType'),
+      filter['patternType'],
+      UPPER_PATTERN_TYPES,
+      'PREFIXED or LITERAL',
+    );
     if (filter['filterType'] === 'INCLUDE') includes++;
     checkItem(filter, itemPath, i);
   });
@@ -75,11 +89,26 @@ export function validateAutoCreateTopics(spec: JsonRecord): RuleResult {
   const includes = filters ? validateTopicFilterList(out, filtersPath, filters) : 0;
   if (autoCreate['enabled'] === true) {
     if (autoCreate['topicFilters'] === undefined) {
-      out.add(required(filtersPath, 'auto-create is enabled: add at least one INCLUDE filter (name "*", LITERAL for all topics)'));
+      out.add(
+        required(
+          filtersPath,
+          'auto-create is enabled: add at least one INCLUDE filter (name "*", LITERAL for all topics)',
+        ),
+      );
     } else if (filters && includes === 0) {
-      out.add(invalid(filtersPath, filters, 'auto-create is enabled: add at least one INCLUDE filter, or nothing is mirrored'));
+      out.add(
+        invalid(
+          filtersPath,
+          filters,
+          'auto-create is enabled: add at least one INCLUDE filter, or nothing is mirrored',
+        ),
+      );
     }
-  } else if (filters && filters.length > 0 && (autoCreate['enabled'] === false || autoCreate['enabled'] === undefined)) {
+  } else if (
+    filters &&
+    filters.length > 0 &&
+    (autoCreate['enabled'] === false || autoCreate['enabled'] === undefined)
+  ) {
     out.warn(filtersPath, 'ignored and cleared because autoCreateTopics.enabled is not true');
   }
   return out.result();

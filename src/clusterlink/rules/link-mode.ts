@@ -2,7 +2,16 @@
 import { FieldPath, forbidden, required } from '../field-errors.js';
 import { asArray, asRecord, type JsonRecord } from '../../lib/json.js';
 import { CONNECTION_MODES, LINK_MODES } from '../enums.js';
-import { checkEnum, Findings, forbidIfSet, LINK_TYPE_LABEL, SPEC, type LinkType, type RuleInput, type RuleResult } from './common.js';
+import {
+  checkEnum,
+  Findings,
+  forbidIfSet,
+  LINK_TYPE_LABEL,
+  SPEC,
+  type LinkType,
+  type RuleInput,
+  type RuleResult,
+} from './common.js';
 
 const SRC = SPEC.child('sourceKafkaCluster');
 const DST = SPEC.child('destinationKafkaCluster');
@@ -21,7 +30,10 @@ const CREATED_HERE = 'ignored: a destination-initiated link only needs the REST 
 const WAITS = 'ignored in Destination mode: it waits for the Source-mode link';
 const NEEDS_SOURCE_ID = 'set clusterID or kafkaRestClassRef: the link needs the source cluster ID';
 
-function expectations(linkType: LinkType, connectionMode: unknown): { src: ClusterExpectations; dst: ClusterExpectations } | undefined {
+function expectations(
+  linkType: LinkType,
+  connectionMode: unknown,
+): { src: ClusterExpectations; dst: ClusterExpectations } | undefined {
   switch (linkType) {
     case 'DestinationInitiated':
       return {
@@ -30,7 +42,9 @@ function expectations(linkType: LinkType, connectionMode: unknown): { src: Clust
           ignored: { bootstrapEndpoint: CREATED_HERE, authentication: CREATED_HERE, tls: CREATED_HERE },
         },
         src: {
-          required: { bootstrapEndpoint: 'the destination cluster connects to the source brokers at this host:port list' },
+          required: {
+            bootstrapEndpoint: 'the destination cluster connects to the source brokers at this host:port list',
+          },
           needsClusterId: NEEDS_SOURCE_ID,
           ignored: {},
         },
@@ -38,12 +52,16 @@ function expectations(linkType: LinkType, connectionMode: unknown): { src: Clust
     case 'Source':
       return {
         dst: {
-          required: { bootstrapEndpoint: 'a Source-mode link connects out to the destination brokers at this host:port list' },
+          required: {
+            bootstrapEndpoint: 'a Source-mode link connects out to the destination brokers at this host:port list',
+          },
           needsClusterId: 'set clusterID or kafkaRestClassRef: the link needs the destination cluster ID',
           ignored: {},
         },
         src: {
-          required: { kafkaRestClassRef: 'a Source-mode link is created on the source cluster through its KafkaRestClass' },
+          required: {
+            kafkaRestClassRef: 'a Source-mode link is created on the source cluster through its KafkaRestClass',
+          },
           ignored: { bootstrapEndpoint: 'ignored in Source mode: the link runs on this (source) cluster' },
         },
       };
@@ -53,14 +71,28 @@ function expectations(linkType: LinkType, connectionMode: unknown): { src: Clust
           required: { kafkaRestClassRef: CREATED_VIA_DST_REST },
           ignored: { bootstrapEndpoint: WAITS, authentication: WAITS, tls: WAITS },
         },
-        src: { required: {}, needsClusterId: NEEDS_SOURCE_ID, ignored: { bootstrapEndpoint: WAITS, authentication: WAITS, tls: WAITS } },
+        src: {
+          required: {},
+          needsClusterId: NEEDS_SOURCE_ID,
+          ignored: { bootstrapEndpoint: WAITS, authentication: WAITS, tls: WAITS },
+        },
       };
     case 'Bidirectional': {
       const outbound = connectionMode === undefined || connectionMode === 'Outbound';
       return {
-        dst: { required: { kafkaRestClassRef: 'a Bidirectional link is created on its own cluster through its KafkaRestClass' }, ignored: {} },
+        dst: {
+          required: {
+            kafkaRestClassRef: 'a Bidirectional link is created on its own cluster through its KafkaRestClass',
+          },
+          ignored: {},
+        },
         src: {
-          required: outbound ? { bootstrapEndpoint: 'an Outbound Bidirectional link connects to the other cluster at this host:port list' } : {},
+          required: outbound
+            ? {
+                bootstrapEndpoint:
+                  'an Outbound Bidirectional link connects to the other cluster at this host:port list',
+              }
+            : {},
           needsClusterId: 'set clusterID or kafkaRestClassRef: the link needs the other cluster ID',
           ignored: {},
         },
@@ -75,7 +107,11 @@ function applyExpectations(out: Findings, path: FieldPath, cluster: JsonRecord, 
   for (const [field, why] of Object.entries(exp.required)) {
     if (cluster[field] === undefined) out.add(required(path.child(field), why));
   }
-  if (exp.needsClusterId !== undefined && cluster['clusterID'] === undefined && cluster['kafkaRestClassRef'] === undefined) {
+  if (
+    exp.needsClusterId !== undefined &&
+    cluster['clusterID'] === undefined &&
+    cluster['kafkaRestClassRef'] === undefined
+  ) {
     out.add(required(path, exp.needsClusterId));
   }
   for (const [field, why] of Object.entries(exp.ignored)) {
@@ -92,12 +128,22 @@ export function validateLinkMode(input: RuleInput): RuleResult {
   const silPath = SPEC.child('sourceInitiatedLink');
   if (sil) {
     if (sil['linkMode'] === undefined) {
-      out.add(required(silPath.child('linkMode'), 'one of "Source", "Destination", "Bidirectional"; leave out sourceInitiatedLink for a destination-initiated link'));
+      out.add(
+        required(
+          silPath.child('linkMode'),
+          'one of "Source", "Destination", "Bidirectional"; leave out sourceInitiatedLink for a destination-initiated link',
+        ),
+      );
     }
     checkEnum(out, silPath.child('linkMode'), sil['linkMode'], LINK_MODES);
     checkEnum(out, silPath.child('connectionMode'), sil['connectionMode'], CONNECTION_MODES);
     if (linkType === 'Source' || linkType === 'Destination') {
-      forbidIfSet(out, silPath.child('connectionMode'), sil['connectionMode'], 'only a Bidirectional link has a connectionMode');
+      forbidIfSet(
+        out,
+        silPath.child('connectionMode'),
+        sil['connectionMode'],
+        'only a Bidirectional link has a connectionMode',
+      );
     }
   }
 
@@ -120,7 +166,12 @@ export function validateLinkMode(input: RuleInput): RuleResult {
   if (linkType !== 'Bidirectional' && linkType !== 'Unknown' && linkType !== 'Source') {
     (asArray(spec['mirrorTopics']) ?? []).forEach((item, i) => {
       if (asRecord(item)?.['direction'] === 'toSource') {
-        out.add(forbidden(SPEC.child('mirrorTopics').index(i).child('direction'), `only a Bidirectional link mirrors toSource; this is ${LINK_TYPE_LABEL[linkType]}`));
+        out.add(
+          forbidden(
+            SPEC.child('mirrorTopics').index(i).child('direction'),
+            `only a Bidirectional link mirrors toSource; this is ${LINK_TYPE_LABEL[linkType]}`,
+          ),
+        );
       }
     });
   }

@@ -33,18 +33,23 @@ export function validateMirrorTopics(spec: JsonRecord): RuleResult {
     const topic = asRecord(item);
     if (!topic) return;
     const name = topic['name'];
-    if (name === undefined) out.add(required(itemPathOf(i).child('name'), 'the mirror topic\'s name on this cluster'));
+    if (name === undefined) out.add(required(itemPathOf(i).child('name'), "the mirror topic's name on this cluster"));
     const nameValid = isTopicName(name) || checkTopicName(out, itemPathOf(i).child('name'), name);
 
     if (nameValid && typeof name === 'string') {
       const first = byName.get(name);
-      if (first !== undefined) out.add(duplicate(itemPathOf(i).child('name'), name, `already listed at ${path.index(first).toString()}`));
+      if (first !== undefined)
+        out.add(duplicate(itemPathOf(i).child('name'), name, `already listed at ${path.index(first).toString()}`));
       else byName.set(name, i);
       // Kafka builds metric names with "." replaced by "_", so these two topics would share metrics
       if (metricNamesMayCollide) {
         const metricName = name.replace(/\./g, '_');
         const other = byMetricName.get(metricName);
-        if (other !== undefined && other !== name) out.warn(itemPathOf(i).child('name'), `collides with "${other}" in Kafka metric names ("." and "_" are the same there)`);
+        if (other !== undefined && other !== name)
+          out.warn(
+            itemPathOf(i).child('name'),
+            `collides with "${other}" in Kafka metric names ("." and "_" are the same there)`,
+          );
         else byMetricName.set(metricName, name);
       }
     }
@@ -52,11 +57,18 @@ export function validateMirrorTopics(spec: JsonRecord): RuleResult {
     const state = topic['state'];
     if (!isEnumSilent(state, MIRROR_STATES)) checkEnum(out, itemPathOf(i).child('state'), state, MIRROR_STATES);
     const direction = topic['direction'];
-    if (!isEnumSilent(direction, MIRROR_DIRECTIONS)) checkEnum(out, itemPathOf(i).child('direction'), direction, MIRROR_DIRECTIONS);
+    if (!isEnumSilent(direction, MIRROR_DIRECTIONS))
+      checkEnum(out, itemPathOf(i).child('direction'), direction, MIRROR_DIRECTIONS);
 
     const rf = topic['replicationFactor'];
     if (typeof rf === 'number' && Number.isInteger(rf) && (rf < 1 || rf > REPLICATION_FACTOR_MAX)) {
-      out.add(invalid(itemPathOf(i).child('replicationFactor'), rf, `must be between 1 and ${REPLICATION_FACTOR_MAX}; leave it out for the broker default`));
+      out.add(
+        invalid(
+          itemPathOf(i).child('replicationFactor'),
+          rf,
+          `must be between 1 and ${REPLICATION_FACTOR_MAX}; leave it out for the broker default`,
+        ),
+      );
     }
 
     const source = topic['sourceTopicName'];
@@ -65,17 +77,36 @@ export function validateMirrorTopics(spec: JsonRecord): RuleResult {
     if (prefix !== undefined) {
       if (sourceValid && typeof source === 'string') {
         // name === prefix + source, without building that string for every valid topic
-        const matches = name.length === prefix.length + source.length && name.startsWith(prefix) && name.endsWith(source);
-        if (!matches) out.add(invalid(itemPathOf(i).child('name'), name, `must be "${prefix + source}" (prefix "${prefix}" + sourceTopicName)`));
+        const matches =
+          name.length === prefix.length + source.length && name.startsWith(prefix) && name.endsWith(source);
+        if (!matches)
+          out.add(
+            invalid(
+              itemPathOf(i).child('name'),
+              name,
+              `must be "${prefix + source}" (prefix "${prefix}" + sourceTopicName)`,
+            ),
+          );
       } else if (source === undefined) {
-        const detail = name === prefix
-          ? `must be longer than the link prefix "${prefix}": add the source topic name after it`
-          : `must start with the link prefix "${prefix}" (or set sourceTopicName and name it "${prefix}<sourceTopicName>")`;
+        const detail =
+          name === prefix
+            ? `must be longer than the link prefix "${prefix}": add the source topic name after it`
+            : `must start with the link prefix "${prefix}" (or set sourceTopicName and name it "${prefix}<sourceTopicName>")`;
         out.add(invalid(itemPathOf(i).child('name'), name, detail));
       }
     } else if (!hasPrefix && source !== undefined && sourceValid) {
-      if (source === name) out.warn(itemPathOf(i).child('sourceTopicName'), 'redundant: without a link prefix the source topic has the mirror\'s name');
-      else out.add(forbidden(itemPathOf(i).child('sourceTopicName'), `needs mirrorTopicOptions.prefix; without one the source topic is "${name}" (the mirror's name)`));
+      if (source === name)
+        out.warn(
+          itemPathOf(i).child('sourceTopicName'),
+          "redundant: without a link prefix the source topic has the mirror's name",
+        );
+      else
+        out.add(
+          forbidden(
+            itemPathOf(i).child('sourceTopicName'),
+            `needs mirrorTopicOptions.prefix; without one the source topic is "${name}" (the mirror's name)`,
+          ),
+        );
     }
   });
   return out.result();

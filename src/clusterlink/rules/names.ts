@@ -9,21 +9,24 @@ const LINK_NAME_MAX = 255;
 /** `spec` itself must exist; everything else needs it. */
 export function validateSpecPresent(object: JsonRecord): RuleResult {
   const out = new Findings();
-  if (object['spec'] === undefined) out.add(required(SPEC, 'a ClusterLink needs a spec with sourceKafkaCluster and destinationKafkaCluster'));
+  if (object['spec'] === undefined)
+    out.add(required(SPEC, 'a ClusterLink needs a spec with sourceKafkaCluster and destinationKafkaCluster'));
   return out.result();
 }
 
 export function validateNames(spec: JsonRecord): RuleResult {
   const out = new Findings();
   for (const cluster of ['sourceKafkaCluster', 'destinationKafkaCluster']) {
-    if (spec[cluster] === undefined) out.add(required(SPEC.child(cluster), 'every ClusterLink names both clusters, whatever its mode'));
+    if (spec[cluster] === undefined)
+      out.add(required(SPEC.child(cluster), 'every ClusterLink names both clusters, whatever its mode'));
   }
   const name = spec['name'];
   const path = SPEC.child('name');
   if (typeof name === 'string') {
     if (name.length === 0) out.add(required(path, 'the cluster link name; leave the field out to use metadata.name'));
     else if (name.length > LINK_NAME_MAX) out.add(tooLong(path, name, LINK_NAME_MAX));
-    else if (!LINK_NAME.test(name)) out.add(invalid(path, name, 'a cluster link name may only contain letters, digits, ".", "_" and "-"'));
+    else if (!LINK_NAME.test(name))
+      out.add(invalid(path, name, 'a cluster link name may only contain letters, digits, ".", "_" and "-"'));
   }
   return out.result();
 }

@@ -14,12 +14,24 @@ export function validateTls(spec: JsonRecord): RuleResult {
     const hasSecret = tls['secretRef'] !== undefined;
     const hasDirectory = tls['directoryPathInContainer'] !== undefined;
     if (enabled === undefined) {
-      out.add(required(path.child('enabled'), 'set true to connect with TLS (or false); CFK requires it whenever tls is present'));
+      out.add(
+        required(
+          path.child('enabled'),
+          'set true to connect with TLS (or false); CFK requires it whenever tls is present',
+        ),
+      );
     } else if (enabled === true) {
       if (!hasSecret && !hasDirectory) {
-        out.add(required(path.child('secretRef'), 'tls.enabled is true: name the Secret holding the PEM files, or set directoryPathInContainer'));
+        out.add(
+          required(
+            path.child('secretRef'),
+            'tls.enabled is true: name the Secret holding the PEM files, or set directoryPathInContainer',
+          ),
+        );
       } else if (hasSecret && hasDirectory) {
-        out.add(forbidden(path.child('directoryPathInContainer'), 'set secretRef or directoryPathInContainer, not both'));
+        out.add(
+          forbidden(path.child('directoryPathInContainer'), 'set secretRef or directoryPathInContainer, not both'),
+        );
       }
     } else if (enabled === false) {
       if (hasSecret) out.warn(path.child('secretRef'), 'ignored because tls.enabled is false');
@@ -29,7 +41,7 @@ export function validateTls(spec: JsonRecord): RuleResult {
     const keyPassword = asRecord(tls['keyPassword']);
     if (keyPassword) {
       if (keyPassword['secretRef'] === undefined) {
-        out.add(required(path.child('keyPassword', 'secretRef'), 'name the Secret holding the private key\'s password'));
+        out.add(required(path.child('keyPassword', 'secretRef'), "name the Secret holding the private key's password"));
       }
       checkDnsLabel(out, path.child('keyPassword', 'secretRef'), keyPassword['secretRef'], 30, 'Secret');
     }

@@ -33,7 +33,12 @@ export function validateUpdate(spec: JsonRecord, oldSpec: JsonRecord): RuleResul
   const sil = asRecord(spec['sourceInitiatedLink']);
   const oldSil = asRecord(oldSpec['sourceInitiatedLink']);
   if ((sil === undefined) !== (oldSil === undefined)) {
-    out.add(forbidden(SPEC.child('sourceInitiatedLink'), `may not be ${sil ? 'added' : 'removed'}: the link type is fixed at creation; create a new ClusterLink`));
+    out.add(
+      forbidden(
+        SPEC.child('sourceInitiatedLink'),
+        `may not be ${sil ? 'added' : 'removed'}: the link type is fixed at creation; create a new ClusterLink`,
+      ),
+    );
   } else if (sil && oldSil && !isDeepEqual(sil['linkMode'], oldSil['linkMode'])) {
     out.add(invalid(SPEC.child('sourceInitiatedLink', 'linkMode'), sil['linkMode'], RECREATE));
   }
@@ -42,7 +47,13 @@ export function validateUpdate(spec: JsonRecord, oldSpec: JsonRecord): RuleResul
     const oldId = asRecord(oldSpec[key])?.['clusterID'];
     const newId = asRecord(spec[key])?.['clusterID'];
     if (typeof oldId === 'string' && oldId !== '' && newId !== oldId) {
-      out.add(invalid(SPEC.child(key, 'clusterID'), newId, `field is immutable once set (was "${oldId}"): a link cannot move to another cluster`));
+      out.add(
+        invalid(
+          SPEC.child(key, 'clusterID'),
+          newId,
+          `field is immutable once set (was "${oldId}"): a link cannot move to another cluster`,
+        ),
+      );
     }
   }
 
@@ -58,17 +69,34 @@ export function validateUpdate(spec: JsonRecord, oldSpec: JsonRecord): RuleResul
     const before = oldTopics.get(name)?.topic;
     if (!before) continue;
     if (!isDeepEqual(sourceOf(topic), sourceOf(before))) {
-      out.add(invalid(topicPath(index).child('sourceTopicName'), topic['sourceTopicName'], `field is immutable for an existing mirror topic (was ${JSON.stringify(sourceOf(before))})`));
+      out.add(
+        invalid(
+          topicPath(index).child('sourceTopicName'),
+          topic['sourceTopicName'],
+          `field is immutable for an existing mirror topic (was ${JSON.stringify(sourceOf(before))})`,
+        ),
+      );
     }
     if (!isDeepEqual(topic['replicationFactor'], before['replicationFactor'])) {
       const was = JSON.stringify(before['replicationFactor'] ?? 'the broker default');
-      out.add(invalid(topicPath(index).child('replicationFactor'), topic['replicationFactor'], `field is immutable for an existing mirror topic (was ${was})`));
+      out.add(
+        invalid(
+          topicPath(index).child('replicationFactor'),
+          topic['replicationFactor'],
+          `field is immutable for an existing mirror topic (was ${was})`,
+        ),
+      );
     }
     const oldState = asString(before['state']);
     const newState = topic['state'];
     if (oldState !== undefined && FINAL_STATES.has(oldState) && newState !== oldState) {
       const done = oldState === 'PROMOTE' ? 'promoted' : 'failed over';
-      out.add(forbidden(topicPath(index).child('state'), `"${name}" was ${done} and is no longer a mirror: its state cannot change from ${oldState}`));
+      out.add(
+        forbidden(
+          topicPath(index).child('state'),
+          `"${name}" was ${done} and is no longer a mirror: its state cannot change from ${oldState}`,
+        ),
+      );
     }
   }
 

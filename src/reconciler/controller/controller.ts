@@ -145,10 +145,22 @@ export class ClusterLinkController {
       logger: log,
       ...(options.informerBackoff ? { restartBackoff: options.informerBackoff } : {}),
     });
-    const term: Term = { abort: new AbortController(), queue, informer, workers: [], fingerprints, knownKafkaTopics: new Set() };
+    const term: Term = {
+      abort: new AbortController(),
+      queue,
+      informer,
+      workers: [],
+      fingerprints,
+      knownKafkaTopics: new Set(),
+    };
     this.term = term;
-    log.info({ namespaces: options.namespaces?.length ? options.namespaces : 'all', identity: this.identity }, 'reconciler started');
-    void informer.start().catch((err: unknown) => log.warn({ error: describeKubeError(err) }, 'ClusterLink informer failed to start'));
+    log.info(
+      { namespaces: options.namespaces?.length ? options.namespaces : 'all', identity: this.identity },
+      'reconciler started',
+    );
+    void informer
+      .start()
+      .catch((err: unknown) => log.warn({ error: describeKubeError(err) }, 'ClusterLink informer failed to start'));
     const workers = Math.max(1, options.workers ?? 2);
     for (let i = 0; i < workers; i++) term.workers.push(this.work(term));
     const resyncMs = options.resyncMs ?? 60_000;
@@ -183,7 +195,10 @@ export class ClusterLinkController {
         await this.process(term, key);
       } catch (err) {
         // reconcilePass reports failures as values; anything else is a bug: log and back off
-        this.options.logger.error({ key, error: err instanceof Error ? err.message : String(err) }, 'reconcile pass crashed');
+        this.options.logger.error(
+          { key, error: err instanceof Error ? err.message : String(err) },
+          'reconcile pass crashed',
+        );
         if (!term.abort.signal.aborted) term.queue.addRateLimited(key);
       } finally {
         term.queue.done(key);

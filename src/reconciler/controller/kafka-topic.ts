@@ -3,7 +3,13 @@
 // nobody (deleting the ClusterLink must not delete the topic), created once and never overwritten.
 import type { StoppedMirror } from '../types.js';
 import type { KafkaTopicObject } from '../../kube/kube-api.js';
-import { ANNOTATION_PREFIX, CONFLUENT_API_VERSION, KAFKATOPICS, MANAGED_BY, MANAGED_BY_LABEL } from '../../kube/resources.js';
+import {
+  ANNOTATION_PREFIX,
+  CONFLUENT_API_VERSION,
+  KAFKATOPICS,
+  MANAGED_BY,
+  MANAGED_BY_LABEL,
+} from '../../kube/resources.js';
 
 export const KAFKA_TOPIC_ANNOTATIONS = {
   clusterLink: `${ANNOTATION_PREFIX}cluster-link`,
@@ -64,7 +70,12 @@ export function buildKafkaTopic(mirror: StoppedMirror, ctx: KafkaTopicContext): 
   return {
     apiVersion: CONFLUENT_API_VERSION,
     kind: KAFKATOPICS.kind,
-    metadata: { name: kafkaTopicCrName(mirror.topicName, ctx.clusterLinkUid), namespace: ctx.namespace, labels, annotations },
+    metadata: {
+      name: kafkaTopicCrName(mirror.topicName, ctx.clusterLinkUid),
+      namespace: ctx.namespace,
+      labels,
+      annotations,
+    },
     spec: {
       name: mirror.topicName,
       ...(mirror.partitions !== undefined ? { partitionCount: mirror.partitions } : {}),

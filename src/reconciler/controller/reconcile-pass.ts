@@ -13,7 +13,10 @@ import type { LinkReconciler, ReconcileOutcome } from '../types.js';
 import { buildReconcileInput, classRefOf, clusterSides, linkNameOf, skipsKafkaCleanup } from '../resolve/inputs.js';
 import { failureStatus, readyCondition, sameStatus, successStatus } from './status.js';
 
-export type PassApi = Pick<KubeApi, 'getSecretData' | 'getKafkaRestClass' | 'setFinalizers' | 'writeStatus' | 'createKafkaTopicOnce'>;
+export type PassApi = Pick<
+  KubeApi,
+  'getSecretData' | 'getKafkaRestClass' | 'setFinalizers' | 'writeStatus' | 'createKafkaTopicOnce'
+>;
 
 export interface PassDeps {
   api: PassApi;
@@ -47,7 +50,11 @@ export const SKIP_HINT = `; to delete without Kafka cleanup, annotate the Cluste
 function withDeletionHint(conditions: readonly Condition[], deleting: boolean): Condition[] {
   if (!deleting) return [...conditions];
   return conditions.map((c) =>
-    c.type === 'Ready' && c.status === 'False' && c.reason !== 'Deleting' && c.reason !== 'Deleted' && !(c.message ?? '').endsWith(SKIP_HINT)
+    c.type === 'Ready' &&
+    c.status === 'False' &&
+    c.reason !== 'Deleting' &&
+    c.reason !== 'Deleted' &&
+    !(c.message ?? '').endsWith(SKIP_HINT)
       ? { ...c, message: `${c.message ?? c.reason ?? 'failed'}${SKIP_HINT}` }
       : c,
   );
@@ -102,15 +109,29 @@ export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal
     const described = describeFailure(err);
     const failure = deleting ? { ...described, message: `${described.message}${SKIP_HINT}` } : described;
     const before = readyCondition(link.status);
-    const changed = !(before?.status === 'False' && before.reason === failure.reason && before.message === failure.message);
+    const changed = !(
+      before?.status === 'False' &&
+      before.reason === failure.reason &&
+      before.message === failure.message
+    );
     log.warn({ reason: failure.reason, error: failure.message }, 'reconcile failed');
     try {
-      await writeStatusIfChanged(failureStatus(link.status, failure.reason, failure.message, generation, now(), deleting ? [] : skipCondition(link)));
+      await writeStatusIfChanged(
+        failureStatus(
+          link.status,
+          failure.reason,
+          failure.message,
+          generation,
+          now(),
+          deleting ? [] : skipCondition(link),
+        ),
+      );
     } catch (writeErr) {
       if (signal.aborted) return { aborted: true };
       log.warn({ error: describeKubeError(writeErr) }, 'could not write status');
     }
-    if (changed) await deps.recorder.record(link, { type: 'Warning', reason: failure.reason, message: failure.message }, signal);
+    if (changed)
+      await deps.recorder.record(link, { type: 'Warning', reason: failure.reason, message: failure.message }, signal);
     return { failure };
   };
 
@@ -130,7 +151,13 @@ export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal
       return {};
     }
     if (!deleting && !hasFinalizer) {
-      link = await deps.api.setFinalizers(namespace, name, [...finalizers, FINALIZER], link.metadata?.resourceVersion, signal);
+      link = await deps.api.setFinalizers(
+        namespace,
+        name,
+        [...finalizers, FINALIZER],
+        link.metadata?.resourceVersion,
+        signal,
+      );
     }
   } catch (err) {
     return fail(err);
@@ -164,10 +191,18 @@ export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal
       if (result.created) {
         await deps.recorder.record(
           link,
-          { type: 'Normal', reason: 'KafkaTopicCreated', message: `KafkaTopic ${topic.metadata.name} created for ${mirror.action === 'PROMOTE' ? 'promoted' : 'failed-over'} topic ${mirror.topicName}` },
+          {
+            type: 'Normal',
+            reason: 'KafkaTopicCreated',
+            message: `KafkaTopic ${topic.metadata.name} created for ${mirror.action === 'PROMOTE' ? 'promoted' : 'failed-over'} topic ${mirror.topicName}`,
+          },
           signal,
         );
-      } else if (result.existing && result.existing.spec?.name !== undefined && result.existing.spec.name !== mirror.topicName) {
+      } else if (
+        result.existing &&
+        result.existing.spec?.name !== undefined &&
+        result.existing.spec.name !== mirror.topicName
+      ) {
         await deps.recorder.record(
           link,
           {
@@ -192,7 +227,10 @@ export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal
     const readyAfter = readyCondition(status);
     // A failure that persists pass after pass (an outage with retries) is announced once, not per retry.
     const sameFailure =
-      readyBefore?.status === 'False' && readyAfter?.status === 'False' && readyBefore.reason === readyAfter.reason && readyBefore.message === readyAfter.message;
+      readyBefore?.status === 'False' &&
+      readyAfter?.status === 'False' &&
+      readyBefore.reason === readyAfter.reason &&
+      readyBefore.message === readyAfter.message;
     await writeStatusIfChanged(status);
     for (const event of outcome.events) {
       if (sameFailure && event.type === 'Warning') continue;
@@ -207,7 +245,8 @@ export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal
       return {};
     }
     if (outcome.requeueAfterMs !== undefined) return { requeueAfterMs: outcome.requeueAfterMs };
-    if (outcome.failure) return { failure: { reason: readyAfter?.reason ?? 'ReconcileError', message: outcome.failure.message } };
+    if (outcome.failure)
+      return { failure: { reason: readyAfter?.reason ?? 'ReconcileError', message: outcome.failure.message } };
     return readyAfter?.status === 'False' ? { notReady: true } : {};
   } catch (err) {
     return fail(err);

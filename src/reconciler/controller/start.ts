@@ -32,10 +32,16 @@ export interface StartDeps {
   /** The Kafka side (default: createLinkReconciler()). */
   linkReconciler?: LinkReconciler & { close?: () => void };
   /** Timing overrides (tests). */
-  controller?: Partial<Pick<ControllerOptions, 'resyncMs' | 'backoff' | 'workers'>> & { lease?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number; identity?: string } };
+  controller?: Partial<Pick<ControllerOptions, 'resyncMs' | 'backoff' | 'workers'>> & {
+    lease?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number; identity?: string };
+  };
 }
 
-export async function startReconcilerIfEnabled(config: ReconcilerConfig, logger: Logger, deps: StartDeps = {}): Promise<RunningReconciler | undefined> {
+export async function startReconcilerIfEnabled(
+  config: ReconcilerConfig,
+  logger: Logger,
+  deps: StartDeps = {},
+): Promise<RunningReconciler | undefined> {
   const log = logger.child({ component: 'reconciler' });
   if (config.reconciler === 'false') {
     log.info({}, 'reconciler is off (--reconciler=false); serving the webhooks only');
@@ -48,17 +54,26 @@ export async function startReconcilerIfEnabled(config: ReconcilerConfig, logger:
     log.warn({ error: err instanceof Error ? err.message : String(err) }, 'cannot read the Kubernetes configuration');
   }
   if (!loaded) {
-    log.info({ mode: config.reconciler }, 'reconciler is off: no Kubernetes cluster configured (in-cluster service account, KUBECONFIG or ~/.kube/config); the webhooks still serve');
+    log.info(
+      { mode: config.reconciler },
+      'reconciler is off: no Kubernetes cluster configured (in-cluster service account, KUBECONFIG or ~/.kube/config); the webhooks still serve',
+    );
     return undefined;
   }
   const server = loaded.kubeConfig.getCurrentCluster()?.server;
   const probe = await probeKubeApi(loaded.kubeConfig, deps.probeTimeoutMs ?? 3000);
   if (!probe.ok) {
     if (config.reconciler === 'auto') {
-      log.info({ server, error: probe.error }, 'reconciler is off: the Kubernetes API is not reachable; the webhooks still serve');
+      log.info(
+        { server, error: probe.error },
+        'reconciler is off: the Kubernetes API is not reachable; the webhooks still serve',
+      );
       return undefined;
     }
-    log.warn({ server, error: probe.error }, 'the Kubernetes API is not reachable yet; starting the reconciler anyway (--reconciler=true), it retries');
+    log.warn(
+      { server, error: probe.error },
+      'the Kubernetes API is not reachable yet; starting the reconciler anyway (--reconciler=true), it retries',
+    );
   }
 
   const linkReconciler = deps.linkReconciler ?? createLinkReconciler();
@@ -75,7 +90,14 @@ export async function startReconcilerIfEnabled(config: ReconcilerConfig, logger:
   });
   controller.start();
   log.info(
-    { server, source: loaded.source, kubernetesVersion: probe.ok ? probe.version : undefined, lease: `${leaseNamespace}/${config.leaseName}`, identity: controller.identity, namespaces: config.watchNamespaces.length > 0 ? config.watchNamespaces : 'all' },
+    {
+      server,
+      source: loaded.source,
+      kubernetesVersion: probe.ok ? probe.version : undefined,
+      lease: `${leaseNamespace}/${config.leaseName}`,
+      identity: controller.identity,
+      namespaces: config.watchNamespaces.length > 0 ? config.watchNamespaces : 'all',
+    },
     'reconciler enabled: waiting for the leader lease',
   );
   return {

@@ -7,10 +7,16 @@ import type { ClusterLinkStatus, Condition } from '../../clusterlink/types.js';
 export const READY = 'Ready';
 
 /** Conditions in the given order; each keeps its previous lastTransitionTime while its status is unchanged. */
-export function mergeConditions(previous: readonly Condition[] | undefined, next: readonly Condition[], generation: number | undefined, now: string): Condition[] {
+export function mergeConditions(
+  previous: readonly Condition[] | undefined,
+  next: readonly Condition[],
+  generation: number | undefined,
+  now: string,
+): Condition[] {
   return next.map((c) => {
     const before = previous?.find((p) => p.type === c.type);
-    const lastTransitionTime = before && before.status === c.status && before.lastTransitionTime ? before.lastTransitionTime : now;
+    const lastTransitionTime =
+      before && before.status === c.status && before.lastTransitionTime ? before.lastTransitionTime : now;
     return {
       type: c.type,
       status: c.status,
@@ -54,7 +60,14 @@ export function successStatus(input: SuccessStatusInput): ClusterLinkStatus {
  * becomes False with the reason and message; other conditions are kept. observedGeneration is left alone:
  * it says which spec was last applied successfully.
  */
-export function failureStatus(previous: ClusterLinkStatus | undefined, reason: string, message: string, generation: number | undefined, now: string, extraConditions: readonly Condition[] = []): ClusterLinkStatus {
+export function failureStatus(
+  previous: ClusterLinkStatus | undefined,
+  reason: string,
+  message: string,
+  generation: number | undefined,
+  now: string,
+  extraConditions: readonly Condition[] = [],
+): ClusterLinkStatus {
   const prior = previous ?? {};
   const ready: Condition = { type: READY, status: 'False', reason, message };
   const conditions = upsertConditions(prior.conditions ?? [], [ready, ...extraConditions]);
@@ -67,7 +80,8 @@ export function failureStatus(previous: ClusterLinkStatus | undefined, reason: s
 
 /** JSON-level equality (undefined members do not count). */
 export function sameStatus(a: ClusterLinkStatus | undefined, b: ClusterLinkStatus | undefined): boolean {
-  const norm = (s: ClusterLinkStatus | undefined): unknown => (s === undefined ? undefined : JSON.parse(JSON.stringify(s)));
+  const norm = (s: ClusterLinkStatus | undefined): unknown =>
+    s === undefined ? undefined : JSON.parse(JSON.stringify(s));
   return isDeepStrictEqual(norm(a), norm(b));
 }
 

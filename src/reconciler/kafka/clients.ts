@@ -5,11 +5,19 @@ import type { RestTarget } from '../types.js';
 
 export type ClientFactory = (target: RestTarget) => KafkaRestClient;
 
-export function clientOptionsFor(target: RestTarget, timeoutMs?: number): ConstructorParameters<typeof KafkaRestClient>[0] {
+export function clientOptionsFor(
+  target: RestTarget,
+  timeoutMs?: number,
+): ConstructorParameters<typeof KafkaRestClient>[0] {
   return {
     endpoint: target.endpoint,
     timeoutMs,
-    auth: target.auth?.type === 'basic' ? { basic: { username: target.auth.username, password: target.auth.password } } : target.auth?.type === 'bearer' ? { bearer: target.auth.token } : undefined,
+    auth:
+      target.auth?.type === 'basic'
+        ? { basic: { username: target.auth.username, password: target.auth.password } }
+        : target.auth?.type === 'bearer'
+          ? { bearer: target.auth.token }
+          : undefined,
     tls: target.tls,
   };
 }
@@ -20,7 +28,9 @@ export function createClientCache(timeoutMs?: number): { get: ClientFactory; clo
   return {
     get(target) {
       // Hash the key: the map must not hold credentials in clear as keys of a long-lived structure.
-      const key = createHash('sha256').update(JSON.stringify([target.endpoint, target.auth ?? null, target.tls ?? null])).digest('hex');
+      const key = createHash('sha256')
+        .update(JSON.stringify([target.endpoint, target.auth ?? null, target.tls ?? null]))
+        .digest('hex');
       let c = cache.get(key);
       if (!c) {
         c = new KafkaRestClient(clientOptionsFor(target, timeoutMs));

@@ -43,14 +43,36 @@ export interface ExecutionReport {
   writeCalls: number;
 }
 
-export async function executePlan(client: KafkaRestClient, clusterId: string, linkName: string, actions: PlanAction[], opts: ExecuteOptions = {}): Promise<ExecutionReport> {
-  const report: ExecutionReport = { completed: [], failures: [], itemErrors: [], snapshots: [], pendingStop: [], linkAlreadyExisted: false, linkDeleted: false, stoppedEarly: false, writeCalls: 0 };
+export async function executePlan(
+  client: KafkaRestClient,
+  clusterId: string,
+  linkName: string,
+  actions: PlanAction[],
+  opts: ExecuteOptions = {},
+): Promise<ExecutionReport> {
+  const report: ExecutionReport = {
+    completed: [],
+    failures: [],
+    itemErrors: [],
+    snapshots: [],
+    pendingStop: [],
+    linkAlreadyExisted: false,
+    linkDeleted: false,
+    stoppedEarly: false,
+    writeCalls: 0,
+  };
   const signal = opts.signal;
   const failedMirrors = new Set<string>();
   const fail = (action: PlanAction['kind'], e: unknown, topic?: string): void => {
     // Aborts (leadership lost, shutdown) end the pass; they are not results.
     if (!(e instanceof KafkaRestError) || e.kind === 'aborted') throw e;
-    report.failures.push({ action, topic, message: e.serverMessage ?? e.message, status: e.status, errorCode: e.errorCode });
+    report.failures.push({
+      action,
+      topic,
+      message: e.serverMessage ?? e.message,
+      status: e.status,
+      errorCode: e.errorCode,
+    });
   };
 
   for (let i = 0; i < actions.length; i++) {
@@ -59,7 +81,10 @@ export async function executePlan(client: KafkaRestClient, clusterId: string, li
       case 'createLink':
         report.writeCalls++;
         try {
-          await client.createLink(clusterId, linkName, a.request, { retryDestinationMissingMs: a.retryDestinationMissing ? (opts.sourceInitiatedRetryMs ?? 30_000) : undefined, signal });
+          await client.createLink(clusterId, linkName, a.request, {
+            retryDestinationMissingMs: a.retryDestinationMissing ? (opts.sourceInitiatedRetryMs ?? 30_000) : undefined,
+            signal,
+          });
           report.completed.push({ action: a.kind, detail: `created cluster link ${linkName}` });
         } catch (e) {
           if (isLinkExists(e)) {
@@ -75,7 +100,10 @@ export async function executePlan(client: KafkaRestClient, clusterId: string, li
         report.writeCalls++;
         try {
           await client.alterLinkConfigs(clusterId, linkName, a.ops, signal);
-          report.completed.push({ action: a.kind, detail: `updated link configs ${a.ops.map((o) => `${o.operation === 'DELETE' ? '-' : ''}${o.name}`).join(', ')}` });
+          report.completed.push({
+            action: a.kind,
+            detail: `updated link configs ${a.ops.map((o) => `${o.operation === 'DELETE' ? '-' : ''}${o.name}`).join(', ')}`,
+          });
         } catch (e) {
           fail(a.kind, e);
           report.stoppedEarly = true;
@@ -85,7 +113,8 @@ export async function executePlan(client: KafkaRestClient, clusterId: string, li
       case 'createMirror': {
         // Consecutive creations run with bounded concurrency.
         const batch: Extract<PlanAction, { kind: 'createMirror' }>[] = [a];
-        while (actions[i + 1]?.kind === 'createMirror') batch.push(actions[++i] as Extract<PlanAction, { kind: 'createMirror' }>);
+        while (actions[i + 1]?.kind === 'createMirror')
+          batch.push(actions[++i] as Extract<PlanAction, { kind: 'createMirror' }>);
         await mapLimit(batch, opts.mirrorConcurrency ?? 4, async (c) => {
           const name = c.request.mirror_topic_name ?? c.request.source_topic_name;
           report.writeCalls++;
@@ -108,7 +137,8 @@ export async function executePlan(client: KafkaRestClient, clusterId: string, li
         report.writeCalls++;
         try {
           const out = await client.alterMirrors(clusterId, linkName, a.action, names, signal);
-          if (out.accepted.length > 0) report.completed.push({ action: a.kind, detail: `${a.action}: ${out.accepted.join(', ')}` });
+          if (out.accepted.length > 0)
+            report.completed.push({ action: a.kind, detail: `${a.action}: ${out.accepted.join(', ')}` });
           for (const f of out.failed) {
             failedMirrors.add(f.mirrorTopicName);
             report.itemErrors.push({ ...f, action: a.action });
@@ -150,7 +180,14 @@ export async function executePlan(client: KafkaRestClient, clusterId: string, li
   return report;
 }
 
-async function awaitStopped(client: KafkaRestClient, clusterId: string, linkName: string, names: string[], opts: ExecuteOptions, report: ExecutionReport): Promise<string[]> {
+async function awaitStopped(
+  client: KafkaRestClient,
+  clusterId: string,
+  linkName: string,
+  names: string[],
+  opts: ExecuteOptions,
+  report: ExecutionReport,
+): Promise<string[]> {
   const budget = opts.stopPollBudgetMs ?? 5_000;
   const interval = opts.stopPollIntervalMs ?? 500;
   const start = Date.now();
@@ -162,7 +199,12 @@ async function awaitStopped(client: KafkaRestClient, clusterId: string, linkName
       pending = pending.filter((n) => status.get(n) !== 'STOPPED' && status.has(n));
     } catch (e) {
       if (!(e instanceof KafkaRestError) || e.kind === 'aborted') throw e;
-      report.failures.push({ action: 'awaitStopped', message: e.serverMessage ?? e.message, status: e.status, errorCode: e.errorCode });
+      report.failures.push({
+        action: 'awaitStopped',
+        message: e.serverMessage ?? e.message,
+        status: e.status,
+        errorCode: e.errorCode,
+      });
       return pending;
     }
     if (pending.length === 0 || Date.now() - start + interval > budget) return pending;

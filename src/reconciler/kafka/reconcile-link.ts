@@ -7,8 +7,21 @@ import { executePlan, type ExecutionReport } from './execute.js';
 import { ownsMirrors, roleOf } from './plan/link-configs.js';
 import { desiredMirrors, planLink } from './plan/plan.js';
 import type { LinkRole, MirrorSnapshot, ObservedLink, Plan } from './plan/types.js';
-import { mirrorStatuses, previousSnapshots, SNAPSHOTS_STATUS_KEY, tasksCondition, withTransitionTimes } from './status.js';
-import type { KubeEvent, LinkReconciler, ReconcileInput, ReconcileOutcome, RestTarget, StoppedMirror } from '../types.js';
+import {
+  mirrorStatuses,
+  previousSnapshots,
+  SNAPSHOTS_STATUS_KEY,
+  tasksCondition,
+  withTransitionTimes,
+} from './status.js';
+import type {
+  KubeEvent,
+  LinkReconciler,
+  ReconcileInput,
+  ReconcileOutcome,
+  RestTarget,
+  StoppedMirror,
+} from '../types.js';
 
 export interface LinkReconcilerOptions {
   /** Per-request timeout of REST calls (ms). */
@@ -34,7 +47,8 @@ const MAX_ROUNDS = 3;
 export function createLinkReconciler(options: LinkReconcilerOptions = {}): ClosableLinkReconciler {
   const cache = options.clientFactory ? undefined : createClientCache(options.requestTimeoutMs);
   const clientFor: ClientFactory = options.clientFactory ?? ((t) => (cache as NonNullable<typeof cache>).get(t));
-  const reconcile = (async (input: ReconcileInput, signal?: AbortSignal) => reconcileLink(input, clientFor, options, signal)) as ClosableLinkReconciler;
+  const reconcile = (async (input: ReconcileInput, signal?: AbortSignal) =>
+    reconcileLink(input, clientFor, options, signal)) as ClosableLinkReconciler;
   reconcile.close = () => cache?.close();
   return reconcile;
 }
@@ -47,7 +61,12 @@ interface Ids {
 }
 
 /** clusterID in the spec wins, then the RestTarget's known id, then GET /clusters on that REST endpoint. */
-async function resolveIds(input: ReconcileInput, role: LinkRole, clientFor: ClientFactory, signal?: AbortSignal): Promise<Ids> {
+async function resolveIds(
+  input: ReconcileInput,
+  role: LinkRole,
+  clientFor: ClientFactory,
+  signal?: AbortSignal,
+): Promise<Ids> {
   const spec = input.link.spec ?? {};
   const localBlock = role === 'source' ? spec.sourceKafkaCluster : spec.destinationKafkaCluster;
   const remoteBlock = role === 'source' ? spec.destinationKafkaCluster : spec.sourceKafkaCluster;
@@ -59,10 +78,18 @@ async function resolveIds(input: ReconcileInput, role: LinkRole, clientFor: Clie
   };
   const local = (await idOf(localBlock?.clusterID, input.local)) as string;
   const remote = await idOf(remoteBlock?.clusterID, input.remote);
-  return role === 'source' ? { local, remote, source: local, destination: remote } : { local, remote, source: remote, destination: local };
+  return role === 'source'
+    ? { local, remote, source: local, destination: remote }
+    : { local, remote, source: remote, destination: local };
 }
 
-async function observe(client: KafkaRestClient, clusterId: string, linkName: string, role: LinkRole, signal?: AbortSignal): Promise<ObservedLink> {
+async function observe(
+  client: KafkaRestClient,
+  clusterId: string,
+  linkName: string,
+  role: LinkRole,
+  signal?: AbortSignal,
+): Promise<ObservedLink> {
   const link = await client.findLink(clusterId, linkName, { includeTasks: true }, signal);
   if (!link) return { configs: [], mirrors: [] };
   const [configs, mirrors] = await Promise.all([
@@ -72,19 +99,31 @@ async function observe(client: KafkaRestClient, clusterId: string, linkName: str
   return { link, configs, mirrors };
 }
 
-async function reconcileLink(input: ReconcileInput, clientFor: ClientFactory, options: LinkReconcilerOptions, signal?: AbortSignal): Promise<ReconcileOutcome> {
+async function reconcileLink(
+  input: ReconcileInput,
+  clientFor: ClientFactory,
+  options: LinkReconcilerOptions,
+  signal?: AbortSignal,
+): Promise<ReconcileOutcome> {
   const spec = input.link.spec ?? {};
   const role = roleOf(spec);
   const now = (options.now ?? (() => new Date()))().toISOString();
   const generation = input.link.metadata?.generation;
   const events: KubeEvent[] = [];
-  const finish = (o: Omit<ReconcileOutcome, 'conditions' | 'events'> & { conditions: Omit<Condition, 'lastTransitionTime'>[] }): ReconcileOutcome => {
+  const finish = (
+    o: Omit<ReconcileOutcome, 'conditions' | 'events'> & { conditions: Omit<Condition, 'lastTransitionTime'>[] },
+  ): ReconcileOutcome => {
     const conditions = withTransitionTimes(
       o.conditions.map((c) => ({ ...c, ...(generation !== undefined ? { observedGeneration: generation } : {}) })),
       input.previousStatus?.conditions,
       now,
     );
-    return { ...o, status: { ...o.status, conditions, ...(generation !== undefined ? { observedGeneration: generation } : {}) }, conditions, events };
+    return {
+      ...o,
+      status: { ...o.status, conditions, ...(generation !== undefined ? { observedGeneration: generation } : {}) },
+      conditions,
+      events,
+    };
   };
   const failed = (reason: string, e: unknown, status: ClusterLinkStatus): ReconcileOutcome => {
     if (!(e instanceof KafkaRestError) || e.kind === 'aborted') throw e;
@@ -103,7 +142,14 @@ async function reconcileLink(input: ReconcileInput, clientFor: ClientFactory, op
   if (role === 'bidirectional') {
     return finish({
       status: { ...baseStatus, appState: 'Unknown', state: 'NOT_SUPPORTED' },
-      conditions: [{ type: 'Ready', status: 'False', reason: 'NotSupported', message: 'bidirectional links are accepted but not reconciled yet' }],
+      conditions: [
+        {
+          type: 'Ready',
+          status: 'False',
+          reason: 'NotSupported',
+          message: 'bidirectional links are accepted but not reconciled yet',
+        },
+      ],
       stoppedMirrors: [],
       writeCalls: 0,
       ...(input.deleting ? { finalized: true } : {}),
@@ -140,13 +186,22 @@ async function reconcileLink(input: ReconcileInput, clientFor: ClientFactory, op
   try {
     observed = await observe(client, ids.local, input.linkName, role, signal);
     for (let round = 0; ; round++) {
-      plan = planLink({ spec, linkName: input.linkName, credentials: input.credentials, remoteClusterId: ids.remote, observed, previousStatus: input.previousStatus, deleting: input.deleting });
+      plan = planLink({
+        spec,
+        linkName: input.linkName,
+        credentials: input.credentials,
+        remoteClusterId: ids.remote,
+        observed,
+        previousStatus: input.previousStatus,
+        deleting: input.deleting,
+      });
       if (plan.blocked || plan.finalized || plan.actions.length === 0) break;
       if (plan.actions.some((a) => a.kind === 'deleteLink')) beforeDelete = observed;
       const report = await executePlan(client, ids.local, input.linkName, plan.actions, execOpts);
       reports.push(report);
       const wrote = report.writeCalls > 0;
-      if (wrote || report.pendingStop.length > 0 || report.linkAlreadyExisted) observed = await observe(client, ids.local, input.linkName, role, signal);
+      if (wrote || report.pendingStop.length > 0 || report.linkAlreadyExisted)
+        observed = await observe(client, ids.local, input.linkName, role, signal);
       // 409 on create: the link exists after all, so read and diff it in another round.
       if (!report.linkAlreadyExisted || round + 1 >= MAX_ROUNDS) break;
     }
@@ -156,17 +211,33 @@ async function reconcileLink(input: ReconcileInput, clientFor: ClientFactory, op
     const { conditions: _c, observedGeneration: _g, ...prior } = input.previousStatus ?? {};
     const snaps = { ...previousSnapshots(input.previousStatus) };
     for (const r of reports) for (const sn of r.snapshots) snaps[sn.topicName] = sn;
-    return failed('RestError', e, { ...prior, ...idStatus, ...(Object.keys(snaps).length > 0 ? { [SNAPSHOTS_STATUS_KEY]: snaps } : {}) });
+    return failed('RestError', e, {
+      ...prior,
+      ...idStatus,
+      ...(Object.keys(snaps).length > 0 ? { [SNAPSHOTS_STATUS_KEY]: snaps } : {}),
+    });
   }
 
-  for (const n of plan.notes) events.push({ type: n.severity === 'Warning' ? 'Warning' : 'Normal', reason: n.reason, message: n.message });
-  for (const r of reports) for (const c of r.completed) events.push({ type: 'Normal', reason: eventReason(c.action), message: c.detail });
+  for (const n of plan.notes)
+    events.push({ type: n.severity === 'Warning' ? 'Warning' : 'Normal', reason: n.reason, message: n.message });
+  for (const r of reports)
+    for (const c of r.completed) events.push({ type: 'Normal', reason: eventReason(c.action), message: c.detail });
   const failures = reports.flatMap((r) => r.failures);
   const itemErrors = reports.flatMap((r) => r.itemErrors);
   const pendingStop = reports.at(-1)?.pendingStop ?? [];
   const linkDeleted = reports.some((r) => r.linkDeleted);
-  for (const f of failures) events.push({ type: 'Warning', reason: 'RestCallFailed', message: `${f.action}${f.topic ? ` ${f.topic}` : ''}: ${f.message}` });
-  for (const i of itemErrors) events.push({ type: 'Warning', reason: 'MirrorActionFailed', message: `${i.action} ${i.mirrorTopicName}: ${i.message}` });
+  for (const f of failures)
+    events.push({
+      type: 'Warning',
+      reason: 'RestCallFailed',
+      message: `${f.action}${f.topic ? ` ${f.topic}` : ''}: ${f.message}`,
+    });
+  for (const i of itemErrors)
+    events.push({
+      type: 'Warning',
+      reason: 'MirrorActionFailed',
+      message: `${i.action} ${i.mirrorTopicName}: ${i.message}`,
+    });
 
   // Offset snapshots: this pass's, plus the persisted ones for mirrors that still exist.
   const mirrorsForStatus = beforeDelete && linkDeleted ? beforeDelete.mirrors : observed.mirrors;
@@ -185,11 +256,22 @@ async function reconcileLink(input: ReconcileInput, clientFor: ClientFactory, op
   const carried: Record<string, number> = {};
   for (const m of mirrorsForStatus) {
     const last = input.previousStatus?.mirrorTopics?.[m.mirror_topic_name]?.lastSourceFetchOffset;
-    if (snapshots[m.mirror_topic_name] || last === undefined || (m.mirror_status !== 'STOPPED' && m.mirror_status !== 'PENDING_STOPPED')) continue;
+    if (
+      snapshots[m.mirror_topic_name] ||
+      last === undefined ||
+      (m.mirror_status !== 'STOPPED' && m.mirror_status !== 'PENDING_STOPPED')
+    )
+      continue;
     carried[m.mirror_topic_name] = last;
     if (m.num_partitions === 1) {
       const d = desiredByName.get(m.mirror_topic_name);
-      snapshots[m.mirror_topic_name] = { topicName: m.mirror_topic_name, sourceTopicName: m.source_topic_name, action: d?.state === 'PROMOTE' ? 'PROMOTE' : 'FAILOVER', partitions: 1, lastSourceFetchOffsets: [{ partition: 0, offset: last }] };
+      snapshots[m.mirror_topic_name] = {
+        topicName: m.mirror_topic_name,
+        sourceTopicName: m.source_topic_name,
+        action: d?.state === 'PROMOTE' ? 'PROMOTE' : 'FAILOVER',
+        partitions: 1,
+        lastSourceFetchOffsets: [{ partition: 0, offset: last }],
+      };
     }
   }
   const stoppedMirrors: StoppedMirror[] = mirrorsForStatus
@@ -210,23 +292,56 @@ async function reconcileLink(input: ReconcileInput, clientFor: ClientFactory, op
     });
 
   const link = observed.link;
-  const mirrorTopics = mirrorStatuses(mirrorsForStatus, desiredByName, snapshots, carried, generation, input.previousStatus?.mirrorTopics);
+  const mirrorTopics = mirrorStatuses(
+    mirrorsForStatus,
+    desiredByName,
+    snapshots,
+    carried,
+    generation,
+    input.previousStatus?.mirrorTopics,
+  );
   const finalized = input.deleting && (plan.finalized === true || linkDeleted);
   const status: ClusterLinkStatus = {
     ...idStatus,
     appState: finalized ? 'Deleted' : link ? 'Created' : failures.length > 0 || plan.blocked ? 'Failed' : 'Unknown',
-    state: finalized ? 'DELETED' : input.deleting ? 'DELETING' : link ? 'CREATED' : plan.blocked || failures.length > 0 ? 'FAILED' : 'CREATING',
-    ...(link?.cluster_link_id ? { clusterLinkID: link.cluster_link_id } : input.previousStatus?.clusterLinkID ? { clusterLinkID: input.previousStatus.clusterLinkID } : {}),
+    state: finalized
+      ? 'DELETED'
+      : input.deleting
+        ? 'DELETING'
+        : link
+          ? 'CREATED'
+          : plan.blocked || failures.length > 0
+            ? 'FAILED'
+            : 'CREATING',
+    ...(link?.cluster_link_id
+      ? { clusterLinkID: link.cluster_link_id }
+      : input.previousStatus?.clusterLinkID
+        ? { clusterLinkID: input.previousStatus.clusterLinkID }
+        : {}),
     numMirrorTopics: Object.keys(mirrorTopics).length,
     mirrorTopics,
     ...(Object.keys(snapshots).length > 0 ? { [SNAPSHOTS_STATUS_KEY]: snapshots } : {}),
   };
 
-  const conditions: Omit<Condition, 'lastTransitionTime'>[] = [readyCondition({ plan, failures, itemErrors, pendingStop, link, finalized, deleting: input.deleting, role, warnings: plan.notes.filter((n) => n.severity === 'Warning') })];
+  const conditions: Omit<Condition, 'lastTransitionTime'>[] = [
+    readyCondition({
+      plan,
+      failures,
+      itemErrors,
+      pendingStop,
+      link,
+      finalized,
+      deleting: input.deleting,
+      role,
+      warnings: plan.notes.filter((n) => n.severity === 'Warning'),
+    }),
+  ];
   const tasks = tasksCondition(link);
   if (tasks) conditions.push(tasks);
 
-  const awaiting = pendingStop.length > 0 || (input.deleting && !finalized && (plan.awaitingHandover === true || plan.actions.length > 0));
+  const awaiting =
+    pendingStop.length > 0 ||
+    (input.deleting && !finalized && (plan.awaitingHandover === true || plan.actions.length > 0));
   const firstFailure = failures[0];
   return finish({
     status,
@@ -235,21 +350,30 @@ async function reconcileLink(input: ReconcileInput, clientFor: ClientFactory, op
     writeCalls: reports.reduce((n, r) => n + r.writeCalls, 0),
     ...(awaiting ? { requeueAfterMs: options.pendingRequeueMs ?? 5_000 } : {}),
     ...(input.deleting ? { finalized } : {}),
-    ...(firstFailure ? { failure: { message: firstFailure.message, retryable: firstFailure.status === undefined || firstFailure.status >= 500 || firstFailure.status === 429 } } : {}),
+    ...(firstFailure
+      ? {
+          failure: {
+            message: firstFailure.message,
+            retryable: firstFailure.status === undefined || firstFailure.status >= 500 || firstFailure.status === 429,
+          },
+        }
+      : {}),
   });
 }
 
 function eventReason(action: string): string {
   return (
-    {
-      createLink: 'LinkCreated',
-      alterConfigs: 'LinkConfigsUpdated',
-      createMirror: 'MirrorTopicCreated',
-      mirrorAction: 'MirrorStateChanged',
-      deleteTopic: 'MirrorTopicDeleted',
-      deleteLink: 'LinkDeleted',
-    } as Record<string, string>
-  )[action] ?? 'Reconciled';
+    (
+      {
+        createLink: 'LinkCreated',
+        alterConfigs: 'LinkConfigsUpdated',
+        createMirror: 'MirrorTopicCreated',
+        mirrorAction: 'MirrorStateChanged',
+        deleteTopic: 'MirrorTopicDeleted',
+        deleteLink: 'LinkDeleted',
+      } as Record<string, string>
+    )[action] ?? 'Reconciled'
+  );
 }
 
 function readyCondition(x: {
@@ -264,20 +388,63 @@ function readyCondition(x: {
   warnings: { reason: string; message: string }[];
 }): Omit<Condition, 'lastTransitionTime'> {
   const f = x.failures[0];
-  if (x.plan.blocked) return { type: 'Ready', status: 'False', reason: x.plan.blocked.reason, message: x.plan.blocked.message };
-  if (f) return { type: 'Ready', status: 'False', reason: 'RestError', message: `${f.action}${f.topic ? ` ${f.topic}` : ''}: ${f.status ? `HTTP ${f.status}: ` : ''}${f.message}` };
-  if (x.itemErrors.length > 0) return { type: 'Ready', status: 'False', reason: 'MirrorActionFailed', message: x.itemErrors.map((i) => `${i.action} ${i.mirrorTopicName}: ${i.message}`).join('; ') };
-  if (x.finalized) return { type: 'Ready', status: 'False', reason: 'Deleted', message: 'the cluster link was deleted' };
-  if (x.deleting) return { type: 'Ready', status: 'False', reason: 'Deleting', message: x.pendingStop.length > 0 ? `waiting for mirror topics to stop: ${x.pendingStop.join(', ')}` : 'stopping mirror topics before deleting the link' };
-  if (x.pendingStop.length > 0) return { type: 'Ready', status: 'False', reason: 'MirrorsStopping', message: `waiting for mirror topics to stop: ${x.pendingStop.join(', ')}` };
-  if (!x.link) return { type: 'Ready', status: 'False', reason: 'LinkMissing', message: 'the cluster link does not exist yet' };
+  if (x.plan.blocked)
+    return { type: 'Ready', status: 'False', reason: x.plan.blocked.reason, message: x.plan.blocked.message };
+  if (f)
+    return {
+      type: 'Ready',
+      status: 'False',
+      reason: 'RestError',
+      message: `${f.action}${f.topic ? ` ${f.topic}` : ''}: ${f.status ? `HTTP ${f.status}: ` : ''}${f.message}`,
+    };
+  if (x.itemErrors.length > 0)
+    return {
+      type: 'Ready',
+      status: 'False',
+      reason: 'MirrorActionFailed',
+      message: x.itemErrors.map((i) => `${i.action} ${i.mirrorTopicName}: ${i.message}`).join('; '),
+    };
+  if (x.finalized)
+    return { type: 'Ready', status: 'False', reason: 'Deleted', message: 'the cluster link was deleted' };
+  if (x.deleting)
+    return {
+      type: 'Ready',
+      status: 'False',
+      reason: 'Deleting',
+      message:
+        x.pendingStop.length > 0
+          ? `waiting for mirror topics to stop: ${x.pendingStop.join(', ')}`
+          : 'stopping mirror topics before deleting the link',
+    };
+  if (x.pendingStop.length > 0)
+    return {
+      type: 'Ready',
+      status: 'False',
+      reason: 'MirrorsStopping',
+      message: `waiting for mirror topics to stop: ${x.pendingStop.join(', ')}`,
+    };
+  if (!x.link)
+    return { type: 'Ready', status: 'False', reason: 'LinkMissing', message: 'the cluster link does not exist yet' };
   const state = x.link.link_state;
   if (state && state !== 'ACTIVE' && state !== 'AVAILABLE') {
-    const hint = x.role === 'destination-inbound' ? ' (an INBOUND link waits for its Source-mode half on the source cluster)' : '';
-    return { type: 'Ready', status: 'False', reason: 'LinkNotActive', message: `link state ${state}${x.link.link_error && x.link.link_error !== 'NO_ERROR' ? ` ${x.link.link_error}` : ''}${x.link.link_error_message ? `: ${x.link.link_error_message}` : ''}${hint}` };
+    const hint =
+      x.role === 'destination-inbound' ? ' (an INBOUND link waits for its Source-mode half on the source cluster)' : '';
+    return {
+      type: 'Ready',
+      status: 'False',
+      reason: 'LinkNotActive',
+      message: `link state ${state}${x.link.link_error && x.link.link_error !== 'NO_ERROR' ? ` ${x.link.link_error}` : ''}${x.link.link_error_message ? `: ${x.link.link_error_message}` : ''}${hint}`,
+    };
   }
   const w = x.warnings[0];
-  if (w && (w.reason === 'InvalidConfiguration' || w.reason === 'ImmutableConfigDiffers' || w.reason === 'MirrorStopped' || w.reason === 'MirrorNotFound')) return { type: 'Ready', status: 'False', reason: w.reason, message: w.message };
+  if (
+    w &&
+    (w.reason === 'InvalidConfiguration' ||
+      w.reason === 'ImmutableConfigDiffers' ||
+      w.reason === 'MirrorStopped' ||
+      w.reason === 'MirrorNotFound')
+  )
+    return { type: 'Ready', status: 'False', reason: w.reason, message: w.message };
   return { type: 'Ready', status: 'True', reason: 'Reconciled', message: 'the cluster link matches the spec' };
 }
 

@@ -11,7 +11,8 @@ export function previousSnapshots(status: ClusterLinkStatus | undefined): Record
   if (!raw || typeof raw !== 'object') return {};
   const out: Record<string, MirrorSnapshot> = {};
   for (const [k, v] of Object.entries(raw as Record<string, unknown>)) {
-    if (v && typeof v === 'object' && Array.isArray((v as MirrorSnapshot).lastSourceFetchOffsets)) out[k] = v as MirrorSnapshot;
+    if (v && typeof v === 'object' && Array.isArray((v as MirrorSnapshot).lastSourceFetchOffsets))
+      out[k] = v as MirrorSnapshot;
   }
   return out;
 }
@@ -48,7 +49,8 @@ export function mirrorStatuses(
     if (spec) e.observedGeneration = generation ?? 0;
     // Removed from the spec but still on the link (its delete failed, or deleteRemovedMirrorTopics is false):
     // keep the mark, or the next pass would take it for an auto-created mirror and never delete it.
-    else if (previous?.[m.mirror_topic_name]?.observedGeneration !== undefined) e.observedGeneration = previous[m.mirror_topic_name]!.observedGeneration!;
+    else if (previous?.[m.mirror_topic_name]?.observedGeneration !== undefined)
+      e.observedGeneration = previous[m.mirror_topic_name]!.observedGeneration!;
     out[m.mirror_topic_name] = e;
   }
   return out;
@@ -58,7 +60,10 @@ export function mirrorStatuses(
 export function withTransitionTimes(next: Condition[], previous: Condition[] | undefined, now: string): Condition[] {
   return next.map((c) => {
     const old = previous?.find((p) => p.type === c.type);
-    return { ...c, lastTransitionTime: old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : now };
+    return {
+      ...c,
+      lastTransitionTime: old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : now,
+    };
   });
 }
 
@@ -66,9 +71,18 @@ export function withTransitionTimes(next: Condition[], previous: Condition[] | u
 export function tasksCondition(link: LinkData | undefined): Omit<Condition, 'lastTransitionTime'> | undefined {
   if (!link?.tasks) return undefined;
   const bad = link.tasks.filter((t) => t.state === 'IN_ERROR' || t.state === 'LINK_FAILED');
-  if (bad.length === 0) return { type: 'LinkTasksHealthy', status: 'True', reason: 'TasksHealthy', message: `${link.tasks.length} link task(s) without errors` };
+  if (bad.length === 0)
+    return {
+      type: 'LinkTasksHealthy',
+      status: 'True',
+      reason: 'TasksHealthy',
+      message: `${link.tasks.length} link task(s) without errors`,
+    };
   const message = bad
-    .map((t) => `${t.task_name} ${t.state}${t.errors.length ? `: ${t.errors.map((e) => `${e.error_code} ${e.error_message}`.trim()).join('; ')}` : ''}`)
+    .map(
+      (t) =>
+        `${t.task_name} ${t.state}${t.errors.length ? `: ${t.errors.map((e) => `${e.error_code} ${e.error_message}`.trim()).join('; ')}` : ''}`,
+    )
     .join(' | ');
   return { type: 'LinkTasksHealthy', status: 'False', reason: 'TaskInError', message };
 }

@@ -20,7 +20,12 @@ function singleValue(data: Record<string, Buffer>): string | undefined {
   return key === undefined ? undefined : data[key]!.toString('utf8').trim();
 }
 
-export async function resolveCredentials(link: ClusterLink, namespace: string, reads: KubeReads, signal?: AbortSignal): Promise<LinkCredentials> {
+export async function resolveCredentials(
+  link: ClusterLink,
+  namespace: string,
+  reads: KubeReads,
+  signal?: AbortSignal,
+): Promise<LinkCredentials> {
   const refs = referencedSecrets(link);
   const cache = new Map<string, Record<string, Buffer>>();
   const read = async (name: string, field: string): Promise<Record<string, Buffer>> => {
@@ -40,7 +45,11 @@ export async function resolveCredentials(link: ClusterLink, namespace: string, r
   return out;
 }
 
-async function addReference(creds: ClusterCredentials, ref: SecretReference, read: (name: string, field: string) => Promise<Record<string, Buffer>>): Promise<void> {
+async function addReference(
+  creds: ClusterCredentials,
+  ref: SecretReference,
+  read: (name: string, field: string) => Promise<Record<string, Buffer>>,
+): Promise<void> {
   const data = await read(ref.name, ref.field);
   const file = (key: string): string | undefined => data[key]?.toString('utf8');
   switch (ref.kind) {
@@ -59,14 +68,18 @@ async function addReference(creds: ClusterCredentials, ref: SecretReference, rea
     case 'jaasConfig': {
       const lines = parseKeyValueLines(file('plain.txt') ?? '');
       if (!lines.username || lines.password === undefined) {
-        throw new ResolutionError('InvalidSecret', `${ref.field}: Secret ${ref.name} needs plain.txt with username= and password= lines`);
+        throw new ResolutionError(
+          'InvalidSecret',
+          `${ref.field}: Secret ${ref.name} needs plain.txt with username= and password= lines`,
+        );
       }
       creds.plain = { username: lines.username, password: lines.password };
       return;
     }
     case 'jaasConfigPassThrough': {
       const conf = file('plain-jaas.conf');
-      if (!conf || conf.trim() === '') throw new ResolutionError('InvalidSecret', `${ref.field}: Secret ${ref.name} needs plain-jaas.conf`);
+      if (!conf || conf.trim() === '')
+        throw new ResolutionError('InvalidSecret', `${ref.field}: Secret ${ref.name} needs plain-jaas.conf`);
       creds.jaasPassThrough = conf.trim();
       return;
     }

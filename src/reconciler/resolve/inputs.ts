@@ -31,13 +31,20 @@ export function classRefOf(block: KafkaClusterRef | undefined, namespace: string
   return name ? { name, namespace: block?.kafkaRestClassRef?.namespace || namespace } : undefined;
 }
 
-export async function buildReconcileInput(link: ClusterLink, reads: KubeReads, signal?: AbortSignal): Promise<ReconcileInput> {
+export async function buildReconcileInput(
+  link: ClusterLink,
+  reads: KubeReads,
+  signal?: AbortSignal,
+): Promise<ReconcileInput> {
   const namespace = link.metadata?.namespace ?? 'default';
   const deleting = Boolean(link.metadata?.deletionTimestamp);
   const sides = clusterSides(link);
   const localRef = classRefOf(link.spec?.[sides.local], namespace);
   if (!localRef) {
-    throw new ResolutionError('InvalidSpec', `spec.${sides.local}.kafkaRestClassRef is required: it names the REST API of the cluster this link lives on`);
+    throw new ResolutionError(
+      'InvalidSpec',
+      `spec.${sides.local}.kafkaRestClassRef is required: it names the REST API of the cluster this link lives on`,
+    );
   }
   const local = await resolveRestTarget(localRef, reads, signal);
 

@@ -16,7 +16,13 @@ export interface ClassRef {
 /** Loads files from a Secret or from a directory in this container. */
 type FileSource = { secret: string } | { directory: string };
 
-async function readFiles(source: FileSource, namespace: string, reads: KubeReads, what: string, signal?: AbortSignal): Promise<Record<string, Buffer>> {
+async function readFiles(
+  source: FileSource,
+  namespace: string,
+  reads: KubeReads,
+  what: string,
+  signal?: AbortSignal,
+): Promise<Record<string, Buffer>> {
   if ('secret' in source) {
     const data = await reads.getSecretData(namespace, source.secret, signal);
     if (!data) throw new ResolutionError('SecretNotFound', `${what}: Secret ${namespace}/${source.secret} not found`);
@@ -25,7 +31,15 @@ async function readFiles(source: FileSource, namespace: string, reads: KubeReads
   return readDirectoryFiles(source.directory);
 }
 
-const KNOWN_FILES = ['basic.txt', 'bearer.txt', 'fullchain.pem', 'privkey.pem', 'cacerts.pem', 'keystore.jks', 'truststore.jks'];
+const KNOWN_FILES = [
+  'basic.txt',
+  'bearer.txt',
+  'fullchain.pem',
+  'privkey.pem',
+  'cacerts.pem',
+  'keystore.jks',
+  'truststore.jks',
+];
 
 async function readDirectoryFiles(directory: string): Promise<Record<string, Buffer>> {
   const out: Record<string, Buffer> = {};
@@ -39,7 +53,9 @@ async function readDirectoryFiles(directory: string): Promise<Record<string, Buf
   return out;
 }
 
-function sourceOf(holder: { secretRef?: string; directoryPathInContainer?: string } | undefined): FileSource | undefined {
+function sourceOf(
+  holder: { secretRef?: string; directoryPathInContainer?: string } | undefined,
+): FileSource | undefined {
   if (holder?.secretRef) return { secret: holder.secretRef };
   if (holder?.directoryPathInContainer) return { directory: holder.directoryPathInContainer };
   return undefined;
@@ -62,8 +78,17 @@ export async function resolveRestTarget(ref: ClassRef, reads: KubeReads, signal?
       `${what} has no spec.kafkaRest.endpoint (endpoints derived from kafkaClusterRef alone are not supported by this reconciler)`,
     );
   }
-  if (!/^https?:\/\//.test(endpoint)) throw new ResolutionError('KafkaRestClassInvalid', `${what}: spec.kafkaRest.endpoint must start with http:// or https://`);
-  const target: RestTarget = { endpoint: endpoint.replace(/\/+$/, '').replace(/\/kafka\/v3$/, '').replace(/\/v3$/, '') };
+  if (!/^https?:\/\//.test(endpoint))
+    throw new ResolutionError(
+      'KafkaRestClassInvalid',
+      `${what}: spec.kafkaRest.endpoint must start with http:// or https://`,
+    );
+  const target: RestTarget = {
+    endpoint: endpoint
+      .replace(/\/+$/, '')
+      .replace(/\/kafka\/v3$/, '')
+      .replace(/\/v3$/, ''),
+  };
   if (rest?.kafkaClusterID) target.clusterId = rest.kafkaClusterID;
 
   const tlsSource = sourceOf(rest?.tls);
@@ -71,7 +96,10 @@ export async function resolveRestTarget(ref: ClassRef, reads: KubeReads, signal?
   if (tlsSource) {
     tlsFiles = await readFiles(tlsSource, ref.namespace, reads, `${what} spec.kafkaRest.tls`, signal);
     if (tlsFiles['cacerts.pem'] === undefined && (tlsFiles['truststore.jks'] || tlsFiles['keystore.jks'])) {
-      throw new ResolutionError('UnsupportedTLS', `${what} spec.kafkaRest.tls: only PEM (cacerts.pem, fullchain.pem, privkey.pem) is supported, not JKS`);
+      throw new ResolutionError(
+        'UnsupportedTLS',
+        `${what} spec.kafkaRest.tls: only PEM (cacerts.pem, fullchain.pem, privkey.pem) is supported, not JKS`,
+      );
     }
     const ca = text(tlsFiles, 'cacerts.pem');
     if (ca) target.tls = { caPem: ca };
@@ -83,18 +111,29 @@ export async function resolveRestTarget(ref: ClassRef, reads: KubeReads, signal?
       break;
     case 'basic': {
       const source = sourceOf(auth.basic);
-      if (!source) throw new ResolutionError('KafkaRestClassInvalid', `${what}: authentication.basic needs secretRef or directoryPathInContainer`);
+      if (!source)
+        throw new ResolutionError(
+          'KafkaRestClassInvalid',
+          `${what}: authentication.basic needs secretRef or directoryPathInContainer`,
+        );
       const files = await readFiles(source, ref.namespace, reads, `${what} authentication.basic`, signal);
       const basic = parseKeyValueLines(text(files, 'basic.txt') ?? '');
       if (!basic.username || basic.password === undefined) {
-        throw new ResolutionError('InvalidSecret', `${what} authentication.basic: basic.txt needs username= and password= lines`);
+        throw new ResolutionError(
+          'InvalidSecret',
+          `${what} authentication.basic: basic.txt needs username= and password= lines`,
+        );
       }
       target.auth = { type: 'basic', username: basic.username, password: basic.password };
       break;
     }
     case 'bearer': {
       const source = sourceOf(auth.bearer);
-      if (!source) throw new ResolutionError('KafkaRestClassInvalid', `${what}: authentication.bearer needs secretRef or directoryPathInContainer`);
+      if (!source)
+        throw new ResolutionError(
+          'KafkaRestClassInvalid',
+          `${what}: authentication.bearer needs secretRef or directoryPathInContainer`,
+        );
       const files = await readFiles(source, ref.namespace, reads, `${what} authentication.bearer`, signal);
       const raw = (text(files, 'bearer.txt') ?? '').trim();
       const lines = parseKeyValueLines(raw);
@@ -109,15 +148,26 @@ export async function resolveRestTarget(ref: ClassRef, reads: KubeReads, signal?
       break;
     }
     case 'mtls': {
-      if (!tlsFiles) throw new ResolutionError('KafkaRestClassInvalid', `${what}: authentication.type mtls needs spec.kafkaRest.tls with the client certificate`);
+      if (!tlsFiles)
+        throw new ResolutionError(
+          'KafkaRestClassInvalid',
+          `${what}: authentication.type mtls needs spec.kafkaRest.tls with the client certificate`,
+        );
       const certPem = text(tlsFiles, 'fullchain.pem');
       const keyPem = text(tlsFiles, 'privkey.pem');
-      if (!certPem || !keyPem) throw new ResolutionError('InvalidSecret', `${what} spec.kafkaRest.tls: mTLS needs fullchain.pem and privkey.pem`);
+      if (!certPem || !keyPem)
+        throw new ResolutionError(
+          'InvalidSecret',
+          `${what} spec.kafkaRest.tls: mTLS needs fullchain.pem and privkey.pem`,
+        );
       target.tls = { ...(target.tls ?? {}), certPem, keyPem };
       break;
     }
     default:
-      throw new ResolutionError('UnsupportedAuthentication', `${what}: authentication.type "${String(auth?.type)}" is not supported by this reconciler (basic, bearer, mtls)`);
+      throw new ResolutionError(
+        'UnsupportedAuthentication',
+        `${what}: authentication.type "${String(auth?.type)}" is not supported by this reconciler (basic, bearer, mtls)`,
+      );
   }
   return target;
 }

@@ -40,7 +40,9 @@ export function checkSaslSecret(ref: SaslSecretReference, data: Record<string, B
     for (const name of ['username', 'password']) {
       const value = props.get(name);
       if (value === undefined) {
-        const hint = looksLikeJaas(text) ? `; it looks like a JAAS line: use jaasConfigPassThrough with ${PLAIN_JAAS_CONF}` : '';
+        const hint = looksLikeJaas(text)
+          ? `; it looks like a JAAS line: use jaasConfigPassThrough with ${PLAIN_JAAS_CONF}`
+          : '';
         fail(`key "${PLAIN_TXT}" has no "${name}=" line${hint}`);
       } else if (value === '') {
         fail(`key "${PLAIN_TXT}" has an empty "${name}=" line`);

@@ -59,7 +59,9 @@ export function checkTlsSecret(input: TlsCheckInput): SecretCheckResult {
   const needed = ref.clientAuth ? PEM_KEYS : [CACERTS];
   const missing = needed.filter((key) => !has(key));
   if (missing.length > 0) {
-    const why = ref.clientAuth ? 'mutual TLS needs fullchain.pem, privkey.pem and cacerts.pem' : 'TLS needs cacerts.pem';
+    const why = ref.clientAuth
+      ? 'mutual TLS needs fullchain.pem, privkey.pem and cacerts.pem'
+      : 'TLS needs cacerts.pem';
     const renames = Object.keys(RENAMES)
       .filter((from) => has(from) && missing.includes(RENAMES[from] as (typeof PEM_KEYS)[number]))
       .map((from) => `${from} → ${RENAMES[from]}`);
@@ -90,7 +92,9 @@ export function checkTlsSecret(input: TlsCheckInput): SecretCheckResult {
   }
 
   if (!ref.clientAuth && has(FULLCHAIN) !== has(PRIVKEY)) {
-    warn(`has ${has(FULLCHAIN) ? FULLCHAIN : PRIVKEY} without ${has(FULLCHAIN) ? PRIVKEY : FULLCHAIN}; both or neither`);
+    warn(
+      `has ${has(FULLCHAIN) ? FULLCHAIN : PRIVKEY} without ${has(FULLCHAIN) ? PRIVKEY : FULLCHAIN}; both or neither`,
+    );
   }
 
   const leaf = chain?.[0];
@@ -130,13 +134,16 @@ function resolveKey(
   const { ref } = input;
   const passwordRef = ref.keyPassword;
   if (parsed.kind === 'key') {
-    if (passwordRef) warn(`${PRIVKEY} is not encrypted but tls.keyPassword is set; brokers expect an encrypted key then`);
+    if (passwordRef)
+      warn(`${PRIVKEY} is not encrypted but tls.keyPassword is set; brokers expect an encrypted key then`);
     return parsed;
   }
   if (parsed.kind !== 'encrypted') return parsed;
   if (!passwordRef) {
     const path = ref.field.replace(/secretRef$/, 'keyPassword.secretRef');
-    errors.push(required(path, `"${PRIVKEY}" of secret "${ref.name}" is encrypted: reference a Secret holding its password`));
+    errors.push(
+      required(path, `"${PRIVKEY}" of secret "${ref.name}" is encrypted: reference a Secret holding its password`),
+    );
     return undefined;
   }
   // Unreadable keyPassword Secret: the checker reports that lookup on its own field.
@@ -151,7 +158,11 @@ function resolveKey(
     if (decrypted) return decrypted;
   }
   errors.push(
-    invalid(passwordRef.field, passwordRef.name, `no value in this secret decrypts "${PRIVKEY}" of secret "${ref.name}"`),
+    invalid(
+      passwordRef.field,
+      passwordRef.name,
+      `no value in this secret decrypts "${PRIVKEY}" of secret "${ref.name}"`,
+    ),
   );
   return undefined;
 }

@@ -36,7 +36,11 @@ function okOutcome(input: ReconcileInput, extra: Partial<ReconcileOutcome> = {})
 const destinationSpec = {
   name: 'link-a',
   destinationKafkaCluster: { kafkaRestClassRef: { name: 'dest-rest', namespace: NS } },
-  sourceKafkaCluster: { bootstrapEndpoint: 'src:9092', clusterID: 'src-id', authentication: { type: 'plain', jaasConfig: { secretRef: 'src-plain' } } },
+  sourceKafkaCluster: {
+    bootstrapEndpoint: 'src:9092',
+    clusterID: 'src-id',
+    authentication: { type: 'plain', jaasConfig: { secretRef: 'src-plain' } },
+  },
 };
 
 describe('ClusterLink controller (scripted Kafka side)', () => {
@@ -56,8 +60,6 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
   afterEach(async () => {
     await Promise.all(controllers.map((c) => c.stop()));
     await api.close();
-
-
   });
 
   function start(overrides: Partial<ControllerOptions> = {}): ClusterLinkController {
@@ -82,7 +84,8 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
   }
 
   test('apply: finalizer, resolved inputs, status through /status, events', async () => {
-    script = (input) => okOutcome(input, { events: [{ type: 'Normal', reason: 'LinkCreated', message: 'cluster link link-a created' }] });
+    script = (input) =>
+      okOutcome(input, { events: [{ type: 'Normal', reason: 'LinkCreated', message: 'cluster link link-a created' }] });
     start();
     api.seed(linkObject(NS, 'link-a', destinationSpec, { uid: UID }));
     await waitFor(() => getLink(api, NS, 'link-a')?.status?.state === 'CREATED', 'status CREATED');
@@ -98,7 +101,10 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
     const input = calls[0]!.input;
     assert.equal(input.linkName, 'link-a');
     assert.equal(input.deleting, false);
-    assert.deepEqual(input.local, { endpoint: 'https://dest.example:8090', auth: { type: 'basic', username: 'rest-user', password: 'rest-pass' } });
+    assert.deepEqual(input.local, {
+      endpoint: 'https://dest.example:8090',
+      auth: { type: 'basic', username: 'rest-user', password: 'rest-pass' },
+    });
     assert.equal(input.remote, undefined, 'the source clusterID is given: no remote REST class needed');
     assert.deepEqual(input.credentials, { source: { plain: { username: 'alice', password: 'alice-pw' } } });
 
@@ -107,7 +113,10 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
     const writes = api.requests.filter((r) => r.method !== 'GET' && r.path.includes('/clusterlinks/'));
     assert.ok(writes.some((r) => r.path.endsWith('/link-a/status')));
     for (const w of writes.filter((r) => !r.path.endsWith('/status'))) {
-      assert.deepEqual(Object.keys((w.body as { metadata: object }).metadata).sort(), ['finalizers', 'resourceVersion']);
+      assert.deepEqual(Object.keys((w.body as { metadata: object }).metadata).sort(), [
+        'finalizers',
+        'resourceVersion',
+      ]);
     }
   });
 
@@ -122,7 +131,10 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
     assert.deepEqual(writes, [], 'no Kubernetes write on a quiet resync');
 
     const edited = getLink(api, NS, 'link-a')!;
-    api.seed({ ...(edited as Record<string, unknown>), spec: { ...destinationSpec, configs: { 'a.b': 'c' } } } as never);
+    api.seed({
+      ...(edited as Record<string, unknown>),
+      spec: { ...destinationSpec, configs: { 'a.b': 'c' } },
+    });
     await waitFor(() => getLink(api, NS, 'link-a')?.status?.observedGeneration === 2, 'observedGeneration 2');
     assert.ok(calls.some((c) => c.input.link.spec?.configs?.['a.b'] === 'c'));
   });
@@ -136,9 +148,12 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
     assert.equal(settled, 1);
     // an outside status edit (e.g. another tool) is not a spec change: no pass
     const link = getLink(api, NS, 'link-a')!;
-    api.seed({ ...(link as Record<string, unknown>), status: { ...link.status, state: 'TOUCHED' } } as never);
+    api.seed({ ...(link as Record<string, unknown>), status: { ...link.status, state: 'TOUCHED' } });
     // a later spec edit proves the watch is alive, and is the only extra pass
-    api.seed({ ...(getLink(api, NS, 'link-a') as Record<string, unknown>), spec: { ...destinationSpec, configs: { x: 'y' } } } as never);
+    api.seed({
+      ...(getLink(api, NS, 'link-a') as Record<string, unknown>),
+      spec: { ...destinationSpec, configs: { x: 'y' } },
+    });
     await waitFor(() => calls.some((c) => c.input.link.spec?.configs?.x === 'y'), 'pass for the spec edit');
     assert.equal(calls.length, settled + 1);
   });
@@ -147,38 +162,77 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
     script = (input) =>
       okOutcome(input, {
         stoppedMirrors: [
-          { topicName: 'dc1.Orders', sourceTopicName: 'Orders', action: 'PROMOTE', lastSourceFetchOffsets: [{ partition: 0, offset: 42 }], stateTimeMs: 1_700_000_000_000, partitions: 1, replicationFactor: 3 },
+          {
+            topicName: 'dc1.Orders',
+            sourceTopicName: 'Orders',
+            action: 'PROMOTE',
+            lastSourceFetchOffsets: [{ partition: 0, offset: 42 }],
+            stateTimeMs: 1_700_000_000_000,
+            partitions: 1,
+            replicationFactor: 3,
+          },
         ],
       });
     start({ resyncMs: 40 });
     api.seed(linkObject(NS, 'link-a', destinationSpec, { uid: UID }));
     const topicName = 'clink-dc1-orders-11111111';
-    await waitFor(() => api.getObject({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: NS, name: topicName }) !== undefined, 'KafkaTopic');
+    await waitFor(
+      () =>
+        api.getObject({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: NS, name: topicName }) !== undefined,
+      'KafkaTopic',
+    );
     const topic = api.getObject({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: NS, name: topicName })!;
     assert.equal((topic.spec as { name: string }).name, 'dc1.Orders');
     assert.equal(topic.metadata?.ownerReferences, undefined);
-    assert.equal(topic.metadata?.annotations?.[KAFKA_TOPIC_ANNOTATIONS.lastSourceFetchOffsets], '[{"partition":0,"offset":42}]');
-    assert.deepEqual((topic.spec as { kafkaRestClassRef: unknown }).kafkaRestClassRef, { name: 'dest-rest', namespace: NS });
+    assert.equal(
+      topic.metadata?.annotations?.[KAFKA_TOPIC_ANNOTATIONS.lastSourceFetchOffsets],
+      '[{"partition":0,"offset":42}]',
+    );
+    assert.deepEqual((topic.spec as { kafkaRestClassRef: unknown }).kafkaRestClassRef, {
+      name: 'dest-rest',
+      namespace: NS,
+    });
 
     // a user edits the KafkaTopic; later passes report the mirror again: the CR is left alone
     api.seed({ ...topic, spec: { ...(topic.spec as object), configs: { 'retention.ms': '1' } } });
-    const rv = api.getObject({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: NS, name: topicName })!.metadata?.resourceVersion;
+    const rv = api.getObject({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: NS, name: topicName })!.metadata
+      ?.resourceVersion;
     const before = calls.length;
     await waitFor(() => calls.length >= before + 2, 'two more passes');
-    assert.equal(api.getObject({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: NS, name: topicName })!.metadata?.resourceVersion, rv);
+    assert.equal(
+      api.getObject({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: NS, name: topicName })!.metadata
+        ?.resourceVersion,
+      rv,
+    );
     assert.equal(eventsFor(api, NS, 'link-a').filter((e) => e.reason === 'KafkaTopicCreated').length, 1);
-    assert.equal(api.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/kafkatopics')).length, 1, 'no create attempt on later passes');
+    assert.equal(
+      api.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/kafkatopics')).length,
+      1,
+      'no create attempt on later passes',
+    );
   });
 
   test('delete: deleting passes until finalized, then the finalizer goes and so does the object', async () => {
-    script = (input) => (input.deleting ? okOutcome(input, { finalized: calls.filter((c) => c.input.deleting).length >= 3 ? true : false, requeueAfterMs: 10 }) : okOutcome(input));
+    script = (input) =>
+      input.deleting
+        ? okOutcome(input, {
+            finalized: calls.filter((c) => c.input.deleting).length >= 3 ? true : false,
+            requeueAfterMs: 10,
+          })
+        : okOutcome(input);
     start();
     api.seed(linkObject(NS, 'link-a', destinationSpec));
     await waitFor(() => (getLink(api, NS, 'link-a')?.metadata?.finalizers ?? []).includes(FINALIZER), 'finalizer');
     await waitFor(() => getLink(api, NS, 'link-a')?.status?.state === 'CREATED', 'created');
     const custom = api.kubeConfig();
     const { CustomObjectsApi } = await import('@kubernetes/client-node');
-    await custom.makeApiClient(CustomObjectsApi).deleteNamespacedCustomObject({ group: 'platform.confluent.io', version: 'v1beta1', plural: 'clusterlinks', namespace: NS, name: 'link-a' });
+    await custom.makeApiClient(CustomObjectsApi).deleteNamespacedCustomObject({
+      group: 'platform.confluent.io',
+      version: 'v1beta1',
+      plural: 'clusterlinks',
+      namespace: NS,
+      name: 'link-a',
+    });
     await waitFor(() => getLink(api, NS, 'link-a') === undefined, 'object gone');
     assert.equal(calls.filter((c) => c.input.deleting).length, 3);
   });
@@ -189,13 +243,30 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
     };
     start();
     api.seed(linkObject(NS, 'link-a', destinationSpec));
-    await waitFor(() => getLink(api, NS, 'link-a')?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'False') === true, 'Ready=False');
+    await waitFor(
+      () =>
+        getLink(api, NS, 'link-a')?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'False') ===
+        true,
+      'Ready=False',
+    );
     const link = getLink(api, NS, 'link-a')!;
-    api.seed({ ...(link as Record<string, unknown>), metadata: { ...link.metadata, annotations: { [SKIP_KAFKA_CLEANUP_ANNOTATION]: 'true' } } } as never);
-    await waitFor(() => getLink(api, NS, 'link-a')?.status?.conditions?.some((c) => c.type === 'KafkaCleanup' && c.reason === 'SkipRequested') === true, 'KafkaCleanup condition');
+    api.seed({
+      ...(link as Record<string, unknown>),
+      metadata: { ...link.metadata, annotations: { [SKIP_KAFKA_CLEANUP_ANNOTATION]: 'true' } },
+    });
+    await waitFor(
+      () =>
+        getLink(api, NS, 'link-a')?.status?.conditions?.some(
+          (c) => c.type === 'KafkaCleanup' && c.reason === 'SkipRequested',
+        ) === true,
+      'KafkaCleanup condition',
+    );
 
     const current = getLink(api, NS, 'link-a')!;
-    api.seed({ ...(current as Record<string, unknown>), metadata: { ...current.metadata, deletionTimestamp: new Date().toISOString() } } as never);
+    api.seed({
+      ...(current as Record<string, unknown>),
+      metadata: { ...current.metadata, deletionTimestamp: new Date().toISOString() },
+    });
     await waitFor(() => getLink(api, NS, 'link-a') === undefined, 'finalizer released and the object gone');
     assert.ok(eventsFor(api, NS, 'link-a').some((e) => e.type === 'Warning' && e.reason === 'KafkaCleanupSkipped'));
     assert.equal(calls.filter((c) => c.input.deleting).length, 0, 'the Kafka side is not called');
@@ -210,12 +281,24 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
     api.seed(linkObject(NS, 'link-a', destinationSpec));
     await waitFor(() => getLink(api, NS, 'link-a')?.status?.state === 'CREATED', 'created');
     const current = getLink(api, NS, 'link-a')!;
-    api.seed({ ...(current as Record<string, unknown>), metadata: { ...current.metadata, deletionTimestamp: new Date().toISOString() } } as never);
-    await waitFor(() => /ECONNREFUSED.*skip-kafka-cleanup=true/.test(getLink(api, NS, 'link-a')?.status?.conditions?.find((c) => c.type === 'Ready')?.message ?? ''), 'hint in Ready');
+    api.seed({
+      ...(current as Record<string, unknown>),
+      metadata: { ...current.metadata, deletionTimestamp: new Date().toISOString() },
+    });
+    await waitFor(
+      () =>
+        /ECONNREFUSED.*skip-kafka-cleanup=true/.test(
+          getLink(api, NS, 'link-a')?.status?.conditions?.find((c) => c.type === 'Ready')?.message ?? '',
+        ),
+      'hint in Ready',
+    );
     assert.deepEqual(getLink(api, NS, 'link-a')?.metadata?.finalizers, [FINALIZER], 'the finalizer stays');
     // following the hint on the pending deletion is enough
     const stuck = getLink(api, NS, 'link-a')!;
-    api.seed({ ...(stuck as Record<string, unknown>), metadata: { ...stuck.metadata, annotations: { [SKIP_KAFKA_CLEANUP_ANNOTATION]: 'true' } } } as never);
+    api.seed({
+      ...(stuck as Record<string, unknown>),
+      metadata: { ...stuck.metadata, annotations: { [SKIP_KAFKA_CLEANUP_ANNOTATION]: 'true' } },
+    });
     await waitFor(() => getLink(api, NS, 'link-a') === undefined, 'deleted after the annotation');
     assert.ok(eventsFor(api, NS, 'link-a').some((e) => e.reason === 'KafkaCleanupSkipped'));
   });
@@ -223,18 +306,34 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
   test('failures: Ready=False with the message, one Warning event per distinct error, backoff, then recovery', async () => {
     let failuresLeft = 4;
     script = (input) => {
-      if (failuresLeft-- > 0) throw Object.assign(new Error('POST /kafka/v3/clusters/x/links: 503 Service Unavailable'), { name: 'KafkaRestError' });
+      if (failuresLeft-- > 0)
+        throw Object.assign(new Error('POST /kafka/v3/clusters/x/links: 503 Service Unavailable'), {
+          name: 'KafkaRestError',
+        });
       return okOutcome(input);
     };
     start({ backoff: { baseMs: 30, capMs: 120 } });
     api.seed(linkObject(NS, 'link-a', destinationSpec));
-    await waitFor(() => getLink(api, NS, 'link-a')?.status?.conditions?.some((c) => c.type === 'Ready' && c.reason === 'KafkaRestError') === true, 'Ready=False KafkaRestError');
+    await waitFor(
+      () =>
+        getLink(api, NS, 'link-a')?.status?.conditions?.some(
+          (c) => c.type === 'Ready' && c.reason === 'KafkaRestError',
+        ) === true,
+      'Ready=False KafkaRestError',
+    );
     const failed = getLink(api, NS, 'link-a')!.status!.conditions!.find((c) => c.type === 'Ready')!;
     assert.equal(failed.status, 'False');
     assert.match(failed.message ?? '', /503 Service Unavailable/);
-    await waitFor(() => getLink(api, NS, 'link-a')?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true, 'recovered');
+    await waitFor(
+      () =>
+        getLink(api, NS, 'link-a')?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true,
+      'recovered',
+    );
     assert.equal(calls.length, 5);
-    assert.equal(eventsFor(api, NS, 'link-a').filter((e) => e.type === 'Warning' && e.reason === 'KafkaRestError').length, 1);
+    assert.equal(
+      eventsFor(api, NS, 'link-a').filter((e) => e.type === 'Warning' && e.reason === 'KafkaRestError').length,
+      1,
+    );
     // the status patches during the outage: one for the first failure, then unchanged text → no write
     const statusWrites = api.requests.filter((r) => r.method === 'PATCH' && r.path.endsWith('/link-a/status'));
     assert.equal(statusWrites.length, 2);
@@ -242,8 +341,16 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
 
   test('missing KafkaRestClass: Ready=False KafkaRestClassNotFound until it appears', async () => {
     start({ backoff: { baseMs: 20, capMs: 60 } });
-    api.seed(linkObject(NS, 'link-b', { ...destinationSpec, destinationKafkaCluster: { kafkaRestClassRef: { name: 'later' } } }));
-    await waitFor(() => getLink(api, NS, 'link-b')?.status?.conditions?.some((c) => c.reason === 'KafkaRestClassNotFound') === true, 'KafkaRestClassNotFound');
+    api.seed(
+      linkObject(NS, 'link-b', {
+        ...destinationSpec,
+        destinationKafkaCluster: { kafkaRestClassRef: { name: 'later' } },
+      }),
+    );
+    await waitFor(
+      () => getLink(api, NS, 'link-b')?.status?.conditions?.some((c) => c.reason === 'KafkaRestClassNotFound') === true,
+      'KafkaRestClassNotFound',
+    );
     assert.equal(calls.length, 0);
     assert.match(getLink(api, NS, 'link-b')!.status!.conditions![0]!.message!, /KafkaRestClass ns1\/later not found/);
     seedRestClass(api, NS, 'later', 'http://later:8090');
@@ -255,7 +362,12 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
     start({ namespaces: ['ns1'] });
     seedRestClass(api, 'ns2', 'dest-rest', 'http://x:8090');
     seedPlainSecret(api, 'ns2', 'src-plain', 'a', 'b');
-    api.seed(linkObject('ns2', 'other', { ...destinationSpec, destinationKafkaCluster: { kafkaRestClassRef: { name: 'dest-rest' } } }));
+    api.seed(
+      linkObject('ns2', 'other', {
+        ...destinationSpec,
+        destinationKafkaCluster: { kafkaRestClassRef: { name: 'dest-rest' } },
+      }),
+    );
     api.seed(linkObject(NS, 'mine', destinationSpec));
     await waitFor(() => getLink(api, NS, 'mine')?.status?.state === 'CREATED', 'ns1 link reconciled');
     assert.equal(getLink(api, 'ns2', 'other')?.status, undefined);
@@ -264,7 +376,13 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
   });
 
   test('leader election: exactly one of two reconciles; killing it hands over to the other', async () => {
-    const lease = { namespace: 'kube-system', name: 'clusterlink-webhook-leader', leaseDurationMs: 1000, renewDeadlineMs: 600, retryPeriodMs: 100 };
+    const lease = {
+      namespace: 'kube-system',
+      name: 'clusterlink-webhook-leader',
+      leaseDurationMs: 1000,
+      renewDeadlineMs: 600,
+      retryPeriodMs: 100,
+    };
     const a = start({ lease: { ...lease, identity: 'replica-a' } });
     const b = start({ lease: { ...lease, identity: 'replica-b' } });
     await waitFor(() => a.isActive || b.isActive, 'a leader');
@@ -273,9 +391,18 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
     await waitFor(() => getLink(api, NS, 'link-a')?.status?.state === 'CREATED', 'reconciled by the leader');
     assert.equal(follower.isActive, false);
     assert.ok(calls.every((c) => c.by === leader.identity));
-    const leaseObj = api.getObject({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'kube-system', name: lease.name });
+    const leaseObj = api.getObject({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      namespace: 'kube-system',
+      name: lease.name,
+    });
     assert.equal((leaseObj?.spec as { holderIdentity: string }).holderIdentity, leader.identity);
-    assert.match(String((leaseObj?.spec as { renewTime: string }).renewTime), /\.\d{6}Z$/, 'MicroTime with six fractional digits');
+    assert.match(
+      String((leaseObj?.spec as { renewTime: string }).renewTime),
+      /\.\d{6}Z$/,
+      'MicroTime with six fractional digits',
+    );
 
     await leader.stop({ release: false }); // a crash: the lease is not handed back
     await waitFor(() => follower.isActive, 'the follower takes over after the lease expires');
@@ -285,7 +412,13 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
   });
 
   test('leader election: a graceful stop releases the lease; losing the lease stops reconciling at once', async () => {
-    const lease = { namespace: 'kube-system', name: 'leader', leaseDurationMs: 60_000, renewDeadlineMs: 400, retryPeriodMs: 50 };
+    const lease = {
+      namespace: 'kube-system',
+      name: 'leader',
+      leaseDurationMs: 60_000,
+      renewDeadlineMs: 400,
+      retryPeriodMs: 50,
+    };
     const a = start({ lease: { ...lease, identity: 'replica-a' } });
     await waitFor(() => a.isActive, 'a leads');
     const b = start({ lease: { ...lease, identity: 'replica-b' } });
@@ -293,7 +426,12 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
     await waitFor(() => b.isActive, 'b leads after the release');
 
     // another holder takes the lease (e.g. b's renewals were blocked and the lease was taken): b steps down
-    const current = api.getObject({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'kube-system', name: 'leader' })!;
+    const current = api.getObject({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      namespace: 'kube-system',
+      name: 'leader',
+    })!;
     let inFlightAborted = false;
     // a pass that only ends when its signal fires
     script = (_input, _n, signal) =>
@@ -305,7 +443,10 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
       });
     api.seed(linkObject(NS, 'slow', destinationSpec));
     await waitFor(() => calls.some((c) => c.input.link.metadata?.name === 'slow'), 'slow pass started');
-    api.seed({ ...current, spec: { ...(current.spec as object), holderIdentity: 'someone-else', renewTime: new Date().toISOString() } });
+    api.seed({
+      ...current,
+      spec: { ...(current.spec as object), holderIdentity: 'someone-else', renewTime: new Date().toISOString() },
+    });
     await waitFor(() => !b.isActive, 'b steps down');
     await waitFor(() => inFlightAborted, 'the in-flight pass is aborted');
     assert.equal(inFlightAborted, true);

@@ -33,15 +33,28 @@ describe('controller + Kafka side + REST simulator', () => {
   let src: RestSimulator;
   let controller: ClusterLinkController;
   const logLines: string[] = [];
-  const reconciler = createLinkReconciler({ stopPollBudgetMs: 200, stopPollIntervalMs: 10, pendingRequeueMs: 50, sourceInitiatedRetryMs: 3_000 });
+  const reconciler = createLinkReconciler({
+    stopPollBudgetMs: 200,
+    stopPollIntervalMs: 10,
+    pendingRequeueMs: 50,
+    sourceInitiatedRetryMs: 3_000,
+  });
 
   before(async () => {
     world = new SimWorld({ pendingStoppedReads: 1 });
-    world.addTopic(world.addCluster('src-1', { bootstrap: 'src.example:9092' }).id, 'orders', { partitions: 2, endOffset: 500 });
+    world.addTopic(world.addCluster('src-1', { bootstrap: 'src.example:9092' }).id, 'orders', {
+      partitions: 2,
+      endOffset: 500,
+    });
     world.addTopic('src-1', 'payments', { partitions: 1, endOffset: 7 });
     world.addTopic('src-1', 'invoices', { partitions: 1, endOffset: 90 });
     world.addTopic('src-1', 'events', { partitions: 1, endOffset: 33 });
-    dest = await startRestSimulator({ world, clusterId: 'dst-1', bootstrap: 'dst.example:9092', auth: { basic: { username: 'rest', password: 'rest-pw' } } });
+    dest = await startRestSimulator({
+      world,
+      clusterId: 'dst-1',
+      bootstrap: 'dst.example:9092',
+      auth: { basic: { username: 'rest', password: 'rest-pw' } },
+    });
     src = await startRestSimulator({ world, clusterId: 'src-1', bootstrap: 'src.example:9092' });
     kube = await startFakeKubeApi();
     seedRestClass(kube, DST_NS, 'dst-rest', dest.url, { username: 'rest', password: 'rest-pw' });
@@ -68,20 +81,30 @@ describe('controller + Kafka side + REST simulator', () => {
   /** kubectl edit: a new spec on the stored object (generation bumps, the status stays). */
   function editSpec(namespace: string, name: string, change: (spec: ClusterLinkSpec) => ClusterLinkSpec): void {
     const current = getLink(kube, namespace, name)!;
-    kube.seed({ ...(current as KubeObject), spec: change(structuredClone(current.spec ?? {})) as Record<string, unknown> });
+    kube.seed({
+      ...(current as KubeObject),
+      spec: change(structuredClone(current.spec ?? {})),
+    });
   }
 
   async function kubectlDelete(namespace: string, name: string): Promise<void> {
-    await kube
-      .kubeConfig()
-      .makeApiClient(CustomObjectsApi)
-      .deleteNamespacedCustomObject({ group: 'platform.confluent.io', version: 'v1beta1', plural: 'clusterlinks', namespace, name });
+    await kube.kubeConfig().makeApiClient(CustomObjectsApi).deleteNamespacedCustomObject({
+      group: 'platform.confluent.io',
+      version: 'v1beta1',
+      plural: 'clusterlinks',
+      namespace,
+      name,
+    });
   }
 
   const uid = 'c0ffee42-1111-2222-3333-444444444444';
   const destSpec: ClusterLinkSpec = {
     name: 'lk',
-    sourceKafkaCluster: { clusterID: 'src-1', bootstrapEndpoint: 'src.example:9092', authentication: { type: 'plain', jaasConfig: { secretRef: 'src-plain' } } },
+    sourceKafkaCluster: {
+      clusterID: 'src-1',
+      bootstrapEndpoint: 'src.example:9092',
+      authentication: { type: 'plain', jaasConfig: { secretRef: 'src-plain' } },
+    },
     destinationKafkaCluster: { kafkaRestClassRef: { name: 'dst-rest', namespace: DST_NS } },
     mirrorTopicOptions: { prefix: 'dc1.' },
     mirrorTopics: [
@@ -93,7 +116,13 @@ describe('controller + Kafka side + REST simulator', () => {
 
   test('destination-initiated: apply creates the link and its mirrors; status and finalizer', async () => {
     kube.seed(linkObject(DST_NS, 'lk', destSpec, { uid }));
-    await waitFor(() => ['dc1.orders', 'dc1.payments', 'dc1.invoices'].every((t) => mirrorStatus(getLink(kube, DST_NS, 'lk'), t) === 'ACTIVE'), 'three ACTIVE mirrors in status');
+    await waitFor(
+      () =>
+        ['dc1.orders', 'dc1.payments', 'dc1.invoices'].every(
+          (t) => mirrorStatus(getLink(kube, DST_NS, 'lk'), t) === 'ACTIVE',
+        ),
+      'three ACTIVE mirrors in status',
+    );
     const link = world.clusters.get('dst-1')?.links.get('lk');
     assert.equal(link?.mode, 'DESTINATION');
     assert.equal(link?.remoteClusterId, 'src-1');
@@ -113,7 +142,10 @@ describe('controller + Kafka side + REST simulator', () => {
     assert.equal(cr.status?.observedGeneration, 1);
     assert.equal(ready(cr), 'True Reconciled');
     // events are recorded right after the status write
-    await waitFor(() => eventsFor(kube, DST_NS, 'lk').filter((e) => e.reason === 'MirrorTopicCreated').length === 3, 'MirrorTopicCreated events');
+    await waitFor(
+      () => eventsFor(kube, DST_NS, 'lk').filter((e) => e.reason === 'MirrorTopicCreated').length === 3,
+      'MirrorTopicCreated events',
+    );
     assert.equal(eventsFor(kube, DST_NS, 'lk').filter((e) => e.reason === 'LinkCreated').length, 1);
   });
 
@@ -124,34 +156,57 @@ describe('controller + Kafka side + REST simulator', () => {
     await waitFor(() => controller.passes >= passes + 2, 'two resync passes');
     assert.equal(dest.writeCalls(), 0);
     assert.ok(dest.calls.length > 0, 'the resync did read the link');
-    assert.deepEqual(kube.requests.filter((r) => r.method !== 'GET'), []);
+    assert.deepEqual(
+      kube.requests.filter((r) => r.method !== 'GET'),
+      [],
+    );
   });
 
   test('edit: pause, then promote; the promoted topic gets a KafkaTopic with the snapshotted offsets', async () => {
-    editSpec(DST_NS, 'lk', (s) => ({ ...s, mirrorTopics: s.mirrorTopics?.map((m) => (m.name === 'dc1.orders' ? { ...m, state: 'PAUSE' } : m)) }));
+    editSpec(DST_NS, 'lk', (s) => ({
+      ...s,
+      mirrorTopics: s.mirrorTopics?.map((m) => (m.name === 'dc1.orders' ? { ...m, state: 'PAUSE' } : m)),
+    }));
     await waitFor(() => mirrorStatus(getLink(kube, DST_NS, 'lk'), 'dc1.orders') === 'PAUSED', 'PAUSED in status');
     assert.equal(world.clusters.get('dst-1')?.topics.get('dc1.orders')?.mirror?.status, 'PAUSED');
     assert.equal(getLink(kube, DST_NS, 'lk')?.status?.observedGeneration, 2);
 
-    editSpec(DST_NS, 'lk', (s) => ({ ...s, mirrorTopics: s.mirrorTopics?.map((m) => (m.name === 'dc1.orders' ? { ...m, state: 'PROMOTE' } : m)) }));
+    editSpec(DST_NS, 'lk', (s) => ({
+      ...s,
+      mirrorTopics: s.mirrorTopics?.map((m) => (m.name === 'dc1.orders' ? { ...m, state: 'PROMOTE' } : m)),
+    }));
     const topicCr = kafkaTopicCrName('dc1.orders', uid);
     assert.equal(topicCr, 'clink-dc1-orders-c0ffee42');
-    await waitFor(() => kube.getObject({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: DST_NS, name: topicCr }) !== undefined, 'KafkaTopic for dc1.orders');
+    await waitFor(
+      () =>
+        kube.getObject({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: DST_NS, name: topicCr }) !== undefined,
+      'KafkaTopic for dc1.orders',
+    );
     await waitFor(() => mirrorStatus(getLink(kube, DST_NS, 'lk'), 'dc1.orders') === 'STOPPED', 'STOPPED in status');
     assert.equal(world.clusters.get('dst-1')?.topics.get('dc1.orders')?.mirror?.status, 'STOPPED');
     const kt = kube.getObject({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: DST_NS, name: topicCr })!;
     assert.equal((kt.spec as { name: string }).name, 'dc1.orders');
     assert.equal(kt.metadata?.annotations?.[KAFKA_TOPIC_ANNOTATIONS.action], 'PROMOTE');
-    assert.equal(kt.metadata?.annotations?.[KAFKA_TOPIC_ANNOTATIONS.lastSourceFetchOffsets], '[{"partition":0,"offset":500},{"partition":1,"offset":501}]');
+    assert.equal(
+      kt.metadata?.annotations?.[KAFKA_TOPIC_ANNOTATIONS.lastSourceFetchOffsets],
+      '[{"partition":0,"offset":500},{"partition":1,"offset":501}]',
+    );
     assert.match(kt.metadata?.annotations?.[KAFKA_TOPIC_ANNOTATIONS.mirrorStateTime] ?? '', /^\d{4}-\d\d-\d\dT/);
     assert.equal(kt.metadata?.ownerReferences, undefined);
-    assert.equal(getLink(kube, DST_NS, 'lk')?.status?.mirrorTopics?.['dc1.orders']?.lastSourceFetchOffset !== -1, true, 'the snapshot, not -1');
+    assert.equal(
+      getLink(kube, DST_NS, 'lk')?.status?.mirrorTopics?.['dc1.orders']?.lastSourceFetchOffset !== -1,
+      true,
+      'the snapshot, not -1',
+    );
   });
 
   test('remove a topic from the spec: it is deleted on the destination', async () => {
     editSpec(DST_NS, 'lk', (s) => ({ ...s, mirrorTopics: s.mirrorTopics?.filter((m) => m.name !== 'dc1.payments') }));
     await waitFor(() => !world.clusters.get('dst-1')?.topics.has('dc1.payments'), 'dc1.payments deleted on Kafka');
-    await waitFor(() => getLink(kube, DST_NS, 'lk')?.status?.mirrorTopics?.['dc1.payments'] === undefined, 'dc1.payments gone from status');
+    await waitFor(
+      () => getLink(kube, DST_NS, 'lk')?.status?.mirrorTopics?.['dc1.payments'] === undefined,
+      'dc1.payments gone from status',
+    );
     assert.equal(world.clusters.get('dst-1')?.topics.has('dc1.invoices'), true);
   });
 
@@ -160,31 +215,72 @@ describe('controller + Kafka side + REST simulator', () => {
     dest.resetCalls();
     dest.failNext({ status: 503, errorCode: 50003, message: 'Service unavailable: brokers restarting', times: 5 });
     editSpec(DST_NS, 'lk', (s) => ({ ...s, configs: { 'consumer.offset.sync.ms': '10000' } }));
-    await waitFor(() => getLink(kube, DST_NS, 'lk')?.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'False' && /Service unavailable/.test(c.message ?? '')) === true, 'Ready=False with the server message');
-    await waitFor(() => world.clusters.get('dst-1')?.links.get('lk')?.configs.get('consumer.offset.sync.ms') === '10000', 'the change applied after recovery');
+    await waitFor(
+      () =>
+        getLink(kube, DST_NS, 'lk')?.status?.conditions?.some(
+          (c) => c.type === 'Ready' && c.status === 'False' && /Service unavailable/.test(c.message ?? ''),
+        ) === true,
+      'Ready=False with the server message',
+    );
+    await waitFor(
+      () => world.clusters.get('dst-1')?.links.get('lk')?.configs.get('consumer.offset.sync.ms') === '10000',
+      'the change applied after recovery',
+    );
     await waitFor(() => ready(getLink(kube, DST_NS, 'lk')) === 'True Reconciled', 'Ready again');
     assert.equal(dest.calls.filter((c) => c.status === 503).length, 5);
-    assert.deepEqual(dest.calls.filter((c) => c.method === 'DELETE'), []);
+    assert.deepEqual(
+      dest.calls.filter((c) => c.method === 'DELETE'),
+      [],
+    );
     assert.deepEqual([...(world.clusters.get('dst-1')?.topics.keys() ?? [])].sort(), topicsBefore);
-    assert.equal(getLink(kube, DST_NS, 'lk')?.status?.observedGeneration, getLink(kube, DST_NS, 'lk')?.metadata?.generation);
-    const outageEvents = eventsFor(kube, DST_NS, 'lk').filter((e) => e.type === 'Warning' && /Service unavailable/.test(e.message));
-    assert.ok(outageEvents.length >= 1 && outageEvents.length <= 2, `the outage is announced once, not per retry (${outageEvents.length})`);
+    assert.equal(
+      getLink(kube, DST_NS, 'lk')?.status?.observedGeneration,
+      getLink(kube, DST_NS, 'lk')?.metadata?.generation,
+    );
+    const outageEvents = eventsFor(kube, DST_NS, 'lk').filter(
+      (e) => e.type === 'Warning' && /Service unavailable/.test(e.message),
+    );
+    assert.ok(
+      outageEvents.length >= 1 && outageEvents.length <= 2,
+      `the outage is announced once, not per retry (${outageEvents.length})`,
+    );
   });
 
   test('delete: remaining mirrors are failed over and get KafkaTopics, the link goes, then the finalizer', async () => {
     const promotedCr = kafkaTopicCrName('dc1.orders', uid);
-    const promotedRv = kube.getObject({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: DST_NS, name: promotedCr })?.metadata?.resourceVersion;
+    const promotedRv = kube.getObject({
+      apiVersion: API_VERSION,
+      kind: 'KafkaTopic',
+      namespace: DST_NS,
+      name: promotedCr,
+    })?.metadata?.resourceVersion;
     await kubectlDelete(DST_NS, 'lk');
     await waitFor(() => getLink(kube, DST_NS, 'lk') === undefined, 'ClusterLink gone');
     assert.equal(world.clusters.get('dst-1')?.links.has('lk'), false, 'link deleted on Kafka');
     const invoices = world.clusters.get('dst-1')?.topics.get('dc1.invoices');
     assert.ok(invoices, 'failed over, not deleted');
     assert.ok(invoices.mirror === undefined || invoices.mirror.status === 'STOPPED', 'a regular topic now');
-    assert.ok(dest.calls.some((c) => c.method === 'POST' && c.route.endsWith('/mirrors:failover')), 'failed over through the REST API');
-    const kt = kube.getObject({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: DST_NS, name: kafkaTopicCrName('dc1.invoices', uid) });
+    assert.ok(
+      dest.calls.some((c) => c.method === 'POST' && c.route.endsWith('/mirrors:failover')),
+      'failed over through the REST API',
+    );
+    const kt = kube.getObject({
+      apiVersion: API_VERSION,
+      kind: 'KafkaTopic',
+      namespace: DST_NS,
+      name: kafkaTopicCrName('dc1.invoices', uid),
+    });
     assert.equal(kt?.metadata?.annotations?.[KAFKA_TOPIC_ANNOTATIONS.action], 'FAILOVER');
-    assert.equal(kt?.metadata?.annotations?.[KAFKA_TOPIC_ANNOTATIONS.lastSourceFetchOffsets], '[{"partition":0,"offset":90}]');
-    assert.equal(kube.getObject({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: DST_NS, name: promotedCr })?.metadata?.resourceVersion, promotedRv, 'never overwritten');
+    assert.equal(
+      kt?.metadata?.annotations?.[KAFKA_TOPIC_ANNOTATIONS.lastSourceFetchOffsets],
+      '[{"partition":0,"offset":90}]',
+    );
+    assert.equal(
+      kube.getObject({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: DST_NS, name: promotedCr })?.metadata
+        ?.resourceVersion,
+      promotedRv,
+      'never overwritten',
+    );
     assert.ok(dest.calls.some((c) => c.method === 'DELETE' && c.route.endsWith('/links/{link_name}')));
   });
 
@@ -199,17 +295,26 @@ describe('controller + Kafka side + REST simulator', () => {
         mirrorTopics: [{ name: 'events', state: 'ACTIVE' }],
       }),
     );
-    await waitFor(() => world.clusters.get('dst-1')?.links.get('pair')?.connectionMode === 'INBOUND', 'INBOUND link on the destination');
+    await waitFor(
+      () => world.clusters.get('dst-1')?.links.get('pair')?.connectionMode === 'INBOUND',
+      'INBOUND link on the destination',
+    );
     kube.seed(
       linkObject(SRC_NS, 'pair-src', {
         name: 'pair',
         sourceInitiatedLink: { linkMode: 'Source' },
-        sourceKafkaCluster: { kafkaRestClassRef: { name: 'src-rest' }, authentication: { type: 'plain', jaasConfig: { secretRef: 'local-plain' } } },
+        sourceKafkaCluster: {
+          kafkaRestClassRef: { name: 'src-rest' },
+          authentication: { type: 'plain', jaasConfig: { secretRef: 'local-plain' } },
+        },
         destinationKafkaCluster: { bootstrapEndpoint: 'dst.example:9092', kafkaRestClassRef: { name: 'dst-rest' } },
       }),
     );
     await waitFor(() => ready(getLink(kube, SRC_NS, 'pair-src')) === 'True Reconciled', 'Source half Ready');
-    await waitFor(() => ready(getLink(kube, DST_NS, 'pair-dst')) === 'True Reconciled', 'Destination half Ready once its Source half exists');
+    await waitFor(
+      () => ready(getLink(kube, DST_NS, 'pair-dst')) === 'True Reconciled',
+      'Destination half Ready once its Source half exists',
+    );
     const sourceLink = world.clusters.get('src-1')?.links.get('pair');
     assert.equal(sourceLink?.mode, 'SOURCE');
     assert.equal(sourceLink?.remoteClusterId, 'dst-1', 'learned through the destination REST class');
@@ -219,7 +324,10 @@ describe('controller + Kafka side + REST simulator', () => {
 
     await kubectlDelete(DST_NS, 'pair-dst');
     await kubectlDelete(SRC_NS, 'pair-src');
-    await waitFor(() => getLink(kube, DST_NS, 'pair-dst') === undefined && getLink(kube, SRC_NS, 'pair-src') === undefined, 'both CRs gone');
+    await waitFor(
+      () => getLink(kube, DST_NS, 'pair-dst') === undefined && getLink(kube, SRC_NS, 'pair-src') === undefined,
+      'both CRs gone',
+    );
     assert.equal(world.clusters.get('dst-1')?.links.has('pair'), false);
     assert.equal(world.clusters.get('src-1')?.links.has('pair'), false);
     assert.deepEqual([...dest.violations, ...src.violations], [], 'no REST contract violations');

@@ -23,7 +23,13 @@ export function waitFor(check: () => boolean | Promise<boolean>, what: string, t
   });
 }
 
-export function seedRestClass(api: FakeKubeApi, namespace: string, name: string, endpoint: string, basic?: { username: string; password: string }): void {
+export function seedRestClass(
+  api: FakeKubeApi,
+  namespace: string,
+  name: string,
+  endpoint: string,
+  basic?: { username: string; password: string },
+): void {
   if (basic) {
     api.seed({
       apiVersion: 'v1',
@@ -36,11 +42,22 @@ export function seedRestClass(api: FakeKubeApi, namespace: string, name: string,
     apiVersion: API_VERSION,
     kind: 'KafkaRestClass',
     metadata: { name, namespace },
-    spec: { kafkaRest: { endpoint, ...(basic ? { authentication: { type: 'basic', basic: { secretRef: `${name}-cred` } } } : {}) } },
+    spec: {
+      kafkaRest: {
+        endpoint,
+        ...(basic ? { authentication: { type: 'basic', basic: { secretRef: `${name}-cred` } } } : {}),
+      },
+    },
   });
 }
 
-export function seedPlainSecret(api: FakeKubeApi, namespace: string, name: string, username: string, password: string): void {
+export function seedPlainSecret(
+  api: FakeKubeApi,
+  namespace: string,
+  name: string,
+  username: string,
+  password: string,
+): void {
   api.seed({
     apiVersion: 'v1',
     kind: 'Secret',
@@ -50,14 +67,28 @@ export function seedPlainSecret(api: FakeKubeApi, namespace: string, name: strin
 }
 
 export function getLink(api: FakeKubeApi, namespace: string, name: string): ClusterLink | undefined {
-  return api.getObject({ apiVersion: API_VERSION, kind: 'ClusterLink', namespace, name }) as ClusterLink | undefined;
+  return api.getObject({ apiVersion: API_VERSION, kind: 'ClusterLink', namespace, name });
 }
 
-export function linkObject(namespace: string, name: string, spec: NonNullable<ClusterLink['spec']>, metadata: Record<string, unknown> = {}): KubeObject {
-  return { apiVersion: API_VERSION, kind: 'ClusterLink', metadata: { name, namespace, ...metadata }, spec: spec as Record<string, unknown> } as KubeObject;
+export function linkObject(
+  namespace: string,
+  name: string,
+  spec: NonNullable<ClusterLink['spec']>,
+  metadata: Record<string, unknown> = {},
+): KubeObject {
+  return {
+    apiVersion: API_VERSION,
+    kind: 'ClusterLink',
+    metadata: { name, namespace, ...metadata },
+    spec: spec,
+  };
 }
 
-export function eventsFor(api: FakeKubeApi, namespace: string, name: string): { type: string; reason: string; message: string }[] {
+export function eventsFor(
+  api: FakeKubeApi,
+  namespace: string,
+  name: string,
+): { type: string; reason: string; message: string }[] {
   return api
     .listObjects({ apiVersion: 'v1', kind: 'Event', namespace })
     .filter((e) => (e.involvedObject as { name?: string } | undefined)?.name === name)

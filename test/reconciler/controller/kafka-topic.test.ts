@@ -1,6 +1,10 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { buildKafkaTopic, kafkaTopicCrName, KAFKA_TOPIC_ANNOTATIONS } from '../../../src/reconciler/controller/kafka-topic.js';
+import {
+  buildKafkaTopic,
+  kafkaTopicCrName,
+  KAFKA_TOPIC_ANNOTATIONS,
+} from '../../../src/reconciler/controller/kafka-topic.js';
 
 const UID = '3f2a9c1e-7b6d-4e2f-9a1b-0c2d3e4f5a6b';
 
@@ -47,14 +51,28 @@ describe('buildKafkaTopic', () => {
         partitions: 2,
         replicationFactor: 3,
       },
-      { namespace: 'ns1', clusterLinkName: 'link-a', clusterLinkUid: UID, linkName: 'link-a', kafkaRestClassRef: { name: 'dest', namespace: 'ns1' } },
+      {
+        namespace: 'ns1',
+        clusterLinkName: 'link-a',
+        clusterLinkUid: UID,
+        linkName: 'link-a',
+        kafkaRestClassRef: { name: 'dest', namespace: 'ns1' },
+      },
     );
     assert.equal(topic.metadata.name, 'clink-dc1-orders-3f2a9c1e');
     assert.equal(topic.metadata.namespace, 'ns1');
     assert.equal((topic.metadata as Record<string, unknown>).ownerReferences, undefined);
-    assert.deepEqual(topic.spec, { name: 'dc1.orders', partitionCount: 2, replicas: 3, kafkaRestClassRef: { name: 'dest', namespace: 'ns1' } });
+    assert.deepEqual(topic.spec, {
+      name: 'dc1.orders',
+      partitionCount: 2,
+      replicas: 3,
+      kafkaRestClassRef: { name: 'dest', namespace: 'ns1' },
+    });
     const a = topic.metadata.annotations;
-    assert.equal(a[KAFKA_TOPIC_ANNOTATIONS.lastSourceFetchOffsets], '[{"partition":0,"offset":42},{"partition":1,"offset":7}]');
+    assert.equal(
+      a[KAFKA_TOPIC_ANNOTATIONS.lastSourceFetchOffsets],
+      '[{"partition":0,"offset":42},{"partition":1,"offset":7}]',
+    );
     assert.equal(a[KAFKA_TOPIC_ANNOTATIONS.mirrorStateTimeMs], '1700000000000');
     assert.equal(a[KAFKA_TOPIC_ANNOTATIONS.mirrorStateTime], '2023-11-14T22:13:20.000Z');
     assert.equal(a[KAFKA_TOPIC_ANNOTATIONS.action], 'FAILOVER');
@@ -63,7 +81,10 @@ describe('buildKafkaTopic', () => {
   });
 
   test('without snapshots there are no offset/time annotations', () => {
-    const topic = buildKafkaTopic({ topicName: 't', sourceTopicName: 't', action: 'PROMOTE' }, { namespace: 'n', clusterLinkName: 'l', clusterLinkUid: UID, linkName: 'l' });
+    const topic = buildKafkaTopic(
+      { topicName: 't', sourceTopicName: 't', action: 'PROMOTE' },
+      { namespace: 'n', clusterLinkName: 'l', clusterLinkUid: UID, linkName: 'l' },
+    );
     assert.equal(topic.metadata.annotations[KAFKA_TOPIC_ANNOTATIONS.lastSourceFetchOffsets], undefined);
     assert.equal(topic.metadata.annotations[KAFKA_TOPIC_ANNOTATIONS.mirrorStateTime], undefined);
     assert.deepEqual(topic.spec, { name: 't' });

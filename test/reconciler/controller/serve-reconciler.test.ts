@@ -15,7 +15,10 @@ function startServe(dir: string, args: string[], env: NodeJS.ProcessEnv): Promis
   return startServeProcess({ certDir: join(dir, 'certs'), args, env: { POD_NAMESPACE: '', HOME: dir, ...env } });
 }
 
-const hasMsg = (msg: string | RegExp) => (l: LogLine): boolean => typeof l.msg === 'string' && (typeof msg === 'string' ? l.msg === msg : msg.test(l.msg));
+const hasMsg =
+  (msg: string | RegExp) =>
+  (l: LogLine): boolean =>
+    typeof l.msg === 'string' && (typeof msg === 'string' ? l.msg === msg : msg.test(l.msg));
 const logged = (s: ServeProcess, msg: string | RegExp): boolean => s.lines.some(hasMsg(msg));
 
 describe('serve runs the reconciler', () => {
@@ -44,17 +47,33 @@ describe('serve runs the reconciler', () => {
           mirrorTopics: [{ name: 'orders', state: 'ACTIVE' }],
         }),
       );
-      const serve = await startServe(dir, ['--reconciler', 'auto', '--lease-namespace', 'webhook'], { KUBECONFIG: kube.kubeconfigPath });
+      const serve = await startServe(dir, ['--reconciler', 'auto', '--lease-namespace', 'webhook'], {
+        KUBECONFIG: kube.kubeconfigPath,
+      });
       serves.push(serve);
-      await waitFor(() => getLink(kube, 'apps', 'lk')?.status?.mirrorTopics?.orders?.status === 'ACTIVE', 'the mirror ACTIVE in status', 60_000);
+      await waitFor(
+        () => getLink(kube, 'apps', 'lk')?.status?.mirrorTopics?.orders?.status === 'ACTIVE',
+        'the mirror ACTIVE in status',
+        60_000,
+      );
       assert.equal(world.clusters.get('dst-1')?.links.get('lk')?.remoteClusterId, 'src-1');
       assert.ok(logged(serve, /^admission webhooks listening/), 'the webhooks serve too');
       assert.ok(logged(serve, 'reconciler enabled: waiting for the leader lease'));
-      const lease = () => kube.getObject({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'webhook', name: 'clusterlink-webhook-leader' });
+      const lease = () =>
+        kube.getObject({
+          apiVersion: 'coordination.k8s.io/v1',
+          kind: 'Lease',
+          namespace: 'webhook',
+          name: 'clusterlink-webhook-leader',
+        });
       assert.ok((lease()?.spec as { holderIdentity?: string }).holderIdentity);
 
       assert.equal(await serve.stop('SIGTERM'), 0);
-      assert.equal((lease()?.spec as { holderIdentity?: string }).holderIdentity, '', 'the lease is handed back on shutdown');
+      assert.equal(
+        (lease()?.spec as { holderIdentity?: string }).holderIdentity,
+        '',
+        'the lease is handed back on shutdown',
+      );
     } finally {
       await Promise.all([kube.close(), rest.close()]);
     }

@@ -35,23 +35,45 @@ describe('startReconcilerIfEnabled', () => {
 
   test('--reconciler=false: off, says so', async () => {
     const { logger, lines } = capture();
-    assert.equal(await startReconcilerIfEnabled({ ...base, reconciler: 'false' }, logger, { load: () => loadKubeConfig({ kubeconfigPath: api.kubeconfigPath }) }), undefined);
+    assert.equal(
+      await startReconcilerIfEnabled({ ...base, reconciler: 'false' }, logger, {
+        load: () => loadKubeConfig({ kubeconfigPath: api.kubeconfigPath }),
+      }),
+      undefined,
+    );
     assert.match(lines().at(-1)?.msg ?? '', /reconciler is off \(--reconciler=false\)/);
   });
 
   test('no cluster configured: off, the webhooks still serve', async () => {
     for (const mode of ['auto', 'true'] as const) {
       const { logger, lines } = capture();
-      assert.equal(await startReconcilerIfEnabled({ ...base, reconciler: mode }, logger, { load: () => undefined }), undefined);
+      assert.equal(
+        await startReconcilerIfEnabled({ ...base, reconciler: mode }, logger, { load: () => undefined }),
+        undefined,
+      );
       assert.match(lines().at(-1)?.msg ?? '', /reconciler is off: no Kubernetes cluster configured/);
     }
   });
 
   test('auto with an unreachable API: off', async () => {
     const path = join(dir, 'dead');
-    writeFileSync(path, JSON.stringify({ clusters: [{ name: 'd', cluster: { server: 'http://127.0.0.1:1', 'insecure-skip-tls-verify': true } }], users: [{ name: 'd', user: {} }], contexts: [{ name: 'd', context: { cluster: 'd', user: 'd' } }], 'current-context': 'd' }));
+    writeFileSync(
+      path,
+      JSON.stringify({
+        clusters: [{ name: 'd', cluster: { server: 'http://127.0.0.1:1', 'insecure-skip-tls-verify': true } }],
+        users: [{ name: 'd', user: {} }],
+        contexts: [{ name: 'd', context: { cluster: 'd', user: 'd' } }],
+        'current-context': 'd',
+      }),
+    );
     const { logger, lines } = capture();
-    assert.equal(await startReconcilerIfEnabled(base, logger, { load: () => loadKubeConfig({ kubeconfigPath: path }), probeTimeoutMs: 1000 }), undefined);
+    assert.equal(
+      await startReconcilerIfEnabled(base, logger, {
+        load: () => loadKubeConfig({ kubeconfigPath: path }),
+        probeTimeoutMs: 1000,
+      }),
+      undefined,
+    );
     assert.match(lines().at(-1)?.msg ?? '', /the Kubernetes API is not reachable/);
   });
 
@@ -65,20 +87,34 @@ describe('startReconcilerIfEnabled', () => {
     assert.ok(running);
     try {
       await waitFor(() => running.controller.isActive, 'leader');
-      const lease = api.getObject({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'webhook-ns', name: 'leader' });
+      const lease = api.getObject({
+        apiVersion: 'coordination.k8s.io/v1',
+        kind: 'Lease',
+        namespace: 'webhook-ns',
+        name: 'leader',
+      });
       assert.equal((lease?.spec as { holderIdentity: string }).holderIdentity, running.controller.identity);
       assert.ok(lines().some((l) => l.msg === 'reconciler enabled: waiting for the leader lease'));
     } finally {
       await running.stop();
     }
     assert.equal(running.controller.isActive, false);
-    const released = api.getObject({ apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: 'webhook-ns', name: 'leader' });
+    const released = api.getObject({
+      apiVersion: 'coordination.k8s.io/v1',
+      kind: 'Lease',
+      namespace: 'webhook-ns',
+      name: 'leader',
+    });
     assert.equal((released?.spec as { holderIdentity: string }).holderIdentity, '', 'released on stop');
   });
 
   test('no secret value in any log line', async () => {
     const { logger, lines } = capture();
-    const running = await startReconcilerIfEnabled(base, logger, { load: () => loadKubeConfig({ kubeconfigPath: api.kubeconfigPath }), linkReconciler: never, controller: { lease: { retryPeriodMs: 50 } } });
+    const running = await startReconcilerIfEnabled(base, logger, {
+      load: () => loadKubeConfig({ kubeconfigPath: api.kubeconfigPath }),
+      linkReconciler: never,
+      controller: { lease: { retryPeriodMs: 50 } },
+    });
     await running?.stop();
     assert.ok(lines().every((l) => !JSON.stringify(l).includes('fake-kube-api-token')));
   });

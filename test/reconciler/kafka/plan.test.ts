@@ -25,7 +25,15 @@ function input(spec: ClusterLinkSpec, observed: ObservedLink = noLink, more: Par
   return { spec, linkName: 'lk', credentials: {}, remoteClusterId: 'src', observed, deleting: false, ...more };
 }
 function cfg(name: string, value: string, more: Partial<LinkConfigData> = {}): LinkConfigData {
-  return { name, value, readOnly: false, sensitive: false, isDefault: false, source: 'DYNAMIC_CLUSTER_LINK_CONFIG', ...more };
+  return {
+    name,
+    value,
+    readOnly: false,
+    sensitive: false,
+    isDefault: false,
+    source: 'DYNAMIC_CLUSTER_LINK_CONFIG',
+    ...more,
+  };
 }
 function mirror(name: string, status: string, source = name, offsets: number[] = [10]): MirrorData {
   return {
@@ -39,7 +47,15 @@ function mirror(name: string, status: string, source = name, offsets: number[] =
   };
 }
 function kinds(p: Plan): string[] {
-  return p.actions.map((a) => (a.kind === 'mirrorAction' ? `${a.action}:${a.names.join(',')}` : a.kind === 'createMirror' ? `createMirror:${a.request.mirror_topic_name}` : a.kind === 'deleteTopic' ? `deleteTopic:${a.name}` : a.kind));
+  return p.actions.map((a) =>
+    a.kind === 'mirrorAction'
+      ? `${a.action}:${a.names.join(',')}`
+      : a.kind === 'createMirror'
+        ? `createMirror:${a.request.mirror_topic_name}`
+        : a.kind === 'deleteTopic'
+          ? `deleteTopic:${a.name}`
+          : a.kind,
+  );
 }
 function createReq(p: Plan): Extract<PlanAction, { kind: 'createLink' }> {
   const a = p.actions.find((x) => x.kind === 'createLink');
@@ -51,12 +67,25 @@ function configsOf(p: Plan): Record<string, string | null> {
 }
 
 describe('link types (docs/rules.md#link-types, docs/reconciler.md create)', () => {
-  const cases: { name: string; spec: ClusterLinkSpec; remote?: string; idField?: string; configs: Record<string, string>; absent: string[]; retry: boolean }[] = [
+  const cases: {
+    name: string;
+    spec: ClusterLinkSpec;
+    remote?: string;
+    idField?: string;
+    configs: Record<string, string>;
+    absent: string[];
+    retry: boolean;
+  }[] = [
     {
       name: 'destination-initiated: DESTINATION/OUTBOUND, source_cluster_id, bootstrap of the source',
       spec: destInit(),
       idField: 'source_cluster_id',
-      configs: { 'link.mode': 'DESTINATION', 'connection.mode': 'OUTBOUND', 'bootstrap.servers': 'src:9092', 'security.protocol': 'PLAINTEXT' },
+      configs: {
+        'link.mode': 'DESTINATION',
+        'connection.mode': 'OUTBOUND',
+        'bootstrap.servers': 'src:9092',
+        'security.protocol': 'PLAINTEXT',
+      },
       absent: ['local.security.protocol'],
       retry: false,
     },
@@ -77,7 +106,11 @@ describe('link types (docs/rules.md#link-types, docs/reconciler.md create)', () 
       name: 'Destination mode: DESTINATION/INBOUND, no bootstrap or credentials, keeps the prefix',
       spec: {
         sourceInitiatedLink: { linkMode: 'Destination' },
-        sourceKafkaCluster: { clusterID: 'src', bootstrapEndpoint: 'ignored:9092', authentication: { type: 'plain', jaasConfig: { secretRef: 'x' } } },
+        sourceKafkaCluster: {
+          clusterID: 'src',
+          bootstrapEndpoint: 'ignored:9092',
+          authentication: { type: 'plain', jaasConfig: { secretRef: 'x' } },
+        },
         destinationKafkaCluster: { kafkaRestClassRef: { name: 'd' } },
         mirrorTopicOptions: { prefix: 'p.' },
       },
@@ -105,7 +138,13 @@ describe('link types (docs/rules.md#link-types, docs/reconciler.md create)', () 
     assert.equal('source_cluster_id' in createReq(p).request, false);
   });
   test('Destination mode without a source cluster id is blocked', () => {
-    const p = planLink(input({ sourceInitiatedLink: { linkMode: 'Destination' }, sourceKafkaCluster: {}, destinationKafkaCluster: {} }, noLink, { remoteClusterId: undefined }));
+    const p = planLink(
+      input(
+        { sourceInitiatedLink: { linkMode: 'Destination' }, sourceKafkaCluster: {}, destinationKafkaCluster: {} },
+        noLink,
+        { remoteClusterId: undefined },
+      ),
+    );
     assert.equal(p.blocked?.reason, 'SourceClusterIDUnknown');
     assert.deepEqual(p.actions, []);
   });
@@ -116,58 +155,132 @@ describe('link types (docs/rules.md#link-types, docs/reconciler.md create)', () 
   });
   test('roleOf maps every mode', () => {
     assert.deepEqual(
-      [{}, { sourceInitiatedLink: { linkMode: 'Source' } }, { sourceInitiatedLink: { linkMode: 'Destination' } }, { sourceInitiatedLink: { linkMode: 'Bidirectional' } }].map((s) => roleOf(s)),
+      [
+        {},
+        { sourceInitiatedLink: { linkMode: 'Source' } },
+        { sourceInitiatedLink: { linkMode: 'Destination' } },
+        { sourceInitiatedLink: { linkMode: 'Bidirectional' } },
+      ].map((s) => roleOf(s)),
       ['destination-initiated', 'source', 'destination-inbound', 'bidirectional'],
     );
   });
 });
 
 describe("config derivation (CFK's documented Secret formats)", () => {
-  const cases: { name: string; spec: ClusterLinkSpec; creds?: ClusterCredentials; expect: Record<string, string>; absent?: string[]; problem?: RegExp }[] = [
+  const cases: {
+    name: string;
+    spec: ClusterLinkSpec;
+    creds?: ClusterCredentials;
+    expect: Record<string, string>;
+    absent?: string[];
+    problem?: RegExp;
+  }[] = [
     {
       name: 'SASL/PLAIN from plain.txt without TLS → SASL_PLAINTEXT + PlainLoginModule',
-      spec: destInit({ sourceKafkaCluster: { bootstrapEndpoint: 's:9092', authentication: { type: 'plain', jaasConfig: { secretRef: 'j' } } } }),
+      spec: destInit({
+        sourceKafkaCluster: {
+          bootstrapEndpoint: 's:9092',
+          authentication: { type: 'plain', jaasConfig: { secretRef: 'j' } },
+        },
+      }),
       creds: { plain: { username: 'alice', password: 'pa\\ss"word' } },
-      expect: { 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanism': 'PLAIN', 'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="pa\\\\ss\\"word";' },
+      expect: {
+        'security.protocol': 'SASL_PLAINTEXT',
+        'sasl.mechanism': 'PLAIN',
+        'sasl.jaas.config':
+          'org.apache.kafka.common.security.plain.PlainLoginModule required username="alice" password="pa\\\\ss\\"word";',
+      },
       absent: ['ssl.truststore.type'],
     },
     {
       name: 'SASL/PLAIN with TLS → SASL_SSL + PEM truststore inline',
-      spec: destInit({ sourceKafkaCluster: { bootstrapEndpoint: 's:9092', authentication: { type: 'plain', jaasConfig: { secretRef: 'j' } }, tls: { enabled: true, secretRef: 't' } } }),
+      spec: destInit({
+        sourceKafkaCluster: {
+          bootstrapEndpoint: 's:9092',
+          authentication: { type: 'plain', jaasConfig: { secretRef: 'j' } },
+          tls: { enabled: true, secretRef: 't' },
+        },
+      }),
       creds: { plain: { username: 'a', password: 'b' }, tls: { cacertsPem: PEM_CERT } },
-      expect: { 'security.protocol': 'SASL_SSL', 'ssl.truststore.type': 'PEM', 'ssl.truststore.certificates': PEM_CERT },
+      expect: {
+        'security.protocol': 'SASL_SSL',
+        'ssl.truststore.type': 'PEM',
+        'ssl.truststore.certificates': PEM_CERT,
+      },
       absent: ['ssl.keystore.type'],
     },
     {
       name: 'pass-through JAAS is sent verbatim',
-      spec: destInit({ sourceKafkaCluster: { bootstrapEndpoint: 's:9092', authentication: { type: 'plain', jaasConfigPassThrough: { secretRef: 'j' } } } }),
-      creds: { jaasPassThrough: 'org.apache.kafka.common.security.plain.PlainLoginModule required username="x" password="y";\n' },
-      expect: { 'sasl.jaas.config': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="x" password="y";', 'sasl.mechanism': 'PLAIN' },
+      spec: destInit({
+        sourceKafkaCluster: {
+          bootstrapEndpoint: 's:9092',
+          authentication: { type: 'plain', jaasConfigPassThrough: { secretRef: 'j' } },
+        },
+      }),
+      creds: {
+        jaasPassThrough:
+          'org.apache.kafka.common.security.plain.PlainLoginModule required username="x" password="y";\n',
+      },
+      expect: {
+        'sasl.jaas.config':
+          'org.apache.kafka.common.security.plain.PlainLoginModule required username="x" password="y";',
+        'sasl.mechanism': 'PLAIN',
+      },
     },
     {
       name: 'mTLS → SSL with PEM keystore, truststore and key password',
-      spec: destInit({ sourceKafkaCluster: { bootstrapEndpoint: 's:9092', authentication: { type: 'mtls' }, tls: { enabled: true, secretRef: 't' } } }),
+      spec: destInit({
+        sourceKafkaCluster: {
+          bootstrapEndpoint: 's:9092',
+          authentication: { type: 'mtls' },
+          tls: { enabled: true, secretRef: 't' },
+        },
+      }),
       creds: { tls: { fullchainPem: PEM_CERT, privkeyPem: PEM_KEY, cacertsPem: PEM_CERT, keyPassword: 'kp' } },
-      expect: { 'security.protocol': 'SSL', 'ssl.keystore.type': 'PEM', 'ssl.keystore.certificate.chain': PEM_CERT, 'ssl.keystore.key': PEM_KEY, 'ssl.key.password': 'kp', 'ssl.truststore.type': 'PEM' },
+      expect: {
+        'security.protocol': 'SSL',
+        'ssl.keystore.type': 'PEM',
+        'ssl.keystore.certificate.chain': PEM_CERT,
+        'ssl.keystore.key': PEM_KEY,
+        'ssl.key.password': 'kp',
+        'ssl.truststore.type': 'PEM',
+      },
       absent: ['sasl.mechanism', 'sasl.jaas.config'],
     },
     {
       name: 'OAuth → OAUTHBEARER, token endpoint, callback handler, JAAS options from the secret',
-      spec: destInit({ sourceKafkaCluster: { bootstrapEndpoint: 's:9092', authentication: { type: 'oauth', oauthSettings: { tokenEndpointUri: 'https://idp/token', scope: 'kafka' } }, tls: { enabled: true, secretRef: 't' } } }),
+      spec: destInit({
+        sourceKafkaCluster: {
+          bootstrapEndpoint: 's:9092',
+          authentication: { type: 'oauth', oauthSettings: { tokenEndpointUri: 'https://idp/token', scope: 'kafka' } },
+          tls: { enabled: true, secretRef: 't' },
+        },
+      }),
       creds: { oauthbearer: { clientId: 'cid', clientSecret: 'cs' }, tls: { cacertsPem: PEM_CERT } },
       expect: {
         'security.protocol': 'SASL_SSL',
         'sasl.mechanism': 'OAUTHBEARER',
         'sasl.oauthbearer.token.endpoint.url': 'https://idp/token',
-        'sasl.login.callback.handler.class': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler',
-        'sasl.jaas.config': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="cid" clientSecret="cs" scope="kafka";',
+        'sasl.login.callback.handler.class':
+          'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler',
+        'sasl.jaas.config':
+          'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="cid" clientSecret="cs" scope="kafka";',
       },
     },
     {
       name: 'oauthbearer secret → OAUTHBEARER JAAS without a token endpoint',
-      spec: destInit({ sourceKafkaCluster: { bootstrapEndpoint: 's:9092', authentication: { type: 'oauthbearer', oauthbearer: { secretRef: 'o' } } } }),
+      spec: destInit({
+        sourceKafkaCluster: {
+          bootstrapEndpoint: 's:9092',
+          authentication: { type: 'oauthbearer', oauthbearer: { secretRef: 'o' } },
+        },
+      }),
       creds: { oauthbearer: { token: 't' } },
-      expect: { 'security.protocol': 'SASL_PLAINTEXT', 'sasl.mechanism': 'OAUTHBEARER', 'sasl.jaas.config': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required token="t";' },
+      expect: {
+        'security.protocol': 'SASL_PLAINTEXT',
+        'sasl.mechanism': 'OAUTHBEARER',
+        'sasl.jaas.config': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required token="t";',
+      },
       absent: ['sasl.oauthbearer.token.endpoint.url'],
     },
     {
@@ -185,26 +298,51 @@ describe("config derivation (CFK's documented Secret formats)", () => {
       name: 'Source mode: its own brokers get local.* configs',
       spec: {
         sourceInitiatedLink: { linkMode: 'Source' },
-        sourceKafkaCluster: { kafkaRestClassRef: { name: 's' }, authentication: { type: 'plain', jaasConfig: { secretRef: 'l' } }, tls: { enabled: true, secretRef: 't' } },
+        sourceKafkaCluster: {
+          kafkaRestClassRef: { name: 's' },
+          authentication: { type: 'plain', jaasConfig: { secretRef: 'l' } },
+          tls: { enabled: true, secretRef: 't' },
+        },
         destinationKafkaCluster: { clusterID: 'd', bootstrapEndpoint: 'd:9092' },
       },
       creds: { plain: { username: 'me', password: 'x' }, tls: { cacertsPem: PEM_CERT } },
-      expect: { 'local.security.protocol': 'SASL_SSL', 'local.sasl.mechanism': 'PLAIN', 'local.ssl.truststore.type': 'PEM', 'security.protocol': 'PLAINTEXT' },
+      expect: {
+        'local.security.protocol': 'SASL_SSL',
+        'local.sasl.mechanism': 'PLAIN',
+        'local.ssl.truststore.type': 'PEM',
+        'security.protocol': 'PLAINTEXT',
+      },
     },
     {
       name: 'filters as the documented JSON strings',
       spec: destInit({
-        mirrorTopicOptions: { autoCreateTopics: { enabled: true, topicFilters: [{ name: 'web', patternType: 'PREFIXED', filterType: 'INCLUDE' }] } },
-        consumerGroupFilters: [{ name: '*', patternType: 'LITERAL', filterType: 'INCLUDE' }, { name: 'tmp-', patternType: 'PREFIXED', filterType: 'EXCLUDE' }],
-        aclFilters: [{ resourceFilter: { resourceType: 'transcationId', name: 'tx', patternType: 'literal' }, accessFilter: { principal: 'User:bob', host: '*', operation: 'write', permissionType: 'allow' } }],
+        mirrorTopicOptions: {
+          autoCreateTopics: {
+            enabled: true,
+            topicFilters: [{ name: 'web', patternType: 'PREFIXED', filterType: 'INCLUDE' }],
+          },
+        },
+        consumerGroupFilters: [
+          { name: '*', patternType: 'LITERAL', filterType: 'INCLUDE' },
+          { name: 'tmp-', patternType: 'PREFIXED', filterType: 'EXCLUDE' },
+        ],
+        aclFilters: [
+          {
+            resourceFilter: { resourceType: 'transcationId', name: 'tx', patternType: 'literal' },
+            accessFilter: { principal: 'User:bob', host: '*', operation: 'write', permissionType: 'allow' },
+          },
+        ],
       }),
       expect: {
         'auto.create.mirror.topics.enable': 'true',
-        'auto.create.mirror.topics.filters': '{"topicFilters":[{"name":"web","patternType":"PREFIXED","filterType":"INCLUDE"}]}',
+        'auto.create.mirror.topics.filters':
+          '{"topicFilters":[{"name":"web","patternType":"PREFIXED","filterType":"INCLUDE"}]}',
         'consumer.offset.sync.enable': 'true',
-        'consumer.offset.group.filters': '{"groupFilters":[{"name":"*","patternType":"LITERAL","filterType":"INCLUDE"},{"name":"tmp-","patternType":"PREFIXED","filterType":"EXCLUDE"}]}',
+        'consumer.offset.group.filters':
+          '{"groupFilters":[{"name":"*","patternType":"LITERAL","filterType":"INCLUDE"},{"name":"tmp-","patternType":"PREFIXED","filterType":"EXCLUDE"}]}',
         'acl.sync.enable': 'true',
-        'acl.filters': '{"aclFilters":[{"resourceFilter":{"resourceType":"transactionalId","name":"tx","patternType":"literal"},"accessFilter":{"principal":"User:bob","host":"*","operation":"write","permissionType":"allow"}}]}',
+        'acl.filters':
+          '{"aclFilters":[{"resourceFilter":{"resourceType":"transactionalId","name":"tx","patternType":"literal"},"accessFilter":{"principal":"User:bob","host":"*","operation":"write","permissionType":"allow"}}]}',
       },
     },
     {
@@ -215,18 +353,31 @@ describe("config derivation (CFK's documented Secret formats)", () => {
     },
     {
       name: 'spec.configs pass through and override derived values, not the mode',
-      spec: destInit({ configs: { 'consumer.offset.sync.ms': '1000', 'security.protocol': 'SSL', 'link.mode': 'SOURCE' } }),
+      spec: destInit({
+        configs: { 'consumer.offset.sync.ms': '1000', 'security.protocol': 'SSL', 'link.mode': 'SOURCE' },
+      }),
       expect: { 'consumer.offset.sync.ms': '1000', 'security.protocol': 'SSL', 'link.mode': 'DESTINATION' },
     },
     {
       name: 'missing SASL credentials block the create',
-      spec: destInit({ sourceKafkaCluster: { bootstrapEndpoint: 's:9092', authentication: { type: 'plain', jaasConfig: { secretRef: 'j' } } } }),
+      spec: destInit({
+        sourceKafkaCluster: {
+          bootstrapEndpoint: 's:9092',
+          authentication: { type: 'plain', jaasConfig: { secretRef: 'j' } },
+        },
+      }),
       expect: {},
       problem: /SASL\/PLAIN credentials/,
     },
     {
       name: 'mTLS without key material blocks the create',
-      spec: destInit({ sourceKafkaCluster: { bootstrapEndpoint: 's:9092', authentication: { type: 'mtls' }, tls: { enabled: true, secretRef: 't' } } }),
+      spec: destInit({
+        sourceKafkaCluster: {
+          bootstrapEndpoint: 's:9092',
+          authentication: { type: 'mtls' },
+          tls: { enabled: true, secretRef: 't' },
+        },
+      }),
       creds: { tls: { cacertsPem: PEM_CERT } },
       expect: {},
       problem: /fullchain\.pem and privkey\.pem/,
@@ -267,24 +418,60 @@ describe('config diff (configs:alter)', () => {
     cfg('bootstrap.servers', 'a:9092'),
     cfg('sasl.jaas.config', '', { sensitive: true }),
     cfg('consumer.offset.sync.enable', 'TRUE'),
-    cfg('consumer.offset.group.filters', '{"groupFilters": [{"filterType":"INCLUDE","name":"*","patternType":"LITERAL"}]}'),
+    cfg(
+      'consumer.offset.group.filters',
+      '{"groupFilters": [{"filterType":"INCLUDE","name":"*","patternType":"LITERAL"}]}',
+    ),
     cfg('remote.link.connection.mode', 'OUTBOUND', { readOnly: true }),
     cfg('acl.sync.enable', 'false', { isDefault: true, source: 'DEFAULT_CONFIG' }),
   ];
   const cases: { name: string; observed: LinkConfigData[]; ops: string[]; note?: string }[] = [
     { name: 'equal (sensitive set, JSON re-serialised, boolean case) → nothing', observed: same, ops: [] },
-    { name: 'one differing value → SET only that one', observed: same.map((c) => (c.name === 'bootstrap.servers' ? cfg(c.name, 'b:9092') : c)), ops: ['SET bootstrap.servers=a:9092'] },
-    { name: 'missing owned config → SET', observed: same.filter((c) => c.name !== 'consumer.offset.sync.enable'), ops: ['SET consumer.offset.sync.enable=true'] },
-    { name: 'sensitive but unset → SET', observed: same.map((c) => (c.name === 'sasl.jaas.config' ? cfg(c.name, '', { sensitive: true, isDefault: true }) : c)), ops: ['SET sasl.jaas.config=secret'] },
-    { name: 'a managed config no longer derived → DELETE', observed: [...same, cfg('acl.filters', '{"aclFilters":[]}')], ops: ['DELETE acl.filters'] },
-    { name: 'an unmanaged server config is left alone', observed: [...same, cfg('consumer.offset.sync.ms', '999')], ops: [] },
-    { name: 'immutable prefix differs → note, never sent', observed: same.map((c) => (c.name === 'cluster.link.prefix' ? cfg(c.name, 'q.') : c)), ops: [], note: 'ImmutableConfigDiffers' },
+    {
+      name: 'one differing value → SET only that one',
+      observed: same.map((c) => (c.name === 'bootstrap.servers' ? cfg(c.name, 'b:9092') : c)),
+      ops: ['SET bootstrap.servers=a:9092'],
+    },
+    {
+      name: 'missing owned config → SET',
+      observed: same.filter((c) => c.name !== 'consumer.offset.sync.enable'),
+      ops: ['SET consumer.offset.sync.enable=true'],
+    },
+    {
+      name: 'sensitive but unset → SET',
+      observed: same.map((c) =>
+        c.name === 'sasl.jaas.config' ? cfg(c.name, '', { sensitive: true, isDefault: true }) : c,
+      ),
+      ops: ['SET sasl.jaas.config=secret'],
+    },
+    {
+      name: 'a managed config no longer derived → DELETE',
+      observed: [...same, cfg('acl.filters', '{"aclFilters":[]}')],
+      ops: ['DELETE acl.filters'],
+    },
+    {
+      name: 'an unmanaged server config is left alone',
+      observed: [...same, cfg('consumer.offset.sync.ms', '999')],
+      ops: [],
+    },
+    {
+      name: 'immutable prefix differs → note, never sent',
+      observed: same.map((c) => (c.name === 'cluster.link.prefix' ? cfg(c.name, 'q.') : c)),
+      ops: [],
+      note: 'ImmutableConfigDiffers',
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
       const d = diffConfigs(desired, c.observed);
-      assert.deepEqual(d.ops.map((o) => (o.operation === 'DELETE' ? `DELETE ${o.name}` : `SET ${o.name}=${o.value}`)), c.ops);
-      assert.deepEqual(d.notes.map((n) => n.reason), c.note ? [c.note] : []);
+      assert.deepEqual(
+        d.ops.map((o) => (o.operation === 'DELETE' ? `DELETE ${o.name}` : `SET ${o.name}=${o.value}`)),
+        c.ops,
+      );
+      assert.deepEqual(
+        d.notes.map((n) => n.reason),
+        c.note ? [c.note] : [],
+      );
     });
   }
   test('an existing link with a different link.mode is blocked', () => {
@@ -294,59 +481,247 @@ describe('config diff (configs:alter)', () => {
 });
 
 describe('mirror topics', () => {
-  const spec = (mirrorTopics: ClusterLinkSpec['mirrorTopics'], more: Partial<ClusterLinkSpec> = {}) => destInit({ mirrorTopicOptions: { prefix: 'dc1.' }, mirrorTopics, ...more });
-  const observed = (...mirrors: MirrorData[]): ObservedLink => ({ link, configs: [cfg('link.mode', 'DESTINATION'), cfg('connection.mode', 'OUTBOUND'), cfg('cluster.link.prefix', 'dc1.'), cfg('bootstrap.servers', 'src:9092'), cfg('security.protocol', 'PLAINTEXT')], mirrors });
-  const prevStatus = (...names: string[]): ClusterLinkStatus => ({ mirrorTopics: Object.fromEntries(names.map((n) => [n, { status: 'ACTIVE', observedGeneration: 1 }])) });
-  const cases: { name: string; spec: ClusterLinkSpec; observed: ObservedLink; prev?: ClusterLinkStatus; kinds: string[]; notes?: string[] }[] = [
-    { name: 'missing mirror → create (source name = name minus prefix)', spec: spec([{ name: 'dc1.a', state: 'ACTIVE' }]), observed: observed(), kinds: ['createMirror:dc1.a'] },
-    { name: 'missing mirror in PAUSE → create then pause', spec: spec([{ name: 'dc1.a', state: 'PAUSE' }]), observed: observed(), kinds: ['createMirror:dc1.a', 'pause:dc1.a'] },
-    { name: 'ACTIVE wanted, PAUSED seen → resume', spec: spec([{ name: 'dc1.a', state: 'ACTIVE' }]), observed: observed(mirror('dc1.a', 'PAUSED', 'a')), kinds: ['resume:dc1.a'] },
-    { name: 'PAUSE wanted for two → one batched pause', spec: spec([{ name: 'dc1.a', state: 'PAUSE' }, { name: 'dc1.b', state: 'PAUSE' }]), observed: observed(mirror('dc1.a', 'ACTIVE', 'a'), mirror('dc1.b', 'ACTIVE', 'b')), kinds: ['pause:dc1.a,dc1.b'] },
-    { name: 'PROMOTE → snapshot before promote, then await STOPPED', spec: spec([{ name: 'dc1.a', state: 'PROMOTE' }]), observed: observed(mirror('dc1.a', 'ACTIVE', 'a')), kinds: ['snapshot', 'promote:dc1.a', 'awaitStopped'] },
-    { name: 'FAILOVER of a FAILED mirror is attempted', spec: spec([{ name: 'dc1.a', state: 'FAILOVER' }]), observed: observed(mirror('dc1.a', 'FAILED', 'a')), kinds: ['snapshot', 'failover:dc1.a', 'awaitStopped'] },
-    { name: 'PENDING_STOPPED → only await', spec: spec([{ name: 'dc1.a', state: 'PROMOTE' }]), observed: observed(mirror('dc1.a', 'PENDING_STOPPED', 'a')), kinds: ['awaitStopped'] },
-    { name: 'STOPPED and PROMOTE → nothing', spec: spec([{ name: 'dc1.a', state: 'PROMOTE' }]), observed: observed(mirror('dc1.a', 'STOPPED', 'a', [-1])), kinds: [] },
-    { name: 'STOPPED but ACTIVE wanted → warning, no action', spec: spec([{ name: 'dc1.a', state: 'ACTIVE' }]), observed: observed(mirror('dc1.a', 'STOPPED', 'a')), kinds: [], notes: ['MirrorStopped'] },
-    { name: 'unknown status is tolerated', spec: spec([{ name: 'dc1.a', state: 'ACTIVE' }]), observed: observed(mirror('dc1.a', 'PENDING_SOMETHING_NEW', 'a')), kinds: [] },
-    { name: 'PROMOTE of an absent mirror → warning', spec: spec([{ name: 'dc1.a', state: 'PROMOTE' }]), observed: observed(), kinds: [], notes: ['MirrorNotFound'] },
-    { name: 'removed from the spec (known from status) → topic deleted', spec: spec([]), observed: observed(mirror('dc1.a', 'ACTIVE', 'a')), prev: prevStatus('dc1.a'), kinds: ['deleteTopic:dc1.a'] },
-    { name: 'removed but deleteRemovedMirrorTopics: false → kept', spec: spec([], { mirrorTopicOptions: { prefix: 'dc1.', deleteRemovedMirrorTopics: false } }), observed: observed(mirror('dc1.a', 'ACTIVE', 'a')), prev: prevStatus('dc1.a'), kinds: [], notes: ['MirrorKept'] },
-    { name: 'auto-created mirror never listed → untouched', spec: spec([]), observed: observed(mirror('dc1.auto', 'ACTIVE', 'auto')), kinds: [] },
-    { name: 'auto-created mirror shown in the previous status (no observedGeneration) → untouched', spec: spec([]), observed: observed(mirror('dc1.auto', 'ACTIVE', 'auto')), prev: { mirrorTopics: { 'dc1.auto': { status: 'ACTIVE', sourceTopicName: 'auto' } } }, kinds: [] },
-    { name: 'removed but already STOPPED (promoted) → untouched', spec: spec([]), observed: observed(mirror('dc1.a', 'STOPPED', 'a')), prev: prevStatus('dc1.a'), kinds: [] },
-    { name: 'Source-mode CR never plans mirrors', spec: { sourceInitiatedLink: { linkMode: 'Source' }, sourceKafkaCluster: {}, destinationKafkaCluster: { bootstrapEndpoint: 'd:1' }, mirrorTopics: [{ name: 'x' }] }, observed: { link, configs: [cfg('link.mode', 'SOURCE'), cfg('connection.mode', 'OUTBOUND'), cfg('bootstrap.servers', 'd:1'), cfg('security.protocol', 'PLAINTEXT')], mirrors: [] }, kinds: [] },
+  const spec = (mirrorTopics: ClusterLinkSpec['mirrorTopics'], more: Partial<ClusterLinkSpec> = {}) =>
+    destInit({ mirrorTopicOptions: { prefix: 'dc1.' }, mirrorTopics, ...more });
+  const observed = (...mirrors: MirrorData[]): ObservedLink => ({
+    link,
+    configs: [
+      cfg('link.mode', 'DESTINATION'),
+      cfg('connection.mode', 'OUTBOUND'),
+      cfg('cluster.link.prefix', 'dc1.'),
+      cfg('bootstrap.servers', 'src:9092'),
+      cfg('security.protocol', 'PLAINTEXT'),
+    ],
+    mirrors,
+  });
+  const prevStatus = (...names: string[]): ClusterLinkStatus => ({
+    mirrorTopics: Object.fromEntries(names.map((n) => [n, { status: 'ACTIVE', observedGeneration: 1 }])),
+  });
+  const cases: {
+    name: string;
+    spec: ClusterLinkSpec;
+    observed: ObservedLink;
+    prev?: ClusterLinkStatus;
+    kinds: string[];
+    notes?: string[];
+  }[] = [
+    {
+      name: 'missing mirror → create (source name = name minus prefix)',
+      spec: spec([{ name: 'dc1.a', state: 'ACTIVE' }]),
+      observed: observed(),
+      kinds: ['createMirror:dc1.a'],
+    },
+    {
+      name: 'missing mirror in PAUSE → create then pause',
+      spec: spec([{ name: 'dc1.a', state: 'PAUSE' }]),
+      observed: observed(),
+      kinds: ['createMirror:dc1.a', 'pause:dc1.a'],
+    },
+    {
+      name: 'ACTIVE wanted, PAUSED seen → resume',
+      spec: spec([{ name: 'dc1.a', state: 'ACTIVE' }]),
+      observed: observed(mirror('dc1.a', 'PAUSED', 'a')),
+      kinds: ['resume:dc1.a'],
+    },
+    {
+      name: 'PAUSE wanted for two → one batched pause',
+      spec: spec([
+        { name: 'dc1.a', state: 'PAUSE' },
+        { name: 'dc1.b', state: 'PAUSE' },
+      ]),
+      observed: observed(mirror('dc1.a', 'ACTIVE', 'a'), mirror('dc1.b', 'ACTIVE', 'b')),
+      kinds: ['pause:dc1.a,dc1.b'],
+    },
+    {
+      name: 'PROMOTE → snapshot before promote, then await STOPPED',
+      spec: spec([{ name: 'dc1.a', state: 'PROMOTE' }]),
+      observed: observed(mirror('dc1.a', 'ACTIVE', 'a')),
+      kinds: ['snapshot', 'promote:dc1.a', 'awaitStopped'],
+    },
+    {
+      name: 'FAILOVER of a FAILED mirror is attempted',
+      spec: spec([{ name: 'dc1.a', state: 'FAILOVER' }]),
+      observed: observed(mirror('dc1.a', 'FAILED', 'a')),
+      kinds: ['snapshot', 'failover:dc1.a', 'awaitStopped'],
+    },
+    {
+      name: 'PENDING_STOPPED → only await',
+      spec: spec([{ name: 'dc1.a', state: 'PROMOTE' }]),
+      observed: observed(mirror('dc1.a', 'PENDING_STOPPED', 'a')),
+      kinds: ['awaitStopped'],
+    },
+    {
+      name: 'STOPPED and PROMOTE → nothing',
+      spec: spec([{ name: 'dc1.a', state: 'PROMOTE' }]),
+      observed: observed(mirror('dc1.a', 'STOPPED', 'a', [-1])),
+      kinds: [],
+    },
+    {
+      name: 'STOPPED but ACTIVE wanted → warning, no action',
+      spec: spec([{ name: 'dc1.a', state: 'ACTIVE' }]),
+      observed: observed(mirror('dc1.a', 'STOPPED', 'a')),
+      kinds: [],
+      notes: ['MirrorStopped'],
+    },
+    {
+      name: 'unknown status is tolerated',
+      spec: spec([{ name: 'dc1.a', state: 'ACTIVE' }]),
+      observed: observed(mirror('dc1.a', 'PENDING_SOMETHING_NEW', 'a')),
+      kinds: [],
+    },
+    {
+      name: 'PROMOTE of an absent mirror → warning',
+      spec: spec([{ name: 'dc1.a', state: 'PROMOTE' }]),
+      observed: observed(),
+      kinds: [],
+      notes: ['MirrorNotFound'],
+    },
+    {
+      name: 'removed from the spec (known from status) → topic deleted',
+      spec: spec([]),
+      observed: observed(mirror('dc1.a', 'ACTIVE', 'a')),
+      prev: prevStatus('dc1.a'),
+      kinds: ['deleteTopic:dc1.a'],
+    },
+    {
+      name: 'removed but deleteRemovedMirrorTopics: false → kept',
+      spec: spec([], { mirrorTopicOptions: { prefix: 'dc1.', deleteRemovedMirrorTopics: false } }),
+      observed: observed(mirror('dc1.a', 'ACTIVE', 'a')),
+      prev: prevStatus('dc1.a'),
+      kinds: [],
+      notes: ['MirrorKept'],
+    },
+    {
+      name: 'auto-created mirror never listed → untouched',
+      spec: spec([]),
+      observed: observed(mirror('dc1.auto', 'ACTIVE', 'auto')),
+      kinds: [],
+    },
+    {
+      name: 'auto-created mirror shown in the previous status (no observedGeneration) → untouched',
+      spec: spec([]),
+      observed: observed(mirror('dc1.auto', 'ACTIVE', 'auto')),
+      prev: { mirrorTopics: { 'dc1.auto': { status: 'ACTIVE', sourceTopicName: 'auto' } } },
+      kinds: [],
+    },
+    {
+      name: 'removed but already STOPPED (promoted) → untouched',
+      spec: spec([]),
+      observed: observed(mirror('dc1.a', 'STOPPED', 'a')),
+      prev: prevStatus('dc1.a'),
+      kinds: [],
+    },
+    {
+      name: 'Source-mode CR never plans mirrors',
+      spec: {
+        sourceInitiatedLink: { linkMode: 'Source' },
+        sourceKafkaCluster: {},
+        destinationKafkaCluster: { bootstrapEndpoint: 'd:1' },
+        mirrorTopics: [{ name: 'x' }],
+      },
+      observed: {
+        link,
+        configs: [
+          cfg('link.mode', 'SOURCE'),
+          cfg('connection.mode', 'OUTBOUND'),
+          cfg('bootstrap.servers', 'd:1'),
+          cfg('security.protocol', 'PLAINTEXT'),
+        ],
+        mirrors: [],
+      },
+      kinds: [],
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
       const p = planLink(input(c.spec, c.observed, { previousStatus: c.prev }));
       assert.deepEqual(kinds(p), c.kinds);
-      assert.deepEqual(p.notes.map((n) => n.reason), c.notes ?? []);
+      assert.deepEqual(
+        p.notes.map((n) => n.reason),
+        c.notes ?? [],
+      );
     });
   }
   test('create request carries names, replication factor and configs', () => {
-    const p = planLink(input(spec([{ name: 'dc1.a', sourceTopicName: 'a', replicationFactor: 2, configs: { 'retention.ms': '1000' } }]), observed()));
+    const p = planLink(
+      input(
+        spec([{ name: 'dc1.a', sourceTopicName: 'a', replicationFactor: 2, configs: { 'retention.ms': '1000' } }]),
+        observed(),
+      ),
+    );
     const a = p.actions[0];
     assert.ok(a?.kind === 'createMirror');
-    assert.deepEqual(a.request, { source_topic_name: 'a', mirror_topic_name: 'dc1.a', replication_factor: 2, configs: [{ name: 'retention.ms', value: '1000' }] });
+    assert.deepEqual(a.request, {
+      source_topic_name: 'a',
+      mirror_topic_name: 'dc1.a',
+      replication_factor: 2,
+      configs: [{ name: 'retention.ms', value: '1000' }],
+    });
   });
   test('the snapshot holds every partition offset read before the stop', () => {
-    const p = planLink(input(spec([{ name: 'dc1.a', state: 'FAILOVER' }]), observed(mirror('dc1.a', 'ACTIVE', 'a', [5, 9]))));
+    const p = planLink(
+      input(spec([{ name: 'dc1.a', state: 'FAILOVER' }]), observed(mirror('dc1.a', 'ACTIVE', 'a', [5, 9]))),
+    );
     const s = p.actions[0];
     assert.ok(s?.kind === 'snapshot');
-    assert.deepEqual(s.snapshots[0], { topicName: 'dc1.a', sourceTopicName: 'a', action: 'FAILOVER', partitions: 2, lastSourceFetchOffsets: [{ partition: 0, offset: 5 }, { partition: 1, offset: 9 }], stateTimeMs: 1700000000000 });
+    assert.deepEqual(s.snapshots[0], {
+      topicName: 'dc1.a',
+      sourceTopicName: 'a',
+      action: 'FAILOVER',
+      partitions: 2,
+      lastSourceFetchOffsets: [
+        { partition: 0, offset: 5 },
+        { partition: 1, offset: 9 },
+      ],
+      stateTimeMs: 1700000000000,
+    });
   });
 });
 
 describe('deletion sequence', () => {
   const stoppedPrev: ClusterLinkStatus = { mirrorTopics: { a: { status: 'STOPPED' } } };
-  const cases: { name: string; observed: ObservedLink; prev?: ClusterLinkStatus; spec?: ClusterLinkSpec; kinds: string[]; finalized?: boolean; handover?: boolean }[] = [
+  const cases: {
+    name: string;
+    observed: ObservedLink;
+    prev?: ClusterLinkStatus;
+    spec?: ClusterLinkSpec;
+    kinds: string[];
+    finalized?: boolean;
+    handover?: boolean;
+  }[] = [
     { name: 'link already gone → finalized, no calls', observed: noLink, kinds: [], finalized: true },
-    { name: 'live mirrors → snapshot, failover, await (in that order)', observed: { link, configs: [], mirrors: [mirror('a', 'ACTIVE'), mirror('b', 'PAUSED'), mirror('c', 'STOPPED')] }, kinds: ['snapshot', 'failover:a,b', 'awaitStopped'], handover: true },
-    { name: 'pending stops → await only', observed: { link, configs: [], mirrors: [mirror('a', 'PENDING_STOPPED')] }, kinds: ['awaitStopped'], handover: true },
-    { name: 'all STOPPED but not yet recorded in status → wait for the hand-over', observed: { link, configs: [], mirrors: [mirror('a', 'STOPPED')] }, kinds: [], handover: true },
-    { name: 'all STOPPED and recorded → delete the link', observed: { link, configs: [], mirrors: [mirror('a', 'STOPPED')] }, prev: stoppedPrev, kinds: ['deleteLink'] },
+    {
+      name: 'live mirrors → snapshot, failover, await (in that order)',
+      observed: { link, configs: [], mirrors: [mirror('a', 'ACTIVE'), mirror('b', 'PAUSED'), mirror('c', 'STOPPED')] },
+      kinds: ['snapshot', 'failover:a,b', 'awaitStopped'],
+      handover: true,
+    },
+    {
+      name: 'pending stops → await only',
+      observed: { link, configs: [], mirrors: [mirror('a', 'PENDING_STOPPED')] },
+      kinds: ['awaitStopped'],
+      handover: true,
+    },
+    {
+      name: 'all STOPPED but not yet recorded in status → wait for the hand-over',
+      observed: { link, configs: [], mirrors: [mirror('a', 'STOPPED')] },
+      kinds: [],
+      handover: true,
+    },
+    {
+      name: 'all STOPPED and recorded → delete the link',
+      observed: { link, configs: [], mirrors: [mirror('a', 'STOPPED')] },
+      prev: stoppedPrev,
+      kinds: ['deleteLink'],
+    },
     { name: 'no mirrors → delete the link', observed: { link, configs: [], mirrors: [] }, kinds: ['deleteLink'] },
-    { name: 'bidirectional → nothing to undo, finalized', observed: noLink, spec: { sourceInitiatedLink: { linkMode: 'Bidirectional' } }, kinds: [], finalized: true },
+    {
+      name: 'bidirectional → nothing to undo, finalized',
+      observed: noLink,
+      spec: { sourceInitiatedLink: { linkMode: 'Bidirectional' } },
+      kinds: [],
+      finalized: true,
+    },
   ];
   for (const c of cases) {
     test(c.name, () => {
@@ -359,7 +734,11 @@ describe('deletion sequence', () => {
 });
 
 test('idempotency: the state a plan converges to yields no writing action', () => {
-  const s = destInit({ mirrorTopicOptions: { prefix: 'dc1.' }, consumerGroupFilters: [{ name: '*', patternType: 'LITERAL', filterType: 'INCLUDE' }], mirrorTopics: [{ name: 'dc1.a', state: 'PAUSE' }] });
+  const s = destInit({
+    mirrorTopicOptions: { prefix: 'dc1.' },
+    consumerGroupFilters: [{ name: '*', patternType: 'LITERAL', filterType: 'INCLUDE' }],
+    mirrorTopics: [{ name: 'dc1.a', state: 'PAUSE' }],
+  });
   const first = planLink(input(s));
   const configs = createReq(first).request.configs.map((c) => cfg(c.name, c.value ?? ''));
   const second = planLink(input(s, { link, configs, mirrors: [mirror('dc1.a', 'PAUSED', 'a')] }));

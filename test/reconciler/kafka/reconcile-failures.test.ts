@@ -14,7 +14,11 @@ after(() => reconcile.close());
 
 const cr = (spec: ClusterLinkSpec): ClusterLink => ({ metadata: { name: 'lk', namespace: 'ns', generation: 2 }, spec });
 const ready = (o: ReconcileOutcome) => o.conditions.find((c) => c.type === 'Ready');
-const base: ClusterLinkSpec = { name: 'lk', sourceKafkaCluster: { clusterID: 'src', bootstrapEndpoint: 'src:9092' }, destinationKafkaCluster: { kafkaRestClassRef: { name: 'd' } } };
+const base: ClusterLinkSpec = {
+  name: 'lk',
+  sourceKafkaCluster: { clusterID: 'src', bootstrapEndpoint: 'src:9092' },
+  destinationKafkaCluster: { kafkaRestClassRef: { name: 'd' } },
+};
 
 describe('failures surface in status and conditions', async () => {
   const world = new SimWorld();
@@ -22,15 +26,27 @@ describe('failures surface in status and conditions', async () => {
   world.addTopic('src', 'a');
   const sim = await startRestSimulator({ world, clusterId: 'dst' });
   after(() => sim.close());
-  const input = (spec: ClusterLinkSpec) => ({ link: cr(spec), linkName: 'lk', local: { endpoint: sim.url, clusterId: 'dst' }, credentials: {}, deleting: false });
+  const input = (spec: ClusterLinkSpec) => ({
+    link: cr(spec),
+    linkName: 'lk',
+    local: { endpoint: sim.url, clusterId: 'dst' },
+    credentials: {},
+    deleting: false,
+  });
 
   await test('link tasks in error become LinkTasksHealthy=False with the task message', async () => {
     const out = await reconcile(input({ ...base, configs: { 'acl.sync.enable': 'true' } }));
     const tasks = out.conditions.find((c) => c.type === 'LinkTasksHealthy');
     assert.equal(tasks?.status, 'False');
-    assert.match(tasks?.message ?? '', /AclSync IN_ERROR: MISCONFIGURATION_ERROR ACL migration is enabled but acl.filters is not set/);
+    assert.match(
+      tasks?.message ?? '',
+      /AclSync IN_ERROR: MISCONFIGURATION_ERROR ACL migration is enabled but acl.filters is not set/,
+    );
     assert.equal(ready(out)?.status, 'True', 'the link itself is fine');
-    assert.equal(out.conditions.every((c) => c.observedGeneration === 2 && typeof c.lastTransitionTime === 'string'), true);
+    assert.equal(
+      out.conditions.every((c) => c.observedGeneration === 2 && typeof c.lastTransitionTime === 'string'),
+      true,
+    );
   });
 
   await test('a rejected mirror create puts the server message into Ready', async () => {
@@ -49,8 +65,20 @@ describe('failures surface in status and conditions', async () => {
     const first = await reconcile({ ...input(spec), linkName: 'snap' });
     assert.equal(ready(first)?.status, 'True');
     // Observe (link, configs, mirrors) passes; the promote goes through; every read after it fails.
-    sim.failNext({ method: 'GET', pathIncludes: '/links/snap', status: 401, errorCode: 40101, message: 'Authentication failed', skip: 3, times: 20 });
-    const out = await reconcile({ ...input({ ...spec, mirrorTopics: [{ name: 'a', state: 'PROMOTE' }] }), linkName: 'snap', previousStatus: first.status });
+    sim.failNext({
+      method: 'GET',
+      pathIncludes: '/links/snap',
+      status: 401,
+      errorCode: 40101,
+      message: 'Authentication failed',
+      skip: 3,
+      times: 20,
+    });
+    const out = await reconcile({
+      ...input({ ...spec, mirrorTopics: [{ name: 'a', state: 'PROMOTE' }] }),
+      linkName: 'snap',
+      previousStatus: first.status,
+    });
     assert.equal(ready(out)?.status, 'False');
     assert.ok(out.failure);
     const snaps = out.status.mirrorTopicSnapshots as Record<string, { lastSourceFetchOffsets: { offset: number }[] }>;
@@ -66,7 +94,13 @@ describe('failures surface in status and conditions', async () => {
   });
 
   await test('409 on create (a concurrent create) → read and diff instead of failing', async () => {
-    sim.failNext({ method: 'POST', pathIncludes: '/links', status: 409, errorCode: 40902, message: "Cluster link 'race' already exists." });
+    sim.failNext({
+      method: 'POST',
+      pathIncludes: '/links',
+      status: 409,
+      errorCode: 40902,
+      message: "Cluster link 'race' already exists.",
+    });
     const out = await reconcile({ ...input({ ...base, name: 'race' }), linkName: 'race' });
     assert.equal(ready(out)?.status, 'True', JSON.stringify(ready(out)));
     assert.ok(world.clusters.get('dst')?.links.has('race'));
@@ -80,7 +114,17 @@ describe('failures surface in status and conditions', async () => {
   });
 
   await test('missing credentials block the create with a message naming the field', async () => {
-    const out = await reconcile({ ...input({ ...base, name: 'nocreds', sourceKafkaCluster: { ...base.sourceKafkaCluster, authentication: { type: 'plain', jaasConfig: { secretRef: 's' } } } }), linkName: 'nocreds' });
+    const out = await reconcile({
+      ...input({
+        ...base,
+        name: 'nocreds',
+        sourceKafkaCluster: {
+          ...base.sourceKafkaCluster,
+          authentication: { type: 'plain', jaasConfig: { secretRef: 's' } },
+        },
+      }),
+      linkName: 'nocreds',
+    });
     assert.equal(ready(out)?.reason, 'InvalidConfiguration');
     assert.match(ready(out)?.message ?? '', /spec\.sourceKafkaCluster\.authentication/);
     assert.equal(out.writeCalls, 0);
@@ -106,7 +150,14 @@ test('executor: per-item errors of a batched action are reported, not dropped', 
     { kind: 'mirrorAction', action: 'promote', names: ['a', 'b'] },
     { kind: 'awaitStopped', names: ['a', 'b'] },
   ]);
-  assert.deepEqual(report.itemErrors, [{ mirrorTopicName: 'b', errorCode: 400, message: "Topic 'b' has already stopped its mirror from 'lk'", action: 'promote' }]);
+  assert.deepEqual(report.itemErrors, [
+    {
+      mirrorTopicName: 'b',
+      errorCode: 400,
+      message: "Topic 'b' has already stopped its mirror from 'lk'",
+      action: 'promote',
+    },
+  ]);
   assert.equal(report.writeCalls, 1);
   assert.deepEqual(report.pendingStop, [], 'a failed item is not awaited');
 });
@@ -130,18 +181,45 @@ test('fault injection: with 30% transient failures repeated passes converge and 
     let status: ReconcileOutcome['status'] | undefined;
     const converge = async (spec: ClusterLinkSpec): Promise<void> => {
       for (let i = 0; i < 30; i++) {
-        const out = await rec({ link: cr(spec), linkName: 'lk', local: { endpoint: sim.url }, credentials: {}, deleting: false, previousStatus: status });
+        const out = await rec({
+          link: cr(spec),
+          linkName: 'lk',
+          local: { endpoint: sim.url },
+          credentials: {},
+          deleting: false,
+          previousStatus: status,
+        });
         status = out.status;
         if (ready(out)?.status === 'True' && !out.failure) return;
       }
       assert.fail('did not converge in 30 passes');
     };
     await converge({ ...base, mirrorTopics: [{ name: 'a' }, { name: 'b', state: 'PAUSE' }, { name: 'c' }] });
-    await converge({ ...base, mirrorTopics: [{ name: 'a' }, { name: 'b', state: 'PAUSE' }, { name: 'c', state: 'FAILOVER' }] });
-    const quiet = await rec({ link: cr({ ...base, mirrorTopics: [{ name: 'a' }, { name: 'b', state: 'PAUSE' }, { name: 'c', state: 'FAILOVER' }] }), linkName: 'lk', local: { endpoint: sim.url }, credentials: {}, deleting: false, previousStatus: status });
+    await converge({
+      ...base,
+      mirrorTopics: [{ name: 'a' }, { name: 'b', state: 'PAUSE' }, { name: 'c', state: 'FAILOVER' }],
+    });
+    const quiet = await rec({
+      link: cr({
+        ...base,
+        mirrorTopics: [{ name: 'a' }, { name: 'b', state: 'PAUSE' }, { name: 'c', state: 'FAILOVER' }],
+      }),
+      linkName: 'lk',
+      local: { endpoint: sim.url },
+      credentials: {},
+      deleting: false,
+      previousStatus: status,
+    });
     assert.equal(quiet.writeCalls, 0);
     const mirrors = world.mirrors('dst', 'lk', false);
-    assert.deepEqual(mirrors.map((t) => [t.name, t.mirror?.status]), [['a', 'ACTIVE'], ['b', 'PAUSED'], ['c', 'STOPPED']]);
+    assert.deepEqual(
+      mirrors.map((t) => [t.name, t.mirror?.status]),
+      [
+        ['a', 'ACTIVE'],
+        ['b', 'PAUSED'],
+        ['c', 'STOPPED'],
+      ],
+    );
     assert.deepEqual(sim.violations, []);
   } finally {
     rec.close();
@@ -162,7 +240,20 @@ test('a CRD that prunes the snapshot key: offsets are rebuilt from mirrorTopics[
   };
   try {
     const run = (state: 'ACTIVE' | 'FAILOVER', previousStatus?: ReconcileOutcome['status']) =>
-      rec({ link: cr({ ...base, mirrorTopics: [{ name: 'one', state }, { name: 'two', state }] }), linkName: 'lk', local: { endpoint: sim.url }, credentials: {}, deleting: false, previousStatus });
+      rec({
+        link: cr({
+          ...base,
+          mirrorTopics: [
+            { name: 'one', state },
+            { name: 'two', state },
+          ],
+        }),
+        linkName: 'lk',
+        local: { endpoint: sim.url },
+        credentials: {},
+        deleting: false,
+        previousStatus,
+      });
     const created = await run('ACTIVE');
     const stopping = await run('FAILOVER', prune(created.status));
     assert.equal(stopping.status.mirrorTopics?.two?.lastSourceFetchOffset, 91);
@@ -172,7 +263,11 @@ test('a CRD that prunes the snapshot key: offsets are rebuilt from mirrorTopics[
     assert.equal(stopped.status.mirrorTopics?.two?.lastSourceFetchOffset, 91);
     const byName = new Map(stopped.stoppedMirrors.map((m) => [m.topicName, m]));
     assert.deepEqual(byName.get('one')?.lastSourceFetchOffsets, [{ partition: 0, offset: 70 }]);
-    assert.equal(byName.get('two')?.lastSourceFetchOffsets, undefined, 'per-partition offsets of a multi-partition topic cannot be rebuilt');
+    assert.equal(
+      byName.get('two')?.lastSourceFetchOffsets,
+      undefined,
+      'per-partition offsets of a multi-partition topic cannot be rebuilt',
+    );
     assert.deepEqual(sim.violations, []);
   } finally {
     rec.close();

@@ -6,17 +6,35 @@ import assert from 'node:assert/strict';
 import type { ClusterLink, ClusterLinkSpec, ClusterLinkStatus } from '../../../src/clusterlink/types.js';
 import { createLinkReconciler } from '../../../src/reconciler/kafka/reconcile-link.js';
 import type { ReconcileInput, ReconcileOutcome } from '../../../src/reconciler/types.js';
-import { CONTRACT_SKIP_MESSAGE, SimWorld, startRestSimulator, type RestSimulator } from '../../support/rest-simulator/index.js';
+import {
+  CONTRACT_SKIP_MESSAGE,
+  SimWorld,
+  startRestSimulator,
+  type RestSimulator,
+} from '../../support/rest-simulator/index.js';
 
-const reconcile = createLinkReconciler({ stopPollBudgetMs: 200, stopPollIntervalMs: 10, pendingRequeueMs: 50, sourceInitiatedRetryMs: 3_000 });
+const reconcile = createLinkReconciler({
+  stopPollBudgetMs: 200,
+  stopPollIntervalMs: 10,
+  pendingRequeueMs: 50,
+  sourceInitiatedRetryMs: 3_000,
+});
 after(() => reconcile.close());
 
 function cr(spec: ClusterLinkSpec, generation = 1): ClusterLink {
-  return { apiVersion: 'platform.confluent.io/v1beta1', kind: 'ClusterLink', metadata: { name: 'lk', namespace: 'ns', uid: 'abcd1234-0000', generation }, spec };
+  return {
+    apiVersion: 'platform.confluent.io/v1beta1',
+    kind: 'ClusterLink',
+    metadata: { name: 'lk', namespace: 'ns', uid: 'abcd1234-0000', generation },
+    spec,
+  };
 }
 
 /** Run passes the way the controller would: status of one pass is the previousStatus of the next. */
-async function pass(input: Omit<ReconcileInput, 'previousStatus'>, prev: { status?: ClusterLinkStatus }): Promise<ReconcileOutcome> {
+async function pass(
+  input: Omit<ReconcileInput, 'previousStatus'>,
+  prev: { status?: ClusterLinkStatus },
+): Promise<ReconcileOutcome> {
   const out = await reconcile({ ...input, previousStatus: prev.status });
   prev.status = out.status;
   return out;
@@ -42,7 +60,12 @@ describe('destination-initiated link lifecycle', async () => {
 
   const spec: ClusterLinkSpec = {
     name: 'lk',
-    sourceKafkaCluster: { clusterID: 'src-1', bootstrapEndpoint: 'src.example:9092', authentication: { type: 'plain', jaasConfig: { secretRef: 'jaas' } }, tls: { enabled: true, secretRef: 'tls' } },
+    sourceKafkaCluster: {
+      clusterID: 'src-1',
+      bootstrapEndpoint: 'src.example:9092',
+      authentication: { type: 'plain', jaasConfig: { secretRef: 'jaas' } },
+      tls: { enabled: true, secretRef: 'tls' },
+    },
     destinationKafkaCluster: { kafkaRestClassRef: { name: 'krc' } },
     mirrorTopicOptions: { prefix: 'dc1.' },
     consumerGroupFilters: [{ name: '*', patternType: 'LITERAL', filterType: 'INCLUDE' }],
@@ -54,7 +77,12 @@ describe('destination-initiated link lifecycle', async () => {
   const base = {
     linkName: 'lk',
     local: { endpoint: dest.url },
-    credentials: { source: { plain: { username: 'u', password: 'p"w' }, tls: { cacertsPem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' } } },
+    credentials: {
+      source: {
+        plain: { username: 'u', password: 'p"w' },
+        tls: { cacertsPem: '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----' },
+      },
+    },
     deleting: false,
   };
   const prev: { status?: ClusterLinkStatus } = {};
@@ -67,13 +95,24 @@ describe('destination-initiated link lifecycle', async () => {
     assert.equal(out.status.sourceKafkaClusterID, 'src-1');
     assert.equal(out.status.destinationKafkaClusterID, 'dst-1', 'discovered with GET /clusters');
     assert.equal(out.status.numMirrorTopics, 2);
-    assert.deepEqual(out.status.mirrorTopics?.['dc1.orders'], { sourceTopicName: 'orders', replicationFactor: 3, status: 'ACTIVE', observedGeneration: 1 });
+    assert.deepEqual(out.status.mirrorTopics?.['dc1.orders'], {
+      sourceTopicName: 'orders',
+      replicationFactor: 3,
+      status: 'ACTIVE',
+      observedGeneration: 1,
+    });
     assert.match(out.status.clusterLinkID ?? '', /^.{22}$/);
     assert.equal(out.writeCalls, 3);
     const link = world.clusters.get('dst-1')?.links.get('lk');
     assert.equal(link?.configs.get('security.protocol'), 'SASL_SSL');
-    assert.equal(link?.configs.get('sasl.jaas.config'), 'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p\\"w";');
-    assert.equal(link?.configs.get('consumer.offset.group.filters'), '{"groupFilters":[{"name":"*","patternType":"LITERAL","filterType":"INCLUDE"}]}');
+    assert.equal(
+      link?.configs.get('sasl.jaas.config'),
+      'org.apache.kafka.common.security.plain.PlainLoginModule required username="u" password="p\\"w";',
+    );
+    assert.equal(
+      link?.configs.get('consumer.offset.group.filters'),
+      '{"groupFilters":[{"name":"*","patternType":"LITERAL","filterType":"INCLUDE"}]}',
+    );
     assert.equal(out.conditions.find((c) => c.type === 'LinkTasksHealthy')?.status, 'True');
     assertContract(dest);
   });
@@ -113,7 +152,11 @@ describe('destination-initiated link lifecycle', async () => {
   });
 
   await test('config change: only the differing owned config is altered', async () => {
-    const changed: ClusterLinkSpec = { ...spec, consumerGroupFilters: [{ name: 'app-', patternType: 'PREFIXED', filterType: 'INCLUDE' }], configs: { 'consumer.offset.sync.ms': '10000' } };
+    const changed: ClusterLinkSpec = {
+      ...spec,
+      consumerGroupFilters: [{ name: 'app-', patternType: 'PREFIXED', filterType: 'INCLUDE' }],
+      configs: { 'consumer.offset.sync.ms': '10000' },
+    };
     dest.resetCalls();
     const out = await pass({ ...base, link: cr(changed, 4) }, prev);
     assert.equal(out.writeCalls, 1);
@@ -128,7 +171,10 @@ describe('destination-initiated link lifecycle', async () => {
 
   await test('promote: offsets snapshotted before the stop, requeue while PENDING_STOPPED, then STOPPED', async () => {
     world.behaviour.pendingStoppedReads = 1000; // stays pending for this pass
-    const promoted: ClusterLinkSpec = { ...spec, mirrorTopics: [{ ...spec.mirrorTopics![0]!, state: 'PROMOTE' }, spec.mirrorTopics![1]!] };
+    const promoted: ClusterLinkSpec = {
+      ...spec,
+      mirrorTopics: [{ ...spec.mirrorTopics![0]!, state: 'PROMOTE' }, spec.mirrorTopics![1]!],
+    };
     let out = await pass({ ...base, link: cr(promoted, 5) }, prev);
     assert.equal(out.status.mirrorTopics?.['dc1.orders']?.status, 'PENDING_STOPPED');
     assert.equal(out.requeueAfterMs, 50);
@@ -140,30 +186,50 @@ describe('destination-initiated link lifecycle', async () => {
     assert.equal(out.requeueAfterMs, undefined);
     assert.equal(out.status.mirrorTopics?.['dc1.orders']?.status, 'STOPPED');
     assert.equal(out.status.mirrorTopics?.['dc1.orders']?.lastSourceFetchOffset, 501, 'kept from the snapshot, not -1');
-    assert.deepEqual(out.stoppedMirrors.map((m) => [m.topicName, m.action, m.lastSourceFetchOffsets]), [
-      ['dc1.orders', 'PROMOTE', [{ partition: 0, offset: 500 }, { partition: 1, offset: 501 }]],
-    ]);
+    assert.deepEqual(
+      out.stoppedMirrors.map((m) => [m.topicName, m.action, m.lastSourceFetchOffsets]),
+      [
+        [
+          'dc1.orders',
+          'PROMOTE',
+          [
+            { partition: 0, offset: 500 },
+            { partition: 1, offset: 501 },
+          ],
+        ],
+      ],
+    );
     assertContract(dest);
   });
 
   await test('a removed mirror is deleted (deleteRemovedMirrorTopics default)', async () => {
     const removed: ClusterLinkSpec = { ...spec, mirrorTopics: [{ ...spec.mirrorTopics![0]!, state: 'PROMOTE' }] };
     const out = await pass({ ...base, link: cr(removed, 6) }, prev);
-    assert.equal(out.events.some((e) => e.reason === 'MirrorTopicDeleted' && e.message.includes('dc1.payments')), true);
+    assert.equal(
+      out.events.some((e) => e.reason === 'MirrorTopicDeleted' && e.message.includes('dc1.payments')),
+      true,
+    );
     assert.equal(world.clusters.get('dst-1')?.topics.has('dc1.payments'), false);
     assertContract(dest);
   });
 
   await test('deletion: fail over live mirrors, hand over, then delete the link', async () => {
     // Another live mirror to fail over.
-    const withNew: ClusterLinkSpec = { ...spec, mirrorTopics: [{ ...spec.mirrorTopics![0]!, state: 'PROMOTE' }, spec.mirrorTopics![1]!] };
+    const withNew: ClusterLinkSpec = {
+      ...spec,
+      mirrorTopics: [{ ...spec.mirrorTopics![0]!, state: 'PROMOTE' }, spec.mirrorTopics![1]!],
+    };
     await pass({ ...base, link: cr(withNew, 7) }, prev);
     assert.equal(prev.status?.mirrorTopics?.['dc1.payments']?.status, 'ACTIVE');
     let out = await pass({ ...base, link: cr(withNew, 7), deleting: true }, prev);
     assert.equal(out.finalized, false);
     assert.equal(out.requeueAfterMs, 50);
     assert.equal(out.status.mirrorTopics?.['dc1.payments']?.status, 'STOPPED');
-    assert.ok(out.stoppedMirrors.some((m) => m.topicName === 'dc1.payments' && m.action === 'FAILOVER' && m.lastSourceFetchOffsets?.[0]?.offset === 7));
+    assert.ok(
+      out.stoppedMirrors.some(
+        (m) => m.topicName === 'dc1.payments' && m.action === 'FAILOVER' && m.lastSourceFetchOffsets?.[0]?.offset === 7,
+      ),
+    );
     assert.ok(world.clusters.get('dst-1')?.links.has('lk'), 'link kept until the hand-over is recorded');
     out = await pass({ ...base, link: cr(withNew, 7), deleting: true }, prev);
     assert.equal(out.finalized, true);
@@ -189,14 +255,27 @@ describe('source-initiated link pair across two clusters', async () => {
     sourceInitiatedLink: { linkMode: 'Destination' },
     sourceKafkaCluster: { clusterID: 'src-2' },
     destinationKafkaCluster: { kafkaRestClassRef: { name: 'dst' } },
-    aclFilters: [{ resourceFilter: { resourceType: 'any', patternType: 'any' }, accessFilter: { operation: 'any', permissionType: 'any' } }],
+    aclFilters: [
+      {
+        resourceFilter: { resourceType: 'any', patternType: 'any' },
+        accessFilter: { operation: 'any', permissionType: 'any' },
+      },
+    ],
     mirrorTopics: [{ name: 'events', state: 'ACTIVE' }],
   };
   const srcSpec: ClusterLinkSpec = {
     name: 'pair',
     sourceInitiatedLink: { linkMode: 'Source' },
-    sourceKafkaCluster: { kafkaRestClassRef: { name: 'src' }, authentication: { type: 'plain', jaasConfig: { secretRef: 'local' } } },
-    destinationKafkaCluster: { bootstrapEndpoint: 'dst2.example:9092', kafkaRestClassRef: { name: 'dst' }, authentication: { type: 'mtls' }, tls: { enabled: true, secretRef: 'tls' } },
+    sourceKafkaCluster: {
+      kafkaRestClassRef: { name: 'src' },
+      authentication: { type: 'plain', jaasConfig: { secretRef: 'local' } },
+    },
+    destinationKafkaCluster: {
+      bootstrapEndpoint: 'dst2.example:9092',
+      kafkaRestClassRef: { name: 'dst' },
+      authentication: { type: 'mtls' },
+      tls: { enabled: true, secretRef: 'tls' },
+    },
   };
   const pem = (label: string) => `-----BEGIN ${label}-----\nAAAA\n-----END ${label}-----`;
   const destInput = { linkName: 'pair', local: { endpoint: dst.url }, credentials: {}, deleting: false };
@@ -204,7 +283,12 @@ describe('source-initiated link pair across two clusters', async () => {
     linkName: 'pair',
     local: { endpoint: src.url },
     remote: { endpoint: dst.url },
-    credentials: { source: { plain: { username: 'local', password: 'secret' } }, destination: { tls: { fullchainPem: pem('CERTIFICATE'), privkeyPem: pem('PRIVATE KEY'), cacertsPem: pem('CERTIFICATE') } } },
+    credentials: {
+      source: { plain: { username: 'local', password: 'secret' } },
+      destination: {
+        tls: { fullchainPem: pem('CERTIFICATE'), privkeyPem: pem('PRIVATE KEY'), cacertsPem: pem('CERTIFICATE') },
+      },
+    },
     deleting: false,
   };
   const dPrev: { status?: ClusterLinkStatus } = {};
@@ -227,7 +311,10 @@ describe('source-initiated link pair across two clusters', async () => {
     assert.equal(out.status.sourceKafkaClusterID, 'src-2');
     assert.equal(out.status.destinationKafkaClusterID, 'dst-2', 'learned from the destination REST class');
     const posts = src.calls.filter((c) => c.method === 'POST' && c.route.endsWith('/links'));
-    assert.deepEqual(posts.map((c) => c.status), [400, 204]);
+    assert.deepEqual(
+      posts.map((c) => c.status),
+      [400, 204],
+    );
     const link = world.clusters.get('src-2')?.links.get('pair');
     assert.equal(link?.mode, 'SOURCE');
     assert.equal(link?.configs.get('security.protocol'), 'SSL');
@@ -243,14 +330,23 @@ describe('source-initiated link pair across two clusters', async () => {
   await test('Destination half is now Ready; mirror pause → resume → promote', async () => {
     let out = await pass({ ...destInput, link: cr(destSpec) }, dPrev);
     assert.equal(ready(out), 'True Reconciled: the cluster link matches the spec');
-    out = await pass({ ...destInput, link: cr({ ...destSpec, mirrorTopics: [{ name: 'events', state: 'PAUSE' }] }) }, dPrev);
+    out = await pass(
+      { ...destInput, link: cr({ ...destSpec, mirrorTopics: [{ name: 'events', state: 'PAUSE' }] }) },
+      dPrev,
+    );
     assert.equal(out.status.mirrorTopics?.events?.status, 'PAUSED');
     out = await pass({ ...destInput, link: cr(destSpec) }, dPrev);
     assert.equal(out.status.mirrorTopics?.events?.status, 'ACTIVE');
-    out = await pass({ ...destInput, link: cr({ ...destSpec, mirrorTopics: [{ name: 'events', state: 'PROMOTE' }] }) }, dPrev);
+    out = await pass(
+      { ...destInput, link: cr({ ...destSpec, mirrorTopics: [{ name: 'events', state: 'PROMOTE' }] }) },
+      dPrev,
+    );
     assert.equal(out.status.mirrorTopics?.events?.status, 'STOPPED');
     assert.equal(out.stoppedMirrors[0]?.lastSourceFetchOffsets?.[0]?.offset, 33);
-    const again = await pass({ ...destInput, link: cr({ ...destSpec, mirrorTopics: [{ name: 'events', state: 'PROMOTE' }] }) }, dPrev);
+    const again = await pass(
+      { ...destInput, link: cr({ ...destSpec, mirrorTopics: [{ name: 'events', state: 'PROMOTE' }] }) },
+      dPrev,
+    );
     assert.equal(again.writeCalls, 0);
     assertContract(src, dst);
   });

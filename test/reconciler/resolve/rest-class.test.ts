@@ -9,7 +9,10 @@ import type { KafkaRestClassObject, KubeReads } from '../../../src/kube/kube-rea
 import { ResolutionError } from '../../../src/reconciler/resolve/resolution-error.js';
 import type { ClusterLink } from '../../../src/clusterlink/types.js';
 
-function reads(classes: Record<string, KafkaRestClassObject>, secrets: Record<string, Record<string, string>>): KubeReads & { secretReads: string[] } {
+function reads(
+  classes: Record<string, KafkaRestClassObject>,
+  secrets: Record<string, Record<string, string>>,
+): KubeReads & { secretReads: string[] } {
   const secretReads: string[] = [];
   return {
     secretReads,
@@ -25,7 +28,10 @@ function reads(classes: Record<string, KafkaRestClassObject>, secrets: Record<st
   };
 }
 
-const krc = (kafkaRest: NonNullable<KafkaRestClassObject['spec']>['kafkaRest']): KafkaRestClassObject => ({ metadata: { name: 'rest' }, spec: { kafkaRest } });
+const krc = (kafkaRest: NonNullable<KafkaRestClassObject['spec']>['kafkaRest']): KafkaRestClassObject => ({
+  metadata: { name: 'rest' },
+  spec: { kafkaRest },
+});
 
 async function rejects(p: Promise<unknown>, reason: string, pattern: RegExp): Promise<void> {
   await assert.rejects(p, (err: unknown) => {
@@ -40,13 +46,21 @@ describe('resolveRestTarget', () => {
   const ref = { name: 'rest', namespace: 'ns' };
 
   test('endpoint and cluster id, trailing /kafka/v3 removed, no auth', async () => {
-    const t = await resolveRestTarget(ref, reads({ 'ns/rest': krc({ endpoint: 'https://kafka.ns.svc:8090/kafka/v3/', kafkaClusterID: 'lkc-1' }) }, {}));
+    const t = await resolveRestTarget(
+      ref,
+      reads({ 'ns/rest': krc({ endpoint: 'https://kafka.ns.svc:8090/kafka/v3/', kafkaClusterID: 'lkc-1' }) }, {}),
+    );
     assert.deepEqual(t, { endpoint: 'https://kafka.ns.svc:8090', clusterId: 'lkc-1' });
   });
 
   test('basic: basic.txt username=/password= (value may contain =)', async () => {
     const r = reads(
-      { 'ns/rest': krc({ endpoint: 'http://k:8090', authentication: { type: 'basic', basic: { secretRef: 'rest-cred' } } }) },
+      {
+        'ns/rest': krc({
+          endpoint: 'http://k:8090',
+          authentication: { type: 'basic', basic: { secretRef: 'rest-cred' } },
+        }),
+      },
       { 'ns/rest-cred': { 'basic.txt': 'username=kafka\npassword=s3cr=t\n' } },
     );
     assert.deepEqual((await resolveRestTarget(ref, r)).auth, { type: 'basic', username: 'kafka', password: 's3cr=t' });
@@ -56,7 +70,15 @@ describe('resolveRestTarget', () => {
     const dir = mkdtempSync(join(tmpdir(), 'krc-'));
     try {
       writeFileSync(join(dir, 'basic.txt'), 'username=u\npassword=p');
-      const r = reads({ 'ns/rest': krc({ endpoint: 'http://k:8090', authentication: { type: 'basic', basic: { directoryPathInContainer: dir } } }) }, {});
+      const r = reads(
+        {
+          'ns/rest': krc({
+            endpoint: 'http://k:8090',
+            authentication: { type: 'basic', basic: { directoryPathInContainer: dir } },
+          }),
+        },
+        {},
+      );
       assert.deepEqual((await resolveRestTarget(ref, r)).auth, { type: 'basic', username: 'u', password: 'p' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -65,7 +87,10 @@ describe('resolveRestTarget', () => {
 
   test('bearer: token= line or a bare token', async () => {
     for (const content of ['token=abc', 'abc\n']) {
-      const r = reads({ 'ns/rest': krc({ endpoint: 'http://k', authentication: { type: 'bearer', bearer: { secretRef: 'b' } } }) }, { 'ns/b': { 'bearer.txt': content } });
+      const r = reads(
+        { 'ns/rest': krc({ endpoint: 'http://k', authentication: { type: 'bearer', bearer: { secretRef: 'b' } } }) },
+        { 'ns/b': { 'bearer.txt': content } },
+      );
       assert.deepEqual((await resolveRestTarget(ref, r)).auth, { type: 'bearer', token: 'abc' });
     }
   });
@@ -79,20 +104,66 @@ describe('resolveRestTarget', () => {
   });
 
   test('one-way TLS: only the CA', async () => {
-    const r = reads({ 'ns/rest': krc({ endpoint: 'https://k', tls: { secretRef: 'tls' } }) }, { 'ns/tls': { 'cacerts.pem': 'CA' } });
+    const r = reads(
+      { 'ns/rest': krc({ endpoint: 'https://k', tls: { secretRef: 'tls' } }) },
+      { 'ns/tls': { 'cacerts.pem': 'CA' } },
+    );
     assert.deepEqual((await resolveRestTarget(ref, r)).tls, { caPem: 'CA' });
   });
 
-  const failures: [string, KafkaRestClassObject | undefined, Record<string, Record<string, string>>, string, RegExp][] = [
-    ['class missing', undefined, {}, 'KafkaRestClassNotFound', /KafkaRestClass ns\/rest not found/],
-    ['no endpoint', { spec: { kafkaClusterRef: { name: 'kafka' } } }, {}, 'KafkaRestClassUnsupported', /no spec\.kafkaRest\.endpoint/],
-    ['basic secret missing', krc({ endpoint: 'http://k', authentication: { type: 'basic', basic: { secretRef: 'gone' } } }), {}, 'SecretNotFound', /Secret ns\/gone not found/],
-    ['basic.txt without password', krc({ endpoint: 'http://k', authentication: { type: 'basic', basic: { secretRef: 'c' } } }), { 'ns/c': { 'basic.txt': 'username=u' } }, 'InvalidSecret', /basic\.txt needs/],
-    ['bearer with username/password', krc({ endpoint: 'http://k', authentication: { type: 'bearer', bearer: { secretRef: 'b' } } }), { 'ns/b': { 'bearer.txt': 'username=u\npassword=p' } }, 'UnsupportedAuthentication', /MDS token/],
-    ['mtls without tls', krc({ endpoint: 'https://k', authentication: { type: 'mtls' } }), {}, 'KafkaRestClassInvalid', /needs spec\.kafkaRest\.tls/],
-    ['JKS tls secret', krc({ endpoint: 'https://k', tls: { secretRef: 'jks' } }), { 'ns/jks': { 'truststore.jks': 'x', 'jksPassword.txt': 'p' } }, 'UnsupportedTLS', /only PEM/],
-    ['oauth', krc({ endpoint: 'https://k', authentication: { type: 'oauth' } }), {}, 'UnsupportedAuthentication', /"oauth" is not supported/],
-  ];
+  const failures: [string, KafkaRestClassObject | undefined, Record<string, Record<string, string>>, string, RegExp][] =
+    [
+      ['class missing', undefined, {}, 'KafkaRestClassNotFound', /KafkaRestClass ns\/rest not found/],
+      [
+        'no endpoint',
+        { spec: { kafkaClusterRef: { name: 'kafka' } } },
+        {},
+        'KafkaRestClassUnsupported',
+        /no spec\.kafkaRest\.endpoint/,
+      ],
+      [
+        'basic secret missing',
+        krc({ endpoint: 'http://k', authentication: { type: 'basic', basic: { secretRef: 'gone' } } }),
+        {},
+        'SecretNotFound',
+        /Secret ns\/gone not found/,
+      ],
+      [
+        'basic.txt without password',
+        krc({ endpoint: 'http://k', authentication: { type: 'basic', basic: { secretRef: 'c' } } }),
+        { 'ns/c': { 'basic.txt': 'username=u' } },
+        'InvalidSecret',
+        /basic\.txt needs/,
+      ],
+      [
+        'bearer with username/password',
+        krc({ endpoint: 'http://k', authentication: { type: 'bearer', bearer: { secretRef: 'b' } } }),
+        { 'ns/b': { 'bearer.txt': 'username=u\npassword=p' } },
+        'UnsupportedAuthentication',
+        /MDS token/,
+      ],
+      [
+        'mtls without tls',
+        krc({ endpoint: 'https://k', authentication: { type: 'mtls' } }),
+        {},
+        'KafkaRestClassInvalid',
+        /needs spec\.kafkaRest\.tls/,
+      ],
+      [
+        'JKS tls secret',
+        krc({ endpoint: 'https://k', tls: { secretRef: 'jks' } }),
+        { 'ns/jks': { 'truststore.jks': 'x', 'jksPassword.txt': 'p' } },
+        'UnsupportedTLS',
+        /only PEM/,
+      ],
+      [
+        'oauth',
+        krc({ endpoint: 'https://k', authentication: { type: 'oauth' } }),
+        {},
+        'UnsupportedAuthentication',
+        /"oauth" is not supported/,
+      ],
+    ];
   for (const [title, cls, secrets, reason, pattern] of failures) {
     test(`fails clearly: ${title}`, async () => {
       await rejects(resolveRestTarget(ref, reads(cls ? { 'ns/rest': cls } : {}, secrets)), reason, pattern);
@@ -100,13 +171,22 @@ describe('resolveRestTarget', () => {
   }
 
   test('no secret value appears in an error message', async () => {
-    const r = reads({ 'ns/rest': krc({ endpoint: 'http://k', authentication: { type: 'basic', basic: { secretRef: 'c' } } }) }, { 'ns/c': { 'basic.txt': 'username=\npassword=TOPSECRET' } });
+    const r = reads(
+      { 'ns/rest': krc({ endpoint: 'http://k', authentication: { type: 'basic', basic: { secretRef: 'c' } } }) },
+      { 'ns/c': { 'basic.txt': 'username=\npassword=TOPSECRET' } },
+    );
     await assert.rejects(resolveRestTarget(ref, r), (err: Error) => !err.message.includes('TOPSECRET'));
   });
 });
 
 describe('resolveCredentials', () => {
-  const base: ClusterLink = { metadata: { name: 'l', namespace: 'ns' }, spec: { destinationKafkaCluster: { kafkaRestClassRef: { name: 'd' } }, sourceKafkaCluster: { bootstrapEndpoint: 's:9092' } } };
+  const base: ClusterLink = {
+    metadata: { name: 'l', namespace: 'ns' },
+    spec: {
+      destinationKafkaCluster: { kafkaRestClassRef: { name: 'd' } },
+      sourceKafkaCluster: { bootstrapEndpoint: 's:9092' },
+    },
+  };
 
   test('destination-initiated: SASL/PLAIN and TLS of the source block', async () => {
     const link: ClusterLink = {
@@ -120,28 +200,67 @@ describe('resolveCredentials', () => {
         },
       },
     };
-    const r = reads({}, { 'ns/plain': { 'plain.txt': 'username=alice\npassword=pw' }, 'ns/tls': { 'cacerts.pem': 'CA', 'fullchain.pem': 'C', 'privkey.pem': 'K' }, 'ns/kp': { 'keyPassword.txt': 'kpw\n' } });
+    const r = reads(
+      {},
+      {
+        'ns/plain': { 'plain.txt': 'username=alice\npassword=pw' },
+        'ns/tls': { 'cacerts.pem': 'CA', 'fullchain.pem': 'C', 'privkey.pem': 'K' },
+        'ns/kp': { 'keyPassword.txt': 'kpw\n' },
+      },
+    );
     assert.deepEqual(await resolveCredentials(link, 'ns', r), {
-      source: { tls: { fullchainPem: 'C', privkeyPem: 'K', cacertsPem: 'CA', keyPassword: 'kpw' }, plain: { username: 'alice', password: 'pw' } },
+      source: {
+        tls: { fullchainPem: 'C', privkeyPem: 'K', cacertsPem: 'CA', keyPassword: 'kpw' },
+        plain: { username: 'alice', password: 'pw' },
+      },
     });
   });
 
   test('pass-through JAAS and oauthbearer', async () => {
     const link: ClusterLink = {
       ...base,
-      spec: { ...base.spec, sourceKafkaCluster: { bootstrapEndpoint: 's:9092', authentication: { type: 'plain', jaasConfigPassThrough: { secretRef: 'jaas' } } } },
+      spec: {
+        ...base.spec,
+        sourceKafkaCluster: {
+          bootstrapEndpoint: 's:9092',
+          authentication: { type: 'plain', jaasConfigPassThrough: { secretRef: 'jaas' } },
+        },
+      },
     };
-    const r = reads({}, { 'ns/jaas': { 'plain-jaas.conf': 'org.apache.kafka.common.security.plain.PlainLoginModule required username="a" password="b";\n' } });
+    const r = reads(
+      {},
+      {
+        'ns/jaas': {
+          'plain-jaas.conf':
+            'org.apache.kafka.common.security.plain.PlainLoginModule required username="a" password="b";\n',
+        },
+      },
+    );
     assert.match((await resolveCredentials(link, 'ns', r)).source?.jaasPassThrough ?? '', /^org\.apache.*;$/);
-    const ob: ClusterLink = { ...base, spec: { ...base.spec, sourceKafkaCluster: { bootstrapEndpoint: 's:9092', authentication: { type: 'oauthbearer', oauthbearer: { secretRef: 'ob' } } } } };
+    const ob: ClusterLink = {
+      ...base,
+      spec: {
+        ...base.spec,
+        sourceKafkaCluster: {
+          bootstrapEndpoint: 's:9092',
+          authentication: { type: 'oauthbearer', oauthbearer: { secretRef: 'ob' } },
+        },
+      },
+    };
     const r2 = reads({}, { 'ns/ob': { 'oauthbearer.txt': 'clientId=c\nclientSecret=s' } });
-    assert.deepEqual((await resolveCredentials(ob, 'ns', r2)).source, { oauthbearer: { clientId: 'c', clientSecret: 's' } });
+    assert.deepEqual((await resolveCredentials(ob, 'ns', r2)).source, {
+      oauthbearer: { clientId: 'c', clientSecret: 's' },
+    });
   });
 
   test('Destination-mode CR: credentials are ignored, no Secret is read', async () => {
     const link: ClusterLink = {
       ...base,
-      spec: { ...base.spec, sourceInitiatedLink: { linkMode: 'Destination' }, sourceKafkaCluster: { authentication: { type: 'plain', jaasConfig: { secretRef: 'plain' } } } },
+      spec: {
+        ...base.spec,
+        sourceInitiatedLink: { linkMode: 'Destination' },
+        sourceKafkaCluster: { authentication: { type: 'plain', jaasConfig: { secretRef: 'plain' } } },
+      },
     };
     const r = reads({}, {});
     assert.deepEqual(await resolveCredentials(link, 'ns', r), {});
@@ -149,8 +268,25 @@ describe('resolveCredentials', () => {
   });
 
   test('missing Secret and malformed plain.txt fail with the field path', async () => {
-    const link: ClusterLink = { ...base, spec: { ...base.spec, sourceKafkaCluster: { bootstrapEndpoint: 's:9092', authentication: { type: 'plain', jaasConfig: { secretRef: 'plain' } } } } };
-    await rejects(resolveCredentials(link, 'ns', reads({}, {})), 'SecretNotFound', /^spec\.sourceKafkaCluster\.authentication\.jaasConfig\.secretRef: Secret ns\/plain not found/);
-    await rejects(resolveCredentials(link, 'ns', reads({}, { 'ns/plain': { 'plain.txt': 'user=x' } })), 'InvalidSecret', /plain\.txt with username= and password=/);
+    const link: ClusterLink = {
+      ...base,
+      spec: {
+        ...base.spec,
+        sourceKafkaCluster: {
+          bootstrapEndpoint: 's:9092',
+          authentication: { type: 'plain', jaasConfig: { secretRef: 'plain' } },
+        },
+      },
+    };
+    await rejects(
+      resolveCredentials(link, 'ns', reads({}, {})),
+      'SecretNotFound',
+      /^spec\.sourceKafkaCluster\.authentication\.jaasConfig\.secretRef: Secret ns\/plain not found/,
+    );
+    await rejects(
+      resolveCredentials(link, 'ns', reads({}, { 'ns/plain': { 'plain.txt': 'user=x' } })),
+      'InvalidSecret',
+      /plain\.txt with username= and password=/,
+    );
   });
 });

@@ -18,7 +18,8 @@ const CONTROL = /[\u0000-\u001f\u007f]/;
 export function sentUid(body: Buffer): string | undefined {
   try {
     const parsed: unknown = JSON.parse(body.toString('utf8'));
-    if (isObject(parsed) && isObject(parsed.request) && typeof parsed.request.uid === 'string') return parsed.request.uid;
+    if (isObject(parsed) && isObject(parsed.request) && typeof parsed.request.uid === 'string')
+      return parsed.request.uid;
   } catch {
     // not JSON: no uid to echo
   }
@@ -51,16 +52,23 @@ export function checkAnswer(status: number, text: string, sent: Buffer, path: st
     return { problems: [`HTTP ${status} with a body that is not JSON: ${text.slice(0, 120)}`] };
   }
   if (status >= 400 && status < 500) {
-    if (!isObject(body) || body.code !== status || typeof body.message !== 'string') problems.push(`HTTP ${status} without a JSON error {code, message}: ${text.slice(0, 160)}`);
+    if (!isObject(body) || body.code !== status || typeof body.message !== 'string')
+      problems.push(`HTTP ${status} without a JSON error {code, message}: ${text.slice(0, 160)}`);
     return { problems, kind: 'client-error' };
   }
   if (status !== 200) return { problems: [`HTTP ${status}: ${text.slice(0, 160)}`] };
-  if (!isObject(body) || body.apiVersion !== 'admission.k8s.io/v1' || body.kind !== 'AdmissionReview' || !isObject(body.response)) {
+  if (
+    !isObject(body) ||
+    body.apiVersion !== 'admission.k8s.io/v1' ||
+    body.kind !== 'AdmissionReview' ||
+    !isObject(body.response)
+  ) {
     return { problems: [`200 that is not an admission.k8s.io/v1 AdmissionReview: ${text.slice(0, 160)}`] };
   }
   const response = body.response;
   const uid = sentUid(sent);
-  if (response.uid !== uid) problems.push(`uid not echoed: sent ${JSON.stringify(uid)}, got ${JSON.stringify(response.uid)}`);
+  if (response.uid !== uid)
+    problems.push(`uid not echoed: sent ${JSON.stringify(uid)}, got ${JSON.stringify(response.uid)}`);
   if (typeof response.allowed !== 'boolean') problems.push('response.allowed is not a boolean');
   const warnings = response.warnings;
   if (warnings !== undefined) {
@@ -80,7 +88,10 @@ export function checkAnswer(status: number, text: string, sent: Buffer, path: st
     }
   }
   const statusBlock = isObject(response.status) ? response.status : undefined;
-  if (response.allowed === false && (statusBlock === undefined || typeof statusBlock.code !== 'number' || typeof statusBlock.message !== 'string')) {
+  if (
+    response.allowed === false &&
+    (statusBlock === undefined || typeof statusBlock.code !== 'number' || typeof statusBlock.message !== 'string')
+  ) {
     problems.push('a denial without status.code and status.message');
   }
   if (response.patch !== undefined) {
@@ -88,7 +99,9 @@ export function checkAnswer(status: number, text: string, sent: Buffer, path: st
     if (response.patchType !== 'JSONPatch') problems.push('patch without patchType JSONPatch');
     problems.push(...checkPatch(String(response.patch), sent));
   }
-  const internal = statusBlock?.code === 500 || (Array.isArray(warnings) && warnings.some((w) => typeof w === 'string' && /internal error/i.test(w)));
+  const internal =
+    statusBlock?.code === 500 ||
+    (Array.isArray(warnings) && warnings.some((w) => typeof w === 'string' && /internal error/i.test(w)));
   return { problems, kind: internal ? 'internal-error' : response.allowed === true ? 'allowed' : 'denied' };
 }
 
@@ -101,7 +114,8 @@ function checkPatch(encoded: string, sent: Buffer): string[] {
     return ['patch is not base64 JSON'];
   }
   if (!Array.isArray(ops) || ops.length === 0) return ['patch is not a non-empty array'];
-  if (ops.some((op) => op.op !== 'add' && op.op !== 'replace')) return [`patch has an op other than add/replace: ${JSON.stringify(ops).slice(0, 160)}`];
+  if (ops.some((op) => op.op !== 'add' && op.op !== 'replace'))
+    return [`patch has an op other than add/replace: ${JSON.stringify(ops).slice(0, 160)}`];
   try {
     const review = JSON.parse(sent.toString('utf8')) as { request: { object: unknown } };
     fastJsonPatch.applyPatch(structuredClone(review.request.object), ops, true, false);

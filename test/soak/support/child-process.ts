@@ -100,8 +100,11 @@ export function startServe(args: string[], env: Record<string, string> = {}): Pr
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     let buffered = '';
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${JSON.stringify(lines).slice(0, 500)}`)), 60_000);
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const timer = setTimeout(
+      () => reject(new Error(`serve did not start: ${JSON.stringify(lines).slice(0, 500)}`)),
+      60_000,
+    );
+    child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       let nl: number;
       while ((nl = buffered.indexOf('\n')) >= 0) {
@@ -116,11 +119,19 @@ export function startServe(args: string[], env: Record<string, string> = {}): Pr
         lines.push(parsed);
         if (typeof parsed.msg === 'string' && parsed.msg.startsWith('admission webhooks listening')) {
           clearTimeout(timer);
-          resolve({ child, lines, exited, url: String(parsed.url).replace('localhost', '127.0.0.1'), metricsUrl: String(parsed.metricsUrl).replace('localhost', '127.0.0.1') });
+          resolve({
+            child,
+            lines,
+            exited,
+            url: String(parsed.url).replace('localhost', '127.0.0.1'),
+            metricsUrl: String(parsed.metricsUrl).replace('localhost', '127.0.0.1'),
+          });
         }
       }
     });
-    child.stderr!.on('data', (chunk: Buffer) => lines.push({ stderr: chunk.toString('utf8') }));
-    void exited.then((code) => reject(new Error(`serve exited early with ${code}: ${JSON.stringify(lines).slice(0, 500)}`)));
+    child.stderr.on('data', (chunk: Buffer) => lines.push({ stderr: chunk.toString('utf8') }));
+    void exited.then((code) =>
+      reject(new Error(`serve exited early with ${code}: ${JSON.stringify(lines).slice(0, 500)}`)),
+    );
   });
 }

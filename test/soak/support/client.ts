@@ -23,7 +23,13 @@ export function keepAliveAgent(ca: string, maxSockets = 16): Agent {
 }
 
 /** POST `body` to `url + path`; resolves for every HTTP status, rejects on transport errors and timeouts. */
-export function postRaw(url: string, ca: string, path: string, body: Buffer | string, options: PostOptions = {}): Promise<RawResult> {
+export function postRaw(
+  url: string,
+  ca: string,
+  path: string,
+  body: Buffer | string,
+  options: PostOptions = {},
+): Promise<RawResult> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { 'content-length': String(Buffer.byteLength(body)) };
     if (options.contentType !== undefined && options.contentType !== '') headers['content-type'] = options.contentType;
@@ -34,23 +40,41 @@ export function postRaw(url: string, ca: string, path: string, body: Buffer | st
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
       res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), reused: req.reusedSocket, ...(fingerprint256 ? { fingerprint256 } : {}) }),
+        resolve({
+          status: res.statusCode ?? 0,
+          text: Buffer.concat(chunks).toString('utf8'),
+          reused: req.reusedSocket,
+          ...(fingerprint256 ? { fingerprint256 } : {}),
+        }),
       );
     });
-    req.setTimeout(options.timeoutMs ?? 10_000, () => req.destroy(new Error(`no answer within ${options.timeoutMs ?? 10_000} ms`)));
+    req.setTimeout(options.timeoutMs ?? 10_000, () =>
+      req.destroy(new Error(`no answer within ${options.timeoutMs ?? 10_000} ms`)),
+    );
     req.on('error', reject);
     req.end(body);
   });
 }
 
 /** GET over HTTPS (health endpoints), same conventions as postRaw. */
-export function getRaw(url: string, ca: string, path: string, options: Omit<PostOptions, 'contentType'> = {}): Promise<RawResult> {
+export function getRaw(
+  url: string,
+  ca: string,
+  path: string,
+  options: Omit<PostOptions, 'contentType'> = {},
+): Promise<RawResult> {
   return new Promise((resolve, reject) => {
     const req = request(new URL(path, url), { method: 'GET', ca, agent: options.agent ?? false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8'), reused: req.reusedSocket }));
+      res.on('end', () =>
+        resolve({
+          status: res.statusCode ?? 0,
+          text: Buffer.concat(chunks).toString('utf8'),
+          reused: req.reusedSocket,
+        }),
+      );
     });
     req.setTimeout(options.timeoutMs ?? 10_000, () => req.destroy(new Error('timeout')));
     req.on('error', reject);

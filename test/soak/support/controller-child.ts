@@ -10,8 +10,20 @@ if (!kubeconfigPath) throw new Error('HARDENING_KUBECONFIG is not set');
 const kubeConfig = new KubeConfig();
 kubeConfig.loadFromFile(kubeconfigPath);
 const logger = createLogger({ level: 'debug' });
-const reconciler = createLinkReconciler({ stopPollBudgetMs: 300, stopPollIntervalMs: 20, pendingRequeueMs: 50, sourceInitiatedRetryMs: 3_000 });
-const controller = new ClusterLinkController({ kubeConfig, linkReconciler: reconciler, logger, lease: false, resyncMs: 300, backoff: { baseMs: 20, capMs: 400 } });
+const reconciler = createLinkReconciler({
+  stopPollBudgetMs: 300,
+  stopPollIntervalMs: 20,
+  pendingRequeueMs: 50,
+  sourceInitiatedRetryMs: 3_000,
+});
+const controller = new ClusterLinkController({
+  kubeConfig,
+  linkReconciler: reconciler,
+  logger,
+  lease: false,
+  resyncMs: 300,
+  backoff: { baseMs: 20, capMs: 400 },
+});
 controller.start();
 process.on('SIGTERM', () => {
   void controller.stop().then(() => {

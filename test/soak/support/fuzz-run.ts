@@ -51,14 +51,29 @@ export async function runFuzz(options: FuzzRunOptions): Promise<FuzzFigures> {
           figures.bytesSent += c.body.length;
           bump(figures.byFamily, c.family);
           try {
-            const res = await postRaw(options.url, options.ca, c.path, c.body, { contentType: c.contentType, agent, timeoutMs: options.timeoutMs ?? 10_000 });
+            const res = await postRaw(options.url, options.ca, c.path, c.body, {
+              contentType: c.contentType,
+              agent,
+              timeoutMs: options.timeoutMs ?? 10_000,
+            });
             bump(figures.byStatus, String(res.status));
             const verdict = checkAnswer(res.status, res.text, c.body, c.path);
             if (verdict.kind) figures.byClass[verdict.kind] = (figures.byClass[verdict.kind] ?? 0) + 1;
-            for (const problem of verdict.problems) figures.failures.push({ family: c.family, path: c.path, problem, body: c.body.subarray(0, 300).toString('utf8') });
+            for (const problem of verdict.problems)
+              figures.failures.push({
+                family: c.family,
+                path: c.path,
+                problem,
+                body: c.body.subarray(0, 300).toString('utf8'),
+              });
           } catch (err) {
             bump(figures.byStatus, 'transport-error');
-            figures.failures.push({ family: c.family, path: c.path, problem: `transport: ${(err as Error).message}`, body: c.body.subarray(0, 300).toString('utf8') });
+            figures.failures.push({
+              family: c.family,
+              path: c.path,
+              problem: `transport: ${(err as Error).message}`,
+              body: c.body.subarray(0, 300).toString('utf8'),
+            });
           }
           figures.cases++;
         }

@@ -18,7 +18,15 @@ import { checkAnswer } from './answer-contract.js';
 
 export const NS = 'links';
 export type Fault = 'healthy' | 'black-hole' | 'slow' | 'forbidden' | 'server-error' | 'refused' | 'unroutable';
-export const FAULTS: readonly Fault[] = ['healthy', 'black-hole', 'slow', 'forbidden', 'server-error', 'refused', 'unroutable'];
+export const FAULTS: readonly Fault[] = [
+  'healthy',
+  'black-hole',
+  'slow',
+  'forbidden',
+  'server-error',
+  'refused',
+  'unroutable',
+];
 
 /** Secret values used by the scenario, for the hygiene scan afterwards. */
 export const TLS = makeTlsMaterial({ algorithm: 'rsa' });
@@ -74,7 +82,11 @@ export interface KubeFaultHarness {
   api: FakeKubeApi;
   /** Runs `concurrent` secured reviews (and one plain review alongside) against a webhook whose Secret
    *  source sees `fault`. */
-  round(fault: Fault, strict: boolean, concurrent: number): Promise<{ secured: ReviewOutcome[]; plain: ReviewOutcome; plainFinishedFirst: boolean }>;
+  round(
+    fault: Fault,
+    strict: boolean,
+    concurrent: number,
+  ): Promise<{ secured: ReviewOutcome[]; plain: ReviewOutcome; plainFinishedFirst: boolean }>;
   /** Everything the webhooks logged and exposed as metrics so far. */
   logsAndMetrics(): Promise<string[]>;
   close(): Promise<void>;
@@ -85,10 +97,14 @@ async function slowProxy(target: string, delayMs: number): Promise<{ url: string
   const sockets = new Set<Socket>();
   const server: Server = createServer((req, res) => {
     const timer = setTimeout(() => {
-      const upstream = httpRequest(new URL(req.url ?? '/', target), { method: req.method, headers: req.headers }, (up) => {
-        res.writeHead(up.statusCode ?? 502, up.headers);
-        up.pipe(res);
-      });
+      const upstream = httpRequest(
+        new URL(req.url ?? '/', target),
+        { method: req.method, headers: req.headers },
+        (up) => {
+          res.writeHead(up.statusCode ?? 502, up.headers);
+          up.pipe(res);
+        },
+      );
       upstream.on('error', () => res.destroy());
       req.pipe(upstream);
     }, delayMs);
@@ -136,8 +152,30 @@ export async function startKubeFaultHarness(options: { lookupTimeoutMs?: number 
   api.intercept((req) => {
     if (!req.path.includes('/secrets/')) return undefined;
     if (fault === 'black-hole') return 'hang';
-    if (fault === 'forbidden') return { status: 403, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'Forbidden', code: 403, message: 'secrets "link-tls" is forbidden: User "system:serviceaccount:x:y" cannot get resource "secrets"' } };
-    if (fault === 'server-error') return { status: 500, body: { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'InternalError', code: 500, message: 'etcdserver: request timed out' } };
+    if (fault === 'forbidden')
+      return {
+        status: 403,
+        body: {
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          reason: 'Forbidden',
+          code: 403,
+          message: 'secrets "link-tls" is forbidden: User "system:serviceaccount:x:y" cannot get resource "secrets"',
+        },
+      };
+    if (fault === 'server-error')
+      return {
+        status: 500,
+        body: {
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          reason: 'InternalError',
+          code: 500,
+          message: 'etcdserver: request timed out',
+        },
+      };
     return undefined;
   });
   const proxy = await slowProxy(api.url, 3_000);
@@ -171,7 +209,12 @@ export async function startKubeFaultHarness(options: { lookupTimeoutMs?: number 
     const key = `${f}/${strict}`;
     let wh = webhooks.get(key);
     if (!wh) {
-      const source = createKubeSecretSource(kubeConfigFor(servers[f]), { timeoutMs: options.lookupTimeoutMs ?? 750, logger, cacheTtlMs: 0, notFoundTtlMs: 0 });
+      const source = createKubeSecretSource(kubeConfigFor(servers[f]), {
+        timeoutMs: options.lookupTimeoutMs ?? 750,
+        logger,
+        cacheTtlMs: 0,
+        notFoundTtlMs: 0,
+      });
       const checker = createSecretChecker(source, { strict, logger, metrics });
       wh = await startWebhook({ secretChecker: checker, logger, metrics });
       webhooks.set(key, wh);
@@ -180,16 +223,36 @@ export async function startKubeFaultHarness(options: { lookupTimeoutMs?: number 
   };
 
   let sequence = 0;
-  const send = async (wh: RunningWebhook, f: Fault, strict: boolean, object: Record<string, unknown>, agent: ReturnType<typeof keepAliveAgent>): Promise<ReviewOutcome> => {
+  const send = async (
+    wh: RunningWebhook,
+    f: Fault,
+    strict: boolean,
+    object: Record<string, unknown>,
+    agent: ReturnType<typeof keepAliveAgent>,
+  ): Promise<ReviewOutcome> => {
     const uid = `hardening-${f}-${strict}-${++sequence}`;
     const body = Buffer.from(JSON.stringify(clusterLinkReview(object, { uid, namespace: NS })));
     const started = performance.now();
     try {
-      const res = await postRaw(wh.url, wh.ca, '/validate', body, { contentType: 'application/json', agent, timeoutMs: 10_000 });
+      const res = await postRaw(wh.url, wh.ca, '/validate', body, {
+        contentType: 'application/json',
+        agent,
+        timeoutMs: 10_000,
+      });
       const ms = performance.now() - started;
       const verdict = checkAnswer(res.status, res.text, body, '/validate');
-      const response = (JSON.parse(res.text) as { response?: { allowed?: boolean; warnings?: string[]; status?: { details?: { causes?: Array<{ message?: string; field?: string }> } } } }).response;
-      const line = logLines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.uid === uid && l.msg === 'admission review answered');
+      const response = (
+        JSON.parse(res.text) as {
+          response?: {
+            allowed?: boolean;
+            warnings?: string[];
+            status?: { details?: { causes?: Array<{ message?: string; field?: string }> } };
+          };
+        }
+      ).response;
+      const line = logLines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .find((l) => l.uid === uid && l.msg === 'admission review answered');
       return {
         fault: f,
         strict,
@@ -202,7 +265,15 @@ export async function startKubeFaultHarness(options: { lookupTimeoutMs?: number 
         text: res.text,
       };
     } catch (err) {
-      return { fault: f, strict, ms: performance.now() - started, warnings: [], causes: [], problems: [`transport: ${(err as Error).message}`], text: '' };
+      return {
+        fault: f,
+        strict,
+        ms: performance.now() - started,
+        warnings: [],
+        causes: [],
+        problems: [`transport: ${(err as Error).message}`],
+        text: '',
+      };
     }
   };
 
@@ -234,7 +305,8 @@ export async function startKubeFaultHarness(options: { lookupTimeoutMs?: number 
     },
     async logsAndMetrics() {
       const texts = [...logLines, await metrics.registry.metrics()];
-      for (const wh of webhooks.values()) if (wh.metricsUrl) texts.push((await httpCall(wh.metricsUrl, '/metrics')).text);
+      for (const wh of webhooks.values())
+        if (wh.metricsUrl) texts.push((await httpCall(wh.metricsUrl, '/metrics')).text);
       return texts;
     },
     async close() {

@@ -53,12 +53,36 @@ export function startLoad(options: LoadOptions): LoadRun {
     while (!stopping) {
       const startedAt = now();
       try {
-        const res = await postRaw(options.url, ca, path, options.body, { contentType: 'application/json', timeoutMs: options.timeoutMs ?? 10_000, ...(agent ? { agent } : {}) });
+        const res = await postRaw(options.url, ca, path, options.body, {
+          contentType: 'application/json',
+          timeoutMs: options.timeoutMs ?? 10_000,
+          ...(agent ? { agent } : {}),
+        });
         const verdict = checkAnswer(res.status, res.text, options.body, path);
-        const problems = res.status === 200 ? verdict.problems : [`HTTP ${res.status}: ${res.text.slice(0, 120)}`, ...verdict.problems];
-        records.push({ worker: id, startedAt, endedAt: now(), status: res.status, fresh, reused: res.reused, ...(res.fingerprint256 ? { fingerprint256: res.fingerprint256 } : {}), problems });
+        const problems =
+          res.status === 200
+            ? verdict.problems
+            : [`HTTP ${res.status}: ${res.text.slice(0, 120)}`, ...verdict.problems];
+        records.push({
+          worker: id,
+          startedAt,
+          endedAt: now(),
+          status: res.status,
+          fresh,
+          reused: res.reused,
+          ...(res.fingerprint256 ? { fingerprint256: res.fingerprint256 } : {}),
+          problems,
+        });
       } catch (err) {
-        records.push({ worker: id, startedAt, endedAt: now(), status: 0, fresh, reused: false, problems: [`transport: ${(err as Error).message}`] });
+        records.push({
+          worker: id,
+          startedAt,
+          endedAt: now(),
+          status: 0,
+          fresh,
+          reused: false,
+          problems: [`transport: ${(err as Error).message}`],
+        });
       }
     }
   };
@@ -81,7 +105,11 @@ export function startLoad(options: LoadOptions): LoadRun {
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Resolves once `predicate` holds (polled), or rejects after `timeoutMs`. */
-export async function waitFor(predicate: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function waitFor(
+  predicate: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!(await predicate())) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);

@@ -78,13 +78,37 @@ export async function runReconcilerFaultScenario(options: ReconcilerFaultOptions
   world.addCluster('src-1', { bootstrap: 'src.example:9092' });
   for (let i = 0; i < options.topics; i++) world.addTopic('src-1', topicName(i), { partitions: 1, endOffset: 100 + i });
   const restAuth = { username: 'rest-admin', password: 'Rest-Adm1n-Passw0rd' };
-  const dest: RestSimulator = await startRestSimulator({ world, clusterId: 'dst-1', bootstrap: 'dst.example:9092', auth: { basic: restAuth }, failureRate: options.failureRate, random });
+  const dest: RestSimulator = await startRestSimulator({
+    world,
+    clusterId: 'dst-1',
+    bootstrap: 'dst.example:9092',
+    auth: { basic: restAuth },
+    failureRate: options.failureRate,
+    random,
+  });
   // A topic of the destination that no ClusterLink mentions: it must survive everything.
   world.addTopic('dst-1', 'dst-local', { partitions: 1 });
   const kube: FakeKubeApi = await startFakeKubeApi();
-  kube.seed({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'dst-rest-cred', namespace: NS }, data: { 'basic.txt': RECONCILER_SECRETS.rest['basic.txt'].toString('base64') } });
-  kube.seed({ apiVersion: API_VERSION, kind: 'KafkaRestClass', metadata: { name: 'dst-rest', namespace: NS }, spec: { kafkaRest: { endpoint: dest.url, authentication: { type: 'basic', basic: { secretRef: 'dst-rest-cred' } } } } });
-  kube.seed({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'src-plain', namespace: NS }, data: { 'plain.txt': RECONCILER_SECRETS.sasl['plain.txt'].toString('base64') } });
+  kube.seed({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'dst-rest-cred', namespace: NS },
+    data: { 'basic.txt': RECONCILER_SECRETS.rest['basic.txt'].toString('base64') },
+  });
+  kube.seed({
+    apiVersion: API_VERSION,
+    kind: 'KafkaRestClass',
+    metadata: { name: 'dst-rest', namespace: NS },
+    spec: {
+      kafkaRest: { endpoint: dest.url, authentication: { type: 'basic', basic: { secretRef: 'dst-rest-cred' } } },
+    },
+  });
+  kube.seed({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'src-plain', namespace: NS },
+    data: { 'plain.txt': RECONCILER_SECRETS.sasl['plain.txt'].toString('base64') },
+  });
 
   const logs: string[] = [];
   let controller: Controller | undefined;
@@ -95,13 +119,13 @@ export async function runReconcilerFaultScenario(options: ReconcilerFaultOptions
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let buffered = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       buffered += chunk.toString('utf8');
       const parts = buffered.split('\n');
       buffered = parts.pop() ?? '';
       logs.push(...parts.filter(Boolean));
     });
-    child.stderr!.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
+    child.stderr.on('data', (chunk: Buffer) => logs.push(chunk.toString('utf8')));
     return { child, exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))) };
   };
   const kill = async (): Promise<void> => {
@@ -113,14 +137,23 @@ export async function runReconcilerFaultScenario(options: ReconcilerFaultOptions
 
   const destTopics = () => world.clusters.get('dst-1')!.topics;
   const mirrorsCreated = (): number => [...destTopics().values()].filter((t) => t.mirror !== undefined).length;
-  const getLink = (): ClusterLink | undefined => kube.getObject({ apiVersion: API_VERSION, kind: 'ClusterLink', namespace: NS, name: LINK }) as ClusterLink | undefined;
+  const getLink = (): ClusterLink | undefined =>
+    kube.getObject({ apiVersion: API_VERSION, kind: 'ClusterLink', namespace: NS, name: LINK });
 
   const spec: ClusterLinkSpec = {
     name: LINK,
-    sourceKafkaCluster: { clusterID: 'src-1', bootstrapEndpoint: 'src.example:9092', authentication: { type: 'plain', jaasConfig: { secretRef: 'src-plain' } } },
+    sourceKafkaCluster: {
+      clusterID: 'src-1',
+      bootstrapEndpoint: 'src.example:9092',
+      authentication: { type: 'plain', jaasConfig: { secretRef: 'src-plain' } },
+    },
     destinationKafkaCluster: { kafkaRestClassRef: { name: 'dst-rest', namespace: NS } },
     mirrorTopicOptions: { prefix: 'dc1.' },
-    mirrorTopics: Array.from({ length: options.topics }, (_, i) => ({ name: `dc1.${topicName(i)}`, sourceTopicName: topicName(i), state: 'ACTIVE' as const })),
+    mirrorTopics: Array.from({ length: options.topics }, (_, i) => ({
+      name: `dc1.${topicName(i)}`,
+      sourceTopicName: topicName(i),
+      state: 'ACTIVE' as const,
+    })),
   };
   // The second edit: promote two, pause one, remove the last two.
   const promoted = [0, 1].map((i) => `dc1.${topicName(i)}`);
@@ -130,7 +163,13 @@ export async function runReconcilerFaultScenario(options: ReconcilerFaultOptions
     ...spec,
     mirrorTopics: spec
       .mirrorTopics!.filter((m) => !removed.includes(m.name ?? ''))
-      .map((m) => (promoted.includes(m.name ?? '') ? { ...m, state: 'PROMOTE' as const } : m.name === paused ? { ...m, state: 'PAUSE' as const } : m)),
+      .map((m) =>
+        promoted.includes(m.name ?? '')
+          ? { ...m, state: 'PROMOTE' as const }
+          : m.name === paused
+            ? { ...m, state: 'PAUSE' as const }
+            : m,
+      ),
   };
 
   let killsDone = 0;
@@ -160,33 +199,62 @@ export async function runReconcilerFaultScenario(options: ReconcilerFaultOptions
     if (!topics.has('dst-local')) out.push('dst-local was deleted');
     const link = getLink();
     if (kafkaOnly) return out;
-    if (link?.status?.observedGeneration !== link?.metadata?.generation) out.push(`status.observedGeneration ${link?.status?.observedGeneration} ≠ generation ${link?.metadata?.generation}`);
+    if (link?.status?.observedGeneration !== link?.metadata?.generation)
+      out.push(
+        `status.observedGeneration ${link?.status?.observedGeneration} ≠ generation ${link?.metadata?.generation}`,
+      );
     const readyCondition = link?.status?.conditions?.find((c) => c.type === 'Ready');
-    if (readyCondition?.status !== 'True') out.push(`Ready ${readyCondition?.status} ${readyCondition?.reason}: ${readyCondition?.message}`);
+    if (readyCondition?.status !== 'True')
+      out.push(`Ready ${readyCondition?.status} ${readyCondition?.reason}: ${readyCondition?.message}`);
     for (const p of promoted) {
       const name = kafkaTopicCrName(p, UID);
-      if (!kube.getObject({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: NS, name })) out.push(`no KafkaTopic ${name}`);
+      if (!kube.getObject({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: NS, name }))
+        out.push(`no KafkaTopic ${name}`);
     }
     return out;
   };
 
   try {
     controller = startController();
-    kube.seed({ apiVersion: API_VERSION, kind: 'ClusterLink', metadata: { name: LINK, namespace: NS, uid: UID }, spec: spec as Record<string, unknown> } as KubeObject);
+    kube.seed({
+      apiVersion: API_VERSION,
+      kind: 'ClusterLink',
+      metadata: { name: LINK, namespace: NS, uid: UID },
+      spec: spec,
+    });
     // Kill #1: while the mirrors are being created (skipped when the only kill is meant for the edit).
-    if (options.kills >= 2 || options.killDuring === 'create') await maybeKillMidway(() => mirrorsCreated() >= Math.min(3, options.topics));
-    await waitFor(() => mirrorsCreated() >= options.topics && getLink()?.status?.observedGeneration === 1, 90_000, 'all mirrors created');
+    if (options.kills >= 2 || options.killDuring === 'create')
+      await maybeKillMidway(() => mirrorsCreated() >= Math.min(3, options.topics));
+    await waitFor(
+      () => mirrorsCreated() >= options.topics && getLink()?.status?.observedGeneration === 1,
+      90_000,
+      'all mirrors created',
+    );
     const current = getLink()!;
     // Whatever the dice say, the first delete of a removed topic fails once: the intent must survive it.
-    dest.failNext({ method: 'DELETE', pathIncludes: '/topics/', status: 500, errorCode: 50003, message: 'injected: first topic delete fails' });
-    kube.seed({ ...(current as KubeObject), spec: structuredClone(finalSpec) as Record<string, unknown> });
+    dest.failNext({
+      method: 'DELETE',
+      pathIncludes: '/topics/',
+      status: 500,
+      errorCode: 50003,
+      message: 'injected: first topic delete fails',
+    });
+    kube.seed({ ...(current as KubeObject), spec: structuredClone(finalSpec) });
     // Kill #2: while promoting/pausing/deleting.
-    await maybeKillMidway(() => [...destTopics().values()].some((t) => promoted.includes(t.name) && t.mirror?.status !== 'ACTIVE') || removed.some((r) => !destTopics().has(r)));
+    await maybeKillMidway(
+      () =>
+        [...destTopics().values()].some((t) => promoted.includes(t.name) && t.mirror?.status !== 'ACTIVE') ||
+        removed.some((r) => !destTopics().has(r)),
+    );
     try {
-      await waitFor(() => {
-        mismatches = check();
-        return mismatches.length === 0;
-      }, options.convergeTimeoutMs ?? 90_000, 'convergence');
+      await waitFor(
+        () => {
+          mismatches = check();
+          return mismatches.length === 0;
+        },
+        options.convergeTimeoutMs ?? 90_000,
+        'convergence',
+      );
       converged = true;
       // More resyncs after convergence must not undo anything on the Kafka side.
       await sleep(800);

@@ -11,7 +11,15 @@ export interface FuzzCase {
   body: Buffer;
 }
 
-const POLLUTION_KEYS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', '__defineGetter__'] as const;
+const POLLUTION_KEYS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  '__defineGetter__',
+] as const;
 
 /** Strings that break naive code: control characters, lone surrogates, RTL, emoji, NUL, very long. */
 const nastyString = fc.oneof(
@@ -20,7 +28,22 @@ const nastyString = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'grapheme', maxLength: 6 }) },
   {
     weight: 4,
-    arbitrary: fc.constantFrom('\u0000', '\ud800', '\udfff', '\u202e', '\r\n', '\u2028', '🦆'.repeat(3), 'ｏｒｄｅｒｓ', 'dc1.', '*', '~1/~0', '../..', '${jndi:x}', '%s%n'),
+    arbitrary: fc.constantFrom(
+      '\u0000',
+      '\ud800',
+      '\udfff',
+      '\u202e',
+      '\r\n',
+      '\u2028',
+      '🦆'.repeat(3),
+      'ｏｒｄｅｒｓ',
+      'dc1.',
+      '*',
+      '~1/~0',
+      '../..',
+      '${jndi:x}',
+      '%s%n',
+    ),
   },
   { weight: 1, arbitrary: fc.integer({ min: 200, max: 5_000 }).map((n) => 'x'.repeat(n)) },
 );
@@ -44,38 +67,62 @@ export const hostileJson: fc.Arbitrary<unknown> = fc.letrec<{ value: unknown }>(
 })).value;
 
 const kindRef = fc.record({
-  group: fc.oneof({ weight: 5, arbitrary: fc.constant('platform.confluent.io') }, { weight: 1, arbitrary: fc.constantFrom('', 'apps', 'Platform.Confluent.IO') }),
+  group: fc.oneof(
+    { weight: 5, arbitrary: fc.constant('platform.confluent.io') },
+    { weight: 1, arbitrary: fc.constantFrom('', 'apps', 'Platform.Confluent.IO') },
+  ),
   version: fc.constantFrom('v1beta1', 'v1', 'v2'),
-  kind: fc.oneof({ weight: 5, arbitrary: fc.constant('ClusterLink') }, { weight: 1, arbitrary: fc.constantFrom('clusterlink', 'KafkaTopic', 'Pod') }),
+  kind: fc.oneof(
+    { weight: 5, arbitrary: fc.constant('ClusterLink') },
+    { weight: 1, arbitrary: fc.constantFrom('clusterlink', 'KafkaTopic', 'Pod') },
+  ),
 });
 
 /** With probability 1/(rightWeight+1), any other JSON instead (wrong type in this field). */
 const maybeWrong = <T>(arb: fc.Arbitrary<T>, rightWeight = 5): fc.Arbitrary<unknown> =>
-  fc.oneof({ weight: rightWeight, arbitrary: arb as fc.Arbitrary<unknown> }, { weight: 1, arbitrary: hostileJson });
+  fc.oneof({ weight: rightWeight, arbitrary: arb }, { weight: 1, arbitrary: hostileJson });
 /** Present in about one case in ten (absent otherwise: dropped by JSON.stringify). */
-const rarely = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.oneof({ weight: 9, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
+const rarely = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
+  fc.oneof({ weight: 9, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: arb });
 /** Envelope fields are wrong rarely, so most cases get past the envelope checks into the rules. */
 const rarelyWrong = <T>(arb: fc.Arbitrary<T>): fc.Arbitrary<unknown> => maybeWrong(arb, 30);
 
-const word = fc.oneof(fc.constantFrom('orders', 'dc1.orders', 'dc1.', 'src-rest', 'link-a', 'User:alice', 'kafka:9092', ''), nastyString);
+const word = fc.oneof(
+  fc.constantFrom('orders', 'dc1.orders', 'dc1.', 'src-rest', 'link-a', 'User:alice', 'kafka:9092', ''),
+  nastyString,
+);
 
 const cluster = fc.record(
   {
     bootstrapEndpoint: maybeWrong(word),
     clusterID: maybeWrong(word),
-    kafkaRestClassRef: maybeWrong(fc.record({ name: maybeWrong(word), namespace: maybeWrong(word) }, { requiredKeys: [] })),
+    kafkaRestClassRef: maybeWrong(
+      fc.record({ name: maybeWrong(word), namespace: maybeWrong(word) }, { requiredKeys: [] }),
+    ),
     authentication: maybeWrong(
       fc.record(
         {
           type: maybeWrong(fc.constantFrom('plain', 'oauthbearer', 'mtls', 'digest', 'oauth')),
           jaasConfig: maybeWrong(fc.record({ secretRef: maybeWrong(word) }, { requiredKeys: [] })),
-          jaasConfigPassThrough: maybeWrong(fc.record({ secretRef: maybeWrong(word), directoryPathInContainer: maybeWrong(word) }, { requiredKeys: [] })),
+          jaasConfigPassThrough: maybeWrong(
+            fc.record(
+              { secretRef: maybeWrong(word), directoryPathInContainer: maybeWrong(word) },
+              { requiredKeys: [] },
+            ),
+          ),
         },
         { requiredKeys: [] },
       ),
     ),
     tls: maybeWrong(
-      fc.record({ enabled: maybeWrong(fc.boolean()), secretRef: maybeWrong(word), keyPassword: maybeWrong(fc.record({ secretRef: maybeWrong(word) })) }, { requiredKeys: [] }),
+      fc.record(
+        {
+          enabled: maybeWrong(fc.boolean()),
+          secretRef: maybeWrong(word),
+          keyPassword: maybeWrong(fc.record({ secretRef: maybeWrong(word) })),
+        },
+        { requiredKeys: [] },
+      ),
     ),
   },
   { requiredKeys: [] },
@@ -94,7 +141,11 @@ const mirrorTopic = fc.record(
 
 /** Sometimes a long array (generated by a map, so shrinking stays cheap); 10,000 has its own test. */
 const manyTopics = fc.integer({ min: 200, max: 2_000 }).map((n) =>
-  Array.from({ length: n }, (_, i) => ({ name: `dc1.t${i % 997 === 0 ? 0 : i}`, sourceTopicName: `t${i}`, state: i % 2 ? 'PAUSE' : 'ACTIVE' })),
+  Array.from({ length: n }, (_, i) => ({
+    name: `dc1.t${i % 997 === 0 ? 0 : i}`,
+    sourceTopicName: `t${i}`,
+    state: i % 2 ? 'PAUSE' : 'ACTIVE',
+  })),
 );
 
 const spec = fc.record(
@@ -102,10 +153,33 @@ const spec = fc.record(
     name: maybeWrong(word),
     sourceKafkaCluster: maybeWrong(cluster),
     destinationKafkaCluster: maybeWrong(cluster),
-    sourceInitiatedLink: maybeWrong(fc.record({ linkMode: maybeWrong(fc.constantFrom('Source', 'Destination', 'Bidirectional', 'source')) }, { requiredKeys: [] })),
-    mirrorTopicOptions: maybeWrong(fc.record({ prefix: maybeWrong(word), autoCreateTopics: maybeWrong(fc.record({ enabled: maybeWrong(fc.boolean()) })) }, { requiredKeys: [] })),
-    mirrorTopics: fc.oneof({ weight: 30, arbitrary: maybeWrong(fc.array(maybeWrong(mirrorTopic), { maxLength: 6 })) }, { weight: 1, arbitrary: manyTopics }),
-    consumerGroupFilters: maybeWrong(fc.array(maybeWrong(fc.record({ name: maybeWrong(word), filterType: maybeWrong(fc.constantFrom('INCLUDE', 'EXCLUDE')) }, { requiredKeys: [] })), { maxLength: 3 })),
+    sourceInitiatedLink: maybeWrong(
+      fc.record(
+        { linkMode: maybeWrong(fc.constantFrom('Source', 'Destination', 'Bidirectional', 'source')) },
+        { requiredKeys: [] },
+      ),
+    ),
+    mirrorTopicOptions: maybeWrong(
+      fc.record(
+        { prefix: maybeWrong(word), autoCreateTopics: maybeWrong(fc.record({ enabled: maybeWrong(fc.boolean()) })) },
+        { requiredKeys: [] },
+      ),
+    ),
+    mirrorTopics: fc.oneof(
+      { weight: 30, arbitrary: maybeWrong(fc.array(maybeWrong(mirrorTopic), { maxLength: 6 })) },
+      { weight: 1, arbitrary: manyTopics },
+    ),
+    consumerGroupFilters: maybeWrong(
+      fc.array(
+        maybeWrong(
+          fc.record(
+            { name: maybeWrong(word), filterType: maybeWrong(fc.constantFrom('INCLUDE', 'EXCLUDE')) },
+            { requiredKeys: [] },
+          ),
+        ),
+        { maxLength: 3 },
+      ),
+    ),
     aclFilters: maybeWrong(fc.array(hostileJson, { maxLength: 3 })),
     configs: maybeWrong(fc.dictionary(word, maybeWrong(word), { maxKeys: 4 })),
   },
@@ -145,12 +219,23 @@ export const admissionReview: fc.Arbitrary<Record<string, unknown>> = fc.record(
         {
           uid,
           kind: rarelyWrong(kindRef),
-          resource: maybeWrong(fc.record({ group: fc.constant('platform.confluent.io'), version: fc.constant('v1beta1'), resource: fc.constant('clusterlinks') })),
+          resource: maybeWrong(
+            fc.record({
+              group: fc.constant('platform.confluent.io'),
+              version: fc.constant('v1beta1'),
+              resource: fc.constant('clusterlinks'),
+            }),
+          ),
           subResource: rarely(rarelyWrong(fc.constantFrom('status', ''))),
           name: rarelyWrong(word),
           namespace: rarelyWrong(word),
-          operation: fc.oneof({ weight: 12, arbitrary: fc.constantFrom('CREATE', 'UPDATE') }, { weight: 1, arbitrary: rarelyWrong(fc.constantFrom('DELETE', 'CONNECT', 'create', '')) }),
-          userInfo: maybeWrong(fc.record({ username: maybeWrong(word), groups: maybeWrong(fc.array(word, { maxLength: 2 })) })),
+          operation: fc.oneof(
+            { weight: 12, arbitrary: fc.constantFrom('CREATE', 'UPDATE') },
+            { weight: 1, arbitrary: rarelyWrong(fc.constantFrom('DELETE', 'CONNECT', 'create', '')) },
+          ),
+          userInfo: maybeWrong(
+            fc.record({ username: maybeWrong(word), groups: maybeWrong(fc.array(word, { maxLength: 2 })) }),
+          ),
           object: rarelyWrong(clusterLink),
           oldObject: fc.option(maybeWrong(clusterLink), { freq: 2 }),
           dryRun: rarelyWrong(fc.boolean()),
@@ -164,23 +249,42 @@ export const admissionReview: fc.Arbitrary<Record<string, unknown>> = fc.record(
 
 /** `{"a":{"a":…}}` (or arrays) `depth` levels deep around a leaf, as text: no recursion to build it. */
 export function nestedJsonText(depth: number, style: 'object' | 'array', leaf = '1'): string {
-  return style === 'object' ? '{"a":'.repeat(depth) + leaf + '}'.repeat(depth) : '['.repeat(depth) + leaf + ']'.repeat(depth);
+  return style === 'object'
+    ? '{"a":'.repeat(depth) + leaf + '}'.repeat(depth)
+    : '['.repeat(depth) + leaf + ']'.repeat(depth);
 }
 
 const deeplyNested = fc.record({
   review: admissionReview,
   depth: fc.integer({ min: 50, max: 1_000 }),
   style: fc.constantFrom<'object' | 'array'>('object', 'array'),
-  where: fc.constantFrom('object.spec.configs', 'object.spec.mirrorTopics', 'object.metadata.annotations', 'object.extra', 'oldObject.spec', 'request.extra', 'uid'),
+  where: fc.constantFrom(
+    'object.spec.configs',
+    'object.spec.mirrorTopics',
+    'object.metadata.annotations',
+    'object.extra',
+    'oldObject.spec',
+    'request.extra',
+    'uid',
+  ),
 });
 
 const json = (value: unknown): Buffer => Buffer.from(JSON.stringify(value) ?? 'null', 'utf8');
 
 /** Replaces `"<key>":<marker>` in a serialised review by a deeply nested value (text surgery: no recursion). */
-function withNesting(c: { review: Record<string, unknown>; depth: number; style: 'object' | 'array'; where: string }): Buffer {
+function withNesting(c: {
+  review: Record<string, unknown>;
+  depth: number;
+  style: 'object' | 'array';
+  where: string;
+}): Buffer {
   const marker = '"__NEST_MARKER__"';
   const review = structuredClone(c.review);
-  const request = (typeof review.request === 'object' && review.request !== null && !Array.isArray(review.request) ? review.request : (review.request = {})) as Record<string, unknown>;
+  const request = (
+    typeof review.request === 'object' && review.request !== null && !Array.isArray(review.request)
+      ? review.request
+      : (review.request = {})
+  ) as Record<string, unknown>;
   const [top, ...rest] = c.where.split('.');
   if (top === 'request') request[rest.join('.') || 'extra'] = marker;
   else if (top === 'uid') request.uid = marker;
@@ -194,26 +298,65 @@ function withNesting(c: { review: Record<string, unknown>; depth: number; style:
     }
     node[keys.at(-1)!] = marker;
   }
-  return Buffer.from((JSON.stringify(review) ?? '').replace(JSON.stringify(marker), nestedJsonText(c.depth, c.style)), 'utf8');
+  return Buffer.from(
+    (JSON.stringify(review) ?? '').replace(JSON.stringify(marker), nestedJsonText(c.depth, c.style)),
+    'utf8',
+  );
 }
 
 const path = fc.constantFrom<'/validate' | '/mutate'>('/validate', '/mutate');
-const jsonType = fc.oneof({ weight: 20, arbitrary: fc.constant('application/json') }, { weight: 1, arbitrary: fc.constantFrom('application/json; charset=utf-8', 'text/plain', 'application/yaml', '', 'APPLICATION/JSON') });
+const jsonType = fc.oneof(
+  { weight: 20, arbitrary: fc.constant('application/json') },
+  {
+    weight: 1,
+    arbitrary: fc.constantFrom(
+      'application/json; charset=utf-8',
+      'text/plain',
+      'application/yaml',
+      '',
+      'APPLICATION/JSON',
+    ),
+  },
+);
 
 /** Every family of hostile body, weighted so well-shaped-but-wrong reviews dominate. */
 export const fuzzCase: fc.Arbitrary<FuzzCase> = fc.oneof(
-  { weight: 10, arbitrary: fc.record({ review: admissionReview, path, contentType: jsonType }).map((c) => ({ family: 'review', path: c.path, contentType: c.contentType, body: json(c.review) })) },
-  { weight: 2, arbitrary: fc.record({ value: hostileJson, path }).map((c) => ({ family: 'random-json', path: c.path, contentType: 'application/json', body: json(c.value) })) },
+  {
+    weight: 10,
+    arbitrary: fc
+      .record({ review: admissionReview, path, contentType: jsonType })
+      .map((c) => ({ family: 'review', path: c.path, contentType: c.contentType, body: json(c.review) })),
+  },
   {
     weight: 2,
-    arbitrary: fc.record({ review: admissionReview, path, cut: fc.double({ min: 0, max: 1, noNaN: true }) }).map((c) => {
-      const full = json(c.review);
-      return { family: 'truncated', path: c.path, contentType: 'application/json', body: full.subarray(0, Math.floor(full.length * c.cut)) };
-    }),
+    arbitrary: fc
+      .record({ value: hostileJson, path })
+      .map((c) => ({ family: 'random-json', path: c.path, contentType: 'application/json', body: json(c.value) })),
   },
-  { weight: 1, arbitrary: fc.record({ c: deeplyNested, path }).map(({ c, path: p }) => ({ family: 'deep', path: p, contentType: 'application/json', body: withNesting(c) })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({ review: admissionReview, path, cut: fc.double({ min: 0, max: 1, noNaN: true }) })
+      .map((c) => {
+        const full = json(c.review);
+        return {
+          family: 'truncated',
+          path: c.path,
+          contentType: 'application/json',
+          body: full.subarray(0, Math.floor(full.length * c.cut)),
+        };
+      }),
+  },
   {
     weight: 1,
-    arbitrary: fc.record({ bytes: fc.uint8Array({ maxLength: 256 }), path }).map((c) => ({ family: 'raw-bytes', path: c.path, contentType: 'application/json', body: Buffer.from(c.bytes) })),
+    arbitrary: fc
+      .record({ c: deeplyNested, path })
+      .map(({ c, path: p }) => ({ family: 'deep', path: p, contentType: 'application/json', body: withNesting(c) })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ bytes: fc.uint8Array({ maxLength: 256 }), path })
+      .map((c) => ({ family: 'raw-bytes', path: c.path, contentType: 'application/json', body: Buffer.from(c.bytes) })),
   },
 );

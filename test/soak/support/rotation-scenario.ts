@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../../src/observability/log.js';
 import { createMetrics } from '../../../src/observability/metrics.js';
-import { generateCertificateAuthority, generateServingCertificate, type ServingCertificate } from '../../../src/tls/generate.js';
+import {
+  generateCertificateAuthority,
+  generateServingCertificate,
+  type ServingCertificate,
+} from '../../../src/tls/generate.js';
 import { fileTlsSource } from '../../../src/tls/source.js';
 import { clusterLinkReview, startWebhook } from '../../support/webhook-server.js';
 import { sleep, startLoad, waitFor, type LoadRecord } from './load.js';
@@ -64,7 +68,9 @@ export async function runRotationScenario(options: RotationOptions): Promise<Rot
   const certFile = join(dir, 'tls.crt');
   const keyFile = join(dir, 'tls.key');
   const ca = generateCertificateAuthority();
-  const certs: ServingCertificate[] = Array.from({ length: options.certificates ?? 3 }, () => generateServingCertificate({ hosts: ['localhost', '127.0.0.1'], ca }));
+  const certs: ServingCertificate[] = Array.from({ length: options.certificates ?? 3 }, () =>
+    generateServingCertificate({ hosts: ['localhost', '127.0.0.1'], ca }),
+  );
   const lines: string[] = [];
   const logger = createLogger({
     level: 'info',
@@ -77,10 +83,23 @@ export async function runRotationScenario(options: RotationOptions): Promise<Rot
   });
   writeFileSync(certFile, certs[0]!.certPem);
   writeFileSync(keyFile, certs[0]!.keyPem);
-  const source = await fileTlsSource({ certFile, keyFile, logger, metrics: createMetrics({ defaultMetrics: false }), pollIntervalMs: 250, debounceMs: 20 });
+  const source = await fileTlsSource({
+    certFile,
+    keyFile,
+    logger,
+    metrics: createMetrics({ defaultMetrics: false }),
+    pollIntervalMs: 250,
+    debounceMs: 20,
+  });
   const webhook = await startWebhook({ tls: source, ca: ca.certPem, metricsListener: false, logLevel: 'warn' });
   const body = Buffer.from(JSON.stringify(clusterLinkReview(LINK)));
-  const load = startLoad({ url: webhook.url, ca: ca.certPem, body, keepAliveWorkers: options.keepAliveWorkers, freshWorkers: options.freshWorkers });
+  const load = startLoad({
+    url: webhook.url,
+    ca: ca.certPem,
+    body,
+    keepAliveWorkers: options.keepAliveWorkers,
+    freshWorkers: options.freshWorkers,
+  });
   const seenAt: Array<{ fp: string; at: number }> = [{ fp: fingerprint(certs[0]!.certPem), at: 0 }];
   let records: LoadRecord[] = [];
   let serverLogs: string[] = [];
@@ -102,7 +121,11 @@ export async function runRotationScenario(options: RotationOptions): Promise<Rot
         writeFileSync(keyFile, next.keyPem);
       }
       const from = load.records.length;
-      await waitFor(() => load.records.slice(from).some((r) => r.fresh && r.fingerprint256 === fp), 20_000, `a handshake presenting certificate ${i}`);
+      await waitFor(
+        () => load.records.slice(from).some((r) => r.fresh && r.fingerprint256 === fp),
+        20_000,
+        `a handshake presenting certificate ${i}`,
+      );
       const first = load.records.slice(from).find((r) => r.fresh && r.fingerprint256 === fp)!;
       seenAt.push({ fp, at: first.endedAt });
       await sleep(options.dwellMs);
@@ -134,7 +157,9 @@ export async function runRotationScenario(options: RotationOptions): Promise<Rot
     failed: failed.length,
     freshHandshakes: records.filter((r) => r.fresh).length,
     keepAliveRequests: keepAlive.length,
-    keepAliveAcrossRotation: keepAlive.filter((r) => r.reused && r.problems.length === 0 && !acceptable(r.startedAt).includes(r.fingerprint256 ?? '')).length,
+    keepAliveAcrossRotation: keepAlive.filter(
+      (r) => r.reused && r.problems.length === 0 && !acceptable(r.startedAt).includes(r.fingerprint256 ?? ''),
+    ).length,
     staleHandshakes,
     presented: seenAt.map((s) => s.fp.slice(0, 11)),
     firstProblems: failed.slice(0, 5).flatMap((r) => r.problems),

@@ -70,15 +70,35 @@ export async function runShutdownScenario(options: ShutdownOptions): Promise<Shu
   const dir = mkdtempSync(join(tmpdir(), 'clusterlink-shutdown-'));
   try {
     const serve = await startServe([
-      '--host', '127.0.0.1', '--port', '0', '--metrics-port', '0', '--cert-dir', join(dir, 'certs'), '--reconciler', 'false', '--log-level', 'info',
-      '--shutdown-delay', `${options.shutdownDelayMs}ms`, '--shutdown-grace', '10s',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      '0',
+      '--metrics-port',
+      '0',
+      '--cert-dir',
+      join(dir, 'certs'),
+      '--reconciler',
+      'false',
+      '--log-level',
+      'info',
+      '--shutdown-delay',
+      `${options.shutdownDelayMs}ms`,
+      '--shutdown-grace',
+      '10s',
     ]);
     const ca = readFileSync(join(dir, 'certs', 'ca.crt'), 'utf8');
     const privateKey = readFileSync(join(dir, 'certs', 'tls.key'), 'utf8');
     const small = Buffer.from(JSON.stringify(clusterLinkReview(link(3))));
     const large = Buffer.from(JSON.stringify(clusterLinkReview(link(3_000))));
     const loads = [
-      startLoad({ url: serve.url, ca, body: small, keepAliveWorkers: options.keepAliveWorkers, freshWorkers: options.freshWorkers }),
+      startLoad({
+        url: serve.url,
+        ca,
+        body: small,
+        keepAliveWorkers: options.keepAliveWorkers,
+        freshWorkers: options.freshWorkers,
+      }),
       startLoad({ url: serve.url, ca, body: large, keepAliveWorkers: 1, freshWorkers: 1 }),
     ];
     const t0 = performance.now();
@@ -102,7 +122,9 @@ export async function runShutdownScenario(options: ShutdownOptions): Promise<Shu
     await poller;
     // Loads have their own clocks: convert to ours.
     const offsets = loads.map((l) => performance.now() - t0 - l.now());
-    const records: LoadRecord[] = (await Promise.all(loads.map((l) => l.stop()))).flatMap((rs, i) => rs.map((r) => ({ ...r, startedAt: r.startedAt + offsets[i]!, endedAt: r.endedAt + offsets[i]! })));
+    const records: LoadRecord[] = (await Promise.all(loads.map((l) => l.stop()))).flatMap((rs, i) =>
+      rs.map((r) => ({ ...r, startedAt: r.startedAt + offsets[i]!, endedAt: r.endedAt + offsets[i]! })),
+    );
 
     const inFlight = records.filter((r) => r.startedAt < signalAt && r.endedAt > signalAt);
     const refused = (r: LoadRecord) => r.status === 0 && /ECONNREFUSED/.test(r.problems.join(' '));
@@ -114,7 +136,10 @@ export async function runShutdownScenario(options: ShutdownOptions): Promise<Shu
     const afterClose = records.filter((r) => r.startedAt >= drainEnds);
     const otherAfterClose: Record<string, number> = {};
     for (const r of afterClose.filter((x) => !refused(x))) {
-      const key = r.status === 0 ? r.problems[0]!.replace(/:.*$/, '').slice(0, 40) + (r.problems[0]!.match(/E[A-Z]+/)?.[0] ?? '') : String(r.status);
+      const key =
+        r.status === 0
+          ? r.problems[0]!.replace(/:.*$/, '').slice(0, 40) + (r.problems[0]!.match(/E[A-Z]+/)?.[0] ?? '')
+          : String(r.status);
       otherAfterClose[key] = (otherAfterClose[key] ?? 0) + 1;
     }
     const failures = records.filter((r) => r.problems.length > 0 && !(r.startedAt >= drainEnds));

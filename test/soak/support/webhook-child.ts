@@ -55,7 +55,16 @@ process.on('message', (raw: unknown) => {
     // Several passes: one full GC can leave garbage that only the next one frees (weak refs, finalizers).
     for (let i = 0; i < 3; i++) gc?.();
     const m = process.memoryUsage();
-    send({ type: 'memory', heapUsed: m.heapUsed, rss: m.rss, external: m.external, arrayBuffers: m.arrayBuffers, rejections, exceptions, gc: gc !== undefined });
+    send({
+      type: 'memory',
+      heapUsed: m.heapUsed,
+      rss: m.rss,
+      external: m.external,
+      arrayBuffers: m.arrayBuffers,
+      rejections,
+      exceptions,
+      gc: gc !== undefined,
+    });
   } else if (message.type === 'logs') {
     send({ type: 'logs', lines: [...tail], total: logLines });
   } else if (message.type === 'stop') {

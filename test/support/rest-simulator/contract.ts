@@ -65,7 +65,8 @@ export class Contract {
   private readonly cache = new Map<string, ValidateFunction>();
 
   constructor() {
-    const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+    const addFormats =
+      (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
     this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, logger: false });
     (addFormats as unknown as (a: Ajv) => void)(this.ajv);
     for (const d of DOCS) {
@@ -94,9 +95,17 @@ export class Contract {
         const ops = new Map<string, { pointer: string; op: Obj; pathItem: Obj }>();
         for (const m of METHODS) {
           const op = item[m];
-          if (op && typeof op === 'object') ops.set(m.toUpperCase(), { pointer: `/paths/${esc(template)}/${m}`, op: op as Obj, pathItem: item });
+          if (op && typeof op === 'object')
+            ops.set(m.toUpperCase(), { pointer: `/paths/${esc(template)}/${m}`, op: op as Obj, pathItem: item });
         }
-        this.routes.push({ doc: d.id, template: full, regex, paramNames, literalScore: full.replace(/\{[^}]+\}/g, '').length, ops });
+        this.routes.push({
+          doc: d.id,
+          template: full,
+          regex,
+          paramNames,
+          literalScore: full.replace(/\{[^}]+\}/g, '').length,
+          ops,
+        });
       }
     }
   }
@@ -119,12 +128,20 @@ export class Contract {
       doc: best.route.doc,
       params: best.params,
       allowed: [...best.route.ops.keys()],
-      operation: o ? { doc: best.route.doc, method: method.toUpperCase(), template: best.route.template, ...o } : undefined,
+      operation: o
+        ? { doc: best.route.doc, method: method.toUpperCase(), template: best.route.template, ...o }
+        : undefined,
     };
   }
 
   /** Problems with a request (parameters and JSON body); empty = conforms. */
-  checkRequest(op: Operation, params: Record<string, string>, query: URLSearchParams, body: unknown, hasBody: boolean): string[] {
+  checkRequest(
+    op: Operation,
+    params: Record<string, string>,
+    query: URLSearchParams,
+    body: unknown,
+    hasBody: boolean,
+  ): string[] {
     const problems: string[] = [];
     const declared = this.parameters(op);
     for (const p of declared) {
@@ -142,7 +159,8 @@ export class Contract {
       if (v && !v(value)) problems.push(`${where} parameter ${name}=${raw}: ${this.ajv.errorsText(v.errors)}`);
     }
     const knownQuery = new Set(declared.filter((p) => p.in === 'query').map((p) => p.name as string));
-    for (const k of query.keys()) if (!knownQuery.has(k)) problems.push(`query parameter ${k} is not declared by the operation`);
+    for (const k of query.keys())
+      if (!knownQuery.has(k)) problems.push(`query parameter ${k} is not declared by the operation`);
 
     const rb = this.deref(op.doc, op.op.requestBody) as Obj | undefined;
     if (!rb) {
@@ -174,7 +192,8 @@ export class Contract {
     }
     const resp = this.deref(op.doc, responses[key]) as Obj;
     const content = resp.content as Obj | undefined;
-    if (!content || !content['application/json']) return body === undefined ? [] : [`status ${status} declares no body but one was sent`];
+    if (!content || !content['application/json'])
+      return body === undefined ? [] : [`status ${status} declares no body but one was sent`];
     if (body === undefined) return [`status ${status} needs a JSON body`];
     const ptr = this.responseSchemaPointer(op, key, responses[key]);
     if (!ptr) return [];
@@ -196,12 +215,16 @@ export class Contract {
     const raw = op.op.requestBody as Obj;
     const base = typeof raw.$ref === 'string' ? `${op.doc}${raw.$ref}` : `${op.doc}#${op.pointer}/requestBody`;
     const rb = this.deref(op.doc, raw) as Obj;
-    return (rb.content as Obj | undefined)?.['application/json'] ? `${base}/content/application~1json/schema` : undefined;
+    return (rb.content as Obj | undefined)?.['application/json']
+      ? `${base}/content/application~1json/schema`
+      : undefined;
   }
 
   private responseSchemaPointer(op: Operation, key: string, raw: unknown): string | undefined {
     const r = raw as Obj;
-    return typeof r.$ref === 'string' ? `${op.doc}${r.$ref}/content/application~1json/schema` : `${op.doc}#${op.pointer}/responses/${esc(key)}/content/application~1json/schema`;
+    return typeof r.$ref === 'string'
+      ? `${op.doc}${r.$ref}/content/application~1json/schema`
+      : `${op.doc}#${op.pointer}/responses/${esc(key)}/content/application~1json/schema`;
   }
 
   private deref(doc: string, node: unknown): unknown {
@@ -212,7 +235,10 @@ export class Contract {
         .replace(/^#\//, '')
         .split('/')
         .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'))
-        .reduce<unknown>((acc, k) => (acc && typeof acc === 'object' ? (acc as Obj)[k] : undefined), this.docs.get(doc));
+        .reduce<unknown>(
+          (acc, k) => (acc && typeof acc === 'object' ? (acc as Obj)[k] : undefined),
+          this.docs.get(doc),
+        );
     }
     return n;
   }
@@ -228,7 +254,10 @@ export class Contract {
 
   /** JSON pointer of a parameter's schema, whether it is inline or a components $ref. */
   private parameterSchemaRef(op: Operation, param: Obj): string {
-    const listed = [...((op.pathItem.parameters as Obj[] | undefined) ?? []).map((p) => ['pathItem', p] as const), ...((op.op.parameters as Obj[] | undefined) ?? []).map((p) => ['op', p] as const)];
+    const listed = [
+      ...((op.pathItem.parameters as Obj[] | undefined) ?? []).map((p) => ['pathItem', p] as const),
+      ...((op.op.parameters as Obj[] | undefined) ?? []).map((p) => ['op', p] as const),
+    ];
     for (const [where, raw] of listed) {
       if (this.deref(op.doc, raw) !== param) continue;
       if (typeof raw.$ref === 'string') return `${op.doc}${raw.$ref}/schema`;
@@ -246,7 +275,10 @@ export class Contract {
  */
 function parseCached(file: string): Obj {
   const text = readFileSync(file, 'utf8');
-  const cache = join(tmpdir(), `clusterlink-openapi-${createHash('sha256').update(text).digest('hex').slice(0, 24)}.json`);
+  const cache = join(
+    tmpdir(),
+    `clusterlink-openapi-${createHash('sha256').update(text).digest('hex').slice(0, 24)}.json`,
+  );
   try {
     return JSON.parse(readFileSync(cache, 'utf8')) as Obj;
   } catch {

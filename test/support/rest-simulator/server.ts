@@ -166,123 +166,270 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
     configs: rel(`${API}/clusters/${cid}/topics/${t.name}/configs`),
     partition_reassignments: rel(`${API}/clusters/${cid}/topics/${t.name}/partitions/-/reassignment`),
   });
-  const mirrorAction = (action: string): Handler => (ctx) => {
-    const cid = here(ctx);
-    const b = (ctx.body ?? {}) as { mirror_topic_names?: string[]; mirror_topic_name_pattern?: string };
-    let names = b.mirror_topic_names ?? [];
-    if (b.mirror_topic_name_pattern !== undefined) {
-      const re = new RegExp(`^(?:${b.mirror_topic_name_pattern})$`);
-      names = world.mirrors(cid, ctx.params.link_name as string, false).map((t) => t.name).filter((n) => re.test(n));
-    }
-    const items = world.alterMirrors(cid, ctx.params.link_name as string, action, names, bool(ctx.query, 'validate_only'));
-    return {
-      status: 200,
-      body: list(
-        'KafkaAlterMirrorStatusList',
-        ctx.self,
-        items.map((i) => ({
-          kind: 'AlterMirrorsData',
-          metadata: meta(`${ctx.self}`),
-          mirror_topic_name: i.name,
-          error_code: i.errorCode,
-          error_message: i.message,
-          mirror_lags: i.topic ? world.mirrorLags(cid, i.topic) : [],
-          messages_truncated: null,
-          partition_level_truncation_data: [],
-        })),
-      ),
-    };
-  };
-
-  const routes: [string, string, Handler][] = [
-    ['GET', `${API}/clusters`, () => ({ status: 200, body: list('KafkaClusterList', `${baseUrl}${API}/clusters`, [clusterData()]) })],
-    ['GET', C, (ctx) => (here(ctx), { status: 200, body: clusterData() })],
-    ['GET', `${C}/links`, (ctx) => {
+  const mirrorAction =
+    (action: string): Handler =>
+    (ctx) => {
       const cid = here(ctx);
-      return { status: 200, body: list('KafkaLinkDataList', ctx.self, [...world.cluster(cid).links.keys()].map((n) => linkData(cid, n, false))) };
-    }],
-    ['POST', `${C}/links`, (ctx) => {
-      const cid = here(ctx);
-      world.createLink(cid, ctx.query.get('link_name') ?? '', (ctx.body ?? {}) as Parameters<SimWorld['createLink']>[2], bool(ctx.query, 'validate_only'));
-      return { status: 204 };
-    }],
-    ['GET', L, (ctx) => ({ status: 200, body: linkData(here(ctx), ctx.params.link_name as string, bool(ctx.query, 'include_tasks')) })],
-    ['DELETE', L, (ctx) => {
-      world.deleteLink(here(ctx), ctx.params.link_name as string, bool(ctx.query, 'force'), bool(ctx.query, 'validate_only'));
-      return { status: 200 };
-    }],
-    ['GET', `${L}/configs`, (ctx) => {
-      const cid = here(ctx);
-      const name = ctx.params.link_name as string;
-      const link = world.link(cid, name);
+      const b = (ctx.body ?? {}) as { mirror_topic_names?: string[]; mirror_topic_name_pattern?: string };
+      let names = b.mirror_topic_names ?? [];
+      if (b.mirror_topic_name_pattern !== undefined) {
+        const re = new RegExp(`^(?:${b.mirror_topic_name_pattern})$`);
+        names = world
+          .mirrors(cid, ctx.params.link_name as string, false)
+          .map((t) => t.name)
+          .filter((n) => re.test(n));
+      }
+      const items = world.alterMirrors(
+        cid,
+        ctx.params.link_name as string,
+        action,
+        names,
+        bool(ctx.query, 'validate_only'),
+      );
       return {
         status: 200,
         body: list(
-          'KafkaLinkConfigDataList',
+          'KafkaAlterMirrorStatusList',
           ctx.self,
-          world.linkConfigs(link).map((c) => configData(cid, name, c, `${ctx.self}/${c.name}`)),
+          items.map((i) => ({
+            kind: 'AlterMirrorsData',
+            metadata: meta(`${ctx.self}`),
+            mirror_topic_name: i.name,
+            error_code: i.errorCode,
+            error_message: i.message,
+            mirror_lags: i.topic ? world.mirrorLags(cid, i.topic) : [],
+            messages_truncated: null,
+            partition_level_truncation_data: [],
+          })),
         ),
       };
-    }],
-    ['PUT', `${L}/configs:alter`, (ctx) => {
-      const b = (ctx.body ?? {}) as { data?: { name: string; value?: string | null; operation?: string | null }[] };
-      world.alterLinkConfigs(here(ctx), ctx.params.link_name as string, b.data ?? [], bool(ctx.query, 'validate_only'));
-      return { status: 204 };
-    }],
-    ['GET', `${L}/configs/{config_name}`, (ctx) => {
-      const cid = here(ctx);
-      const name = ctx.params.link_name as string;
-      const c = world.linkConfigs(world.link(cid, name)).find((x) => x.name === ctx.params.config_name);
-      if (!c) throw new SimHttpError(404, 404, `Config ${ctx.params.config_name} cannot be found for cluster link ${name}.`);
-      return { status: 200, body: configData(cid, name, c, ctx.self) };
-    }],
-    ['PUT', `${L}/configs/{config_name}`, (ctx) => {
-      const b = (ctx.body ?? {}) as { value?: string };
-      world.alterLinkConfigs(here(ctx), ctx.params.link_name as string, [{ name: ctx.params.config_name as string, value: b.value ?? null, operation: 'SET' }], false);
-      return { status: 204 };
-    }],
-    ['DELETE', `${L}/configs/{config_name}`, (ctx) => {
-      world.alterLinkConfigs(here(ctx), ctx.params.link_name as string, [{ name: ctx.params.config_name as string, operation: 'DELETE' }], false);
-      return { status: 204 };
-    }],
-    ['GET', `${L}/mirrors`, (ctx) => {
-      const cid = here(ctx);
-      const status = ctx.query.get('mirror_status');
-      const ms = world.mirrors(cid, ctx.params.link_name as string).filter((t) => !status || t.mirror?.status === status);
-      return { status: 200, body: list('KafkaMirrorDataList', ctx.self, ms.map((t) => mirrorData(cid, t))) };
-    }],
-    ['GET', `${C}/links/-/mirrors`, (ctx) => {
-      const cid = here(ctx);
-      const status = ctx.query.get('mirror_status');
-      const ms = world.mirrors(cid, '-').filter((t) => !status || t.mirror?.status === status);
-      return { status: 200, body: list('KafkaMirrorDataList', ctx.self, ms.map((t) => mirrorData(cid, t))) };
-    }],
-    ['POST', `${L}/mirrors`, (ctx) => {
-      world.createMirror(here(ctx), ctx.params.link_name as string, ctx.body as Parameters<SimWorld['createMirror']>[2]);
-      return { status: 204 };
-    }],
-    ['GET', `${L}/mirrors/{mirror_topic_name}`, (ctx) => {
-      const cid = here(ctx);
-      return { status: 200, body: mirrorData(cid, world.mirror(cid, ctx.params.link_name as string, ctx.params.mirror_topic_name as string)) };
-    }],
+    };
+
+  const routes: [string, string, Handler][] = [
+    [
+      'GET',
+      `${API}/clusters`,
+      () => ({ status: 200, body: list('KafkaClusterList', `${baseUrl}${API}/clusters`, [clusterData()]) }),
+    ],
+    ['GET', C, (ctx) => (here(ctx), { status: 200, body: clusterData() })],
+    [
+      'GET',
+      `${C}/links`,
+      (ctx) => {
+        const cid = here(ctx);
+        return {
+          status: 200,
+          body: list(
+            'KafkaLinkDataList',
+            ctx.self,
+            [...world.cluster(cid).links.keys()].map((n) => linkData(cid, n, false)),
+          ),
+        };
+      },
+    ],
+    [
+      'POST',
+      `${C}/links`,
+      (ctx) => {
+        const cid = here(ctx);
+        world.createLink(cid, ctx.query.get('link_name') ?? '', ctx.body ?? {}, bool(ctx.query, 'validate_only'));
+        return { status: 204 };
+      },
+    ],
+    [
+      'GET',
+      L,
+      (ctx) => ({
+        status: 200,
+        body: linkData(here(ctx), ctx.params.link_name as string, bool(ctx.query, 'include_tasks')),
+      }),
+    ],
+    [
+      'DELETE',
+      L,
+      (ctx) => {
+        world.deleteLink(
+          here(ctx),
+          ctx.params.link_name as string,
+          bool(ctx.query, 'force'),
+          bool(ctx.query, 'validate_only'),
+        );
+        return { status: 200 };
+      },
+    ],
+    [
+      'GET',
+      `${L}/configs`,
+      (ctx) => {
+        const cid = here(ctx);
+        const name = ctx.params.link_name as string;
+        const link = world.link(cid, name);
+        return {
+          status: 200,
+          body: list(
+            'KafkaLinkConfigDataList',
+            ctx.self,
+            world.linkConfigs(link).map((c) => configData(cid, name, c, `${ctx.self}/${c.name}`)),
+          ),
+        };
+      },
+    ],
+    [
+      'PUT',
+      `${L}/configs:alter`,
+      (ctx) => {
+        const b = (ctx.body ?? {}) as { data?: { name: string; value?: string | null; operation?: string | null }[] };
+        world.alterLinkConfigs(
+          here(ctx),
+          ctx.params.link_name as string,
+          b.data ?? [],
+          bool(ctx.query, 'validate_only'),
+        );
+        return { status: 204 };
+      },
+    ],
+    [
+      'GET',
+      `${L}/configs/{config_name}`,
+      (ctx) => {
+        const cid = here(ctx);
+        const name = ctx.params.link_name as string;
+        const c = world.linkConfigs(world.link(cid, name)).find((x) => x.name === ctx.params.config_name);
+        if (!c)
+          throw new SimHttpError(
+            404,
+            404,
+            `Config ${ctx.params.config_name} cannot be found for cluster link ${name}.`,
+          );
+        return { status: 200, body: configData(cid, name, c, ctx.self) };
+      },
+    ],
+    [
+      'PUT',
+      `${L}/configs/{config_name}`,
+      (ctx) => {
+        const b = (ctx.body ?? {}) as { value?: string };
+        world.alterLinkConfigs(
+          here(ctx),
+          ctx.params.link_name as string,
+          [{ name: ctx.params.config_name as string, value: b.value ?? null, operation: 'SET' }],
+          false,
+        );
+        return { status: 204 };
+      },
+    ],
+    [
+      'DELETE',
+      `${L}/configs/{config_name}`,
+      (ctx) => {
+        world.alterLinkConfigs(
+          here(ctx),
+          ctx.params.link_name as string,
+          [{ name: ctx.params.config_name as string, operation: 'DELETE' }],
+          false,
+        );
+        return { status: 204 };
+      },
+    ],
+    [
+      'GET',
+      `${L}/mirrors`,
+      (ctx) => {
+        const cid = here(ctx);
+        const status = ctx.query.get('mirror_status');
+        const ms = world
+          .mirrors(cid, ctx.params.link_name as string)
+          .filter((t) => !status || t.mirror?.status === status);
+        return {
+          status: 200,
+          body: list(
+            'KafkaMirrorDataList',
+            ctx.self,
+            ms.map((t) => mirrorData(cid, t)),
+          ),
+        };
+      },
+    ],
+    [
+      'GET',
+      `${C}/links/-/mirrors`,
+      (ctx) => {
+        const cid = here(ctx);
+        const status = ctx.query.get('mirror_status');
+        const ms = world.mirrors(cid, '-').filter((t) => !status || t.mirror?.status === status);
+        return {
+          status: 200,
+          body: list(
+            'KafkaMirrorDataList',
+            ctx.self,
+            ms.map((t) => mirrorData(cid, t)),
+          ),
+        };
+      },
+    ],
+    [
+      'POST',
+      `${L}/mirrors`,
+      (ctx) => {
+        world.createMirror(
+          here(ctx),
+          ctx.params.link_name as string,
+          ctx.body as Parameters<SimWorld['createMirror']>[2],
+        );
+        return { status: 204 };
+      },
+    ],
+    [
+      'GET',
+      `${L}/mirrors/{mirror_topic_name}`,
+      (ctx) => {
+        const cid = here(ctx);
+        return {
+          status: 200,
+          body: mirrorData(
+            cid,
+            world.mirror(cid, ctx.params.link_name as string, ctx.params.mirror_topic_name as string),
+          ),
+        };
+      },
+    ],
     ['POST', `${L}/mirrors:pause`, mirrorAction('pause')],
     ['POST', `${L}/mirrors:resume`, mirrorAction('resume')],
     ['POST', `${L}/mirrors:promote`, mirrorAction('promote')],
     ['POST', `${L}/mirrors:failover`, mirrorAction('failover')],
-    ['GET', `${C}/topics`, (ctx) => {
-      const cid = here(ctx);
-      return { status: 200, body: list('KafkaTopicList', ctx.self, [...world.cluster(cid).topics.values()].map((t) => topicData(cid, t))) };
-    }],
-    ['GET', `${C}/topics/{topic_name}`, (ctx) => {
-      const cid = here(ctx);
-      const t = world.cluster(cid).topics.get(ctx.params.topic_name as string);
-      if (!t) throw new SimHttpError(404, 40403, 'This server does not host this topic-partition.');
-      return { status: 200, body: topicData(cid, t) };
-    }],
-    ['DELETE', `${C}/topics/{topic_name}`, (ctx) => {
-      world.deleteTopic(here(ctx), ctx.params.topic_name as string);
-      return { status: 204 };
-    }],
+    [
+      'GET',
+      `${C}/topics`,
+      (ctx) => {
+        const cid = here(ctx);
+        return {
+          status: 200,
+          body: list(
+            'KafkaTopicList',
+            ctx.self,
+            [...world.cluster(cid).topics.values()].map((t) => topicData(cid, t)),
+          ),
+        };
+      },
+    ],
+    [
+      'GET',
+      `${C}/topics/{topic_name}`,
+      (ctx) => {
+        const cid = here(ctx);
+        const t = world.cluster(cid).topics.get(ctx.params.topic_name as string);
+        if (!t) throw new SimHttpError(404, 40403, 'This server does not host this topic-partition.');
+        return { status: 200, body: topicData(cid, t) };
+      },
+    ],
+    [
+      'DELETE',
+      `${C}/topics/{topic_name}`,
+      (ctx) => {
+        world.deleteTopic(here(ctx), ctx.params.topic_name as string);
+        return { status: 204 };
+      },
+    ],
   ];
   const compiled = routes.map(([method, template, handler]) => {
     const names: string[] = [];
@@ -290,14 +437,19 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
       '^' +
         template
           .split(/(\{[^}]+\})/)
-          .map((p) => (/^\{/.test(p) ? (names.push(p.slice(1, -1)), '([^/]+)') : p.replace(/[.*+?^$()|[\]\\]/g, '\\$&')))
+          .map((p) =>
+            /^\{/.test(p) ? (names.push(p.slice(1, -1)), '([^/]+)') : p.replace(/[.*+?^$()|[\]\\]/g, '\\$&'),
+          )
           .join('') +
         '$',
     );
     return { method, template, handler, re, names, score: template.replace(/\{[^}]+\}/g, '').length };
   });
 
-  function route(method: string, path: string): { template: string; params: Record<string, string>; handler?: Handler } | undefined {
+  function route(
+    method: string,
+    path: string,
+  ): { template: string; params: Record<string, string>; handler?: Handler } | undefined {
     let best: { template: string; params: Record<string, string>; score: number } | undefined;
     let handler: Handler | undefined;
     for (const r of compiled) {
@@ -317,7 +469,11 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
     if (!opts.auth) return true;
     const h = req.headers.authorization ?? '';
     if (opts.auth.bearer && h === `Bearer ${opts.auth.bearer}`) return true;
-    if (opts.auth.basic && h === `Basic ${Buffer.from(`${opts.auth.basic.username}:${opts.auth.basic.password}`).toString('base64')}`) return true;
+    if (
+      opts.auth.basic &&
+      h === `Basic ${Buffer.from(`${opts.auth.basic.username}:${opts.auth.basic.password}`).toString('base64')}`
+    )
+      return true;
     return false;
   }
 
@@ -339,10 +495,14 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
       }
       calls.push({ method, path, route: r?.template ?? path, status, write });
       const text = body === undefined ? '' : JSON.stringify(body);
-      res.writeHead(status, body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+      res.writeHead(
+        status,
+        body === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) },
+      );
       res.end(text);
     };
-    const error = (status: number, errorCode: number, message: string): void => send(status, { error_code: errorCode, message });
+    const error = (status: number, errorCode: number, message: string): void =>
+      send(status, { error_code: errorCode, message });
 
     if (opts.latencyMs) await new Promise((resolve) => setTimeout(resolve, opts.latencyMs));
     const m = contract?.match(method, path);
@@ -370,7 +530,9 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
         return error(400, 400, `request does not match the OpenAPI contract: ${problems.join('; ')}`);
       }
     }
-    const inj = injected.find((f) => (!f.method || f.method === method) && (!f.pathIncludes || path.includes(f.pathIncludes)));
+    const inj = injected.find(
+      (f) => (!f.method || f.method === method) && (!f.pathIncludes || path.includes(f.pathIncludes)),
+    );
     if (inj && (inj.skip ?? 0) > 0) inj.skip = (inj.skip ?? 0) - 1;
     else if (inj) {
       inj.times = (inj.times ?? 1) - 1;
@@ -394,7 +556,16 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
     });
   };
   const server = opts.tls
-    ? https.createServer({ key: opts.tls.keyPem, cert: opts.tls.certPem, ca: opts.tls.caPem, requestCert: opts.tls.requestCert ?? false, rejectUnauthorized: opts.tls.requestCert ?? false }, listener)
+    ? https.createServer(
+        {
+          key: opts.tls.keyPem,
+          cert: opts.tls.certPem,
+          ca: opts.tls.caPem,
+          requestCert: opts.tls.requestCert ?? false,
+          rejectUnauthorized: opts.tls.requestCert ?? false,
+        },
+        listener,
+      )
     : http.createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;

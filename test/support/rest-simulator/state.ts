@@ -81,7 +81,9 @@ const IMMUTABLE = new Set(['link.mode', 'connection.mode', 'cluster.link.prefix'
 const MIRRORED_TOPIC_CONFIGS = new Set(['cleanup.policy', 'max.message.bytes', 'compression.type']);
 
 export function isSensitiveConfig(name: string): boolean {
-  return /(^|\.)sasl\.jaas\.config$|ssl\.keystore\.key$|ssl\.key\.password$|ssl\.keystore\.certificate\.chain$|ssl\.truststore\.certificates$|password/.test(name);
+  return /(^|\.)sasl\.jaas\.config$|ssl\.keystore\.key$|ssl\.key\.password$|ssl\.keystore\.certificate\.chain$|ssl\.truststore\.certificates$|password/.test(
+    name,
+  );
 }
 
 export class SimWorld {
@@ -93,7 +95,13 @@ export class SimWorld {
   }
 
   addCluster(id: string, opts: { bootstrap?: string; brokers?: number } = {}): SimCluster {
-    const c: SimCluster = { id, bootstrap: opts.bootstrap ?? `${id}.kafka.svc:9092`, brokers: opts.brokers ?? 3, topics: new Map(), links: new Map() };
+    const c: SimCluster = {
+      id,
+      bootstrap: opts.bootstrap ?? `${id}.kafka.svc:9092`,
+      brokers: opts.brokers ?? 3,
+      topics: new Map(),
+      links: new Map(),
+    };
     this.clusters.set(id, c);
     return c;
   }
@@ -104,9 +112,19 @@ export class SimWorld {
     return c;
   }
 
-  addTopic(clusterId: string, name: string, opts: { partitions?: number; replicationFactor?: number; endOffset?: number } = {}): SimTopic {
+  addTopic(
+    clusterId: string,
+    name: string,
+    opts: { partitions?: number; replicationFactor?: number; endOffset?: number } = {},
+  ): SimTopic {
     const partitions = opts.partitions ?? 1;
-    const t: SimTopic = { name, partitions, replicationFactor: opts.replicationFactor ?? 3, endOffsets: Array.from({ length: partitions }, (_, p) => (opts.endOffset ?? 100) + p), configs: {} };
+    const t: SimTopic = {
+      name,
+      partitions,
+      replicationFactor: opts.replicationFactor ?? 3,
+      endOffsets: Array.from({ length: partitions }, (_, p) => (opts.endOffset ?? 100) + p),
+      configs: {},
+    };
     this.cluster(clusterId).topics.set(name, t);
     return t;
   }
@@ -119,17 +137,35 @@ export class SimWorld {
     return l;
   }
 
-  createLink(clusterId: string, name: string, body: { source_cluster_id?: string; destination_cluster_id?: string; remote_cluster_id?: string; configs?: { name: string; value: string | null }[] }, validateOnly: boolean): void {
+  createLink(
+    clusterId: string,
+    name: string,
+    body: {
+      source_cluster_id?: string;
+      destination_cluster_id?: string;
+      remote_cluster_id?: string;
+      configs?: { name: string; value: string | null }[];
+    },
+    validateOnly: boolean,
+  ): void {
     const cluster = this.cluster(clusterId);
-    if (!/^[A-Za-z0-9._-]+$/.test(name)) throw new SimHttpError(400, 40002, `Link name '${name}' is illegal, valid characters: [a-zA-Z0-9._-]`);
+    if (!/^[A-Za-z0-9._-]+$/.test(name))
+      throw new SimHttpError(400, 40002, `Link name '${name}' is illegal, valid characters: [a-zA-Z0-9._-]`);
     if (cluster.links.has(name)) throw new SimHttpError(409, 40902, `Cluster link '${name}' already exists.`);
     const configs = new Map<string, string>();
     for (const c of body.configs ?? []) if (c.value !== null) configs.set(c.name, c.value);
     const mode = configs.get('link.mode') ?? 'DESTINATION';
     const connectionMode = configs.get('connection.mode') ?? 'OUTBOUND';
-    if (!['DESTINATION', 'SOURCE', 'BIDIRECTIONAL'].includes(mode)) throw new SimHttpError(400, 40002, `Invalid value ${mode} for configuration link.mode`);
-    if (!['OUTBOUND', 'INBOUND'].includes(connectionMode)) throw new SimHttpError(400, 40002, `Invalid value ${connectionMode} for configuration connection.mode`);
-    if (connectionMode === 'OUTBOUND' && !configs.get('bootstrap.servers')) throw new SimHttpError(400, 40002, 'Missing required configuration "bootstrap.servers" which has no default value.');
+    if (!['DESTINATION', 'SOURCE', 'BIDIRECTIONAL'].includes(mode))
+      throw new SimHttpError(400, 40002, `Invalid value ${mode} for configuration link.mode`);
+    if (!['OUTBOUND', 'INBOUND'].includes(connectionMode))
+      throw new SimHttpError(400, 40002, `Invalid value ${connectionMode} for configuration connection.mode`);
+    if (connectionMode === 'OUTBOUND' && !configs.get('bootstrap.servers'))
+      throw new SimHttpError(
+        400,
+        40002,
+        'Missing required configuration "bootstrap.servers" which has no default value.',
+      );
     for (const key of ['acl.filters', 'auto.create.mirror.topics.filters', 'consumer.offset.group.filters']) {
       const v = configs.get(key);
       if (v) this.checkFilterJson(key, v);
@@ -137,28 +173,55 @@ export class SimWorld {
     let remote: string | undefined;
     if (mode === 'DESTINATION') {
       remote = body.source_cluster_id;
-      if (body.destination_cluster_id || body.remote_cluster_id) throw new SimHttpError(400, 40002, 'Only source_cluster_id may be given for a DESTINATION link.');
-      if (connectionMode === 'INBOUND' && !remote) throw new SimHttpError(400, 40002, 'The source cluster ID must be provided for an INBOUND cluster link.');
+      if (body.destination_cluster_id || body.remote_cluster_id)
+        throw new SimHttpError(400, 40002, 'Only source_cluster_id may be given for a DESTINATION link.');
+      if (connectionMode === 'INBOUND' && !remote)
+        throw new SimHttpError(400, 40002, 'The source cluster ID must be provided for an INBOUND cluster link.');
       if (!remote && connectionMode === 'OUTBOUND') remote = this.byBootstrap(configs.get('bootstrap.servers'))?.id;
       if (remote && connectionMode === 'OUTBOUND') {
         const resolved = this.byBootstrap(configs.get('bootstrap.servers'))?.id;
-        if (resolved && resolved !== remote) throw new SimHttpError(400, 40002, `Expected cluster ID '${remote}' does not match resolved cluster ID '${resolved}'`);
+        if (resolved && resolved !== remote)
+          throw new SimHttpError(
+            400,
+            40002,
+            `Expected cluster ID '${remote}' does not match resolved cluster ID '${resolved}'`,
+          );
       }
-      if (remote === clusterId) throw new SimHttpError(400, 40002, `Source cluster ID matches local cluster ID ${clusterId}. Cannot create cluster link to self.`);
+      if (remote === clusterId)
+        throw new SimHttpError(
+          400,
+          40002,
+          `Source cluster ID matches local cluster ID ${clusterId}. Cannot create cluster link to self.`,
+        );
     } else if (mode === 'SOURCE') {
-      if (body.source_cluster_id || body.remote_cluster_id) throw new SimHttpError(400, 40002, 'Only destination_cluster_id may be given for a SOURCE link.');
-      const dest = body.destination_cluster_id ? this.clusters.get(body.destination_cluster_id) : this.byBootstrap(configs.get('bootstrap.servers'));
+      if (body.source_cluster_id || body.remote_cluster_id)
+        throw new SimHttpError(400, 40002, 'Only destination_cluster_id may be given for a SOURCE link.');
+      const dest = body.destination_cluster_id
+        ? this.clusters.get(body.destination_cluster_id)
+        : this.byBootstrap(configs.get('bootstrap.servers'));
       remote = body.destination_cluster_id ?? dest?.id;
       const inbound = dest?.links.get(name);
       if (!inbound || inbound.connectionMode !== 'INBOUND' || this.behaviour.destinationPropagationFailures > 0) {
-        if (inbound && this.behaviour.destinationPropagationFailures > 0) this.behaviour.destinationPropagationFailures--;
-        throw new SimHttpError(400, 40002, `Cluster link validation failed: the destination cluster does not have a link named ${name}`);
+        if (inbound && this.behaviour.destinationPropagationFailures > 0)
+          this.behaviour.destinationPropagationFailures--;
+        throw new SimHttpError(
+          400,
+          40002,
+          `Cluster link validation failed: the destination cluster does not have a link named ${name}`,
+        );
       }
     } else {
       remote = body.remote_cluster_id;
     }
     if (validateOnly) return;
-    cluster.links.set(name, { name, id: randomBytes(16).toString('base64url').slice(0, 22), mode, connectionMode, remoteClusterId: remote, configs });
+    cluster.links.set(name, {
+      name,
+      id: randomBytes(16).toString('base64url').slice(0, 22),
+      mode,
+      connectionMode,
+      remoteClusterId: remote,
+      configs,
+    });
   }
 
   private byBootstrap(bootstrap: string | undefined): SimCluster | undefined {
@@ -174,17 +237,31 @@ export class SimWorld {
     } catch {
       throw new SimHttpError(400, 40002, `Invalid value ${value} for configuration ${key}: not valid JSON`);
     }
-    const field = key === 'acl.filters' ? 'aclFilters' : key === 'auto.create.mirror.topics.filters' ? 'topicFilters' : 'groupFilters';
+    const field =
+      key === 'acl.filters'
+        ? 'aclFilters'
+        : key === 'auto.create.mirror.topics.filters'
+          ? 'topicFilters'
+          : 'groupFilters';
     const list = (parsed as Record<string, unknown>)?.[field];
-    if (!Array.isArray(list)) throw new SimHttpError(400, 40002, `Invalid value for configuration ${key}: expected {"${field}":[…]}`);
-    if (field === 'aclFilters' && list.length === 0) throw new SimHttpError(400, 40002, `Invalid value for configuration ${key}: aclFilters must not be empty`);
+    if (!Array.isArray(list))
+      throw new SimHttpError(400, 40002, `Invalid value for configuration ${key}: expected {"${field}":[…]}`);
+    if (field === 'aclFilters' && list.length === 0)
+      throw new SimHttpError(400, 40002, `Invalid value for configuration ${key}: aclFilters must not be empty`);
   }
 
   deleteLink(clusterId: string, name: string, force: boolean, validateOnly: boolean): void {
     const link = this.link(clusterId, name);
     const cluster = this.cluster(clusterId);
-    const live = [...cluster.topics.values()].filter((t) => t.mirror?.linkName === name && t.mirror.status !== 'STOPPED');
-    if (live.length > 0 && !force) throw new SimHttpError(403, 40301, `Cluster link '${name}' with ID '${link.id}' in used by topics: ${live.map((t) => t.name).join(', ')}`);
+    const live = [...cluster.topics.values()].filter(
+      (t) => t.mirror?.linkName === name && t.mirror.status !== 'STOPPED',
+    );
+    if (live.length > 0 && !force)
+      throw new SimHttpError(
+        403,
+        40301,
+        `Cluster link '${name}' with ID '${link.id}' in used by topics: ${live.map((t) => t.name).join(', ')}`,
+      );
     if (validateOnly) return;
     // Deleting the link forgets the STOPPED history: the topics stay as regular topics.
     for (const t of cluster.topics.values()) if (t.mirror?.linkName === name) delete t.mirror;
@@ -192,57 +269,108 @@ export class SimWorld {
   }
 
   linkState(clusterId: string, link: SimLink): { state: string; error: string; message: string | null } {
-    if (link.configs.get('cluster.link.paused') === 'true') return { state: 'PAUSED', error: 'NO_ERROR', message: null };
+    if (link.configs.get('cluster.link.paused') === 'true')
+      return { state: 'PAUSED', error: 'NO_ERROR', message: null };
     if (link.mode === 'DESTINATION' && link.connectionMode === 'INBOUND') {
       const src = link.remoteClusterId ? this.clusters.get(link.remoteClusterId) : undefined;
       const half = src?.links.get(link.name);
-      if (!half || half.mode !== 'SOURCE') return { state: 'UNAVAILABLE', error: 'UNKNOWN', message: 'The source cluster has not connected yet.' };
+      if (!half || half.mode !== 'SOURCE')
+        return { state: 'UNAVAILABLE', error: 'UNKNOWN', message: 'The source cluster has not connected yet.' };
     }
     if (link.mode === 'SOURCE') {
       const dest = link.remoteClusterId ? this.clusters.get(link.remoteClusterId) : undefined;
-      if (!dest?.links.get(link.name)) return { state: 'UNAVAILABLE', error: 'UNKNOWN', message: 'The destination cluster link is missing.' };
+      if (!dest?.links.get(link.name))
+        return { state: 'UNAVAILABLE', error: 'UNKNOWN', message: 'The destination cluster link is missing.' };
     }
     void clusterId;
     return { state: 'ACTIVE', error: 'NO_ERROR', message: null };
   }
 
-  linkTasks(link: SimLink): { task_name: string; state: string; errors: { error_code: string; error_message: string }[] }[] {
+  linkTasks(
+    link: SimLink,
+  ): { task_name: string; state: string; errors: { error_code: string; error_message: string }[] }[] {
     if (link.mode === 'SOURCE') return [];
     const task = (taskName: string, enableKey: string, filtersKey: string, what: string) => {
       if (link.configs.get(enableKey) !== 'true') return { task_name: taskName, state: 'NOT_CONFIGURED', errors: [] };
       if (!link.configs.get(filtersKey))
-        return { task_name: taskName, state: 'IN_ERROR', errors: [{ error_code: 'MISCONFIGURATION_ERROR', error_message: `${what} is enabled but ${filtersKey} is not set. Please set ${filtersKey} to proceed with ${what}.` }] };
+        return {
+          task_name: taskName,
+          state: 'IN_ERROR',
+          errors: [
+            {
+              error_code: 'MISCONFIGURATION_ERROR',
+              error_message: `${what} is enabled but ${filtersKey} is not set. Please set ${filtersKey} to proceed with ${what}.`,
+            },
+          ],
+        };
       return { task_name: taskName, state: 'ACTIVE', errors: [] };
     };
     return [
       task('AclSync', 'acl.sync.enable', 'acl.filters', 'ACL migration'),
-      task('AutoCreateMirror', 'auto.create.mirror.topics.enable', 'auto.create.mirror.topics.filters', 'auto-create mirror topics'),
-      task('ConsumerOffsetSync', 'consumer.offset.sync.enable', 'consumer.offset.group.filters', 'consumer offset sync'),
+      task(
+        'AutoCreateMirror',
+        'auto.create.mirror.topics.enable',
+        'auto.create.mirror.topics.filters',
+        'auto-create mirror topics',
+      ),
+      task(
+        'ConsumerOffsetSync',
+        'consumer.offset.sync.enable',
+        'consumer.offset.group.filters',
+        'consumer offset sync',
+      ),
       { task_name: 'TopicConfigsSync', state: 'ACTIVE', errors: [] },
     ];
   }
 
-  linkConfigs(link: SimLink): { name: string; value: string; isDefault: boolean; readOnly: boolean; sensitive: boolean }[] {
+  linkConfigs(
+    link: SimLink,
+  ): { name: string; value: string; isDefault: boolean; readOnly: boolean; sensitive: boolean }[] {
     const out: { name: string; value: string; isDefault: boolean; readOnly: boolean; sensitive: boolean }[] = [];
     const names = new Set([...Object.keys(LINK_DEFAULTS), ...link.configs.keys()]);
     for (const name of names) {
       const set = link.configs.get(name);
       const sensitive = isSensitiveConfig(name);
-      out.push({ name, value: sensitive ? '' : (set ?? LINK_DEFAULTS[name] ?? ''), isDefault: set === undefined, readOnly: false, sensitive });
+      out.push({
+        name,
+        value: sensitive ? '' : (set ?? LINK_DEFAULTS[name] ?? ''),
+        isDefault: set === undefined,
+        readOnly: false,
+        sensitive,
+      });
     }
-    if (link.connectionMode === 'INBOUND') out.push({ name: 'remote.link.connection.mode', value: 'OUTBOUND', isDefault: false, readOnly: true, sensitive: false });
+    if (link.connectionMode === 'INBOUND')
+      out.push({
+        name: 'remote.link.connection.mode',
+        value: 'OUTBOUND',
+        isDefault: false,
+        readOnly: true,
+        sensitive: false,
+      });
     return out;
   }
 
-  alterLinkConfigs(clusterId: string, name: string, ops: { name: string; value?: string | null; operation?: string | null }[], validateOnly: boolean): void {
+  alterLinkConfigs(
+    clusterId: string,
+    name: string,
+    ops: { name: string; value?: string | null; operation?: string | null }[],
+    validateOnly: boolean,
+  ): void {
     const link = this.link(clusterId, name);
     for (const op of ops) {
-      if (IMMUTABLE.has(op.name)) throw new SimHttpError(400, 40002, `Cannot alter cluster link config '${op.name}': it can only be set at creation.`);
-      if ((op.operation ?? 'SET') === 'SET' && op.value && op.name.endsWith('.filters')) this.checkFilterJson(op.name, op.value);
+      if (IMMUTABLE.has(op.name))
+        throw new SimHttpError(
+          400,
+          40002,
+          `Cannot alter cluster link config '${op.name}': it can only be set at creation.`,
+        );
+      if ((op.operation ?? 'SET') === 'SET' && op.value && op.name.endsWith('.filters'))
+        this.checkFilterJson(op.name, op.value);
     }
     if (validateOnly) return;
     for (const op of ops) {
-      if ((op.operation ?? 'SET') === 'DELETE' || op.value === null || op.value === undefined) link.configs.delete(op.name);
+      if ((op.operation ?? 'SET') === 'DELETE' || op.value === null || op.value === undefined)
+        link.configs.delete(op.name);
       else link.configs.set(op.name, op.value);
     }
   }
@@ -257,18 +385,39 @@ export class SimWorld {
     return t;
   }
 
-  createMirror(clusterId: string, linkName: string, body: { source_topic_name: string; mirror_topic_name?: string; replication_factor?: number; configs?: { name: string; value: string | null }[] }): void {
+  createMirror(
+    clusterId: string,
+    linkName: string,
+    body: {
+      source_topic_name: string;
+      mirror_topic_name?: string;
+      replication_factor?: number;
+      configs?: { name: string; value: string | null }[];
+    },
+  ): void {
     const cluster = this.cluster(clusterId);
     const link = this.link(clusterId, linkName);
-    if (link.mode === 'SOURCE') throw new SimHttpError(400, 40002, `Cluster link '${linkName}' is a SOURCE link: mirror topics are created on the destination cluster.`);
+    if (link.mode === 'SOURCE')
+      throw new SimHttpError(
+        400,
+        40002,
+        `Cluster link '${linkName}' is a SOURCE link: mirror topics are created on the destination cluster.`,
+      );
     const prefix = link.configs.get('cluster.link.prefix') ?? '';
     const expected = prefix + body.source_topic_name;
     const name = body.mirror_topic_name ?? expected;
     if (name !== expected) throw new SimHttpError(400, 40035, 'Topic renaming for mirroring not yet supported.');
     if (cluster.topics.has(name)) throw new SimHttpError(400, 40002, `Topic '${name}' already exists.`);
     const rf = body.replication_factor ?? cluster.brokers;
-    if (rf < 1 || rf > cluster.brokers) throw new SimHttpError(400, 40002, `Replication factor: ${rf} larger than available brokers: ${cluster.brokers}.`);
-    for (const c of body.configs ?? []) if (MIRRORED_TOPIC_CONFIGS.has(c.name)) throw new SimHttpError(400, 40002, `Cannot set configuration '${c.name}' for mirror topic '${name}'`);
+    if (rf < 1 || rf > cluster.brokers)
+      throw new SimHttpError(
+        400,
+        40002,
+        `Replication factor: ${rf} larger than available brokers: ${cluster.brokers}.`,
+      );
+    for (const c of body.configs ?? [])
+      if (MIRRORED_TOPIC_CONFIGS.has(c.name))
+        throw new SimHttpError(400, 40002, `Cannot set configuration '${c.name}' for mirror topic '${name}'`);
     const source = this.sourceTopic(link, body.source_topic_name);
     const partitions = source?.partitions ?? 1;
     cluster.topics.set(name, {
@@ -276,8 +425,16 @@ export class SimWorld {
       partitions,
       replicationFactor: rf,
       endOffsets: Array.from({ length: partitions }, () => 0),
-      configs: Object.fromEntries((body.configs ?? []).filter((c) => c.value !== null).map((c) => [c.name, c.value as string])),
-      mirror: { linkName, sourceTopicName: body.source_topic_name, status: 'ACTIVE', stateTimeMs: this.behaviour.now(), readsLeft: 0 },
+      configs: Object.fromEntries(
+        (body.configs ?? []).filter((c) => c.value !== null).map((c) => [c.name, c.value as string]),
+      ),
+      mirror: {
+        linkName,
+        sourceTopicName: body.source_topic_name,
+        status: 'ACTIVE',
+        stateTimeMs: this.behaviour.now(),
+        readsLeft: 0,
+      },
     });
   }
 
@@ -285,7 +442,9 @@ export class SimWorld {
   mirrors(clusterId: string, linkName: string, observe = true): SimTopic[] {
     const cluster = this.cluster(clusterId);
     if (linkName !== '-') this.link(clusterId, linkName);
-    const out = [...cluster.topics.values()].filter((t) => t.mirror && (linkName === '-' || t.mirror.linkName === linkName));
+    const out = [...cluster.topics.values()].filter(
+      (t) => t.mirror && (linkName === '-' || t.mirror.linkName === linkName),
+    );
     if (observe) for (const t of out) this.observe(t);
     return out.sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -313,21 +472,39 @@ export class SimWorld {
   mirror(clusterId: string, linkName: string, name: string): SimTopic {
     this.link(clusterId, linkName);
     const t = this.cluster(clusterId).topics.get(name);
-    if (!t?.mirror || t.mirror.linkName !== linkName) throw new SimHttpError(404, 404, `The mirror topic doesn't exist: Topic '${name}' is not a mirror topic of link '${linkName}'.`);
+    if (!t?.mirror || t.mirror.linkName !== linkName)
+      throw new SimHttpError(
+        404,
+        404,
+        `The mirror topic doesn't exist: Topic '${name}' is not a mirror topic of link '${linkName}'.`,
+      );
     this.observe(t);
     return t;
   }
 
   mirrorLags(clusterId: string, t: SimTopic): { partition: number; lag: number; last_source_fetch_offset: number }[] {
     const m = t.mirror;
-    if (m?.status === 'STOPPED') return Array.from({ length: t.partitions }, (_, p) => ({ partition: p, lag: 0, last_source_fetch_offset: -1 }));
+    if (m?.status === 'STOPPED')
+      return Array.from({ length: t.partitions }, (_, p) => ({ partition: p, lag: 0, last_source_fetch_offset: -1 }));
     const link = m ? this.cluster(clusterId).links.get(m.linkName) : undefined;
-    const src = link?.remoteClusterId ? this.clusters.get(link.remoteClusterId)?.topics.get(m?.sourceTopicName ?? '') : undefined;
-    return Array.from({ length: t.partitions }, (_, p) => ({ partition: p, lag: 0, last_source_fetch_offset: src?.endOffsets[p] ?? 42 }));
+    const src = link?.remoteClusterId
+      ? this.clusters.get(link.remoteClusterId)?.topics.get(m?.sourceTopicName ?? '')
+      : undefined;
+    return Array.from({ length: t.partitions }, (_, p) => ({
+      partition: p,
+      lag: 0,
+      last_source_fetch_offset: src?.endOffsets[p] ?? 42,
+    }));
   }
 
   /** One batched state action; per-topic failures are result items, never an HTTP error. */
-  alterMirrors(clusterId: string, linkName: string, action: string, names: string[], validateOnly: boolean): { name: string; errorCode: number | null; message: string | null; topic?: SimTopic }[] {
+  alterMirrors(
+    clusterId: string,
+    linkName: string,
+    action: string,
+    names: string[],
+    validateOnly: boolean,
+  ): { name: string; errorCode: number | null; message: string | null; topic?: SimTopic }[] {
     const cluster = this.cluster(clusterId);
     this.link(clusterId, linkName);
     return names.map((name) => {
@@ -335,7 +512,8 @@ export class SimWorld {
       if (!t) return { name, errorCode: 404, message: `Topic ${name} not found` };
       const m = t.mirror;
       if (!m || m.linkName !== linkName) return { name, errorCode: 400, message: `Topic '${name}' is not mirrored` };
-      if (m.status === 'STOPPED' || m.status === 'PENDING_STOPPED') return { name, errorCode: 400, message: `Topic '${name}' has already stopped its mirror from '${linkName}'` };
+      if (m.status === 'STOPPED' || m.status === 'PENDING_STOPPED')
+        return { name, errorCode: 400, message: `Topic '${name}' has already stopped its mirror from '${linkName}'` };
       const item = { name, errorCode: null, message: null, topic: t };
       if (validateOnly) return item;
       const next = action === 'pause' ? 'PAUSED' : action === 'resume' ? 'ACTIVE' : 'PENDING_STOPPED';
@@ -350,6 +528,7 @@ export class SimWorld {
 
   deleteTopic(clusterId: string, name: string): void {
     const cluster = this.cluster(clusterId);
-    if (!cluster.topics.delete(name)) throw new SimHttpError(404, 40403, 'This server does not host this topic-partition.');
+    if (!cluster.topics.delete(name))
+      throw new SimHttpError(404, 40403, 'This server does not host this topic-partition.');
   }
 }

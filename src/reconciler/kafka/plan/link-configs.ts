@@ -1,6 +1,12 @@
 // ClusterLink spec → link configs (CFK's documented Secret formats, docs/reconciler.md). Insertion order is the order the
 // create request sends them in. Secret values only ever travel in the returned map, never in notes.
-import type { AclFilter, Authentication, ClusterLinkSpec, KafkaClusterRef, TopicFilter } from '../../../clusterlink/types.js';
+import type {
+  AclFilter,
+  Authentication,
+  ClusterLinkSpec,
+  KafkaClusterRef,
+  TopicFilter,
+} from '../../../clusterlink/types.js';
 import type { ClusterCredentials } from '../../types.js';
 import type { LinkRole } from './types.js';
 
@@ -76,7 +82,12 @@ export function jaasQuote(value: string): string {
 export function bootstrapServers(endpoint: string): string {
   return endpoint
     .split(',')
-    .map((s) => s.trim().replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//, '').replace(/\/+$/, ''))
+    .map((s) =>
+      s
+        .trim()
+        .replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//, '')
+        .replace(/\/+$/, ''),
+    )
     .filter((s) => s.length > 0)
     .join(',');
 }
@@ -114,7 +125,11 @@ function aclResourceType(t: string | undefined): string | undefined {
 }
 
 function nameFilter(f: TopicFilter): Record<string, string> {
-  return dropUndefined({ name: f.name ?? '*', patternType: f.patternType ?? 'LITERAL', filterType: f.filterType ?? 'INCLUDE' });
+  return dropUndefined({
+    name: f.name ?? '*',
+    patternType: f.patternType ?? 'LITERAL',
+    filterType: f.filterType ?? 'INCLUDE',
+  });
 }
 
 function dropUndefined(o: Record<string, string | undefined>): Record<string, string> {
@@ -142,12 +157,20 @@ export function securityConfigs(
   const type = auth?.type ?? 'none';
   const sasl = type === 'plain' || type === 'oauth' || type === 'oauthbearer';
 
-  set('security.protocol', sasl ? (tlsOn ? 'SASL_SSL' : 'SASL_PLAINTEXT') : tlsOn || type === 'mtls' ? 'SSL' : 'PLAINTEXT');
+  set(
+    'security.protocol',
+    sasl ? (tlsOn ? 'SASL_SSL' : 'SASL_PLAINTEXT') : tlsOn || type === 'mtls' ? 'SSL' : 'PLAINTEXT',
+  );
   if (type === 'plain') {
     set('sasl.mechanism', 'PLAIN');
     if (creds?.jaasPassThrough) set('sasl.jaas.config', creds.jaasPassThrough.trim());
-    else if (creds?.plain) set('sasl.jaas.config', `${PLAIN_LOGIN_MODULE} required username=${jaasQuote(creds.plain.username)} password=${jaasQuote(creds.plain.password)};`);
-    else problems.push(`${where}.authentication: SASL/PLAIN credentials (plain.txt or plain-jaas.conf) are not available`);
+    else if (creds?.plain)
+      set(
+        'sasl.jaas.config',
+        `${PLAIN_LOGIN_MODULE} required username=${jaasQuote(creds.plain.username)} password=${jaasQuote(creds.plain.password)};`,
+      );
+    else
+      problems.push(`${where}.authentication: SASL/PLAIN credentials (plain.txt or plain-jaas.conf) are not available`);
   } else if (type === 'oauth' || type === 'oauthbearer') {
     set('sasl.mechanism', 'OAUTHBEARER');
     const options: Record<string, string> = { ...(creds?.oauthbearer ?? {}) };
@@ -157,7 +180,8 @@ export function securityConfigs(
       else problems.push(`${where}.authentication.oauthSettings.tokenEndpointUri is required`);
       set('sasl.login.callback.handler.class', OAUTH_CALLBACK_HANDLER);
       if (settings?.scope && options.scope === undefined) options.scope = settings.scope;
-      if (settings?.clientAssertion?.clientId && options.clientId === undefined) options.clientId = settings.clientAssertion.clientId;
+      if (settings?.clientAssertion?.clientId && options.clientId === undefined)
+        options.clientId = settings.clientAssertion.clientId;
     } else if (!creds?.oauthbearer) {
       problems.push(`${where}.authentication.oauthbearer: credentials are not available`);
     }
@@ -167,7 +191,9 @@ export function securityConfigs(
       .join('');
     set('sasl.jaas.config', `${OAUTHBEARER_LOGIN_MODULE} required${opts};`);
   } else if (type === 'digest') {
-    warnings.push(`${where}.authentication.type digest has no SASL mapping for cluster links; no SASL configs are sent`);
+    warnings.push(
+      `${where}.authentication.type digest has no SASL mapping for cluster links; no SASL configs are sent`,
+    );
   }
 
   if (tlsOn || type === 'mtls') {
@@ -191,7 +217,11 @@ export function securityConfigs(
 }
 
 /** Every config the link should carry, in create order (docs/reconciler.md). */
-export function desiredLinkConfigs(spec: ClusterLinkSpec, role: LinkRole, credentials: { source?: ClusterCredentials; destination?: ClusterCredentials }): DerivedConfigs {
+export function desiredLinkConfigs(
+  spec: ClusterLinkSpec,
+  role: LinkRole,
+  credentials: { source?: ClusterCredentials; destination?: ClusterCredentials },
+): DerivedConfigs {
   const configs = new Map<string, string>();
   const problems: string[] = [];
   const warnings: string[] = [];
@@ -209,7 +239,8 @@ export function desiredLinkConfigs(spec: ClusterLinkSpec, role: LinkRole, creden
     if (dst?.bootstrapEndpoint) configs.set('bootstrap.servers', bootstrapServers(dst.bootstrapEndpoint));
     else problems.push('spec.destinationKafkaCluster.bootstrapEndpoint is required for a Source-mode link');
     merge(securityConfigs(dst, credentials.destination, '', 'spec.destinationKafkaCluster'));
-    if (src?.authentication || src?.tls) merge(securityConfigs(src, credentials.source, 'local.', 'spec.sourceKafkaCluster'));
+    if (src?.authentication || src?.tls)
+      merge(securityConfigs(src, credentials.source, 'local.', 'spec.sourceKafkaCluster'));
   } else {
     configs.set('link.mode', 'DESTINATION');
     if (role === 'destination-inbound') {
@@ -225,7 +256,8 @@ export function desiredLinkConfigs(spec: ClusterLinkSpec, role: LinkRole, creden
     const auto = spec.mirrorTopicOptions?.autoCreateTopics;
     if (auto) {
       configs.set('auto.create.mirror.topics.enable', auto.enabled === true ? 'true' : 'false');
-      if (auto.enabled === true) configs.set('auto.create.mirror.topics.filters', topicFiltersJson(auto.topicFilters ?? []));
+      if (auto.enabled === true)
+        configs.set('auto.create.mirror.topics.filters', topicFiltersJson(auto.topicFilters ?? []));
     }
     if (spec.consumerGroupFilters && spec.consumerGroupFilters.length > 0) {
       configs.set('consumer.offset.sync.enable', 'true');

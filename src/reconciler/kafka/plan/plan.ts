@@ -1,8 +1,14 @@
 // The pure planner (docs/reconciler.md): desired spec + observed server state → ordered actions.
 import type { MirrorTopic } from '../../../clusterlink/types.js';
-import type { AlterConfigOp, CreateLinkRequest, LinkConfigData, MirrorAction, MirrorData } from '../../../kafka-rest/types.js';
+import type {
+  AlterConfigOp,
+  CreateLinkRequest,
+  LinkConfigData,
+  MirrorAction,
+  MirrorData,
+} from '../../../kafka-rest/types.js';
 import { desiredLinkConfigs, IMMUTABLE_CONFIGS, MANAGED_CONFIGS, ownsMirrors, roleOf } from './link-configs.js';
-import type { LinkRole, MirrorSnapshot, Plan, PlanAction, PlanInput, PlanNote } from './types.js';
+import type { LinkRole, MirrorSnapshot, Plan, PlanInput, PlanNote } from './types.js';
 
 const STOPPED = 'STOPPED';
 const PENDING_STOPPED = 'PENDING_STOPPED';
@@ -22,13 +28,23 @@ export function desiredMirrors(mirrorTopics: MirrorTopic[] | undefined, prefix: 
     if (!m.name || (m.direction !== undefined && m.direction !== 'toDestination')) continue;
     const source = m.sourceTopicName ?? (prefix && m.name.startsWith(prefix) ? m.name.slice(prefix.length) : m.name);
     const state = m.state === 'PAUSE' || m.state === 'PROMOTE' || m.state === 'FAILOVER' ? m.state : 'ACTIVE';
-    out.push({ name: m.name, sourceTopicName: source, state, replicationFactor: m.replicationFactor, configs: m.configs });
+    out.push({
+      name: m.name,
+      sourceTopicName: source,
+      state,
+      replicationFactor: m.replicationFactor,
+      configs: m.configs,
+    });
   }
   return out;
 }
 
 /** Request body of the link create: the mode's remote-id field and every derived config. */
-export function createLinkRequest(role: LinkRole, remoteClusterId: string | undefined, configs: Map<string, string>): CreateLinkRequest {
+export function createLinkRequest(
+  role: LinkRole,
+  remoteClusterId: string | undefined,
+  configs: Map<string, string>,
+): CreateLinkRequest {
   const request: CreateLinkRequest = { configs: [...configs].map(([name, value]) => ({ name, value })) };
   if (remoteClusterId) {
     if (role === 'source') request.destination_cluster_id = remoteClusterId;
@@ -55,7 +71,8 @@ function sameValue(name: string, desired: string, observed: string | null): bool
       return false;
     }
   }
-  if (/^(true|false)$/i.test(desired) && /^(true|false)$/i.test(observed)) return desired.toLowerCase() === observed.toLowerCase();
+  if (/^(true|false)$/i.test(desired) && /^(true|false)$/i.test(observed))
+    return desired.toLowerCase() === observed.toLowerCase();
   return false;
 }
 
@@ -72,7 +89,10 @@ function canonicalJson(v: unknown): string {
 }
 
 /** Only the owned configs that differ; never the immutable ones; read-only and sensitive entries are not compared. */
-export function diffConfigs(desired: Map<string, string>, observed: LinkConfigData[]): { ops: AlterConfigOp[]; notes: PlanNote[] } {
+export function diffConfigs(
+  desired: Map<string, string>,
+  observed: LinkConfigData[],
+): { ops: AlterConfigOp[]; notes: PlanNote[] } {
   const byName = new Map(observed.map((c) => [c.name, c]));
   const ops: AlterConfigOp[] = [];
   const notes: PlanNote[] = [];
@@ -80,7 +100,11 @@ export function diffConfigs(desired: Map<string, string>, observed: LinkConfigDa
     const obs = byName.get(name);
     if (IMMUTABLE_CONFIGS.has(name)) {
       if (obs && !obs.readOnly && obs.value !== null && obs.value !== '' && !sameValue(name, value, obs.value)) {
-        notes.push({ severity: 'Warning', reason: 'ImmutableConfigDiffers', message: `link config ${name} is "${obs.value}" on the server, the spec wants "${value}": it is fixed at creation, re-create the link to change it` });
+        notes.push({
+          severity: 'Warning',
+          reason: 'ImmutableConfigDiffers',
+          message: `link config ${name} is "${obs.value}" on the server, the spec wants "${value}": it is fixed at creation, re-create the link to change it`,
+        });
       }
       continue;
     }
@@ -135,15 +159,26 @@ function planEnsure(input: PlanInput, plan: Plan): Plan {
       return plan;
     }
     if (role === 'destination-inbound' && !input.remoteClusterId) {
-      plan.blocked = { reason: 'SourceClusterIDUnknown', message: 'a Destination-mode link needs the source cluster id (spec.sourceKafkaCluster.clusterID or its kafkaRestClassRef)' };
+      plan.blocked = {
+        reason: 'SourceClusterIDUnknown',
+        message:
+          'a Destination-mode link needs the source cluster id (spec.sourceKafkaCluster.clusterID or its kafkaRestClassRef)',
+      };
       return plan;
     }
-    plan.actions.push({ kind: 'createLink', request: createLinkRequest(role, input.remoteClusterId, derived.configs), retryDestinationMissing: role === 'source' });
+    plan.actions.push({
+      kind: 'createLink',
+      request: createLinkRequest(role, input.remoteClusterId, derived.configs),
+      retryDestinationMissing: role === 'source',
+    });
   } else {
     const observedMode = observed.configs.find((c) => c.name === 'link.mode')?.value;
     const wantedMode = derived.configs.get('link.mode');
     if (observedMode && wantedMode && observedMode !== wantedMode) {
-      plan.blocked = { reason: 'LinkModeMismatch', message: `a link named ${input.linkName} exists with link.mode ${observedMode}, the spec wants ${wantedMode}` };
+      plan.blocked = {
+        reason: 'LinkModeMismatch',
+        message: `a link named ${input.linkName} exists with link.mode ${observedMode}, the spec wants ${wantedMode}`,
+      };
       return plan;
     }
     if (derived.problems.length > 0) {
@@ -173,7 +208,11 @@ function planMirrors(input: PlanInput, plan: Plan): void {
     const m = byName.get(d.name);
     if (!m) {
       if (d.state === 'PROMOTE' || d.state === 'FAILOVER') {
-        plan.notes.push({ severity: 'Warning', reason: 'MirrorNotFound', message: `mirror topic ${d.name} does not exist on link ${input.linkName}: nothing to ${d.state.toLowerCase()}` });
+        plan.notes.push({
+          severity: 'Warning',
+          reason: 'MirrorNotFound',
+          message: `mirror topic ${d.name} does not exist on link ${input.linkName}: nothing to ${d.state.toLowerCase()}`,
+        });
         continue;
       }
       plan.actions.push({
@@ -182,7 +221,9 @@ function planMirrors(input: PlanInput, plan: Plan): void {
           source_topic_name: d.sourceTopicName,
           mirror_topic_name: d.name,
           ...(d.replicationFactor !== undefined ? { replication_factor: d.replicationFactor } : {}),
-          ...(d.configs && Object.keys(d.configs).length > 0 ? { configs: Object.entries(d.configs).map(([name, value]) => ({ name, value: String(value) })) } : {}),
+          ...(d.configs && Object.keys(d.configs).length > 0
+            ? { configs: Object.entries(d.configs).map(([name, value]) => ({ name, value: String(value) })) }
+            : {}),
         },
       });
       if (d.state === 'PAUSE') add('pause', d.name);
@@ -194,11 +235,21 @@ function planMirrors(input: PlanInput, plan: Plan): void {
     switch (d.state) {
       case 'ACTIVE':
         if (status === 'PAUSED') add('resume', d.name);
-        else if (stopped) plan.notes.push({ severity: 'Warning', reason: 'MirrorStopped', message: `mirror topic ${d.name} is ${status}: a stopped mirror cannot become ACTIVE again` });
+        else if (stopped)
+          plan.notes.push({
+            severity: 'Warning',
+            reason: 'MirrorStopped',
+            message: `mirror topic ${d.name} is ${status}: a stopped mirror cannot become ACTIVE again`,
+          });
         break;
       case 'PAUSE':
         if (status === 'ACTIVE') add('pause', d.name);
-        else if (stopped) plan.notes.push({ severity: 'Warning', reason: 'MirrorStopped', message: `mirror topic ${d.name} is ${status}: a stopped mirror cannot be paused` });
+        else if (stopped)
+          plan.notes.push({
+            severity: 'Warning',
+            reason: 'MirrorStopped',
+            message: `mirror topic ${d.name} is ${status}: a stopped mirror cannot be paused`,
+          });
         break;
       case 'PROMOTE':
       case 'FAILOVER':
@@ -221,7 +272,12 @@ function planMirrors(input: PlanInput, plan: Plan): void {
     if (previous[name]?.observedGeneration === undefined) continue;
     if (listed.has(name) || !m || m.mirror_status === STOPPED || m.mirror_status === PENDING_STOPPED) continue;
     if (deleteRemoved) plan.actions.push({ kind: 'deleteTopic', name });
-    else plan.notes.push({ severity: 'Info', reason: 'MirrorKept', message: `mirror topic ${name} was removed from the spec and is kept (deleteRemovedMirrorTopics: false)` });
+    else
+      plan.notes.push({
+        severity: 'Info',
+        reason: 'MirrorKept',
+        message: `mirror topic ${name} was removed from the spec and is kept (deleteRemovedMirrorTopics: false)`,
+      });
   }
 
   if (snapshots.length > 0) plan.actions.push({ kind: 'snapshot', snapshots });

@@ -80,4 +80,11 @@ export interface Plan {
   awaitingHandover?: boolean;
 }
 
-export const WRITING_ACTIONS: ReadonlySet<PlanAction['kind']> = new Set(['createLink', 'alterConfigs', 'createMirror', 'mirrorAction', 'deleteTopic', 'deleteLink']);
+export const WRITING_ACTIONS: ReadonlySet<PlanAction['kind']> = new Set([
+  'createLink',
+  'alterConfigs',
+  'createMirror',
+  'mirrorAction',
+  'deleteTopic',
+  'deleteLink',
+]);

@@ -1,7 +1,7 @@
 // Deep or huge objects over HTTPS: 10,000 mirror topics (valid, all invalid, and an UPDATE that breaks every
 // topic), a 5 MiB body, 1,000 levels of nesting in every kind of place. Each gets a contract-conforming
 // answer (no stack overflow, no internal error, no 5xx) and the server stays healthy. Timings are recorded
-// by the soak run and the README's Reliability section, not asserted here.
+// by the soak run and docs/reliability.md, not asserted here.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { checkAnswer } from './support/answer-contract.js';

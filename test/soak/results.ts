@@ -1,4 +1,4 @@
-// Soak figures are written as JSON under soak/results/ so the README's Reliability section can quote real numbers.
+// Soak figures are written as JSON under test/soak/results/ so docs/reliability.md can quote real numbers.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 

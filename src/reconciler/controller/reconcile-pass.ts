@@ -83,172 +83,218 @@ function skipCondition(link: ClusterLink): Condition[] {
   ];
 }
 
-export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal: AbortSignal): Promise<PassResult> {
-  let link = initial;
-  const namespace = link.metadata?.namespace ?? 'default';
-  const name = link.metadata?.name ?? '';
-  const log = deps.logger.child({ clusterLink: `${namespace}/${name}` });
-  const now = () => (deps.now ? deps.now() : new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const deleting = Boolean(link.metadata?.deletionTimestamp);
-  const finalizers = link.metadata?.finalizers ?? [];
-  const hasFinalizer = finalizers.includes(FINALIZER);
-  const generation = link.metadata?.generation;
+/** One pass's shared state; `link` follows our own writes (finalizer, status). */
+interface Pass {
+  link: ClusterLink;
+  readonly deps: PassDeps;
+  readonly signal: AbortSignal;
+  readonly namespace: string;
+  readonly name: string;
+  readonly log: Logger;
+  readonly deleting: boolean;
+  readonly generation: number | undefined;
+  now(): string;
+}
 
-  const releaseFinalizer = async (current: ClusterLink): Promise<void> => {
-    const remaining = (current.metadata?.finalizers ?? []).filter((f) => f !== FINALIZER);
-    await deps.api.setFinalizers(namespace, name, remaining, current.metadata?.resourceVersion, signal);
+function newPass(initial: ClusterLink, deps: PassDeps, signal: AbortSignal): Pass {
+  const namespace = initial.metadata?.namespace ?? 'default';
+  const name = initial.metadata?.name ?? '';
+  return {
+    link: initial,
+    deps,
+    signal,
+    namespace,
+    name,
+    log: deps.logger.child({ clusterLink: `${namespace}/${name}` }),
+    deleting: Boolean(initial.metadata?.deletionTimestamp),
+    generation: initial.metadata?.generation,
+    now: () => (deps.now ? deps.now() : new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
   };
+}
 
-  const writeStatusIfChanged = async (status: ClusterLinkStatus): Promise<void> => {
-    if (sameStatus(status, link.status)) return;
-    link = await deps.api.writeStatus(namespace, name, status, signal);
-  };
+async function releaseFinalizer(p: Pass): Promise<void> {
+  const remaining = (p.link.metadata?.finalizers ?? []).filter((f) => f !== FINALIZER);
+  await p.deps.api.setFinalizers(p.namespace, p.name, remaining, p.link.metadata?.resourceVersion, p.signal);
+}
 
-  const fail = async (err: unknown): Promise<PassResult> => {
-    if (signal.aborted) return { aborted: true };
-    const described = describeFailure(err);
-    const failure = deleting ? { ...described, message: `${described.message}${SKIP_HINT}` } : described;
-    const before = readyCondition(link.status);
-    const changed = !(
-      before?.status === 'False' &&
-      before.reason === failure.reason &&
-      before.message === failure.message
-    );
-    log.warn({ reason: failure.reason, error: failure.message }, 'reconcile failed');
-    try {
-      await writeStatusIfChanged(
-        failureStatus(
-          link.status,
-          failure.reason,
-          failure.message,
-          generation,
-          now(),
-          deleting ? [] : skipCondition(link),
-        ),
-      );
-    } catch (writeErr) {
-      if (signal.aborted) return { aborted: true };
-      log.warn({ error: describeKubeError(writeErr) }, 'could not write status');
-    }
-    if (changed)
-      await deps.recorder.record(link, { type: 'Warning', reason: failure.reason, message: failure.message }, signal);
-    return { failure };
-  };
+async function writeStatusIfChanged(p: Pass, status: ClusterLinkStatus): Promise<void> {
+  if (sameStatus(status, p.link.status)) return;
+  p.link = await p.deps.api.writeStatus(p.namespace, p.name, status, p.signal);
+}
 
-  if (deleting && !hasFinalizer) return {}; // not ours (any more): nothing to clean up
-
+/** A failed pass: Ready=False with the reason (announced once per distinct failure), the caller backs off. */
+async function failPass(p: Pass, err: unknown): Promise<PassResult> {
+  if (p.signal.aborted) return { aborted: true };
+  const described = describeFailure(err);
+  const failure = p.deleting ? { ...described, message: `${described.message}${SKIP_HINT}` } : described;
+  const before = readyCondition(p.link.status);
+  const changed = !(
+    before?.status === 'False' &&
+    before.reason === failure.reason &&
+    before.message === failure.message
+  );
+  p.log.warn({ reason: failure.reason, error: failure.message }, 'reconcile failed');
   try {
-    if (deleting && skipsKafkaCleanup(link)) {
-      const message = `deleted without Kafka cleanup (annotation ${SKIP_KAFKA_CLEANUP_ANNOTATION}=true): cluster link "${linkNameOf(link)}" and its mirror topics were left on Kafka`;
-      log.warn({}, message);
-      await deps.recorder.record(link, { type: 'Warning', reason: 'KafkaCleanupSkipped', message }, signal);
-      try {
-        await writeStatusIfChanged(failureStatus(link.status, 'KafkaCleanupSkipped', message, generation, now()));
-      } catch (err) {
-        log.warn({ error: describeKubeError(err) }, 'could not write status');
-      }
-      await releaseFinalizer(link);
-      return {};
-    }
-    if (!deleting && !hasFinalizer) {
-      link = await deps.api.setFinalizers(
-        namespace,
-        name,
-        [...finalizers, FINALIZER],
-        link.metadata?.resourceVersion,
-        signal,
+    await writeStatusIfChanged(
+      p,
+      failureStatus(
+        p.link.status,
+        failure.reason,
+        failure.message,
+        p.generation,
+        p.now(),
+        p.deleting ? [] : skipCondition(p.link),
+      ),
+    );
+  } catch (writeErr) {
+    if (p.signal.aborted) return { aborted: true };
+    p.log.warn({ error: describeKubeError(writeErr) }, 'could not write status');
+  }
+  if (changed)
+    await p.deps.recorder.record(
+      p.link,
+      { type: 'Warning', reason: failure.reason, message: failure.message },
+      p.signal,
+    );
+  return { failure };
+}
+
+/** Deleting with the skip annotation: warn, release the finalizer, leave Kafka alone. */
+async function skipKafkaCleanup(p: Pass): Promise<PassResult> {
+  const message = `deleted without Kafka cleanup (annotation ${SKIP_KAFKA_CLEANUP_ANNOTATION}=true): cluster link "${linkNameOf(p.link)}" and its mirror topics were left on Kafka`;
+  p.log.warn({}, message);
+  await p.deps.recorder.record(p.link, { type: 'Warning', reason: 'KafkaCleanupSkipped', message }, p.signal);
+  try {
+    await writeStatusIfChanged(p, failureStatus(p.link.status, 'KafkaCleanupSkipped', message, p.generation, p.now()));
+  } catch (err) {
+    p.log.warn({ error: describeKubeError(err) }, 'could not write status');
+  }
+  await releaseFinalizer(p);
+  return {};
+}
+
+/** Phase 1: the finalizer (added before any Kafka work), or the skip-cleanup exit. A result ends the pass. */
+async function finalizerPhase(p: Pass): Promise<PassResult | undefined> {
+  const finalizers = p.link.metadata?.finalizers ?? [];
+  if (p.deleting && skipsKafkaCleanup(p.link)) return skipKafkaCleanup(p);
+  if (!p.deleting && !finalizers.includes(FINALIZER))
+    p.link = await p.deps.api.setFinalizers(
+      p.namespace,
+      p.name,
+      [...finalizers, FINALIZER],
+      p.link.metadata?.resourceVersion,
+      p.signal,
+    );
+  return undefined;
+}
+
+/** Phase 3: a KafkaTopic for every mirror that became a regular topic (created once, never overwritten). */
+async function handOverPhase(p: Pass, outcome: ReconcileOutcome): Promise<void> {
+  const sides = clusterSides(p.link);
+  const classRef = classRefOf(p.link.spec?.[sides.local], p.namespace);
+  for (const mirror of outcome.stoppedMirrors) {
+    const topic = buildKafkaTopic(mirror, {
+      namespace: p.namespace,
+      clusterLinkName: p.name,
+      clusterLinkUid: p.link.metadata?.uid ?? '',
+      linkName: linkNameOf(p.link),
+      ...(classRef ? { kafkaRestClassRef: classRef } : {}),
+    });
+    const topicKey = `${p.namespace}/${topic.metadata.name}`;
+    if (p.deps.knownKafkaTopics?.has(topicKey)) continue;
+    const result = await p.deps.api.createKafkaTopicOnce(topic, p.signal);
+    p.deps.knownKafkaTopics?.add(topicKey);
+    if (result.created) {
+      await p.deps.recorder.record(
+        p.link,
+        {
+          type: 'Normal',
+          reason: 'KafkaTopicCreated',
+          message: `KafkaTopic ${topic.metadata.name} created for ${mirror.action === 'PROMOTE' ? 'promoted' : 'failed-over'} topic ${mirror.topicName}`,
+        },
+        p.signal,
+      );
+    } else if (
+      result.existing &&
+      result.existing.spec?.name !== undefined &&
+      result.existing.spec.name !== mirror.topicName
+    ) {
+      await p.deps.recorder.record(
+        p.link,
+        {
+          type: 'Warning',
+          reason: 'KafkaTopicNameCollision',
+          message: `KafkaTopic ${topic.metadata.name} already exists for topic ${result.existing.spec.name}; no KafkaTopic was created for ${mirror.topicName}`,
+        },
+        p.signal,
       );
     }
-  } catch (err) {
-    return fail(err);
   }
+}
 
+/** Phase 4: status (only when it changed) and events (a failure that persists is announced once). */
+async function statusPhase(p: Pass, outcome: ReconcileOutcome): Promise<Condition | undefined> {
+  const status = successStatus({
+    ...(p.link.status ? { previous: p.link.status } : {}),
+    status: outcome.status,
+    conditions: withDeletionHint(outcome.conditions, p.deleting),
+    extraConditions: p.deleting ? [] : skipCondition(p.link),
+    ...(p.generation !== undefined ? { generation: p.generation } : {}),
+    now: p.now(),
+  });
+  const readyBefore = readyCondition(p.link.status);
+  const readyAfter = readyCondition(status);
+  const sameFailure =
+    readyBefore?.status === 'False' &&
+    readyAfter?.status === 'False' &&
+    readyBefore.reason === readyAfter.reason &&
+    readyBefore.message === readyAfter.message;
+  await writeStatusIfChanged(p, status);
+  for (const event of outcome.events) {
+    if (sameFailure && event.type === 'Warning') continue;
+    await p.deps.recorder.record(p.link, event, p.signal);
+  }
+  p.log.debug(
+    { writeCalls: outcome.writeCalls, deleting: p.deleting, finalized: outcome.finalized ?? false },
+    'reconciled',
+  );
+  return readyAfter;
+}
+
+/** Phase 5: what the work queue does next; on a finished deletion, the finalizer goes. */
+async function nextPhase(p: Pass, outcome: ReconcileOutcome, readyAfter: Condition | undefined): Promise<PassResult> {
+  if (p.deleting) {
+    if (!outcome.finalized) return { requeueAfterMs: outcome.requeueAfterMs ?? p.deps.deletionRequeueMs ?? 2000 };
+    await releaseFinalizer(p);
+    p.log.info({}, 'Kafka cleanup done; finalizer released');
+    return {};
+  }
+  if (outcome.requeueAfterMs !== undefined) return { requeueAfterMs: outcome.requeueAfterMs };
+  if (outcome.failure)
+    return { failure: { reason: readyAfter?.reason ?? 'ReconcileError', message: outcome.failure.message } };
+  return readyAfter?.status === 'False' ? { notReady: true } : {};
+}
+
+export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal: AbortSignal): Promise<PassResult> {
+  const p = newPass(initial, deps, signal);
+  if (p.deleting && !(p.link.metadata?.finalizers ?? []).includes(FINALIZER)) return {}; // not ours (any more)
   let outcome: ReconcileOutcome;
   try {
-    const input = await buildReconcileInput(link, deps.api, signal);
+    const ended = await finalizerPhase(p);
+    if (ended) return ended;
+    // Phase 2: inputs from Kubernetes, then the Kafka side.
+    const input = await buildReconcileInput(p.link, deps.api, signal);
     outcome = await deps.linkReconciler(input, signal);
   } catch (err) {
-    return fail(err);
+    return failPass(p, err);
   }
   if (signal.aborted) return { aborted: true };
-
   try {
-    // Hand-over first: the status written below tells the Kafka side these topics are taken care of.
-    const sides = clusterSides(link);
-    const classRef = classRefOf(link.spec?.[sides.local], namespace);
-    for (const mirror of outcome.stoppedMirrors) {
-      const topic = buildKafkaTopic(mirror, {
-        namespace,
-        clusterLinkName: name,
-        clusterLinkUid: link.metadata?.uid ?? '',
-        linkName: linkNameOf(link),
-        ...(classRef ? { kafkaRestClassRef: classRef } : {}),
-      });
-      const topicKey = `${namespace}/${topic.metadata.name}`;
-      if (deps.knownKafkaTopics?.has(topicKey)) continue;
-      const result = await deps.api.createKafkaTopicOnce(topic, signal);
-      deps.knownKafkaTopics?.add(topicKey);
-      if (result.created) {
-        await deps.recorder.record(
-          link,
-          {
-            type: 'Normal',
-            reason: 'KafkaTopicCreated',
-            message: `KafkaTopic ${topic.metadata.name} created for ${mirror.action === 'PROMOTE' ? 'promoted' : 'failed-over'} topic ${mirror.topicName}`,
-          },
-          signal,
-        );
-      } else if (
-        result.existing &&
-        result.existing.spec?.name !== undefined &&
-        result.existing.spec.name !== mirror.topicName
-      ) {
-        await deps.recorder.record(
-          link,
-          {
-            type: 'Warning',
-            reason: 'KafkaTopicNameCollision',
-            message: `KafkaTopic ${topic.metadata.name} already exists for topic ${result.existing.spec.name}; no KafkaTopic was created for ${mirror.topicName}`,
-          },
-          signal,
-        );
-      }
-    }
-
-    const status = successStatus({
-      ...(link.status ? { previous: link.status } : {}),
-      status: outcome.status,
-      conditions: withDeletionHint(outcome.conditions, deleting),
-      extraConditions: deleting ? [] : skipCondition(link),
-      ...(generation !== undefined ? { generation } : {}),
-      now: now(),
-    });
-    const readyBefore = readyCondition(link.status);
-    const readyAfter = readyCondition(status);
-    // A failure that persists pass after pass (an outage with retries) is announced once, not per retry.
-    const sameFailure =
-      readyBefore?.status === 'False' &&
-      readyAfter?.status === 'False' &&
-      readyBefore.reason === readyAfter.reason &&
-      readyBefore.message === readyAfter.message;
-    await writeStatusIfChanged(status);
-    for (const event of outcome.events) {
-      if (sameFailure && event.type === 'Warning') continue;
-      await deps.recorder.record(link, event, signal);
-    }
-    log.debug({ writeCalls: outcome.writeCalls, deleting, finalized: outcome.finalized ?? false }, 'reconciled');
-
-    if (deleting) {
-      if (!outcome.finalized) return { requeueAfterMs: outcome.requeueAfterMs ?? deps.deletionRequeueMs ?? 2000 };
-      await releaseFinalizer(link);
-      log.info({}, 'Kafka cleanup done; finalizer released');
-      return {};
-    }
-    if (outcome.requeueAfterMs !== undefined) return { requeueAfterMs: outcome.requeueAfterMs };
-    if (outcome.failure)
-      return { failure: { reason: readyAfter?.reason ?? 'ReconcileError', message: outcome.failure.message } };
-    return readyAfter?.status === 'False' ? { notReady: true } : {};
+    // Hand-over first: the status written next tells the Kafka side these topics are taken care of.
+    await handOverPhase(p, outcome);
+    const readyAfter = await statusPhase(p, outcome);
+    return await nextPhase(p, outcome, readyAfter);
   } catch (err) {
-    return fail(err);
+    return failPass(p, err);
   }
 }

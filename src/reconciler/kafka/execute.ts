@@ -43,6 +43,160 @@ export interface ExecutionReport {
   writeCalls: number;
 }
 
+/** What every step of one plan run shares. */
+interface Run {
+  client: KafkaRestClient;
+  clusterId: string;
+  linkName: string;
+  opts: ExecuteOptions;
+  report: ExecutionReport;
+  /** Mirrors whose creation or state change failed: later steps skip them. */
+  failedMirrors: Set<string>;
+}
+
+type CreateMirrorAction = Extract<PlanAction, { kind: 'createMirror' }>;
+/** 'stop': a link-level step failed (or the link exists after all); the remaining actions are skipped. */
+type StepResult = 'stop' | undefined;
+
+/** Record a REST failure; aborts (leadership lost, shutdown) end the pass: they are not results. */
+function recordFailure(run: Run, action: PlanAction['kind'], e: unknown, topic?: string): void {
+  if (!(e instanceof KafkaRestError) || e.kind === 'aborted') throw e;
+  run.report.failures.push({
+    action,
+    topic,
+    message: e.serverMessage ?? e.message,
+    status: e.status,
+    errorCode: e.errorCode,
+  });
+}
+
+async function createLinkStep(run: Run, a: Extract<PlanAction, { kind: 'createLink' }>): Promise<StepResult> {
+  const { report, opts } = run;
+  report.writeCalls++;
+  try {
+    await run.client.createLink(run.clusterId, run.linkName, a.request, {
+      retryDestinationMissingMs: a.retryDestinationMissing ? (opts.sourceInitiatedRetryMs ?? 30_000) : undefined,
+      signal: opts.signal,
+    });
+    report.completed.push({ action: a.kind, detail: `created cluster link ${run.linkName}` });
+    return undefined;
+  } catch (e) {
+    if (isLinkExists(e)) {
+      report.linkAlreadyExisted = true;
+      return 'stop';
+    }
+    recordFailure(run, a.kind, e);
+    report.stoppedEarly = true;
+    return 'stop';
+  }
+}
+
+async function alterConfigsStep(run: Run, a: Extract<PlanAction, { kind: 'alterConfigs' }>): Promise<StepResult> {
+  run.report.writeCalls++;
+  try {
+    await run.client.alterLinkConfigs(run.clusterId, run.linkName, a.ops, run.opts.signal);
+    run.report.completed.push({
+      action: a.kind,
+      detail: `updated link configs ${a.ops.map((o) => `${o.operation === 'DELETE' ? '-' : ''}${o.name}`).join(', ')}`,
+    });
+    return undefined;
+  } catch (e) {
+    recordFailure(run, a.kind, e);
+    run.report.stoppedEarly = true;
+    return 'stop';
+  }
+}
+
+/** Consecutive creations run with bounded concurrency. */
+async function createMirrorsStep(run: Run, batch: CreateMirrorAction[]): Promise<void> {
+  await mapLimit(batch, run.opts.mirrorConcurrency ?? 4, async (c) => {
+    const name = c.request.mirror_topic_name ?? c.request.source_topic_name;
+    run.report.writeCalls++;
+    try {
+      await run.client.createMirror(run.clusterId, run.linkName, c.request, run.opts.signal);
+      run.report.completed.push({ action: 'createMirror', detail: `created mirror topic ${name}` });
+    } catch (e) {
+      run.failedMirrors.add(name);
+      recordFailure(run, 'createMirror', e, name);
+    }
+  });
+}
+
+async function mirrorActionStep(run: Run, a: Extract<PlanAction, { kind: 'mirrorAction' }>): Promise<void> {
+  const names = a.names.filter((n) => !run.failedMirrors.has(n));
+  if (names.length === 0) return;
+  run.report.writeCalls++;
+  try {
+    const out = await run.client.alterMirrors(run.clusterId, run.linkName, a.action, names, run.opts.signal);
+    if (out.accepted.length > 0)
+      run.report.completed.push({ action: a.kind, detail: `${a.action}: ${out.accepted.join(', ')}` });
+    for (const f of out.failed) {
+      run.failedMirrors.add(f.mirrorTopicName);
+      run.report.itemErrors.push({ ...f, action: a.action });
+    }
+  } catch (e) {
+    for (const n of names) run.failedMirrors.add(n);
+    recordFailure(run, a.kind, e);
+  }
+}
+
+async function deleteTopicStep(run: Run, a: Extract<PlanAction, { kind: 'deleteTopic' }>): Promise<void> {
+  run.report.writeCalls++;
+  try {
+    await run.client.deleteTopic(run.clusterId, a.name, run.opts.signal);
+    run.report.completed.push({ action: a.kind, detail: `deleted mirror topic ${a.name} (removed from the spec)` });
+  } catch (e) {
+    recordFailure(run, a.kind, e, a.name);
+  }
+}
+
+async function deleteLinkStep(run: Run): Promise<StepResult> {
+  run.report.writeCalls++;
+  try {
+    await run.client.deleteLink(run.clusterId, run.linkName, run.opts.signal);
+    run.report.linkDeleted = true;
+    run.report.completed.push({ action: 'deleteLink', detail: `deleted cluster link ${run.linkName}` });
+    return undefined;
+  } catch (e) {
+    recordFailure(run, 'deleteLink', e);
+    run.report.stoppedEarly = true;
+    return 'stop';
+  }
+}
+
+async function step(run: Run, a: Exclude<PlanAction, CreateMirrorAction>): Promise<StepResult> {
+  switch (a.kind) {
+    case 'createLink':
+      return createLinkStep(run, a);
+    case 'alterConfigs':
+      return alterConfigsStep(run, a);
+    case 'snapshot':
+      run.report.snapshots.push(...a.snapshots);
+      return undefined;
+    case 'mirrorAction':
+      await mirrorActionStep(run, a);
+      return undefined;
+    case 'awaitStopped': {
+      const names = a.names.filter((n) => !run.failedMirrors.has(n));
+      if (names.length > 0)
+        run.report.pendingStop = await awaitStopped(
+          run.client,
+          run.clusterId,
+          run.linkName,
+          names,
+          run.opts,
+          run.report,
+        );
+      return undefined;
+    }
+    case 'deleteTopic':
+      await deleteTopicStep(run, a);
+      return undefined;
+    case 'deleteLink':
+      return deleteLinkStep(run);
+  }
+}
+
 export async function executePlan(
   client: KafkaRestClient,
   clusterId: string,
@@ -61,121 +215,14 @@ export async function executePlan(
     stoppedEarly: false,
     writeCalls: 0,
   };
-  const signal = opts.signal;
-  const failedMirrors = new Set<string>();
-  const fail = (action: PlanAction['kind'], e: unknown, topic?: string): void => {
-    // Aborts (leadership lost, shutdown) end the pass; they are not results.
-    if (!(e instanceof KafkaRestError) || e.kind === 'aborted') throw e;
-    report.failures.push({
-      action,
-      topic,
-      message: e.serverMessage ?? e.message,
-      status: e.status,
-      errorCode: e.errorCode,
-    });
-  };
-
+  const run: Run = { client, clusterId, linkName, opts, report, failedMirrors: new Set() };
   for (let i = 0; i < actions.length; i++) {
     const a = actions[i] as PlanAction;
-    switch (a.kind) {
-      case 'createLink':
-        report.writeCalls++;
-        try {
-          await client.createLink(clusterId, linkName, a.request, {
-            retryDestinationMissingMs: a.retryDestinationMissing ? (opts.sourceInitiatedRetryMs ?? 30_000) : undefined,
-            signal,
-          });
-          report.completed.push({ action: a.kind, detail: `created cluster link ${linkName}` });
-        } catch (e) {
-          if (isLinkExists(e)) {
-            report.linkAlreadyExisted = true;
-            return report;
-          }
-          fail(a.kind, e);
-          report.stoppedEarly = true;
-          return report;
-        }
-        break;
-      case 'alterConfigs':
-        report.writeCalls++;
-        try {
-          await client.alterLinkConfigs(clusterId, linkName, a.ops, signal);
-          report.completed.push({
-            action: a.kind,
-            detail: `updated link configs ${a.ops.map((o) => `${o.operation === 'DELETE' ? '-' : ''}${o.name}`).join(', ')}`,
-          });
-        } catch (e) {
-          fail(a.kind, e);
-          report.stoppedEarly = true;
-          return report;
-        }
-        break;
-      case 'createMirror': {
-        // Consecutive creations run with bounded concurrency.
-        const batch: Extract<PlanAction, { kind: 'createMirror' }>[] = [a];
-        while (actions[i + 1]?.kind === 'createMirror')
-          batch.push(actions[++i] as Extract<PlanAction, { kind: 'createMirror' }>);
-        await mapLimit(batch, opts.mirrorConcurrency ?? 4, async (c) => {
-          const name = c.request.mirror_topic_name ?? c.request.source_topic_name;
-          report.writeCalls++;
-          try {
-            await client.createMirror(clusterId, linkName, c.request, signal);
-            report.completed.push({ action: 'createMirror', detail: `created mirror topic ${name}` });
-          } catch (e) {
-            failedMirrors.add(name);
-            fail('createMirror', e, name);
-          }
-        });
-        break;
-      }
-      case 'snapshot':
-        report.snapshots.push(...a.snapshots);
-        break;
-      case 'mirrorAction': {
-        const names = a.names.filter((n) => !failedMirrors.has(n));
-        if (names.length === 0) break;
-        report.writeCalls++;
-        try {
-          const out = await client.alterMirrors(clusterId, linkName, a.action, names, signal);
-          if (out.accepted.length > 0)
-            report.completed.push({ action: a.kind, detail: `${a.action}: ${out.accepted.join(', ')}` });
-          for (const f of out.failed) {
-            failedMirrors.add(f.mirrorTopicName);
-            report.itemErrors.push({ ...f, action: a.action });
-          }
-        } catch (e) {
-          for (const n of names) failedMirrors.add(n);
-          fail(a.kind, e);
-        }
-        break;
-      }
-      case 'awaitStopped': {
-        const names = a.names.filter((n) => !failedMirrors.has(n));
-        if (names.length > 0) report.pendingStop = await awaitStopped(client, clusterId, linkName, names, opts, report);
-        break;
-      }
-      case 'deleteTopic':
-        report.writeCalls++;
-        try {
-          await client.deleteTopic(clusterId, a.name, signal);
-          report.completed.push({ action: a.kind, detail: `deleted mirror topic ${a.name} (removed from the spec)` });
-        } catch (e) {
-          fail(a.kind, e, a.name);
-        }
-        break;
-      case 'deleteLink':
-        report.writeCalls++;
-        try {
-          await client.deleteLink(clusterId, linkName, signal);
-          report.linkDeleted = true;
-          report.completed.push({ action: a.kind, detail: `deleted cluster link ${linkName}` });
-        } catch (e) {
-          fail(a.kind, e);
-          report.stoppedEarly = true;
-          return report;
-        }
-        break;
-    }
+    if (a.kind === 'createMirror') {
+      const batch: CreateMirrorAction[] = [a];
+      while (actions[i + 1]?.kind === 'createMirror') batch.push(actions[++i] as CreateMirrorAction);
+      await createMirrorsStep(run, batch);
+    } else if ((await step(run, a)) === 'stop') return report;
   }
   return report;
 }

@@ -1,27 +1,15 @@
 // The Kafka side of the controller seam (types.ts): resolve cluster ids, observe the link on the
 // Admin REST API, plan (pure), execute, re-observe, and turn it all into a ReconcileOutcome.
-import type { ClusterLinkStatus, Condition } from '../../clusterlink/types.js';
+import type { ClusterLinkStatus } from '../../clusterlink/types.js';
 import { KafkaRestError, type KafkaRestClient } from '../../kafka-rest/index.js';
 import { createClientCache, type ClientFactory } from './clients.js';
 import { executePlan, type ExecutionReport } from './execute.js';
+import { convergedOutcome, passEvents, type Converged, type PendingOutcome } from './outcome.js';
 import { ownsMirrors, roleOf } from './plan/link-configs.js';
-import { desiredMirrors, planLink } from './plan/plan.js';
-import type { LinkRole, MirrorSnapshot, ObservedLink, Plan } from './plan/types.js';
-import {
-  mirrorStatuses,
-  previousSnapshots,
-  SNAPSHOTS_STATUS_KEY,
-  tasksCondition,
-  withTransitionTimes,
-} from './status.js';
-import type {
-  KubeEvent,
-  LinkReconciler,
-  ReconcileInput,
-  ReconcileOutcome,
-  RestTarget,
-  StoppedMirror,
-} from '../types.js';
+import { planLink } from './plan/plan.js';
+import type { LinkRole, ObservedLink } from './plan/types.js';
+import { previousSnapshots, SNAPSHOTS_STATUS_KEY, withTransitionTimes } from './status.js';
+import type { KubeEvent, LinkReconciler, ReconcileInput, ReconcileOutcome, RestTarget } from '../types.js';
 
 export interface LinkReconcilerOptions {
   /** Per-request timeout of REST calls (ms). */
@@ -99,78 +87,17 @@ async function observe(
   return { link, configs, mirrors };
 }
 
-async function reconcileLink(
+/** The observe → plan → execute rounds of one pass (a 409 on create gets another round). */
+async function converge(
   input: ReconcileInput,
-  clientFor: ClientFactory,
+  role: LinkRole,
+  ids: Ids,
+  client: KafkaRestClient,
   options: LinkReconcilerOptions,
+  reports: ExecutionReport[],
   signal?: AbortSignal,
-): Promise<ReconcileOutcome> {
+): Promise<Converged> {
   const spec = input.link.spec ?? {};
-  const role = roleOf(spec);
-  const now = (options.now ?? (() => new Date()))().toISOString();
-  const generation = input.link.metadata?.generation;
-  const events: KubeEvent[] = [];
-  const finish = (
-    o: Omit<ReconcileOutcome, 'conditions' | 'events'> & { conditions: Omit<Condition, 'lastTransitionTime'>[] },
-  ): ReconcileOutcome => {
-    const conditions = withTransitionTimes(
-      o.conditions.map((c) => ({ ...c, ...(generation !== undefined ? { observedGeneration: generation } : {}) })),
-      input.previousStatus?.conditions,
-      now,
-    );
-    return {
-      ...o,
-      status: { ...o.status, conditions, ...(generation !== undefined ? { observedGeneration: generation } : {}) },
-      conditions,
-      events,
-    };
-  };
-  const failed = (reason: string, e: unknown, status: ClusterLinkStatus): ReconcileOutcome => {
-    if (!(e instanceof KafkaRestError) || e.kind === 'aborted') throw e;
-    const message = e.serverMessage ? `${e.method} ${e.path}: ${e.serverMessage}` : e.message;
-    events.push({ type: 'Warning', reason, message });
-    return finish({
-      status: { ...status, appState: status.appState ?? 'Failed', state: status.state ?? 'FAILED' },
-      conditions: [{ type: 'Ready', status: 'False', reason, message }],
-      stoppedMirrors: [],
-      writeCalls: 0,
-      failure: { message, retryable: e.transient },
-    });
-  };
-
-  const baseStatus: ClusterLinkStatus = { clusterLinkName: input.linkName };
-  if (role === 'bidirectional') {
-    return finish({
-      status: { ...baseStatus, appState: 'Unknown', state: 'NOT_SUPPORTED' },
-      conditions: [
-        {
-          type: 'Ready',
-          status: 'False',
-          reason: 'NotSupported',
-          message: 'bidirectional links are accepted but not reconciled yet',
-        },
-      ],
-      stoppedMirrors: [],
-      writeCalls: 0,
-      ...(input.deleting ? { finalized: true } : {}),
-    });
-  }
-
-  let ids: Ids;
-  try {
-    ids = await resolveIds(input, role, clientFor, signal);
-  } catch (e) {
-    // Like the RestError path below: a transient failure must not wipe what the previous status knew (the
-    // mirror marks that drive deleting removed topics, the offset snapshots of stopped mirrors).
-    const { conditions: _c, observedGeneration: _g, ...prior } = input.previousStatus ?? {};
-    return failed('ClusterIDUnknown', e, { ...prior, ...baseStatus, appState: 'Unknown', state: 'UNKNOWN' });
-  }
-  const idStatus: ClusterLinkStatus = {
-    ...baseStatus,
-    ...(ids.source ? { sourceKafkaClusterID: ids.source } : {}),
-    ...(ids.destination ? { destinationKafkaClusterID: ids.destination } : {}),
-  };
-  const client = clientFor(input.local);
   const execOpts = {
     signal,
     mirrorConcurrency: options.mirrorConcurrency,
@@ -178,274 +105,138 @@ async function reconcileLink(
     stopPollBudgetMs: options.stopPollBudgetMs,
     stopPollIntervalMs: options.stopPollIntervalMs,
   };
-
-  let observed: ObservedLink;
-  let plan: Plan;
-  const reports: ExecutionReport[] = [];
+  let observed = await observe(client, ids.local, input.linkName, role, signal);
   let beforeDelete: ObservedLink | undefined;
+  for (let round = 0; ; round++) {
+    const plan = planLink({
+      spec,
+      linkName: input.linkName,
+      credentials: input.credentials,
+      remoteClusterId: ids.remote,
+      observed,
+      previousStatus: input.previousStatus,
+      deleting: input.deleting,
+    });
+    const done = (): Converged => ({ observed, plan, reports, ...(beforeDelete ? { beforeDelete } : {}) });
+    if (plan.blocked || plan.finalized || plan.actions.length === 0) return done();
+    if (plan.actions.some((a) => a.kind === 'deleteLink')) beforeDelete = observed;
+    const report = await executePlan(client, ids.local, input.linkName, plan.actions, execOpts);
+    reports.push(report);
+    if (report.writeCalls > 0 || report.pendingStop.length > 0 || report.linkAlreadyExisted)
+      observed = await observe(client, ids.local, input.linkName, role, signal);
+    // 409 on create: the link exists after all, so read and diff it in another round.
+    if (!report.linkAlreadyExisted || round + 1 >= MAX_ROUNDS) return done();
+  }
+}
+
+/** Conditions get observedGeneration and lastTransitionTime; the status carries both. */
+function finishOutcome(input: ReconcileInput, now: string, events: KubeEvent[], o: PendingOutcome): ReconcileOutcome {
+  const generation = input.link.metadata?.generation;
+  const conditions = withTransitionTimes(
+    o.conditions.map((c) => ({ ...c, ...(generation !== undefined ? { observedGeneration: generation } : {}) })),
+    input.previousStatus?.conditions,
+    now,
+  );
+  return {
+    ...o,
+    status: { ...o.status, conditions, ...(generation !== undefined ? { observedGeneration: generation } : {}) },
+    conditions,
+    events,
+  };
+}
+
+/** A pass that ended in a REST error: Ready=False with the server's message, the status keeps what it knew. */
+function failedOutcome(reason: string, e: unknown, status: ClusterLinkStatus): PendingOutcome & { event: KubeEvent } {
+  if (!(e instanceof KafkaRestError) || e.kind === 'aborted') throw e;
+  const message = e.serverMessage ? `${e.method} ${e.path}: ${e.serverMessage}` : e.message;
+  return {
+    event: { type: 'Warning', reason, message },
+    status: { ...status, appState: status.appState ?? 'Failed', state: status.state ?? 'FAILED' },
+    conditions: [{ type: 'Ready', status: 'False', reason, message }],
+    stoppedMirrors: [],
+    writeCalls: 0,
+    failure: { message, retryable: e.transient },
+  };
+}
+
+/** What the previous status knew, without its conditions and generation (a failed pass must not wipe it). */
+function priorStatus(input: ReconcileInput): ClusterLinkStatus {
+  const { conditions: _c, observedGeneration: _g, ...prior } = input.previousStatus ?? {};
+  return prior;
+}
+
+function notSupportedOutcome(input: ReconcileInput): PendingOutcome {
+  return {
+    status: { clusterLinkName: input.linkName, appState: 'Unknown', state: 'NOT_SUPPORTED' },
+    conditions: [
+      {
+        type: 'Ready',
+        status: 'False',
+        reason: 'NotSupported',
+        message: 'bidirectional links are accepted but not reconciled yet',
+      },
+    ],
+    stoppedMirrors: [],
+    writeCalls: 0,
+    ...(input.deleting ? { finalized: true } : {}),
+  };
+}
+
+function idStatusOf(linkName: string, ids: Ids): ClusterLinkStatus {
+  return {
+    clusterLinkName: linkName,
+    ...(ids.source ? { sourceKafkaClusterID: ids.source } : {}),
+    ...(ids.destination ? { destinationKafkaClusterID: ids.destination } : {}),
+  };
+}
+
+async function reconcileLink(
+  input: ReconcileInput,
+  clientFor: ClientFactory,
+  options: LinkReconcilerOptions,
+  signal?: AbortSignal,
+): Promise<ReconcileOutcome> {
+  const role = roleOf(input.link.spec ?? {});
+  const now = (options.now ?? (() => new Date()))().toISOString();
+  const finish = (o: PendingOutcome, events: KubeEvent[] = []): ReconcileOutcome =>
+    finishOutcome(input, now, events, o);
+  const failed = (reason: string, e: unknown, status: ClusterLinkStatus): ReconcileOutcome => {
+    const { event, ...o } = failedOutcome(reason, e, status);
+    return finish(o, [event]);
+  };
+  if (role === 'bidirectional') return finish(notSupportedOutcome(input));
+
+  let ids: Ids;
   try {
-    observed = await observe(client, ids.local, input.linkName, role, signal);
-    for (let round = 0; ; round++) {
-      plan = planLink({
-        spec,
-        linkName: input.linkName,
-        credentials: input.credentials,
-        remoteClusterId: ids.remote,
-        observed,
-        previousStatus: input.previousStatus,
-        deleting: input.deleting,
-      });
-      if (plan.blocked || plan.finalized || plan.actions.length === 0) break;
-      if (plan.actions.some((a) => a.kind === 'deleteLink')) beforeDelete = observed;
-      const report = await executePlan(client, ids.local, input.linkName, plan.actions, execOpts);
-      reports.push(report);
-      const wrote = report.writeCalls > 0;
-      if (wrote || report.pendingStop.length > 0 || report.linkAlreadyExisted)
-        observed = await observe(client, ids.local, input.linkName, role, signal);
-      // 409 on create: the link exists after all, so read and diff it in another round.
-      if (!report.linkAlreadyExisted || round + 1 >= MAX_ROUNDS) break;
-    }
+    ids = await resolveIds(input, role, clientFor, signal);
+  } catch (e) {
+    return failed('ClusterIDUnknown', e, {
+      ...priorStatus(input),
+      clusterLinkName: input.linkName,
+      appState: 'Unknown',
+      state: 'UNKNOWN',
+    });
+  }
+  const idStatus = idStatusOf(input.linkName, ids);
+  const reports: ExecutionReport[] = [];
+  let converged: Converged;
+  try {
+    converged = await converge(input, role, ids, clientFor(input.local), options, reports, signal);
   } catch (e) {
     // Keep what the previous status knew, plus any offsets snapshotted before a stop in this pass:
     // once the stop completes the server only reports -1.
-    const { conditions: _c, observedGeneration: _g, ...prior } = input.previousStatus ?? {};
     const snaps = { ...previousSnapshots(input.previousStatus) };
     for (const r of reports) for (const sn of r.snapshots) snaps[sn.topicName] = sn;
     return failed('RestError', e, {
-      ...prior,
+      ...priorStatus(input),
       ...idStatus,
       ...(Object.keys(snaps).length > 0 ? { [SNAPSHOTS_STATUS_KEY]: snaps } : {}),
     });
   }
-
-  for (const n of plan.notes)
-    events.push({ type: n.severity === 'Warning' ? 'Warning' : 'Normal', reason: n.reason, message: n.message });
-  for (const r of reports)
-    for (const c of r.completed) events.push({ type: 'Normal', reason: eventReason(c.action), message: c.detail });
-  const failures = reports.flatMap((r) => r.failures);
-  const itemErrors = reports.flatMap((r) => r.itemErrors);
-  const pendingStop = reports.at(-1)?.pendingStop ?? [];
-  const linkDeleted = reports.some((r) => r.linkDeleted);
-  for (const f of failures)
-    events.push({
-      type: 'Warning',
-      reason: 'RestCallFailed',
-      message: `${f.action}${f.topic ? ` ${f.topic}` : ''}: ${f.message}`,
-    });
-  for (const i of itemErrors)
-    events.push({
-      type: 'Warning',
-      reason: 'MirrorActionFailed',
-      message: `${i.action} ${i.mirrorTopicName}: ${i.message}`,
-    });
-
-  // Offset snapshots: this pass's, plus the persisted ones for mirrors that still exist.
-  const mirrorsForStatus = beforeDelete && linkDeleted ? beforeDelete.mirrors : observed.mirrors;
-  const snapshots: Record<string, MirrorSnapshot> = {};
-  const prevSnaps = previousSnapshots(input.previousStatus);
-  for (const m of mirrorsForStatus) {
-    const s = prevSnaps[m.mirror_topic_name];
-    if (s) snapshots[m.mirror_topic_name] = s;
-  }
-  for (const r of reports) for (const s of r.snapshots) snapshots[s.topicName] = s;
-
-  const desired = desiredMirrors(spec.mirrorTopics, spec.mirrorTopicOptions?.prefix);
-  const desiredByName = new Map(desired.map((d) => [d.name, d]));
-  // A CRD that prunes the snapshot key still keeps mirrorTopics[].lastSourceFetchOffset: rebuild
-  // from it (exact for one partition; for more, only the status value is carried over).
-  const carried: Record<string, number> = {};
-  for (const m of mirrorsForStatus) {
-    const last = input.previousStatus?.mirrorTopics?.[m.mirror_topic_name]?.lastSourceFetchOffset;
-    if (
-      snapshots[m.mirror_topic_name] ||
-      last === undefined ||
-      (m.mirror_status !== 'STOPPED' && m.mirror_status !== 'PENDING_STOPPED')
-    )
-      continue;
-    carried[m.mirror_topic_name] = last;
-    if (m.num_partitions === 1) {
-      const d = desiredByName.get(m.mirror_topic_name);
-      snapshots[m.mirror_topic_name] = {
-        topicName: m.mirror_topic_name,
-        sourceTopicName: m.source_topic_name,
-        action: d?.state === 'PROMOTE' ? 'PROMOTE' : 'FAILOVER',
-        partitions: 1,
-        lastSourceFetchOffsets: [{ partition: 0, offset: last }],
-      };
-    }
-  }
-  const stoppedMirrors: StoppedMirror[] = mirrorsForStatus
-    .filter((m) => m.mirror_status === 'STOPPED')
-    .map((m) => {
-      const s = snapshots[m.mirror_topic_name];
-      const d = desiredByName.get(m.mirror_topic_name);
-      const action: 'PROMOTE' | 'FAILOVER' = s?.action ?? (d?.state === 'PROMOTE' ? 'PROMOTE' : 'FAILOVER');
-      return {
-        topicName: m.mirror_topic_name,
-        sourceTopicName: m.source_topic_name,
-        action,
-        ...(s ? { lastSourceFetchOffsets: s.lastSourceFetchOffsets } : {}),
-        ...(s?.stateTimeMs !== undefined ? { stateTimeMs: s.stateTimeMs } : {}),
-        partitions: m.num_partitions,
-        ...(d?.replicationFactor !== undefined ? { replicationFactor: d.replicationFactor } : {}),
-      };
-    });
-
-  const link = observed.link;
-  const mirrorTopics = mirrorStatuses(
-    mirrorsForStatus,
-    desiredByName,
-    snapshots,
-    carried,
-    generation,
-    input.previousStatus?.mirrorTopics,
+  return finish(
+    convergedOutcome(input, role, idStatus, converged, options.pendingRequeueMs),
+    passEvents(converged.plan, converged.reports),
   );
-  const finalized = input.deleting && (plan.finalized === true || linkDeleted);
-  const status: ClusterLinkStatus = {
-    ...idStatus,
-    appState: finalized ? 'Deleted' : link ? 'Created' : failures.length > 0 || plan.blocked ? 'Failed' : 'Unknown',
-    state: finalized
-      ? 'DELETED'
-      : input.deleting
-        ? 'DELETING'
-        : link
-          ? 'CREATED'
-          : plan.blocked || failures.length > 0
-            ? 'FAILED'
-            : 'CREATING',
-    ...(link?.cluster_link_id
-      ? { clusterLinkID: link.cluster_link_id }
-      : input.previousStatus?.clusterLinkID
-        ? { clusterLinkID: input.previousStatus.clusterLinkID }
-        : {}),
-    numMirrorTopics: Object.keys(mirrorTopics).length,
-    mirrorTopics,
-    ...(Object.keys(snapshots).length > 0 ? { [SNAPSHOTS_STATUS_KEY]: snapshots } : {}),
-  };
-
-  const conditions: Omit<Condition, 'lastTransitionTime'>[] = [
-    readyCondition({
-      plan,
-      failures,
-      itemErrors,
-      pendingStop,
-      link,
-      finalized,
-      deleting: input.deleting,
-      role,
-      warnings: plan.notes.filter((n) => n.severity === 'Warning'),
-    }),
-  ];
-  const tasks = tasksCondition(link);
-  if (tasks) conditions.push(tasks);
-
-  const awaiting =
-    pendingStop.length > 0 ||
-    (input.deleting && !finalized && (plan.awaitingHandover === true || plan.actions.length > 0));
-  const firstFailure = failures[0];
-  return finish({
-    status,
-    conditions,
-    stoppedMirrors,
-    writeCalls: reports.reduce((n, r) => n + r.writeCalls, 0),
-    ...(awaiting ? { requeueAfterMs: options.pendingRequeueMs ?? 5_000 } : {}),
-    ...(input.deleting ? { finalized } : {}),
-    ...(firstFailure
-      ? {
-          failure: {
-            message: firstFailure.message,
-            retryable: firstFailure.status === undefined || firstFailure.status >= 500 || firstFailure.status === 429,
-          },
-        }
-      : {}),
-  });
-}
-
-function eventReason(action: string): string {
-  return (
-    (
-      {
-        createLink: 'LinkCreated',
-        alterConfigs: 'LinkConfigsUpdated',
-        createMirror: 'MirrorTopicCreated',
-        mirrorAction: 'MirrorStateChanged',
-        deleteTopic: 'MirrorTopicDeleted',
-        deleteLink: 'LinkDeleted',
-      } as Record<string, string>
-    )[action] ?? 'Reconciled'
-  );
-}
-
-function readyCondition(x: {
-  plan: Plan;
-  failures: ExecutionReport['failures'];
-  itemErrors: ExecutionReport['itemErrors'];
-  pendingStop: string[];
-  link: ObservedLink['link'];
-  finalized: boolean;
-  deleting: boolean;
-  role: LinkRole;
-  warnings: { reason: string; message: string }[];
-}): Omit<Condition, 'lastTransitionTime'> {
-  const f = x.failures[0];
-  if (x.plan.blocked)
-    return { type: 'Ready', status: 'False', reason: x.plan.blocked.reason, message: x.plan.blocked.message };
-  if (f)
-    return {
-      type: 'Ready',
-      status: 'False',
-      reason: 'RestError',
-      message: `${f.action}${f.topic ? ` ${f.topic}` : ''}: ${f.status ? `HTTP ${f.status}: ` : ''}${f.message}`,
-    };
-  if (x.itemErrors.length > 0)
-    return {
-      type: 'Ready',
-      status: 'False',
-      reason: 'MirrorActionFailed',
-      message: x.itemErrors.map((i) => `${i.action} ${i.mirrorTopicName}: ${i.message}`).join('; '),
-    };
-  if (x.finalized)
-    return { type: 'Ready', status: 'False', reason: 'Deleted', message: 'the cluster link was deleted' };
-  if (x.deleting)
-    return {
-      type: 'Ready',
-      status: 'False',
-      reason: 'Deleting',
-      message:
-        x.pendingStop.length > 0
-          ? `waiting for mirror topics to stop: ${x.pendingStop.join(', ')}`
-          : 'stopping mirror topics before deleting the link',
-    };
-  if (x.pendingStop.length > 0)
-    return {
-      type: 'Ready',
-      status: 'False',
-      reason: 'MirrorsStopping',
-      message: `waiting for mirror topics to stop: ${x.pendingStop.join(', ')}`,
-    };
-  if (!x.link)
-    return { type: 'Ready', status: 'False', reason: 'LinkMissing', message: 'the cluster link does not exist yet' };
-  const state = x.link.link_state;
-  if (state && state !== 'ACTIVE' && state !== 'AVAILABLE') {
-    const hint =
-      x.role === 'destination-inbound' ? ' (an INBOUND link waits for its Source-mode half on the source cluster)' : '';
-    return {
-      type: 'Ready',
-      status: 'False',
-      reason: 'LinkNotActive',
-      message: `link state ${state}${x.link.link_error && x.link.link_error !== 'NO_ERROR' ? ` ${x.link.link_error}` : ''}${x.link.link_error_message ? `: ${x.link.link_error_message}` : ''}${hint}`,
-    };
-  }
-  const w = x.warnings[0];
-  if (
-    w &&
-    (w.reason === 'InvalidConfiguration' ||
-      w.reason === 'ImmutableConfigDiffers' ||
-      w.reason === 'MirrorStopped' ||
-      w.reason === 'MirrorNotFound')
-  )
-    return { type: 'Ready', status: 'False', reason: w.reason, message: w.message };
-  return { type: 'Ready', status: 'True', reason: 'Reconciled', message: 'the cluster link matches the spec' };
 }
 
 export type { RestTarget };

@@ -1,0 +1,319 @@
+// The last phases of a pass over one link (docs/reconciler.md, "Status"): what was observed, planned and done
+// becomes events, offset snapshots, the stopped mirrors that need a KafkaTopic, the CFK-shaped status and the
+// conditions. Pure: no I/O here.
+import type { ClusterLinkStatus, Condition } from '../../clusterlink/types.js';
+import type { MirrorData } from '../../kafka-rest/types.js';
+import type { ExecutionReport } from './execute.js';
+import { desiredMirrors } from './plan/plan.js';
+import type { LinkRole, MirrorSnapshot, ObservedLink, Plan } from './plan/types.js';
+import { mirrorStatuses, previousSnapshots, SNAPSHOTS_STATUS_KEY, tasksCondition } from './status.js';
+import type { KubeEvent, ReconcileInput, ReconcileOutcome, StoppedMirror } from '../types.js';
+
+type DesiredByName = Map<string, ReturnType<typeof desiredMirrors>[number]>;
+
+/** What the observe/plan/execute rounds of one pass produced. */
+export interface Converged {
+  observed: ObservedLink;
+  plan: Plan;
+  reports: ExecutionReport[];
+  /** The link as observed just before a deleteLink action (its mirrors go into the final status). */
+  beforeDelete?: ObservedLink;
+}
+
+export type PendingOutcome = Omit<ReconcileOutcome, 'conditions' | 'events'> & {
+  conditions: Omit<Condition, 'lastTransitionTime'>[];
+};
+
+export function eventReason(action: string): string {
+  return (
+    (
+      {
+        createLink: 'LinkCreated',
+        alterConfigs: 'LinkConfigsUpdated',
+        createMirror: 'MirrorTopicCreated',
+        mirrorAction: 'MirrorStateChanged',
+        deleteTopic: 'MirrorTopicDeleted',
+        deleteLink: 'LinkDeleted',
+      } as Record<string, string>
+    )[action] ?? 'Reconciled'
+  );
+}
+
+/** Normal events for what was done, Warning events for the plan's warnings and every failure. */
+export function passEvents(plan: Plan, reports: readonly ExecutionReport[]): KubeEvent[] {
+  const events: KubeEvent[] = [];
+  for (const n of plan.notes)
+    events.push({ type: n.severity === 'Warning' ? 'Warning' : 'Normal', reason: n.reason, message: n.message });
+  for (const r of reports)
+    for (const c of r.completed) events.push({ type: 'Normal', reason: eventReason(c.action), message: c.detail });
+  for (const f of reports.flatMap((r) => r.failures))
+    events.push({
+      type: 'Warning',
+      reason: 'RestCallFailed',
+      message: `${f.action}${f.topic ? ` ${f.topic}` : ''}: ${f.message}`,
+    });
+  for (const i of reports.flatMap((r) => r.itemErrors))
+    events.push({
+      type: 'Warning',
+      reason: 'MirrorActionFailed',
+      message: `${i.action} ${i.mirrorTopicName}: ${i.message}`,
+    });
+  return events;
+}
+
+/** Offset snapshots: this pass's, plus the persisted ones for mirrors that still exist. */
+function collectSnapshots(
+  mirrors: readonly MirrorData[],
+  reports: readonly ExecutionReport[],
+  previous: ClusterLinkStatus | undefined,
+): Record<string, MirrorSnapshot> {
+  const snapshots: Record<string, MirrorSnapshot> = {};
+  const prevSnaps = previousSnapshots(previous);
+  for (const m of mirrors) {
+    const s = prevSnaps[m.mirror_topic_name];
+    if (s) snapshots[m.mirror_topic_name] = s;
+  }
+  for (const r of reports) for (const s of r.snapshots) snapshots[s.topicName] = s;
+  return snapshots;
+}
+
+/**
+ * A CRD that prunes the snapshot key still keeps mirrorTopics[].lastSourceFetchOffset: rebuild from it (exact
+ * for one partition; for more, only the status value is carried over). Adds to `snapshots`, returns the carried.
+ */
+function carryStatusOffsets(
+  mirrors: readonly MirrorData[],
+  snapshots: Record<string, MirrorSnapshot>,
+  desiredByName: DesiredByName,
+  previous: ClusterLinkStatus | undefined,
+): Record<string, number> {
+  const carried: Record<string, number> = {};
+  for (const m of mirrors) {
+    const last = previous?.mirrorTopics?.[m.mirror_topic_name]?.lastSourceFetchOffset;
+    if (
+      snapshots[m.mirror_topic_name] ||
+      last === undefined ||
+      (m.mirror_status !== 'STOPPED' && m.mirror_status !== 'PENDING_STOPPED')
+    )
+      continue;
+    carried[m.mirror_topic_name] = last;
+    if (m.num_partitions === 1) {
+      const d = desiredByName.get(m.mirror_topic_name);
+      snapshots[m.mirror_topic_name] = {
+        topicName: m.mirror_topic_name,
+        sourceTopicName: m.source_topic_name,
+        action: d?.state === 'PROMOTE' ? 'PROMOTE' : 'FAILOVER',
+        partitions: 1,
+        lastSourceFetchOffsets: [{ partition: 0, offset: last }],
+      };
+    }
+  }
+  return carried;
+}
+
+function stoppedMirrorsOf(
+  mirrors: readonly MirrorData[],
+  snapshots: Record<string, MirrorSnapshot>,
+  desiredByName: DesiredByName,
+): StoppedMirror[] {
+  return mirrors
+    .filter((m) => m.mirror_status === 'STOPPED')
+    .map((m) => {
+      const s = snapshots[m.mirror_topic_name];
+      const d = desiredByName.get(m.mirror_topic_name);
+      const action: 'PROMOTE' | 'FAILOVER' = s?.action ?? (d?.state === 'PROMOTE' ? 'PROMOTE' : 'FAILOVER');
+      return {
+        topicName: m.mirror_topic_name,
+        sourceTopicName: m.source_topic_name,
+        action,
+        ...(s ? { lastSourceFetchOffsets: s.lastSourceFetchOffsets } : {}),
+        ...(s?.stateTimeMs !== undefined ? { stateTimeMs: s.stateTimeMs } : {}),
+        partitions: m.num_partitions,
+        ...(d?.replicationFactor !== undefined ? { replicationFactor: d.replicationFactor } : {}),
+      };
+    });
+}
+
+function appStateOf(x: { finalized: boolean; link: boolean; failed: boolean }): ClusterLinkStatus['appState'] {
+  if (x.finalized) return 'Deleted';
+  if (x.link) return 'Created';
+  return x.failed ? 'Failed' : 'Unknown';
+}
+
+function stateOf(x: { finalized: boolean; deleting: boolean; link: boolean; failed: boolean }): string {
+  if (x.finalized) return 'DELETED';
+  if (x.deleting) return 'DELETING';
+  if (x.link) return 'CREATED';
+  return x.failed ? 'FAILED' : 'CREATING';
+}
+
+export interface ReadyInput {
+  plan: Plan;
+  failures: ExecutionReport['failures'];
+  itemErrors: ExecutionReport['itemErrors'];
+  pendingStop: string[];
+  link: ObservedLink['link'];
+  finalized: boolean;
+  deleting: boolean;
+  role: LinkRole;
+  warnings: { reason: string; message: string }[];
+}
+
+type PendingCondition = Omit<Condition, 'lastTransitionTime'>;
+
+const notReady = (reason: string, message: string): PendingCondition => ({
+  type: 'Ready',
+  status: 'False',
+  reason,
+  message,
+});
+
+/** Ready=False for what went wrong in this pass, or undefined when nothing did. */
+function failedReady(x: ReadyInput): PendingCondition | undefined {
+  const f = x.failures[0];
+  if (x.plan.blocked) return notReady(x.plan.blocked.reason, x.plan.blocked.message);
+  if (f)
+    return notReady(
+      'RestError',
+      `${f.action}${f.topic ? ` ${f.topic}` : ''}: ${f.status ? `HTTP ${f.status}: ` : ''}${f.message}`,
+    );
+  if (x.itemErrors.length > 0)
+    return notReady(
+      'MirrorActionFailed',
+      x.itemErrors.map((i) => `${i.action} ${i.mirrorTopicName}: ${i.message}`).join('; '),
+    );
+  return undefined;
+}
+
+/** Ready=False while the pass waits for something (deletion, stopping mirrors, the link), else undefined. */
+function waitingReady(x: ReadyInput): PendingCondition | undefined {
+  const waitingFor = `waiting for mirror topics to stop: ${x.pendingStop.join(', ')}`;
+  if (x.finalized) return notReady('Deleted', 'the cluster link was deleted');
+  if (x.deleting)
+    return notReady(
+      'Deleting',
+      x.pendingStop.length > 0 ? waitingFor : 'stopping mirror topics before deleting the link',
+    );
+  if (x.pendingStop.length > 0) return notReady('MirrorsStopping', waitingFor);
+  if (!x.link) return notReady('LinkMissing', 'the cluster link does not exist yet');
+  return undefined;
+}
+
+function linkStateReady(x: ReadyInput): PendingCondition | undefined {
+  const state = x.link?.link_state;
+  if (!x.link || !state || state === 'ACTIVE' || state === 'AVAILABLE') return undefined;
+  const hint =
+    x.role === 'destination-inbound' ? ' (an INBOUND link waits for its Source-mode half on the source cluster)' : '';
+  const error = x.link.link_error && x.link.link_error !== 'NO_ERROR' ? ` ${x.link.link_error}` : '';
+  const message = x.link.link_error_message ? `: ${x.link.link_error_message}` : '';
+  return notReady('LinkNotActive', `link state ${state}${error}${message}${hint}`);
+}
+
+const READY_BLOCKING_WARNINGS = new Set([
+  'InvalidConfiguration',
+  'ImmutableConfigDiffers',
+  'MirrorStopped',
+  'MirrorNotFound',
+]);
+
+export function readyCondition(x: ReadyInput): PendingCondition {
+  const early = failedReady(x) ?? waitingReady(x) ?? linkStateReady(x);
+  if (early) return early;
+  const w = x.warnings[0];
+  if (w && READY_BLOCKING_WARNINGS.has(w.reason)) return notReady(w.reason, w.message);
+  return { type: 'Ready', status: 'True', reason: 'Reconciled', message: 'the cluster link matches the spec' };
+}
+
+/** The mirrors the status reports on, their offset snapshots (this pass's and kept ones) and the stopped ones. */
+function mirrorPhase(input: ReconcileInput, c: Converged) {
+  const spec = input.link.spec ?? {};
+  const linkDeleted = c.reports.some((r) => r.linkDeleted);
+  const mirrors = c.beforeDelete && linkDeleted ? c.beforeDelete.mirrors : c.observed.mirrors;
+  const snapshots = collectSnapshots(mirrors, c.reports, input.previousStatus);
+  const desiredByName: DesiredByName = new Map(
+    desiredMirrors(spec.mirrorTopics, spec.mirrorTopicOptions?.prefix).map((d) => [d.name, d]),
+  );
+  const carried = carryStatusOffsets(mirrors, snapshots, desiredByName, input.previousStatus);
+  const mirrorTopics = mirrorStatuses(
+    mirrors,
+    desiredByName,
+    snapshots,
+    carried,
+    input.link.metadata?.generation,
+    input.previousStatus?.mirrorTopics,
+  );
+  return { linkDeleted, snapshots, mirrorTopics, stoppedMirrors: stoppedMirrorsOf(mirrors, snapshots, desiredByName) };
+}
+
+function linkStatus(
+  input: ReconcileInput,
+  idStatus: ClusterLinkStatus,
+  c: Converged,
+  m: ReturnType<typeof mirrorPhase>,
+  finalized: boolean,
+): ClusterLinkStatus {
+  const link = c.observed.link;
+  const failed = c.reports.some((r) => r.failures.length > 0) || c.plan.blocked !== undefined;
+  const clusterLinkID = link?.cluster_link_id || input.previousStatus?.clusterLinkID;
+  return {
+    ...idStatus,
+    appState: appStateOf({ finalized, link: link !== undefined, failed }),
+    state: stateOf({ finalized, deleting: input.deleting, link: link !== undefined, failed }),
+    ...(clusterLinkID ? { clusterLinkID } : {}),
+    numMirrorTopics: Object.keys(m.mirrorTopics).length,
+    mirrorTopics: m.mirrorTopics,
+    ...(Object.keys(m.snapshots).length > 0 ? { [SNAPSHOTS_STATUS_KEY]: m.snapshots } : {}),
+  };
+}
+
+function passConditions(input: ReconcileInput, role: LinkRole, c: Converged, finalized: boolean): PendingCondition[] {
+  const conditions: PendingCondition[] = [
+    readyCondition({
+      plan: c.plan,
+      failures: c.reports.flatMap((r) => r.failures),
+      itemErrors: c.reports.flatMap((r) => r.itemErrors),
+      pendingStop: c.reports.at(-1)?.pendingStop ?? [],
+      link: c.observed.link,
+      finalized,
+      deleting: input.deleting,
+      role,
+      warnings: c.plan.notes.filter((n) => n.severity === 'Warning'),
+    }),
+  ];
+  const tasks = tasksCondition(c.observed.link);
+  if (tasks) conditions.push(tasks);
+  return conditions;
+}
+
+/** Status, conditions, stopped mirrors and requeue of a pass that reached the Kafka side. */
+export function convergedOutcome(
+  input: ReconcileInput,
+  role: LinkRole,
+  idStatus: ClusterLinkStatus,
+  c: Converged,
+  pendingRequeueMs: number | undefined,
+): PendingOutcome {
+  const m = mirrorPhase(input, c);
+  const finalized = input.deleting && (c.plan.finalized === true || m.linkDeleted);
+  const pendingStop = c.reports.at(-1)?.pendingStop ?? [];
+  const awaiting =
+    pendingStop.length > 0 ||
+    (input.deleting && !finalized && (c.plan.awaitingHandover === true || c.plan.actions.length > 0));
+  const firstFailure = c.reports.flatMap((r) => r.failures)[0];
+  return {
+    status: linkStatus(input, idStatus, c, m, finalized),
+    conditions: passConditions(input, role, c, finalized),
+    stoppedMirrors: m.stoppedMirrors,
+    writeCalls: c.reports.reduce((n, r) => n + r.writeCalls, 0),
+    ...(awaiting ? { requeueAfterMs: pendingRequeueMs ?? 5_000 } : {}),
+    ...(input.deleting ? { finalized } : {}),
+    ...(firstFailure
+      ? {
+          failure: {
+            message: firstFailure.message,
+            retryable: firstFailure.status === undefined || firstFailure.status >= 500 || firstFailure.status === 429,
+          },
+        }
+      : {}),
+  };
+}

@@ -2,6 +2,7 @@
 // LinkReconciler seam, KafkaTopic CRs for stopped mirrors, status through the status sub-resource, events,
 // and on deletion the finalizer's release once the Kafka side says it is finalized (or the user opted out).
 import type { Logger } from 'pino';
+import { isBeingDeleted } from '../../clusterlink/metadata.js';
 import type { ClusterLink, ClusterLinkStatus, Condition } from '../../clusterlink/types.js';
 import { describeKubeError, kubeStatusCode } from '../../kube/errors.js';
 import type { EventRecorder } from '../../kube/events.js';
@@ -89,7 +90,7 @@ export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal
   const name = link.metadata?.name ?? '';
   const log = deps.logger.child({ clusterLink: `${namespace}/${name}` });
   const now = () => (deps.now ? deps.now() : new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z');
-  const deleting = Boolean(link.metadata?.deletionTimestamp);
+  const deleting = isBeingDeleted(link);
   const finalizers = link.metadata?.finalizers ?? [];
   const hasFinalizer = finalizers.includes(FINALIZER);
   const generation = link.metadata?.generation;

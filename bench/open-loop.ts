@@ -7,6 +7,7 @@
 // connection, responses framed by Content-Length (both servers measured always send it).
 import { connect, type TLSSocket } from 'node:tls';
 import { performance } from 'node:perf_hooks';
+import { sleep } from '../src/lib/async.js';
 import { latencySummary } from './report.js';
 import type { LoadRequest, LoadResult } from './load.js';
 
@@ -134,7 +135,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LoadResult>
   const deadline = performance.now() + 15_000;
   while (done < total && errors < total && performance.now() < deadline) {
     dispatch();
-    await new Promise((resolve) => setTimeout(resolve, 2));
+    await sleep(2);
   }
   const durationS = (performance.now() - started - warmupMs) / 1000;
   for (const c of connections) c.socket.destroy();

@@ -7,6 +7,7 @@
 // world without latency. The OpenAPI contract check of the simulator is off: it would measure the simulator.
 import { performance } from 'node:perf_hooks';
 import type { ClusterLink, ClusterLinkSpec, ClusterLinkStatus } from '../src/clusterlink/types.js';
+import { sleep } from '../src/lib/async.js';
 import { createLinkReconciler } from '../src/reconciler/kafka/reconcile-link.js';
 import type { ReconcileInput, ReconcileOutcome } from '../src/reconciler/types.js';
 import { SimWorld, startRestSimulator, type RestSimulator } from '../test/support/rest-simulator/index.js';
@@ -88,7 +89,7 @@ async function settle(
     prev.status = last.status;
     if (last.failure) throw new Error(`reconcile failed: ${last.failure.message}`);
     if (last.requeueAfterMs === undefined) return { passes, last, settled: true };
-    await new Promise((resolve) => setTimeout(resolve, last?.requeueAfterMs ?? 0));
+    await sleep(last.requeueAfterMs);
   }
   return { passes, last: last as ReconcileOutcome, settled: false };
 }

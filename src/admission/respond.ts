@@ -4,6 +4,7 @@
 import { CAUSE_REASON, aggregateMessage, errorBody, type FieldError } from '../clusterlink/field-errors.js';
 import { CLUSTERLINK_GROUP, CLUSTERLINK_KIND } from '../clusterlink/types.js';
 import { encodePatch } from './patch.js';
+import type { AdmitOutcome } from './run-admitter.js';
 import type { AdmissionDecision, AdmissionRequest, AdmissionResponse, AdmissionStatus } from './types.js';
 import { sanitizeWarnings } from './warnings.js';
 
@@ -124,4 +125,20 @@ export function timeoutResponse(
     });
   }
   return allowedResponse(request.uid, [note]);
+}
+
+/** The response for what running the admitter gave: its decision, the timeout answer or the internal-error one. */
+export function outcomeResponse(
+  webhook: WebhookName,
+  request: AdmissionRequest,
+  outcome: AdmitOutcome,
+): AdmissionResponse {
+  switch (outcome.kind) {
+    case 'decided':
+      return decisionResponse(webhook, request, outcome.decision);
+    case 'timeout':
+      return timeoutResponse(webhook, request, outcome.provisional);
+    case 'internal-error':
+      return internalErrorResponse(webhook, request);
+  }
 }

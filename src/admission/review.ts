@@ -1,10 +1,10 @@
 // Decoding the AdmissionReview envelope. Anything the API server would never send is refused with a
 // readable message (HTTP 400); everything we do not need is passed through untouched.
+import { isPlainObject } from '../lib/json.js';
 import { ADMISSION_API_VERSION, ADMISSION_REVIEW_KIND, type AdmissionRequest } from './types.js';
 
 export type ParsedReview = { ok: true; request: AdmissionRequest } | { ok: false; message: string };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const describe = (v: unknown): string => (v === undefined ? 'nothing' : (JSON.stringify(v)?.slice(0, 80) ?? String(v)));
 
 /** `application/json`, with or without parameters (charset). */
@@ -15,7 +15,7 @@ export function isJsonContentType(header: string | undefined): boolean {
 }
 
 export function parseAdmissionReview(body: unknown): ParsedReview {
-  if (!isObject(body)) return { ok: false, message: 'the body must be a JSON object (an AdmissionReview)' };
+  if (!isPlainObject(body)) return { ok: false, message: 'the body must be a JSON object (an AdmissionReview)' };
   if (body.apiVersion !== ADMISSION_API_VERSION) {
     return {
       ok: false,
@@ -25,12 +25,12 @@ export function parseAdmissionReview(body: unknown): ParsedReview {
   if (body.kind !== ADMISSION_REVIEW_KIND)
     return { ok: false, message: `kind must be "${ADMISSION_REVIEW_KIND}" (got ${describe(body.kind)})` };
   const request = body.request;
-  if (!isObject(request)) return { ok: false, message: 'request is missing or not an object' };
+  if (!isPlainObject(request)) return { ok: false, message: 'request is missing or not an object' };
   if (typeof request.uid !== 'string' || request.uid === '')
     return { ok: false, message: 'request.uid is missing or empty' };
   const kind = request.kind;
   if (
-    !isObject(kind) ||
+    !isPlainObject(kind) ||
     typeof kind.kind !== 'string' ||
     typeof kind.version !== 'string' ||
     (kind.group !== undefined && typeof kind.group !== 'string')

@@ -1,6 +1,8 @@
 // Which requests the ClusterLink rules look at. Everything else is allowed untouched (docs/rules.md#updates, docs/webhook.md#the-admissionreview-contract):
 // another kind, a sub-resource (status), an operation other than CREATE/UPDATE, an object being deleted.
+import { isBeingDeleted } from '../clusterlink/metadata.js';
 import { CLUSTERLINK_GROUP, CLUSTERLINK_KIND } from '../clusterlink/types.js';
+import { isPlainObject } from '../lib/json.js';
 import type { AdmissionRequest } from './types.js';
 
 export type SkipReason = 'other-kind' | 'sub-resource' | 'operation' | 'deleting';
@@ -10,8 +12,6 @@ export type Scope =
   | { inScope: false; reason: SkipReason; detail: string }
   /** A request for our kind that no API server would send (no object on CREATE/UPDATE). */
   | { inScope: false; reason: 'malformed'; detail: string };
-
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 export function admissionScope(request: AdmissionRequest): Scope {
   const { kind } = request;
@@ -27,10 +27,9 @@ export function admissionScope(request: AdmissionRequest): Scope {
   if (request.operation !== 'CREATE' && request.operation !== 'UPDATE') {
     return { inScope: false, reason: 'operation', detail: `operation ${request.operation} is not checked` };
   }
-  if (!isObject(request.object))
+  if (!isPlainObject(request.object))
     return { inScope: false, reason: 'malformed', detail: `request.object must be an object for ${request.operation}` };
-  const metadata = request.object.metadata;
-  if (isObject(metadata) && metadata.deletionTimestamp !== undefined && metadata.deletionTimestamp !== null) {
+  if (isBeingDeleted(request.object)) {
     return { inScope: false, reason: 'deleting', detail: 'the object is being deleted' };
   }
   return { inScope: true, operation: request.operation };

@@ -10,18 +10,12 @@ import {
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { settlesWithin } from '../lib/async.js';
 import type { Logger } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { TlsMaterial, TlsSource } from '../tls/source.js';
 import { isJsonContentType, parseAdmissionReview } from './review.js';
-import {
-  allowedResponse,
-  decisionResponse,
-  internalErrorResponse,
-  objectName,
-  timeoutResponse,
-  type WebhookName,
-} from './respond.js';
+import { allowedResponse, internalErrorResponse, objectName, outcomeResponse, type WebhookName } from './respond.js';
 import { runAdmitter } from './run-admitter.js';
 import { admissionScope, type Scope } from './scope.js';
 import {
@@ -234,21 +228,17 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     }
 
     const outcome = await runAdmitter(admitter, request, { deadlineMs, budgetMs });
-    let response: AdmissionResponse;
-    if (outcome.kind === 'decided') {
-      response = decisionResponse(webhook, request, outcome.decision);
-    } else if (outcome.kind === 'timeout') {
+    if (outcome.kind === 'timeout') {
       metrics.admissionErrors.inc({ webhook, reason: 'timeout' });
       log.warn(
         { ...ref, budgetMs, provisional: outcome.provisional !== undefined },
         'admitter did not answer within the budget; answering without it',
       );
-      response = timeoutResponse(webhook, request, outcome.provisional);
-    } else {
+    } else if (outcome.kind === 'internal-error') {
       metrics.admissionErrors.inc({ webhook, reason: 'internal' });
       log.error({ ...ref, err: outcome.error }, 'internal error in the ClusterLink rules');
-      response = internalErrorResponse(webhook, request);
     }
+    const response = outcomeResponse(webhook, request, outcome);
     log.info(
       {
         ...ref,
@@ -362,27 +352,6 @@ const operationLabel = (operation: string): string => (KNOWN_OPERATIONS.has(oper
 function webhookOf(url: string): WebhookName | undefined {
   const path = url.split('?')[0];
   return path === '/mutate' ? 'mutate' : path === '/validate' ? 'validate' : undefined;
-}
-
-// Shutdown timers are deliberately ref'd (the process must not exit half-way through a shutdown) and
-// always cleared, so a finished shutdown leaves nothing behind.
-/** True when `promise` settles within `ms`, false when the time runs out first. */
-async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([
-      promise.then(
-        () => true,
-        () => true,
-      ),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 async function closeHttpServer(server: HttpServer): Promise<void> {

@@ -11,7 +11,7 @@ import { asRecord, asString } from '../lib/json.js';
 
 export type { RuleContext } from './context.js';
 export type { ValidationResult, ValidatedAndDefaulted } from './validate.js';
-export { isBeingDeleted } from './defaults.js';
+export { isBeingDeleted } from './metadata.js';
 export { linkTypeOf, type LinkType, type FieldWarning } from './rules/common.js';
 export { checkShape } from './schema.js';
 export { nearMiss } from './suggest.js';

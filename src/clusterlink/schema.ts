@@ -4,6 +4,7 @@
 // prunes them, and a newer CFK may add some.
 import { Ajv, type ErrorObject, type SchemaObject } from 'ajv';
 import { FieldPath, invalid, type FieldError } from './field-errors.js';
+import { pointerSegments } from '../lib/json.js';
 
 const str: SchemaObject = { type: 'string' };
 const bool: SchemaObject = { type: 'boolean' };
@@ -115,10 +116,7 @@ const MAP_FIELDS = new Set(['configs']);
 /** Turns an ajv instancePath (`/spec/mirrorTopics/2/configs/a.b`) into `spec.mirrorTopics[2].configs[a.b]`. */
 export function pointerToPath(pointer: string): string {
   if (pointer === '') return '';
-  const segments = pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const segments = pointerSegments(pointer);
   let path: FieldPath | undefined;
   let previous = '';
   for (const segment of segments) {
@@ -134,8 +132,7 @@ export function pointerToPath(pointer: string): string {
 function valueAt(root: unknown, pointer: string): unknown {
   if (pointer === '') return root;
   let current: unknown = root;
-  for (const raw of pointer.slice(1).split('/')) {
-    const key = raw.replace(/~1/g, '/').replace(/~0/g, '~');
+  for (const key of pointerSegments(pointer)) {
     if (typeof current !== 'object' || current === null) return undefined;
     current = (current as Record<string, unknown>)[key];
   }

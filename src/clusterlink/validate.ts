@@ -3,7 +3,8 @@
 import type { FieldError } from './field-errors.js';
 import { asRecord } from '../lib/json.js';
 import type { RuleContext } from './context.js';
-import { applyDefaults, isBeingDeleted, needsDefaults } from './defaults.js';
+import { applyDefaults, needsDefaults } from './defaults.js';
+import { isBeingDeleted } from './metadata.js';
 import { checkShape } from './schema.js';
 import { sortByDocumentOrder } from './order.js';
 import { linkTypeOf, type FieldWarning, type RuleInput, type RuleResult } from './rules/common.js';

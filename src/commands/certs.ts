@@ -7,10 +7,9 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { isDns1123Label } from '../clusterlink/metadata.js';
 import { caBundleBase64, writeCertificateFiles, type CertificateMaterial } from '../tls/files.js';
 import { generateCertificateAuthority, generateServingCertificate, serviceDnsNames } from '../tls/generate.js';
-
-const DNS_1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 export function certsUsage(): string {
   return [
@@ -64,9 +63,9 @@ async function generate(argv: string[], io: CommandIO): Promise<number> {
   });
   const { service, namespace } = values;
   if (!service || !namespace) throw new UsageError('--service and --namespace are required');
-  if (!DNS_1123_LABEL.test(service) || service.length > 63)
+  if (!isDns1123Label(service))
     throw new UsageError(`--service: "${service}" is not a valid Service name (DNS-1123 label)`);
-  if (!DNS_1123_LABEL.test(namespace) || namespace.length > 63)
+  if (!isDns1123Label(namespace))
     throw new UsageError(`--namespace: "${namespace}" is not a valid namespace name (DNS-1123 label)`);
   const days = positiveInt(values.days, 'days', 365);
   const caDays = positiveInt(values['ca-days'], 'ca-days', 3650);

@@ -3,6 +3,7 @@
 // documented transient 400 of the Source half of a source-initiated link (see createLink options).
 import { sleep } from '../lib/async.js';
 import { backoffDelay, retry } from '../lib/backoff.js';
+import { isPlainObject } from '../lib/json.js';
 import { isDestinationLinkMissing, KafkaRestError, type MirrorItemError } from './errors.js';
 import { createTransport, type RawResponse, type Transport, type TransportOptions } from './transport.js';
 import type {
@@ -314,7 +315,7 @@ export class KafkaRestClient {
 
 function checked(method: string, path: string, res: RawResponse): unknown {
   if (res.status >= 200 && res.status < 300) return res.body;
-  const b = isObject(res.body) ? res.body : undefined;
+  const b = isPlainObject(res.body) ? res.body : undefined;
   const errorCode = b && typeof b.error_code === 'number' ? b.error_code : undefined;
   const serverMessage = b && typeof b.message === 'string' ? b.message : res.text.slice(0, 500) || undefined;
   const msg = `${method} ${path}: HTTP ${res.status}${errorCode !== undefined ? ` (error_code ${errorCode})` : ''}${serverMessage ? `: ${serverMessage}` : ''}`;
@@ -323,18 +324,14 @@ function checked(method: string, path: string, res: RawResponse): unknown {
 
 type Obj = Record<string, unknown>;
 
-function isObject(v: unknown): v is Obj {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 function dataOf(body: unknown, method: string, path: string): Obj[] {
-  if (!isObject(body) || !Array.isArray(body.data))
+  if (!isPlainObject(body) || !Array.isArray(body.data))
     throw new KafkaRestError('protocol', `${method} ${path}: expected a list with "data"`, method, path);
-  return body.data.filter(isObject);
+  return body.data.filter(isPlainObject);
 }
 
 function str(o: unknown, key: string): string {
-  const v = isObject(o) ? o[key] : undefined;
+  const v = isPlainObject(o) ? o[key] : undefined;
   return typeof v === 'string' ? v : '';
 }
 
@@ -344,7 +341,7 @@ function optStr(o: Obj, key: string): string | null | undefined {
 }
 
 function num(o: unknown, key: string): number | undefined {
-  const v = isObject(o) ? o[key] : undefined;
+  const v = isPlainObject(o) ? o[key] : undefined;
   return typeof v === 'number' ? v : undefined;
 }
 
@@ -354,14 +351,14 @@ function bool(o: Obj, ...keys: string[]): boolean | undefined {
 }
 
 function toLink(o: unknown): LinkData {
-  if (!isObject(o)) throw new KafkaRestError('protocol', 'link: expected an object', 'GET', '');
+  if (!isPlainObject(o)) throw new KafkaRestError('protocol', 'link: expected an object', 'GET', '');
   const tasks = Array.isArray(o.tasks)
-    ? o.tasks.filter(isObject).map((t) => ({
+    ? o.tasks.filter(isPlainObject).map((t) => ({
         task_name: str(t, 'task_name'),
         state: str(t, 'state'),
         errors: Array.isArray(t.errors)
           ? t.errors
-              .filter(isObject)
+              .filter(isPlainObject)
               .map((e) => ({ error_code: str(e, 'error_code'), error_message: str(e, 'error_message') }))
           : [],
       }))
@@ -393,14 +390,14 @@ function toLinkConfig(o: Obj): LinkConfigData {
 }
 
 function toMirror(o: unknown): MirrorData {
-  if (!isObject(o)) throw new KafkaRestError('protocol', 'mirror: expected an object', 'GET', '');
+  if (!isPlainObject(o)) throw new KafkaRestError('protocol', 'mirror: expected an object', 'GET', '');
   return {
     link_name: str(o, 'link_name'),
     mirror_topic_name: str(o, 'mirror_topic_name'),
     source_topic_name: str(o, 'source_topic_name'),
     num_partitions: num(o, 'num_partitions') ?? 0,
     mirror_lags: Array.isArray(o.mirror_lags)
-      ? o.mirror_lags.filter(isObject).map((l) => ({
+      ? o.mirror_lags.filter(isPlainObject).map((l) => ({
           partition: num(l, 'partition') ?? 0,
           lag: num(l, 'lag') ?? 0,
           last_source_fetch_offset: num(l, 'last_source_fetch_offset') ?? -1,

@@ -1,5 +1,5 @@
 // Waiting helpers: a promise no longer than a signal allows (admission must answer even when a lookup never
-// does), and an abortable sleep.
+// does), an abortable sleep, and a bounded wait for a promise to settle (shutdown).
 
 /** Resolves with `promise`'s value, or with `onAbort()` as soon as `signal` aborts (the promise keeps running). */
 export async function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, onAbort: () => T): Promise<T> {
@@ -32,4 +32,25 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     };
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+// Shutdown timers are deliberately ref'd (the process must not exit half-way through a shutdown) and
+// always cleared, so a finished shutdown leaves nothing behind.
+/** True when `promise` settles (either way) within `ms`, false when the time runs out first. */
+export async function settlesWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      timeout,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
 }

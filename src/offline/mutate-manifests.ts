@@ -1,6 +1,6 @@
 // The mutating webhook, offline: each ClusterLink gets the patch the webhook would return, applied to the
 // user's own YAML Document so comments and key order survive. Other documents pass through untouched.
-import fastJsonPatch, { type Operation } from 'fast-json-patch';
+import type { Operation } from 'fast-json-patch';
 import YAML from 'yaml';
 import { isDeepEqual } from '../lib/json.js';
 import type { ManifestInput } from './input.js';
@@ -13,7 +13,7 @@ import {
   type ParsedDocument,
   type SourceText,
 } from './manifests.js';
-import { isClusterLink, mutateOffline, type AdmissionPipeline } from './offline-admission.js';
+import { applyOperations, isClusterLink, mutateOffline, type AdmissionPipeline } from './offline-admission.js';
 import { applyPatchToDocument, detectStyle, documentTexts, restoreOriginalLines } from './yaml-edit.js';
 
 export interface DocumentPatch {
@@ -64,11 +64,7 @@ async function mutateDocument(
     for (const warning of mutated.warnings) result.warnings.push(`${manifest.ref}: ${warning}`);
     patch.push(...prefixed(mutated.patch, manifest.pointer));
   }
-  const expected =
-    patch.length === 0
-      ? doc.value
-      : fastJsonPatch.applyPatch(structuredClone(doc.value), patch, false, true).newDocument;
-  return { patch, expected };
+  return { patch, expected: applyOperations(doc.value, patch) };
 }
 
 function parsesTo(text: string, expected: unknown): boolean {

@@ -4,11 +4,11 @@
 // would send. No rule and no response shaping lives here; only the HTTP, logging and metrics are left out.
 import type { Operation } from 'fast-json-patch';
 import fastJsonPatch from 'fast-json-patch';
-import { decisionResponse, internalErrorResponse, timeoutResponse, type WebhookName } from '../admission/respond.js';
+import { outcomeResponse, type WebhookName } from '../admission/respond.js';
 import { runAdmitter } from '../admission/run-admitter.js';
 import { admissionScope } from '../admission/scope.js';
 import type { AdmissionRequest, AdmissionResponse, Admitter, StatusCause } from '../admission/types.js';
-import { asRecord } from '../lib/json.js';
+import { asRecord, deepCopy } from '../lib/json.js';
 import { CLUSTERLINK_GROUP, CLUSTERLINK_KIND, CLUSTERLINK_RESOURCE } from '../clusterlink/types.js';
 import { identify } from './manifests.js';
 
@@ -86,9 +86,8 @@ export function admissionRequestFor(
 /** One webhook call as the HTTPS server answers it (out-of-scope requests never get here). */
 async function review(webhook: WebhookName, admitter: Admitter, request: AdmissionRequest): Promise<AdmissionResponse> {
   const outcome = await runAdmitter(admitter, request, OFFLINE_BUDGET);
-  if (outcome.kind === 'decided') return decisionResponse(webhook, request, outcome.decision);
-  if (outcome.kind === 'timeout') return timeoutResponse(webhook, request, outcome.provisional);
-  const response = internalErrorResponse(webhook, request);
+  const response = outcomeResponse(webhook, request, outcome);
+  if (outcome.kind !== 'internal-error') return response;
   // The server sends the details to its log; offline, the user is the one who needs them.
   const detail = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
   if (response.status)
@@ -103,10 +102,9 @@ function decodePatch(response: AdmissionResponse): Operation[] {
     : (JSON.parse(Buffer.from(response.patch, 'base64').toString('utf8')) as Operation[]);
 }
 
-function applyOperations(object: unknown, patch: Operation[]): unknown {
-  return patch.length === 0
-    ? object
-    : fastJsonPatch.applyPatch(structuredClone(object), patch, false, true).newDocument;
+/** `object` with `patch` applied, on a copy (the input is left as it is). */
+export function applyOperations(object: unknown, patch: Operation[]): unknown {
+  return patch.length === 0 ? object : fastJsonPatch.applyPatch(deepCopy(object), patch, false, true).newDocument;
 }
 
 /** The mutating webhook alone: the patch it returns, its warnings, and the object after the patch. */

@@ -3,15 +3,7 @@
 import type { Operation } from 'fast-json-patch';
 import YAML, { CST, Parser, type Document, type ToStringOptions } from 'yaml';
 
-/** RFC 6901: `/a~1b/0` → ['a/b', '0']. */
-export function pointerSegments(pointer: string): string[] {
-  if (pointer === '') return [];
-  return pointer
-    .slice(1)
-    .split('/')
-    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
-}
-
+import { pointerSegments } from '../lib/json.js';
 /** Follows an alias to the node it names, so an edit through `*ref` lands on the `&ref` node. */
 function resolved(doc: Document, node: unknown): unknown {
   return YAML.isAlias(node) ? node.resolve(doc) : node;

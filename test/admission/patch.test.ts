@@ -4,7 +4,8 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { applyPatch, type Operation } from 'rfc6902';
-import { PatchError, computeDefaultsPatch, encodePatch, escapePointerSegment } from '../../src/admission/patch.js';
+import { PatchError, computeDefaultsPatch, encodePatch } from '../../src/admission/patch.js';
+import { escapePointerSegment } from '../../src/lib/json.js';
 
 function applyIndependently(original: unknown, ops: unknown[]): unknown {
   const target = structuredClone(original);

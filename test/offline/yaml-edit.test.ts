@@ -8,7 +8,6 @@ import {
   applyPatchToDocument,
   detectStyle,
   documentTexts,
-  pointerSegments,
   restoreOriginalLines,
 } from '../../src/offline/yaml-edit.js';
 
@@ -27,13 +26,6 @@ function edit(ops: Operation[], text = BASE): { js: unknown; text: string } {
   applyPatchToDocument(doc, ops);
   return { js: doc.toJS(), text: doc.toString() };
 }
-
-describe('pointerSegments', () => {
-  test('unescapes ~1 and ~0 (in that order)', () => {
-    assert.deepEqual(pointerSegments('/a~1b/~01/0'), ['a/b', '~1', '0']);
-    assert.deepEqual(pointerSegments(''), []);
-  });
-});
 
 describe('applyOperationToDocument', () => {
   const cases: Array<{ name: string; op: Operation; expect: unknown }> = [

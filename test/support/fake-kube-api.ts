@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import jsonpatch from 'fast-json-patch';
 import { KubeConfig } from '@kubernetes/client-node';
+import { isPlainObject } from '../../src/lib/json.js';
 
 export type KubeObject = {
   apiVersion?: string;
@@ -176,10 +177,6 @@ function now(): string {
 
 function clone<T>(value: T): T {
   return structuredClone(value);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** RFC 7386 JSON merge patch. */

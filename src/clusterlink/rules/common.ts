@@ -2,6 +2,7 @@
 // (enum with near-miss, DNS-1123 label, Kafka topic name) that several families use.
 import { FieldPath, forbidden, invalid, notSupported, required, tooLong, type FieldError } from '../field-errors.js';
 import { asRecord, asString, type JsonRecord } from '../../lib/json.js';
+import { DNS1123_LABEL } from '../metadata.js';
 import { suggestionDetail } from '../suggest.js';
 import type { RuleContext } from '../context.js';
 
@@ -83,8 +84,6 @@ export function checkRequiredEnum(
   }
   return checkEnum(out, path, value, supported);
 }
-
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** A Kubernetes object name that must be a DNS-1123 label (Secrets, REST classes, namespaces). */
 export function checkDnsLabel(out: Findings, path: FieldPath, value: unknown, max: number, what: string): void {

@@ -2,6 +2,7 @@
 // LinkReconciler seam, KafkaTopic CRs for stopped mirrors, status through the status sub-resource, events,
 // and on deletion the finalizer's release once the Kafka side says it is finalized (or the user opted out).
 import type { Logger } from 'pino';
+import { isBeingDeleted } from '../../clusterlink/metadata.js';
 import type { ClusterLink, ClusterLinkStatus, Condition } from '../../clusterlink/types.js';
 import { describeKubeError, kubeStatusCode } from '../../kube/errors.js';
 import type { EventRecorder } from '../../kube/events.js';
@@ -106,7 +107,7 @@ function newPass(initial: ClusterLink, deps: PassDeps, signal: AbortSignal): Pas
     namespace,
     name,
     log: deps.logger.child({ clusterLink: `${namespace}/${name}` }),
-    deleting: Boolean(initial.metadata?.deletionTimestamp),
+    deleting: isBeingDeleted(initial),
     generation: initial.metadata?.generation,
     now: () => (deps.now ? deps.now() : new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
   };

@@ -1,8 +1,9 @@
 // Composing the status the controller writes (pure): CFK's shape from the Kafka side, plus conditions whose
 // lastTransitionTime only moves when their status does, plus observedGeneration. Equal statuses are not
 // written again, so a quiet resync makes no Kubernetes write either.
-import { isDeepStrictEqual } from 'node:util';
 import type { ClusterLinkStatus, Condition } from '../../clusterlink/types.js';
+import { isDeepEqual, jsonCopy } from '../../lib/json.js';
+import { transitionTime } from '../conditions.js';
 
 export const READY = 'Ready';
 
@@ -14,9 +15,7 @@ export function mergeConditions(
   now: string,
 ): Condition[] {
   return next.map((c) => {
-    const before = previous?.find((p) => p.type === c.type);
-    const lastTransitionTime =
-      before && before.status === c.status && before.lastTransitionTime ? before.lastTransitionTime : now;
+    const lastTransitionTime = transitionTime(previous, c, now);
     return {
       type: c.type,
       status: c.status,
@@ -80,9 +79,7 @@ export function failureStatus(
 
 /** JSON-level equality (undefined members do not count). */
 export function sameStatus(a: ClusterLinkStatus | undefined, b: ClusterLinkStatus | undefined): boolean {
-  const norm = (s: ClusterLinkStatus | undefined): unknown =>
-    s === undefined ? undefined : JSON.parse(JSON.stringify(s));
-  return isDeepStrictEqual(norm(a), norm(b));
+  return isDeepEqual(jsonCopy(a), jsonCopy(b));
 }
 
 export function readyCondition(status: ClusterLinkStatus | undefined): Condition | undefined {

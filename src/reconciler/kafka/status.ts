@@ -2,6 +2,7 @@
 import type { ClusterLinkStatus, Condition, MirrorTopicStatus } from '../../clusterlink/types.js';
 import type { LinkData, MirrorData } from '../../kafka-rest/types.js';
 import type { MirrorSnapshot } from './plan/types.js';
+import { transitionTime } from '../conditions.js';
 
 /** Extra status key holding per-partition offset snapshots of stopped mirrors (survives the -1). */
 export const SNAPSHOTS_STATUS_KEY = 'mirrorTopicSnapshots';
@@ -58,13 +59,7 @@ export function mirrorStatuses(
 
 /** Keep lastTransitionTime when a condition's status did not change. */
 export function withTransitionTimes(next: Condition[], previous: Condition[] | undefined, now: string): Condition[] {
-  return next.map((c) => {
-    const old = previous?.find((p) => p.type === c.type);
-    return {
-      ...c,
-      lastTransitionTime: old && old.status === c.status && old.lastTransitionTime ? old.lastTransitionTime : now,
-    };
-  });
+  return next.map((c) => ({ ...c, lastTransitionTime: transitionTime(previous, c, now) }));
 }
 
 /** Link tasks in error (include_tasks=true), e.g. ACL sync enabled without filters. */

@@ -1,6 +1,7 @@
 // Everything the Kafka side needs that lives in Kubernetes, resolved into a ReconcileInput (docs/reconciler.md):
 // the REST class of the cluster the link object lives on (local), the other cluster's when its id must be
 // discovered (remote), and the credentials the link's configs carry.
+import { isBeingDeleted } from '../../clusterlink/metadata.js';
 import type { ClusterLink, KafkaClusterRef } from '../../clusterlink/types.js';
 import { resolveCredentials } from './credentials.js';
 import type { KubeReads } from '../../kube/kube-reads.js';
@@ -37,7 +38,7 @@ export async function buildReconcileInput(
   signal?: AbortSignal,
 ): Promise<ReconcileInput> {
   const namespace = link.metadata?.namespace ?? 'default';
-  const deleting = Boolean(link.metadata?.deletionTimestamp);
+  const deleting = isBeingDeleted(link);
   const sides = clusterSides(link);
   const localRef = classRefOf(link.spec?.[sides.local], namespace);
   if (!localRef) {

@@ -9,6 +9,7 @@ import type {
 } from '../../../clusterlink/types.js';
 import type { ClusterCredentials } from '../../types.js';
 import type { LinkRole } from './types.js';
+import { jaasQuote } from '../../../secrets/jaas.js';
 
 /** Fixed at creation: never sent again with configs:alter. */
 export const IMMUTABLE_CONFIGS: ReadonlySet<string> = new Set(['link.mode', 'connection.mode', 'cluster.link.prefix']);
@@ -73,10 +74,7 @@ export function ownsMirrors(role: LinkRole): boolean {
   return role === 'destination-initiated' || role === 'destination-inbound';
 }
 
-/** Quote a JAAS option value: backslash and double quote are escaped. */
-export function jaasQuote(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
+export { jaasQuote };
 
 /** `host:port` list without URL schemes (tolerated by docs/rules.md#everywhere, ignored by Kafka clients). */
 export function bootstrapServers(endpoint: string): string {

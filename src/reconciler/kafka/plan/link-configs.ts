@@ -98,17 +98,25 @@ export function groupFiltersJson(filters: TopicFilter[]): string {
   return JSON.stringify({ groupFilters: filters.map(nameFilter) });
 }
 
+/**
+ * The webhook's `"*"` defaults for principal, host and resource name mean "any" (docs/rules.md#defaults). Kafka
+ * treats an omitted field as "any" but compares a given one by equality — a literal `*` matches only ACLs on `*`,
+ * and a bare `*` principal is refused (not `Type:name`) — so "any" is sent as an omitted field
+ * (docs/reconciler.md#acl-sync). Any other value, `User:*` included, is sent as written.
+ */
+const anyToOmitted = (v: string | undefined): string | undefined => (v === undefined || v === '*' ? undefined : v);
+
 export function aclFiltersJson(filters: AclFilter[]): string {
   return JSON.stringify({
     aclFilters: filters.map((f) => ({
       resourceFilter: dropUndefined({
         resourceType: aclResourceType(f.resourceFilter?.resourceType),
-        name: f.resourceFilter?.name,
+        name: anyToOmitted(f.resourceFilter?.name),
         patternType: f.resourceFilter?.patternType,
       }),
       accessFilter: dropUndefined({
-        principal: f.accessFilter?.principal,
-        host: f.accessFilter?.host,
+        principal: anyToOmitted(f.accessFilter?.principal),
+        host: anyToOmitted(f.accessFilter?.host),
         operation: f.accessFilter?.operation,
         permissionType: f.accessFilter?.permissionType,
       }),

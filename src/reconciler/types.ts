@@ -46,6 +46,13 @@ export interface ReconcileInput {
   previousStatus?: ClusterLinkStatus;
   /** metadata.deletionTimestamp is set: run the deletion sequence instead. */
   deleting: boolean;
+  /**
+   * Link configs this reconciler applied on an earlier pass: key → short digest of the value (never the value),
+   * from the ClusterLink's `clusterlink-webhook.io/applied-configs` annotation (docs/reconciler.md#applied-configs).
+   * Secret-carrying configs are compared by digest (the server does not echo them); a key listed here that the
+   * spec no longer sets is reset. Undefined: nothing recorded yet.
+   */
+  appliedConfigs?: Record<string, string>;
 }
 
 /** A mirror topic that became a regular topic (promoted or failed over) and needs its KafkaTopic CR. */
@@ -84,6 +91,11 @@ export interface ReconcileOutcome {
    * exponentially and retries; `status`/`conditions` already carry the server's message.
    */
   failure?: { message: string; retryable: boolean };
+  /**
+   * The applied-configs record after this pass (see ReconcileInput.appliedConfigs), for the controller to persist
+   * in the annotation when it differs from what it read. Undefined: keep the recorded one.
+   */
+  appliedConfigs?: Record<string, string>;
 }
 
 /** What the controller calls for each pass over one ClusterLink. Errors are thrown as typed values. */

@@ -103,19 +103,46 @@ const cases: { name: string; kind: SaslSecretReference['kind']; data: Record<str
     name: 'plain-jaas.conf without the trailing semicolon',
     kind: 'jaasConfigPassThrough',
     data: data('plain-jaas.conf', JAAS_LINE.slice(0, -1)),
-    errors: [['must end with ";"']],
+    errors: [['not terminated by ";"']],
   },
   {
     name: 'plain-jaas.conf holding username/password lines',
     kind: 'jaasConfigPassThrough',
     data: data('plain-jaas.conf', 'username=kafka\npassword=kafka-secret\n'),
-    errors: [['holds no JAAS line']],
+    errors: [['is not a JAAS line Kafka accepts', 'starts with a property name']],
   },
   {
     name: 'empty plain-jaas.conf',
     kind: 'jaasConfigPassThrough',
     data: data('plain-jaas.conf', ''),
-    errors: [['holds no JAAS line']],
+    errors: [['is not a JAAS line Kafka accepts', 'empty']],
+  },
+  {
+    name: 'plain-jaas.conf split over lines with a backslash (CFK kraft_sasl_ldap example)',
+    kind: 'jaasConfigPassThrough',
+    data: data(
+      'plain-jaas.conf',
+      'sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required \\\n  username="kafka" \\\n  password="kafka-secret";\n',
+    ),
+    errors: [],
+  },
+  {
+    name: 'plain-jaas.conf with a second property line',
+    kind: 'jaasConfigPassThrough',
+    data: data('plain-jaas.conf', `${JAAS_LINE}\nsasl.mechanism=PLAIN\n`),
+    errors: [['more than one property']],
+  },
+  {
+    name: 'plain-jaas.conf with two login modules',
+    kind: 'jaasConfigPassThrough',
+    data: data('plain-jaas.conf', `${JAAS_LINE} ${JAAS_LINE.replace('sasl.jaas.config=', '')}`),
+    errors: [['2 login modules']],
+  },
+  {
+    name: 'plain-jaas.conf with an unknown control flag',
+    kind: 'jaasConfigPassThrough',
+    data: data('plain-jaas.conf', JAAS_LINE.replace('required', 'mandatory')),
+    errors: [['control flag']],
   },
 ];
 

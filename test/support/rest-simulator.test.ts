@@ -187,7 +187,11 @@ describe("server behaviours (the simulator's README) through the client", () => 
   });
   test('link configs: sensitive values are not echoed; configs:alter SET/DELETE', async () => {
     await client.alterLinkConfigs('dst', 'lk', [
-      { name: 'sasl.jaas.config', value: 'secret', operation: 'SET' },
+      {
+        name: 'sasl.jaas.config',
+        value: 'org.apache.kafka.common.security.plain.PlainLoginModule required password="secret";',
+        operation: 'SET',
+      },
       { name: 'consumer.offset.sync.ms', value: '1000', operation: 'SET' },
     ]);
     let cfgs = await client.listLinkConfigs('dst', 'lk');

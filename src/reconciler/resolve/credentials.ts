@@ -7,6 +7,7 @@ import { referencedSecrets, type SecretReference } from '../../secrets/reference
 import type { KubeReads } from '../../kube/kube-reads.js';
 import { parseKeyValueLines } from './key-value.js';
 import { ResolutionError } from './resolution-error.js';
+import { parsePassThroughJaas } from '../../secrets/jaas.js';
 
 export interface LinkCredentials {
   source?: ClusterCredentials;
@@ -78,9 +79,16 @@ async function addReference(
     }
     case 'jaasConfigPassThrough': {
       const conf = file('plain-jaas.conf');
-      if (!conf || conf.trim() === '')
+      if (conf === undefined)
         throw new ResolutionError('InvalidSecret', `${ref.field}: Secret ${ref.name} needs plain-jaas.conf`);
-      creds.jaasPassThrough = conf.trim();
+      // The webhook's check uses the same parser (docs/rules.md#secret-checks): with or without `sasl.jaas.config=`.
+      const jaas = parsePassThroughJaas(conf);
+      if (!jaas.ok)
+        throw new ResolutionError(
+          'InvalidSecret',
+          `${ref.field}: plain-jaas.conf of Secret ${ref.name} is not a JAAS line Kafka accepts: ${jaas.problem}`,
+        );
+      creds.jaasPassThrough = jaas.value;
       return;
     }
     case 'oauthbearer': {

@@ -4,6 +4,7 @@
 import { invalid, type FieldError } from '../../clusterlink/field-errors.js';
 import type { SecretCheckResult } from '../types.js';
 import type { OtherSecretReference, SaslSecretReference } from '../referenced-secrets.js';
+import { parsePassThroughJaas } from '../jaas.js';
 
 export const PLAIN_TXT = 'plain.txt';
 export const PLAIN_JAAS_CONF = 'plain-jaas.conf';
@@ -56,14 +57,12 @@ export function checkSaslSecret(ref: SaslSecretReference, data: Record<string, B
     fail(`secret has no key "${PLAIN_JAAS_CONF}" (one line: sasl.jaas.config=<LoginModule> required ...;)${hint}`);
     return { errors, warnings: [] };
   }
-  const text = data[PLAIN_JAAS_CONF]!.toString('utf8').trim();
-  const body = text.replace(/^sasl\.jaas\.config\s*=\s*/, '');
-  // Kafka's JAAS parser wants `<class> <flag> [options];`.
-  if (!/^[\w.$]+\s+(required|requisite|sufficient|optional)\b/.test(body)) {
-    fail(`key "${PLAIN_JAAS_CONF}" holds no JAAS line (sasl.jaas.config=<LoginModule> required ...;)`);
-  } else if (!body.endsWith(';')) {
-    fail(`key "${PLAIN_JAAS_CONF}": the JAAS line must end with ";"`);
-  }
+  // The reconciler sends what parsePassThroughJaas returns; Kafka's JAAS grammar decides what is valid.
+  const parsed = parsePassThroughJaas(data[PLAIN_JAAS_CONF]!.toString('utf8'));
+  if (!parsed.ok)
+    fail(
+      `key "${PLAIN_JAAS_CONF}" is not a JAAS line Kafka accepts (${parsed.problem}): write sasl.jaas.config=<LoginModule> required key="value" ...;`,
+    );
   return { errors, warnings: [] };
 }
 

@@ -342,7 +342,36 @@ describe("config derivation (CFK's documented Secret formats)", () => {
           '{"groupFilters":[{"name":"*","patternType":"LITERAL","filterType":"INCLUDE"},{"name":"tmp-","patternType":"PREFIXED","filterType":"EXCLUDE"}]}',
         'acl.sync.enable': 'true',
         'acl.filters':
-          '{"aclFilters":[{"resourceFilter":{"resourceType":"transactionalId","name":"tx","patternType":"literal"},"accessFilter":{"principal":"User:bob","host":"*","operation":"write","permissionType":"allow"}}]}',
+          '{"aclFilters":[{"resourceFilter":{"resourceType":"transactionalId","name":"tx","patternType":"literal"},"accessFilter":{"principal":"User:bob","operation":"write","permissionType":"allow"}}]}',
+      },
+    },
+    {
+      name: 'ACL filters: the webhook defaults "*" (any) are omitted fields; User:* and names are kept',
+      spec: destInit({
+        aclFilters: [
+          {
+            resourceFilter: { resourceType: 'any', name: '*', patternType: 'any' },
+            accessFilter: { principal: '*', host: '*', operation: 'any', permissionType: 'any' },
+          },
+          {
+            resourceFilter: { resourceType: 'topic', name: 'orders', patternType: 'prefixed' },
+            accessFilter: { principal: 'User:*', host: '10.0.0.1', operation: 'read', permissionType: 'allow' },
+          },
+        ],
+      }),
+      expect: {
+        'acl.filters': JSON.stringify({
+          aclFilters: [
+            {
+              resourceFilter: { resourceType: 'any', patternType: 'any' },
+              accessFilter: { operation: 'any', permissionType: 'any' },
+            },
+            {
+              resourceFilter: { resourceType: 'topic', name: 'orders', patternType: 'prefixed' },
+              accessFilter: { principal: 'User:*', host: '10.0.0.1', operation: 'read', permissionType: 'allow' },
+            },
+          ],
+        }),
       },
     },
     {

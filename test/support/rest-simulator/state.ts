@@ -3,6 +3,7 @@
 // the simulator's README A world can hold several clusters so both halves of a
 // source-initiated link can be simulated (one simulator HTTP endpoint per cluster).
 import { randomBytes } from 'node:crypto';
+import { checkLinkConfigValue, kafkaAclFiltersError } from './kafka-config-checks.js';
 
 export class SimHttpError extends Error {
   constructor(
@@ -56,6 +57,16 @@ export interface SimBehaviour {
   pendingStoppedReads: number;
   /** Source-mode creates answered with the transient "does not have a link named" 400 first. */
   destinationPropagationFailures: number;
+  /**
+   * ASSUMPTION (UNSETTLED, docs/reconciler.md#simulator-assumptions): the answer to a create of an existing link
+   * name. kcp's stub says 409/40902; some builds may say 400/40002 "... already exists". The reconciler takes both.
+   */
+  existingLink: 409 | 400;
+  /**
+   * ASSUMPTION (UNSETTLED): whether the server lists a filter JSON config the way it was sent, or re-serialised
+   * (Jackson: its own field order and spacing). `true` re-serialises, so a textual diff would see a change.
+   */
+  reserializeConfigs: boolean;
   now: () => number;
 }
 
@@ -80,10 +91,33 @@ const LINK_DEFAULTS: Record<string, string> = {
 const IMMUTABLE = new Set(['link.mode', 'connection.mode', 'cluster.link.prefix']);
 const MIRRORED_TOPIC_CONFIGS = new Set(['cleanup.policy', 'max.message.bytes', 'compression.type']);
 
+/**
+ * Kafka's PASSWORD-type client configs (SslConfigs, SaslConfigs), which describeConfigs lists without a value.
+ * ASSUMPTION: the `local.` twins of a link are sensitive like the unprefixed keys.
+ */
 export function isSensitiveConfig(name: string): boolean {
-  return /(^|\.)sasl\.jaas\.config$|ssl\.keystore\.key$|ssl\.key\.password$|ssl\.keystore\.certificate\.chain$|ssl\.truststore\.certificates$|password/.test(
+  return /(^|\.)sasl\.jaas\.config$|ssl\.keystore\.key$|ssl\.key\.password$|ssl\.keystore\.certificate\.chain$|ssl\.truststore\.certificates$|password|client\.credentials\.client\.secret$|private\.key\.passphrase$/.test(
     name,
   );
+}
+
+/** Jackson-style re-serialisation of a filter JSON: keys in reverse order, spaces after separators. */
+function reserialize(value: string): string {
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object')
+      return Object.fromEntries(
+        Object.entries(v as Record<string, unknown>)
+          .reverse()
+          .map(([k, x]) => [k, walk(x)]),
+      );
+    return v;
+  };
+  try {
+    return JSON.stringify(walk(JSON.parse(value)), null, 1).replace(/\n\s*/g, ' ');
+  } catch {
+    return value;
+  }
 }
 
 export class SimWorld {
@@ -91,7 +125,14 @@ export class SimWorld {
   readonly behaviour: SimBehaviour;
 
   constructor(behaviour: Partial<SimBehaviour> = {}) {
-    this.behaviour = { pendingStoppedReads: 1, destinationPropagationFailures: 0, now: Date.now, ...behaviour };
+    this.behaviour = {
+      pendingStoppedReads: 1,
+      destinationPropagationFailures: 0,
+      existingLink: 409,
+      reserializeConfigs: false,
+      now: Date.now,
+      ...behaviour,
+    };
   }
 
   addCluster(id: string, opts: { bootstrap?: string; brokers?: number } = {}): SimCluster {
@@ -151,9 +192,13 @@ export class SimWorld {
     const cluster = this.cluster(clusterId);
     if (!/^[A-Za-z0-9._-]+$/.test(name))
       throw new SimHttpError(400, 40002, `Link name '${name}' is illegal, valid characters: [a-zA-Z0-9._-]`);
-    if (cluster.links.has(name)) throw new SimHttpError(409, 40902, `Cluster link '${name}' already exists.`);
+    if (cluster.links.has(name))
+      throw this.behaviour.existingLink === 409
+        ? new SimHttpError(409, 40902, `Cluster link '${name}' already exists.`)
+        : new SimHttpError(400, 40002, `Cluster link '${name}' already exists.`);
     const configs = new Map<string, string>();
     for (const c of body.configs ?? []) if (c.value !== null) configs.set(c.name, c.value);
+    for (const [k, v] of configs) checkLinkConfigValue(k, v);
     const mode = configs.get('link.mode') ?? 'DESTINATION';
     const connectionMode = configs.get('connection.mode') ?? 'OUTBOUND';
     if (!['DESTINATION', 'SOURCE', 'BIDIRECTIONAL'].includes(mode))
@@ -248,6 +293,9 @@ export class SimWorld {
       throw new SimHttpError(400, 40002, `Invalid value for configuration ${key}: expected {"${field}":[…]}`);
     if (field === 'aclFilters' && list.length === 0)
       throw new SimHttpError(400, 40002, `Invalid value for configuration ${key}: aclFilters must not be empty`);
+    const aclProblem = field === 'aclFilters' ? kafkaAclFiltersError(list) : undefined;
+    if (aclProblem)
+      throw new SimHttpError(400, 40002, `Invalid value ${value} for configuration ${key}: ${aclProblem}`);
   }
 
   deleteLink(clusterId: string, name: string, force: boolean, validateOnly: boolean): void {
@@ -329,7 +377,11 @@ export class SimWorld {
     const out: { name: string; value: string; isDefault: boolean; readOnly: boolean; sensitive: boolean }[] = [];
     const names = new Set([...Object.keys(LINK_DEFAULTS), ...link.configs.keys()]);
     for (const name of names) {
-      const set = link.configs.get(name);
+      const stored = link.configs.get(name);
+      const set =
+        stored !== undefined && this.behaviour.reserializeConfigs && name.endsWith('.filters')
+          ? reserialize(stored)
+          : stored;
       const sensitive = isSensitiveConfig(name);
       out.push({
         name,
@@ -366,6 +418,7 @@ export class SimWorld {
         );
       if ((op.operation ?? 'SET') === 'SET' && op.value && op.name.endsWith('.filters'))
         this.checkFilterJson(op.name, op.value);
+      if ((op.operation ?? 'SET') === 'SET' && op.value) checkLinkConfigValue(op.name, op.value);
     }
     if (validateOnly) return;
     for (const op of ops) {

@@ -9,6 +9,7 @@ import type {
 } from '../../../clusterlink/types.js';
 import type { ClusterCredentials } from '../../types.js';
 import type { LinkRole } from './types.js';
+import { jaasQuote } from '../../../secrets/jaas.js';
 
 /** Fixed at creation: never sent again with configs:alter. */
 export const IMMUTABLE_CONFIGS: ReadonlySet<string> = new Set(['link.mode', 'connection.mode', 'cluster.link.prefix']);
@@ -73,10 +74,7 @@ export function ownsMirrors(role: LinkRole): boolean {
   return role === 'destination-initiated' || role === 'destination-inbound';
 }
 
-/** Quote a JAAS option value: backslash and double quote are escaped. */
-export function jaasQuote(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
+export { jaasQuote };
 
 /** `host:port` list without URL schemes (tolerated by docs/rules.md#everywhere, ignored by Kafka clients). */
 export function bootstrapServers(endpoint: string): string {
@@ -100,17 +98,25 @@ export function groupFiltersJson(filters: TopicFilter[]): string {
   return JSON.stringify({ groupFilters: filters.map(nameFilter) });
 }
 
+/**
+ * The webhook's `"*"` defaults for principal, host and resource name mean "any" (docs/rules.md#defaults). Kafka
+ * treats an omitted field as "any" but compares a given one by equality — a literal `*` matches only ACLs on `*`,
+ * and a bare `*` principal is refused (not `Type:name`) — so "any" is sent as an omitted field
+ * (docs/reconciler.md#acl-sync). Any other value, `User:*` included, is sent as written.
+ */
+const anyToOmitted = (v: string | undefined): string | undefined => (v === undefined || v === '*' ? undefined : v);
+
 export function aclFiltersJson(filters: AclFilter[]): string {
   return JSON.stringify({
     aclFilters: filters.map((f) => ({
       resourceFilter: dropUndefined({
         resourceType: aclResourceType(f.resourceFilter?.resourceType),
-        name: f.resourceFilter?.name,
+        name: anyToOmitted(f.resourceFilter?.name),
         patternType: f.resourceFilter?.patternType,
       }),
       accessFilter: dropUndefined({
-        principal: f.accessFilter?.principal,
-        host: f.accessFilter?.host,
+        principal: anyToOmitted(f.accessFilter?.principal),
+        host: anyToOmitted(f.accessFilter?.host),
         operation: f.accessFilter?.operation,
         permissionType: f.accessFilter?.permissionType,
       }),

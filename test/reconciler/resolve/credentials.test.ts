@@ -1,0 +1,80 @@
+// Link credentials from Secrets (and mounted directories) → ClusterCredentials (docs/reconciler.md#link-credentials):
+// the pass-through JAAS forms CFK documents, OAuth Secrets, the TLS key password, directoryPathInContainer.
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { resolveCredentials } from '../../../src/reconciler/resolve/credentials.js';
+import type { KubeReads } from '../../../src/kube/kube-reads.js';
+import { ResolutionError } from '../../../src/reconciler/resolve/resolution-error.js';
+import type { ClusterLink, KafkaClusterRef } from '../../../src/clusterlink/types.js';
+
+export function secretReads(secrets: Record<string, Record<string, string>>): KubeReads {
+  return {
+    async getKafkaRestClass() {
+      return undefined;
+    },
+    async getSecretData(ns, name) {
+      const s = secrets[`${ns}/${name}`];
+      return s ? Object.fromEntries(Object.entries(s).map(([k, v]) => [k, Buffer.from(v)])) : undefined;
+    },
+  };
+}
+
+export const linkWithSource = (source: KafkaClusterRef): ClusterLink => ({
+  metadata: { name: 'l', namespace: 'ns' },
+  spec: {
+    destinationKafkaCluster: { kafkaRestClassRef: { name: 'd' } },
+    sourceKafkaCluster: { bootstrapEndpoint: 's:9092', ...source },
+  },
+});
+
+const PLAIN = 'org.apache.kafka.common.security.plain.PlainLoginModule';
+const passThrough = linkWithSource({ authentication: { type: 'plain', jaasConfigPassThrough: { secretRef: 'jaas' } } });
+
+describe('pass-through JAAS (plain-jaas.conf)', () => {
+  const accepted: { name: string; content: string; value: string }[] = [
+    {
+      name: 'CFK ccloud-as-destination form: sasl.jaas.config= prefix',
+      content: `sasl.jaas.config=${PLAIN} required username="KEY" password="SECRET";\n`,
+      value: `${PLAIN} required username="KEY" password="SECRET";`,
+    },
+    {
+      name: 'bare value (CFK gateway form)',
+      content: `${PLAIN} required username="KEY" password="SECRET";`,
+      value: `${PLAIN} required username="KEY" password="SECRET";`,
+    },
+    {
+      name: 'prefix, continued over lines',
+      content: `sasl.jaas.config=${PLAIN} required \\\n  username="KEY" \\\n  password="SECRET";\n`,
+      value: `${PLAIN} required  username="KEY"  password="SECRET";`,
+    },
+  ];
+  for (const c of accepted) {
+    test(c.name, async () => {
+      const creds = await resolveCredentials(
+        passThrough,
+        'ns',
+        secretReads({ 'ns/jaas': { 'plain-jaas.conf': c.content } }),
+      );
+      assert.equal(creds.source?.jaasPassThrough, c.value);
+    });
+  }
+  const refused: { name: string; content: string; pattern: RegExp }[] = [
+    { name: 'username/password lines', content: 'username=KEY\npassword=SECRET', pattern: /property name/ },
+    { name: 'no semicolon', content: `${PLAIN} required username="KEY" password="SECRET"`, pattern: /terminated/ },
+    { name: 'empty', content: '\n', pattern: /empty/ },
+  ];
+  for (const c of refused) {
+    test(`refused: ${c.name}`, async () => {
+      await assert.rejects(
+        resolveCredentials(passThrough, 'ns', secretReads({ 'ns/jaas': { 'plain-jaas.conf': c.content } })),
+        (err: unknown) => {
+          assert.ok(err instanceof ResolutionError);
+          assert.equal(err.reason, 'InvalidSecret');
+          assert.match(err.message, c.pattern);
+          assert.ok(!err.message.includes('SECRET'), 'no secret in the message');
+          return true;
+        },
+      );
+    });
+  }
+});

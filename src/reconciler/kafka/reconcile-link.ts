@@ -4,6 +4,7 @@ import type { ClusterLinkStatus, Condition } from '../../clusterlink/types.js';
 import { KafkaRestError, type KafkaRestClient } from '../../kafka-rest/index.js';
 import { createClientCache, type ClientFactory } from './clients.js';
 import { executePlan, type ExecutionReport } from './execute.js';
+import { mirrorHistories } from './mirror-history.js';
 import { ownsMirrors, roleOf } from './plan/link-configs.js';
 import { desiredMirrors, planLink } from './plan/plan.js';
 import type { LinkRole, MirrorSnapshot, ObservedLink, Plan } from './plan/types.js';
@@ -274,18 +275,26 @@ async function reconcileLink(
       };
     }
   }
+  // Stopped-mirror history: per partition, the read after STOPPED, else the promote/failover response, else the
+  // pre-stop snapshot; the stop time is the STOPPED read's state_time_ms (docs/reconciler.md#stopped-mirror-history).
+  const histories = mirrorHistories(mirrorsForStatus, {
+    ...(input.previousStatus?.mirrorTopics ? { previous: input.previousStatus.mirrorTopics } : {}),
+    snapshots,
+    actionLags: Object.assign({}, ...reports.map((r) => r.actionLags)) as ExecutionReport['actionLags'],
+  });
   const stoppedMirrors: StoppedMirror[] = mirrorsForStatus
     .filter((m) => m.mirror_status === 'STOPPED')
     .map((m) => {
       const s = snapshots[m.mirror_topic_name];
+      const h = histories[m.mirror_topic_name];
       const d = desiredByName.get(m.mirror_topic_name);
       const action: 'PROMOTE' | 'FAILOVER' = s?.action ?? (d?.state === 'PROMOTE' ? 'PROMOTE' : 'FAILOVER');
       return {
         topicName: m.mirror_topic_name,
         sourceTopicName: m.source_topic_name,
         action,
-        ...(s ? { lastSourceFetchOffsets: s.lastSourceFetchOffsets } : {}),
-        ...(s?.stateTimeMs !== undefined ? { stateTimeMs: s.stateTimeMs } : {}),
+        ...(h?.offsets.length ? { lastSourceFetchOffsets: h.offsets } : {}),
+        ...(h?.stoppedAtMs !== undefined ? { stateTimeMs: h.stoppedAtMs } : {}),
         partitions: m.num_partitions,
         ...(d?.replicationFactor !== undefined ? { replicationFactor: d.replicationFactor } : {}),
       };
@@ -299,6 +308,7 @@ async function reconcileLink(
     carried,
     generation,
     input.previousStatus?.mirrorTopics,
+    histories,
   );
   const finalized = input.deleting && (plan.finalized === true || linkDeleted);
   const status: ClusterLinkStatus = {

@@ -21,6 +21,8 @@ export interface SimMirror {
   stateTimeMs: number;
   /** Observations left before PENDING_STOPPED becomes STOPPED. */
   readsLeft: number;
+  /** Per-partition offsets at the promote/failover (what a STOPPED read reports with `stoppedReportsOffsets`). */
+  stopOffsets?: number[];
 }
 
 export interface SimTopic {
@@ -56,6 +58,13 @@ export interface SimBehaviour {
   pendingStoppedReads: number;
   /** Source-mode creates answered with the transient "does not have a link named" 400 first. */
   destinationPropagationFailures: number;
+  /**
+   * UNSETTLED on a real server (docs/reconciler.md#stopped-mirror-history): a STOPPED mirror reports
+   * last_source_fetch_offset -1 (default, as Confluent's Terraform test data shows) or its real last offsets.
+   */
+  stoppedReportsOffsets: boolean;
+  /** Test hook run before a batched mirror action applies (e.g. to let the source advance meanwhile). */
+  beforeMirrorAction?: (action: string, names: string[]) => void;
   now: () => number;
 }
 
@@ -91,7 +100,13 @@ export class SimWorld {
   readonly behaviour: SimBehaviour;
 
   constructor(behaviour: Partial<SimBehaviour> = {}) {
-    this.behaviour = { pendingStoppedReads: 1, destinationPropagationFailures: 0, now: Date.now, ...behaviour };
+    this.behaviour = {
+      pendingStoppedReads: 1,
+      destinationPropagationFailures: 0,
+      stoppedReportsOffsets: false,
+      now: Date.now,
+      ...behaviour,
+    };
   }
 
   addCluster(id: string, opts: { bootstrap?: string; brokers?: number } = {}): SimCluster {
@@ -485,7 +500,11 @@ export class SimWorld {
   mirrorLags(clusterId: string, t: SimTopic): { partition: number; lag: number; last_source_fetch_offset: number }[] {
     const m = t.mirror;
     if (m?.status === 'STOPPED')
-      return Array.from({ length: t.partitions }, (_, p) => ({ partition: p, lag: 0, last_source_fetch_offset: -1 }));
+      return Array.from({ length: t.partitions }, (_, p) => ({
+        partition: p,
+        lag: 0,
+        last_source_fetch_offset: this.behaviour.stoppedReportsOffsets ? (m.stopOffsets?.[p] ?? -1) : -1,
+      }));
     const link = m ? this.cluster(clusterId).links.get(m.linkName) : undefined;
     const src = link?.remoteClusterId
       ? this.clusters.get(link.remoteClusterId)?.topics.get(m?.sourceTopicName ?? '')
@@ -507,6 +526,7 @@ export class SimWorld {
   ): { name: string; errorCode: number | null; message: string | null; topic?: SimTopic }[] {
     const cluster = this.cluster(clusterId);
     this.link(clusterId, linkName);
+    if (!validateOnly) this.behaviour.beforeMirrorAction?.(action, names);
     return names.map((name) => {
       const t = cluster.topics.get(name);
       if (!t) return { name, errorCode: 404, message: `Topic ${name} not found` };
@@ -519,6 +539,8 @@ export class SimWorld {
       const next = action === 'pause' ? 'PAUSED' : action === 'resume' ? 'ACTIVE' : 'PENDING_STOPPED';
       if (action === 'resume' && m.status !== 'PAUSED') return item;
       if (action === 'pause' && m.status === 'PAUSED') return item;
+      if (next === 'PENDING_STOPPED')
+        m.stopOffsets = this.mirrorLags(clusterId, t).map((l) => l.last_source_fetch_offset);
       m.status = next;
       m.stateTimeMs = this.behaviour.now();
       m.readsLeft = this.behaviour.pendingStoppedReads;

@@ -176,7 +176,7 @@ describe('promote of a 3-partition mirror against the simulator', async () => {
     );
     const stopped = out.stoppedMirrors.find((m) => m.topicName === 'orders');
     assert.equal(stopped?.stateTimeMs, 3_000_000);
-    const topic = buildKafkaTopic(stopped!, {
+    const topic = buildKafkaTopic(stopped, {
       namespace: 'ns',
       clusterLinkName: 'lk',
       clusterLinkUid: 'u1-2',

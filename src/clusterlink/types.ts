@@ -160,6 +160,10 @@ export interface MirrorTopicStatus {
   status?: string;
   lastSourceFetchOffset?: number;
   observedGeneration?: number;
+  /** Stopped-mirror history (docs/reconciler.md#stopped-mirror-history): last fetched source offset per partition. */
+  lastSourceFetchOffsets?: { partition: number; offset: number }[];
+  /** When the mirror became STOPPED (RFC 3339), CFK's "Status Time". */
+  stoppedAt?: string;
 }
 
 export interface ClusterLinkStatus {

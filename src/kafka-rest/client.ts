@@ -16,6 +16,7 @@ import type {
   MirrorAction,
   MirrorActionResult,
   MirrorData,
+  MirrorLag,
   TopicData,
 } from './types.js';
 
@@ -35,6 +36,8 @@ export interface KafkaRestClientOptions extends Omit<TransportOptions, 'baseUrl'
 export interface MirrorActionOutcome {
   accepted: string[];
   failed: MirrorItemError[];
+  /** mirror_lags of each accepted item, by mirror name (docs/reconciler.md#stopped-mirror-history). */
+  lags?: Record<string, MirrorLag[]>;
 }
 
 const enc = encodeURIComponent;
@@ -239,11 +242,14 @@ export class KafkaRestClient {
     const items = dataOf(body, 'POST', path).map(toMirrorResult);
     const accepted: string[] = [];
     const failed: MirrorItemError[] = [];
+    const lags: Record<string, MirrorLag[]> = {};
     const seen = new Set<string>();
     for (const item of items) {
       seen.add(item.mirror_topic_name);
-      if (item.error_code === null || item.error_code === 0) accepted.push(item.mirror_topic_name);
-      else
+      if (item.error_code === null || item.error_code === 0) {
+        accepted.push(item.mirror_topic_name);
+        if (item.mirror_lags?.length) lags[item.mirror_topic_name] = item.mirror_lags;
+      } else
         failed.push({
           mirrorTopicName: item.mirror_topic_name,
           errorCode: item.error_code,
@@ -253,7 +259,7 @@ export class KafkaRestClient {
     // A name the server did not mention is not known to have been acted on.
     for (const n of names)
       if (!seen.has(n)) failed.push({ mirrorTopicName: n, errorCode: -1, message: 'no result item for this topic' });
-    return { accepted, failed };
+    return { accepted, failed, lags };
   }
 
   // ---- topics -----------------------------------------------------------------------------
@@ -396,17 +402,21 @@ function toMirror(o: unknown): MirrorData {
     mirror_topic_name: str(o, 'mirror_topic_name'),
     source_topic_name: str(o, 'source_topic_name'),
     num_partitions: num(o, 'num_partitions') ?? 0,
-    mirror_lags: Array.isArray(o.mirror_lags)
-      ? o.mirror_lags.filter(isPlainObject).map((l) => ({
-          partition: num(l, 'partition') ?? 0,
-          lag: num(l, 'lag') ?? 0,
-          last_source_fetch_offset: num(l, 'last_source_fetch_offset') ?? -1,
-        }))
-      : [],
+    mirror_lags: lagsOf(o),
     mirror_status: str(o, 'mirror_status') || 'UNKNOWN',
     state_time_ms: num(o, 'state_time_ms') ?? 0,
     mirror_topic_error: optStr(o, 'mirror_topic_error') ?? undefined,
   };
+}
+
+function lagsOf(o: Obj): MirrorLag[] {
+  return Array.isArray(o.mirror_lags)
+    ? o.mirror_lags.filter(isPlainObject).map((l) => ({
+        partition: num(l, 'partition') ?? 0,
+        lag: num(l, 'lag') ?? 0,
+        last_source_fetch_offset: num(l, 'last_source_fetch_offset') ?? -1,
+      }))
+    : [];
 }
 
 function toMirrorResult(o: Obj): MirrorActionResult {
@@ -415,5 +425,6 @@ function toMirrorResult(o: Obj): MirrorActionResult {
     mirror_topic_name: str(o, 'mirror_topic_name'),
     error_code: typeof code === 'number' ? code : null,
     error_message: optStr(o, 'error_message') ?? null,
+    mirror_lags: lagsOf(o),
   };
 }

@@ -92,6 +92,8 @@ export interface MirrorActionResult {
   mirror_topic_name: string;
   error_code: number | null;
   error_message: string | null;
+  /** Per-partition offsets at the moment of a promote/failover (the CC spec's example carries real values). */
+  mirror_lags?: MirrorLag[];
 }
 
 export interface TopicData {

@@ -342,6 +342,19 @@ function mirrorTopicStatusMap(description: string): JSONSchema {
       status: str('Mirror status reported by Kafka (ACTIVE, PAUSED, PENDING_STOPPED, STOPPED, FAILED, …).'),
       observedGeneration: int64('Generation this entry was written for.'),
       lastSourceFetchOffset: int64('Last offset fetched from the source (kept from before a promote or failover).'),
+      // Stopped-mirror history and failed transitions (docs/reconciler.md): written by the reconciler.
+      lastSourceFetchOffsets: list(
+        'Last offset fetched from the source, per partition, kept once the mirror stopped.',
+        obj('One partition.', { partition: int32('Partition.'), offset: int64('Last fetched source offset.') }),
+      ),
+      stoppedAt: str('When the mirror became STOPPED (the Status Time).', { format: 'date-time' }),
+      requestedAction: str('The stop the reconciler asked for (PROMOTE or FAILOVER).'),
+      transitionAttempts: int32('How often that stop was requested without the mirror stopping.'),
+      lastTransitionAttemptTime: str('When it was last requested.', { format: 'date-time' }),
+      stateTransitionErrors: list(
+        'Why the server could not make the transition (include_state_transition_errors).',
+        obj('One error.', { errorCode: str('Error code.'), errorMessage: str('Error message.') }),
+      ),
     }),
     'x-kubernetes-map-type': 'granular',
   };

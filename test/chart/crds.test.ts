@@ -716,10 +716,19 @@ describe("compatible with CFK's own schemas", () => {
     ? false
     : `CFK reference schemas not found at ${SHARED_CFK_SCHEMAS} (../shared is absent)`;
   /** Fields this project's status adds on purpose (the reconciler keeps offsets from before a promote). */
-  const OUR_EXTRAS = [
-    '.status.mirrorTopics{}.lastSourceFetchOffset',
-    '.status.reverseMirrorTopics{}.lastSourceFetchOffset',
+  // The reconciler's own status fields (docs/reconciler.md#status), on both mirror maps.
+  const MIRROR_STATUS_EXTRAS = [
+    'lastSourceFetchOffset',
+    'lastSourceFetchOffsets',
+    'stoppedAt',
+    'requestedAction',
+    'transitionAttempts',
+    'lastTransitionAttemptTime',
+    'stateTransitionErrors',
   ];
+  const OUR_EXTRAS = ['mirrorTopics', 'reverseMirrorTopics'].flatMap((map) =>
+    MIRROR_STATUS_EXTRAS.map((f) => `.status.${map}{}.${f}`),
+  );
   // Deliberate loosening: the webhook defaults these, so the CRD must not require them.
   const NOT_REQUIRED_ON_PURPOSE = ['.spec.consumerGroupFilters[]: name', '.spec.consumerGroupFilters[]: patternType'];
 

@@ -1,7 +1,13 @@
 // Runs a plan against the Admin REST client and records what happened, for status, conditions
 // and events. A failing link-level action stops the run; mirror-level failures are recorded and
 // the remaining independent actions still run.
-import { isLinkExists, KafkaRestError, type KafkaRestClient, type MirrorItemError } from '../../kafka-rest/index.js';
+import {
+  isLinkExists,
+  KafkaRestError,
+  type KafkaRestClient,
+  type MirrorItemError,
+  type MirrorLag,
+} from '../../kafka-rest/index.js';
 import { sleep } from '../../lib/async.js';
 import type { MirrorSnapshot, PlanAction } from './plan/types.js';
 
@@ -32,6 +38,8 @@ export interface ExecutionReport {
   /** Per-topic errors of batched mirror actions. */
   itemErrors: (MirrorItemError & { action: string })[];
   snapshots: MirrorSnapshot[];
+  /** mirror_lags the promote/failover responses returned, by mirror (docs/reconciler.md#stopped-mirror-history). */
+  actionLags: Record<string, MirrorLag[]>;
   /** Mirrors still PENDING_STOPPED when the poll budget ran out. */
   pendingStop: string[];
   /** createLink answered 409: re-observe and re-plan. */
@@ -128,6 +136,7 @@ async function mirrorActionStep(run: Run, a: Extract<PlanAction, { kind: 'mirror
   run.report.writeCalls++;
   try {
     const out = await run.client.alterMirrors(run.clusterId, run.linkName, a.action, names, run.opts.signal);
+    if (a.action === 'promote' || a.action === 'failover') Object.assign(run.report.actionLags, out.lags ?? {});
     if (out.accepted.length > 0)
       run.report.completed.push({ action: a.kind, detail: `${a.action}: ${out.accepted.join(', ')}` });
     for (const f of out.failed) {
@@ -209,6 +218,7 @@ export async function executePlan(
     failures: [],
     itemErrors: [],
     snapshots: [],
+    actionLags: {},
     pendingStop: [],
     linkAlreadyExisted: false,
     linkDeleted: false,

@@ -4,6 +4,7 @@
 import type { ClusterLinkStatus, Condition } from '../../clusterlink/types.js';
 import type { MirrorData } from '../../kafka-rest/types.js';
 import type { ExecutionReport } from './execute.js';
+import { mirrorHistories, type MirrorHistory } from './mirror-history.js';
 import { desiredMirrors } from './plan/plan.js';
 import type { LinkRole, MirrorSnapshot, ObservedLink, Plan } from './plan/types.js';
 import { mirrorStatuses, previousSnapshots, SNAPSHOTS_STATUS_KEY, tasksCondition } from './status.js';
@@ -115,19 +116,21 @@ function stoppedMirrorsOf(
   mirrors: readonly MirrorData[],
   snapshots: Record<string, MirrorSnapshot>,
   desiredByName: DesiredByName,
+  histories: Record<string, MirrorHistory>,
 ): StoppedMirror[] {
   return mirrors
     .filter((m) => m.mirror_status === 'STOPPED')
     .map((m) => {
       const s = snapshots[m.mirror_topic_name];
+      const h = histories[m.mirror_topic_name];
       const d = desiredByName.get(m.mirror_topic_name);
       const action: 'PROMOTE' | 'FAILOVER' = s?.action ?? (d?.state === 'PROMOTE' ? 'PROMOTE' : 'FAILOVER');
       return {
         topicName: m.mirror_topic_name,
         sourceTopicName: m.source_topic_name,
         action,
-        ...(s ? { lastSourceFetchOffsets: s.lastSourceFetchOffsets } : {}),
-        ...(s?.stateTimeMs !== undefined ? { stateTimeMs: s.stateTimeMs } : {}),
+        ...(h?.offsets.length ? { lastSourceFetchOffsets: h.offsets } : {}),
+        ...(h?.stoppedAtMs !== undefined ? { stateTimeMs: h.stoppedAtMs } : {}),
         partitions: m.num_partitions,
         ...(d?.replicationFactor !== undefined ? { replicationFactor: d.replicationFactor } : {}),
       };
@@ -234,6 +237,13 @@ function mirrorPhase(input: ReconcileInput, c: Converged) {
     desiredMirrors(spec.mirrorTopics, spec.mirrorTopicOptions?.prefix).map((d) => [d.name, d]),
   );
   const carried = carryStatusOffsets(mirrors, snapshots, desiredByName, input.previousStatus);
+  // Stopped-mirror history: per partition, the read after STOPPED, else the promote/failover response, else the
+  // pre-stop snapshot; the stop time is the STOPPED read's state_time_ms (docs/reconciler.md#stopped-mirror-history).
+  const histories = mirrorHistories(mirrors, {
+    ...(input.previousStatus?.mirrorTopics ? { previous: input.previousStatus.mirrorTopics } : {}),
+    snapshots,
+    actionLags: Object.assign({}, ...c.reports.map((r) => r.actionLags)) as ExecutionReport['actionLags'],
+  });
   const mirrorTopics = mirrorStatuses(
     mirrors,
     desiredByName,
@@ -241,8 +251,10 @@ function mirrorPhase(input: ReconcileInput, c: Converged) {
     carried,
     input.link.metadata?.generation,
     input.previousStatus?.mirrorTopics,
+    histories,
   );
-  return { linkDeleted, snapshots, mirrorTopics, stoppedMirrors: stoppedMirrorsOf(mirrors, snapshots, desiredByName) };
+  const stoppedMirrors = stoppedMirrorsOf(mirrors, snapshots, desiredByName, histories);
+  return { linkDeleted, snapshots, mirrorTopics, stoppedMirrors };
 }
 
 function linkStatus(

@@ -1,6 +1,7 @@
 // ReconcileOutcome status/conditions in CFK's shape, built from what was observed and done.
 import type { ClusterLinkStatus, Condition, MirrorTopicStatus } from '../../clusterlink/types.js';
 import type { LinkData, MirrorData } from '../../kafka-rest/types.js';
+import { historyStatusFields, type MirrorHistory } from './mirror-history.js';
 import type { MirrorSnapshot } from './plan/types.js';
 import { transitionTime } from '../conditions.js';
 
@@ -35,6 +36,7 @@ export function mirrorStatuses(
   carried: Record<string, number>,
   generation?: number,
   previous?: Record<string, MirrorTopicStatus>,
+  histories?: Record<string, MirrorHistory>,
 ): Record<string, MirrorTopicStatus> {
   const out: Record<string, MirrorTopicStatus> = {};
   for (const m of [...mirrors].sort((a, b) => a.mirror_topic_name.localeCompare(b.mirror_topic_name))) {
@@ -43,7 +45,8 @@ export function mirrorStatuses(
     if (spec?.replicationFactor !== undefined) e.replicationFactor = spec.replicationFactor;
     const snap = snapshots[m.mirror_topic_name];
     // Only stopped mirrors carry an offset: a live one changes every second and would churn status.
-    if (m.mirror_status === 'STOPPED' || m.mirror_status === 'PENDING_STOPPED') {
+    if (histories) Object.assign(e, historyStatusFields(histories[m.mirror_topic_name]));
+    else if (m.mirror_status === 'STOPPED' || m.mirror_status === 'PENDING_STOPPED') {
       const o = snap ? maxOffset(snap) : carried[m.mirror_topic_name];
       if (o !== undefined) e.lastSourceFetchOffset = o;
     }

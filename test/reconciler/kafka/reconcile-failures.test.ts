@@ -227,7 +227,7 @@ test('fault injection: with 30% transient failures repeated passes converge and 
   }
 });
 
-test('a CRD that prunes the snapshot key: offsets are rebuilt from mirrorTopics[].lastSourceFetchOffset', async () => {
+test('a CRD that prunes the snapshot key: offsets are rebuilt from mirrorTopics[].lastSourceFetchOffsets', async () => {
   const world = new SimWorld({ pendingStoppedReads: 1000 });
   world.addCluster('src', { bootstrap: 'src:9092' });
   world.addTopic('src', 'one', { partitions: 1, endOffset: 70 });
@@ -263,10 +263,13 @@ test('a CRD that prunes the snapshot key: offsets are rebuilt from mirrorTopics[
     assert.equal(stopped.status.mirrorTopics?.two?.lastSourceFetchOffset, 91);
     const byName = new Map(stopped.stoppedMirrors.map((m) => [m.topicName, m]));
     assert.deepEqual(byName.get('one')?.lastSourceFetchOffsets, [{ partition: 0, offset: 70 }]);
-    assert.equal(
+    assert.deepEqual(
       byName.get('two')?.lastSourceFetchOffsets,
-      undefined,
-      'per-partition offsets of a multi-partition topic cannot be rebuilt',
+      [
+        { partition: 0, offset: 90 },
+        { partition: 1, offset: 91 },
+      ],
+      'per-partition offsets of a multi-partition topic are rebuilt from mirrorTopics[].lastSourceFetchOffsets',
     );
     assert.deepEqual(sim.violations, []);
   } finally {

@@ -22,6 +22,8 @@ export interface SimMirror {
   stateTimeMs: number;
   /** Observations left before PENDING_STOPPED becomes STOPPED. */
   readsLeft: number;
+  /** Per-partition offsets at the promote/failover (what a STOPPED read reports with `stoppedReportsOffsets`). */
+  stopOffsets?: number[];
 }
 
 export interface SimTopic {
@@ -67,6 +69,13 @@ export interface SimBehaviour {
    * (Jackson: its own field order and spacing). `true` re-serialises, so a textual diff would see a change.
    */
   reserializeConfigs: boolean;
+  /**
+   * UNSETTLED on a real server (docs/reconciler.md#stopped-mirror-history): a STOPPED mirror reports
+   * last_source_fetch_offset -1 (default, as Confluent's Terraform test data shows) or its real last offsets.
+   */
+  stoppedReportsOffsets: boolean;
+  /** Test hook run before a batched mirror action applies (e.g. to let the source advance meanwhile). */
+  beforeMirrorAction?: (action: string, names: string[]) => void;
   now: () => number;
 }
 
@@ -130,6 +139,7 @@ export class SimWorld {
       destinationPropagationFailures: 0,
       existingLink: 409,
       reserializeConfigs: false,
+      stoppedReportsOffsets: false,
       now: Date.now,
       ...behaviour,
     };
@@ -538,7 +548,11 @@ export class SimWorld {
   mirrorLags(clusterId: string, t: SimTopic): { partition: number; lag: number; last_source_fetch_offset: number }[] {
     const m = t.mirror;
     if (m?.status === 'STOPPED')
-      return Array.from({ length: t.partitions }, (_, p) => ({ partition: p, lag: 0, last_source_fetch_offset: -1 }));
+      return Array.from({ length: t.partitions }, (_, p) => ({
+        partition: p,
+        lag: 0,
+        last_source_fetch_offset: this.behaviour.stoppedReportsOffsets ? (m.stopOffsets?.[p] ?? -1) : -1,
+      }));
     const link = m ? this.cluster(clusterId).links.get(m.linkName) : undefined;
     const src = link?.remoteClusterId
       ? this.clusters.get(link.remoteClusterId)?.topics.get(m?.sourceTopicName ?? '')
@@ -560,6 +574,7 @@ export class SimWorld {
   ): { name: string; errorCode: number | null; message: string | null; topic?: SimTopic }[] {
     const cluster = this.cluster(clusterId);
     this.link(clusterId, linkName);
+    if (!validateOnly) this.behaviour.beforeMirrorAction?.(action, names);
     return names.map((name) => {
       const t = cluster.topics.get(name);
       if (!t) return { name, errorCode: 404, message: `Topic ${name} not found` };
@@ -572,6 +587,8 @@ export class SimWorld {
       const next = action === 'pause' ? 'PAUSED' : action === 'resume' ? 'ACTIVE' : 'PENDING_STOPPED';
       if (action === 'resume' && m.status !== 'PAUSED') return item;
       if (action === 'pause' && m.status === 'PAUSED') return item;
+      if (next === 'PENDING_STOPPED')
+        m.stopOffsets = this.mirrorLags(clusterId, t).map((l) => l.last_source_fetch_offset);
       m.status = next;
       m.stateTimeMs = this.behaviour.now();
       m.readsLeft = this.behaviour.pendingStoppedReads;

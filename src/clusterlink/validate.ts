@@ -96,9 +96,21 @@ export interface ValidatedAndDefaulted {
   defaulted: unknown;
 }
 
+/**
+ * `sourceInitiatedLink:` written with nothing under it (YAML null) means a source-initiated link whose linkMode is
+ * missing, not a destination-initiated link: it is kept as `{}` so the rules say so (docs/rules.md#link-types).
+ * The API server prunes the null before admission; this matters for manifests checked offline.
+ */
+export function keepEmptyLinkMode(object: unknown): unknown {
+  const root = asRecord(object);
+  const spec = asRecord(root?.['spec']);
+  if (!root || !spec || spec['sourceInitiatedLink'] !== null) return object;
+  return { ...root, spec: { ...spec, sourceInitiatedLink: {} } };
+}
+
 export function validate(object: unknown, oldObject: unknown, ctx: RuleContext): ValidationResult {
   if (isBeingDeleted(object)) return { errors: [], warnings: [] };
-  return validatePrepared(prepare(object, ctx), oldObject, ctx);
+  return validatePrepared(prepare(keepEmptyLinkMode(object), ctx), oldObject, ctx);
 }
 
 /**
@@ -108,7 +120,7 @@ export function validate(object: unknown, oldObject: unknown, ctx: RuleContext):
 export function validateAndDefault(object: unknown, oldObject: unknown, ctx: RuleContext): ValidatedAndDefaulted {
   const defaulted = applyDefaults(object, ctx);
   if (isBeingDeleted(object)) return { result: { errors: [], warnings: [] }, defaulted };
-  return { result: validatePrepared(withoutNulls(defaulted), oldObject, ctx), defaulted };
+  return { result: validatePrepared(withoutNulls(keepEmptyLinkMode(defaulted)), oldObject, ctx), defaulted };
 }
 
 /** The rules on an already prepared (defaulted, null-free) object, which they only read. */
@@ -123,7 +135,7 @@ function validatePrepared(prepared: unknown, oldObject: unknown, ctx: RuleContex
     const input: RuleInput = { object: root, spec, linkType: linkTypeOf(spec), ctx };
     for (const rule of SPEC_RULES) results.push(rule(input));
     if (oldObject !== undefined && oldObject !== null) {
-      const oldSpec = asRecord(asRecord(prepare(oldObject, ctx))?.['spec']);
+      const oldSpec = asRecord(asRecord(prepare(keepEmptyLinkMode(oldObject), ctx))?.['spec']);
       if (oldSpec) results.push(validateUpdate(spec, oldSpec));
     }
   }

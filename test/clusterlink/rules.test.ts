@@ -873,6 +873,73 @@ const mirrorTopics: Case[] = [
   },
 ];
 
+// Shapes of the official CFK examples that the rule book used to get wrong (issue 19, items 8-11).
+const cfkExamples: Case[] = [
+  {
+    name: 'bootstrap with SASL_SSL:// (as Confluent Cloud prints it) is tolerated with a warning',
+    object: edit(D(), { [`${S}.bootstrapEndpoint`]: 'SASL_SSL://pkc-1.confluent.cloud:9092' }),
+    errors: [],
+    warnings: [`${S}.bootstrapEndpoint: the URL scheme "SASL_SSL://" is ignored`],
+  },
+  {
+    name: 'bootstrap with SASL_PLAINTEXT:// in a list is tolerated with one warning',
+    object: edit(D(), { [`${S}.bootstrapEndpoint`]: 'SASL_PLAINTEXT://a:9092,SASL_PLAINTEXT://b:9092' }),
+    errors: [],
+    warnings: [`${S}.bootstrapEndpoint: the URL scheme "SASL_PLAINTEXT://" is ignored`],
+  },
+  {
+    name: 'a scheme-like prefix without a port is still refused',
+    object: edit(D(), { [`${S}.bootstrapEndpoint`]: 'SASL_SSL://kafka' }),
+    errors: [`${S}.bootstrapEndpoint Invalid`],
+  },
+  {
+    name: 'Bidirectional with clusterID and kafkaRestClassRef (the official example): no warning',
+    object: edit(bidirectional(), { [`${S}.kafkaRestClassRef`]: { name: 'remote-rest' } }),
+    errors: [],
+  },
+  {
+    name: 'Bidirectional Inbound with clusterID and kafkaRestClassRef: no warning',
+    object: edit(bidirectional(), {
+      'spec.sourceInitiatedLink.connectionMode': 'Inbound',
+      [`${S}.kafkaRestClassRef`]: { name: 'remote-rest' },
+    }),
+    errors: [],
+  },
+  {
+    name: 'Source mode with clusterID and kafkaRestClassRef still warns',
+    object: edit(sourceMode(), { [`${T}.kafkaRestClassRef`]: { name: 'dst-rest' } }),
+    errors: [],
+    warnings: [`${T}: both clusterID and kafkaRestClassRef are set`],
+  },
+  {
+    name: 'mtls with tls.enabled false: the error alone, no "ignored" warning',
+    object: edit(D(), {
+      [`${S}.authentication`]: { type: 'mtls' },
+      [`${S}.tls`]: { enabled: false, secretRef: 'client-pem' },
+    }),
+    errors: [`${S}.tls.enabled Invalid`],
+  },
+  {
+    name: 'plain with tls.enabled false and a secretRef: still the "ignored" warning',
+    object: edit(D(), {
+      [`${S}.authentication`]: plain,
+      [`${S}.tls`]: { enabled: false, secretRef: 'ca-pem' },
+    }),
+    errors: [],
+    warnings: [`${S}.tls.secretRef: ignored because tls.enabled is false`],
+  },
+  {
+    name: 'empty sourceInitiatedLink (null in YAML): linkMode is required, nothing else',
+    object: edit(D(), { 'spec.sourceInitiatedLink': null, [`${S}.bootstrapEndpoint`]: undefined }),
+    errors: ['spec.sourceInitiatedLink.linkMode Required'],
+  },
+  {
+    name: 'no sourceInitiatedLink key: a destination-initiated link as before',
+    object: edit(D(), { [`${S}.bootstrapEndpoint`]: undefined }),
+    errors: [`${S}.bootstrapEndpoint Required`],
+  },
+];
+
 const groups: Array<[string, Case[]]> = [
   ['everywhere', everywhere],
   ['link modes', linkModes],
@@ -880,6 +947,7 @@ const groups: Array<[string, Case[]]> = [
   ['tls', tlsCases],
   ['filters', filters],
   ['mirror topics', mirrorTopics],
+  ['official CFK example shapes', cfkExamples],
 ];
 
 for (const [title, cases] of groups) {

@@ -1,11 +1,12 @@
 // docs/rules.md#everywhere for each cluster block: REST class reference, bootstrap endpoint, cluster ID.
 import { FieldPath, invalid, required } from '../field-errors.js';
 import { asRecord, type JsonRecord } from '../../lib/json.js';
-import { checkDnsLabel, Findings, SPEC, type RuleResult } from './common.js';
+import { checkDnsLabel, Findings, linkTypeOf, SPEC, type RuleResult } from './common.js';
 
 export const CLUSTER_KEYS = ['sourceKafkaCluster', 'destinationKafkaCluster'] as const;
 
-const SCHEME = /^([A-Za-z][A-Za-z0-9+.-]*):\/\//;
+// `_` included: Kafka's listener names as Confluent Cloud prints them (SASL_SSL://, SASL_PLAINTEXT://) are schemes here.
+const SCHEME = /^([A-Za-z][A-Za-z0-9+._-]*):\/\//;
 const HOST_PORT = /^(?:\[([0-9A-Fa-f:.]+)\]|([^\s:/[\]@]+)):(\d+)$/;
 
 /** Why one `host:port` entry is wrong, or undefined when it is fine. */
@@ -43,11 +44,14 @@ export function checkBootstrapEndpoint(out: Findings, path: FieldPath, value: un
     }
   }
   if (schemeSeen !== undefined)
-    out.warn(path, `the URL scheme "${schemeSeen}" is ignored by Kafka clients; write host:port`);
+    out.warn(path, `the URL scheme "${schemeSeen}" is ignored; Kafka clients take host:port`);
 }
 
 export function validateClusterRefs(spec: JsonRecord): RuleResult {
   const out = new Findings();
+  // A Bidirectional link sets both on purpose: the REST class must exist even when clusterID is given
+  // (docs/rules.md#everywhere), so the warning would fire on every correct Bidirectional link.
+  const warnBoth = linkTypeOf(spec) !== 'Bidirectional';
   for (const key of CLUSTER_KEYS) {
     const cluster = asRecord(spec[key]);
     if (!cluster) continue;
@@ -69,7 +73,7 @@ export function validateClusterRefs(spec: JsonRecord): RuleResult {
     const clusterID = cluster['clusterID'];
     if (clusterID === '')
       out.add(required(path.child('clusterID'), 'give the Kafka cluster ID, or leave the field out'));
-    if (typeof clusterID === 'string' && clusterID !== '' && ref) {
+    if (warnBoth && typeof clusterID === 'string' && clusterID !== '' && ref) {
       out.warn(path, 'both clusterID and kafkaRestClassRef are set: clusterID wins as the cluster ID');
     }
   }

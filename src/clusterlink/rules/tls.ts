@@ -7,8 +7,10 @@ import { CLUSTER_KEYS } from './cluster-refs.js';
 export function validateTls(spec: JsonRecord): RuleResult {
   const out = new Findings();
   for (const key of CLUSTER_KEYS) {
-    const tls = asRecord(asRecord(spec[key])?.['tls']);
+    const cluster = asRecord(spec[key]);
+    const tls = asRecord(cluster?.['tls']);
     if (!tls) continue;
+    const usesMtls = asRecord(cluster?.['authentication'])?.['type'] === 'mtls';
     const path = SPEC.child(key, 'tls');
     const enabled = tls['enabled'];
     const hasSecret = tls['secretRef'] !== undefined;
@@ -33,7 +35,8 @@ export function validateTls(spec: JsonRecord): RuleResult {
           forbidden(path.child('directoryPathInContainer'), 'set secretRef or directoryPathInContainer, not both'),
         );
       }
-    } else if (enabled === false) {
+    } else if (enabled === false && !usesMtls) {
+      // With mtls the authentication rule already says enabled must be true; "ignored" would contradict it.
       if (hasSecret) out.warn(path.child('secretRef'), 'ignored because tls.enabled is false');
       if (hasDirectory) out.warn(path.child('directoryPathInContainer'), 'ignored because tls.enabled is false');
     }

@@ -83,7 +83,7 @@ export function bootstrapServers(endpoint: string): string {
     .map((s) =>
       s
         .trim()
-        .replace(/^[A-Za-z][A-Za-z0-9+.-]*:\/\//, '')
+        .replace(/^[A-Za-z][A-Za-z0-9+._-]*:\/\//, '')
         .replace(/\/+$/, ''),
     )
     .filter((s) => s.length > 0)

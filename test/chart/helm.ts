@@ -84,7 +84,9 @@ export function parseManifests(text: string): Manifest[] {
     if (doc.errors.length > 0) throw new Error(`helm printed invalid YAML: ${doc.errors.map((e) => e.message).join('; ')}`);
     const object = doc.toJS() as Obj | null;
     if (object === null || typeof object !== 'object') continue;
-    const source = /# Source: [^/]+\/templates\/(\S+)/.exec(doc.commentBefore ?? '')?.[1] ?? '';
+    // The yaml library puts a comment that opens a document before its first node.
+    const comment = `${doc.commentBefore ?? ''}\n${(doc.contents as { commentBefore?: string | null } | null)?.commentBefore ?? ''}`;
+    const source = /Source: [^/]+\/templates\/(\S+)/.exec(comment)?.[1] ?? '';
     out.push({ template: source, object });
   }
   return out;

@@ -1,27 +1,48 @@
 // Runs every test/**/*.test.ts with Node's built-in test runner (through tsx) and ends with the
 // plain summary line CI reads: "N passed, N failed, N skipped".
-import { spawn } from 'node:child_process';
+//
+// `node test/run.mjs --e2e` runs the e2e suite instead (test/e2e/*.e2e.ts, docs/e2e.md): it first builds or
+// reuses the API server harness (test/e2e/build-harness.ts), then runs the files one at a time (each starts
+// its own kube-apiserver) with a longer per-test timeout. Without Go the files skip and say why (CI fails).
+import { spawn, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const filter = process.argv.slice(2);
+const e2e = process.argv.includes('--e2e');
+const filter = process.argv.slice(2).filter((a) => a !== '--e2e');
+const suffix = e2e ? '.e2e.ts' : '.test.ts';
 
 function find(dir) {
   const out = [];
   for (const entry of readdirSync(dir).sort()) {
     const path = join(dir, entry);
     if (statSync(path).isDirectory()) out.push(...find(path));
-    else if (entry.endsWith('.test.ts')) out.push(relative(root, path));
+    else if (entry.endsWith(suffix)) out.push(relative(root, path));
   }
   return out;
 }
 
-const files = find(join(root, 'test')).filter((f) => filter.length === 0 || filter.some((x) => f.includes(x)));
+const files = find(join(root, e2e ? 'test/e2e' : 'test')).filter(
+  (f) => filter.length === 0 || filter.some((x) => f.includes(x)),
+);
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
+}
+
+if (e2e) {
+  // Exit 3: no Go toolchain. The files then skip with the reason (or fail, with CI=true).
+  const build = spawnSync(process.execPath, ['--import', 'tsx', 'test/e2e/build-harness.ts'], {
+    cwd: root,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  if (build.status !== 0 && build.status !== 3) {
+    console.error('the e2e harness build failed');
+    console.log('0 passed, 1 failed, 0 skipped');
+    process.exit(1);
+  }
 }
 
 const child = spawn(
@@ -30,10 +51,10 @@ const child = spawn(
     '--import',
     'tsx',
     '--test',
-    '--test-concurrency=2',
+    `--test-concurrency=${e2e ? 1 : 2}`,
     '--test-reporter=spec',
     // A test left hanging, or a handle left open after the last test, must not stall CI.
-    '--test-timeout=120000',
+    `--test-timeout=${e2e ? 300000 : 120000}`,
     '--test-force-exit',
     ...files,
   ],

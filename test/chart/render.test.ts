@@ -1,54 +1,20 @@
-// The chart rendered with helm-lite (a Go-template renderer with the Sprig/Helm functions the chart uses;
-// no Helm binary here) for the default values and every override fixture, then checked as Kubernetes
-// manifests: kinds, webhook settings, RBAC per switch, certificate modes (including `lookup` reuse),
-// pod security, and the chart's refusals. helm-lite is not Helm: whitespace and YAML details are close, and
-// any function the chart starts to use without helm-lite knowing it fails these tests loudly.
+// The chart rendered by the real `helm template` (Helm 4.1.4, test/chart/kube-tools.ts) for the default
+// values and every override fixture, then checked as Kubernetes manifests: kinds, webhook settings, RBAC per
+// switch, certificate modes, the out-of-cluster webhook URL, long release names, pod security, and the
+// chart's `fail` guards (Helm 4's lint only logs `fail`, so they are asserted on `helm template`). Reuse of an
+// existing self-signed Secret through `lookup` needs a cluster: test/e2e/helm.e2e.ts covers it on a real one.
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { basename } from 'node:path';
-import { ChartFailure, renderChart, type Cluster, type ReleaseOptions } from './helm-lite.js';
-import { CHART_DIR, CHART_FIXTURES, isObject, loadYamlObject, yamlFiles, type JsonObject } from './support.js';
+import { X509Certificate } from 'node:crypto';
+import { HelmFailure, helmNotes, helmTemplate, type Manifest, type Obj } from './helm.js';
+import { args, at, container, find, grants, kinds, rulesOf } from './manifests.js';
+import { CHART_FIXTURES, loadYamlObject, yamlFiles } from './support.js';
 
-type Obj = Record<string, unknown>;
 const NS = 'kafka-admission';
 
-function render(values: Obj = {}, extra: Partial<ReleaseOptions> = {}): Array<{ template: string; object: Obj }> {
-  return renderChart(CHART_DIR, { name: 'clusterlink-webhook', namespace: NS, values, ...extra }).manifests;
-}
-function kinds(ms: Array<{ object: Obj }>): string[] {
-  return ms.map((m) => `${String(m.object['kind'])}/${String((m.object['metadata'] as Obj)['name'])}`);
-}
-function find(ms: Array<{ object: Obj }>, kind: string, name?: string): Obj {
-  const m = ms.find(
-    (x) => x.object['kind'] === kind && (name === undefined || (x.object['metadata'] as Obj)['name'] === name),
-  );
-  assert.ok(m, `no ${kind}${name ? `/${name}` : ''} in ${kinds(ms).join(', ')}`);
-  return m.object;
-}
-function at(o: unknown, path: string): unknown {
-  return path
-    .split('.')
-    .reduce<unknown>((acc, k) => (Array.isArray(acc) ? acc[Number(k)] : isObject(acc) ? acc[k] : undefined), o);
-}
-function container(ms: Array<{ object: Obj }>): Obj {
-  return at(find(ms, 'Deployment'), 'spec.template.spec.containers.0') as Obj;
-}
-function args(ms: Array<{ object: Obj }>): string[] {
-  return container(ms)['args'] as string[];
-}
-type Rule = { apiGroups: string[]; resources: string[]; verbs: string[]; resourceNames?: string[] };
-function rulesOf(o: Obj): Rule[] {
-  return (o['rules'] as Rule[] | undefined) ?? [];
-}
-function grants(ms: Array<{ object: Obj }>, filter: (o: Obj) => boolean): Record<string, string[]> {
-  const out: Record<string, Set<string>> = {};
-  for (const m of ms) {
-    if (!['ClusterRole', 'Role'].includes(String(m.object['kind'])) || !filter(m.object)) continue;
-    if (String((m.object['metadata'] as Obj)['name']).endsWith('-pre-delete')) continue;
-    for (const r of rulesOf(m.object))
-      for (const res of r.resources) for (const v of r.verbs) (out[res] ??= new Set()).add(v);
-  }
-  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
+function render(values: Obj = {}, release?: string): Manifest[] {
+  return helmTemplate(values, { namespace: NS, ...(release === undefined ? {} : { release }) });
 }
 
 describe('default install (selfSigned certificates, reconciler on)', () => {
@@ -239,7 +205,7 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
     assert.deepEqual(rulesOf(role)[0]?.resourceNames, ['clusterlink-webhook']);
   });
   test('NOTES.txt renders the checks for this release', () => {
-    const { notes } = renderChart(CHART_DIR, { namespace: NS });
+    const notes = helmNotes({}, { namespace: NS });
     assert.match(notes, new RegExp(`kubectl -n ${NS} rollout status deployment/clusterlink-webhook`));
     assert.match(notes, /kubectl create --dry-run=server/);
   });
@@ -341,12 +307,15 @@ describe('certificate modes', () => {
     const ms = render({ certificates: { mode: 'certManager' } });
     assert.ok(!kinds(ms).some((k) => k.startsWith('Secret/')));
     assert.deepEqual(
-      kinds(ms).filter((k) => /^(Issuer|Certificate)\//.test(k)),
+      // Helm orders kinds it does not know by name; cert-manager resolves the chain in any order.
+      kinds(ms)
+        .filter((k) => /^(Issuer|Certificate)\//.test(k))
+        .sort(),
       [
-        'Issuer/clusterlink-webhook-selfsigned',
+        'Certificate/clusterlink-webhook',
         'Certificate/clusterlink-webhook-ca',
         'Issuer/clusterlink-webhook-ca',
-        'Certificate/clusterlink-webhook',
+        'Issuer/clusterlink-webhook-selfsigned',
       ],
     );
     const cert = find(ms, 'Certificate', 'clusterlink-webhook');
@@ -388,44 +357,6 @@ describe('certificate modes', () => {
     assert.equal(at(find(ms, 'ValidatingWebhookConfiguration'), 'webhooks.0.clientConfig.caBundle'), 'Q0E=');
   });
 
-  const dnsKey = `clusterlink-webhook,clusterlink-webhook.${NS},clusterlink-webhook.${NS}.svc,clusterlink-webhook.${NS}.svc.cluster.local`;
-  const existing = (annotation: string): Cluster => ({
-    objects: new Map([
-      [
-        `v1/Secret/${NS}/clusterlink-webhook-tls`,
-        {
-          metadata: { name: 'clusterlink-webhook-tls', annotations: { 'clusterlink-webhook/dns-names': annotation } },
-          data: {
-            'tls.crt': 'T0xEQ0VSVA==',
-            'tls.key': 'T0xES0VZ',
-            'ca.crt': Buffer.from('-----BEGIN CERTIFICATE-----\nOLDCA\n-----END CERTIFICATE-----\n').toString('base64'),
-          },
-        },
-      ],
-    ]),
-  });
-  test('selfSigned upgrade: the existing Secret is reused, so the CA never changes under running pods', () => {
-    const ms = render({}, { cluster: existing(dnsKey) });
-    const secret = find(ms, 'Secret');
-    assert.deepEqual(secret['data'], (existing(dnsKey).objects.values().next().value as JsonObject)['data']);
-    assert.equal(
-      at(find(ms, 'MutatingWebhookConfiguration'), 'webhooks.0.clientConfig.caBundle'),
-      (secret['data'] as Obj)['ca.crt'],
-    );
-  });
-  test('selfSigned with a Secret made for other DNS names: a new certificate, and both CAs trusted meanwhile', () => {
-    const ms = render({}, { cluster: existing('old-name,old-name.x') });
-    const secret = find(ms, 'Secret');
-    const data = secret['data'] as Record<string, string>;
-    assert.notEqual(data['tls.crt'], 'T0xEQ0VSVA==');
-    const bundle = Buffer.from(
-      String(at(find(ms, 'ValidatingWebhookConfiguration'), 'webhooks.0.clientConfig.caBundle')),
-      'base64',
-    ).toString();
-    assert.equal((bundle.match(/BEGIN CERTIFICATE/g) ?? []).length, 2);
-    assert.ok(bundle.includes('OLDCA'));
-    assert.ok(bundle.startsWith(Buffer.from(data['ca.crt'] ?? '', 'base64').toString()));
-  });
   test('selfSigned without a cluster (helm template): a fresh CA every render', () => {
     const a = find(render(), 'Secret')['data'] as Obj;
     const b = find(render(), 'Secret')['data'] as Obj;
@@ -456,8 +387,138 @@ describe('the chart refuses unsafe settings', () => {
     test(name, () => {
       assert.throws(
         () => render(values),
-        (err: unknown) => err instanceof ChartFailure && message.test(err.message),
+        (err: unknown) =>
+          err instanceof HelmFailure && /execution error at/.test(err.stderr) && message.test(err.stderr),
       );
     });
   }
+});
+
+/** The serving certificate and CA of the self-signed Secret, parsed. */
+function selfSignedPair(ms: readonly Manifest[]): { cert: X509Certificate; ca: X509Certificate } {
+  const data = find(ms, 'Secret')['data'] as Record<string, string>;
+  const pem = (key: string): string => Buffer.from(data[key] ?? '', 'base64').toString();
+  return { cert: new X509Certificate(pem('tls.crt')), ca: new X509Certificate(pem('ca.crt')) };
+}
+
+describe('the self-signed certificate Helm generates', () => {
+  test('is signed by the CA in the Secret and names every Service DNS name, nothing else', () => {
+    const { cert, ca } = selfSignedPair(render());
+    assert.ok(cert.verify(ca.publicKey), 'tls.crt is signed by ca.crt');
+    assert.equal(ca.ca, true);
+    assert.equal(
+      cert.subjectAltName,
+      [
+        `clusterlink-webhook`,
+        `clusterlink-webhook.${NS}`,
+        `clusterlink-webhook.${NS}.svc`,
+        `clusterlink-webhook.${NS}.svc.cluster.local`,
+      ]
+        .map((n) => `DNS:${n}`)
+        .join(', '),
+    );
+  });
+});
+
+describe('out-of-cluster webhook (webhook.url.host)', () => {
+  const cases: Array<{ host: string; san: string; annotation: string }> = [
+    { host: '127.0.0.1:8443', san: 'IP Address:127.0.0.1', annotation: '127.0.0.1' },
+    { host: 'webhook.example.com', san: 'DNS:webhook.example.com', annotation: 'webhook.example.com' },
+    { host: 'webhook.example.com:9443', san: 'DNS:webhook.example.com', annotation: 'webhook.example.com' },
+  ];
+  for (const { host, san, annotation } of cases) {
+    test(`${host}: both configurations call https://${host}/… with the chart's CA, which the certificate names`, () => {
+      const ms = render({ webhook: { url: { host } } });
+      const secret = find(ms, 'Secret');
+      for (const [kind, path] of [
+        ['MutatingWebhookConfiguration', '/mutate'],
+        ['ValidatingWebhookConfiguration', '/validate'],
+      ] as const) {
+        const clientConfig = at(find(ms, kind), 'webhooks.0.clientConfig') as Obj;
+        assert.deepEqual(Object.keys(clientConfig).sort(), ['caBundle', 'url'], 'no service reference beside the URL');
+        assert.equal(clientConfig['url'], `https://${host}${path}`);
+        assert.equal(clientConfig['caBundle'], (secret['data'] as Obj)['ca.crt']);
+      }
+      const { cert } = selfSignedPair(ms);
+      assert.ok(cert.subjectAltName?.split(', ').includes(san), `${cert.subjectAltName ?? ''} lacks ${san}`);
+      assert.ok(
+        String(at(secret, 'metadata.annotations')?.['clusterlink-webhook/dns-names' as never]).endsWith(
+          `,${annotation}`,
+        ),
+      );
+    });
+  }
+  test('certManager mode: the Certificate names the host (IP addresses under ipAddresses)', () => {
+    const byIp = find(
+      render({ certificates: { mode: 'certManager' }, webhook: { url: { host: '10.1.2.3:8443' } } }),
+      'Certificate',
+      'clusterlink-webhook',
+    );
+    assert.deepEqual(at(byIp, 'spec.ipAddresses'), ['10.1.2.3']);
+    assert.equal((at(byIp, 'spec.dnsNames') as string[]).length, 4);
+    const byName = find(
+      render({ certificates: { mode: 'certManager' }, webhook: { url: { host: 'hook.example.com' } } }),
+      'Certificate',
+      'clusterlink-webhook',
+    );
+    assert.equal((at(byName, 'spec.dnsNames') as string[]).at(-1), 'hook.example.com');
+    assert.equal(at(byName, 'spec.ipAddresses'), undefined);
+  });
+  test('provided mode: the URL with the given caBundle', () => {
+    const ms = render({
+      certificates: { mode: 'provided', secretName: 'my-tls', provided: { caBundle: 'Q0E=' } },
+      webhook: { url: { host: 'hook.example.com' } },
+    });
+    assert.deepEqual(at(find(ms, 'ValidatingWebhookConfiguration'), 'webhooks.0.clientConfig'), {
+      url: 'https://hook.example.com/validate',
+      caBundle: 'Q0E=',
+    });
+  });
+  test('unset: the Service, never a URL', () => {
+    for (const m of render().filter((x) => String(x.object['kind']).endsWith('WebhookConfiguration'))) {
+      assert.equal(at(m.object, 'webhooks.0.clientConfig.url'), undefined);
+    }
+  });
+});
+
+describe('long release names (Helm allows 53 characters)', () => {
+  const release = 'r'.repeat(53);
+  const ms = render({}, release);
+  const fullname = `${release}-clusterli`;
+  test('names are truncated to 63 characters and stay consistent across objects', () => {
+    assert.equal(at(find(ms, 'Deployment'), 'metadata.name'), fullname);
+    assert.equal(at(find(ms, 'Service'), 'metadata.name'), fullname);
+    assert.deepEqual(at(find(ms, 'ValidatingWebhookConfiguration'), 'webhooks.0.clientConfig.service'), {
+      name: fullname,
+      namespace: NS,
+      path: '/validate',
+      port: 443,
+    });
+    assert.equal(at(find(ms, 'ClusterRoleBinding', fullname), 'subjects.0.name'), fullname);
+  });
+  test('every name, label value and webhook name is within its Kubernetes limit', () => {
+    // Labels and DNS labels: 63; Service, Job (its name becomes a pod label) and namespaced objects the
+    // chart names from the release: 63 where Kubernetes says so, 253 for the others.
+    const dns1035 = new Set(['Service', 'Job']);
+    for (const { object } of ms) {
+      const name = String(at(object, 'metadata.name'));
+      const limit = dns1035.has(String(object['kind'])) ? 63 : 253;
+      assert.ok(name.length <= limit, `${String(object['kind'])}/${name} is ${name.length} long (max ${limit})`);
+      for (const [key, value] of Object.entries(
+        (at(object, 'metadata.labels') as Record<string, string> | undefined) ?? {},
+      )) {
+        assert.ok(value.length <= 63, `label ${key} of ${name}: ${value.length} characters`);
+      }
+    }
+    for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
+      const webhookName = String(at(find(ms, kind), 'webhooks.0.name'));
+      assert.ok(
+        webhookName.split('.').every((label) => label.length <= 63),
+        webhookName,
+      );
+    }
+  });
+  test('the generated certificate names the truncated Service', () => {
+    assert.match(selfSignedPair(ms).cert.subjectAltName ?? '', new RegExp(`DNS:${fullname}\\.${NS}\\.svc(,|$)`));
+  });
 });

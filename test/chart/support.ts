@@ -1,5 +1,4 @@
-// Shared helpers of the chart tests: paths, YAML loading, Helm-like value merging, ajv set up for
-// Kubernetes OpenAPI schemas.
+// Shared helpers of the chart tests: paths, YAML loading, ajv set up for Kubernetes OpenAPI schemas.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -53,18 +52,6 @@ export function yamlFiles(dir: string): string[] {
     .filter((f) => f.endsWith('.yaml') || f.endsWith('.yml'))
     .sort()
     .map((f) => join(dir, f));
-}
-
-/** Helm's value coalescing: maps merge deeply, anything else (lists included) replaces, null deletes. */
-export function mergeValues(base: JsonObject, override: JsonObject): JsonObject {
-  const out: JsonObject = { ...base };
-  for (const [key, value] of Object.entries(override)) {
-    const current = out[key];
-    if (value === null) delete out[key];
-    else if (isObject(current) && isObject(value)) out[key] = mergeValues(current, value);
-    else out[key] = value;
-  }
-  return out;
 }
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;

@@ -57,10 +57,53 @@ app.kubernetes.io/part-of: clusterlink-webhook
 {{- default (include "clw.fullname" .) .Values.reconciler.leaseName -}}
 {{- end -}}
 
-{{/* The DNS names the kube-apiserver may use for the Service; all go into the certificate's SANs. */}}
+{{/* The DNS names the kube-apiserver may use for the Service, then the webhook.url host when it is a DNS
+name; all go into the certificate's SANs. */}}
 {{- define "clw.dnsNames" -}}
 {{- $svc := include "clw.fullname" . -}}
-{{- list $svc (printf "%s.%s" $svc .Release.Namespace) (printf "%s.%s.svc" $svc .Release.Namespace) (printf "%s.%s.svc.cluster.local" $svc .Release.Namespace) | toJson -}}
+{{- $names := list $svc (printf "%s.%s" $svc .Release.Namespace) (printf "%s.%s.svc" $svc .Release.Namespace) (printf "%s.%s.svc.cluster.local" $svc .Release.Namespace) -}}
+{{- $host := include "clw.urlHostname" . -}}
+{{- if and $host (not (include "clw.urlHostIsIP" .)) -}}
+{{- $names = append $names $host -}}
+{{- end -}}
+{{- $names | uniq | toJson -}}
+{{- end -}}
+
+{{/* The IP addresses of the certificate's SANs: the webhook.url host when it is an IPv4 address. */}}
+{{- define "clw.ipAddresses" -}}
+{{- if include "clw.urlHostIsIP" . -}}
+{{- list (include "clw.urlHostname" .) | toJson -}}
+{{- else -}}
+[]
+{{- end -}}
+{{- end -}}
+
+{{/* webhook.url.host without its port ("" when the webhook is reached through the Service). */}}
+{{- define "clw.urlHostname" -}}
+{{- regexReplaceAll ":[0-9]+$" .Values.webhook.url.host "" -}}
+{{- end -}}
+
+{{- define "clw.urlHostIsIP" -}}
+{{- if regexMatch "^[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+$" (include "clw.urlHostname" .) -}}true{{- end -}}
+{{- end -}}
+
+{{/* clientConfig of one webhook: the out-of-cluster URL when webhook.url.host is set, else the Service. */}}
+{{- define "clw.clientConfig" -}}
+{{- $root := index . 0 -}}
+{{- $path := index . 1 -}}
+{{- $caBundle := index . 2 -}}
+{{- with $root.Values.webhook.url.host }}
+url: {{ printf "https://%s%s" . $path | quote }}
+{{- else }}
+service:
+  name: {{ include "clw.fullname" $root }}
+  namespace: {{ $root.Release.Namespace }}
+  path: {{ $path }}
+  port: {{ $root.Values.service.port }}
+{{- end }}
+{{- with $caBundle }}
+caBundle: {{ . }}
+{{- end }}
 {{- end -}}
 
 {{/* Webhook names must be domain-like with three or more segments; these also tell where the webhook runs. */}}

@@ -1,0 +1,145 @@
+// `clusterlink-webhook serve` as a separate process through the package's own entry point
+// (bin/clusterlink-webhook.js, i.e. the build in dist/: `npm run test:e2e` builds first), the way a user or
+// the container runs it. Its JSON log lines are kept; it can be stopped, frozen (SIGSTOP) and thawed.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+export const BIN = join(REPO_ROOT, 'bin', 'clusterlink-webhook.js');
+
+export type LogLine = Record<string, unknown>;
+
+export interface WebhookProcess {
+  child: ChildProcess;
+  lines: LogLine[];
+  port: number;
+  /** The first log line (seen or to come) matching pred. */
+  waitForLine(pred: (line: LogLine) => boolean, timeoutMs?: number): Promise<LogLine>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  running(): boolean;
+}
+
+export interface WebhookOptions {
+  /** HTTPS port; a free one when 0 (the chart's webhook.url must name the port before the start). */
+  port: number;
+  certFile: string;
+  keyFile: string;
+  certDir: string;
+  kubeconfig: string;
+  args?: readonly string[];
+  env?: NodeJS.ProcessEnv;
+}
+
+/** A loopback port nobody listens on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+const isMsg =
+  (re: RegExp) =>
+  (line: LogLine): boolean =>
+    typeof line['msg'] === 'string' && re.test(line['msg']);
+
+export async function startWebhook(options: WebhookOptions): Promise<WebhookProcess> {
+  const { port, certFile, keyFile, certDir, kubeconfig, args = [], env = {} } = options;
+  const child = spawn(
+    process.execPath,
+    [
+      BIN,
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--metrics-port',
+      '0',
+      '--tls-cert-file',
+      certFile,
+      '--tls-private-key-file',
+      keyFile,
+      '--cert-dir',
+      certDir,
+      ...args,
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env['PATH'], HOME: certDir, KUBECONFIG: kubeconfig, KUBERNETES_SERVICE_HOST: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  const lines: LogLine[] = [];
+  const listeners = new Set<(line: LogLine) => void>();
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => void (stderr = (stderr + c.toString()).slice(-4_000)));
+  createInterface({ input: child.stdout }).on('line', (text) => {
+    let line: LogLine;
+    try {
+      line = JSON.parse(text) as LogLine;
+    } catch {
+      line = { raw: text };
+    }
+    lines.push(line);
+    for (const l of [...listeners]) l(line);
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+  const running = (): boolean => child.exitCode === null && child.signalCode === null;
+
+  const waitForLine = (pred: (line: LogLine) => boolean, timeoutMs = 60_000): Promise<LogLine> => {
+    const seen = lines.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        listeners.delete(onLine);
+      };
+      const onLine = (line: LogLine): void => {
+        if (!pred(line)) return;
+        done();
+        resolve(line);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(
+          new Error(
+            `serve did not log the awaited line within ${timeoutMs} ms: ${JSON.stringify(lines.slice(-10))}\n${stderr}`,
+          ),
+        );
+      }, timeoutMs);
+      listeners.add(onLine);
+      void exited.then((code) => {
+        if (!listeners.has(onLine)) return;
+        done();
+        reject(new Error(`serve exited with ${code}: ${JSON.stringify(lines.slice(-10))}\n${stderr}`));
+      });
+    });
+  };
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> => {
+    if (running()) {
+      child.kill('SIGCONT');
+      child.kill(signal);
+    }
+    const timer = setTimeout(() => running() && child.kill('SIGKILL'), 20_000);
+    const code = await exited;
+    clearTimeout(timer);
+    return code;
+  };
+  try {
+    await waitForLine(isMsg(/^admission webhooks listening/), 60_000);
+  } catch (err) {
+    if (running()) child.kill('SIGKILL');
+    throw err;
+  }
+  return { child, lines, port, waitForLine, stop, running };
+}

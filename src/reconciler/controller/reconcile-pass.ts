@@ -8,14 +8,15 @@ import type { EventRecorder } from '../../kube/events.js';
 import { buildKafkaTopic } from './kafka-topic.js';
 import type { KubeApi } from '../../kube/kube-api.js';
 import { isResolutionError } from '../resolve/resolution-error.js';
-import { FINALIZER, SKIP_KAFKA_CLEANUP_ANNOTATION } from '../../kube/resources.js';
+import { APPLIED_CONFIGS_ANNOTATION, FINALIZER, SKIP_KAFKA_CLEANUP_ANNOTATION } from '../../kube/resources.js';
+import { formatAppliedConfigs, parseAppliedConfigs } from '../kafka/plan/applied-configs.js';
 import type { LinkReconciler, ReconcileOutcome } from '../types.js';
 import { buildReconcileInput, classRefOf, clusterSides, linkNameOf, skipsKafkaCleanup } from '../resolve/inputs.js';
 import { failureStatus, readyCondition, sameStatus, successStatus } from './status.js';
 
 export type PassApi = Pick<
   KubeApi,
-  'getSecretData' | 'getKafkaRestClass' | 'setFinalizers' | 'writeStatus' | 'createKafkaTopicOnce'
+  'getSecretData' | 'getKafkaRestClass' | 'setFinalizers' | 'writeStatus' | 'createKafkaTopicOnce' | 'setAnnotations'
 >;
 
 export interface PassDeps {
@@ -166,13 +167,20 @@ export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal
   let outcome: ReconcileOutcome;
   try {
     const input = await buildReconcileInput(link, deps.api, signal);
-    outcome = await deps.linkReconciler(input, signal);
+    const appliedConfigs = parseAppliedConfigs(link.metadata?.annotations?.[APPLIED_CONFIGS_ANNOTATION]);
+    outcome = await deps.linkReconciler(appliedConfigs ? { ...input, appliedConfigs } : input, signal);
   } catch (err) {
     return fail(err);
   }
   if (signal.aborted) return { aborted: true };
 
   try {
+    // What the Kafka side applied, as digests (docs/reconciler.md#applied-configs); only when it changed.
+    if (outcome.appliedConfigs && !deleting) {
+      const record = formatAppliedConfigs(outcome.appliedConfigs);
+      if (link.metadata?.annotations?.[APPLIED_CONFIGS_ANNOTATION] !== record)
+        link = await deps.api.setAnnotations(namespace, name, { [APPLIED_CONFIGS_ANNOTATION]: record }, signal);
+    }
     // Hand-over first: the status written below tells the Kafka side these topics are taken care of.
     const sides = clusterSides(link);
     const classRef = classRefOf(link.spec?.[sides.local], namespace);

@@ -43,6 +43,14 @@ export interface ExecutionReport {
   writeCalls: number;
 }
 
+/**
+ * Confluent's answer to a create of an existing link name is not settled (docs/reconciler.md#simulator-assumptions):
+ * 409/40902 per the known stubs, but a 400 "... already exists" is taken the same way: read the link and adopt it.
+ */
+function existsAs400(e: unknown): boolean {
+  return e instanceof KafkaRestError && e.status === 400 && /already exists/i.test(e.serverMessage ?? '');
+}
+
 export async function executePlan(
   client: KafkaRestClient,
   clusterId: string,
@@ -87,7 +95,7 @@ export async function executePlan(
           });
           report.completed.push({ action: a.kind, detail: `created cluster link ${linkName}` });
         } catch (e) {
-          if (isLinkExists(e)) {
+          if (isLinkExists(e) || existsAs400(e)) {
             report.linkAlreadyExisted = true;
             return report;
           }

@@ -183,6 +183,8 @@ async function reconcileLink(
   let plan: Plan;
   const reports: ExecutionReport[] = [];
   let beforeDelete: ObservedLink | undefined;
+  // The applied-configs record (docs/reconciler.md#applied-configs): replaced once the planned config writes succeeded.
+  let appliedConfigs = input.appliedConfigs;
   try {
     observed = await observe(client, ids.local, input.linkName, role, signal);
     for (let round = 0; ; round++) {
@@ -194,11 +196,16 @@ async function reconcileLink(
         observed,
         previousStatus: input.previousStatus,
         deleting: input.deleting,
+        ...(appliedConfigs ? { appliedConfigs } : {}),
       });
-      if (plan.blocked || plan.finalized || plan.actions.length === 0) break;
+      if (plan.blocked || plan.finalized || plan.actions.length === 0) {
+        if (!plan.blocked && plan.appliedConfigs) appliedConfigs = plan.appliedConfigs;
+        break;
+      }
       if (plan.actions.some((a) => a.kind === 'deleteLink')) beforeDelete = observed;
       const report = await executePlan(client, ids.local, input.linkName, plan.actions, execOpts);
       reports.push(report);
+      if (plan.appliedConfigs && configsApplied(plan, report)) appliedConfigs = plan.appliedConfigs;
       const wrote = report.writeCalls > 0;
       if (wrote || report.pendingStop.length > 0 || report.linkAlreadyExisted)
         observed = await observe(client, ids.local, input.linkName, role, signal);
@@ -211,11 +218,12 @@ async function reconcileLink(
     const { conditions: _c, observedGeneration: _g, ...prior } = input.previousStatus ?? {};
     const snaps = { ...previousSnapshots(input.previousStatus) };
     for (const r of reports) for (const sn of r.snapshots) snaps[sn.topicName] = sn;
-    return failed('RestError', e, {
+    const out = failed('RestError', e, {
       ...prior,
       ...idStatus,
       ...(Object.keys(snaps).length > 0 ? { [SNAPSHOTS_STATUS_KEY]: snaps } : {}),
     });
+    return appliedConfigs ? { ...out, appliedConfigs } : out;
   }
 
   for (const n of plan.notes)
@@ -348,6 +356,7 @@ async function reconcileLink(
     conditions,
     stoppedMirrors,
     writeCalls: reports.reduce((n, r) => n + r.writeCalls, 0),
+    ...(appliedConfigs && !input.deleting ? { appliedConfigs } : {}),
     ...(awaiting ? { requeueAfterMs: options.pendingRequeueMs ?? 5_000 } : {}),
     ...(input.deleting ? { finalized } : {}),
     ...(firstFailure
@@ -359,6 +368,13 @@ async function reconcileLink(
         }
       : {}),
   });
+}
+
+/** The plan's link-config writes (create or configs:alter), if it had any, all went through. */
+function configsApplied(plan: Plan, report: ExecutionReport): boolean {
+  if (report.linkAlreadyExisted) return false;
+  const writes = plan.actions.filter((a) => a.kind === 'createLink' || a.kind === 'alterConfigs').length;
+  return report.completed.filter((c) => c.action === 'createLink' || c.action === 'alterConfigs').length === writes;
 }
 
 function eventReason(action: string): string {

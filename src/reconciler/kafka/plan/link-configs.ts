@@ -9,7 +9,6 @@ import type {
 } from '../../../clusterlink/types.js';
 import type { ClusterCredentials } from '../../types.js';
 import type { LinkRole } from './types.js';
-import { jaasQuote } from '../../../secrets/jaas.js';
 
 /** Fixed at creation: never sent again with configs:alter. */
 export const IMMUTABLE_CONFIGS: ReadonlySet<string> = new Set(['link.mode', 'connection.mode', 'cluster.link.prefix']);
@@ -74,7 +73,13 @@ export function ownsMirrors(role: LinkRole): boolean {
   return role === 'destination-initiated' || role === 'destination-inbound';
 }
 
-export { jaasQuote };
+/**
+ * Quote a JAAS option value: backslash and double quote are escaped (Kafka's JaasConfig tokenizer; the same rule as
+ * src/secrets/jaas.ts, which this layer may not import). Line breaks are refused when the Secret is read.
+ */
+export function jaasQuote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
 
 /** `host:port` list without URL schemes (tolerated by docs/rules.md#everywhere, ignored by Kafka clients). */
 export function bootstrapServers(endpoint: string): string {

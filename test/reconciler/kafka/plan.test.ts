@@ -211,6 +211,42 @@ describe("config derivation (CFK's documented Secret formats)", () => {
       absent: ['ssl.keystore.type'],
     },
     {
+      name: 'SASL/PLAIN + TLS + sslClientAuthentication → SASL_SSL with truststore and keystore (item 6)',
+      spec: destInit({
+        sourceKafkaCluster: {
+          bootstrapEndpoint: 's:9092',
+          authentication: { type: 'plain', jaasConfig: { secretRef: 'j' }, sslClientAuthentication: true },
+          tls: { enabled: true, secretRef: 't', keyPassword: { secretRef: 'kp' } },
+        },
+      }),
+      creds: {
+        plain: { username: 'a', password: 'b' },
+        tls: { cacertsPem: PEM_CERT, fullchainPem: PEM_CERT, privkeyPem: PEM_KEY, keyPassword: 'kpw' },
+      },
+      expect: {
+        'security.protocol': 'SASL_SSL',
+        'sasl.mechanism': 'PLAIN',
+        'ssl.truststore.certificates': PEM_CERT,
+        'ssl.keystore.type': 'PEM',
+        'ssl.keystore.certificate.chain': PEM_CERT,
+        'ssl.keystore.key': PEM_KEY,
+        'ssl.key.password': 'kpw',
+      },
+    },
+    {
+      name: 'sslClientAuthentication without the key material blocks the create',
+      spec: destInit({
+        sourceKafkaCluster: {
+          bootstrapEndpoint: 's:9092',
+          authentication: { type: 'plain', jaasConfig: { secretRef: 'j' }, sslClientAuthentication: true },
+          tls: { enabled: true, secretRef: 't' },
+        },
+      }),
+      creds: { plain: { username: 'a', password: 'b' }, tls: { cacertsPem: PEM_CERT } },
+      expect: {},
+      problem: /sslClientAuthentication\) needs fullchain\.pem and privkey\.pem/,
+    },
+    {
       name: 'pass-through JAAS is sent verbatim',
       spec: destInit({
         sourceKafkaCluster: {

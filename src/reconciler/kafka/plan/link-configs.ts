@@ -213,14 +213,18 @@ export function securityConfigs(
       set('ssl.truststore.type', 'PEM');
       set('ssl.truststore.certificates', tls.cacertsPem.trim());
     }
-    if (type === 'mtls') {
+    // A client certificate: mTLS, or a SASL listener that also requires one (sslClientAuthentication).
+    const clientCert = type === 'mtls' || (sasl && tlsOn && auth?.sslClientAuthentication === true);
+    if (clientCert) {
       if (tls?.fullchainPem && tls.privkeyPem) {
         set('ssl.keystore.type', 'PEM');
         set('ssl.keystore.certificate.chain', tls.fullchainPem.trim());
         set('ssl.keystore.key', tls.privkeyPem.trim());
         if (tls.keyPassword) set('ssl.key.password', tls.keyPassword);
       } else {
-        problems.push(`${where}.tls: mTLS needs fullchain.pem and privkey.pem, which are not available`);
+        problems.push(
+          `${where}.tls: a client certificate (${type === 'mtls' ? 'mTLS' : 'sslClientAuthentication'}) needs fullchain.pem and privkey.pem, which are not available`,
+        );
       }
     }
   }

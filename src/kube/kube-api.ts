@@ -125,6 +125,19 @@ export class KubeApi implements KubeReads {
     )) as ClusterLink;
   }
 
+  /** Sets (string) or removes (null) annotations with a metadata merge patch; other annotations are untouched. */
+  async setAnnotations(
+    namespace: string,
+    name: string,
+    annotations: Record<string, string | null>,
+    signal?: AbortSignal,
+  ): Promise<ClusterLink> {
+    return (await this.custom.patchNamespacedCustomObject(
+      { ...CLUSTERLINKS, namespace, name, body: { metadata: { annotations } } },
+      requestOptions({ signal, contentType: 'application/merge-patch+json' }),
+    )) as ClusterLink;
+  }
+
   /** Replaces the whole status through the status sub-resource (a JSON patch, so removed map entries go too). */
   async writeStatus(
     namespace: string,

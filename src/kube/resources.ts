@@ -31,6 +31,12 @@ export const FINALIZER = 'clusterlink-webhook.io/kafka-cleanup';
 /** `"true"`: deleting the ClusterLink skips the Kafka side (the REST endpoint is gone for good). */
 export const SKIP_KAFKA_CLEANUP_ANNOTATION = 'clusterlink-webhook.io/skip-kafka-cleanup';
 
+/**
+ * JSON of link config key → short sha256 digest of the value the reconciler last applied (never a value):
+ * docs/reconciler.md#applied-configs. On the ClusterLink's metadata, which survives CFK's CRD (status is pruned).
+ */
+export const APPLIED_CONFIGS_ANNOTATION = 'clusterlink-webhook.io/applied-configs';
+
 export const ANNOTATION_PREFIX = 'clusterlink-webhook.io/';
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'clusterlink-webhook';

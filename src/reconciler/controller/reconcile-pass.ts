@@ -9,14 +9,15 @@ import type { EventRecorder } from '../../kube/events.js';
 import { buildKafkaTopic } from './kafka-topic.js';
 import type { KubeApi } from '../../kube/kube-api.js';
 import { isResolutionError } from '../resolve/resolution-error.js';
-import { FINALIZER, SKIP_KAFKA_CLEANUP_ANNOTATION } from '../../kube/resources.js';
+import { APPLIED_CONFIGS_ANNOTATION, FINALIZER, SKIP_KAFKA_CLEANUP_ANNOTATION } from '../../kube/resources.js';
+import { formatAppliedConfigs, parseAppliedConfigs } from '../kafka/plan/applied-configs.js';
 import type { LinkReconciler, ReconcileOutcome } from '../types.js';
 import { buildReconcileInput, classRefOf, clusterSides, linkNameOf, skipsKafkaCleanup } from '../resolve/inputs.js';
 import { failureStatus, readyCondition, sameStatus, successStatus } from './status.js';
 
 export type PassApi = Pick<
   KubeApi,
-  'getSecretData' | 'getKafkaRestClass' | 'setFinalizers' | 'writeStatus' | 'createKafkaTopicOnce'
+  'getSecretData' | 'getKafkaRestClass' | 'setFinalizers' | 'writeStatus' | 'createKafkaTopicOnce' | 'setAnnotations'
 >;
 
 export interface PassDeps {
@@ -276,6 +277,13 @@ async function nextPhase(p: Pass, outcome: ReconcileOutcome, readyAfter: Conditi
   return readyAfter?.status === 'False' ? { notReady: true } : {};
 }
 
+/** What the Kafka side applied, as digests (docs/reconciler.md#applied-configs); written only when it changed. */
+async function appliedConfigsPhase(p: Pass, outcome: ReconcileOutcome): Promise<void> {
+  if (!outcome.appliedConfigs || p.deleting) return;
+  const record = formatAppliedConfigs(outcome.appliedConfigs);
+  if (p.link.metadata?.annotations?.[APPLIED_CONFIGS_ANNOTATION] === record) return;
+  p.link = await p.deps.api.setAnnotations(p.namespace, p.name, { [APPLIED_CONFIGS_ANNOTATION]: record }, p.signal);
+}
 export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal: AbortSignal): Promise<PassResult> {
   const p = newPass(initial, deps, signal);
   if (p.deleting && !(p.link.metadata?.finalizers ?? []).includes(FINALIZER)) return {}; // not ours (any more)
@@ -285,12 +293,14 @@ export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal
     if (ended) return ended;
     // Phase 2: inputs from Kubernetes, then the Kafka side.
     const input = await buildReconcileInput(p.link, deps.api, signal);
-    outcome = await deps.linkReconciler(input, signal);
+    const appliedConfigs = parseAppliedConfigs(p.link.metadata?.annotations?.[APPLIED_CONFIGS_ANNOTATION]);
+    outcome = await deps.linkReconciler(appliedConfigs ? { ...input, appliedConfigs } : input, signal);
   } catch (err) {
     return failPass(p, err);
   }
   if (signal.aborted) return { aborted: true };
   try {
+    await appliedConfigsPhase(p, outcome);
     // Hand-over first: the status written next tells the Kafka side these topics are taken care of.
     await handOverPhase(p, outcome);
     const readyAfter = await statusPhase(p, outcome);

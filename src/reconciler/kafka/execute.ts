@@ -89,7 +89,7 @@ async function createLinkStep(run: Run, a: Extract<PlanAction, { kind: 'createLi
     report.completed.push({ action: a.kind, detail: `created cluster link ${run.linkName}` });
     return undefined;
   } catch (e) {
-    if (isLinkExists(e)) {
+    if (isLinkExists(e) || existsAs400(e)) {
       report.linkAlreadyExisted = true;
       return 'stop';
     }
@@ -204,6 +204,14 @@ async function step(run: Run, a: Exclude<PlanAction, CreateMirrorAction>): Promi
     case 'deleteLink':
       return deleteLinkStep(run);
   }
+}
+
+/**
+ * Confluent's answer to a create of an existing link name is not settled (docs/reconciler.md#simulator-assumptions):
+ * 409/40902 per the known stubs, but a 400 "... already exists" is taken the same way: read the link and adopt it.
+ */
+function existsAs400(e: unknown): boolean {
+  return e instanceof KafkaRestError && e.status === 400 && /already exists/i.test(e.serverMessage ?? '');
 }
 
 export async function executePlan(

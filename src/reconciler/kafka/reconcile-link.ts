@@ -7,7 +7,7 @@ import { executePlan, type ExecutionReport } from './execute.js';
 import { convergedOutcome, passEvents, type Converged, type PendingOutcome } from './outcome.js';
 import { ownsMirrors, roleOf } from './plan/link-configs.js';
 import { planLink } from './plan/plan.js';
-import type { LinkRole, ObservedLink } from './plan/types.js';
+import type { LinkRole, ObservedLink, Plan } from './plan/types.js';
 import { previousSnapshots, SNAPSHOTS_STATUS_KEY, withTransitionTimes } from './status.js';
 import type { KubeEvent, LinkReconciler, ReconcileInput, ReconcileOutcome, RestTarget } from '../types.js';
 
@@ -87,6 +87,13 @@ async function observe(
   return { link, configs, mirrors };
 }
 
+/** What a pass accumulates while it converges; kept when a round throws (a failed pass must not lose it). */
+interface PassProgress {
+  reports: ExecutionReport[];
+  /** The applied-configs record (docs/reconciler.md#applied-configs): replaced once planned config writes succeed. */
+  appliedConfigs: Record<string, string> | undefined;
+}
+
 /** The observe → plan → execute rounds of one pass (a 409 on create gets another round). */
 async function converge(
   input: ReconcileInput,
@@ -94,9 +101,10 @@ async function converge(
   ids: Ids,
   client: KafkaRestClient,
   options: LinkReconcilerOptions,
-  reports: ExecutionReport[],
+  progress: PassProgress,
   signal?: AbortSignal,
 ): Promise<Converged> {
+  const reports = progress.reports;
   const spec = input.link.spec ?? {};
   const execOpts = {
     signal,
@@ -116,12 +124,17 @@ async function converge(
       observed,
       previousStatus: input.previousStatus,
       deleting: input.deleting,
+      ...(progress.appliedConfigs ? { appliedConfigs: progress.appliedConfigs } : {}),
     });
     const done = (): Converged => ({ observed, plan, reports, ...(beforeDelete ? { beforeDelete } : {}) });
-    if (plan.blocked || plan.finalized || plan.actions.length === 0) return done();
+    if (plan.blocked || plan.finalized || plan.actions.length === 0) {
+      if (!plan.blocked && plan.appliedConfigs) progress.appliedConfigs = plan.appliedConfigs;
+      return done();
+    }
     if (plan.actions.some((a) => a.kind === 'deleteLink')) beforeDelete = observed;
     const report = await executePlan(client, ids.local, input.linkName, plan.actions, execOpts);
     reports.push(report);
+    if (plan.appliedConfigs && configsApplied(plan, report)) progress.appliedConfigs = plan.appliedConfigs;
     if (report.writeCalls > 0 || report.pendingStop.length > 0 || report.linkAlreadyExisted)
       observed = await observe(client, ids.local, input.linkName, role, signal);
     // 409 on create: the link exists after all, so read and diff it in another round.
@@ -218,25 +231,39 @@ async function reconcileLink(
     });
   }
   const idStatus = idStatusOf(input.linkName, ids);
-  const reports: ExecutionReport[] = [];
+  const progress: PassProgress = { reports: [], appliedConfigs: input.appliedConfigs };
+  const reports = progress.reports;
+  const applied = (o: ReconcileOutcome): ReconcileOutcome =>
+    progress.appliedConfigs && !input.deleting ? { ...o, appliedConfigs: progress.appliedConfigs } : o;
   let converged: Converged;
   try {
-    converged = await converge(input, role, ids, clientFor(input.local), options, reports, signal);
+    converged = await converge(input, role, ids, clientFor(input.local), options, progress, signal);
   } catch (e) {
     // Keep what the previous status knew, plus any offsets snapshotted before a stop in this pass:
     // once the stop completes the server only reports -1.
     const snaps = { ...previousSnapshots(input.previousStatus) };
     for (const r of reports) for (const sn of r.snapshots) snaps[sn.topicName] = sn;
-    return failed('RestError', e, {
-      ...priorStatus(input),
-      ...idStatus,
-      ...(Object.keys(snaps).length > 0 ? { [SNAPSHOTS_STATUS_KEY]: snaps } : {}),
-    });
+    return applied(
+      failed('RestError', e, {
+        ...priorStatus(input),
+        ...idStatus,
+        ...(Object.keys(snaps).length > 0 ? { [SNAPSHOTS_STATUS_KEY]: snaps } : {}),
+      }),
+    );
   }
-  return finish(
-    convergedOutcome(input, role, idStatus, converged, options.pendingRequeueMs),
-    passEvents(converged.plan, converged.reports),
+  return applied(
+    finish(
+      convergedOutcome(input, role, idStatus, converged, options.pendingRequeueMs),
+      passEvents(converged.plan, converged.reports),
+    ),
   );
+}
+
+/** The plan's link-config writes (create or configs:alter), if it had any, all went through. */
+function configsApplied(plan: Plan, report: ExecutionReport): boolean {
+  if (report.linkAlreadyExisted) return false;
+  const writes = plan.actions.filter((a) => a.kind === 'createLink' || a.kind === 'alterConfigs').length;
+  return report.completed.filter((c) => c.action === 'createLink' || c.action === 'alterConfigs').length === writes;
 }
 
 export type { RestTarget };

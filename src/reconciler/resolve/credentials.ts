@@ -8,17 +8,11 @@ import type { KubeReads } from '../../kube/kube-reads.js';
 import { parseKeyValueLines } from './key-value.js';
 import { ResolutionError } from './resolution-error.js';
 import { parsePassThroughJaas } from '../../secrets/jaas.js';
+import { keyPasswordFor } from '../../secrets/key-password.js';
 
 export interface LinkCredentials {
   source?: ClusterCredentials;
   destination?: ClusterCredentials;
-}
-
-/** The one value in a keyPassword Secret (CFK does not name the key): prefer a key that says "password". */
-function singleValue(data: Record<string, Buffer>): string | undefined {
-  const keys = Object.keys(data).sort();
-  const key = keys.find((k) => /pass/i.test(k)) ?? keys[0];
-  return key === undefined ? undefined : data[key]!.toString('utf8').trim();
 }
 
 export async function resolveCredentials(
@@ -61,8 +55,14 @@ async function addReference(
         ...(file('cacerts.pem') !== undefined ? { cacertsPem: file('cacerts.pem') } : {}),
       };
       if (ref.keyPassword) {
-        const password = singleValue(await read(ref.keyPassword.name, ref.keyPassword.field));
-        if (password !== undefined) creds.tls.keyPassword = password;
+        // jksPassword.txt with jksPassword=<password> (docs/reconciler.md#link-credentials), the webhook's rule too.
+        const kp = keyPasswordFor(await read(ref.keyPassword.name, ref.keyPassword.field), creds.tls.privkeyPem);
+        if ('problem' in kp)
+          throw new ResolutionError(
+            'InvalidSecret',
+            `${ref.keyPassword.field}: Secret ${ref.keyPassword.name}: ${kp.problem}`,
+          );
+        if (kp.password !== undefined) creds.tls.keyPassword = kp.password;
       }
       return;
     }

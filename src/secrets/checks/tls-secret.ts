@@ -1,5 +1,6 @@
 // Checks the content of a `tls.secretRef` Secret the way the brokers will read it (docs/rules.md#secret-checks):
 // PEM only, PKCS#8 keys, key ↔ leaf certificate match, expiry. Messages name the Secret and its keys, never a value.
+import { passwordCandidates } from '../key-password.js';
 import type { X509Certificate, KeyObject } from 'node:crypto';
 import { forbidden, invalid, required, type FieldError } from '../../clusterlink/field-errors.js';
 import type { SecretCheckResult } from '../types.js';
@@ -167,25 +168,4 @@ function resolveKey(
   return undefined;
 }
 
-/**
- * Passphrases to try. CFK does not document the key name inside the keyPassword Secret, so every value is
- * tried: as is, without a trailing newline, and the `password=` line of a properties-style file.
- */
-export function passwordCandidates(data: Record<string, Buffer>): Buffer[] {
-  const out: Buffer[] = [];
-  const seen = new Set<string>();
-  const add = (value: Buffer): void => {
-    const id = value.toString('base64');
-    if (value.length === 0 || seen.has(id)) return;
-    seen.add(id);
-    out.push(value);
-  };
-  for (const value of Object.values(data)) {
-    add(value);
-    const text = value.toString('utf8');
-    add(Buffer.from(text.replace(/\r?\n$/, ''), 'utf8'));
-    const line = /^password=(.*)$/m.exec(text);
-    if (line) add(Buffer.from((line[1] ?? '').replace(/\r$/, ''), 'utf8'));
-  }
-  return out;
-}
+export { passwordCandidates };

@@ -6,6 +6,7 @@ import type { ClusterLinkSpec, ClusterLinkStatus } from '../../../src/clusterlin
 import type { LinkConfigData, MirrorData } from '../../../src/kafka-rest/types.js';
 import { desiredLinkConfigs, roleOf } from '../../../src/reconciler/kafka/plan/link-configs.js';
 import { diffConfigs, planLink } from '../../../src/reconciler/kafka/plan/plan.js';
+import { configDigest, digestsOf } from '../../../src/reconciler/kafka/plan/applied-configs.js';
 import type { ObservedLink, Plan, PlanAction, PlanInput } from '../../../src/reconciler/kafka/plan/types.js';
 import type { ClusterCredentials } from '../../../src/reconciler/types.js';
 
@@ -208,6 +209,42 @@ describe("config derivation (CFK's documented Secret formats)", () => {
         'ssl.truststore.certificates': PEM_CERT,
       },
       absent: ['ssl.keystore.type'],
+    },
+    {
+      name: 'SASL/PLAIN + TLS + sslClientAuthentication → SASL_SSL with truststore and keystore (item 6)',
+      spec: destInit({
+        sourceKafkaCluster: {
+          bootstrapEndpoint: 's:9092',
+          authentication: { type: 'plain', jaasConfig: { secretRef: 'j' }, sslClientAuthentication: true },
+          tls: { enabled: true, secretRef: 't', keyPassword: { secretRef: 'kp' } },
+        },
+      }),
+      creds: {
+        plain: { username: 'a', password: 'b' },
+        tls: { cacertsPem: PEM_CERT, fullchainPem: PEM_CERT, privkeyPem: PEM_KEY, keyPassword: 'kpw' },
+      },
+      expect: {
+        'security.protocol': 'SASL_SSL',
+        'sasl.mechanism': 'PLAIN',
+        'ssl.truststore.certificates': PEM_CERT,
+        'ssl.keystore.type': 'PEM',
+        'ssl.keystore.certificate.chain': PEM_CERT,
+        'ssl.keystore.key': PEM_KEY,
+        'ssl.key.password': 'kpw',
+      },
+    },
+    {
+      name: 'sslClientAuthentication without the key material blocks the create',
+      spec: destInit({
+        sourceKafkaCluster: {
+          bootstrapEndpoint: 's:9092',
+          authentication: { type: 'plain', jaasConfig: { secretRef: 'j' }, sslClientAuthentication: true },
+          tls: { enabled: true, secretRef: 't' },
+        },
+      }),
+      creds: { plain: { username: 'a', password: 'b' }, tls: { cacertsPem: PEM_CERT } },
+      expect: {},
+      problem: /sslClientAuthentication\) needs fullchain\.pem and privkey\.pem/,
     },
     {
       name: 'pass-through JAAS is sent verbatim',
@@ -454,8 +491,44 @@ describe('config diff (configs:alter)', () => {
     cfg('remote.link.connection.mode', 'OUTBOUND', { readOnly: true }),
     cfg('acl.sync.enable', 'false', { isDefault: true, source: 'DEFAULT_CONFIG' }),
   ];
-  const cases: { name: string; observed: LinkConfigData[]; ops: string[]; note?: string }[] = [
+  const recorded = digestsOf(desired);
+  const cases: {
+    name: string;
+    observed: LinkConfigData[];
+    ops: string[];
+    note?: string;
+    applied?: Record<string, string> | null;
+  }[] = [
     { name: 'equal (sensitive set, JSON re-serialised, boolean case) → nothing', observed: same, ops: [] },
+    {
+      name: 'sensitive listed with value null (Kafka describeConfigs) and recorded → nothing',
+      observed: same.map((c) => (c.name === 'sasl.jaas.config' ? { ...c, value: null } : c)),
+      ops: [],
+    },
+    {
+      name: 'sensitive, set, but no applied record → SET (it cannot be compared)',
+      observed: same,
+      applied: null,
+      ops: ['SET sasl.jaas.config=secret'],
+    },
+    {
+      name: 'sensitive whose recorded digest differs (password rotated) → SET',
+      observed: same,
+      applied: { ...recorded, 'sasl.jaas.config': configDigest('sasl.jaas.config', 'old-secret') },
+      ops: ['SET sasl.jaas.config=secret'],
+    },
+    {
+      name: 'a spec.configs key recorded as applied and no longer desired → DELETE',
+      observed: [...same, cfg('consumer.offset.sync.ms', '999')],
+      applied: { ...recorded, 'consumer.offset.sync.ms': configDigest('consumer.offset.sync.ms', '999') },
+      ops: ['DELETE consumer.offset.sync.ms'],
+    },
+    {
+      name: 'a recorded key already back at its default → nothing',
+      observed: [...same, cfg('consumer.offset.sync.ms', '30000', { isDefault: true, source: 'DEFAULT_CONFIG' })],
+      applied: { ...recorded, 'consumer.offset.sync.ms': configDigest('consumer.offset.sync.ms', '999') },
+      ops: [],
+    },
     {
       name: 'one differing value → SET only that one',
       observed: same.map((c) => (c.name === 'bootstrap.servers' ? cfg(c.name, 'b:9092') : c)),
@@ -492,7 +565,7 @@ describe('config diff (configs:alter)', () => {
   ];
   for (const c of cases) {
     test(c.name, () => {
-      const d = diffConfigs(desired, c.observed);
+      const d = diffConfigs(desired, c.observed, c.applied === null ? undefined : (c.applied ?? recorded));
       assert.deepEqual(
         d.ops.map((o) => (o.operation === 'DELETE' ? `DELETE ${o.name}` : `SET ${o.name}=${o.value}`)),
         c.ops,

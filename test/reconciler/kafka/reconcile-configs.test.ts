@@ -107,3 +107,92 @@ describe('ACL sync with the webhook defaults (item 5)', () => {
     assert.equal((await h.pass(acl, creds('p1'))).writeCalls, 0);
   });
 });
+
+describe('credential and certificate rotation (item 3)', () => {
+  test('a changed password or CA is SET once; an unchanged one is never written', async () => {
+    const h = await harness();
+    const s = spec();
+    const steps: { name: string; creds: { source: ClusterCredentials }; writes: number; sent?: string[] }[] = [
+      { name: 'create', creds: creds('p1'), writes: 1 },
+      { name: 'resync, nothing changed', creds: creds('p1'), writes: 0 },
+      { name: 'password rotated', creds: creds('p2'), writes: 1, sent: ['sasl.jaas.config'] },
+      { name: 'resync after rotation', creds: creds('p2'), writes: 0 },
+      { name: 'CA renewed', creds: creds('p2', 'CA-2'), writes: 1, sent: ['ssl.truststore.certificates'] },
+      { name: 'resync after renewal', creds: creds('p2', 'CA-2'), writes: 0 },
+    ];
+    for (const step of steps) {
+      const before = h.sim.calls.length;
+      const out = await h.pass(s, step.creds);
+      assert.equal(ready(out), 'True Reconciled: the cluster link matches the spec', step.name);
+      assert.equal(out.writeCalls, step.writes, step.name);
+      if (step.sent) {
+        const alter = h.sim.calls.slice(before).find((c) => c.path.endsWith('/configs:alter'));
+        assert.deepEqual(alter?.alteredConfigs, step.sent, step.name);
+      }
+      const source = step.creds.source;
+      assert.equal(
+        h.stored('sasl.jaas.config'),
+        `${PLAIN} required username="u" password="${source.plain?.password}";`,
+      );
+      assert.equal(h.stored('ssl.truststore.certificates'), source.tls?.cacertsPem);
+      for (const digest of Object.values(out.appliedConfigs ?? {})) assert.match(digest, /^[0-9a-f]{16}$/);
+      assert.ok(!JSON.stringify(out.appliedConfigs).includes(source.plain?.password ?? '?'), 'no value recorded');
+    }
+  });
+
+  test('no record yet (an existing link, first pass after an upgrade): the secrets are SET once', async () => {
+    const h = await harness();
+    await h.pass(spec(), creds('p1'));
+    const fresh = await harness();
+    fresh.world.clusters.get('dst')?.links.set('lk', structuredClone(h.world.clusters.get('dst')!.links.get('lk')!));
+    // `fresh` has no appliedConfigs: the link exists with the same values, but nothing says so.
+    const first = await fresh.pass(spec(), creds('p1'));
+    assert.equal(first.writeCalls, 1);
+    assert.equal((await fresh.pass(spec(), creds('p1'))).writeCalls, 0);
+  });
+});
+
+describe('a key removed from spec.configs is reset (item 7)', () => {
+  test('DELETE through configs:alter for keys the spec set; keys set by others are left alone', async () => {
+    const h = await harness();
+    const withConfigs = spec({ configs: { 'consumer.offset.sync.ms': '1000', 'topic.config.sync.ms': '9000' } });
+    await h.pass(withConfigs, creds('p1'));
+    assert.equal(h.stored('consumer.offset.sync.ms'), '1000');
+    // Someone else (the CLI) sets a key the spec never had.
+    h.world.alterLinkConfigs('dst', 'lk', [{ name: 'acl.sync.ms', value: '7000' }], false);
+    const before = h.sim.calls.length;
+    const out = await h.pass(spec({ configs: { 'topic.config.sync.ms': '9000' } }), creds('p1'));
+    assert.equal(out.writeCalls, 1);
+    const alter = h.sim.calls.slice(before).find((c) => c.path.endsWith('/configs:alter'));
+    assert.deepEqual(alter?.alteredConfigs, ['-consumer.offset.sync.ms']);
+    assert.equal(h.stored('consumer.offset.sync.ms'), undefined);
+    assert.equal(h.stored('acl.sync.ms'), '7000');
+    assert.equal(out.appliedConfigs?.['consumer.offset.sync.ms'], undefined, 'forgotten once reset');
+    assert.equal((await h.pass(spec({ configs: { 'topic.config.sync.ms': '9000' } }), creds('p1'))).writeCalls, 0);
+  });
+});
+
+describe('unsettled server answers are tolerated', () => {
+  for (const existingLink of [409, 400] as const) {
+    test(`an existing link answered with ${existingLink} is adopted`, async () => {
+      const h = await harness({ existingLink });
+      await h.pass(spec(), creds('p1'));
+      // A second reconciler that has not observed the link yet: findLink misses it once.
+      h.sim.failNext({ method: 'GET', pathIncludes: '/links/lk', status: 404, errorCode: 404, message: 'not found' });
+      const out = await h.pass(spec(), creds('p1'));
+      assert.equal(ready(out), 'True Reconciled: the cluster link matches the spec');
+    });
+  }
+  test('filter JSON re-serialised by the server is no change', async () => {
+    const h = await harness({ reserializeConfigs: true });
+    const s = spec({ consumerGroupFilters: [{ name: '*', patternType: 'LITERAL', filterType: 'INCLUDE' }] });
+    await h.pass(s, creds('p1'));
+    const listed = h.world.linkConfigs(h.world.clusters.get('dst')!.links.get('lk')!);
+    assert.notEqual(
+      listed.find((c) => c.name === 'consumer.offset.group.filters')?.value,
+      h.stored('consumer.offset.group.filters'),
+      'the simulator does re-serialise',
+    );
+    assert.equal((await h.pass(s, creds('p1'))).writeCalls, 0);
+  });
+});

@@ -30,13 +30,21 @@ function cr(spec: ClusterLinkSpec, generation = 1): ClusterLink {
   };
 }
 
-/** Run passes the way the controller would: status of one pass is the previousStatus of the next. */
+/**
+ * Run passes the way the controller would: status of one pass is the previousStatus of the next, and the
+ * applied-configs record (the annotation, docs/reconciler.md#applied-configs) is carried over too.
+ */
 async function pass(
   input: Omit<ReconcileInput, 'previousStatus'>,
-  prev: { status?: ClusterLinkStatus },
+  prev: { status?: ClusterLinkStatus; applied?: Record<string, string> },
 ): Promise<ReconcileOutcome> {
-  const out = await reconcile({ ...input, previousStatus: prev.status });
+  const out = await reconcile({
+    ...input,
+    previousStatus: prev.status,
+    ...(prev.applied ? { appliedConfigs: prev.applied } : {}),
+  });
   prev.status = out.status;
+  if (out.appliedConfigs) prev.applied = out.appliedConfigs;
   return out;
 }
 

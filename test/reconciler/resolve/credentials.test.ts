@@ -2,6 +2,7 @@
 // the pass-through JAAS forms CFK documents, OAuth Secrets, the TLS key password, directoryPathInContainer.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import { resolveCredentials } from '../../../src/reconciler/resolve/credentials.js';
 import type { KubeReads } from '../../../src/kube/kube-reads.js';
 import { ResolutionError } from '../../../src/reconciler/resolve/resolution-error.js';
@@ -75,6 +76,64 @@ describe('pass-through JAAS (plain-jaas.conf)', () => {
           return true;
         },
       );
+    });
+  }
+});
+
+describe('TLS key password (tls.keyPassword.secretRef, item 6)', () => {
+  const { privateKey: encrypted } = generateKeyPairSync('ec', {
+    namedCurve: 'prime256v1',
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem', cipher: 'aes-256-cbc', passphrase: 'key-pw' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  const { privateKey: plainKey } = generateKeyPairSync('ec', {
+    namedCurve: 'prime256v1',
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+  });
+  const link = linkWithSource({
+    authentication: { type: 'mtls' },
+    tls: { enabled: true, secretRef: 'tls', keyPassword: { secretRef: 'kp' } },
+  });
+  const cases: { name: string; key: string; kp: Record<string, string>; password?: string; error?: RegExp }[] = [
+    {
+      name: 'CFK format: jksPassword.txt with jksPassword=',
+      key: encrypted,
+      kp: { 'jksPassword.txt': 'jksPassword=key-pw\n' },
+      password: 'key-pw',
+    },
+    { name: 'a bare value under another key', key: encrypted, kp: { password: 'key-pw\n' }, password: 'key-pw' },
+    { name: 'a password= line', key: encrypted, kp: { 'key.txt': 'password=key-pw' }, password: 'key-pw' },
+    {
+      name: 'wrong password',
+      key: encrypted,
+      kp: { 'jksPassword.txt': 'jksPassword=nope' },
+      error: /jksPassword\.txt/,
+    },
+    {
+      name: 'unencrypted key: no ssl.key.password (Kafka would read it as encrypted)',
+      key: plainKey,
+      kp: { 'jksPassword.txt': 'jksPassword=key-pw' },
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const reads = secretReads({
+        'ns/tls': { 'fullchain.pem': 'CERT', 'privkey.pem': c.key, 'cacerts.pem': 'CA' },
+        'ns/kp': c.kp,
+      });
+      if (c.error) {
+        await assert.rejects(resolveCredentials(link, 'ns', reads), (err: unknown) => {
+          assert.ok(err instanceof ResolutionError);
+          assert.equal(err.reason, 'InvalidSecret');
+          assert.match(err.message, c.error!);
+          assert.ok(!err.message.includes('nope'));
+          return true;
+        });
+        return;
+      }
+      const creds = await resolveCredentials(link, 'ns', reads);
+      assert.equal(creds.source?.tls?.keyPassword, c.password);
     });
   }
 });

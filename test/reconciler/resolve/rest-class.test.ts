@@ -210,7 +210,8 @@ describe('resolveCredentials', () => {
     );
     assert.deepEqual(await resolveCredentials(link, 'ns', r), {
       source: {
-        tls: { fullchainPem: 'C', privkeyPem: 'K', cacertsPem: 'CA', keyPassword: 'kpw' },
+        // 'K' is not an encrypted PKCS#8 key: no ssl.key.password (credentials.test.ts has the encrypted cases).
+        tls: { fullchainPem: 'C', privkeyPem: 'K', cacertsPem: 'CA' },
         plain: { username: 'alice', password: 'pw' },
       },
     });

@@ -33,6 +33,8 @@ export interface CallRecord {
   route: string;
   status: number;
   write: boolean;
+  /** Names of the configs a configs:alter request carried (values are never recorded). */
+  alteredConfigs?: string[];
 }
 
 export interface InjectedFailure {
@@ -477,6 +479,16 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
     return false;
   }
 
+  function alteredNames(path: string, raw: string): { alteredConfigs?: string[] } {
+    if (!path.endsWith('/configs:alter')) return {};
+    try {
+      const data = (JSON.parse(raw) as { data?: { name?: unknown; operation?: unknown }[] }).data ?? [];
+      return { alteredConfigs: data.map((d) => `${d.operation === 'DELETE' ? '-' : ''}${String(d.name)}`) };
+    } catch {
+      return {};
+    }
+  }
+
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
@@ -493,7 +505,7 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
         const problems = op ? contract.checkResponse(op, status, body) : contract.checkError('cc', body);
         for (const v of problems) violations.push(`${method} ${path} → ${v}`);
       }
-      calls.push({ method, path, route: r?.template ?? path, status, write });
+      calls.push({ method, path, route: r?.template ?? path, status, write, ...alteredNames(path, raw) });
       const text = body === undefined ? '' : JSON.stringify(body);
       res.writeHead(
         status,

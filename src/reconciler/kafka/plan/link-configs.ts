@@ -9,7 +9,6 @@ import type {
 } from '../../../clusterlink/types.js';
 import type { ClusterCredentials } from '../../types.js';
 import type { LinkRole } from './types.js';
-import { jaasQuote } from '../../../secrets/jaas.js';
 
 /** Fixed at creation: never sent again with configs:alter. */
 export const IMMUTABLE_CONFIGS: ReadonlySet<string> = new Set(['link.mode', 'connection.mode', 'cluster.link.prefix']);
@@ -74,7 +73,13 @@ export function ownsMirrors(role: LinkRole): boolean {
   return role === 'destination-initiated' || role === 'destination-inbound';
 }
 
-export { jaasQuote };
+/**
+ * Quote a JAAS option value: backslash and double quote are escaped (Kafka's JaasConfig tokenizer; the same rule as
+ * src/secrets/jaas.ts, which this layer may not import). Line breaks are refused when the Secret is read.
+ */
+export function jaasQuote(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+}
 
 /** `host:port` list without URL schemes (tolerated by docs/rules.md#everywhere, ignored by Kafka clients). */
 export function bootstrapServers(endpoint: string): string {
@@ -208,14 +213,18 @@ export function securityConfigs(
       set('ssl.truststore.type', 'PEM');
       set('ssl.truststore.certificates', tls.cacertsPem.trim());
     }
-    if (type === 'mtls') {
+    // A client certificate: mTLS, or a SASL listener that also requires one (sslClientAuthentication).
+    const clientCert = type === 'mtls' || (sasl && tlsOn && auth?.sslClientAuthentication === true);
+    if (clientCert) {
       if (tls?.fullchainPem && tls.privkeyPem) {
         set('ssl.keystore.type', 'PEM');
         set('ssl.keystore.certificate.chain', tls.fullchainPem.trim());
         set('ssl.keystore.key', tls.privkeyPem.trim());
         if (tls.keyPassword) set('ssl.key.password', tls.keyPassword);
       } else {
-        problems.push(`${where}.tls: mTLS needs fullchain.pem and privkey.pem, which are not available`);
+        problems.push(
+          `${where}.tls: a client certificate (${type === 'mtls' ? 'mTLS' : 'sslClientAuthentication'}) needs fullchain.pem and privkey.pem, which are not available`,
+        );
       }
     }
   }

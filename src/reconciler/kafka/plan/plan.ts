@@ -9,6 +9,7 @@ import type {
 } from '../../../kafka-rest/types.js';
 import { desiredLinkConfigs, IMMUTABLE_CONFIGS, MANAGED_CONFIGS, ownsMirrors, roleOf } from './link-configs.js';
 import type { LinkRole, MirrorSnapshot, Plan, PlanInput, PlanNote } from './types.js';
+import { configDigest, digestsOf, type AppliedConfigs } from './applied-configs.js';
 
 const STOPPED = 'STOPPED';
 const PENDING_STOPPED = 'PENDING_STOPPED';
@@ -88,10 +89,19 @@ function canonicalJson(v: unknown): string {
   return JSON.stringify(v);
 }
 
-/** Only the owned configs that differ; never the immutable ones; read-only and sensitive entries are not compared. */
+/** A sensitive entry the server lists without its value (null, absent or "": docs/reconciler.md#simulator-assumptions). */
+const hiddenValue = (c: LinkConfigData): boolean => c.sensitive && (c.value === null || c.value === '');
+
+/**
+ * Only the configs that differ; never the immutable ones; read-only entries are not compared. A secret-carrying
+ * config the server does not echo is compared by the digest recorded when it was last applied: a rotated password
+ * or renewed certificate (a new digest), or no record at all, sends it again. A key that is set on the server but
+ * no longer desired is reset (DELETE) when this reconciler set it: a key it derives, or one recorded as applied.
+ */
 export function diffConfigs(
   desired: Map<string, string>,
   observed: LinkConfigData[],
+  applied?: AppliedConfigs,
 ): { ops: AlterConfigOp[]; notes: PlanNote[] } {
   const byName = new Map(observed.map((c) => [c.name, c]));
   const ops: AlterConfigOp[] = [];
@@ -113,12 +123,15 @@ export function diffConfigs(
       continue;
     }
     if (obs.readOnly) continue;
-    // The server does not echo secrets: a sensitive entry that is set counts as equal.
-    if (obs.sensitive && isSet(obs)) continue;
+    if (hiddenValue(obs)) {
+      if (!isSet(obs) || applied?.[name] !== configDigest(name, value)) ops.push({ name, value, operation: 'SET' });
+      continue;
+    }
     if (!sameValue(name, value, obs.value)) ops.push({ name, value, operation: 'SET' });
   }
   for (const obs of observed) {
-    if (desired.has(obs.name) || !MANAGED_CONFIGS.has(obs.name) || obs.readOnly || !isSet(obs)) continue;
+    if (desired.has(obs.name) || IMMUTABLE_CONFIGS.has(obs.name) || obs.readOnly || !isSet(obs)) continue;
+    if (!MANAGED_CONFIGS.has(obs.name) && applied?.[obs.name] === undefined) continue;
     ops.push({ name: obs.name, operation: 'DELETE' });
   }
   return { ops, notes };
@@ -171,6 +184,7 @@ function planEnsure(input: PlanInput, plan: Plan): Plan {
       request: createLinkRequest(role, input.remoteClusterId, derived.configs),
       retryDestinationMissing: role === 'source',
     });
+    plan.appliedConfigs = digestsOf(derived.configs);
   } else {
     const observedMode = observed.configs.find((c) => c.name === 'link.mode')?.value;
     const wantedMode = derived.configs.get('link.mode');
@@ -185,9 +199,10 @@ function planEnsure(input: PlanInput, plan: Plan): Plan {
       // Keep the link as it is rather than writing half-derived credentials.
       plan.notes.push({ severity: 'Warning', reason: 'InvalidConfiguration', message: derived.problems.join('; ') });
     } else {
-      const diff = diffConfigs(derived.configs, observed.configs);
+      const diff = diffConfigs(derived.configs, observed.configs, input.appliedConfigs);
       plan.notes.push(...diff.notes);
       if (diff.ops.length > 0) plan.actions.push({ kind: 'alterConfigs', ops: diff.ops });
+      plan.appliedConfigs = digestsOf(derived.configs);
     }
   }
 

@@ -37,6 +37,8 @@ export interface PlanInput {
   observed: ObservedLink;
   previousStatus?: ClusterLinkStatus;
   deleting: boolean;
+  /** Digests of the configs applied on earlier passes (ReconcileInput.appliedConfigs). */
+  appliedConfigs?: Record<string, string>;
 }
 
 /** Offsets and timing of a mirror read just before it was stopped (afterwards the server reports -1). */
@@ -78,6 +80,11 @@ export interface Plan {
   finalized?: boolean;
   /** Deleting: mirrors are stopped but their hand-over has not been persisted yet; run another pass. */
   awaitingHandover?: boolean;
+  /**
+   * Digests of every config the link holds once this plan's createLink/alterConfigs succeeded (or at once when it
+   * has none): the new applied-configs record. Undefined when the configs were not planned (blocked, bad credentials).
+   */
+  appliedConfigs?: Record<string, string>;
 }
 
 export const WRITING_ACTIONS: ReadonlySet<PlanAction['kind']> = new Set([

@@ -13,7 +13,11 @@ export type Scope =
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function admissionScope(request: AdmissionRequest): Scope {
+/**
+ * `webhook`: a terminating object (deletionTimestamp set) is out of scope for the defaults, but its UPDATE still
+ * reaches /validate, where only the update rules apply (docs/rules.md#ratcheting).
+ */
+export function admissionScope(request: AdmissionRequest, webhook: 'mutate' | 'validate' = 'mutate'): Scope {
   const { kind } = request;
   if (kind.group !== CLUSTERLINK_GROUP || kind.kind !== CLUSTERLINK_KIND) {
     return {
@@ -30,7 +34,11 @@ export function admissionScope(request: AdmissionRequest): Scope {
   if (!isObject(request.object))
     return { inScope: false, reason: 'malformed', detail: `request.object must be an object for ${request.operation}` };
   const metadata = request.object.metadata;
-  if (isObject(metadata) && metadata.deletionTimestamp !== undefined && metadata.deletionTimestamp !== null) {
+  const terminating =
+    isObject(metadata) && metadata.deletionTimestamp !== undefined && metadata.deletionTimestamp !== null;
+  const checkedWhileTerminating =
+    webhook === 'validate' && request.operation === 'UPDATE' && isObject(request.oldObject);
+  if (terminating && !checkedWhileTerminating) {
     return { inScope: false, reason: 'deleting', detail: 'the object is being deleted' };
   }
   return { inScope: true, operation: request.operation };

@@ -86,6 +86,7 @@ describe('every template parses as Go-template text', () => {
       'serviceaccount.yaml',
       'poddisruptionbudget.yaml',
       'rbac.yaml',
+      'rbac-exceptions.yaml',
       'webhooks.yaml',
       'certmanager.yaml',
       'servicemonitor.yaml',
@@ -142,6 +143,11 @@ describe('the manifests are the promised kinds and apiVersions', () => {
       ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
       ['rbac.authorization.k8s.io/v1', 'Role'],
       ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
+    ],
+    'rbac-exceptions.yaml': [
+      ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
+      ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],
+      ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
     ],
     'webhooks.yaml': [
       ['v1', 'Secret'],

@@ -1,11 +1,23 @@
 // The two Admitters the server runs for ClusterLinks, built from the pure core (src/clusterlink) and an
 // optional SecretChecker (the one bounded lookup of docs/rules.md#secret-checks). The HTTP layer has already scoped the
-// request (ClusterLink, CREATE/UPDATE, main resource, not being deleted) before these run.
-import { defaultClusterLink, validateAndDefault, type RuleContext } from '../clusterlink/index.js';
+// request (ClusterLink, CREATE/UPDATE, main resource; a terminating object only reaches /validate on UPDATE) before
+// these run. What the validating one adds to the rules' verdict, in this order: ratcheting on UPDATE
+// (docs/rules.md#ratcheting), the Secret checks, the per-rule actions (docs/rules.md#rule-actions) and exceptions
+// (docs/rules.md#exceptions); see judge.ts.
+import {
+  defaultClusterLink,
+  EMPTY_POLICY,
+  isBeingDeleted,
+  validateAndDefault,
+  validateTransition,
+  type RuleContext,
+  type RulePolicy,
+} from '../clusterlink/index.js';
 import type { ClusterLink } from '../clusterlink/types.js';
 import type { SecretChecker } from '../secrets/types.js';
+import { finishDecision, ratchetUpdate, secretFindings, withExceptions, type Findings } from './judge.js';
 import { computeDefaultsPatch } from './patch.js';
-import type { AdmissionDecision, AdmissionRequest, Admitter } from './types.js';
+import type { AdmissionDecision, AdmissionRequest, Admitter, ExceptionAuthorizer, ExceptionOutcome } from './types.js';
 
 /** The functions of the core this file uses (injectable so tests can watch what they are given). */
 export interface ClusterLinkCore {
@@ -20,6 +32,12 @@ export interface ClusterLinkAdmitterOptions {
   secretChecker?: SecretChecker;
   /** Default: the real core from src/clusterlink. */
   core?: ClusterLinkCore;
+  /** The per-rule actions in force, read at every review (a ConfigMap file may change them). Default: all deny. */
+  rulePolicy?: () => RulePolicy;
+  /** Asks whether the requesting user may skip rules; without one, every exception is refused with a warning. */
+  exceptionAuthorizer?: ExceptionAuthorizer;
+  /** Told about every exception asked for (granted or not): serve logs and counts it. */
+  onException?: (outcome: ExceptionOutcome, request: AdmissionRequest) => void;
 }
 
 const REAL_CORE: ClusterLinkCore = { defaultClusterLink, validateAndDefault };
@@ -42,24 +60,51 @@ export function createMutateAdmitter(options: Pick<ClusterLinkAdmitterOptions, '
 export const mutateClusterLink: Admitter = createMutateAdmitter();
 
 export function createValidateAdmitter(options: ClusterLinkAdmitterOptions = {}): Admitter {
-  const { secretChecker } = options;
+  const { secretChecker, exceptionAuthorizer } = options;
   const core = options.core ?? REAL_CORE;
+  const policyOf = options.rulePolicy ?? (() => EMPTY_POLICY);
+  const admit = validateWith(core, secretChecker, exceptionAuthorizer, policyOf);
+  return async (request, admitOptions) => {
+    const decision = await admit(request, admitOptions);
+    if (decision.exception) options.onException?.(decision.exception, request);
+    return decision;
+  };
+}
+
+function validateWith(
+  core: ClusterLinkCore,
+  secretChecker: SecretChecker | undefined,
+  exceptionAuthorizer: ExceptionAuthorizer | undefined,
+  policyOf: () => RulePolicy,
+): Admitter {
   return async (request, { signal, provisional }) => {
     const ctx = ruleContext(request);
     const oldObject = ctx.operation === 'UPDATE' && request.oldObject != null ? request.oldObject : undefined;
+    const policy = policyOf();
+    // Asked at once, so the SubjectAccessReview runs while the Secrets are read.
+    const exception = withExceptions(request, exceptionAuthorizer, signal);
+
+    // A terminating object: metadata and finalizers may change; the update rules still hold (docs/rules.md#ratcheting).
+    if (isBeingDeleted(request.object)) {
+      const found = oldObject === undefined ? undefined : validateTransition(request.object, oldObject, ctx);
+      const findings: Findings = { errors: found?.errors ?? [], warnings: found?.ruleWarnings ?? [] };
+      return finishDecision(findings, policy, await exception);
+    }
+
     // The rules judge the defaulted form, so the answer does not depend on whether /mutate ran first.
     const { result, defaulted: object } = core.validateAndDefault(request.object, oldObject, ctx);
-    const errors = [...result.errors];
-    const warnings = [...result.warnings];
-    const decide = (): AdmissionDecision => ({ allowed: errors.length === 0, errors, warnings });
-    if (!secretChecker || !request.namespace) return decide();
+    let findings: Findings = {
+      errors: [...result.errors],
+      warnings: result.ruleWarnings ?? result.warnings.map((text) => ({ text, field: '' })),
+    };
+    if (oldObject !== undefined) findings = ratchetUpdate(findings, request.object, oldObject, ctx);
+    if (!secretChecker || !request.namespace) return finishDecision(findings, policy, await exception);
 
     // If the Secret checks overrun the budget, the server answers with the rules' verdict.
-    provisional?.({ allowed: errors.length === 0, errors: [...errors], warnings: [...warnings] });
+    provisional?.(finishDecision(findings, policy, undefined));
     const secrets = await secretChecker.check(object as ClusterLink, request.namespace, signal);
-    errors.push(...secrets.errors);
-    warnings.push(...secrets.warnings);
-    return decide();
+    const all = secretFindings(findings, secrets);
+    return finishDecision(all, policy, await exception);
   };
 }
 
@@ -69,3 +114,5 @@ export function createClusterLinkAdmitters(options: ClusterLinkAdmitterOptions =
 } {
   return { mutate: createMutateAdmitter(options), validate: createValidateAdmitter(options) };
 }
+
+export type { AdmissionDecision };

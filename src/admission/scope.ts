@@ -13,7 +13,11 @@ export type Scope =
   /** A request for our kind that no API server would send (no object on CREATE/UPDATE). */
   | { inScope: false; reason: 'malformed'; detail: string };
 
-export function admissionScope(request: AdmissionRequest): Scope {
+/**
+ * `webhook`: a terminating object (deletionTimestamp set) is out of scope for the defaults, but its UPDATE still
+ * reaches /validate, where only the update rules apply (docs/rules.md#ratcheting).
+ */
+export function admissionScope(request: AdmissionRequest, webhook: 'mutate' | 'validate' = 'mutate'): Scope {
   const { kind } = request;
   if (kind.group !== CLUSTERLINK_GROUP || kind.kind !== CLUSTERLINK_KIND) {
     return {
@@ -29,7 +33,9 @@ export function admissionScope(request: AdmissionRequest): Scope {
   }
   if (!isPlainObject(request.object))
     return { inScope: false, reason: 'malformed', detail: `request.object must be an object for ${request.operation}` };
-  if (isBeingDeleted(request.object)) {
+  const checkedWhileTerminating =
+    webhook === 'validate' && request.operation === 'UPDATE' && isPlainObject(request.oldObject);
+  if (isBeingDeleted(request.object) && !checkedWhileTerminating) {
     return { inScope: false, reason: 'deleting', detail: 'the object is being deleted' };
   }
   return { inScope: true, operation: request.operation };

@@ -178,7 +178,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
 
     const request = parsed.request;
     const operation = request.operation;
-    const scope = admissionScope(request);
+    const scope = admissionScope(request, webhook);
     if (!scope.inScope && scope.reason === 'malformed')
       return errorReply(reply, webhook, 400, scope.detail, 'malformed');
     metrics.admissionInFlight.inc({ webhook });

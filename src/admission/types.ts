@@ -2,6 +2,7 @@
 // HTTP layer and whatever decides: an Admitter.
 import type { Operation } from 'fast-json-patch';
 import type { FieldError } from '../clusterlink/field-errors.js';
+import type { RuleWarning } from '../clusterlink/validate.js';
 
 export interface GroupVersionKind {
   group: string;
@@ -12,6 +13,14 @@ export interface GroupVersionResource {
   group: string;
   version: string;
   resource: string;
+}
+
+/** authentication.k8s.io/v1 UserInfo, as the API server puts it in the request. */
+export interface UserInfo {
+  username?: string;
+  uid?: string;
+  groups?: string[];
+  extra?: Record<string, string[]>;
 }
 
 export interface AdmissionRequest {
@@ -25,7 +34,7 @@ export interface AdmissionRequest {
   name?: string;
   namespace?: string;
   operation: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT' | string;
-  userInfo?: { username?: string; uid?: string; groups?: string[]; extra?: Record<string, string[]> };
+  userInfo?: UserInfo;
   object?: unknown;
   oldObject?: unknown;
   dryRun?: boolean;
@@ -41,6 +50,33 @@ export interface AdmissionDecision {
   patch?: Operation[];
   /** Set when the decision comes from a bug in our own code, not from the object. */
   internalError?: string;
+  /** `warnings` with the field and rule of each where known (docs/rules.md#rule-ids): for the CLI and the audit. */
+  ruleWarnings?: RuleWarning[];
+  /** The exception the object asked for (docs/rules.md#exceptions), when it named rules to skip. */
+  exception?: ExceptionOutcome;
+}
+
+export interface ExceptionOutcome {
+  /** Rules named by the annotation. */
+  rules: string[];
+  granted: boolean;
+  /** Why it was granted or refused, for the log and the warning. */
+  reason: string;
+  /** Findings the exception skipped. */
+  skipped: number;
+}
+
+/**
+ * The port through which the validating webhook asks whether the requesting user may skip rules
+ * (docs/rules.md#exceptions). The Kubernetes implementation is a SubjectAccessReview (src/kube).
+ */
+export interface ExceptionAuthorizer {
+  /** Never throws; gives up when `signal` aborts (a refusal). */
+  mayGrant(
+    user: UserInfo,
+    namespace: string | undefined,
+    signal: AbortSignal,
+  ): Promise<{ allowed: boolean; reason: string }>;
 }
 
 export interface AdmitOptions {

@@ -14,6 +14,11 @@ export interface FieldError {
   detail: string;
   /** Only for NotSupported: the accepted values, printed in the message. */
   supported?: readonly string[];
+  /**
+   * The stable ID of the rule that found it (docs/rules.md#rule-ids). Not part of the message: the API server's
+   * format is kept, and the ID travels beside it (CLI output, audit, logs).
+   */
+  rule?: string;
 }
 
 /** apimachinery's CauseType for each kind, used in `status.details.causes[].reason`. */

@@ -9,8 +9,22 @@ import {
 } from './validate.js';
 import { asRecord, asString } from '../lib/json.js';
 
+export { rulesView, validateTransition } from './validate.js';
+export { ratchet, ratchetedWarning, valueAtPath } from './ratchet.js';
+export {
+  applyRulePolicy,
+  parseRuleActions,
+  ruleWarning,
+  EMPTY_POLICY,
+  RULE_ACTIONS,
+  type RuleAction,
+  type RulePolicy,
+} from './rule-policy.js';
+export { requestedExceptions, SKIP_RULES_ANNOTATION, type RequestedExceptions } from './exceptions.js';
+
 export type { RuleContext } from './context.js';
-export type { ValidationResult, ValidatedAndDefaulted } from './validate.js';
+export type { ValidationResult, ValidatedAndDefaulted, RuleWarning } from './validate.js';
+export { RULES, ruleInfo, isRuleId, isTransitionRule, type RuleId, type RuleInfo } from './rule-ids.js';
 export { isBeingDeleted } from './metadata.js';
 export { linkTypeOf, type LinkType, type FieldWarning } from './rules/common.js';
 export { checkShape } from './schema.js';

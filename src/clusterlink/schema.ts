@@ -151,10 +151,11 @@ function describe(error: ErrorObject): string {
 /** Shape errors (wrong JSON types) as field errors, in the order ajv found them. */
 export function checkShape(object: unknown): FieldError[] {
   if (typeof object !== 'object' || object === null || Array.isArray(object)) {
-    return [invalid('', object, 'a ClusterLink must be a JSON object')];
+    return [{ ...invalid('', object, 'a ClusterLink must be a JSON object'), rule: 'shape-type' }];
   }
   if (validateShape(object)) return [];
-  return (validateShape.errors ?? []).map((error) =>
-    invalid(pointerToPath(error.instancePath), valueAt(object, error.instancePath), describe(error)),
-  );
+  return (validateShape.errors ?? []).map((error) => ({
+    ...invalid(pointerToPath(error.instancePath), valueAt(object, error.instancePath), describe(error)),
+    rule: 'shape-type',
+  }));
 }

@@ -21,6 +21,15 @@ import { validateUpdate } from './rules/updates.js';
 export interface ValidationResult {
   errors: FieldError[];
   warnings: string[];
+  /** The same warnings with the field and rule of each (docs/rules.md#rule-ids), in the order of `warnings`. */
+  ruleWarnings?: RuleWarning[];
+}
+
+/** A formatted warning and the rule that found it. */
+export interface RuleWarning {
+  text: string;
+  field: string;
+  rule?: string;
 }
 
 /** Rule families run on every object, in this order (ties in document order keep it). */
@@ -123,6 +132,27 @@ export function validateAndDefault(object: unknown, oldObject: unknown, ctx: Rul
   return { result: validatePrepared(withoutNulls(keepEmptyLinkMode(defaulted)), oldObject, ctx), defaulted };
 }
 
+/** The object as the rules see it (defaulted, without nulls, an empty sourceInitiatedLink kept): what ratcheting compares. */
+export function rulesView(object: unknown, ctx: RuleContext): unknown {
+  return prepare(keepEmptyLinkMode(object), ctx);
+}
+
+/**
+ * Only the update rules (docs/rules.md#updates): what a terminating object still has to meet. Its metadata and
+ * finalizers may change freely; an immutable spec field may not.
+ */
+export function validateTransition(object: unknown, oldObject: unknown, ctx: RuleContext): ValidationResult {
+  const spec = asRecord(asRecord(rulesView(object, ctx))?.['spec']);
+  const oldSpec = asRecord(asRecord(rulesView(oldObject, ctx))?.['spec']);
+  if (!spec || !oldSpec) return { errors: [], warnings: [], ruleWarnings: [] };
+  const found = validateUpdate(spec, oldSpec);
+  const ruleWarnings = found.warnings.map((w): RuleWarning => {
+    const text = formatWarning(w);
+    return w.rule === undefined ? { text, field: w.field } : { text, field: w.field, rule: w.rule };
+  });
+  return { errors: found.errors, warnings: ruleWarnings.map((w) => w.text), ruleWarnings };
+}
+
 /** The rules on an already prepared (defaulted, null-free) object, which they only read. */
 function validatePrepared(prepared: unknown, oldObject: unknown, ctx: RuleContext): ValidationResult {
   const shapeErrors = checkShape(prepared);
@@ -156,5 +186,13 @@ function validatePrepared(prepared: unknown, oldObject: unknown, ctx: RuleContex
     prepared,
     allWarnings.filter((w) => !coveredBy(shapePaths, w.field) && !coveredBy(forbiddenPaths, w.field)),
   );
-  return { errors, warnings: [...new Set(warnings.map(formatWarning))] };
+  const ruleWarnings: RuleWarning[] = [];
+  const seen = new Set<string>();
+  for (const w of warnings) {
+    const text = formatWarning(w);
+    if (seen.has(text)) continue;
+    seen.add(text);
+    ruleWarnings.push(w.rule === undefined ? { text, field: w.field } : { text, field: w.field, rule: w.rule });
+  }
+  return { errors, warnings: ruleWarnings.map((w) => w.text), ruleWarnings };
 }

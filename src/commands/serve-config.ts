@@ -4,6 +4,7 @@ import { isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LOG_LEVELS } from '../observability/log.js';
 import type { ReconcilerMode } from '../reconciler/controller/start.js';
+import { parseRuleActions, type RuleAction } from '../clusterlink/index.js';
 
 export interface ServeConfig {
   /** HTTPS port of the webhooks (and /healthz, /readyz). */
@@ -40,6 +41,10 @@ export interface ServeConfig {
   shutdownDelayMs: number;
   /** After SIGTERM: exit at the latest this long after the signal, in-flight requests or not. */
   shutdownGraceMs: number;
+  /** `--rule-action id=action` entries (docs/rules.md#rule-actions), already checked; they win over the file. */
+  ruleActions: Map<string, RuleAction>;
+  /** A file of rule actions (a mounted ConfigMap key), re-read when it changes. */
+  ruleActionsFile?: string;
 }
 
 export class ConfigError extends Error {
@@ -167,6 +172,21 @@ const FLAGS: readonly FlagSpec[] = [
     help: 'namespace of the Lease (default: POD_NAMESPACE, else the service account namespace)',
   },
   {
+    flag: 'rule-action',
+    env: 'RULE_ACTIONS',
+    type: 'string',
+    multiple: true,
+    default: '',
+    help: 'rule-id=deny|warn|off (repeatable; env: comma-separated; docs/rules.md#rule-actions)',
+  },
+  {
+    flag: 'rule-actions-file',
+    env: 'RULE_ACTIONS_FILE',
+    type: 'string',
+    default: '',
+    help: 'file of rule-id=action lines (a mounted ConfigMap), re-read when it changes',
+  },
+  {
     flag: 'shutdown-delay',
     env: 'SHUTDOWN_DELAY',
     type: 'string',
@@ -283,6 +303,10 @@ export function parseServeArgs(
   if (admissionDeadlineMs > admissionBudgetMs)
     throw new ConfigError('--admission-deadline must not be later than --admission-budget');
 
+  const ruleActions = parseRuleActions(raw('rule-action'));
+  if (ruleActions.problems.length > 0) throw new ConfigError(`--rule-action: ${ruleActions.problems.join('; ')}`);
+  const ruleActionsFile = optional('rule-actions-file');
+
   const certDir = raw('cert-dir').trim() || '.clusterlink-webhook';
   const absolute = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
 
@@ -303,7 +327,9 @@ export function parseServeArgs(
     leaseName: raw('lease-name').trim() || 'clusterlink-webhook-leader',
     shutdownDelayMs: parseDuration(raw('shutdown-delay'), 's'),
     shutdownGraceMs: parseDuration(raw('shutdown-grace'), 's'),
+    ruleActions: ruleActions.policy,
   };
+  if (ruleActionsFile !== undefined) config.ruleActionsFile = absolute(ruleActionsFile);
   if (tlsCertFile !== undefined && tlsPrivateKeyFile !== undefined) {
     config.tlsCertFile = absolute(tlsCertFile);
     config.tlsPrivateKeyFile = absolute(tlsPrivateKeyFile);

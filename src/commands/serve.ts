@@ -4,6 +4,9 @@ import { createClusterLinkAdmitters } from '../admission/clusterlink-admitter.js
 import { createWebhookServer } from '../admission/server.js';
 import { ConfigError, parseServeArgs, serveUsage, type ServeConfig } from './serve-config.js';
 import { buildSecretChecking } from './serve-secret-checking.js';
+import { ruleActionsSource, type RuleActionsSource } from './serve-rule-actions.js';
+import { createSkipRulesAuthorizer, kubeReviewSender, type SkipRulesAuthorizer } from '../kube/access-review.js';
+import { loadKubeConfig } from '../kube/kubeconfig.js';
 import { createLogger, type Logger } from '../observability/log.js';
 import { startReconcilerIfEnabled } from '../reconciler/controller/start.js';
 import { sharedMetrics, type Metrics } from '../observability/metrics.js';
@@ -40,10 +43,45 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
 
+  let ruleActions: RuleActionsSource;
+  try {
+    ruleActions = ruleActionsSource({
+      flags: config.ruleActions,
+      ...(config.ruleActionsFile !== undefined ? { file: config.ruleActionsFile } : {}),
+      pollIntervalMs: config.tlsReloadIntervalMs,
+      logger,
+    });
+  } catch (err) {
+    process.stderr.write(`serve: ${(err as Error).message}\n`);
+    tls.close();
+    return 2;
+  }
+
   const secretChecking = buildSecretChecker(config, logger, metrics);
   const secretChecker = secretChecking?.checker;
+  const exceptionAuthorizer = buildExceptionAuthorizer(logger);
   const server = createWebhookServer({
-    admitters: createClusterLinkAdmitters(secretChecker ? { secretChecker } : {}),
+    admitters: createClusterLinkAdmitters({
+      ...(secretChecker ? { secretChecker } : {}),
+      ...(exceptionAuthorizer ? { exceptionAuthorizer } : {}),
+      rulePolicy: () => ruleActions.current(),
+      onException: (outcome, request) => {
+        metrics.exceptions.inc({ result: outcome.granted ? 'granted' : 'refused' });
+        logger.info(
+          {
+            uid: request.uid,
+            namespace: request.namespace,
+            object: request.name,
+            user: request.userInfo?.username,
+            rules: outcome.rules,
+            granted: outcome.granted,
+            reason: outcome.reason,
+            skipped: outcome.skipped,
+          },
+          'skip-rules exception',
+        );
+      },
+    }),
     logger,
     metrics,
     tls,
@@ -88,6 +126,7 @@ export async function run(argv: string[]): Promise<number> {
       logger.info({ signal }, 'signal received: shutting down gracefully');
       void Promise.allSettled([server.shutdown(), stopBackground()]).then(() => {
         tls.close();
+        ruleActions.close();
         resolve(0);
       });
     };
@@ -142,6 +181,20 @@ function buildSecretChecker(
     });
   } catch (err) {
     logger.error({ err: { message: (err as Error).message } }, 'cannot set up Secret checks; validating without them');
+    return undefined;
+  }
+}
+
+/** The SubjectAccessReview of exceptions (docs/rules.md#exceptions); without a Kubernetes API every exception is refused. */
+function buildExceptionAuthorizer(logger: Logger): SkipRulesAuthorizer | undefined {
+  try {
+    const kube = loadKubeConfig();
+    return kube ? createSkipRulesAuthorizer(kubeReviewSender(kube.kubeConfig)) : undefined;
+  } catch (err) {
+    logger.error(
+      { err: { message: (err as Error).message } },
+      'cannot set up exception checks; exceptions are refused',
+    );
     return undefined;
   }
 }

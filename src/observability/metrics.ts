@@ -25,6 +25,8 @@ export interface Metrics {
   tlsReloads: Counter<'result'>;
   /** notAfter of the serving certificate, seconds since the epoch. */
   tlsCertificateExpiry: Gauge;
+  /** Exceptions asked for by the skip-rules annotation (docs/rules.md#exceptions), by result. */
+  exceptions: Counter<'result'>;
 }
 
 export interface CreateMetricsOptions {
@@ -83,6 +85,12 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     tlsReloads: new Counter({
       name: `${prefix}tls_reloads_total`,
       help: 'Serving certificate reload attempts, by result.',
+      labelNames: ['result'],
+      registers,
+    }),
+    exceptions: new Counter({
+      name: `${prefix}exceptions_total`,
+      help: 'Exceptions asked for with the skip-rules annotation, by result (granted, refused).',
       labelNames: ['result'],
       registers,
     }),

@@ -7,7 +7,14 @@ import fastJsonPatch from 'fast-json-patch';
 import { outcomeResponse, type WebhookName } from '../admission/respond.js';
 import { runAdmitter } from '../admission/run-admitter.js';
 import { admissionScope } from '../admission/scope.js';
-import type { AdmissionRequest, AdmissionResponse, Admitter, StatusCause } from '../admission/types.js';
+import type {
+  AdmissionDecision,
+  AdmissionRequest,
+  AdmissionResponse,
+  Admitter,
+  StatusCause,
+} from '../admission/types.js';
+import { sanitizeWarning } from '../admission/warnings.js';
 import { asRecord, deepCopy } from '../lib/json.js';
 import { CLUSTERLINK_GROUP, CLUSTERLINK_KIND, CLUSTERLINK_RESOURCE } from '../clusterlink/types.js';
 import { identify } from './manifests.js';
@@ -33,6 +40,10 @@ export type OfflineDecision =
       allowed: boolean;
       /** `status.details.causes` of the denial: what kubectl prints, one `* field: message` line each. */
       causes: StatusCause[];
+      /** The rule ID of each cause, by position (docs/rules.md#rule-ids); not part of what the API server sends. */
+      causeRules: Array<string | undefined>;
+      /** The rule ID of each warning that has one, by its text as sent. */
+      warningRules: Record<string, string>;
       /** `status.message` of a denial (the only text of a denial without causes, e.g. an internal error). */
       message?: string;
       /** Warnings of both webhooks as the API server passes them on, without repeats. */
@@ -85,15 +96,36 @@ export function admissionRequestFor(
 
 /** One webhook call as the HTTPS server answers it (out-of-scope requests never get here). */
 async function review(webhook: WebhookName, admitter: Admitter, request: AdmissionRequest): Promise<AdmissionResponse> {
+  return (await reviewWithDecision(webhook, admitter, request)).response;
+}
+
+/** The response, and the decision it was made from when the admitter answered (it has the rule IDs). */
+export async function reviewWithDecision(
+  webhook: WebhookName,
+  admitter: Admitter,
+  request: AdmissionRequest,
+): Promise<{ response: AdmissionResponse; decision?: AdmissionDecision }> {
   const outcome = await runAdmitter(admitter, request, OFFLINE_BUDGET);
   const response = outcomeResponse(webhook, request, outcome);
-  if (outcome.kind !== 'internal-error') return response;
+  if (outcome.kind === 'decided') return { response, decision: outcome.decision };
+  if (outcome.kind !== 'internal-error') return { response };
   // The server sends the details to its log; offline, the user is the one who needs them.
   const detail = outcome.error instanceof Error ? outcome.error.message : String(outcome.error);
   if (response.status)
     response.status.message = `${response.status.message.replace(/; the webhook logs have the details$/, '')}: ${detail}`;
   else response.warnings = [...(response.warnings ?? []), `internal error: ${detail}`];
-  return response;
+  return { response };
+}
+
+/** Rule IDs beside what the API server sends: per cause (the first causes are the first errors), per warning text. */
+function rulesOf(decision: AdmissionDecision | undefined): {
+  causeRules: Array<string | undefined>;
+  warningRules: Record<string, string>;
+} {
+  const warningRules: Record<string, string> = {};
+  for (const w of decision?.ruleWarnings ?? [])
+    if (w.rule !== undefined) warningRules[sanitizeWarning(w.text)] = w.rule;
+  return { causeRules: (decision?.errors ?? []).map((e) => e.rule), warningRules };
 }
 
 function decodePatch(response: AdmissionResponse): Operation[] {
@@ -136,16 +168,21 @@ export async function admitOffline(
   const operation: WriteOperation = oldObject === undefined ? 'CREATE' : 'UPDATE';
   const stored = oldObject === undefined ? undefined : (await mutateOffline(pipeline, oldObject, namespace)).admitted;
   const request = admissionRequestFor(withNamespace(object, namespace), stored, namespace, operation);
-  const scope = admissionScope(request);
+  const scope = admissionScope(request, 'validate');
   if (!scope.inScope) return { checked: false, operation, reason: `not checked by the webhook: ${scope.detail}` };
 
   const mutated = await mutateOffline(pipeline, object, namespace, operation, stored);
-  const response = await review('validate', pipeline.validate, { ...request, object: mutated.admitted });
+  const validated = await reviewWithDecision('validate', pipeline.validate, { ...request, object: mutated.admitted });
+  const { response } = validated;
+  const causes = response.status?.details?.causes ?? [];
+  const rules = rulesOf(validated.decision);
   const decision: OfflineDecision = {
     checked: true,
     operation,
     allowed: response.allowed,
-    causes: response.status?.details?.causes ?? [],
+    causes,
+    causeRules: causes.map((_, i) => rules.causeRules[i]),
+    warningRules: rules.warningRules,
     warnings: [...new Set([...mutated.warnings, ...(response.warnings ?? [])])],
     admitted: mutated.admitted,
   };

@@ -14,6 +14,10 @@ export interface DocumentReport {
   operation?: 'CREATE' | 'UPDATE';
   /** The denial's `status.details.causes`, exactly as the webhook sends them. */
   causes: StatusCause[];
+  /** The rule ID of each cause, by position (docs/rules.md#rule-ids). */
+  causeRules?: Array<string | undefined>;
+  /** The rule ID of each warning that has one, by text. */
+  warningRules?: Record<string, string>;
   /** The denial's `status.message`. */
   message?: string;
   warnings: string[];
@@ -48,6 +52,9 @@ export function countsOf(report: ValidationReport): Counts {
   };
 }
 
+/** The rule ID after a line, as `[rule-id]`: kubectl's text stays as it is before it. */
+const ruleSuffix = (rule: string | undefined): string => (rule === undefined ? '' : ` [${rule}]`);
+
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /** Per document: `file:doc namespace/name: OK` or `INVALID` with one `* error` line each, then `Warning:` lines. */
@@ -66,12 +73,14 @@ export function formatText(report: ValidationReport): { stdout: string; stderr: 
     } else if (doc.causes.length > 0) {
       // kubectl's rendering of a 422 Invalid: one bullet per cause.
       out.push(`${head}: INVALID (${plural(doc.causes.length, 'error')})`);
-      for (const c of doc.causes) out.push(`  * ${c.field ? `${c.field}: ${c.message}` : c.message}`);
+      doc.causes.forEach((c, i) =>
+        out.push(`  * ${c.field ? `${c.field}: ${c.message}` : c.message}${ruleSuffix(doc.causeRules?.[i])}`),
+      );
     } else {
       out.push(`${head}: DENIED`);
       out.push(`  * ${doc.message ?? 'denied without a reason'}`);
     }
-    for (const warning of doc.warnings) out.push(`  Warning: ${warning}`);
+    for (const warning of doc.warnings) out.push(`  Warning: ${warning}${ruleSuffix(doc.warningRules?.[warning])}`);
   }
   const c = countsOf(report);
   const parts = [
@@ -98,9 +107,14 @@ export function formatJson(report: ValidationReport, exitCode: number): string {
     if (doc.reason !== undefined) entry.reason = doc.reason;
     if (doc.operation !== undefined) entry.operation = doc.operation;
     if (doc.status !== 'skipped') {
-      entry.errors = doc.causes;
+      // Each error is the cause the webhook sends, plus its rule ID (docs/rules.md#rule-ids).
+      entry.errors = doc.causes.map((c, i) => {
+        const rule = doc.causeRules?.[i];
+        return rule === undefined ? c : { ...c, rule };
+      });
       if (doc.message !== undefined) entry.message = doc.message;
       entry.warnings = doc.warnings;
+      entry.warningRules = doc.warnings.map((w) => doc.warningRules?.[w] ?? null);
     }
     return entry;
   });

@@ -74,6 +74,8 @@ export async function validateManifest(
       status: decision.allowed ? 'valid' : 'invalid',
       operation: decision.operation,
       causes: decision.causes,
+      causeRules: decision.causeRules,
+      warningRules: decision.warningRules,
       warnings: decision.warnings,
     };
     if (decision.message !== undefined) report.message = decision.message;

@@ -109,10 +109,18 @@ describe('validate admitter', () => {
     assert.deepEqual(calls[0]?.link, { ...LINK, defaulted: true });
     assert.equal(calls[0]?.namespace, 'dest');
     assert.equal(calls[0]?.signal, opts.signal);
+    // Secret findings carry the secret-check rule (docs/rules.md#rule-ids).
     assert.deepEqual(decision, {
       allowed: false,
-      errors: [invalid('spec.name', 'x', 'rule'), forbidden('spec.sourceKafkaCluster.tls.secretRef', 'JKS')],
+      errors: [
+        invalid('spec.name', 'x', 'rule'),
+        { ...forbidden('spec.sourceKafkaCluster.tls.secretRef', 'JKS'), rule: 'secret-check' },
+      ],
       warnings: ['rule warning', 'secret warning'],
+      ruleWarnings: [
+        { text: 'rule warning', field: '' },
+        { text: 'secret warning', field: '', rule: 'secret-check' },
+      ],
     });
   });
 

@@ -15,8 +15,11 @@ const readJson = (name: string): Record<string, any> => JSON.parse(readFileSync(
 
 interface Case {
   name: string;
-  /** Whether the rules are consulted (ClusterLink CREATE/UPDATE on the main resource, not being deleted). */
-  inScope: boolean;
+  /**
+   * Whether the rules are consulted (ClusterLink CREATE/UPDATE on the main resource); `validate`: only the validating
+   * webhook (the UPDATE of a terminating object, which still meets the update rules).
+   */
+  inScope: boolean | 'validate';
 }
 
 const CASES: Case[] = [
@@ -26,7 +29,7 @@ const CASES: Case[] = [
   { name: 'dry-run', inScope: true },
   { name: 'other-kind', inScope: false },
   { name: 'subresource-status', inScope: false },
-  { name: 'deleting', inScope: false },
+  { name: 'deleting', inScope: 'validate' },
   { name: 'delete', inScope: false },
 ];
 
@@ -84,7 +87,10 @@ describe('golden AdmissionReview fixtures over HTTPS', () => {
         assert.equal(again.body.response.patchType, undefined);
       }
 
-      if (c.inScope) {
+      if (c.inScope === 'validate') {
+        assert.equal(fakes.calls.validate.length, before.validate + 1, 'a terminating UPDATE reaches /validate');
+        assert.equal(fakes.calls.mutate.length, before.mutate, 'a terminating object is never defaulted');
+      } else if (c.inScope) {
         const seenByValidate = fakes.calls.validate.at(-1)!;
         assert.equal(fakes.calls.validate.length, before.validate + 1);
         assert.deepEqual(seenByValidate.object, review.request.object);

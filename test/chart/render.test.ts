@@ -22,8 +22,11 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
   test('renders the expected objects', () => {
     assert.deepEqual(kinds(ms).sort(), [
       'ClusterRole/clusterlink-webhook',
+      'ClusterRole/clusterlink-webhook-access-review',
       'ClusterRole/clusterlink-webhook-pre-delete',
+      'ClusterRole/clusterlink-webhook-skip-rules',
       'ClusterRoleBinding/clusterlink-webhook',
+      'ClusterRoleBinding/clusterlink-webhook-access-review',
       'ClusterRoleBinding/clusterlink-webhook-pre-delete',
       'Deployment/clusterlink-webhook',
       'Job/clusterlink-webhook-pre-delete',
@@ -172,6 +175,7 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
       {
         secrets: ['get'],
         kafkarestclasses: ['get'],
+        subjectaccessreviews: ['create'],
         clusterlinks: ['get', 'list', 'patch', 'update', 'watch'],
         'clusterlinks/status': ['patch'],
         kafkatopics: ['create', 'get'],
@@ -222,12 +226,21 @@ describe('every override fixture renders', () => {
 });
 
 describe('switches', () => {
+  test('exceptions: the webhook may create SubjectAccessReviews; the skip-rules ClusterRole is for admins to bind', () => {
+    const skip = find(render(), 'ClusterRole', 'clusterlink-webhook-skip-rules');
+    assert.deepEqual(rulesOf(skip), [
+      { apiGroups: ['platform.confluent.io'], resources: ['clusterlinks/exceptions'], verbs: ['skip-rules'] },
+    ]);
+    const binding = find(render(), 'ClusterRoleBinding', 'clusterlink-webhook-access-review');
+    assert.equal(at(binding, 'roleRef.name'), 'clusterlink-webhook-access-review');
+    assert.ok(!kinds(render()).includes('ClusterRoleBinding/clusterlink-webhook-skip-rules'));
+  });
   test('reconciler off: --reconciler=false and only the Secret read is granted', () => {
     const ms = render({ reconciler: { enabled: false } });
     assert.ok(args(ms).includes('--reconciler=false'));
     assert.deepEqual(
       grants(ms, () => true),
-      { secrets: ['get'] },
+      { secrets: ['get'], subjectaccessreviews: ['create'] },
     );
     assert.ok(!kinds(ms).some((k) => k.includes('leader-election')));
   });
@@ -247,7 +260,7 @@ describe('switches', () => {
     );
     assert.deepEqual(
       grants(ms, (o) => o['kind'] === 'ClusterRole'),
-      { secrets: ['get'], kafkarestclasses: ['get'] },
+      { secrets: ['get'], kafkarestclasses: ['get'], subjectaccessreviews: ['create'] },
     );
     const east = find(ms, 'Role', 'clusterlink-webhook-reconciler');
     assert.equal(at(east, 'metadata.namespace'), 'east');

@@ -51,6 +51,7 @@ describe('helm lint', () => {
       'serviceaccount.yaml',
       'poddisruptionbudget.yaml',
       'rbac.yaml',
+      'rbac-exceptions.yaml',
       'webhooks.yaml',
       'certmanager.yaml',
       'servicemonitor.yaml',
@@ -119,6 +120,12 @@ describe('each template makes the promised kinds and apiVersions', () => {
       ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
       ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
       ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
+    ],
+    // Helm installs by kind order: the ClusterRoles before the binding.
+    'rbac-exceptions.yaml': [
+      ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
+      ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
+      ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],
     ],
     'webhooks.yaml': [
       ['admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration'],

@@ -24,6 +24,7 @@ describe('serve options', () => {
       leaseName: 'clusterlink-webhook-leader',
       shutdownDelayMs: 0,
       shutdownGraceMs: 10_000,
+      ruleActions: new Map(),
     });
   });
 
@@ -92,6 +93,7 @@ describe('serve options', () => {
       leaseNamespace: 'kube-ops',
       shutdownDelayMs: 5000,
       shutdownGraceMs: 30_000,
+      ruleActions: new Map(),
     });
   });
 

@@ -27,6 +27,7 @@ export function validateAclFilters(spec: JsonRecord): RuleResult {
         filters,
         'needs at least one filter: ACL sync with nothing to sync ends the link task in error; leave the field out to disable it',
       ),
+      'acl-filters-empty',
     );
   }
   filters.forEach((item, i) => {
@@ -38,9 +39,15 @@ export function validateAclFilters(spec: JsonRecord): RuleResult {
     const resource = asRecord(filter['resourceFilter']);
     const access = asRecord(filter['accessFilter']);
     if (filter['resourceFilter'] === undefined)
-      out.add(required(resourcePath, "which resources' ACLs to sync (resourceType, patternType, name)"));
+      out.add(
+        required(resourcePath, "which resources' ACLs to sync (resourceType, patternType, name)"),
+        'acl-filter-required-fields',
+      );
     if (filter['accessFilter'] === undefined)
-      out.add(required(accessPath, 'which ACL entries to sync (operation, permissionType, principal, host)'));
+      out.add(
+        required(accessPath, 'which ACL entries to sync (operation, permissionType, principal, host)'),
+        'acl-filter-required-fields',
+      );
 
     let resourceType: string | undefined;
     if (resource) {
@@ -48,7 +55,11 @@ export function validateAclFilters(spec: JsonRecord): RuleResult {
       const value = resource['resourceType'];
       if (value === ACL_RESOURCE_TYPE_MISSPELLING) {
         resourceType = value;
-        out.warn(typePath, 'CFK\'s CRD spells this "transcationId" and rejects "transactionId"');
+        out.warn(
+          typePath,
+          'CFK\'s CRD spells this "transcationId" and rejects "transactionId"',
+          'acl-resource-type-spelling',
+        );
       } else if (
         checkRequiredEnum(
           out,
@@ -56,6 +67,7 @@ export function validateAclFilters(spec: JsonRecord): RuleResult {
           value,
           ACL_RESOURCE_TYPES,
           'one of any, cluster, group, topic, transcationId, delegationToken',
+          'acl-filter-required-fields',
         )
       ) {
         resourceType = value as string;
@@ -66,6 +78,7 @@ export function validateAclFilters(spec: JsonRecord): RuleResult {
         resource['patternType'],
         ACL_PATTERN_TYPES,
         'one of any, literal, prefixed, match',
+        'acl-filter-required-fields',
       );
     }
     if (access) {
@@ -75,11 +88,12 @@ export function validateAclFilters(spec: JsonRecord): RuleResult {
         access['permissionType'],
         ACL_PERMISSION_TYPES,
         'one of any, allow, deny',
+        'acl-filter-required-fields',
       );
       const opPath = accessPath.child('operation');
       const operation = access['operation'];
       if (operation === undefined || operation === '') {
-        out.add(required(opPath, 'an ACL operation such as read, write, describe, or any'));
+        out.add(required(opPath, 'an ACL operation such as read, write, describe, or any'), 'acl-operation');
       } else if (typeof operation === 'string') {
         const supported = operationsFor(resourceType ?? 'any');
         const wanted = normaliseOperation(operation);
@@ -89,12 +103,15 @@ export function validateAclFilters(spec: JsonRecord): RuleResult {
             resourceType && resourceType !== 'any'
               ? `not an operation on resourceType ${resourceType}`
               : 'not a Kafka ACL operation';
-          out.add(notSupported(opPath, operation, supported, hint ? `${scope}; ${hint}` : scope));
+          out.add(notSupported(opPath, operation, supported, hint ? `${scope}; ${hint}` : scope), 'acl-operation');
         }
       }
       const principal = access['principal'];
       if (typeof principal === 'string' && !PRINCIPAL.test(principal)) {
-        out.add(invalid(accessPath.child('principal'), principal, 'must be "*" or Type:name, e.g. "User:alice"'));
+        out.add(
+          invalid(accessPath.child('principal'), principal, 'must be "*" or Type:name, e.g. "User:alice"'),
+          'acl-principal',
+        );
       }
     }
   });

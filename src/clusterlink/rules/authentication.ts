@@ -23,7 +23,14 @@ const SECRET_MAX = 30;
 function checkSecretRefs(out: Findings, path: FieldPath, auth: JsonRecord, blocks: readonly CredentialBlock[]): void {
   for (const block of ['jaasConfig', 'jaasConfigPassThrough', 'oauthbearer'] as const) {
     if (!blocks.includes(block)) continue;
-    checkDnsLabel(out, path.child(block, 'secretRef'), asRecord(auth[block])?.['secretRef'], SECRET_MAX, 'Secret');
+    checkDnsLabel(
+      out,
+      path.child(block, 'secretRef'),
+      asRecord(auth[block])?.['secretRef'],
+      SECRET_MAX,
+      'Secret',
+      'secret-name',
+    );
   }
   if (blocks.includes('oauthSettings')) {
     const assertion = asRecord(asRecord(auth['oauthSettings'])?.['clientAssertion']);
@@ -34,6 +41,7 @@ function checkSecretRefs(out: Findings, path: FieldPath, auth: JsonRecord, block
       asRecord(assertion?.['jwtTokenFile'])?.['secretRef'],
       SECRET_MAX,
       'Secret',
+      'secret-name',
     );
     const keyFile = asRecord(asRecord(assertion?.['localClientAssertion'])?.['privateKeyFile']);
     checkDnsLabel(
@@ -42,6 +50,7 @@ function checkSecretRefs(out: Findings, path: FieldPath, auth: JsonRecord, block
       keyFile?.['secretRef'],
       SECRET_MAX,
       'Secret',
+      'secret-name',
     );
   }
 }
@@ -55,6 +64,7 @@ function validatePlain(out: Findings, path: FieldPath, auth: JsonRecord): void {
         path.child('jaasConfig', 'secretRef'),
         'name the Secret whose plain.txt holds username= and password= lines',
       ),
+      'auth-plain-credentials',
     );
   }
   if (passThrough) {
@@ -64,6 +74,7 @@ function validatePlain(out: Findings, path: FieldPath, auth: JsonRecord): void {
           path.child('jaasConfigPassThrough', 'directoryPathInContainer'),
           'pass-through JAAS for a cluster link is read from a Secret only; use secretRef',
         ),
+        'auth-plain-passthrough-secret-only',
       );
     }
     if (passThrough['secretRef'] === undefined) {
@@ -72,22 +83,30 @@ function validatePlain(out: Findings, path: FieldPath, auth: JsonRecord): void {
           path.child('jaasConfigPassThrough', 'secretRef'),
           'name the Secret whose plain-jaas.conf holds the sasl.jaas.config line',
         ),
+        'auth-plain-credentials',
       );
     }
   }
   if (auth['jaasConfig'] === undefined && auth['jaasConfigPassThrough'] === undefined) {
     out.add(
       required(path.child('jaasConfig'), 'type plain needs jaasConfig.secretRef or jaasConfigPassThrough.secretRef'),
+      'auth-plain-credentials',
     );
   } else if (auth['jaasConfig'] !== undefined && auth['jaasConfigPassThrough'] !== undefined) {
-    out.add(forbidden(path.child('jaasConfigPassThrough'), 'set jaasConfig or jaasConfigPassThrough, not both'));
+    out.add(
+      forbidden(path.child('jaasConfigPassThrough'), 'set jaasConfig or jaasConfigPassThrough, not both'),
+      'auth-plain-credentials',
+    );
   }
 }
 
 function validateOAuth(out: Findings, path: FieldPath, auth: JsonRecord): void {
   const settingsPath = path.child('oauthSettings');
   if (auth['oauthSettings'] === undefined) {
-    out.add(required(settingsPath, 'type oauth needs oauthSettings with at least tokenEndpointUri'));
+    out.add(
+      required(settingsPath, 'type oauth needs oauthSettings with at least tokenEndpointUri'),
+      'auth-oauth-token-endpoint',
+    );
     return;
   }
   const settings = asRecord(auth['oauthSettings']);
@@ -95,7 +114,7 @@ function validateOAuth(out: Findings, path: FieldPath, auth: JsonRecord): void {
   const uriPath = settingsPath.child('tokenEndpointUri');
   const uri = settings['tokenEndpointUri'];
   if (uri === undefined) {
-    out.add(required(uriPath, "the identity provider's token endpoint, an https:// URL"));
+    out.add(required(uriPath, "the identity provider's token endpoint, an https:// URL"), 'auth-oauth-token-endpoint');
     return;
   }
   if (typeof uri !== 'string') return;
@@ -106,9 +125,9 @@ function validateOAuth(out: Findings, path: FieldPath, auth: JsonRecord): void {
     parsed = undefined;
   }
   if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.hostname === '') {
-    out.add(invalid(uriPath, uri, 'must be an https:// URL of the token endpoint'));
+    out.add(invalid(uriPath, uri, 'must be an https:// URL of the token endpoint'), 'auth-oauth-token-endpoint');
   } else if (parsed.protocol === 'http:') {
-    out.warn(uriPath, 'plain http exposes credentials; use https');
+    out.warn(uriPath, 'plain http exposes credentials; use https', 'auth-oauth-plain-http');
   }
 }
 
@@ -120,11 +139,15 @@ function validateMtls(out: Findings, clusterPath: FieldPath, cluster: JsonRecord
         clusterPath.child('tls'),
         'type mtls takes the client certificate from tls: set enabled: true and secretRef',
       ),
+      'auth-mtls-requires-tls',
     );
     return;
   }
   if (asRecord(tls)?.['enabled'] === false) {
-    out.add(invalid(clusterPath.child('tls', 'enabled'), false, 'must be true for authentication type mtls'));
+    out.add(
+      invalid(clusterPath.child('tls', 'enabled'), false, 'must be true for authentication type mtls'),
+      'auth-mtls-requires-tls',
+    );
   }
 }
 
@@ -140,6 +163,7 @@ function validateOAuthBearer(out: Findings, path: FieldPath, auth: JsonRecord): 
         path.child('oauthbearer', 'secretRef'),
         'type oauthbearer needs oauthbearer.secretRef or oauthbearer.directoryPathInContainer',
       ),
+      'auth-oauthbearer-credentials',
     );
   }
 }
@@ -158,6 +182,7 @@ export function validateAuthentication(spec: JsonRecord): RuleResult {
       auth['type'],
       AUTH_TYPES,
       'one of plain, oauthbearer, digest, mtls, oauth, none',
+      'auth-type-required',
     );
     const type = typeOk ? asString(auth['type']) : undefined;
     if (type === undefined) {
@@ -169,6 +194,7 @@ export function validateAuthentication(spec: JsonRecord): RuleResult {
       if (!owned.includes(block) && auth[block] !== undefined) {
         out.add(
           forbidden(path.child(block), `not used by authentication type "${type}"; remove it or change the type`),
+          'auth-credential-block-type',
         );
       }
     }

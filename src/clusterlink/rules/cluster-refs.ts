@@ -26,7 +26,7 @@ function entryProblem(entry: string): string | undefined {
 export function checkBootstrapEndpoint(out: Findings, path: FieldPath, value: unknown): void {
   if (typeof value !== 'string') return;
   if (value.trim() === '') {
-    out.add(required(path, 'list the brokers as host:port[,host:port...]'));
+    out.add(required(path, 'list the brokers as host:port[,host:port...]'), 'bootstrap-endpoint');
     return;
   }
   let schemeSeen: string | undefined;
@@ -39,12 +39,12 @@ export function checkBootstrapEndpoint(out: Findings, path: FieldPath, value: un
     }
     const problem = entryProblem(entry);
     if (problem !== undefined) {
-      out.add(invalid(path, value, problem));
+      out.add(invalid(path, value, problem), 'bootstrap-endpoint');
       return;
     }
   }
   if (schemeSeen !== undefined)
-    out.warn(path, `the URL scheme "${schemeSeen}" is ignored; Kafka clients take host:port`);
+    out.warn(path, `the URL scheme "${schemeSeen}" is ignored; Kafka clients take host:port`, 'bootstrap-url-scheme');
 }
 
 export function validateClusterRefs(spec: JsonRecord): RuleResult {
@@ -63,18 +63,33 @@ export function validateClusterRefs(spec: JsonRecord): RuleResult {
       if (ref['name'] === undefined)
         out.add(
           required(path.child('kafkaRestClassRef', 'name'), 'name the KafkaRestClass to reach this cluster through'),
+          'rest-class-ref',
         );
-      checkDnsLabel(out, path.child('kafkaRestClassRef', 'name'), ref['name'], 63, 'KafkaRestClass');
-      checkDnsLabel(out, path.child('kafkaRestClassRef', 'namespace'), ref['namespace'], 63, 'namespace');
+      checkDnsLabel(out, path.child('kafkaRestClassRef', 'name'), ref['name'], 63, 'KafkaRestClass', 'rest-class-ref');
+      checkDnsLabel(
+        out,
+        path.child('kafkaRestClassRef', 'namespace'),
+        ref['namespace'],
+        63,
+        'namespace',
+        'rest-class-ref',
+      );
     }
 
     checkBootstrapEndpoint(out, path.child('bootstrapEndpoint'), cluster['bootstrapEndpoint']);
 
     const clusterID = cluster['clusterID'];
     if (clusterID === '')
-      out.add(required(path.child('clusterID'), 'give the Kafka cluster ID, or leave the field out'));
+      out.add(
+        required(path.child('clusterID'), 'give the Kafka cluster ID, or leave the field out'),
+        'cluster-id-empty',
+      );
     if (warnBoth && typeof clusterID === 'string' && clusterID !== '' && ref) {
-      out.warn(path, 'both clusterID and kafkaRestClassRef are set: clusterID wins as the cluster ID');
+      out.warn(
+        path,
+        'both clusterID and kafkaRestClassRef are set: clusterID wins as the cluster ID',
+        'cluster-id-and-rest-class',
+      );
     }
   }
   return out.result();

@@ -5,11 +5,14 @@ import { asRecord, asString, type JsonRecord } from '../../lib/json.js';
 import { DNS1123_LABEL } from '../metadata.js';
 import { suggestionDetail } from '../suggest.js';
 import type { RuleContext } from '../context.js';
+import type { RuleId } from '../rule-ids.js';
 
 /** A soft problem: reported as an admission warning `field: message`, never blocks. */
 export interface FieldWarning {
   field: string;
   message: string;
+  /** The rule that found it (docs/rules.md#rule-ids). */
+  rule?: string;
 }
 
 export interface RuleResult {
@@ -22,12 +25,13 @@ export class Findings {
   readonly errors: FieldError[] = [];
   readonly warnings: FieldWarning[] = [];
 
-  add(error: FieldError): void {
+  add(error: FieldError, rule: RuleId): void {
+    error.rule = rule;
     this.errors.push(error);
   }
 
-  warn(path: FieldPath | string, message: string): void {
-    this.warnings.push({ field: path.toString(), message });
+  warn(path: FieldPath | string, message: string, rule: RuleId): void {
+    this.warnings.push({ field: path.toString(), message, rule });
   }
 
   result(): RuleResult {
@@ -63,10 +67,16 @@ export interface RuleInput {
 export const SPEC = FieldPath.root('spec');
 
 /** Unsupported value with a near-miss hint; silent when absent or not a string (the shape check reports that). */
-export function checkEnum(out: Findings, path: FieldPath, value: unknown, supported: readonly string[]): boolean {
+export function checkEnum(
+  out: Findings,
+  path: FieldPath,
+  value: unknown,
+  supported: readonly string[],
+  rule: RuleId = 'enum-value',
+): boolean {
   if (typeof value !== 'string') return false;
   if (supported.includes(value)) return true;
-  out.add(notSupported(path, value, supported, suggestionDetail(value, supported)));
+  out.add(notSupported(path, value, supported, suggestionDetail(value, supported)), rule);
   return false;
 }
 
@@ -77,21 +87,30 @@ export function checkRequiredEnum(
   value: unknown,
   supported: readonly string[],
   why: string,
+  /** The rule of a missing value; an unsupported one is `enum-value`. */
+  rule: RuleId,
 ): boolean {
   if (value === undefined || value === null) {
-    out.add(required(path, why));
+    out.add(required(path, why), rule);
     return false;
   }
   return checkEnum(out, path, value, supported);
 }
 
 /** A Kubernetes object name that must be a DNS-1123 label (Secrets, REST classes, namespaces). */
-export function checkDnsLabel(out: Findings, path: FieldPath, value: unknown, max: number, what: string): void {
+export function checkDnsLabel(
+  out: Findings,
+  path: FieldPath,
+  value: unknown,
+  max: number,
+  what: string,
+  rule: RuleId,
+): void {
   if (typeof value !== 'string') return;
   if (value.length === 0) {
-    out.add(required(path, `name the ${what}`));
+    out.add(required(path, `name the ${what}`), rule);
   } else if (value.length > max) {
-    out.add(tooLong(path, value, max));
+    out.add(tooLong(path, value, max), rule);
   } else if (!DNS1123_LABEL.test(value)) {
     out.add(
       invalid(
@@ -99,6 +118,7 @@ export function checkDnsLabel(out: Findings, path: FieldPath, value: unknown, ma
         value,
         `must be the name of a ${what}: a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit)`,
       ),
+      rule,
     );
   }
 }
@@ -124,16 +144,22 @@ export function isEnumSilent(value: unknown, supported: readonly string[]): bool
 }
 
 /** A legal Kafka topic name (or prefix): 1–249 of [A-Za-z0-9._-], not "." or "..". */
-export function checkTopicName(out: Findings, path: FieldPath, value: unknown, what = 'a Kafka topic name'): boolean {
+export function checkTopicName(
+  out: Findings,
+  path: FieldPath,
+  value: unknown,
+  rule: RuleId,
+  what = 'a Kafka topic name',
+): boolean {
   if (typeof value !== 'string') return false;
   if (value.length === 0) {
-    out.add(required(path, `must be ${what}`));
+    out.add(required(path, `must be ${what}`), rule);
   } else if (value.length > TOPIC_NAME_MAX) {
-    out.add(tooLong(path, value, TOPIC_NAME_MAX));
+    out.add(tooLong(path, value, TOPIC_NAME_MAX), rule);
   } else if (!TOPIC_CHARS.test(value)) {
-    out.add(invalid(path, value, `must be ${what}: only letters, digits, ".", "_" and "-"`));
+    out.add(invalid(path, value, `must be ${what}: only letters, digits, ".", "_" and "-"`), rule);
   } else if (value === '.' || value === '..') {
-    out.add(invalid(path, value, `must be ${what}: "." and ".." are not allowed`));
+    out.add(invalid(path, value, `must be ${what}: "." and ".." are not allowed`), rule);
   } else {
     return true;
   }
@@ -141,6 +167,6 @@ export function checkTopicName(out: Findings, path: FieldPath, value: unknown, w
 }
 
 /** Forbidden when present (any type): a field that does not belong where it is. */
-export function forbidIfSet(out: Findings, path: FieldPath, value: unknown, detail: string): void {
-  if (value !== undefined && value !== null) out.add(forbidden(path, detail));
+export function forbidIfSet(out: Findings, path: FieldPath, value: unknown, detail: string, rule: RuleId): void {
+  if (value !== undefined && value !== null) out.add(forbidden(path, detail), rule);
 }

@@ -16,9 +16,15 @@ export function validateConsumerGroupFilters(spec: JsonRecord): RuleResult {
   const includes = checkFilterList(out, path, filters, (filter, itemPath, i) => {
     const name = filter['name'];
     if (name === '')
-      out.add(required(itemPath.child('name'), 'a consumer group name or prefix, or "*" (LITERAL) for all groups'));
+      out.add(
+        required(itemPath.child('name'), 'a consumer group name or prefix, or "*" (LITERAL) for all groups'),
+        'consumer-group-filter-name',
+      );
     if (name === '*' && filter['patternType'] === 'PREFIXED') {
-      out.add(invalid(itemPath.child('name'), name, 'the wildcard "*" only works with patternType LITERAL'));
+      out.add(
+        invalid(itemPath.child('name'), name, 'the wildcard "*" only works with patternType LITERAL'),
+        'consumer-group-filter-name',
+      );
     }
     if (
       typeof name === 'string' &&
@@ -29,11 +35,14 @@ export function validateConsumerGroupFilters(spec: JsonRecord): RuleResult {
       const first = seen.get(key);
       if (first === undefined) seen.set(key, i);
       else
-        out.add(duplicate(itemPath, name, `same name, patternType and filterType as ${path.index(first).toString()}`));
+        out.add(
+          duplicate(itemPath, name, `same name, patternType and filterType as ${path.index(first).toString()}`),
+          'consumer-group-filter-duplicate',
+        );
     }
   });
   // a misspelt filterType may well have meant INCLUDE: report that error alone
-  if (includes === 0) out.add(invalid(path, filters, NO_INCLUDE_CONSUMER));
+  if (includes === 0) out.add(invalid(path, filters, NO_INCLUDE_CONSUMER), 'consumer-group-filter-include');
   return out.result();
 }
 
@@ -56,7 +65,16 @@ function checkFilterList(
       return;
     }
     const itemPath = path.index(i);
-    if (!checkRequiredEnum(out, itemPath.child('filterType'), filter['filterType'], FILTER_TYPES, 'INCLUDE or EXCLUDE'))
+    if (
+      !checkRequiredEnum(
+        out,
+        itemPath.child('filterType'),
+        filter['filterType'],
+        FILTER_TYPES,
+        'INCLUDE or EXCLUDE',
+        'filter-required-fields',
+      )
+    )
       unclear++;
     checkRequiredEnum(
       out,
@@ -64,6 +82,7 @@ function checkFilterList(
       filter['patternType'],
       UPPER_PATTERN_TYPES,
       'PREFIXED or LITERAL',
+      'filter-required-fields',
     );
     if (filter['filterType'] === 'INCLUDE') includes++;
     checkItem(filter, itemPath, i);
@@ -74,7 +93,10 @@ function checkFilterList(
 function validateTopicFilterList(out: Findings, path: FieldPath, filters: readonly unknown[]): number {
   return checkFilterList(out, path, filters, (filter, itemPath) => {
     if (filter['name'] === undefined || filter['name'] === '') {
-      out.add(required(itemPath.child('name'), 'a topic name or prefix, or "*" (LITERAL) for all topics'));
+      out.add(
+        required(itemPath.child('name'), 'a topic name or prefix, or "*" (LITERAL) for all topics'),
+        'auto-create-filter-name',
+      );
     }
   });
 }
@@ -94,6 +116,7 @@ export function validateAutoCreateTopics(spec: JsonRecord): RuleResult {
           filtersPath,
           'auto-create is enabled: add at least one INCLUDE filter (name "*", LITERAL for all topics)',
         ),
+        'auto-create-filter-include',
       );
     } else if (filters && includes === 0) {
       out.add(
@@ -102,6 +125,7 @@ export function validateAutoCreateTopics(spec: JsonRecord): RuleResult {
           filters,
           'auto-create is enabled: add at least one INCLUDE filter, or nothing is mirrored',
         ),
+        'auto-create-filter-include',
       );
     }
   } else if (
@@ -109,7 +133,11 @@ export function validateAutoCreateTopics(spec: JsonRecord): RuleResult {
     filters.length > 0 &&
     (autoCreate['enabled'] === false || autoCreate['enabled'] === undefined)
   ) {
-    out.warn(filtersPath, 'ignored and cleared because autoCreateTopics.enabled is not true');
+    out.warn(
+      filtersPath,
+      'ignored and cleared because autoCreateTopics.enabled is not true',
+      'auto-create-filters-ignored',
+    );
   }
   return out.result();
 }

@@ -105,17 +105,17 @@ function expectations(
 
 function applyExpectations(out: Findings, path: FieldPath, cluster: JsonRecord, exp: ClusterExpectations): void {
   for (const [field, why] of Object.entries(exp.required)) {
-    if (cluster[field] === undefined) out.add(required(path.child(field), why));
+    if (cluster[field] === undefined) out.add(required(path.child(field), why), 'link-type-required');
   }
   if (
     exp.needsClusterId !== undefined &&
     cluster['clusterID'] === undefined &&
     cluster['kafkaRestClassRef'] === undefined
   ) {
-    out.add(required(path, exp.needsClusterId));
+    out.add(required(path, exp.needsClusterId), 'link-type-cluster-id');
   }
   for (const [field, why] of Object.entries(exp.ignored)) {
-    if (cluster[field] !== undefined) out.warn(path.child(field), why);
+    if (cluster[field] !== undefined) out.warn(path.child(field), why, 'link-type-ignored-field');
   }
 }
 
@@ -133,16 +133,18 @@ export function validateLinkMode(input: RuleInput): RuleResult {
           silPath.child('linkMode'),
           'one of "Source", "Destination", "Bidirectional"; leave out sourceInitiatedLink for a destination-initiated link',
         ),
+        'link-mode-required',
       );
     }
-    checkEnum(out, silPath.child('linkMode'), sil['linkMode'], LINK_MODES);
-    checkEnum(out, silPath.child('connectionMode'), sil['connectionMode'], CONNECTION_MODES);
+    checkEnum(out, silPath.child('linkMode'), sil['linkMode'], LINK_MODES, 'enum-value');
+    checkEnum(out, silPath.child('connectionMode'), sil['connectionMode'], CONNECTION_MODES, 'enum-value');
     if (linkType === 'Source' || linkType === 'Destination') {
       forbidIfSet(
         out,
         silPath.child('connectionMode'),
         sil['connectionMode'],
         'only a Bidirectional link has a connectionMode',
+        'connection-mode-bidirectional-only',
       );
     }
   }
@@ -157,7 +159,7 @@ export function validateLinkMode(input: RuleInput): RuleResult {
 
   if (linkType === 'Source') {
     for (const field of ['mirrorTopics', 'mirrorTopicOptions', 'aclFilters', 'consumerGroupFilters']) {
-      forbidIfSet(out, SPEC.child(field), spec[field], ON_DESTINATION_CR);
+      forbidIfSet(out, SPEC.child(field), spec[field], ON_DESTINATION_CR, 'source-mode-destination-fields');
     }
   }
 
@@ -171,6 +173,7 @@ export function validateLinkMode(input: RuleInput): RuleResult {
             SPEC.child('mirrorTopics').index(i).child('direction'),
             `only a Bidirectional link mirrors toSource; this is ${LINK_TYPE_LABEL[linkType]}`,
           ),
+          'mirror-direction-to-source',
         );
       }
     });

@@ -12,7 +12,7 @@ export function validateMirrorTopics(spec: JsonRecord): RuleResult {
   const options = asRecord(spec['mirrorTopicOptions']);
   const prefixPath = SPEC.child('mirrorTopicOptions', 'prefix');
   const rawPrefix = options?.['prefix'];
-  const prefixValid = checkTopicName(out, prefixPath, rawPrefix, 'a topic-name prefix');
+  const prefixValid = checkTopicName(out, prefixPath, rawPrefix, 'mirror-prefix-name', 'a topic-name prefix');
   const prefix = prefixValid ? asString(rawPrefix) : undefined;
   const hasPrefix = rawPrefix !== undefined;
 
@@ -33,13 +33,17 @@ export function validateMirrorTopics(spec: JsonRecord): RuleResult {
     const topic = asRecord(item);
     if (!topic) return;
     const name = topic['name'];
-    if (name === undefined) out.add(required(itemPathOf(i).child('name'), "the mirror topic's name on this cluster"));
-    const nameValid = isTopicName(name) || checkTopicName(out, itemPathOf(i).child('name'), name);
+    if (name === undefined)
+      out.add(required(itemPathOf(i).child('name'), "the mirror topic's name on this cluster"), 'mirror-topic-name');
+    const nameValid = isTopicName(name) || checkTopicName(out, itemPathOf(i).child('name'), name, 'mirror-topic-name');
 
     if (nameValid && typeof name === 'string') {
       const first = byName.get(name);
       if (first !== undefined)
-        out.add(duplicate(itemPathOf(i).child('name'), name, `already listed at ${path.index(first).toString()}`));
+        out.add(
+          duplicate(itemPathOf(i).child('name'), name, `already listed at ${path.index(first).toString()}`),
+          'mirror-topic-duplicate',
+        );
       else byName.set(name, i);
       // Kafka builds metric names with "." replaced by "_", so these two topics would share metrics
       if (metricNamesMayCollide) {
@@ -49,16 +53,18 @@ export function validateMirrorTopics(spec: JsonRecord): RuleResult {
           out.warn(
             itemPathOf(i).child('name'),
             `collides with "${other}" in Kafka metric names ("." and "_" are the same there)`,
+            'mirror-topic-metric-collision',
           );
         else byMetricName.set(metricName, name);
       }
     }
 
     const state = topic['state'];
-    if (!isEnumSilent(state, MIRROR_STATES)) checkEnum(out, itemPathOf(i).child('state'), state, MIRROR_STATES);
+    if (!isEnumSilent(state, MIRROR_STATES))
+      checkEnum(out, itemPathOf(i).child('state'), state, MIRROR_STATES, 'enum-value');
     const direction = topic['direction'];
     if (!isEnumSilent(direction, MIRROR_DIRECTIONS))
-      checkEnum(out, itemPathOf(i).child('direction'), direction, MIRROR_DIRECTIONS);
+      checkEnum(out, itemPathOf(i).child('direction'), direction, MIRROR_DIRECTIONS, 'enum-value');
 
     const rf = topic['replicationFactor'];
     if (typeof rf === 'number' && Number.isInteger(rf) && (rf < 1 || rf > REPLICATION_FACTOR_MAX)) {
@@ -68,11 +74,13 @@ export function validateMirrorTopics(spec: JsonRecord): RuleResult {
           rf,
           `must be between 1 and ${REPLICATION_FACTOR_MAX}; leave it out for the broker default`,
         ),
+        'mirror-replication-factor',
       );
     }
 
     const source = topic['sourceTopicName'];
-    const sourceValid = isTopicName(source) || checkTopicName(out, itemPathOf(i).child('sourceTopicName'), source);
+    const sourceValid =
+      isTopicName(source) || checkTopicName(out, itemPathOf(i).child('sourceTopicName'), source, 'mirror-topic-name');
     if (!nameValid || typeof name !== 'string') return;
     if (prefix !== undefined) {
       if (sourceValid && typeof source === 'string') {
@@ -86,19 +94,21 @@ export function validateMirrorTopics(spec: JsonRecord): RuleResult {
               name,
               `must be "${prefix + source}" (prefix "${prefix}" + sourceTopicName)`,
             ),
+            'mirror-prefix-match',
           );
       } else if (source === undefined) {
         const detail =
           name === prefix
             ? `must be longer than the link prefix "${prefix}": add the source topic name after it`
             : `must start with the link prefix "${prefix}" (or set sourceTopicName and name it "${prefix}<sourceTopicName>")`;
-        out.add(invalid(itemPathOf(i).child('name'), name, detail));
+        out.add(invalid(itemPathOf(i).child('name'), name, detail), 'mirror-prefix-match');
       }
     } else if (!hasPrefix && source !== undefined && sourceValid) {
       if (source === name)
         out.warn(
           itemPathOf(i).child('sourceTopicName'),
           "redundant: without a link prefix the source topic has the mirror's name",
+          'mirror-source-topic-redundant',
         );
       else
         out.add(
@@ -106,6 +116,7 @@ export function validateMirrorTopics(spec: JsonRecord): RuleResult {
             itemPathOf(i).child('sourceTopicName'),
             `needs mirrorTopicOptions.prefix; without one the source topic is "${name}" (the mirror's name)`,
           ),
+          'mirror-source-topic-needs-prefix',
         );
     }
   });

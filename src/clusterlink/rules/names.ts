@@ -10,7 +10,10 @@ const LINK_NAME_MAX = 255;
 export function validateSpecPresent(object: JsonRecord): RuleResult {
   const out = new Findings();
   if (object['spec'] === undefined)
-    out.add(required(SPEC, 'a ClusterLink needs a spec with sourceKafkaCluster and destinationKafkaCluster'));
+    out.add(
+      required(SPEC, 'a ClusterLink needs a spec with sourceKafkaCluster and destinationKafkaCluster'),
+      'spec-required',
+    );
   return out.result();
 }
 
@@ -18,15 +21,22 @@ export function validateNames(spec: JsonRecord): RuleResult {
   const out = new Findings();
   for (const cluster of ['sourceKafkaCluster', 'destinationKafkaCluster']) {
     if (spec[cluster] === undefined)
-      out.add(required(SPEC.child(cluster), 'every ClusterLink names both clusters, whatever its mode'));
+      out.add(
+        required(SPEC.child(cluster), 'every ClusterLink names both clusters, whatever its mode'),
+        'spec-required',
+      );
   }
   const name = spec['name'];
   const path = SPEC.child('name');
   if (typeof name === 'string') {
-    if (name.length === 0) out.add(required(path, 'the cluster link name; leave the field out to use metadata.name'));
-    else if (name.length > LINK_NAME_MAX) out.add(tooLong(path, name, LINK_NAME_MAX));
+    if (name.length === 0)
+      out.add(required(path, 'the cluster link name; leave the field out to use metadata.name'), 'link-name');
+    else if (name.length > LINK_NAME_MAX) out.add(tooLong(path, name, LINK_NAME_MAX), 'link-name');
     else if (!LINK_NAME.test(name))
-      out.add(invalid(path, name, 'a cluster link name may only contain letters, digits, ".", "_" and "-"'));
+      out.add(
+        invalid(path, name, 'a cluster link name may only contain letters, digits, ".", "_" and "-"'),
+        'link-name',
+      );
   }
   return out.result();
 }

@@ -21,6 +21,7 @@ export function validateTls(spec: JsonRecord): RuleResult {
           path.child('enabled'),
           'set true to connect with TLS (or false); CFK requires it whenever tls is present',
         ),
+        'tls-enabled-required',
       );
     } else if (enabled === true) {
       if (!hasSecret && !hasDirectory) {
@@ -29,24 +30,34 @@ export function validateTls(spec: JsonRecord): RuleResult {
             path.child('secretRef'),
             'tls.enabled is true: name the Secret holding the PEM files, or set directoryPathInContainer',
           ),
+          'tls-material',
         );
       } else if (hasSecret && hasDirectory) {
         out.add(
           forbidden(path.child('directoryPathInContainer'), 'set secretRef or directoryPathInContainer, not both'),
+          'tls-material',
         );
       }
     } else if (enabled === false && !usesMtls) {
       // With mtls the authentication rule already says enabled must be true; "ignored" would contradict it.
-      if (hasSecret) out.warn(path.child('secretRef'), 'ignored because tls.enabled is false');
-      if (hasDirectory) out.warn(path.child('directoryPathInContainer'), 'ignored because tls.enabled is false');
+      if (hasSecret) out.warn(path.child('secretRef'), 'ignored because tls.enabled is false', 'tls-disabled-ignored');
+      if (hasDirectory)
+        out.warn(
+          path.child('directoryPathInContainer'),
+          'ignored because tls.enabled is false',
+          'tls-disabled-ignored',
+        );
     }
-    checkDnsLabel(out, path.child('secretRef'), tls['secretRef'], 63, 'Secret');
+    checkDnsLabel(out, path.child('secretRef'), tls['secretRef'], 63, 'Secret', 'secret-name');
     const keyPassword = asRecord(tls['keyPassword']);
     if (keyPassword) {
       if (keyPassword['secretRef'] === undefined) {
-        out.add(required(path.child('keyPassword', 'secretRef'), "name the Secret holding the private key's password"));
+        out.add(
+          required(path.child('keyPassword', 'secretRef'), "name the Secret holding the private key's password"),
+          'tls-key-password',
+        );
       }
-      checkDnsLabel(out, path.child('keyPassword', 'secretRef'), keyPassword['secretRef'], 30, 'Secret');
+      checkDnsLabel(out, path.child('keyPassword', 'secretRef'), keyPassword['secretRef'], 30, 'Secret', 'secret-name');
     }
   }
   return out.result();

@@ -27,7 +27,7 @@ export function validateUpdate(spec: JsonRecord, oldSpec: JsonRecord): RuleResul
   const out = new Findings();
 
   if (oldSpec['name'] !== undefined && !isDeepEqual(spec['name'], oldSpec['name'])) {
-    out.add(invalid(SPEC.child('name'), spec['name'], RECREATE));
+    out.add(invalid(SPEC.child('name'), spec['name'], RECREATE), 'immutable-link-name');
   }
 
   const sil = asRecord(spec['sourceInitiatedLink']);
@@ -38,9 +38,10 @@ export function validateUpdate(spec: JsonRecord, oldSpec: JsonRecord): RuleResul
         SPEC.child('sourceInitiatedLink'),
         `may not be ${sil ? 'added' : 'removed'}: the link type is fixed at creation; create a new ClusterLink`,
       ),
+      'immutable-link-type',
     );
   } else if (sil && oldSil && !isDeepEqual(sil['linkMode'], oldSil['linkMode'])) {
-    out.add(invalid(SPEC.child('sourceInitiatedLink', 'linkMode'), sil['linkMode'], RECREATE));
+    out.add(invalid(SPEC.child('sourceInitiatedLink', 'linkMode'), sil['linkMode'], RECREATE), 'immutable-link-type');
   }
 
   for (const key of CLUSTER_KEYS) {
@@ -53,6 +54,7 @@ export function validateUpdate(spec: JsonRecord, oldSpec: JsonRecord): RuleResul
           newId,
           `field is immutable once set (was "${oldId}"): a link cannot move to another cluster`,
         ),
+        'immutable-cluster-id',
       );
     }
   }
@@ -60,7 +62,7 @@ export function validateUpdate(spec: JsonRecord, oldSpec: JsonRecord): RuleResul
   const prefix = asRecord(spec['mirrorTopicOptions'])?.['prefix'];
   const oldPrefix = asRecord(oldSpec['mirrorTopicOptions'])?.['prefix'];
   if (!isDeepEqual(prefix, oldPrefix)) {
-    out.add(invalid(SPEC.child('mirrorTopicOptions', 'prefix'), prefix, RECREATE));
+    out.add(invalid(SPEC.child('mirrorTopicOptions', 'prefix'), prefix, RECREATE), 'immutable-prefix');
   }
 
   const oldTopics = topicsByName(oldSpec);
@@ -75,6 +77,7 @@ export function validateUpdate(spec: JsonRecord, oldSpec: JsonRecord): RuleResul
           topic['sourceTopicName'],
           `field is immutable for an existing mirror topic (was ${JSON.stringify(sourceOf(before))})`,
         ),
+        'immutable-mirror-source',
       );
     }
     if (!isDeepEqual(topic['replicationFactor'], before['replicationFactor'])) {
@@ -85,6 +88,7 @@ export function validateUpdate(spec: JsonRecord, oldSpec: JsonRecord): RuleResul
           topic['replicationFactor'],
           `field is immutable for an existing mirror topic (was ${was})`,
         ),
+        'immutable-replication-factor',
       );
     }
     const oldState = asString(before['state']);
@@ -96,6 +100,7 @@ export function validateUpdate(spec: JsonRecord, oldSpec: JsonRecord): RuleResul
           topicPath(index).child('state'),
           `"${name}" was ${done} and is no longer a mirror: its state cannot change from ${oldState}`,
         ),
+        'mirror-state-final',
       );
     }
   }
@@ -108,6 +113,7 @@ export function validateUpdate(spec: JsonRecord, oldSpec: JsonRecord): RuleResul
       deletes
         ? `"${name}" removed: it will be deleted on the destination (deleteRemovedMirrorTopics)`
         : `"${name}" removed: it stays on the destination (deleteRemovedMirrorTopics is false)`,
+      'mirror-topic-removed',
     );
   }
   return out.result();

@@ -7,22 +7,10 @@ import type { SecretChecker } from '../secrets/types.js';
 import { computeDefaultsPatch } from './patch.js';
 import type { AdmissionDecision, AdmissionRequest, Admitter } from './types.js';
 
-/** The functions of the core this file uses (injectable so tests can watch what they are given). */
-export interface ClusterLinkCore {
-  /** The mutating webhook's defaults. */
-  defaultClusterLink: typeof defaultClusterLink;
-  /** The validating webhook: the verdict on the defaulted object and that object (the Secret checks read it). */
-  validateAndDefault: typeof validateAndDefault;
-}
-
 export interface ClusterLinkAdmitterOptions {
   /** Checks referenced Secrets after the pure rules (validate only); strict mode is the checker's business. */
   secretChecker?: SecretChecker;
-  /** Default: the real core from src/clusterlink. */
-  core?: ClusterLinkCore;
 }
-
-const REAL_CORE: ClusterLinkCore = { defaultClusterLink, validateAndDefault };
 
 function ruleContext(request: AdmissionRequest): RuleContext {
   const operation = request.operation === 'UPDATE' ? 'UPDATE' : 'CREATE';
@@ -30,25 +18,21 @@ function ruleContext(request: AdmissionRequest): RuleContext {
 }
 
 /** Defaults → JSON Patch against the object exactly as the API server sent it. */
-export function createMutateAdmitter(options: Pick<ClusterLinkAdmitterOptions, 'core'> = {}): Admitter {
-  const core = options.core ?? REAL_CORE;
+function createMutateAdmitter(): Admitter {
   return async (request) => {
-    const defaulted = core.defaultClusterLink(request.object, ruleContext(request));
+    const defaulted = defaultClusterLink(request.object, ruleContext(request));
     const patch = computeDefaultsPatch(request.object, defaulted);
     return { allowed: true, errors: [], warnings: [], patch };
   };
 }
 
-export const mutateClusterLink: Admitter = createMutateAdmitter();
-
-export function createValidateAdmitter(options: ClusterLinkAdmitterOptions = {}): Admitter {
+function createValidateAdmitter(options: ClusterLinkAdmitterOptions = {}): Admitter {
   const { secretChecker } = options;
-  const core = options.core ?? REAL_CORE;
   return async (request, { signal, provisional }) => {
     const ctx = ruleContext(request);
     const oldObject = ctx.operation === 'UPDATE' && request.oldObject != null ? request.oldObject : undefined;
     // The rules judge the defaulted form, so the answer does not depend on whether /mutate ran first.
-    const { result, defaulted: object } = core.validateAndDefault(request.object, oldObject, ctx);
+    const { result, defaulted: object } = validateAndDefault(request.object, oldObject, ctx);
     const errors = [...result.errors];
     const warnings = [...result.warnings];
     const decide = (): AdmissionDecision => ({ allowed: errors.length === 0, errors, warnings });
@@ -67,5 +51,5 @@ export function createClusterLinkAdmitters(options: ClusterLinkAdmitterOptions =
   mutate: Admitter;
   validate: Admitter;
 } {
-  return { mutate: createMutateAdmitter(options), validate: createValidateAdmitter(options) };
+  return { mutate: createMutateAdmitter(), validate: createValidateAdmitter(options) };
 }

@@ -27,8 +27,8 @@ import {
 } from './types.js';
 
 /** An UPDATE carries object and oldObject (each up to etcd's ~1.5 MiB) plus the envelope. */
-export const DEFAULT_BODY_LIMIT_BYTES = 6 * 1024 * 1024;
-export const MIN_TLS_VERSION = 'TLSv1.2';
+const DEFAULT_BODY_LIMIT_BYTES = 6 * 1024 * 1024;
+const MIN_TLS_VERSION = 'TLSv1.2';
 
 export interface WebhookServerOptions {
   admitters: { mutate: Admitter; validate: Admitter };

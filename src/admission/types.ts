@@ -39,8 +39,6 @@ export interface AdmissionDecision {
   warnings: string[];
   /** RFC 6902 operations (mutating webhook only); absent or empty when nothing changes. */
   patch?: Operation[];
-  /** Set when the decision comes from a bug in our own code, not from the object. */
-  internalError?: string;
 }
 
 export interface AdmitOptions {

@@ -14,9 +14,9 @@ import {
   type PrivateKeyParse,
 } from '../pem.js';
 
-export const FULLCHAIN = 'fullchain.pem';
-export const PRIVKEY = 'privkey.pem';
-export const CACERTS = 'cacerts.pem';
+const FULLCHAIN = 'fullchain.pem';
+const PRIVKEY = 'privkey.pem';
+const CACERTS = 'cacerts.pem';
 const PEM_KEYS = [FULLCHAIN, PRIVKEY, CACERTS] as const;
 const JKS_KEYS = ['keystore.jks', 'truststore.jks', 'jksPassword.txt'] as const;
 /** kubernetes.io/tls and cert-manager names, and what CFK wants instead. */

@@ -79,12 +79,3 @@ export interface Plan {
   /** Deleting: mirrors are stopped but their hand-over has not been persisted yet; run another pass. */
   awaitingHandover?: boolean;
 }
-
-export const WRITING_ACTIONS: ReadonlySet<PlanAction['kind']> = new Set([
-  'createLink',
-  'alterConfigs',
-  'createMirror',
-  'mirrorAction',
-  'deleteTopic',
-  'deleteLink',
-]);

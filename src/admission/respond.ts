@@ -61,7 +61,7 @@ export function allowedResponse(uid: string, warnings: readonly unknown[] = []):
   return withWarnings({ uid, allowed: true }, warnings);
 }
 
-export function decisionResponse(
+function decisionResponse(
   webhook: WebhookName,
   request: AdmissionRequest,
   decision: AdmissionDecision,
@@ -109,7 +109,7 @@ export function internalErrorResponse(webhook: WebhookName, request: AdmissionRe
  * The rules did not answer within the hard budget. Validate: the admitter's provisional decision when it
  * recorded one (e.g. the pure rules' denial), else allowed with a warning; mutate: allowed without a patch.
  */
-export function timeoutResponse(
+function timeoutResponse(
   webhook: WebhookName,
   request: AdmissionRequest,
   provisional?: AdmissionDecision,

@@ -49,7 +49,7 @@ const SPEC_RULES: ReadonlyArray<(input: RuleInput) => RuleResult> = [
  * The API server treats a null field as unset: drop them so rules see absent fields only. Returns `value` itself
  * when it holds no null (the common case: copying every object again is most of the rules' allocation).
  */
-export function withoutNulls(value: unknown): unknown {
+function withoutNulls(value: unknown): unknown {
   return containsNull(value) ? dropNulls(value) : value;
 }
 
@@ -77,7 +77,7 @@ function dropNulls(value: unknown): unknown {
  * The object exactly as the rules see it: defaulted, without nulls. The rules only read it, so an object that needs
  * no defaults and holds no null is returned itself, uncopied; otherwise it is a copy.
  */
-export function prepare(object: unknown, ctx: RuleContext): unknown {
+function prepare(object: unknown, ctx: RuleContext): unknown {
   return withoutNulls(needsDefaults(object, ctx) ? applyDefaults(object, ctx) : object);
 }
 
@@ -94,7 +94,7 @@ function coveredBy(paths: ReadonlySet<string>, field: string): boolean {
   return false;
 }
 
-export function formatWarning(w: FieldWarning): string {
+function formatWarning(w: FieldWarning): string {
   return w.field ? `${w.field}: ${w.message}` : w.message;
 }
 

@@ -6,9 +6,9 @@ import type { SecretCheckResult } from '../types.js';
 import type { OtherSecretReference, SaslSecretReference } from '../referenced-secrets.js';
 import { parsePassThroughJaas } from '../jaas.js';
 
-export const PLAIN_TXT = 'plain.txt';
-export const PLAIN_JAAS_CONF = 'plain-jaas.conf';
-export const BEARER_TXT = 'bearer.txt';
+const PLAIN_TXT = 'plain.txt';
+const PLAIN_JAAS_CONF = 'plain-jaas.conf';
+const BEARER_TXT = 'bearer.txt';
 
 const has = (data: Record<string, Buffer>, key: string): boolean => Object.prototype.hasOwnProperty.call(data, key);
 

@@ -81,7 +81,8 @@ export function helmTemplate(values: Obj = {}, options: RenderOptions = {}): Man
 export function parseManifests(text: string): Manifest[] {
   const out: Manifest[] = [];
   for (const doc of parseAllDocuments(text)) {
-    if (doc.errors.length > 0) throw new Error(`helm printed invalid YAML: ${doc.errors.map((e) => e.message).join('; ')}`);
+    if (doc.errors.length > 0)
+      throw new Error(`helm printed invalid YAML: ${doc.errors.map((e) => e.message).join('; ')}`);
     const object = doc.toJS() as Obj | null;
     if (object === null || typeof object !== 'object') continue;
     // The yaml library puts a comment that opens a document before its first node.

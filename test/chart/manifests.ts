@@ -41,7 +41,8 @@ export function grants(ms: readonly Manifest[], filter: (o: Obj) => boolean = ()
   for (const m of ms) {
     if (!['ClusterRole', 'Role'].includes(String(m.object['kind'])) || !filter(m.object)) continue;
     if (String(at(m.object, 'metadata.name')).endsWith('-pre-delete')) continue;
-    for (const r of rulesOf(m.object)) for (const res of r.resources) for (const v of r.verbs) (out[res] ??= new Set()).add(v);
+    for (const r of rulesOf(m.object))
+      for (const res of r.resources) for (const v of r.verbs) (out[res] ??= new Set()).add(v);
   }
   return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, [...v].sort()]));
 }

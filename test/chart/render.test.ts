@@ -41,7 +41,15 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
   test('namespaced objects are in the release namespace; all carry the chart labels', () => {
     for (const { object } of ms) {
       const meta = object['metadata'] as Obj;
-      if (!['ClusterRole', 'ClusterRoleBinding', 'MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration'].includes(String(object['kind']))) assert.equal(meta['namespace'], NS, String(meta['name']));
+      if (
+        ![
+          'ClusterRole',
+          'ClusterRoleBinding',
+          'MutatingWebhookConfiguration',
+          'ValidatingWebhookConfiguration',
+        ].includes(String(object['kind']))
+      )
+        assert.equal(meta['namespace'], NS, String(meta['name']));
       assert.equal((meta['labels'] as Obj)['app.kubernetes.io/instance'], 'clusterlink-webhook');
     }
   });
@@ -59,7 +67,15 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
       assert.equal(w['failurePolicy'], 'Fail');
       assert.equal(w['matchPolicy'], 'Equivalent');
       assert.equal(w['reinvocationPolicy'], mutating ? 'IfNeeded' : undefined);
-      assert.deepEqual(w['rules'], [{ apiGroups: ['platform.confluent.io'], apiVersions: ['v1beta1'], operations: ['CREATE', 'UPDATE'], resources: ['clusterlinks'], scope: 'Namespaced' }]);
+      assert.deepEqual(w['rules'], [
+        {
+          apiGroups: ['platform.confluent.io'],
+          apiVersions: ['v1beta1'],
+          operations: ['CREATE', 'UPDATE'],
+          resources: ['clusterlinks'],
+          scope: 'Namespaced',
+        },
+      ]);
       assert.deepEqual(w['namespaceSelector'], {
         matchExpressions: [
           { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', NS] },
@@ -67,7 +83,12 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
         ],
       });
       const clientConfig = w['clientConfig'] as Obj;
-      assert.deepEqual(clientConfig['service'], { name: 'clusterlink-webhook', namespace: NS, path: mutating ? '/mutate' : '/validate', port: 443 });
+      assert.deepEqual(clientConfig['service'], {
+        name: 'clusterlink-webhook',
+        namespace: NS,
+        path: mutating ? '/mutate' : '/validate',
+        port: 443,
+      });
       const secret = find(ms, 'Secret');
       assert.equal(clientConfig['caBundle'], (secret['data'] as Obj)['ca.crt'], 'caBundle is the CA in the Secret');
     });
@@ -76,16 +97,21 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
     const secret = find(ms, 'Secret');
     assert.equal(secret['type'], 'kubernetes.io/tls');
     const data = secret['data'] as Record<string, string>;
-    for (const key of ['tls.crt', 'tls.key', 'ca.crt']) assert.match(Buffer.from(data[key] ?? '', 'base64').toString(), /-----BEGIN /, key);
+    for (const key of ['tls.crt', 'tls.key', 'ca.crt'])
+      assert.match(Buffer.from(data[key] ?? '', 'base64').toString(), /-----BEGIN /, key);
     assert.equal(
-      (secret['metadata'] as Obj)['annotations'] && ((secret['metadata'] as Obj)['annotations'] as Obj)['clusterlink-webhook/dns-names'],
+      (secret['metadata'] as Obj)['annotations'] &&
+        ((secret['metadata'] as Obj)['annotations'] as Obj)['clusterlink-webhook/dns-names'],
       `clusterlink-webhook,clusterlink-webhook.${NS},clusterlink-webhook.${NS}.svc,clusterlink-webhook.${NS}.svc.cluster.local`,
     );
   });
   test('the Deployment: 2 replicas, maxUnavailable 0, probes, flags, directory mount, restricted security', () => {
     const d = find(ms, 'Deployment');
     assert.equal(at(d, 'spec.replicas'), 2);
-    assert.deepEqual(at(d, 'spec.strategy'), { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
+    assert.deepEqual(at(d, 'spec.strategy'), {
+      type: 'RollingUpdate',
+      rollingUpdate: { maxUnavailable: 0, maxSurge: 1 },
+    });
     const c = container(ms);
     assert.equal(c['image'], 'clusterlink-webhook:0.1.0');
     assert.equal(at(c, 'livenessProbe.httpGet.path'), '/healthz');
@@ -118,24 +144,41 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
     assert.deepEqual(at(c, 'securityContext.capabilities.drop'), ['ALL']);
     assert.equal(at(d, 'spec.template.spec.securityContext.runAsNonRoot'), true);
     assert.equal(at(d, 'spec.template.spec.securityContext.seccompProfile.type'), 'RuntimeDefault');
-    assert.equal(at(d, 'spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.0.podAffinityTerm.topologyKey'), 'kubernetes.io/hostname');
+    assert.equal(
+      at(
+        d,
+        'spec.template.spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.0.podAffinityTerm.topologyKey',
+      ),
+      'kubernetes.io/hostname',
+    );
     assert.equal((at(d, 'spec.template.spec.topologySpreadConstraints') as unknown[]).length, 2);
   });
   test('the Service reaches the pods on the https port; the PDB keeps one pod', () => {
-    assert.deepEqual(at(find(ms, 'Service'), 'spec.ports.0'), { name: 'https', port: 443, targetPort: 'https', protocol: 'TCP' });
+    assert.deepEqual(at(find(ms, 'Service'), 'spec.ports.0'), {
+      name: 'https',
+      port: 443,
+      targetPort: 'https',
+      protocol: 'TCP',
+    });
     assert.equal(at(find(ms, 'PodDisruptionBudget'), 'spec.minAvailable'), 1);
-    assert.deepEqual(at(find(ms, 'PodDisruptionBudget'), 'spec.selector.matchLabels'), at(find(ms, 'Deployment'), 'spec.selector.matchLabels'));
+    assert.deepEqual(
+      at(find(ms, 'PodDisruptionBudget'), 'spec.selector.matchLabels'),
+      at(find(ms, 'Deployment'), 'spec.selector.matchLabels'),
+    );
   });
   test('RBAC: exactly what the webhook and the reconciler use', () => {
-    assert.deepEqual(grants(ms, () => true), {
-      secrets: ['get'],
-      kafkarestclasses: ['get'],
-      clusterlinks: ['get', 'list', 'patch', 'update', 'watch'],
-      'clusterlinks/status': ['patch'],
-      kafkatopics: ['create', 'get'],
-      events: ['create'],
-      leases: ['create', 'get', 'update'],
-    });
+    assert.deepEqual(
+      grants(ms, () => true),
+      {
+        secrets: ['get'],
+        kafkarestclasses: ['get'],
+        clusterlinks: ['get', 'list', 'patch', 'update', 'watch'],
+        'clusterlinks/status': ['patch'],
+        kafkatopics: ['create', 'get'],
+        events: ['create'],
+        leases: ['create', 'get', 'update'],
+      },
+    );
     const lease = find(ms, 'Role', 'clusterlink-webhook-leader-election');
     assert.deepEqual(rulesOf(lease)[1]?.resourceNames, ['clusterlink-webhook']);
   });
@@ -144,7 +187,19 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
     assert.equal(at(job, 'metadata.annotations.helm\u002esh/hook'), undefined); // dotted key: read it directly below
     assert.equal(((job['metadata'] as Obj)['annotations'] as Obj)['helm.sh/hook'], 'pre-delete');
     const c = at(job, 'spec.template.spec.containers.0') as Obj;
-    assert.deepEqual([c['command'], c['args']], [['kubectl'], ['delete', 'mutatingwebhookconfiguration/clusterlink-webhook', 'validatingwebhookconfiguration/clusterlink-webhook', '--ignore-not-found', '--wait=false']]);
+    assert.deepEqual(
+      [c['command'], c['args']],
+      [
+        ['kubectl'],
+        [
+          'delete',
+          'mutatingwebhookconfiguration/clusterlink-webhook',
+          'validatingwebhookconfiguration/clusterlink-webhook',
+          '--ignore-not-found',
+          '--wait=false',
+        ],
+      ],
+    );
     assert.equal(c['image'], 'registry.k8s.io/kubectl:v1.34.2');
     const role = find(ms, 'ClusterRole', 'clusterlink-webhook-pre-delete');
     assert.deepEqual(rulesOf(role)[0]?.resourceNames, ['clusterlink-webhook']);
@@ -170,19 +225,30 @@ describe('switches', () => {
   test('reconciler off: --reconciler=false and only the Secret read is granted', () => {
     const ms = render({ reconciler: { enabled: false } });
     assert.ok(args(ms).includes('--reconciler=false'));
-    assert.deepEqual(grants(ms, () => true), { secrets: ['get'] });
+    assert.deepEqual(
+      grants(ms, () => true),
+      { secrets: ['get'] },
+    );
     assert.ok(!kinds(ms).some((k) => k.includes('leader-election')));
   });
   test('reconciler off and Secrets limited to namespaces: no ClusterRole at all', () => {
     const ms = render({ reconciler: { enabled: false }, rbac: { secretNamespaces: ['a', 'b'] } });
     assert.ok(!kinds(ms).includes('ClusterRole/clusterlink-webhook'));
-    const roles = ms.filter((m) => m.object['kind'] === 'Role').map((m) => `${String(at(m.object, 'metadata.namespace'))}/${String(at(m.object, 'metadata.name'))}`);
+    const roles = ms
+      .filter((m) => m.object['kind'] === 'Role')
+      .map((m) => `${String(at(m.object, 'metadata.namespace'))}/${String(at(m.object, 'metadata.name'))}`);
     assert.deepEqual(roles, ['a/clusterlink-webhook-secrets', 'b/clusterlink-webhook-secrets']);
   });
   test('watched namespaces: flags repeated, reconciler rules in Roles there, only cluster-wide reads left', () => {
     const ms = render({ reconciler: { watchNamespaces: ['east', 'west'] } });
-    assert.deepEqual(args(ms).filter((a) => a.startsWith('--watch-namespace')), ['--watch-namespace=east', '--watch-namespace=west']);
-    assert.deepEqual(grants(ms, (o) => o['kind'] === 'ClusterRole'), { secrets: ['get'], kafkarestclasses: ['get'] });
+    assert.deepEqual(
+      args(ms).filter((a) => a.startsWith('--watch-namespace')),
+      ['--watch-namespace=east', '--watch-namespace=west'],
+    );
+    assert.deepEqual(
+      grants(ms, (o) => o['kind'] === 'ClusterRole'),
+      { secrets: ['get'], kafkarestclasses: ['get'] },
+    );
     const east = find(ms, 'Role', 'clusterlink-webhook-reconciler');
     assert.equal(at(east, 'metadata.namespace'), 'east');
     assert.ok(rulesOf(east).some((r) => r.resources.includes('clusterlinks/status')));
@@ -191,11 +257,20 @@ describe('switches', () => {
     assert.ok(!kinds(render({ replicaCount: 1 })).some((k) => k.startsWith('PodDisruptionBudget')));
   });
   test('failurePolicy Ignore, mutating override, extra excluded namespaces, no exemption label', () => {
-    const ms = render({ webhook: { failurePolicy: 'Ignore', mutatingFailurePolicy: 'Fail', excludeNamespaces: ['confluent', 'kube-system'], exemptNamespaceLabel: '' } });
+    const ms = render({
+      webhook: {
+        failurePolicy: 'Ignore',
+        mutatingFailurePolicy: 'Fail',
+        excludeNamespaces: ['confluent', 'kube-system'],
+        exemptNamespaceLabel: '',
+      },
+    });
     assert.equal(at(find(ms, 'ValidatingWebhookConfiguration'), 'webhooks.0.failurePolicy'), 'Ignore');
     assert.equal(at(find(ms, 'MutatingWebhookConfiguration'), 'webhooks.0.failurePolicy'), 'Fail');
     assert.deepEqual(at(find(ms, 'ValidatingWebhookConfiguration'), 'webhooks.0.namespaceSelector'), {
-      matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', NS, 'confluent'] }],
+      matchExpressions: [
+        { key: 'kubernetes.io/metadata.name', operator: 'NotIn', values: ['kube-system', NS, 'confluent'] },
+      ],
     });
   });
   test('strict secrets, native preStop sleep, priority class, digest, extra args', () => {
@@ -215,7 +290,10 @@ describe('switches', () => {
     assert.equal(container(ms)['image'], `clusterlink-webhook@sha256:${'a'.repeat(64)}`);
   });
   test('ServiceMonitor on request, scraping the metrics port', () => {
-    const sm = find(render({ metrics: { serviceMonitor: { enabled: true, labels: { release: 'prom' } } } }), 'ServiceMonitor');
+    const sm = find(
+      render({ metrics: { serviceMonitor: { enabled: true, labels: { release: 'prom' } } } }),
+      'ServiceMonitor',
+    );
     assert.equal(at(sm, 'spec.endpoints.0.port'), 'metrics');
     assert.equal(at(sm, 'metadata.labels.release'), 'prom');
   });
@@ -230,23 +308,47 @@ describe('certificate modes', () => {
     assert.ok(!kinds(ms).some((k) => k.startsWith('Secret/')));
     assert.deepEqual(
       // Helm orders kinds it does not know by name; cert-manager resolves the chain in any order.
-      kinds(ms).filter((k) => /^(Issuer|Certificate)\//.test(k)).sort(),
-      ['Certificate/clusterlink-webhook', 'Certificate/clusterlink-webhook-ca', 'Issuer/clusterlink-webhook-ca', 'Issuer/clusterlink-webhook-selfsigned'],
+      kinds(ms)
+        .filter((k) => /^(Issuer|Certificate)\//.test(k))
+        .sort(),
+      [
+        'Certificate/clusterlink-webhook',
+        'Certificate/clusterlink-webhook-ca',
+        'Issuer/clusterlink-webhook-ca',
+        'Issuer/clusterlink-webhook-selfsigned',
+      ],
     );
     const cert = find(ms, 'Certificate', 'clusterlink-webhook');
     assert.equal(at(cert, 'spec.secretName'), 'clusterlink-webhook-tls');
-    assert.deepEqual(at(cert, 'spec.dnsNames'), ['clusterlink-webhook', `clusterlink-webhook.${NS}`, `clusterlink-webhook.${NS}.svc`, `clusterlink-webhook.${NS}.svc.cluster.local`]);
+    assert.deepEqual(at(cert, 'spec.dnsNames'), [
+      'clusterlink-webhook',
+      `clusterlink-webhook.${NS}`,
+      `clusterlink-webhook.${NS}.svc`,
+      `clusterlink-webhook.${NS}.svc.cluster.local`,
+    ]);
     assert.equal(at(cert, 'spec.issuerRef.name'), 'clusterlink-webhook-ca');
     for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
       const config = find(ms, kind);
-      assert.equal(((config['metadata'] as Obj)['annotations'] as Obj)['cert-manager.io/inject-ca-from'], `${NS}/clusterlink-webhook`);
+      assert.equal(
+        ((config['metadata'] as Obj)['annotations'] as Obj)['cert-manager.io/inject-ca-from'],
+        `${NS}/clusterlink-webhook`,
+      );
       assert.equal(at(config, 'webhooks.0.clientConfig.caBundle'), undefined);
     }
   });
   test('certManager with an issuerRef: only the serving Certificate', () => {
-    const ms = render({ certificates: { mode: 'certManager', certManager: { issuerRef: { name: 'internal-ca', kind: 'ClusterIssuer' } } } });
-    assert.deepEqual(kinds(ms).filter((k) => /^(Issuer|Certificate)\//.test(k)), ['Certificate/clusterlink-webhook']);
-    assert.deepEqual(at(find(ms, 'Certificate'), 'spec.issuerRef'), { name: 'internal-ca', kind: 'ClusterIssuer', group: 'cert-manager.io' });
+    const ms = render({
+      certificates: { mode: 'certManager', certManager: { issuerRef: { name: 'internal-ca', kind: 'ClusterIssuer' } } },
+    });
+    assert.deepEqual(
+      kinds(ms).filter((k) => /^(Issuer|Certificate)\//.test(k)),
+      ['Certificate/clusterlink-webhook'],
+    );
+    assert.deepEqual(at(find(ms, 'Certificate'), 'spec.issuerRef'), {
+      name: 'internal-ca',
+      kind: 'ClusterIssuer',
+      group: 'cert-manager.io',
+    });
   });
   test('provided: the given Secret is mounted and the given caBundle trusted', () => {
     const ms = render({ certificates: { mode: 'provided', secretName: 'my-tls', provided: { caBundle: 'Q0E=' } } });
@@ -264,14 +366,30 @@ describe('certificate modes', () => {
 
 describe('the chart refuses unsafe settings', () => {
   const cases: Array<[string, Obj, RegExp]> = [
-    ['grace period too short for preStop + grace', { shutdown: { preStopSleepSeconds: 20, delaySeconds: 5, graceSeconds: 15 }, terminationGracePeriodSeconds: 30 }, /terminationGracePeriodSeconds/],
-    ['grace not longer than the delay', { shutdown: { delaySeconds: 10, graceSeconds: 10 } }, /graceSeconds .* must exceed shutdown\.delaySeconds/],
+    [
+      'grace period too short for preStop + grace',
+      { shutdown: { preStopSleepSeconds: 20, delaySeconds: 5, graceSeconds: 15 }, terminationGracePeriodSeconds: 30 },
+      /terminationGracePeriodSeconds/,
+    ],
+    [
+      'grace not longer than the delay',
+      { shutdown: { delaySeconds: 10, graceSeconds: 10 } },
+      /graceSeconds .* must exceed shutdown\.delaySeconds/,
+    ],
     ['provided mode without a caBundle', { certificates: { mode: 'provided', secretName: 'x' } }, /caBundle/],
-    ['provided mode without a Secret name', { certificates: { mode: 'provided', provided: { caBundle: 'Q0E=' } } }, /secretName/],
+    [
+      'provided mode without a Secret name',
+      { certificates: { mode: 'provided', provided: { caBundle: 'Q0E=' } } },
+      /secretName/,
+    ],
   ];
   for (const [name, values, message] of cases) {
     test(name, () => {
-      assert.throws(() => render(values), (err: unknown) => err instanceof HelmFailure && /execution error at/.test(err.stderr) && message.test(err.stderr));
+      assert.throws(
+        () => render(values),
+        (err: unknown) =>
+          err instanceof HelmFailure && /execution error at/.test(err.stderr) && message.test(err.stderr),
+      );
     });
   }
 });
@@ -288,7 +406,17 @@ describe('the self-signed certificate Helm generates', () => {
     const { cert, ca } = selfSignedPair(render());
     assert.ok(cert.verify(ca.publicKey), 'tls.crt is signed by ca.crt');
     assert.equal(ca.ca, true);
-    assert.equal(cert.subjectAltName, [`clusterlink-webhook`, `clusterlink-webhook.${NS}`, `clusterlink-webhook.${NS}.svc`, `clusterlink-webhook.${NS}.svc.cluster.local`].map((n) => `DNS:${n}`).join(', '));
+    assert.equal(
+      cert.subjectAltName,
+      [
+        `clusterlink-webhook`,
+        `clusterlink-webhook.${NS}`,
+        `clusterlink-webhook.${NS}.svc`,
+        `clusterlink-webhook.${NS}.svc.cluster.local`,
+      ]
+        .map((n) => `DNS:${n}`)
+        .join(', '),
+    );
   });
 });
 
@@ -302,7 +430,10 @@ describe('out-of-cluster webhook (webhook.url.host)', () => {
     test(`${host}: both configurations call https://${host}/… with the chart's CA, which the certificate names`, () => {
       const ms = render({ webhook: { url: { host } } });
       const secret = find(ms, 'Secret');
-      for (const [kind, path] of [['MutatingWebhookConfiguration', '/mutate'], ['ValidatingWebhookConfiguration', '/validate']] as const) {
+      for (const [kind, path] of [
+        ['MutatingWebhookConfiguration', '/mutate'],
+        ['ValidatingWebhookConfiguration', '/validate'],
+      ] as const) {
         const clientConfig = at(find(ms, kind), 'webhooks.0.clientConfig') as Obj;
         assert.deepEqual(Object.keys(clientConfig).sort(), ['caBundle', 'url'], 'no service reference beside the URL');
         assert.equal(clientConfig['url'], `https://${host}${path}`);
@@ -310,20 +441,38 @@ describe('out-of-cluster webhook (webhook.url.host)', () => {
       }
       const { cert } = selfSignedPair(ms);
       assert.ok(cert.subjectAltName?.split(', ').includes(san), `${cert.subjectAltName ?? ''} lacks ${san}`);
-      assert.ok(String(at(secret, 'metadata.annotations')?.['clusterlink-webhook/dns-names' as never]).endsWith(`,${annotation}`));
+      assert.ok(
+        String(at(secret, 'metadata.annotations')?.['clusterlink-webhook/dns-names' as never]).endsWith(
+          `,${annotation}`,
+        ),
+      );
     });
   }
   test('certManager mode: the Certificate names the host (IP addresses under ipAddresses)', () => {
-    const byIp = find(render({ certificates: { mode: 'certManager' }, webhook: { url: { host: '10.1.2.3:8443' } } }), 'Certificate', 'clusterlink-webhook');
+    const byIp = find(
+      render({ certificates: { mode: 'certManager' }, webhook: { url: { host: '10.1.2.3:8443' } } }),
+      'Certificate',
+      'clusterlink-webhook',
+    );
     assert.deepEqual(at(byIp, 'spec.ipAddresses'), ['10.1.2.3']);
     assert.equal((at(byIp, 'spec.dnsNames') as string[]).length, 4);
-    const byName = find(render({ certificates: { mode: 'certManager' }, webhook: { url: { host: 'hook.example.com' } } }), 'Certificate', 'clusterlink-webhook');
+    const byName = find(
+      render({ certificates: { mode: 'certManager' }, webhook: { url: { host: 'hook.example.com' } } }),
+      'Certificate',
+      'clusterlink-webhook',
+    );
     assert.equal((at(byName, 'spec.dnsNames') as string[]).at(-1), 'hook.example.com');
     assert.equal(at(byName, 'spec.ipAddresses'), undefined);
   });
   test('provided mode: the URL with the given caBundle', () => {
-    const ms = render({ certificates: { mode: 'provided', secretName: 'my-tls', provided: { caBundle: 'Q0E=' } }, webhook: { url: { host: 'hook.example.com' } } });
-    assert.deepEqual(at(find(ms, 'ValidatingWebhookConfiguration'), 'webhooks.0.clientConfig'), { url: 'https://hook.example.com/validate', caBundle: 'Q0E=' });
+    const ms = render({
+      certificates: { mode: 'provided', secretName: 'my-tls', provided: { caBundle: 'Q0E=' } },
+      webhook: { url: { host: 'hook.example.com' } },
+    });
+    assert.deepEqual(at(find(ms, 'ValidatingWebhookConfiguration'), 'webhooks.0.clientConfig'), {
+      url: 'https://hook.example.com/validate',
+      caBundle: 'Q0E=',
+    });
   });
   test('unset: the Service, never a URL', () => {
     for (const m of render().filter((x) => String(x.object['kind']).endsWith('WebhookConfiguration'))) {
@@ -339,7 +488,12 @@ describe('long release names (Helm allows 53 characters)', () => {
   test('names are truncated to 63 characters and stay consistent across objects', () => {
     assert.equal(at(find(ms, 'Deployment'), 'metadata.name'), fullname);
     assert.equal(at(find(ms, 'Service'), 'metadata.name'), fullname);
-    assert.deepEqual(at(find(ms, 'ValidatingWebhookConfiguration'), 'webhooks.0.clientConfig.service'), { name: fullname, namespace: NS, path: '/validate', port: 443 });
+    assert.deepEqual(at(find(ms, 'ValidatingWebhookConfiguration'), 'webhooks.0.clientConfig.service'), {
+      name: fullname,
+      namespace: NS,
+      path: '/validate',
+      port: 443,
+    });
     assert.equal(at(find(ms, 'ClusterRoleBinding', fullname), 'subjects.0.name'), fullname);
   });
   test('every name, label value and webhook name is within its Kubernetes limit', () => {
@@ -350,13 +504,18 @@ describe('long release names (Helm allows 53 characters)', () => {
       const name = String(at(object, 'metadata.name'));
       const limit = dns1035.has(String(object['kind'])) ? 63 : 253;
       assert.ok(name.length <= limit, `${String(object['kind'])}/${name} is ${name.length} long (max ${limit})`);
-      for (const [key, value] of Object.entries((at(object, 'metadata.labels') as Record<string, string> | undefined) ?? {})) {
+      for (const [key, value] of Object.entries(
+        (at(object, 'metadata.labels') as Record<string, string> | undefined) ?? {},
+      )) {
         assert.ok(value.length <= 63, `label ${key} of ${name}: ${value.length} characters`);
       }
     }
     for (const kind of ['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']) {
       const webhookName = String(at(find(ms, kind), 'webhooks.0.name'));
-      assert.ok(webhookName.split('.').every((label) => label.length <= 63), webhookName);
+      assert.ok(
+        webhookName.split('.').every((label) => label.length <= 63),
+        webhookName,
+      );
     }
   });
   test('the generated certificate names the truncated Service', () => {

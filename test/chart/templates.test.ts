@@ -10,14 +10,27 @@ import { readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { helmLint, helmNotes, helmTemplate, type Manifest } from './helm.js';
 import { at, container, find, rulesOf } from './manifests.js';
-import { CHART_DIR, CHART_FIXTURES, TEMPLATES_DIR, isObject, loadYamlObject, readText, yamlFiles, type Json } from './support.js';
+import {
+  CHART_DIR,
+  CHART_FIXTURES,
+  TEMPLATES_DIR,
+  isObject,
+  loadYamlObject,
+  readText,
+  yamlFiles,
+  type Json,
+} from './support.js';
 
 const files = readdirSync(TEMPLATES_DIR)
   .filter((f) => f.endsWith('.yaml') || f.endsWith('.tpl') || f.endsWith('.txt'))
   .sort();
 
 /** Everything the chart can render at once: selfSigned with every optional object, then certManager. */
-const allOn = helmTemplate({ metrics: { serviceMonitor: { enabled: true } }, reconciler: { watchNamespaces: ['east'] }, rbac: { secretNamespaces: ['a'] } });
+const allOn = helmTemplate({
+  metrics: { serviceMonitor: { enabled: true } },
+  reconciler: { watchNamespaces: ['east'] },
+  rbac: { secretNamespaces: ['a'] },
+});
 const certManager = helmTemplate({ certificates: { mode: 'certManager' } });
 
 function byTemplate(ms: readonly Manifest[], file: string): Manifest[] {
@@ -30,11 +43,26 @@ const kindsOf = (ms: readonly Manifest[]): Array<[string, string]> =>
 
 describe('helm lint', () => {
   test('the chart has the expected template files', () => {
-    for (const f of ['_helpers.tpl', 'NOTES.txt', 'deployment.yaml', 'service.yaml', 'serviceaccount.yaml', 'poddisruptionbudget.yaml', 'rbac.yaml', 'webhooks.yaml', 'certmanager.yaml', 'servicemonitor.yaml', 'pre-delete-hook.yaml']) {
+    for (const f of [
+      '_helpers.tpl',
+      'NOTES.txt',
+      'deployment.yaml',
+      'service.yaml',
+      'serviceaccount.yaml',
+      'poddisruptionbudget.yaml',
+      'rbac.yaml',
+      'webhooks.yaml',
+      'certmanager.yaml',
+      'servicemonitor.yaml',
+      'pre-delete-hook.yaml',
+    ]) {
       assert.ok(files.includes(f), `${f} is missing`);
     }
   });
-  const cases: Array<[string, Record<string, unknown>]> = [['defaults', {}], ...yamlFiles(CHART_FIXTURES).map((f): [string, Record<string, unknown>] => [basename(f), loadYamlObject(f)])];
+  const cases: Array<[string, Record<string, unknown>]> = [
+    ['defaults', {}],
+    ...yamlFiles(CHART_FIXTURES).map((f): [string, Record<string, unknown>] => [basename(f), loadYamlObject(f)]),
+  ];
   for (const [name, values] of cases) {
     test(`passes --strict: ${name}`, () => {
       const run = helmLint(values, ['--strict']);
@@ -66,7 +94,12 @@ describe('every .Values reference exists in values.yaml (Helm would render a typ
       }
       return true;
     };
-    const unknown = files.flatMap((f) => [...readText(join(TEMPLATES_DIR, f)).matchAll(/\.Values\.([A-Za-z0-9_.]+[A-Za-z0-9_])/g)].map((m) => m[1] ?? '').filter((r) => !resolve(r)).map((r) => `${f}: .Values.${r}`));
+    const unknown = files.flatMap((f) =>
+      [...readText(join(TEMPLATES_DIR, f)).matchAll(/\.Values\.([A-Za-z0-9_.]+[A-Za-z0-9_])/g)]
+        .map((m) => m[1] ?? '')
+        .filter((r) => !resolve(r))
+        .map((r) => `${f}: .Values.${r}`),
+    );
     assert.deepEqual(unknown, []);
   });
 });
@@ -113,7 +146,10 @@ describe('each template makes the promised kinds and apiVersions', () => {
   });
   test('no other template file makes manifests', () => {
     const sources = new Set([...allOn, ...certManager].map((m) => m.template));
-    assert.deepEqual([...sources].filter((f) => !(f in expected) && f !== 'certmanager.yaml'), []);
+    assert.deepEqual(
+      [...sources].filter((f) => !(f in expected) && f !== 'certmanager.yaml'),
+      [],
+    );
   });
 });
 
@@ -126,11 +162,15 @@ describe('deployment: safe rollouts and restricted pods', () => {
   });
   test('certificate files come from a directory mount, never subPath; /tmp is a small memory emptyDir', () => {
     for (const mount of c['volumeMounts'] as Array<Record<string, unknown>>) assert.equal(mount['subPath'], undefined);
-    const tmp = (at(find(allOn, 'Deployment'), 'spec.template.spec.volumes') as Array<Record<string, unknown>>).find((v) => v['name'] === 'tmp');
+    const tmp = (at(find(allOn, 'Deployment'), 'spec.template.spec.volumes') as Array<Record<string, unknown>>).find(
+      (v) => v['name'] === 'tmp',
+    );
     assert.deepEqual(tmp?.['emptyDir'], { medium: 'Memory', sizeLimit: '16Mi' });
   });
   test('spread over zones and nodes', () => {
-    const keys = (at(find(allOn, 'Deployment'), 'spec.template.spec.topologySpreadConstraints') as Array<{ topologyKey: string }>).map((t) => t.topologyKey);
+    const keys = (
+      at(find(allOn, 'Deployment'), 'spec.template.spec.topologySpreadConstraints') as Array<{ topologyKey: string }>
+    ).map((t) => t.topologyKey);
     assert.deepEqual(keys, ['topology.kubernetes.io/zone', 'kubernetes.io/hostname']);
   });
 });
@@ -139,10 +179,16 @@ describe('uninstall hook and cert-manager objects', () => {
   test('every pre-delete object is a hook; its ClusterRole may only get and delete the two configurations', () => {
     const hooks = byTemplate(allOn, 'pre-delete-hook.yaml');
     assert.equal(hooks.length, 4);
-    for (const { object } of hooks) assert.equal(at(object, 'metadata.annotations')?.['helm.sh/hook' as never], 'pre-delete');
+    for (const { object } of hooks)
+      assert.equal(at(object, 'metadata.annotations')?.['helm.sh/hook' as never], 'pre-delete');
     const role = find(hooks, 'ClusterRole');
     assert.deepEqual(rulesOf(role), [
-      { apiGroups: ['admissionregistration.k8s.io'], resources: ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations'], resourceNames: ['clusterlink-webhook'], verbs: ['get', 'delete'] },
+      {
+        apiGroups: ['admissionregistration.k8s.io'],
+        resources: ['mutatingwebhookconfigurations', 'validatingwebhookconfigurations'],
+        resourceNames: ['clusterlink-webhook'],
+        verbs: ['get', 'delete'],
+      },
     ]);
   });
   test('cert-manager: only the CA Certificate is a CA; the serving one names the TLS Secret', () => {
@@ -154,7 +200,13 @@ describe('uninstall hook and cert-manager objects', () => {
   });
   test('NOTES.txt tells how to check the install and how to break glass', () => {
     const notes = helmNotes();
-    for (const needle of ['rollout status', '--dry-run=server', 'failurePolicy', 'Ignore', 'kubectl delete mutatingwebhookconfiguration']) {
+    for (const needle of [
+      'rollout status',
+      '--dry-run=server',
+      'failurePolicy',
+      'Ignore',
+      'kubectl delete mutatingwebhookconfiguration',
+    ]) {
       assert.ok(notes.includes(needle), `NOTES.txt does not mention ${needle}`);
     }
   });

@@ -7,7 +7,16 @@ import assert from 'node:assert/strict';
 import { basename, join } from 'node:path';
 import { parseDocument, isMap, isPair, isScalar, type Pair } from 'yaml';
 import { HelmFailure, helmTemplate } from './helm.js';
-import { CHART_DIR, CHART_FIXTURES, isObject, loadYamlObject, readText, yamlFiles, type Json, type JsonObject } from './support.js';
+import {
+  CHART_DIR,
+  CHART_FIXTURES,
+  isObject,
+  loadYamlObject,
+  readText,
+  yamlFiles,
+  type Json,
+  type JsonObject,
+} from './support.js';
 
 const schema = JSON.parse(readText(join(CHART_DIR, 'values.schema.json'))) as JsonObject;
 const defaults = loadYamlObject(join(CHART_DIR, 'values.yaml'));
@@ -18,7 +27,8 @@ function schemaVerdict(values: JsonObject): string | undefined {
     helmTemplate(values, { flags: ['--show-only', 'templates/service.yaml'] });
     return undefined;
   } catch (err) {
-    if (err instanceof HelmFailure && /values don't meet the specifications of the schema/.test(err.stderr)) return err.stderr;
+    if (err instanceof HelmFailure && /values don't meet the specifications of the schema/.test(err.stderr))
+      return err.stderr;
     throw err;
   }
 }
@@ -54,21 +64,60 @@ describe('values against values.schema.json, judged by helm', () => {
     { name: 'mutating webhook fails open alone', override: { webhook: { mutatingFailurePolicy: 'Ignore' } } },
     { name: 'timeoutSeconds 0', override: { webhook: { timeoutSeconds: 0 } }, at: '/webhook/timeoutSeconds' },
     { name: 'image digest that is not sha256', override: { image: { digest: 'latest' } }, at: '/image/digest' },
-    { name: 'unknown key under certificates.certManager', override: { certificates: { certManager: { issuer: 'x' } } }, at: '/certificates/certManager' },
-    { name: 'issuerRef kind ClusterIssuer', override: { certificates: { certManager: { issuerRef: { name: 'ca', kind: 'ClusterIssuer' } } } } },
-    { name: 'issuerRef kind Secret', override: { certificates: { certManager: { issuerRef: { name: 'ca', kind: 'Secret' } } } }, at: '/certificates/certManager/issuerRef/kind' },
-    { name: 'duration without unit', override: { certificates: { certManager: { duration: '2160' } } }, at: '/certificates/certManager/duration' },
-    { name: 'caBundle that is not base64', override: { certificates: { provided: { caBundle: '-----BEGIN' } } }, at: '/certificates/provided/caBundle' },
-    { name: 'negative preStop sleep', override: { shutdown: { preStopSleepSeconds: -1 } }, at: '/shutdown/preStopSleepSeconds' },
+    {
+      name: 'unknown key under certificates.certManager',
+      override: { certificates: { certManager: { issuer: 'x' } } },
+      at: '/certificates/certManager',
+    },
+    {
+      name: 'issuerRef kind ClusterIssuer',
+      override: { certificates: { certManager: { issuerRef: { name: 'ca', kind: 'ClusterIssuer' } } } },
+    },
+    {
+      name: 'issuerRef kind Secret',
+      override: { certificates: { certManager: { issuerRef: { name: 'ca', kind: 'Secret' } } } },
+      at: '/certificates/certManager/issuerRef/kind',
+    },
+    {
+      name: 'duration without unit',
+      override: { certificates: { certManager: { duration: '2160' } } },
+      at: '/certificates/certManager/duration',
+    },
+    {
+      name: 'caBundle that is not base64',
+      override: { certificates: { provided: { caBundle: '-----BEGIN' } } },
+      at: '/certificates/provided/caBundle',
+    },
+    {
+      name: 'negative preStop sleep',
+      override: { shutdown: { preStopSleepSeconds: -1 } },
+      at: '/shutdown/preStopSleepSeconds',
+    },
     { name: 'log level verbose', override: { server: { logLevel: 'verbose' } }, at: '/server/logLevel' },
-    { name: 'secret namespaces as a string', override: { rbac: { secretNamespaces: 'default' } }, at: '/rbac/secretNamespaces' },
+    {
+      name: 'secret namespaces as a string',
+      override: { rbac: { secretNamespaces: 'default' } },
+      at: '/rbac/secretNamespaces',
+    },
     { name: 'pull secret without name', override: { imagePullSecrets: [{}] }, at: '/imagePullSecrets/0' },
     { name: 'Helm global values from a parent chart', override: { global: { foo: 'bar' } } },
     { name: 'maxSurge as percentage', override: { updateStrategy: { maxSurge: '50%' } } },
-    { name: 'maxSurge 0 (rollouts could not progress with maxUnavailable 0)', override: { updateStrategy: { maxSurge: 0 } }, at: '/updateStrategy/maxSurge' },
+    {
+      name: 'maxSurge 0 (rollouts could not progress with maxUnavailable 0)',
+      override: { updateStrategy: { maxSurge: 0 } },
+      at: '/updateStrategy/maxSurge',
+    },
     { name: 'webhook.url.host with a port', override: { webhook: { url: { host: 'webhook.example.com:8443' } } } },
-    { name: 'webhook.url.host with a scheme', override: { webhook: { url: { host: 'https://webhook.example.com' } } }, at: '/webhook/url/host' },
-    { name: 'webhook.url.host with a path', override: { webhook: { url: { host: 'webhook.example.com/validate' } } }, at: '/webhook/url/host' },
+    {
+      name: 'webhook.url.host with a scheme',
+      override: { webhook: { url: { host: 'https://webhook.example.com' } } },
+      at: '/webhook/url/host',
+    },
+    {
+      name: 'webhook.url.host with a path',
+      override: { webhook: { url: { host: 'webhook.example.com/validate' } } },
+      at: '/webhook/url/host',
+    },
     { name: 'unknown key under webhook.url', override: { webhook: { url: { path: '/x' } } }, at: '/webhook/url' },
   ];
   for (const c of cases) {

@@ -10,7 +10,16 @@ import { parse } from 'yaml';
 import { e2eSkip, startCluster, type Cluster } from './support/cluster.js';
 import { exec } from './support/exec.js';
 import { installWithLocalWebhook, type Installed } from './support/install.js';
-import { FIXTURES, fixtureNames, loadFixture, namespaceOf, renamed, secretRefs, toYaml, type Obj } from './support/objects.js';
+import {
+  FIXTURES,
+  fixtureNames,
+  loadFixture,
+  namespaceOf,
+  renamed,
+  secretRefs,
+  toYaml,
+  type Obj,
+} from './support/objects.js';
 import { BIN, REPO_ROOT, type WebhookProcess } from './support/webhook.js';
 
 const skip = e2eSkip();
@@ -46,8 +55,10 @@ describe('kubectl against the installed webhooks', { skip }, () => {
   let cluster: Cluster;
   let installed: Installed;
   let webhook: WebhookProcess;
-  const apply = (object: Obj, flags: string[] = []) => cluster.kubectl(['apply', ...flags, '-f', '-'], { input: toYaml(object) });
-  const create = (object: Obj, flags: string[] = []) => cluster.kubectl(['create', ...flags, '-f', '-'], { input: toYaml(object) });
+  const apply = (object: Obj, flags: string[] = []) =>
+    cluster.kubectl(['apply', ...flags, '-f', '-'], { input: toYaml(object) });
+  const create = (object: Obj, flags: string[] = []) =>
+    cluster.kubectl(['create', ...flags, '-f', '-'], { input: toYaml(object) });
   const getLink = async (name: string, namespace = NS): Promise<Obj | undefined> => {
     const run = await cluster.kubectl(['get', 'clusterlink', name, '-n', namespace, '-o', 'json']);
     return run.status === 0 ? (JSON.parse(run.stdout) as Obj) : undefined;
@@ -59,7 +70,12 @@ describe('kubectl against the installed webhooks', { skip }, () => {
     cluster = await startCluster();
     installed = await installWithLocalWebhook(cluster, { values: { webhook: { timeoutSeconds: TIMEOUT_SECONDS } } });
     webhook = await installed.startWebhook();
-    const namespaces = new Set([NS, ...['valid', 'invalid'].flatMap((k) => fixtureNames(k as 'valid').map((f) => namespaceOf(loadFixture(`${k}/${f}`))))]);
+    const namespaces = new Set([
+      NS,
+      ...['valid', 'invalid'].flatMap((k) =>
+        fixtureNames(k as 'valid').map((f) => namespaceOf(loadFixture(`${k}/${f}`))),
+      ),
+    ]);
     for (const ns of [...namespaces, EXEMPT_NS]) await cluster.kubectlOk(['create', 'namespace', ns]);
     await cluster.kubectlOk(['label', 'namespace', EXEMPT_NS, 'clusterlink-webhook/exempt=true']);
   });
@@ -72,11 +88,19 @@ describe('kubectl against the installed webhooks', { skip }, () => {
     const object = loadFixture('valid/plaintext-apache-kafka-source.yaml');
     const name = String((object['metadata'] as Obj)['name']);
     const run = await apply(object);
-    assert.deepEqual([run.status, run.stdout, run.stderr], [0, `clusterlink.platform.confluent.io/${name} created\n`, '']);
-    const stored = (await cluster.kubectlOk(['get', 'clusterlink', name, '-n', namespaceOf(object), '-o', 'yaml'])).stdout;
+    assert.deepEqual(
+      [run.status, run.stdout, run.stderr],
+      [0, `clusterlink.platform.confluent.io/${name} created\n`, ''],
+    );
+    const stored = (await cluster.kubectlOk(['get', 'clusterlink', name, '-n', namespaceOf(object), '-o', 'yaml']))
+      .stdout;
     const spec = (parse(stored) as Obj)['spec'] as Obj;
     assert.equal(spec['name'], name, 'spec.name defaulted to metadata.name');
-    const offline = await exec(process.execPath, [BIN, 'mutate', '-f', join(FIXTURES, 'valid/plaintext-apache-kafka-source.yaml')], { cwd: REPO_ROOT });
+    const offline = await exec(
+      process.execPath,
+      [BIN, 'mutate', '-f', join(FIXTURES, 'valid/plaintext-apache-kafka-source.yaml')],
+      { cwd: REPO_ROOT },
+    );
     assert.equal(offline.status, 0, offline.stderr);
     const mutated = (parse(offline.stdout) as Obj)['spec'] as { mirrorTopics?: Obj[] };
     // The API server then applies the CRD schema's own defaults (mirrorTopics[].direction).
@@ -107,12 +131,18 @@ describe('kubectl against the installed webhooks', { skip }, () => {
   test('one error: kubectl prints it on the same line', async () => {
     const run = await create(link('one-error', [{ name: 'orders', replicationFactor: 3 }, { name: 'orders' }]));
     assert.equal(run.status, 1);
-    assert.match(run.stderr, /^The ClusterLink "one-error" is invalid: spec\.mirrorTopics\[1\]\.name: Duplicate value: "orders"/);
+    assert.match(
+      run.stderr,
+      /^The ClusterLink "one-error" is invalid: spec\.mirrorTopics\[1\]\.name: Duplicate value: "orders"/,
+    );
   });
 
   test('--dry-run=server: the webhooks answer, nothing is stored', async () => {
     const good = await create(link('dry-good', [{ name: 'orders' }]), ['--dry-run=server']);
-    assert.deepEqual([good.status, good.stdout, good.stderr], [0, 'clusterlink.platform.confluent.io/dry-good created (server dry run)\n', '']);
+    assert.deepEqual(
+      [good.status, good.stdout, good.stderr],
+      [0, 'clusterlink.platform.confluent.io/dry-good created (server dry run)\n', ''],
+    );
     const bad = await create(loadFixture('invalid/destination-mode-misconfigured.yaml'), ['--dry-run=server']);
     assert.equal(bad.status, 1);
     assert.match(bad.stderr, /^The ClusterLink "dest-mode" is invalid: $/m);
@@ -123,21 +153,41 @@ describe('kubectl against the installed webhooks', { skip }, () => {
     const base = link('upd', [{ name: 'orders', state: 'ACTIVE', replicationFactor: 3 }, { name: 'payments' }]);
     assert.equal((await apply(base)).status, 0);
     const promoted = link('upd', [{ name: 'orders', state: 'PROMOTE', replicationFactor: 3 }, { name: 'payments' }]);
-    assert.deepEqual(await apply(promoted), { status: 0, stdout: 'clusterlink.platform.confluent.io/upd configured\n', stderr: '' });
+    assert.deepEqual(await apply(promoted), {
+      status: 0,
+      stdout: 'clusterlink.platform.confluent.io/upd configured\n',
+      stderr: '',
+    });
     const back = await apply(base);
-    assert.equal(back.stderr, 'The ClusterLink "upd" is invalid: spec.mirrorTopics[0].state: Forbidden: "orders" was promoted and is no longer a mirror: its state cannot change from PROMOTE\n');
-    const rf = await apply(link('upd', [{ name: 'orders', state: 'PROMOTE', replicationFactor: 2 }, { name: 'payments' }]));
-    assert.equal(rf.stderr, 'The ClusterLink "upd" is invalid: spec.mirrorTopics[0].replicationFactor: Invalid value: 2: field is immutable for an existing mirror topic (was 3)\n');
+    assert.equal(
+      back.stderr,
+      'The ClusterLink "upd" is invalid: spec.mirrorTopics[0].state: Forbidden: "orders" was promoted and is no longer a mirror: its state cannot change from PROMOTE\n',
+    );
+    const rf = await apply(
+      link('upd', [{ name: 'orders', state: 'PROMOTE', replicationFactor: 2 }, { name: 'payments' }]),
+    );
+    assert.equal(
+      rf.stderr,
+      'The ClusterLink "upd" is invalid: spec.mirrorTopics[0].replicationFactor: Invalid value: 2: field is immutable for an existing mirror topic (was 3)\n',
+    );
     // The CRD's transition rule only compares an old and a new prefix; adding one is the webhook's call.
-    const prefix = await apply(link('upd', [{ name: 'dc1.orders', sourceTopicName: 'orders', state: 'PROMOTE', replicationFactor: 3 }], { mirrorTopicOptions: { prefix: 'dc1.' } }));
+    const prefix = await apply(
+      link('upd', [{ name: 'dc1.orders', sourceTopicName: 'orders', state: 'PROMOTE', replicationFactor: 3 }], {
+        mirrorTopicOptions: { prefix: 'dc1.' },
+      }),
+    );
     assert.equal(prefix.status, 1);
     assert.deepEqual(deniedFields(prefix.stderr), ['spec.mirrorTopicOptions.prefix']);
-    assert.match(prefix.stderr, /spec\.mirrorTopicOptions\.prefix: Invalid value: "dc1\.": field is immutable: the link fixes it at creation; delete and recreate the ClusterLink to change it$/m);
+    assert.match(
+      prefix.stderr,
+      /spec\.mirrorTopicOptions\.prefix: Invalid value: "dc1\.": field is immutable: the link fixes it at creation; delete and recreate the ClusterLink to change it$/m,
+    );
     const removed = await apply(link('upd', [{ name: 'orders', state: 'PROMOTE', replicationFactor: 3 }]));
     assert.deepEqual(removed, {
       status: 0,
       stdout: 'clusterlink.platform.confluent.io/upd configured\n',
-      stderr: 'Warning: spec.mirrorTopics: "payments" removed: it will be deleted on the destination (deleteRemovedMirrorTopics)\n',
+      stderr:
+        'Warning: spec.mirrorTopics: "payments" removed: it will be deleted on the destination (deleteRemovedMirrorTopics)\n',
     });
   });
 
@@ -158,7 +208,10 @@ describe('kubectl against the installed webhooks', { skip }, () => {
     });
   }
 
-  const expected = JSON.parse(readFileSync(join(FIXTURES, 'invalid/expected.json'), 'utf8')) as Record<string, { errors: string[]; warnings: string[] }>;
+  const expected = JSON.parse(readFileSync(join(FIXTURES, 'invalid/expected.json'), 'utf8')) as Record<
+    string,
+    { errors: string[]; warnings: string[] }
+  >;
   for (const name of fixtureNames('invalid')) {
     test(`invalid fixture ${name} through the API server: refused, by the webhook with its listed errors or first by the CRD schema`, async () => {
       const object = loadFixture(`invalid/${name}`);
@@ -167,7 +220,9 @@ describe('kubectl against the installed webhooks', { skip }, () => {
       const fields = deniedFields(run.stderr).filter((f) => f !== '<nil>');
       const listed = (expected[name]?.errors ?? []).map((e) => apiPath(e.slice(0, e.indexOf(' '))));
       // The same object in a namespace the webhooks skip (the chart's exemption label): the schema alone.
-      const schemaOnly = await create(renamed(object, String((object['metadata'] as Obj)['name']), EXEMPT_NS), ['--dry-run=server']);
+      const schemaOnly = await create(renamed(object, String((object['metadata'] as Obj)['name']), EXEMPT_NS), [
+        '--dry-run=server',
+      ]);
       if (schemaOnly.status === 0) {
         // The schema accepts it, so the validating webhook refused it: exactly the rule book's errors and warnings.
         assert.deepEqual(fields, listed);
@@ -176,8 +231,17 @@ describe('kubectl against the installed webhooks', { skip }, () => {
       } else {
         // The API server checks the CRD schema before the validating webhook: the user sees the schema's
         // errors, each of which the rule book lists too.
-        assert.deepEqual([...fields].sort(), deniedFields(schemaOnly.stderr).filter((f) => f !== '<nil>').sort());
-        for (const f of fields) assert.ok(listed.includes(f), `${f} (from the schema) is not among the rule book's errors ${listed.join(', ')}`);
+        assert.deepEqual(
+          [...fields].sort(),
+          deniedFields(schemaOnly.stderr)
+            .filter((f) => f !== '<nil>')
+            .sort(),
+        );
+        for (const f of fields)
+          assert.ok(
+            listed.includes(f),
+            `${f} (from the schema) is not among the rule book's errors ${listed.join(', ')}`,
+          );
       }
     });
   }
@@ -186,17 +250,49 @@ describe('kubectl against the installed webhooks', { skip }, () => {
     assert.equal((await create(link('lifecycle', [{ name: 'orders' }]))).status, 0);
     const metric = async (): Promise<number> => {
       const text = await cluster.get('/metrics');
-      const re = new RegExp(`^apiserver_admission_webhook_admission_duration_seconds_count\\{[^}]*name="${mutatingName().replace(/\./g, '\\.')}"[^}]*\\} (\\d+)$`, 'gm');
+      const re = new RegExp(
+        `^apiserver_admission_webhook_admission_duration_seconds_count\\{[^}]*name="${mutatingName().replace(/\./g, '\\.')}"[^}]*\\} (\\d+)$`,
+        'gm',
+      );
       return [...text.matchAll(re)].reduce((sum, m) => sum + Number(m[1]), 0);
     };
     const calls = await metric();
-    await cluster.kubectlOk(['patch', 'clusterlink', 'lifecycle', '-n', NS, '--subresource=status', '--type=merge', '-p', '{"status":{"state":"CREATED"}}']);
+    await cluster.kubectlOk([
+      'patch',
+      'clusterlink',
+      'lifecycle',
+      '-n',
+      NS,
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      '{"status":{"state":"CREATED"}}',
+    ]);
     assert.equal(await metric(), calls, 'the status write was not sent to the webhooks');
 
     await webhook.stop();
-    const status = await cluster.kubectl(['patch', 'clusterlink', 'lifecycle', '-n', NS, '--subresource=status', '--type=merge', '-p', '{"status":{"state":"FAILED"}}']);
+    const status = await cluster.kubectl([
+      'patch',
+      'clusterlink',
+      'lifecycle',
+      '-n',
+      NS,
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      '{"status":{"state":"FAILED"}}',
+    ]);
     assert.equal(status.status, 0, status.stderr);
-    const spec = await cluster.kubectl(['patch', 'clusterlink', 'lifecycle', '-n', NS, '--type=merge', '-p', '{"spec":{"configs":{"a":"b"}}}']);
+    const spec = await cluster.kubectl([
+      'patch',
+      'clusterlink',
+      'lifecycle',
+      '-n',
+      NS,
+      '--type=merge',
+      '-p',
+      '{"spec":{"configs":{"a":"b"}}}',
+    ]);
     assert.equal(spec.status, 1, 'a spec write needs the webhook (failurePolicy Fail)');
     const deleted = await cluster.kubectl(['delete', 'clusterlink', 'lifecycle', '-n', NS]);
     assert.deepEqual([deleted.status, deleted.stdout], [0, 'clusterlink.platform.confluent.io "lifecycle" deleted\n']);
@@ -215,7 +311,11 @@ describe('kubectl against the installed webhooks', { skip }, () => {
     } finally {
       webhook = await installed.startWebhook();
     }
-    assert.equal((await create(link('after-restart', [{ name: 'orders' }]))).status, 0, 'back to normal once it serves again');
+    assert.equal(
+      (await create(link('after-restart', [{ name: 'orders' }]))).status,
+      0,
+      'back to normal once it serves again',
+    );
   });
 
   test('webhook hung: the API server gives up after timeoutSeconds and fails the write', async () => {

@@ -44,7 +44,11 @@ export function harnessKey(go: string = goVersion() ?? 'no-go'): string {
   const sources = readdirSync(HARNESS_DIR)
     .filter((f) => f === 'go.mod' || f === 'go.sum' || f.endsWith('.go'))
     .sort();
-  for (const file of sources) hash.update(`${file}\0`).update(readFileSync(join(HARNESS_DIR, file))).update('\0');
+  for (const file of sources)
+    hash
+      .update(`${file}\0`)
+      .update(readFileSync(join(HARNESS_DIR, file)))
+      .update('\0');
   hash.update(JSON.stringify(BUILD_ARGS)).update(go);
   return hash.digest('hex').slice(0, 16);
 }

@@ -22,8 +22,12 @@ const NOT_INSTALLED = new Set(['cert-manager.io/v1', 'monitoring.coreos.com/v1']
 function fixtureNamespaces(): string[] {
   const out = new Set<string>();
   for (const f of readdirSync(CHART_FIXTURES).filter((x) => x.endsWith('.yaml'))) {
-    const values = parse(readFileSync(join(CHART_FIXTURES, f), 'utf8')) as { reconciler?: { watchNamespaces?: string[] }; rbac?: { secretNamespaces?: string[] } };
-    for (const ns of [...(values.reconciler?.watchNamespaces ?? []), ...(values.rbac?.secretNamespaces ?? [])]) out.add(ns);
+    const values = parse(readFileSync(join(CHART_FIXTURES, f), 'utf8')) as {
+      reconciler?: { watchNamespaces?: string[] };
+      rbac?: { secretNamespaces?: string[] };
+    };
+    for (const ns of [...(values.reconciler?.watchNamespaces ?? []), ...(values.rbac?.secretNamespaces ?? [])])
+      out.add(ns);
   }
   return [...out];
 }
@@ -35,29 +39,48 @@ describe('the chart on a real API server', { skip }, () => {
   let installed: Installed;
   let webhook: WebhookProcess | undefined;
   const secretOf = async (): Promise<Secret> =>
-    JSON.parse((await cluster.kubectlOk(['get', 'secret', `${installed.fullname}-tls`, '-n', installed.namespace, '-o', 'json'])).stdout) as Secret;
+    JSON.parse(
+      (await cluster.kubectlOk(['get', 'secret', `${installed.fullname}-tls`, '-n', installed.namespace, '-o', 'json']))
+        .stdout,
+    ) as Secret;
   const caBundles = async (): Promise<string[]> => {
     const out: string[] = [];
     for (const kind of ['mutatingwebhookconfiguration', 'validatingwebhookconfiguration']) {
-      out.push((await cluster.kubectlOk(['get', kind, installed.fullname, '-o', 'jsonpath={.webhooks[0].clientConfig.caBundle}'])).stdout);
+      out.push(
+        (
+          await cluster.kubectlOk([
+            'get',
+            kind,
+            installed.fullname,
+            '-o',
+            'jsonpath={.webhooks[0].clientConfig.caBundle}',
+          ])
+        ).stdout,
+      );
     }
     return out;
   };
   const upgrade = (values: Obj = {}) =>
-    cluster.helmOk(['upgrade', installed.release, CHART_DIR, '--namespace', installed.namespace, '-f', '-'], { input: valuesWithUrl(values, installed.port) });
+    cluster.helmOk(['upgrade', installed.release, CHART_DIR, '--namespace', installed.namespace, '-f', '-'], {
+      input: valuesWithUrl(values, installed.port),
+    });
   const createLink = (name: string) =>
     cluster.kubectl(['create', '-f', '-'], {
       input: toYaml({
         apiVersion: 'platform.confluent.io/v1beta1',
         kind: 'ClusterLink',
         metadata: { name, namespace: 'apps' },
-        spec: { destinationKafkaCluster: { kafkaRestClassRef: { name: 'd' } }, sourceKafkaCluster: { bootstrapEndpoint: 'k.example:9092', clusterID: 'src-1' } },
+        spec: {
+          destinationKafkaCluster: { kafkaRestClassRef: { name: 'd' } },
+          sourceKafkaCluster: { bootstrapEndpoint: 'k.example:9092', clusterID: 'src-1' },
+        },
       }),
     });
 
   before(async () => {
     cluster = await startCluster();
-    for (const ns of ['apps', 'dry-run', 'east', 'west', 'team-a', 'team-b', ...fixtureNamespaces()]) await cluster.kubectlOk(['create', 'namespace', ns]);
+    for (const ns of ['apps', 'dry-run', 'east', 'west', 'team-a', 'team-b', ...fixtureNamespaces()])
+      await cluster.kubectlOk(['create', 'namespace', ns]);
   });
   after(async () => {
     await webhook?.stop();
@@ -72,13 +95,25 @@ describe('the chart on a real API server', { skip }, () => {
       'customresourcedefinition.apiextensions.k8s.io/kafkarestclasses.platform.confluent.io',
       'customresourcedefinition.apiextensions.k8s.io/kafkatopics.platform.confluent.io',
     ]);
-    const url = (await cluster.kubectlOk(['get', 'validatingwebhookconfiguration', installed.fullname, '-o', 'jsonpath={.webhooks[0].clientConfig.url}'])).stdout;
+    const url = (
+      await cluster.kubectlOk([
+        'get',
+        'validatingwebhookconfiguration',
+        installed.fullname,
+        '-o',
+        'jsonpath={.webhooks[0].clientConfig.url}',
+      ])
+    ).stdout;
     assert.equal(url, `https://127.0.0.1:${installed.port}/validate`);
     const secret = await secretOf();
     assert.deepEqual(await caBundles(), [secret.data['ca.crt'], secret.data['ca.crt']]);
     webhook = await installed.startWebhook();
     const run = await createLink('after-install');
-    assert.deepEqual([run.status, run.stderr], [0, ''], 'the API server trusts the chart CA and reaches the local webhook');
+    assert.deepEqual(
+      [run.status, run.stderr],
+      [0, ''],
+      'the API server trusts the chart CA and reaches the local webhook',
+    );
   });
 
   test('helm upgrade keeps the self-signed CA and certificate: the running webhook stays trusted', async () => {
@@ -95,8 +130,13 @@ describe('the chart on a real API server', { skip }, () => {
     // As if Helm had written it for other DNS names (Helm 4 applies server-side as field manager "helm").
     const made = structuredClone(old) as Secret & { metadata: Obj };
     for (const key of ['managedFields', 'resourceVersion', 'uid', 'creationTimestamp']) delete made.metadata[key];
-    made.metadata.annotations = { ...made.metadata.annotations, 'clusterlink-webhook/dns-names': 'old-name,old-name.x' };
-    await cluster.kubectlOk(['apply', '--server-side', '--field-manager=helm', '-f', '-'], { input: JSON.stringify(made) });
+    made.metadata.annotations = {
+      ...made.metadata.annotations,
+      'clusterlink-webhook/dns-names': 'old-name,old-name.x',
+    };
+    await cluster.kubectlOk(['apply', '--server-side', '--field-manager=helm', '-f', '-'], {
+      input: JSON.stringify(made),
+    });
     await upgrade({ webhook: { timeoutSeconds: 3 } });
     const fresh = await secretOf();
     assert.notEqual(fresh.data['tls.crt'], old.data['tls.crt']);
@@ -105,27 +145,57 @@ describe('the chart on a real API server', { skip }, () => {
       const pem = Buffer.from(bundle, 'base64').toString();
       assert.equal((pem.match(/BEGIN CERTIFICATE/g) ?? []).length, 2);
       assert.ok(pem.startsWith(Buffer.from(fresh.data['ca.crt'] ?? '', 'base64').toString()), 'the new CA first');
-      assert.ok(pem.includes(Buffer.from(old.data['ca.crt'] ?? '', 'base64').toString().trim()), 'the old CA still trusted');
+      assert.ok(
+        pem.includes(
+          Buffer.from(old.data['ca.crt'] ?? '', 'base64')
+            .toString()
+            .trim(),
+        ),
+        'the old CA still trusted',
+      );
     }
-    assert.equal((await createLink('old-cert-still-trusted')).status, 0, 'the webhook still serves the old certificate and is trusted');
+    assert.equal(
+      (await createLink('old-cert-still-trusted')).status,
+      0,
+      'the webhook still serves the old certificate and is trusted',
+    );
   });
 
   const valueSets: Array<[string, Obj, string?]> = [
     ['defaults', {}],
     ['reconciler off', { reconciler: { enabled: false } }],
-    ['namespaced RBAC (watched and Secret namespaces)', { reconciler: { watchNamespaces: ['east', 'west'] }, rbac: { secretNamespaces: ['team-a', 'team-b'] } }],
+    [
+      'namespaced RBAC (watched and Secret namespaces)',
+      { reconciler: { watchNamespaces: ['east', 'west'] }, rbac: { secretNamespaces: ['team-a', 'team-b'] } },
+    ],
     ['a 53-character release name', {}, 'r'.repeat(53)],
-    ['certificates provided', { certificates: { mode: 'provided', secretName: 'my-tls', provided: { caBundle: Buffer.from('-----BEGIN CERTIFICATE-----\n').toString('base64') } } }],
+    [
+      'certificates provided',
+      {
+        certificates: {
+          mode: 'provided',
+          secretName: 'my-tls',
+          provided: { caBundle: Buffer.from('-----BEGIN CERTIFICATE-----\n').toString('base64') },
+        },
+      },
+    ],
     ['certManager (cert-manager objects left out: not installed here)', { certificates: { mode: 'certManager' } }],
     ['webhook.url.host', { webhook: { url: { host: 'webhook.example.com:8443' } } }],
     ...readdirSync(CHART_FIXTURES)
       .filter((f) => f.endsWith('.yaml'))
       .sort()
-      .map((f): [string, Obj] => [`fixture ${basename(f)}`, parse(readFileSync(join(CHART_FIXTURES, f), 'utf8')) as Obj]),
+      .map((f): [string, Obj] => [
+        `fixture ${basename(f)}`,
+        parse(readFileSync(join(CHART_FIXTURES, f), 'utf8')) as Obj,
+      ]),
   ];
   for (const [name, values, release = 'dry'] of valueSets) {
     test(`every rendered object is accepted by kubectl apply --dry-run=server: ${name}`, async () => {
-      const rendered = (await cluster.helmOk(['template', release, CHART_DIR, '--namespace', 'dry-run', '-f', '-'], { input: JSON.stringify(values) })).stdout;
+      const rendered = (
+        await cluster.helmOk(['template', release, CHART_DIR, '--namespace', 'dry-run', '-f', '-'], {
+          input: JSON.stringify(values),
+        })
+      ).stdout;
       const objects = parseAllDocuments(rendered)
         .map((d) => d.toJS() as Obj | null)
         .filter((o): o is Obj => o !== null && !NOT_INSTALLED.has(String(o['apiVersion'])));
@@ -141,11 +211,27 @@ describe('the chart on a real API server', { skip }, () => {
 
   test('helm uninstall (--no-hooks: no kubelet runs the pre-delete Job here) removes the configurations and the Secret', async () => {
     await cluster.helmOk(['uninstall', installed.release, '--namespace', installed.namespace, '--no-hooks']);
-    for (const kind of ['mutatingwebhookconfiguration', 'validatingwebhookconfiguration', 'deployment', 'secret', 'service']) {
-      const run = await cluster.kubectl(['get', kind, installed.fullname + (kind === 'secret' ? '-tls' : ''), '-n', installed.namespace]);
+    for (const kind of [
+      'mutatingwebhookconfiguration',
+      'validatingwebhookconfiguration',
+      'deployment',
+      'secret',
+      'service',
+    ]) {
+      const run = await cluster.kubectl([
+        'get',
+        kind,
+        installed.fullname + (kind === 'secret' ? '-tls' : ''),
+        '-n',
+        installed.namespace,
+      ]);
       assert.equal(run.status, 1, `${kind} is gone`);
     }
-    assert.equal((await cluster.kubectl(['get', 'crd', 'clusterlinks.platform.confluent.io'])).status, 0, 'Helm never deletes CRDs');
+    assert.equal(
+      (await cluster.kubectl(['get', 'crd', 'clusterlinks.platform.confluent.io'])).status,
+      0,
+      'Helm never deletes CRDs',
+    );
     await webhook?.stop();
     webhook = undefined;
     assert.equal((await createLink('after-uninstall')).status, 0, 'no webhook left to fail ClusterLink writes');

@@ -101,7 +101,10 @@ export async function startCluster(): Promise<Cluster> {
     helmOk: (args, options) => execOk(tools.helm, args, withEnv(options)),
     kubeconfigFor(name, token) {
       const path = join(dir, `kubeconfig-${name}`);
-      const text = readFileSync(info.kubeconfig, 'utf8').replace(/token: \S+/, `token: ${token}`).replace('user: admin', `user: ${name}`).replace('- name: admin', `- name: ${name}`);
+      const text = readFileSync(info.kubeconfig, 'utf8')
+        .replace(/token: \S+/, `token: ${token}`)
+        .replace('user: admin', `user: ${name}`)
+        .replace('- name: admin', `- name: ${name}`);
       writeFileSync(path, text, { mode: 0o600 });
       return path;
     },

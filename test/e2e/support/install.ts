@@ -38,9 +38,16 @@ export async function serviceAccountToken(cluster: Cluster, namespace: string, n
   return (await cluster.kubectlOk(['create', 'token', name, '-n', namespace, '--duration=2h'])).stdout.trim();
 }
 
-async function secretFile(cluster: Cluster, namespace: string, secret: string, key: string, path: string): Promise<void> {
+async function secretFile(
+  cluster: Cluster,
+  namespace: string,
+  secret: string,
+  key: string,
+  path: string,
+): Promise<void> {
   const jsonPath = `{.data.${key.replace('.', '\\.')}}`;
-  const data = (await cluster.kubectlOk(['get', 'secret', secret, '-n', namespace, '-o', `jsonpath=${jsonPath}`])).stdout;
+  const data = (await cluster.kubectlOk(['get', 'secret', secret, '-n', namespace, '-o', `jsonpath=${jsonPath}`]))
+    .stdout;
   writeFileSync(path, Buffer.from(data, 'base64'), { mode: 0o600 });
 }
 
@@ -49,14 +56,19 @@ export async function installWithLocalWebhook(cluster: Cluster, options: Install
   const fullname = release.includes('clusterlink-webhook') ? release : `${release}-clusterlink-webhook`;
   const port = await freePort();
   await cluster.kubectlOk(['create', 'namespace', namespace]);
-  await cluster.helmOk(['install', release, CHART_DIR, '--namespace', namespace, '-f', '-'], { input: valuesWithUrl(values, port) });
+  await cluster.helmOk(['install', release, CHART_DIR, '--namespace', namespace, '-f', '-'], {
+    input: valuesWithUrl(values, port),
+  });
   const dir = join(cluster.dir, `webhook-${release}`);
   mkdirSync(dir, { recursive: true });
   const certFile = join(dir, 'tls.crt');
   const keyFile = join(dir, 'tls.key');
   await secretFile(cluster, namespace, `${fullname}-tls`, 'tls.crt', certFile);
   await secretFile(cluster, namespace, `${fullname}-tls`, 'tls.key', keyFile);
-  const serviceAccountKubeconfig = cluster.kubeconfigFor(release, await serviceAccountToken(cluster, namespace, fullname));
+  const serviceAccountKubeconfig = cluster.kubeconfigFor(
+    release,
+    await serviceAccountToken(cluster, namespace, fullname),
+  );
   let started = 0;
   return {
     release,
@@ -69,7 +81,15 @@ export async function installWithLocalWebhook(cluster: Cluster, options: Install
     startWebhook(args = ['--reconciler', 'false'], env = {}, onPort = port) {
       const certDir = join(dir, `serve-${started++}`);
       mkdirSync(certDir, { recursive: true });
-      return startWebhook({ port: onPort, certFile, keyFile, certDir, kubeconfig: serviceAccountKubeconfig, args, env: { POD_NAMESPACE: namespace, ...env } });
+      return startWebhook({
+        port: onPort,
+        certFile,
+        keyFile,
+        certDir,
+        kubeconfig: serviceAccountKubeconfig,
+        args,
+        env: { POD_NAMESPACE: namespace, ...env },
+      });
     },
   };
 }

@@ -40,19 +40,44 @@ export function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
 
-const isMsg = (re: RegExp) => (line: LogLine): boolean => typeof line['msg'] === 'string' && re.test(line['msg']);
+const isMsg =
+  (re: RegExp) =>
+  (line: LogLine): boolean =>
+    typeof line['msg'] === 'string' && re.test(line['msg']);
 
 export async function startWebhook(options: WebhookOptions): Promise<WebhookProcess> {
   const { port, certFile, keyFile, certDir, kubeconfig, args = [], env = {} } = options;
   const child = spawn(
     process.execPath,
-    [BIN, 'serve', '--host', '127.0.0.1', '--port', String(port), '--metrics-port', '0', '--tls-cert-file', certFile, '--tls-private-key-file', keyFile, '--cert-dir', certDir, ...args],
-    { cwd: REPO_ROOT, env: { PATH: process.env['PATH'], HOME: certDir, KUBECONFIG: kubeconfig, KUBERNETES_SERVICE_HOST: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
+    [
+      BIN,
+      'serve',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--metrics-port',
+      '0',
+      '--tls-cert-file',
+      certFile,
+      '--tls-private-key-file',
+      keyFile,
+      '--cert-dir',
+      certDir,
+      ...args,
+    ],
+    {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env['PATH'], HOME: certDir, KUBECONFIG: kubeconfig, KUBERNETES_SERVICE_HOST: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
   );
   const lines: LogLine[] = [];
   const listeners = new Set<(line: LogLine) => void>();
@@ -86,7 +111,11 @@ export async function startWebhook(options: WebhookOptions): Promise<WebhookProc
       };
       const timer = setTimeout(() => {
         done();
-        reject(new Error(`serve did not log the awaited line within ${timeoutMs} ms: ${JSON.stringify(lines.slice(-10))}\n${stderr}`));
+        reject(
+          new Error(
+            `serve did not log the awaited line within ${timeoutMs} ms: ${JSON.stringify(lines.slice(-10))}\n${stderr}`,
+          ),
+        );
       }, timeoutMs);
       listeners.add(onLine);
       void exited.then((code) => {

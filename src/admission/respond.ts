@@ -8,7 +8,8 @@ import type { AdmitOutcome } from './run-admitter.js';
 import type { AdmissionDecision, AdmissionRequest, AdmissionResponse, AdmissionStatus } from './types.js';
 import { sanitizeWarnings } from './warnings.js';
 
-export type WebhookName = 'mutate' | 'validate';
+export type { WebhookName } from '../observability/metrics.js';
+import type { WebhookName } from '../observability/metrics.js';
 
 const QUALIFIED_KIND = `${CLUSTERLINK_KIND}.${CLUSTERLINK_GROUP}`;
 

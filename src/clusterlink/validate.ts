@@ -1,7 +1,7 @@
 // The rule book's entry point: shape first (ajv), then every semantic rule family on the defaulted
 // object, all errors at once in document order. Never throws on any JSON.
 import type { FieldError } from './field-errors.js';
-import { asRecord } from '../lib/json.js';
+import { asRecord, hasOwn, type JsonRecord } from '../lib/json.js';
 import type { RuleContext } from './context.js';
 import { applyDefaults, needsDefaults } from './defaults.js';
 import { isBeingDeleted } from './metadata.js';
@@ -58,8 +58,7 @@ function containsNull(value: unknown): boolean {
   if (typeof value !== 'object') return false;
   if (Array.isArray(value)) return value.some(containsNull);
   for (const key in value) {
-    if (Object.prototype.hasOwnProperty.call(value, key) && containsNull((value as Record<string, unknown>)[key]))
-      return true;
+    if (hasOwn(value as JsonRecord, key) && containsNull((value as JsonRecord)[key])) return true;
   }
   return false;
 }

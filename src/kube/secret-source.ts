@@ -5,6 +5,7 @@
 import { ApiException, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../observability/log.js';
 import { untilAborted } from '../lib/async.js';
+import { decodeSecretData } from './secret-data.js';
 import type { SecretLookup, SecretSource } from '../secrets/types.js';
 import { describeKubeError } from './kubeconfig.js';
 import { requestOptions } from './request-options.js';
@@ -133,7 +134,7 @@ async function fetchSecret(
     // The abort cuts the HTTP request; the race answers even if some step before it (auth) ignores the signal.
     const request = reader
       .readNamespacedSecret({ name, namespace }, requestOptions({ signal: controller.signal }))
-      .then((secret): SecretLookup => ({ found: true, data: decodeData(secret.data) }))
+      .then((secret): SecretLookup => ({ found: true, data: decodeSecretData(secret.data) }))
       .catch((err: unknown) => classify(err, controller.signal.aborted, timeoutMs));
     const result = await untilAborted(request, controller.signal, () => timedOut(timeoutMs));
     if (!result.found) {
@@ -175,12 +176,4 @@ function safeDescription(err: unknown, code: number): string {
   // A 2xx "error" is a body that did not deserialise: it may be the Secret itself, so never look inside it.
   if (code >= 200 && code < 300) return `HTTP ${code}: unreadable response`;
   return describeKubeError(err).slice(0, 300);
-}
-
-function decodeData(data: { [key: string]: string } | undefined): Record<string, Buffer> {
-  const out: Record<string, Buffer> = {};
-  for (const [key, value] of Object.entries(data ?? {})) {
-    if (typeof value === 'string') out[key] = Buffer.from(value, 'base64');
-  }
-  return out;
 }

@@ -3,6 +3,7 @@
 import { passwordCandidates } from '../key-password.js';
 import type { X509Certificate, KeyObject } from 'node:crypto';
 import { forbidden, invalid, required, type FieldError } from '../../clusterlink/field-errors.js';
+import { hasOwn } from '../../lib/json.js';
 import type { SecretCheckResult } from '../types.js';
 import type { TlsSecretReference } from '../referenced-secrets.js';
 import {
@@ -56,7 +57,7 @@ function reportFor(ref: TlsSecretReference, data: Record<string, Buffer>): Repor
   return {
     errors,
     warnings,
-    has: (key) => Object.prototype.hasOwnProperty.call(data, key),
+    has: (key) => hasOwn(data, key),
     fail: (detail) => void errors.push(invalid(ref.field, ref.name, detail)),
     warn: (text) => void warnings.push(`${ref.field}: secret "${ref.name}" ${text}`),
   };

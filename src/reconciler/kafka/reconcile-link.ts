@@ -3,6 +3,7 @@
 import type { ClusterLinkStatus } from '../../clusterlink/types.js';
 import { KafkaRestError, type KafkaRestClient } from '../../kafka-rest/index.js';
 import { createClientCache, type ClientFactory } from './clients.js';
+import { completeRemoteId, localIds, RemoteClusterUnknown, type Ids } from './cluster-ids.js';
 import { executePlan, type ExecutionReport } from './execute.js';
 import { convergedOutcome, passEvents, type Converged, type PendingOutcome } from './outcome.js';
 import { ownsMirrors, roleOf } from './plan/link-configs.js';
@@ -41,36 +42,6 @@ export function createLinkReconciler(options: LinkReconcilerOptions = {}): Closa
   return reconcile;
 }
 
-interface Ids {
-  local: string;
-  remote?: string;
-  source?: string;
-  destination?: string;
-}
-
-/** clusterID in the spec wins, then the RestTarget's known id, then GET /clusters on that REST endpoint. */
-async function resolveIds(
-  input: ReconcileInput,
-  role: LinkRole,
-  clientFor: ClientFactory,
-  signal?: AbortSignal,
-): Promise<Ids> {
-  const spec = input.link.spec ?? {};
-  const localBlock = role === 'source' ? spec.sourceKafkaCluster : spec.destinationKafkaCluster;
-  const remoteBlock = role === 'source' ? spec.destinationKafkaCluster : spec.sourceKafkaCluster;
-  const idOf = async (fromSpec: string | undefined, target: RestTarget | undefined): Promise<string | undefined> => {
-    if (fromSpec) return fromSpec;
-    if (!target) return undefined;
-    if (target.clusterId) return target.clusterId;
-    return clientFor(target).discoverClusterId(signal);
-  };
-  const local = (await idOf(localBlock?.clusterID, input.local)) as string;
-  const remote = await idOf(remoteBlock?.clusterID, input.remote);
-  return role === 'source'
-    ? { local, remote, source: local, destination: remote }
-    : { local, remote, source: remote, destination: local };
-}
-
 async function observe(
   client: KafkaRestClient,
   clusterId: string,
@@ -93,6 +64,7 @@ async function converge(
   role: LinkRole,
   ids: Ids,
   client: KafkaRestClient,
+  first: ObservedLink,
   options: LinkReconcilerOptions,
   reports: ExecutionReport[],
   signal?: AbortSignal,
@@ -105,7 +77,7 @@ async function converge(
     stopPollBudgetMs: options.stopPollBudgetMs,
     stopPollIntervalMs: options.stopPollIntervalMs,
   };
-  let observed = await observe(client, ids.local, input.linkName, role, signal);
+  let observed = first;
   let beforeDelete: ObservedLink | undefined;
   for (let round = 0; ; round++) {
     const plan = planLink({
@@ -182,6 +154,17 @@ function notSupportedOutcome(input: ReconcileInput): PendingOutcome {
   };
 }
 
+/** The remote REST class is needed (the link does not exist yet) but could not be resolved. */
+function remoteUnknownOutcome(input: ReconcileInput, e: RemoteClusterUnknown): PendingOutcome {
+  return {
+    status: { ...priorStatus(input), clusterLinkName: input.linkName, appState: 'Unknown', state: 'UNKNOWN' },
+    conditions: [{ type: 'Ready', status: 'False', reason: e.reason, message: e.message }],
+    stoppedMirrors: [],
+    writeCalls: 0,
+    failure: { message: e.message, retryable: false },
+  };
+}
+
 function idStatusOf(linkName: string, ids: Ids): ClusterLinkStatus {
   return {
     clusterLinkName: linkName,
@@ -207,31 +190,50 @@ async function reconcileLink(
   if (role === 'bidirectional') return finish(notSupportedOutcome(input));
 
   let ids: Ids;
+  const unknownIds = (e: unknown): ReconcileOutcome =>
+    e instanceof RemoteClusterUnknown
+      ? finish(remoteUnknownOutcome(input, e), [{ type: 'Warning', reason: e.reason, message: e.message }])
+      : failed('ClusterIDUnknown', e, {
+          ...priorStatus(input),
+          clusterLinkName: input.linkName,
+          appState: 'Unknown',
+          state: 'UNKNOWN',
+        });
   try {
-    ids = await resolveIds(input, role, clientFor, signal);
+    ids = await localIds(input, role, clientFor, signal);
   } catch (e) {
-    return failed('ClusterIDUnknown', e, {
-      ...priorStatus(input),
-      clusterLinkName: input.linkName,
-      appState: 'Unknown',
-      state: 'UNKNOWN',
-    });
+    return unknownIds(e);
   }
-  const idStatus = idStatusOf(input.linkName, ids);
+  const client = clientFor(input.local);
   const reports: ExecutionReport[] = [];
-  let converged: Converged;
-  try {
-    converged = await converge(input, role, ids, clientFor(input.local), options, reports, signal);
-  } catch (e) {
-    // Keep what the previous status knew, plus any offsets snapshotted before a stop in this pass:
-    // once the stop completes the server only reports -1.
+  // Keep what the previous status knew, plus any offsets snapshotted before a stop in this pass:
+  // once the stop completes the server only reports -1.
+  const restFailed = (e: unknown): ReconcileOutcome => {
     const snaps = { ...previousSnapshots(input.previousStatus) };
     for (const r of reports) for (const sn of r.snapshots) snaps[sn.topicName] = sn;
     return failed('RestError', e, {
       ...priorStatus(input),
-      ...idStatus,
+      ...idStatusOf(input.linkName, ids),
       ...(Object.keys(snaps).length > 0 ? { [SNAPSHOTS_STATUS_KEY]: snaps } : {}),
     });
+  };
+  let first: ObservedLink;
+  try {
+    first = await observe(client, ids.local, input.linkName, role, signal);
+  } catch (e) {
+    return restFailed(e);
+  }
+  try {
+    ids = await completeRemoteId(input, role, ids, first.link, clientFor, signal);
+  } catch (e) {
+    return unknownIds(e);
+  }
+  const idStatus = idStatusOf(input.linkName, ids);
+  let converged: Converged;
+  try {
+    converged = await converge(input, role, ids, client, first, options, reports, signal);
+  } catch (e) {
+    return restFailed(e);
   }
   return finish(
     convergedOutcome(input, role, idStatus, converged, options.pendingRequeueMs),

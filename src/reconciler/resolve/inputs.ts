@@ -48,15 +48,18 @@ export async function buildReconcileInput(
   }
   const local = await resolveRestTarget(localRef, reads, signal);
 
-  // The other cluster's REST class is only read to learn its id; while deleting it is optional.
+  // The other cluster's REST class is only read to learn its id, which only a link still to be created needs:
+  // a problem with it is handed on, and the Kafka side reports it only then.
   let remote: RestTarget | undefined;
+  let remoteProblem: ReconcileInput['remoteProblem'];
   const remoteBlock = link.spec?.[sides.remote];
   const remoteRef = classRefOf(remoteBlock, namespace);
   if (remoteRef && !remoteBlock?.clusterID) {
     try {
       remote = await resolveRestTarget(remoteRef, reads, signal);
     } catch (err) {
-      if (!(deleting && isResolutionError(err))) throw err;
+      if (!isResolutionError(err)) throw err;
+      remoteProblem = { reason: err.reason, message: err.message };
     }
   }
 
@@ -73,6 +76,7 @@ export async function buildReconcileInput(
     linkName: linkNameOf(link),
     local,
     ...(remote ? { remote } : {}),
+    ...(remoteProblem ? { remoteProblem } : {}),
     credentials,
     ...(link.status ? { previousStatus: link.status } : {}),
     deleting,

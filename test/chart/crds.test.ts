@@ -716,10 +716,17 @@ describe("compatible with CFK's own schemas", () => {
     ? false
     : `CFK reference schemas not found at ${SHARED_CFK_SCHEMAS} (../shared is absent)`;
   /** Fields this project's status adds on purpose (the reconciler keeps offsets from before a promote). */
-  const OUR_EXTRAS = [
-    '.status.mirrorTopics{}.lastSourceFetchOffset',
-    '.status.reverseMirrorTopics{}.lastSourceFetchOffset',
-  ];
+  const OUR_EXTRAS: Record<Kind, string[]> = {
+    ClusterLink: [
+      '.status.conditions[].observedGeneration',
+      '.status.mirrorTopics{}.lastSourceFetchOffset',
+      '.status.reverseMirrorTopics{}.lastSourceFetchOffset',
+      '.status.mirrorTopicSnapshots',
+    ],
+    // metav1.Condition's observedGeneration: the reconciler writes it, so the schema must keep it (docs/reconciler.md)
+    KafkaRestClass: ['.status.conditions[].observedGeneration'],
+    KafkaTopic: ['.status.conditions[].observedGeneration'],
+  };
   // Deliberate loosening: the webhook defaults these, so the CRD must not require them.
   const NOT_REQUIRED_ON_PURPOSE = ['.spec.consumerGroupFilters[]: name', '.spec.consumerGroupFilters[]: patternType'];
 
@@ -785,7 +792,7 @@ describe("compatible with CFK's own schemas", () => {
         enums: [],
         types: [],
         stricter: [],
-        extras: kind === 'ClusterLink' ? OUR_EXTRAS : [],
+        extras: OUR_EXTRAS[kind],
       });
     });
   }

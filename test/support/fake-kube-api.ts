@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import jsonpatch from 'fast-json-patch';
 import { KubeConfig } from '@kubernetes/client-node';
+import { chartSchemas, prune, type Schema } from './structural-prune.js';
 
 export type KubeObject = {
   apiVersion?: string;
@@ -115,6 +116,11 @@ export interface FakeKubeApiOptions {
   resources?: readonly ResourceDef[];
   /** How many watch events are kept for resuming watches; older resourceVersions get 410 Gone. */
   watchHistoryLimit?: number;
+  /**
+   * Structural schemas (`group/version Kind` → openAPIV3Schema) whose `status` part prunes every status written,
+   * as the API server does for custom resources. Default: the chart's CRDs; `false` stores status unpruned.
+   */
+  schemas?: Map<string, Schema> | false;
 }
 
 export interface FakeKubeApi {
@@ -300,6 +306,7 @@ function comparable(obj: KubeObject): KubeObject {
 export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promise<FakeKubeApi> {
   const defs: ResourceDef[] = [...DEFAULT_RESOURCES, ...(options.resources ?? [])];
   const historyLimit = options.watchHistoryLimit ?? 1000;
+  const schemas = options.schemas === false ? new Map<string, Schema>() : (options.schemas ?? chartSchemas());
   const store = new Map<string, KubeObject>();
   const history: WatchEvent[] = [];
   let historyStartRv = 0; // events with rv <= this are no longer replayable
@@ -347,7 +354,14 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     const out = clone(obj);
     out.apiVersion = apiVersionOf(def);
     out.kind = def.kind;
-    return out;
+    return pruneStatus(def, out);
+  }
+
+  /** The API server's structural pruning of unknown status fields (only where a schema is known). */
+  function pruneStatus(def: ResourceDef, obj: KubeObject): KubeObject {
+    const schema = schemas.get(`${apiVersionOf(def)} ${def.kind}`)?.properties?.['status'];
+    if (schema && obj.status !== undefined) obj.status = prune(obj.status, schema);
+    return obj;
   }
 
   function list(def: ResourceDef, namespace: string | undefined, matches: (o: KubeObject) => boolean): KubeObject[] {
@@ -426,6 +440,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       next = clone(existing);
       if (candidate.status === undefined) delete next.status;
       else next.status = clone(candidate.status);
+      pruneStatus(def, next);
     } else {
       next = stored(def, candidate);
       const meta = (next.metadata ??= {});

@@ -16,7 +16,7 @@ import { FINALIZER } from '../../kube/resources.js';
 import type { LinkReconciler } from '../types.js';
 import type { BackoffOptions } from '../../lib/backoff.js';
 import { DEFAULT_BACKOFF } from './work-queue.js';
-import { reconcilePass } from './reconcile-pass.js';
+import { reconcilePass, type WrittenStatus } from './reconcile-pass.js';
 import { WorkQueue } from './work-queue.js';
 
 export interface LeaseOptions {
@@ -52,6 +52,7 @@ interface Term {
   resync?: NodeJS.Timeout;
   fingerprints: Map<string, string>;
   knownKafkaTopics: Set<string>;
+  writtenStatuses: Map<string, WrittenStatus>;
 }
 
 export const keyOf = (link: ClusterLink): string => `${link.metadata?.namespace ?? ''}/${link.metadata?.name ?? ''}`;
@@ -130,6 +131,7 @@ export class ClusterLinkController {
       const key = keyOf(link);
       if (change === 'delete') {
         fingerprints.delete(key);
+        term.writtenStatuses.delete(key);
         return;
       }
       const fp = fingerprint(link);
@@ -152,6 +154,7 @@ export class ClusterLinkController {
       workers: [],
       fingerprints,
       knownKafkaTopics: new Set(),
+      writtenStatuses: new Map(),
     };
     this.term = term;
     log.info(
@@ -235,6 +238,7 @@ export class ClusterLinkController {
         logger: this.options.logger,
         ...(this.options.deletionRequeueMs !== undefined ? { deletionRequeueMs: this.options.deletionRequeueMs } : {}),
         knownKafkaTopics: term.knownKafkaTopics,
+        writtenStatuses: term.writtenStatuses,
       },
       signal,
     );

@@ -27,12 +27,16 @@ export interface RawResponse {
 }
 
 export interface Transport {
-  request(
-    method: string,
-    path: string,
-    opts?: { query?: Record<string, string | boolean | undefined>; body?: unknown; signal?: AbortSignal },
-  ): Promise<RawResponse>;
+  request(method: string, path: string, opts?: RequestOpts): Promise<RawResponse>;
   close(): void;
+}
+
+export interface RequestOpts {
+  query?: Record<string, string | boolean | undefined>;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** This request's budget instead of the transport's (ms), e.g. a link create (docs/reconciler.md). */
+  timeoutMs?: number;
 }
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
@@ -52,11 +56,8 @@ export function createTransport(options: TransportOptions): Transport {
       ? `Basic ${Buffer.from(`${options.auth.basic.username}:${options.auth.basic.password}`).toString('base64')}`
       : undefined;
 
-  function request(
-    method: string,
-    path: string,
-    opts: { query?: Record<string, string | boolean | undefined>; body?: unknown; signal?: AbortSignal } = {},
-  ): Promise<RawResponse> {
+  function request(method: string, path: string, opts: RequestOpts = {}): Promise<RawResponse> {
+    const budgetMs = opts.timeoutMs ?? timeoutMs;
     const url = new URL(base.href + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
@@ -112,8 +113,8 @@ export function createTransport(options: TransportOptions): Transport {
       });
       const timer = setTimeout(() => {
         req.destroy();
-        done(fail('timeout', `no answer within ${timeoutMs} ms`));
-      }, timeoutMs);
+        done(fail('timeout', `no answer within ${budgetMs} ms`));
+      }, budgetMs);
       const onAbort = (): void => {
         req.destroy();
         done(fail('aborted', 'aborted'));

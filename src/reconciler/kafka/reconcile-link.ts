@@ -13,8 +13,10 @@ import { previousSnapshots, SNAPSHOTS_STATUS_KEY, withTransitionTimes } from './
 import type { KubeEvent, LinkReconciler, ReconcileInput, ReconcileOutcome, RestTarget } from '../types.js';
 
 export interface LinkReconcilerOptions {
-  /** Per-request timeout of REST calls (ms). */
+  /** Per-request timeout of REST calls (ms, default 15 s). */
   requestTimeoutMs?: number;
+  /** Timeout of a link create, which the server validates against the remote cluster (ms, default 60 s). */
+  createLinkTimeoutMs?: number;
   /** How long to poll PENDING_STOPPED mirrors within one pass before asking for a requeue (ms). */
   stopPollBudgetMs?: number;
   stopPollIntervalMs?: number;
@@ -34,7 +36,12 @@ export type ClosableLinkReconciler = LinkReconciler & { close(): void };
 const MAX_ROUNDS = 3;
 
 export function createLinkReconciler(options: LinkReconcilerOptions = {}): ClosableLinkReconciler {
-  const cache = options.clientFactory ? undefined : createClientCache(options.requestTimeoutMs);
+  const cache = options.clientFactory
+    ? undefined
+    : createClientCache({
+        ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+        ...(options.createLinkTimeoutMs !== undefined ? { createLinkTimeoutMs: options.createLinkTimeoutMs } : {}),
+      });
   const clientFor: ClientFactory = options.clientFactory ?? ((t) => (cache as NonNullable<typeof cache>).get(t));
   const reconcile = (async (input: ReconcileInput, signal?: AbortSignal) =>
     reconcileLink(input, clientFor, options, signal)) as ClosableLinkReconciler;

@@ -297,15 +297,17 @@ async function statusPhase(p: Pass, outcome: ReconcileOutcome): Promise<Conditio
 
 /** Phase 5: what the work queue does next; on a finished deletion, the finalizer goes. */
 async function nextPhase(p: Pass, outcome: ReconcileOutcome, readyAfter: Condition | undefined): Promise<PassResult> {
-  if (p.deleting) {
-    if (!outcome.finalized) return { requeueAfterMs: outcome.requeueAfterMs ?? p.deps.deletionRequeueMs ?? 2000 };
+  if (p.deleting && outcome.finalized) {
     await releaseFinalizer(p);
     p.log.info({}, 'Kafka cleanup done; finalizer released');
     return {};
   }
-  if (outcome.requeueAfterMs !== undefined) return { requeueAfterMs: outcome.requeueAfterMs };
+  // A failure backs off with the work queue's rate limiter (docs/reconciler.md, "Resync and retries"), also while
+  // deleting: a fixed requeue would retry a failing cleanup every few seconds, forever.
   if (outcome.failure)
     return { failure: { reason: readyAfter?.reason ?? 'ReconcileError', message: outcome.failure.message } };
+  if (p.deleting) return { requeueAfterMs: outcome.requeueAfterMs ?? p.deps.deletionRequeueMs ?? 2000 };
+  if (outcome.requeueAfterMs !== undefined) return { requeueAfterMs: outcome.requeueAfterMs };
   return readyAfter?.status === 'False' ? { notReady: true } : {};
 }
 

@@ -41,6 +41,33 @@ export interface RequestOpts {
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
+type CollectError = { kind: 'network' | 'protocol'; message: string };
+
+/** Reads a response body (bounded by MAX_BODY_BYTES) as UTF-8 text. */
+function collect(res: http.IncomingMessage, onDone: (err: CollectError | undefined, text?: string) => void): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  res.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size > MAX_BODY_BYTES) {
+      onDone({ kind: 'protocol', message: 'response body too large' });
+      return;
+    }
+    chunks.push(c);
+  });
+  res.on('error', (e) => onDone({ kind: 'network', message: e.message }));
+  res.on('end', () => onDone(undefined, Buffer.concat(chunks).toString('utf8')));
+}
+
+function parseJson(text: string): unknown {
+  if (text.length === 0) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined; // e.g. Jetty's HTML 429 page or a text/plain 400
+  }
+}
+
 export function createTransport(options: TransportOptions): Transport {
   const base = new URL(options.baseUrl.replace(/\/+$/, ''));
   const isHttps = base.protocol === 'https:';
@@ -85,32 +112,14 @@ export function createTransport(options: TransportOptions): Transport {
         else resolve(res as RawResponse);
       };
       const lib = isHttps ? https : http;
-      const req = lib.request(url, { method, headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > MAX_BODY_BYTES) {
+      const req = lib.request(url, { method, headers, agent }, (res) =>
+        collect(res, (err, text) => {
+          if (err !== undefined) {
             req.destroy();
-            done(fail('protocol', 'response body too large'));
-            return;
-          }
-          chunks.push(c);
-        });
-        res.on('error', (e) => done(fail('network', e.message)));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = undefined;
-          if (text.length > 0) {
-            try {
-              body = JSON.parse(text);
-            } catch {
-              body = undefined; // e.g. Jetty's HTML 429 page or a text/plain 400
-            }
-          }
-          done(undefined, { status: res.statusCode ?? 0, body, text });
-        });
-      });
+            done(fail(err.kind, err.message));
+          } else done(undefined, { status: res.statusCode ?? 0, body: parseJson(text ?? ''), text: text ?? '' });
+        }),
+      );
       const timer = setTimeout(() => {
         req.destroy();
         done(fail('timeout', `no answer within ${budgetMs} ms`));

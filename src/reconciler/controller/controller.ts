@@ -42,6 +42,8 @@ export interface ControllerOptions {
   backoff?: BackoffOptions;
   informerBackoff?: BackoffOptions;
   deletionRequeueMs?: number;
+  /** Timeout of every Kubernetes API call (ms, default 30 s). */
+  kubeTimeoutMs?: number;
 }
 
 interface Term {
@@ -81,7 +83,9 @@ export class ClusterLinkController {
 
   constructor(private readonly options: ControllerOptions) {
     this.identity = (options.lease && options.lease.identity) || `${hostname()}_${randomUUID().slice(0, 8)}`;
-    this.api = new KubeApi(options.kubeConfig);
+    this.api = new KubeApi(options.kubeConfig, {
+      ...(options.kubeTimeoutMs !== undefined ? { timeoutMs: options.kubeTimeoutMs } : {}),
+    });
     this.recorder = new EventRecorder(this.api, this.identity, options.logger);
     if (options.lease) {
       const lease = options.lease;

@@ -414,8 +414,8 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
     const lease = {
       namespace: 'kube-system',
       name: 'clusterlink-webhook-leader',
-      leaseDurationMs: 1000,
-      renewDeadlineMs: 600,
+      leaseDurationMs: 1500,
+      renewDeadlineMs: 1000,
       retryPeriodMs: 100,
     };
     const a = start({ lease: { ...lease, identity: 'replica-a' } });
@@ -451,7 +451,7 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
       namespace: 'kube-system',
       name: 'leader',
       leaseDurationMs: 60_000,
-      renewDeadlineMs: 400,
+      renewDeadlineMs: 2_000,
       retryPeriodMs: 50,
     };
     const a = start({ lease: { ...lease, identity: 'replica-a' } });

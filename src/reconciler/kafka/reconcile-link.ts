@@ -197,6 +197,7 @@ async function reconcileLink(
         previousStatus: input.previousStatus,
         deleting: input.deleting,
         ...(appliedConfigs ? { appliedConfigs } : {}),
+        ...(input.remote ? { remoteRestEndpoint: input.remote.endpoint } : {}),
       });
       if (plan.blocked || plan.finalized || plan.actions.length === 0) {
         if (!plan.blocked && plan.appliedConfigs) appliedConfigs = plan.appliedConfigs;

@@ -196,3 +196,39 @@ describe('unsettled server answers are tolerated', () => {
     assert.equal((await h.pass(s, creds('p1'))).writeCalls, 0);
   });
 });
+
+describe('OAuth links reach a server that parses their JAAS line (item 4)', () => {
+  const oauthSpec = (settings: object): ClusterLinkSpec =>
+    spec({
+      sourceKafkaCluster: {
+        clusterID: 'src',
+        bootstrapEndpoint: 'src:9092',
+        authentication: {
+          type: 'oauth',
+          jaasConfig: { secretRef: 'o' },
+          oauthSettings: { tokenEndpointUri: 'https://idp/t', ...settings },
+        },
+      },
+    });
+  test('client credentials', async () => {
+    const h = await harness();
+    const out = await h.pass(oauthSpec({ scope: 'a b' }), {
+      source: { oauth: { clientId: 'id', clientSecret: 's"x' } },
+    });
+    assert.equal(ready(out), 'True Reconciled: the cluster link matches the spec');
+    assert.equal(
+      h.stored('sasl.jaas.config'),
+      'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="id" clientSecret="s\\"x" scope="a b";',
+    );
+    assert.equal(h.stored('sasl.oauthbearer.token.endpoint.url'), 'https://idp/t');
+  });
+  test('client assertion', async () => {
+    const h = await harness();
+    const out = await h.pass(
+      oauthSpec({ clientAssertion: { clientId: 'pk', localClientAssertion: { privateKeyFile: { secretRef: 'k' } } } }),
+      { source: {} },
+    );
+    assert.equal(ready(out), 'True Reconciled: the cluster link matches the spec');
+    assert.equal(h.stored('sasl.oauthbearer.assertion.private.key.file'), '/mnt/secrets/k/private-key');
+  });
+});

@@ -137,3 +137,71 @@ describe('TLS key password (tls.keyPassword.secretRef, item 6)', () => {
     });
   }
 });
+
+describe('OAuth Secrets (item 4)', () => {
+  const oauth = (assertion: boolean): ClusterLink =>
+    linkWithSource({
+      authentication: {
+        type: 'oauth',
+        jaasConfig: { secretRef: 'oauth-jass' },
+        oauthSettings: {
+          tokenEndpointUri: 'https://idp/token',
+          ...(assertion
+            ? {
+                clientAssertion: {
+                  localClientAssertion: { privateKeyFile: { secretRef: 'pk', encryptedPrivateKey: true } },
+                },
+              }
+            : {}),
+        },
+      },
+    });
+  const cases: {
+    name: string;
+    assertion: boolean;
+    secrets: Record<string, Record<string, string>>;
+    expect?: object;
+    error?: RegExp;
+  }[] = [
+    {
+      name: "oauth.txt (CFK's clientId=/clientSecret= form)",
+      assertion: false,
+      secrets: { 'ns/oauth-jass': { 'oauth.txt': 'clientId=ssologin\nclientSecret=W8V4\n' } },
+      expect: { oauth: { clientId: 'ssologin', clientSecret: 'W8V4' } },
+    },
+    {
+      name: 'oauth.txt without clientSecret',
+      assertion: false,
+      secrets: { 'ns/oauth-jass': { 'oauth.txt': 'clientId=ssologin\n' } },
+      error: /clientSecret=/,
+    },
+    {
+      name: 'client assertion: clientId only, the passphrase of the encrypted key',
+      assertion: true,
+      secrets: {
+        'ns/oauth-jass': { 'oauth.txt': 'clientId=pk-client' },
+        'ns/pk': { 'private-key': 'PEM', 'private-key-passphrase': 'privateKeyPassphrase: abcde12345\n' },
+      },
+      expect: { oauth: { clientId: 'pk-client' }, assertionKeyPassphrase: 'abcde12345' },
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const p = resolveCredentials(oauth(c.assertion), 'ns', secretReads(c.secrets));
+      if (c.error) {
+        await assert.rejects(p, (err: unknown) => err instanceof ResolutionError && c.error!.test(err.message));
+        return;
+      }
+      assert.deepEqual((await p).source, c.expect);
+    });
+  }
+  test('oauthbearer reads bearer.txt', async () => {
+    const link = linkWithSource({ authentication: { type: 'oauthbearer', oauthbearer: { secretRef: 'ob' } } });
+    const creds = await resolveCredentials(
+      link,
+      'ns',
+      secretReads({ 'ns/ob': { 'bearer.txt': 'username=kafka\npassword=kafka-secret\n', 'other.txt': 'x=y' } }),
+    );
+    assert.deepEqual(creds.source?.oauthbearer, { username: 'kafka', password: 'kafka-secret' });
+  });
+});

@@ -8,6 +8,7 @@ import type { KubeReads } from '../../kube/kube-reads.js';
 import { parseKeyValueLines } from './key-value.js';
 import { ResolutionError } from './resolution-error.js';
 import { parsePassThroughJaas } from '../../secrets/jaas.js';
+import { DIRECTORY_MARK, directoryReferences, readCredentialDirectory } from './directory-credentials.js';
 import { keyPasswordFor } from '../../secrets/key-password.js';
 import { OAUTH_TXT, parseProperties } from '../../secrets/properties.js';
 
@@ -22,11 +23,12 @@ export async function resolveCredentials(
   reads: KubeReads,
   signal?: AbortSignal,
 ): Promise<LinkCredentials> {
-  const refs = referencedSecrets(link);
+  const refs = [...referencedSecrets(link), ...directoryReferences(link)];
   const cache = new Map<string, Record<string, Buffer>>();
   const read = async (name: string, field: string): Promise<Record<string, Buffer>> => {
     const cached = cache.get(name);
     if (cached) return cached;
+    if (name.startsWith(DIRECTORY_MARK)) return readCredentialDirectory(name.slice(DIRECTORY_MARK.length), field);
     const data = await reads.getSecretData(namespace, name, signal);
     if (!data) throw new ResolutionError('SecretNotFound', `${field}: Secret ${namespace}/${name} not found`);
     cache.set(name, data);

@@ -1,6 +1,9 @@
 // Link credentials from Secrets (and mounted directories) → ClusterCredentials (docs/reconciler.md#link-credentials):
 // the pass-through JAAS forms CFK documents, OAuth Secrets, the TLS key password, directoryPathInContainer.
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { resolveCredentials } from '../../../src/reconciler/resolve/credentials.js';
@@ -204,4 +207,47 @@ describe('OAuth Secrets (item 4)', () => {
     );
     assert.deepEqual(creds.source?.oauthbearer, { username: 'kafka', password: 'kafka-secret' });
   });
+});
+
+describe('directoryPathInContainer is read in the reconciler pod (item 13)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'clink-dir-'));
+  const empty = mkdtempSync(join(tmpdir(), 'clink-empty-'));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(empty, { recursive: true, force: true });
+  });
+  writeFileSync(join(dir, 'tls.crt'), 'CERT');
+  writeFileSync(join(dir, 'tls.key'), 'KEY');
+  writeFileSync(join(dir, 'ca.crt'), 'CA');
+  writeFileSync(join(dir, 'bearer.txt'), 'username=kafka\npassword=kafka-secret\n');
+
+  test('TLS files in the kubernetes.io/tls layout become the PEM credentials', async () => {
+    const link = linkWithSource({
+      authentication: { type: 'mtls' },
+      tls: { enabled: true, directoryPathInContainer: dir },
+    });
+    const creds = await resolveCredentials(link, 'ns', secretReads({}));
+    assert.deepEqual(creds.source?.tls, { fullchainPem: 'CERT', privkeyPem: 'KEY', cacertsPem: 'CA' });
+  });
+  test('oauthbearer bearer.txt from a directory', async () => {
+    const link = linkWithSource({
+      authentication: { type: 'oauthbearer', oauthbearer: { directoryPathInContainer: dir } },
+    });
+    const creds = await resolveCredentials(link, 'ns', secretReads({}));
+    assert.deepEqual(creds.source?.oauthbearer, { username: 'kafka', password: 'kafka-secret' });
+  });
+  for (const [name, path] of [
+    ['an empty directory', empty],
+    ['a missing directory', join(empty, 'nope')],
+  ] as const) {
+    test(`${name} is an error that says where the files must be mounted`, async () => {
+      const link = linkWithSource({ tls: { enabled: true, directoryPathInContainer: path } });
+      await assert.rejects(resolveCredentials(link, 'ns', secretReads({})), (err: unknown) => {
+        assert.ok(err instanceof ResolutionError);
+        assert.equal(err.reason, 'CredentialFilesNotFound');
+        assert.match(err.message, /spec\.sourceKafkaCluster\.tls\.directoryPathInContainer: .* mount the same files/);
+        return true;
+      });
+    });
+  }
 });

@@ -938,3 +938,42 @@ test('idempotency: the state a plan converges to yields no writing action', () =
   const second = planLink(input(s, { link, configs, mirrors: [mirror('dc1.a', 'PAUSED', 'a')] }));
   assert.deepEqual(kinds(second), []);
 });
+
+describe('oauthbearer MDS URL (item 4)', () => {
+  const spec = destInit({
+    sourceKafkaCluster: {
+      bootstrapEndpoint: 's:9092',
+      authentication: { type: 'oauthbearer', oauthbearer: { secretRef: 'o' } },
+    },
+  });
+  const cases: { name: string; bearer: Record<string, string>; remote?: string; urls?: string }[] = [
+    {
+      name: 'from bearer.txt',
+      bearer: { username: 'u', password: 'p', metadataServerUrls: 'https://a:8090,https://b:8090' },
+      remote: 'https://r:8090',
+      urls: 'https://a:8090,https://b:8090',
+    },
+    {
+      name: "from the remote cluster's REST endpoint",
+      bearer: { username: 'u', password: 'p' },
+      remote: 'https://r:8090',
+      urls: 'https://r:8090',
+    },
+    { name: 'unknown → blocked', bearer: { username: 'u', password: 'p' } },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const p = planLink(
+        input(spec, noLink, {
+          credentials: { source: { oauthbearer: c.bearer } },
+          ...(c.remote ? { remoteRestEndpoint: c.remote } : {}),
+        }),
+      );
+      if (!c.urls) {
+        assert.match(p.blocked?.message ?? '', /MDS URL is unknown/);
+        return;
+      }
+      assert.match(configsOf(p)['sasl.jaas.config'] ?? '', new RegExp(`metadataServerUrls="${c.urls}";$`));
+    });
+  }
+});

@@ -464,7 +464,11 @@ const authentication: Case[] = [
   },
   {
     name: 'oauth passes',
-    object: auth({ type: 'oauth', jaasConfig: { secretRef: 'oauth' }, oauthSettings: { tokenEndpointUri: 'https://idp.example.com/token' } }),
+    object: auth({
+      type: 'oauth',
+      jaasConfig: { secretRef: 'oauth' },
+      oauthSettings: { tokenEndpointUri: 'https://idp.example.com/token' },
+    }),
     errors: [],
   },
   { name: 'oauth without oauthSettings', object: auth({ type: 'oauth' }), errors: [`${A}.oauthSettings Required`] },
@@ -504,17 +508,29 @@ const authentication: Case[] = [
   },
   {
     name: 'oauth tokenEndpointUri not a URL',
-    object: auth({ type: 'oauth', jaasConfig: { secretRef: 'oauth' }, oauthSettings: { tokenEndpointUri: 'idp/token' } }),
+    object: auth({
+      type: 'oauth',
+      jaasConfig: { secretRef: 'oauth' },
+      oauthSettings: { tokenEndpointUri: 'idp/token' },
+    }),
     errors: [`${A}.oauthSettings.tokenEndpointUri Invalid`],
   },
   {
     name: 'oauth tokenEndpointUri ftp',
-    object: auth({ type: 'oauth', jaasConfig: { secretRef: 'oauth' }, oauthSettings: { tokenEndpointUri: 'ftp://idp/token' } }),
+    object: auth({
+      type: 'oauth',
+      jaasConfig: { secretRef: 'oauth' },
+      oauthSettings: { tokenEndpointUri: 'ftp://idp/token' },
+    }),
     errors: [`${A}.oauthSettings.tokenEndpointUri Invalid`],
   },
   {
     name: 'oauth tokenEndpointUri http: warning',
-    object: auth({ type: 'oauth', jaasConfig: { secretRef: 'oauth' }, oauthSettings: { tokenEndpointUri: 'http://idp/token' } }),
+    object: auth({
+      type: 'oauth',
+      jaasConfig: { secretRef: 'oauth' },
+      oauthSettings: { tokenEndpointUri: 'http://idp/token' },
+    }),
     errors: [],
     warnings: [`${A}.oauthSettings.tokenEndpointUri: plain http`],
   },

@@ -40,6 +40,7 @@ export const RULES = [
   rule('auth-plain-credentials', 'error', 'authentication'),
   rule('auth-plain-passthrough-secret-only', 'error', 'authentication'),
   rule('auth-oauth-token-endpoint', 'error', 'authentication'),
+  rule('auth-oauth-credentials', 'error', 'authentication'),
   rule('auth-oauth-plain-http', 'warning', 'authentication'),
   rule('auth-oauthbearer-credentials', 'error', 'authentication'),
   rule('auth-mtls-requires-tls', 'error', 'authentication'),

@@ -5,6 +5,7 @@ import { createWebhookServer } from '../admission/server.js';
 import { ConfigError, parseServeArgs, serveUsage, type ServeConfig } from './serve-config.js';
 import { buildSecretChecking } from './serve-secret-checking.js';
 import { ruleActionsSource, type RuleActionsSource } from './serve-rule-actions.js';
+import { startServeAudit } from './serve-audit.js';
 import { createSkipRulesAuthorizer, kubeReviewSender, type SkipRulesAuthorizer } from '../kube/access-review.js';
 import { loadKubeConfig } from '../kube/kubeconfig.js';
 import { createLogger, type Logger } from '../observability/log.js';
@@ -113,6 +114,14 @@ export async function run(argv: string[]): Promise<number> {
   }
 
   const stopBackground = await startBackground(config, logger);
+  const audit = startServeAudit({
+    intervalMs: config.auditIntervalMs,
+    namespaces: config.watchNamespaces,
+    ...(secretChecker ? { secretChecker } : {}),
+    rulePolicy: () => ruleActions.current(),
+    logger,
+    metrics,
+  });
 
   // First signal: graceful shutdown; a second one: leave now.
   const stopped = new Promise<number>((resolve) => {
@@ -124,7 +133,7 @@ export async function run(argv: string[]): Promise<number> {
       }
       signalled = true;
       logger.info({ signal }, 'signal received: shutting down gracefully');
-      void Promise.allSettled([server.shutdown(), stopBackground()]).then(() => {
+      void Promise.allSettled([server.shutdown(), stopBackground(), audit?.stop()]).then(() => {
         tls.close();
         ruleActions.close();
         resolve(0);

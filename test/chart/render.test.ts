@@ -274,6 +274,9 @@ describe('switches', () => {
   test('reconciler off: --reconciler=false and only the Secret read is granted', () => {
     const ms = render({ reconciler: { enabled: false } });
     assert.ok(args(ms).includes('--reconciler=false'));
+    // the audit needs the reconciler's ClusterLink grants (docs/audit.md)
+    assert.ok(args(ms).includes('--audit-interval=0'));
+    assert.ok(!args(render()).includes('--audit-interval=0'));
     assert.deepEqual(
       grants(ms, () => true),
       { secrets: ['get'], subjectaccessreviews: ['create'] },

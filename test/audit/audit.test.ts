@@ -13,8 +13,10 @@ import { createLogger } from '../../src/observability/log.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { destinationInitiated, edit, type Json } from '../clusterlink/support.js';
 
-const stored = (o: Json, extra: Json = {}): ClusterLink =>
-  ({ ...o, ...extra, metadata: { ...(o['metadata'] as Json), uid: 'u', generation: 2 } }) as ClusterLink;
+function stored(o: Json): ClusterLink {
+  const link: ClusterLink = { ...o, metadata: { ...(o['metadata'] as Json), uid: 'u', generation: 2 } };
+  return link;
+}
 const good = stored(destinationInitiated());
 const bad = stored(edit(destinationInitiated(), { 'metadata.name': 'bad', 'spec.name': 'bad name!' }));
 const validate = createValidateAdmitter({ exceptionAuthorizer: AS_ADMITTED });

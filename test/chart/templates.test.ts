@@ -87,6 +87,7 @@ describe('every template parses as Go-template text', () => {
       'poddisruptionbudget.yaml',
       'rbac.yaml',
       'rbac-exceptions.yaml',
+      'rule-actions.yaml',
       'webhooks.yaml',
       'certmanager.yaml',
       'servicemonitor.yaml',
@@ -144,6 +145,7 @@ describe('the manifests are the promised kinds and apiVersions', () => {
       ['rbac.authorization.k8s.io/v1', 'Role'],
       ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
     ],
+    'rule-actions.yaml': [['v1', 'ConfigMap']],
     'rbac-exceptions.yaml': [
       ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
       ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],

@@ -48,11 +48,15 @@ export function conditionPatch(
       ? current.lastTransitionTime
       : now.toISOString();
   const condition: Condition = { ...wanted, lastTransitionTime };
-  if (!link.status) return [{ op: 'add', path: '/status', value: { conditions: [condition] } }];
-  if (!conditions) return [{ op: 'add', path: '/status/conditions', value: [condition] }];
-  if (index < 0) return [{ op: 'add', path: '/status/conditions/-', value: condition }];
-  // The test guards against a writer that reordered the list since the object was read.
+  // Optimistic concurrency: another replica's audit or the reconciler may have written since the list was read;
+  // the patch then fails and the next pass tries again, so the condition is never added twice.
+  const rv = link.metadata?.resourceVersion;
+  const guard: JsonPatchOp[] = rv ? [{ op: 'test', path: '/metadata/resourceVersion', value: rv }] : [];
+  if (!link.status) return [...guard, { op: 'add', path: '/status', value: { conditions: [condition] } }];
+  if (!conditions) return [...guard, { op: 'add', path: '/status/conditions', value: [condition] }];
+  if (index < 0) return [...guard, { op: 'add', path: '/status/conditions/-', value: condition }];
   return [
+    ...guard,
     { op: 'test', path: `/status/conditions/${index}/type`, value: VALIDATED },
     { op: 'replace', path: `/status/conditions/${index}`, value: condition },
   ];

@@ -69,6 +69,16 @@ describe('Validated condition', () => {
       );
     });
   }
+  test('with a resourceVersion the patch is guarded by it, so two replicas never add the condition twice', async () => {
+    const link: ClusterLink = {
+      ...good,
+      metadata: { ...good.metadata, resourceVersion: '42' },
+      status: { conditions: [] },
+    };
+    const ops = conditionPatch(link, validatedCondition(await auditLink(link, validate)), NOW)!;
+    assert.deepEqual(ops[0], { op: 'test', path: '/metadata/resourceVersion', value: '42' });
+    assert.equal(ops[1]!.path, '/status/conditions/-');
+  });
   test('unchanged: no write; changed: a guarded replace of that entry only, keeping lastTransitionTime when the status stays', async () => {
     const wanted = validatedCondition(await auditLink(good, validate));
     const current = { ...wanted, lastTransitionTime: '2026-01-01T00:00:00Z' };

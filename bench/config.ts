@@ -41,20 +41,15 @@ function num(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value <= 0)
-    throw new Error(`${name} must be a positive number (got ${JSON.stringify(raw)})`);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number (got ${JSON.stringify(raw)})`);
   return value;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
   const quick = env['BENCH_QUICK'] === '1' || env['BENCH_QUICK'] === 'true';
-  const only = (env['BENCH_ONLY'] ?? '')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
+  const only = (env['BENCH_ONLY'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
   for (const name of only) {
-    if (!SECTIONS.includes(name as SectionName))
-      throw new Error(`BENCH_ONLY: unknown section "${name}" (known: ${SECTIONS.join(', ')})`);
+    if (!SECTIONS.includes(name as SectionName)) throw new Error(`BENCH_ONLY: unknown section "${name}" (known: ${SECTIONS.join(', ')})`);
   }
   const sizes = (env['BENCH_RULE_SIZES'] ?? '10,100,1000,10000').split(',').map((s) => Number(s.trim()));
   if (sizes.some((n) => !Number.isInteger(n) || n <= 0)) throw new Error('BENCH_RULE_SIZES must be positive integers');

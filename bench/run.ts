@@ -5,15 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { loadConfig, type BenchConfig, type SectionName } from './config.js';
-import {
-  machine,
-  renderTable,
-  targetsTable,
-  type Machine,
-  type SectionResult,
-  type Table,
-  type TargetCheck,
-} from './report.js';
+import { machine, renderTable, targetsTable, type Machine, type SectionResult, type Table, type TargetCheck } from './report.js';
 import { canPin, pinSelf } from './server-process.js';
 
 export interface BenchReport {
@@ -76,14 +68,9 @@ export async function main(): Promise<number> {
     targets: [],
   };
   const m = report.machine;
-  log(
-    `clusterlink-webhook benchmarks — ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}${config.quick ? ' (BENCH_QUICK)' : ''}`,
-  );
+  log(`clusterlink-webhook benchmarks — ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}${config.quick ? ' (BENCH_QUICK)' : ''}`);
   const load = loadavg()[0] ?? 0;
-  if (load > m.cores * 0.75)
-    log(
-      `warning: the 1-minute load average is ${load.toFixed(1)} on ${m.cores} cores; figures will be skewed by other work`,
-    );
+  if (load > m.cores * 0.75) log(`warning: the 1-minute load average is ${load.toFixed(1)} on ${m.cores} cores; figures will be skewed by other work`);
 
   const tables: Table[] = [];
   for (const name of ORDER.filter((s) => config.sections.includes(s))) {
@@ -98,7 +85,7 @@ export async function main(): Promise<number> {
       report.targets.push(...result.targets);
       tables.push(...result.tables);
     } catch (err) {
-      const message = err instanceof Error ? (err.stack ?? err.message) : String(err);
+      const message = err instanceof Error ? err.stack ?? err.message : String(err);
       report.errors[name] = message;
       log(`section ${name} failed: ${message}`);
     } finally {
@@ -115,9 +102,7 @@ export async function main(): Promise<number> {
   if (report.targets.length > 0) out.push(renderTable(targetsTable(report.targets)), '');
   out.push(
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB RAM, ${m.platform}, Node ${m.node}. ` +
-      `Total ${report.durationS} s; 1-min load average ${Object.entries(report.load)
-        .map(([k, v]) => `${k} ${v.before.toFixed(1)}→${v.after.toFixed(1)}`)
-        .join(', ')}.`,
+      `Total ${report.durationS} s; 1-min load average ${Object.entries(report.load).map(([k, v]) => `${k} ${v.before.toFixed(1)}→${v.after.toFixed(1)}`).join(', ')}.`,
   );
   process.stdout.write(`\n${out.join('\n')}\n`);
   if (config.out) {
@@ -131,7 +116,7 @@ export async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    log(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    log(err instanceof Error ? err.stack ?? err.message : String(err));
     process.exit(1);
   },
 );

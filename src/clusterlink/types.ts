@@ -164,6 +164,11 @@ export interface MirrorTopicStatus {
   lastSourceFetchOffsets?: { partition: number; offset: number }[];
   /** When the mirror became STOPPED (RFC 3339), CFK's "Status Time". */
   stoppedAt?: string;
+  /** Failed transitions (docs/reconciler.md#failed-transitions): the stop requested, how often, when, and why not. */
+  requestedAction?: string;
+  transitionAttempts?: number;
+  lastTransitionAttemptTime?: string;
+  stateTransitionErrors?: { errorCode: string; errorMessage: string }[];
 }
 
 export interface ClusterLinkStatus {

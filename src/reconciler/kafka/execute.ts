@@ -40,6 +40,8 @@ export interface ExecutionReport {
   snapshots: MirrorSnapshot[];
   /** mirror_lags the promote/failover responses returned, by mirror (docs/reconciler.md#stopped-mirror-history). */
   actionLags: Record<string, MirrorLag[]>;
+  /** Mirrors whose promote/failover the server accepted in this run (docs/reconciler.md#failed-transitions). */
+  requestedStops: Record<string, 'PROMOTE' | 'FAILOVER'>;
   /** Mirrors still PENDING_STOPPED when the poll budget ran out. */
   pendingStop: string[];
   /** createLink answered 409: re-observe and re-plan. */
@@ -64,6 +66,7 @@ export async function executePlan(
     itemErrors: [],
     snapshots: [],
     actionLags: {},
+    requestedStops: {},
     pendingStop: [],
     linkAlreadyExisted: false,
     linkDeleted: false,
@@ -146,7 +149,10 @@ export async function executePlan(
         report.writeCalls++;
         try {
           const out = await client.alterMirrors(clusterId, linkName, a.action, names, signal);
-          if (a.action === 'promote' || a.action === 'failover') Object.assign(report.actionLags, out.lags ?? {});
+          if (a.action === 'promote' || a.action === 'failover') {
+            Object.assign(report.actionLags, out.lags ?? {});
+            for (const n of out.accepted) report.requestedStops[n] = a.action === 'promote' ? 'PROMOTE' : 'FAILOVER';
+          }
           if (out.accepted.length > 0)
             report.completed.push({ action: a.kind, detail: `${a.action}: ${out.accepted.join(', ')}` });
           for (const f of out.failed) {

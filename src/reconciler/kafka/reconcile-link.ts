@@ -5,6 +5,8 @@ import { KafkaRestError, type KafkaRestClient } from '../../kafka-rest/index.js'
 import { createClientCache, type ClientFactory } from './clients.js';
 import { executePlan, type ExecutionReport } from './execute.js';
 import { mirrorHistories } from './mirror-history.js';
+import { applyTransitions, readTransitionErrors } from './transition-status.js';
+import { transitionRecord, type TransitionBackoff } from './transitions.js';
 import { ownsMirrors, roleOf } from './plan/link-configs.js';
 import { desiredMirrors, planLink } from './plan/plan.js';
 import type { LinkRole, MirrorSnapshot, ObservedLink, Plan } from './plan/types.js';
@@ -36,6 +38,8 @@ export interface LinkReconcilerOptions {
   sourceInitiatedRetryMs?: number;
   /** Max concurrent mirror creations. */
   mirrorConcurrency?: number;
+  /** Backoff between repeated promote/failover requests of one mirror (docs/reconciler.md#failed-transitions). */
+  transitionBackoff?: TransitionBackoff;
   /** Injected for tests: build clients yourself (e.g. against a simulator). */
   clientFactory?: ClientFactory;
   now?: () => Date;
@@ -195,6 +199,8 @@ async function reconcileLink(
         observed,
         previousStatus: input.previousStatus,
         deleting: input.deleting,
+        nowMs: Date.parse(now),
+        ...(options.transitionBackoff ? { transitionBackoff: options.transitionBackoff } : {}),
       });
       if (plan.blocked || plan.finalized || plan.actions.length === 0) break;
       if (plan.actions.some((a) => a.kind === 'deleteLink')) beforeDelete = observed;
@@ -282,13 +288,22 @@ async function reconcileLink(
     snapshots,
     actionLags: Object.assign({}, ...reports.map((r) => r.actionLags)) as ExecutionReport['actionLags'],
   });
+  const requestedStops = Object.assign(
+    {},
+    ...reports.map((r) => r.requestedStops),
+  ) as ExecutionReport['requestedStops'];
   const stoppedMirrors: StoppedMirror[] = mirrorsForStatus
     .filter((m) => m.mirror_status === 'STOPPED')
     .map((m) => {
       const s = snapshots[m.mirror_topic_name];
       const h = histories[m.mirror_topic_name];
       const d = desiredByName.get(m.mirror_topic_name);
-      const action: 'PROMOTE' | 'FAILOVER' = s?.action ?? (d?.state === 'PROMOTE' ? 'PROMOTE' : 'FAILOVER');
+      // The stop that completed: an escalated promote was finished by a failover.
+      const action: 'PROMOTE' | 'FAILOVER' =
+        requestedStops[m.mirror_topic_name] ??
+        transitionRecord(input.previousStatus?.mirrorTopics?.[m.mirror_topic_name])?.action ??
+        s?.action ??
+        (d?.state === 'PROMOTE' ? 'PROMOTE' : 'FAILOVER');
       return {
         topicName: m.mirror_topic_name,
         sourceTopicName: m.source_topic_name,
@@ -310,6 +325,24 @@ async function reconcileLink(
     input.previousStatus?.mirrorTopics,
     histories,
   );
+  const transitionErrors = await readTransitionErrors(
+    client,
+    ids.local,
+    input.linkName,
+    mirrorsForStatus,
+    input.previousStatus?.mirrorTopics,
+    requestedStops,
+    signal,
+  );
+  const transitions = applyTransitions(mirrorTopics, {
+    previous: input.previousStatus?.mirrorTopics,
+    requested: requestedStops,
+    errors: transitionErrors,
+    nowMs: Date.parse(now),
+    ...(options.transitionBackoff ? { backoff: options.transitionBackoff } : {}),
+  });
+  if (transitions.failureMessage)
+    events.push({ type: 'Warning', reason: 'MirrorTransitionFailed', message: transitions.failureMessage });
   const finalized = input.deleting && (plan.finalized === true || linkDeleted);
   const status: ClusterLinkStatus = {
     ...idStatus,
@@ -344,21 +377,26 @@ async function reconcileLink(
       deleting: input.deleting,
       role,
       warnings: plan.notes.filter((n) => n.severity === 'Warning'),
+      ...(transitions.failureMessage ? { transitionFailure: transitions.failureMessage } : {}),
     }),
   ];
   const tasks = tasksCondition(link);
   if (tasks) conditions.push(tasks);
 
+  // A failing stop is retried after its backoff, not polled every few seconds.
+  const retryMs = plan.transitionRetryInMs ?? transitions.retryInMs;
   const awaiting =
     pendingStop.length > 0 ||
     (input.deleting && !finalized && (plan.awaitingHandover === true || plan.actions.length > 0));
+  const pendingMs = options.pendingRequeueMs ?? 5_000;
+  const requeueAfterMs = input.deleting || retryMs === undefined ? (awaiting ? pendingMs : undefined) : retryMs;
   const firstFailure = failures[0];
   return finish({
     status,
     conditions,
     stoppedMirrors,
     writeCalls: reports.reduce((n, r) => n + r.writeCalls, 0),
-    ...(awaiting ? { requeueAfterMs: options.pendingRequeueMs ?? 5_000 } : {}),
+    ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}),
     ...(input.deleting ? { finalized } : {}),
     ...(firstFailure
       ? {
@@ -396,6 +434,7 @@ function readyCondition(x: {
   deleting: boolean;
   role: LinkRole;
   warnings: { reason: string; message: string }[];
+  transitionFailure?: string;
 }): Omit<Condition, 'lastTransitionTime'> {
   const f = x.failures[0];
   if (x.plan.blocked)
@@ -414,6 +453,8 @@ function readyCondition(x: {
       reason: 'MirrorActionFailed',
       message: x.itemErrors.map((i) => `${i.action} ${i.mirrorTopicName}: ${i.message}`).join('; '),
     };
+  if (x.transitionFailure && !x.deleting)
+    return { type: 'Ready', status: 'False', reason: 'MirrorTransitionFailed', message: x.transitionFailure };
   if (x.finalized)
     return { type: 'Ready', status: 'False', reason: 'Deleted', message: 'the cluster link was deleted' };
   if (x.deleting)

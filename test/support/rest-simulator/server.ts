@@ -142,7 +142,7 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
     synonyms: [],
     link_name: linkName,
   });
-  const mirrorData = (cid: string, t: SimTopic) => ({
+  const mirrorData = (cid: string, t: SimTopic, transitionErrors = false) => ({
     kind: 'KafkaMirrorData',
     metadata: meta(`${baseUrl}${API}/clusters/${cid}/links/${t.mirror?.linkName}/mirrors/${t.name}`),
     link_name: t.mirror?.linkName ?? '',
@@ -153,6 +153,7 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
     mirror_status: t.mirror?.status ?? 'UNKNOWN',
     mirror_topic_error: 'NO_ERROR',
     state_time_ms: t.mirror?.stateTimeMs ?? 0,
+    ...(transitionErrors ? { mirror_state_transition_errors: t.mirror?.transitionErrors ?? [] } : {}),
   });
   const topicData = (cid: string, t: SimTopic) => ({
     kind: 'KafkaTopic',
@@ -389,6 +390,7 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
           body: mirrorData(
             cid,
             world.mirror(cid, ctx.params.link_name as string, ctx.params.mirror_topic_name as string),
+            bool(ctx.query, 'include_state_transition_errors'),
           ),
         };
       },

@@ -23,6 +23,25 @@ export interface SimMirror {
   readsLeft: number;
   /** Per-partition offsets at the promote/failover (what a STOPPED read reports with `stoppedReportsOffsets`). */
   stopOffsets?: number[];
+  /** The stop in progress ('promote' | 'failover'). */
+  stopAction?: string;
+  /** A failing transition in progress (see SimWorld.failTransition). */
+  failure?: SimTransitionFailure;
+  /** What the single-mirror GET reports with include_state_transition_errors=true. */
+  transitionErrors?: { error_code: string; error_message: string }[];
+}
+
+/**
+ * A promote/failover the server accepts but cannot complete: `stuck` stays PENDING_STOPPED (a promote whose source
+ * cluster is down), `revert` goes back to ACTIVE; either way the reason is a state transition error.
+ */
+export interface SimTransitionFailure {
+  action: 'promote' | 'failover';
+  errorCode: string;
+  message: string;
+  mode: 'stuck' | 'revert';
+  /** How many requests fail (default: every one). */
+  times?: number;
 }
 
 export interface SimTopic {
@@ -98,6 +117,8 @@ export function isSensitiveConfig(name: string): boolean {
 export class SimWorld {
   readonly clusters = new Map<string, SimCluster>();
   readonly behaviour: SimBehaviour;
+  /** Registered transition failures by `cluster/topic`. */
+  readonly transitionFailures = new Map<string, SimTransitionFailure>();
 
   constructor(behaviour: Partial<SimBehaviour> = {}) {
     this.behaviour = {
@@ -464,9 +485,22 @@ export class SimWorld {
     return out.sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  failTransition(clusterId: string, topic: string, f: SimTransitionFailure): void {
+    this.transitionFailures.set(`${clusterId}/${topic}`, { ...f });
+  }
+
   private observe(t: SimTopic): void {
     const m = t.mirror;
     if (!m || m.status !== 'PENDING_STOPPED') return;
+    if (m.failure) {
+      m.transitionErrors = [{ error_code: m.failure.errorCode, error_message: m.failure.message }];
+      if (m.failure.mode === 'revert') {
+        m.status = 'ACTIVE';
+        m.stateTimeMs = this.behaviour.now();
+        delete m.failure;
+      }
+      return;
+    }
     if (m.readsLeft > 0) m.readsLeft--;
     else {
       m.status = 'STOPPED';
@@ -532,10 +566,26 @@ export class SimWorld {
       if (!t) return { name, errorCode: 404, message: `Topic ${name} not found` };
       const m = t.mirror;
       if (!m || m.linkName !== linkName) return { name, errorCode: 400, message: `Topic '${name}' is not mirrored` };
-      if (m.status === 'STOPPED' || m.status === 'PENDING_STOPPED')
+      // A failover may take over a promote that is stuck: unlike a promote it does not need the source.
+      const escalation = action === 'failover' && m.status === 'PENDING_STOPPED' && m.stopAction === 'promote';
+      if ((m.status === 'STOPPED' || m.status === 'PENDING_STOPPED') && !escalation)
         return { name, errorCode: 400, message: `Topic '${name}' has already stopped its mirror from '${linkName}'` };
       const item = { name, errorCode: null, message: null, topic: t };
       if (validateOnly) return item;
+      if (action === 'promote' || action === 'failover') {
+        m.stopAction = action;
+        delete m.failure;
+        const f = this.transitionFailures.get(`${clusterId}/${name}`);
+        if (f && f.action === action) {
+          m.failure = f;
+          if (f.times !== undefined && --f.times <= 0) this.transitionFailures.delete(`${clusterId}/${name}`);
+        }
+      }
+      if (escalation) {
+        m.readsLeft = this.behaviour.pendingStoppedReads;
+        m.stateTimeMs = this.behaviour.now();
+        return item;
+      }
       const next = action === 'pause' ? 'PAUSED' : action === 'resume' ? 'ACTIVE' : 'PENDING_STOPPED';
       if (action === 'resume' && m.status !== 'PAUSED') return item;
       if (action === 'pause' && m.status === 'PAUSED') return item;

@@ -8,6 +8,7 @@ import type {
   MirrorData,
 } from '../../../kafka-rest/types.js';
 import { desiredLinkConfigs, IMMUTABLE_CONFIGS, MANAGED_CONFIGS, ownsMirrors, roleOf } from './link-configs.js';
+import { decideTransition, transitionRecord } from '../transitions.js';
 import type { LinkRole, MirrorSnapshot, Plan, PlanInput, PlanNote } from './types.js';
 
 const STOPPED = 'STOPPED';
@@ -252,13 +253,20 @@ function planMirrors(input: PlanInput, plan: Plan): void {
           });
         break;
       case 'PROMOTE':
-      case 'FAILOVER':
-        if (!stopped) {
-          snapshots.push(snapshotOf(m, d.state));
-          add(d.state === 'PROMOTE' ? 'promote' : 'failover', d.name);
-          await_.push(d.name);
+      case 'FAILOVER': {
+        const record = transitionRecord(input.previousStatus?.mirrorTopics?.[d.name]);
+        const now = input.nowMs ?? Date.now();
+        const decision = decideTransition(d.state, status, record, now, input.transitionBackoff);
+        if (decision.kind === 'request') {
+          // An escalation (PENDING_STOPPED) keeps the snapshot the promote took.
+          if (!stopped) snapshots.push(snapshotOf(m, d.state));
+          add(decision.action === 'PROMOTE' ? 'promote' : 'failover', d.name);
+          if (!await_.includes(d.name)) await_.push(d.name);
+        } else if (decision.kind === 'wait') {
+          plan.transitionRetryInMs = Math.min(plan.transitionRetryInMs ?? decision.retryInMs, decision.retryInMs);
         }
         break;
+      }
     }
   }
 

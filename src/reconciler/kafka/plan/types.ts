@@ -11,6 +11,7 @@ import type {
   MirrorData,
 } from '../../../kafka-rest/types.js';
 import type { ClusterCredentials } from '../../types.js';
+import type { TransitionBackoff } from '../transitions.js';
 
 /**
  * Which link object this CR manages (docs/rules.md#link-types):
@@ -37,6 +38,9 @@ export interface PlanInput {
   observed: ObservedLink;
   previousStatus?: ClusterLinkStatus;
   deleting: boolean;
+  /** Clock for the transition backoff (docs/reconciler.md#failed-transitions); default Date.now(). */
+  nowMs?: number;
+  transitionBackoff?: TransitionBackoff;
 }
 
 /** Offsets and timing of a mirror read just before it was stopped (afterwards the server reports -1). */
@@ -78,6 +82,8 @@ export interface Plan {
   finalized?: boolean;
   /** Deleting: mirrors are stopped but their hand-over has not been persisted yet; run another pass. */
   awaitingHandover?: boolean;
+  /** A failed promote/failover is retried only after its backoff: run again in this many ms. */
+  transitionRetryInMs?: number;
 }
 
 export const WRITING_ACTIONS: ReadonlySet<PlanAction['kind']> = new Set([

@@ -4,6 +4,7 @@ import type { ClusterLinkStatus, Condition } from '../../clusterlink/types.js';
 import { KafkaRestError, type KafkaRestClient } from '../../kafka-rest/index.js';
 import { createClientCache, type ClientFactory } from './clients.js';
 import { executePlan, type ExecutionReport } from './execute.js';
+import { degradedCondition, linkHealth } from './health.js';
 import { mirrorHistories } from './mirror-history.js';
 import { applyTransitions, readTransitionErrors } from './transition-status.js';
 import { transitionRecord, type TransitionBackoff } from './transitions.js';
@@ -382,6 +383,14 @@ async function reconcileLink(
   ];
   const tasks = tasksCondition(link);
   if (tasks) conditions.push(tasks);
+  if (!input.deleting && link) {
+    // Ready is honest (docs/reconciler.md#health): a link that "matches the spec" but has broken mirrors or tasks is not Ready.
+    const health = linkHealth(mirrorsForStatus, link);
+    const ready = conditions[0];
+    if (health.reason && ready?.status === 'True')
+      conditions[0] = { type: 'Ready', status: 'False', reason: health.reason, message: health.problems.join(' | ') };
+    conditions.push(degradedCondition(health));
+  }
 
   // A failing stop is retried after its backoff, not polled every few seconds.
   const retryMs = plan.transitionRetryInMs ?? transitions.retryInMs;

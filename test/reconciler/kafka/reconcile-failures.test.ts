@@ -42,7 +42,14 @@ describe('failures surface in status and conditions', async () => {
       tasks?.message ?? '',
       /AclSync IN_ERROR: MISCONFIGURATION_ERROR ACL migration is enabled but acl.filters is not set/,
     );
-    assert.equal(ready(out)?.status, 'True', 'the link itself is fine');
+    // Ready is honest (docs/reconciler.md#health): a task in error makes it False, with the fix.
+    assert.equal(ready(out)?.status, 'False');
+    assert.equal(ready(out)?.reason, 'LinkTasksInError');
+    assert.match(
+      ready(out)?.message ?? '',
+      /link task AclSync is IN_ERROR: .* — suggested: a sync is enabled without its filters/,
+    );
+    assert.equal(out.conditions.find((c) => c.type === 'Degraded')?.status, 'True');
     assert.equal(
       out.conditions.every((c) => c.observedGeneration === 2 && typeof c.lastTransitionTime === 'string'),
       true,

@@ -151,7 +151,7 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
     num_partitions: t.partitions,
     mirror_lags: world.mirrorLags(cid, t),
     mirror_status: t.mirror?.status ?? 'UNKNOWN',
-    mirror_topic_error: 'NO_ERROR',
+    mirror_topic_error: t.mirror?.error ?? 'NO_ERROR',
     state_time_ms: t.mirror?.stateTimeMs ?? 0,
     ...(transitionErrors ? { mirror_state_transition_errors: t.mirror?.transitionErrors ?? [] } : {}),
   });

@@ -27,6 +27,8 @@ export interface SimMirror {
   stopAction?: string;
   /** A failing transition in progress (see SimWorld.failTransition). */
   failure?: SimTransitionFailure;
+  /** mirror_topic_error (default NO_ERROR), e.g. SOURCE_TOPIC_MAY_BE_DELETED for a FAILED mirror. */
+  error?: string;
   /** What the single-mirror GET reports with include_state_transition_errors=true. */
   transitionErrors?: { error_code: string; error_message: string }[];
 }

@@ -20,6 +20,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: "print ClusterLink manifests with the webhook's defaults applied",
     load: () => import('./commands/mutate.js'),
   },
+  preflight: {
+    summary: 'ask the Admin REST API whether ClusterLinks could be created (validate_only)',
+    load: () => import('./commands/preflight.js'),
+  },
 };
 
 export function usage(): string {

@@ -10,6 +10,7 @@ import {
 } from '../../kafka-rest/index.js';
 import { sleep } from '../../lib/async.js';
 import type { MirrorSnapshot, PlanAction } from './plan/types.js';
+import { preflightLink, type PreflightResult } from './preflight.js';
 
 export interface ExecuteOptions {
   /** Max concurrent mirror creations. */
@@ -49,7 +50,9 @@ export interface ExecutionReport {
   linkDeleted: boolean;
   /** Link-level failure: the remaining actions were skipped. */
   stoppedEarly: boolean;
-  /** Writing REST calls issued (a retried create counts once). */
+  /** The validate_only create before the real one (docs/reconciler.md#preflight), when one ran. */
+  preflight?: PreflightResult;
+  /** Writing REST calls issued (a retried create counts once; a preflight is not a write). */
   writeCalls: number;
 }
 
@@ -91,6 +94,20 @@ export async function executePlan(
     const a = actions[i] as PlanAction;
     switch (a.kind) {
       case 'createLink':
+        // A Source-mode half is validated by its own retrying create (the destination half may not exist yet).
+        if (!a.retryDestinationMissing) {
+          report.preflight = await preflightLink(client, clusterId, linkName, a.request, signal);
+          if (!report.preflight.ok && !isExistsMessage(report.preflight)) {
+            report.failures.push({
+              action: a.kind,
+              message: report.preflight.message,
+              ...(report.preflight.status !== undefined ? { status: report.preflight.status } : {}),
+              ...(report.preflight.errorCode !== undefined ? { errorCode: report.preflight.errorCode } : {}),
+            });
+            report.stoppedEarly = true;
+            return report;
+          }
+        }
         report.writeCalls++;
         try {
           await client.createLink(clusterId, linkName, a.request, {
@@ -194,6 +211,11 @@ export async function executePlan(
     }
   }
   return report;
+}
+
+/** A preflight that says the link exists already: let the real create report 409 and adopt it. */
+function isExistsMessage(r: Exclude<PreflightResult, { ok: true }>): boolean {
+  return r.status === 409 || /already exists/i.test(r.message);
 }
 
 async function awaitStopped(

@@ -6,6 +6,7 @@ import { createClientCache, type ClientFactory } from './clients.js';
 import { executePlan, type ExecutionReport } from './execute.js';
 import { degradedCondition, linkHealth } from './health.js';
 import { mirrorHistories } from './mirror-history.js';
+import { describePreflight, preflightCondition } from './preflight.js';
 import { applyTransitions, readTransitionErrors } from './transition-status.js';
 import { transitionRecord, type TransitionBackoff } from './transitions.js';
 import { ownsMirrors, roleOf } from './plan/link-configs.js';
@@ -383,6 +384,23 @@ async function reconcileLink(
   ];
   const tasks = tasksCondition(link);
   if (tasks) conditions.push(tasks);
+  const preflight = reports.find((r) => r.preflight)?.preflight;
+  const priorPreflight = input.previousStatus?.conditions?.find((c) => c.type === 'Preflight');
+  // Kept once written, so a quiet resync after the create does not rewrite the status.
+  if (!preflight && priorPreflight) {
+    const { lastTransitionTime: _t, observedGeneration: _g, ...kept } = priorPreflight;
+    conditions.push(kept);
+  }
+  if (preflight) {
+    conditions.push(preflightCondition(preflight));
+    if (!preflight.ok && failures[0]?.action === 'createLink')
+      conditions[0] = {
+        type: 'Ready',
+        status: 'False',
+        reason: 'PreflightFailed',
+        message: describePreflight(preflight),
+      };
+  }
   if (!input.deleting && link) {
     // Ready is honest (docs/reconciler.md#health): a link that "matches the spec" but has broken mirrors or tasks is not Ready.
     const health = linkHealth(mirrorsForStatus, link);

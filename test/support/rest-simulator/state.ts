@@ -84,6 +84,11 @@ export interface SimBehaviour {
    * last_source_fetch_offset -1 (default, as Confluent's Terraform test data shows) or its real last offsets.
    */
   stoppedReportsOffsets: boolean;
+  /**
+   * Bootstrap hosts the brokers cannot resolve: a create (validate_only or not) is answered 400 with the
+   * UNRESOLVABLE_BOOTSTRAP_ERROR text, as the server validates the remote synchronously (validate_link default true).
+   */
+  unresolvableBootstraps?: string[];
   /** Test hook run before a batched mirror action applies (e.g. to let the source advance meanwhile). */
   beforeMirrorAction?: (action: string, names: string[]) => void;
   now: () => number;
@@ -203,6 +208,16 @@ export class SimWorld {
         400,
         40002,
         'Missing required configuration "bootstrap.servers" which has no default value.',
+      );
+    const unresolvable = (configs.get('bootstrap.servers') ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .find((h) => this.behaviour.unresolvableBootstraps?.includes(h));
+    if (unresolvable && connectionMode === 'OUTBOUND')
+      throw new SimHttpError(
+        400,
+        40002,
+        `Cluster link validation failed: UNRESOLVABLE_BOOTSTRAP_ERROR: could not resolve bootstrap server ${unresolvable}`,
       );
     for (const key of ['acl.filters', 'auto.create.mirror.topics.filters', 'consumer.offset.group.filters']) {
       const v = configs.get(key);

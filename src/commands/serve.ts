@@ -74,7 +74,7 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const stopBackground = await startBackground(config, logger);
+  const stopBackground = await startBackground(config, logger, metrics);
 
   // First signal: graceful shutdown; a second one: leave now.
   const stopped = new Promise<number>((resolve) => {
@@ -147,8 +147,8 @@ function buildSecretChecker(
 }
 
 /** Background work next to the webhooks (the reconciler); returns how to stop it. */
-async function startBackground(config: ServeConfig, logger: Logger): Promise<() => Promise<void>> {
-  const reconciler = await startReconcilerIfEnabled(config, logger);
+async function startBackground(config: ServeConfig, logger: Logger, metrics: Metrics): Promise<() => Promise<void>> {
+  const reconciler = await startReconcilerIfEnabled(config, logger, { registry: metrics.registry });
   return async () => {
     await reconciler?.stop();
   };

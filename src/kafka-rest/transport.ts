@@ -18,6 +18,8 @@ export interface TransportOptions {
   timeoutMs?: number;
   /** Keep-alive sockets per host. */
   maxSockets?: number;
+  /** Told about every answered or failed request (metrics: docs/reconciler.md#metrics); `code` = status or kind. */
+  onRequest?: (method: string, path: string, code: string) => void;
 }
 
 export interface RawResponse {
@@ -78,6 +80,7 @@ export function createTransport(options: TransportOptions): Transport {
       const done = (err: KafkaRestError | undefined, res?: RawResponse): void => {
         if (settled) return;
         settled = true;
+        options.onRequest?.(method, path, err ? err.kind : String(res?.status ?? 0));
         clearTimeout(timer);
         opts.signal?.removeEventListener('abort', onAbort);
         if (err) reject(err);

@@ -39,6 +39,8 @@ export interface PassResult {
   aborted?: boolean;
   /** The pass ran but Ready is False (e.g. the plan is blocked, a link task is in error): retry with backoff. */
   notReady?: boolean;
+  /** Mirror topics by state after the pass (metrics, docs/reconciler.md#metrics). */
+  mirrorStates?: Record<string, number>;
 }
 
 const SKIP_CONDITION = 'KafkaCleanup';
@@ -81,6 +83,12 @@ function skipCondition(link: ClusterLink): Condition[] {
       message: `annotation ${SKIP_KAFKA_CLEANUP_ANNOTATION}=true: deleting this ClusterLink will leave the cluster link and its mirror topics on Kafka untouched`,
     },
   ];
+}
+
+function countStates(mirrors: Record<string, { status?: string }> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of Object.values(mirrors ?? {})) out[m.status ?? 'UNKNOWN'] = (out[m.status ?? 'UNKNOWN'] ?? 0) + 1;
+  return out;
 }
 
 export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal: AbortSignal): Promise<PassResult> {
@@ -171,6 +179,7 @@ export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal
     return fail(err);
   }
   if (signal.aborted) return { aborted: true };
+  const mirrorStates = countStates(outcome.status.mirrorTopics);
 
   try {
     // Hand-over first: the status written below tells the Kafka side these topics are taken care of.
@@ -244,10 +253,13 @@ export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal
       log.info({}, 'Kafka cleanup done; finalizer released');
       return {};
     }
-    if (outcome.requeueAfterMs !== undefined) return { requeueAfterMs: outcome.requeueAfterMs };
+    if (outcome.requeueAfterMs !== undefined) return { requeueAfterMs: outcome.requeueAfterMs, mirrorStates };
     if (outcome.failure)
-      return { failure: { reason: readyAfter?.reason ?? 'ReconcileError', message: outcome.failure.message } };
-    return readyAfter?.status === 'False' ? { notReady: true } : {};
+      return {
+        failure: { reason: readyAfter?.reason ?? 'ReconcileError', message: outcome.failure.message },
+        mirrorStates,
+      };
+    return readyAfter?.status === 'False' ? { notReady: true, mirrorStates } : { mirrorStates };
   } catch (err) {
     return fail(err);
   }

@@ -8,10 +8,12 @@ export type ClientFactory = (target: RestTarget) => KafkaRestClient;
 export function clientOptionsFor(
   target: RestTarget,
   timeoutMs?: number,
+  onRequest?: (method: string, path: string, code: string) => void,
 ): ConstructorParameters<typeof KafkaRestClient>[0] {
   return {
     endpoint: target.endpoint,
     timeoutMs,
+    ...(onRequest ? { onRequest } : {}),
     auth:
       target.auth?.type === 'basic'
         ? { basic: { username: target.auth.username, password: target.auth.password } }
@@ -23,7 +25,10 @@ export function clientOptionsFor(
 }
 
 /** One client per distinct target (endpoint + credentials), so sockets are reused across passes. */
-export function createClientCache(timeoutMs?: number): { get: ClientFactory; close(): void } {
+export function createClientCache(
+  timeoutMs?: number,
+  onRequest?: (method: string, path: string, code: string) => void,
+): { get: ClientFactory; close(): void } {
   const cache = new Map<string, KafkaRestClient>();
   return {
     get(target) {
@@ -33,7 +38,7 @@ export function createClientCache(timeoutMs?: number): { get: ClientFactory; clo
         .digest('hex');
       let c = cache.get(key);
       if (!c) {
-        c = new KafkaRestClient(clientOptionsFor(target, timeoutMs));
+        c = new KafkaRestClient(clientOptionsFor(target, timeoutMs, onRequest));
         cache.set(key, c);
       }
       return c;

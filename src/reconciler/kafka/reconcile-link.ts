@@ -42,6 +42,8 @@ export interface LinkReconcilerOptions {
   mirrorConcurrency?: number;
   /** Backoff between repeated promote/failover requests of one mirror (docs/reconciler.md#failed-transitions). */
   transitionBackoff?: TransitionBackoff;
+  /** Every Admin REST call's method, path and code (the reconciler metrics, docs/reconciler.md#metrics). */
+  onRestRequest?: (method: string, path: string, code: string) => void;
   /** Injected for tests: build clients yourself (e.g. against a simulator). */
   clientFactory?: ClientFactory;
   now?: () => Date;
@@ -52,7 +54,7 @@ export type ClosableLinkReconciler = LinkReconciler & { close(): void };
 const MAX_ROUNDS = 3;
 
 export function createLinkReconciler(options: LinkReconcilerOptions = {}): ClosableLinkReconciler {
-  const cache = options.clientFactory ? undefined : createClientCache(options.requestTimeoutMs);
+  const cache = options.clientFactory ? undefined : createClientCache(options.requestTimeoutMs, options.onRestRequest);
   const clientFor: ClientFactory = options.clientFactory ?? ((t) => (cache as NonNullable<typeof cache>).get(t));
   const reconcile = (async (input: ReconcileInput, signal?: AbortSignal) =>
     reconcileLink(input, clientFor, options, signal)) as ClosableLinkReconciler;

@@ -180,6 +180,14 @@ export interface ClusterLinkStatus {
   destinationKafkaClusterID?: string;
   numMirrorTopics?: number;
   mirrorTopics?: Record<string, MirrorTopicStatus>;
+  /** Bidirectional links (docs/reconciler.md#bidirectional-links): the toSource mirrors, on the remote cluster. */
+  numReverseMirrorTopics?: number;
+  reverseMirrorTopics?: Record<string, MirrorTopicStatus>;
+  bidirectionalState?: {
+    sourceToDestinationActive?: boolean;
+    destinationToSourceActive?: boolean;
+    consumerOffsetSyncEnabled?: boolean;
+  };
   conditions?: Condition[];
   observedGeneration?: number;
   [key: string]: unknown;

@@ -6,6 +6,8 @@ import { createClientCache, type ClientFactory } from './clients.js';
 import { executePlan, type ExecutionReport } from './execute.js';
 import { degradedCondition, linkHealth } from './health.js';
 import { mirrorHistories } from './mirror-history.js';
+import { bidirectionalState } from './plan/bidirectional.js';
+import { reconcileReverse } from './reverse-mirrors.js';
 import { describePreflight, preflightCondition } from './preflight.js';
 import { applyTransitions, readTransitionErrors } from './transition-status.js';
 import { transitionRecord, type TransitionBackoff } from './transitions.js';
@@ -148,23 +150,6 @@ async function reconcileLink(
   };
 
   const baseStatus: ClusterLinkStatus = { clusterLinkName: input.linkName };
-  if (role === 'bidirectional') {
-    return finish({
-      status: { ...baseStatus, appState: 'Unknown', state: 'NOT_SUPPORTED' },
-      conditions: [
-        {
-          type: 'Ready',
-          status: 'False',
-          reason: 'NotSupported',
-          message: 'bidirectional links are accepted but not reconciled yet',
-        },
-      ],
-      stoppedMirrors: [],
-      writeCalls: 0,
-      ...(input.deleting ? { finalized: true } : {}),
-    });
-  }
-
   let ids: Ids;
   try {
     ids = await resolveIds(input, role, clientFor, signal);
@@ -370,6 +355,27 @@ async function reconcileLink(
     ...(Object.keys(snapshots).length > 0 ? { [SNAPSHOTS_STATUS_KEY]: snapshots } : {}),
   };
 
+  // The toSource direction of a bidirectional link, through the remote REST API (docs/reconciler.md#bidirectional-links).
+  const reverse =
+    role === 'bidirectional'
+      ? await reconcileReverse({
+          input,
+          ...(input.remote ? { remote: clientFor(input.remote) } : {}),
+          ...(ids.remote ? { remoteClusterId: ids.remote } : {}),
+          ...(generation !== undefined ? { generation } : {}),
+          nowMs: Date.parse(now),
+          exec: execOpts,
+        })
+      : undefined;
+  if (reverse) {
+    Object.assign(status, reverse.status);
+    status.bidirectionalState = bidirectionalState({
+      localMirrorStates: mirrorsForStatus.map((m) => m.mirror_status),
+      remoteMirrorStates: reverse.activeStates,
+      consumerOffsetSync: observed.configs.some((c) => c.name === 'consumer.offset.sync.enable' && c.value === 'true'),
+    });
+    events.push(...reverse.events);
+  }
   const conditions: Omit<Condition, 'lastTransitionTime'>[] = [
     readyCondition({
       plan,
@@ -386,6 +392,8 @@ async function reconcileLink(
   ];
   const tasks = tasksCondition(link);
   if (tasks) conditions.push(tasks);
+  if (reverse?.problem && conditions[0]?.status === 'True')
+    conditions[0] = { type: 'Ready', status: 'False', reason: 'ReverseMirrorsFailed', message: reverse.problem };
   const preflight = reports.find((r) => r.preflight)?.preflight;
   const priorPreflight = input.previousStatus?.conditions?.find((c) => c.type === 'Preflight');
   // Kept once written, so a quiet resync after the create does not rewrite the status.
@@ -416,6 +424,7 @@ async function reconcileLink(
   const retryMs = plan.transitionRetryInMs ?? transitions.retryInMs;
   const awaiting =
     pendingStop.length > 0 ||
+    reverse?.pending === true ||
     (input.deleting && !finalized && (plan.awaitingHandover === true || plan.actions.length > 0));
   const pendingMs = options.pendingRequeueMs ?? 5_000;
   const requeueAfterMs = input.deleting || retryMs === undefined ? (awaiting ? pendingMs : undefined) : retryMs;
@@ -424,7 +433,7 @@ async function reconcileLink(
     status,
     conditions,
     stoppedMirrors,
-    writeCalls: reports.reduce((n, r) => n + r.writeCalls, 0),
+    writeCalls: reports.reduce((n, r) => n + r.writeCalls, 0) + (reverse?.writeCalls ?? 0),
     ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}),
     ...(input.deleting ? { finalized } : {}),
     ...(firstFailure

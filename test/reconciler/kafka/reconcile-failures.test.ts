@@ -113,13 +113,6 @@ describe('failures surface in status and conditions', async () => {
     assert.ok(world.clusters.get('dst')?.links.has('race'));
   });
 
-  await test('bidirectional: Ready=False NotSupported, no REST call', async () => {
-    sim.resetCalls();
-    const out = await reconcile(input({ ...base, sourceInitiatedLink: { linkMode: 'Bidirectional' } }));
-    assert.equal(ready(out)?.reason, 'NotSupported');
-    assert.equal(sim.calls.length, 0);
-  });
-
   await test('missing credentials block the create with a message naming the field', async () => {
     const out = await reconcile({
       ...input({

@@ -264,7 +264,18 @@ export class SimWorld {
         );
       }
     } else {
-      remote = body.remote_cluster_id;
+      // BIDIRECTIONAL (confluent-kubernetes-examples hybrid/clusterlink-bidirectional README, gotcha 5).
+      if (body.source_cluster_id || body.destination_cluster_id)
+        throw new SimHttpError(400, 40002, 'Only remote_cluster_id may be given for a BIDIRECTIONAL link.');
+      if (connectionMode === 'INBOUND' && (body as { cluster_link_id?: string }).cluster_link_id)
+        throw new SimHttpError(
+          400,
+          40002,
+          'Unexpected cluster link id. Should not be provided for bi-directional cluster link with inbound connections.',
+        );
+      remote = body.remote_cluster_id ?? this.byBootstrap(configs.get('bootstrap.servers'))?.id;
+      if (!remote)
+        throw new SimHttpError(400, 40002, 'The remote cluster ID must be provided for a BIDIRECTIONAL cluster link.');
     }
     if (validateOnly) return;
     cluster.links.set(name, {
@@ -329,6 +340,15 @@ export class SimWorld {
       const half = src?.links.get(link.name);
       if (!half || half.mode !== 'SOURCE')
         return { state: 'UNAVAILABLE', error: 'UNKNOWN', message: 'The source cluster has not connected yet.' };
+    }
+    if (link.mode === 'BIDIRECTIONAL') {
+      const other = link.remoteClusterId ? this.clusters.get(link.remoteClusterId)?.links.get(link.name) : undefined;
+      if (!other || other.mode !== 'BIDIRECTIONAL')
+        return {
+          state: 'UNAVAILABLE',
+          error: 'UNKNOWN',
+          message: 'The remote half of the bidirectional link is missing.',
+        };
     }
     if (link.mode === 'SOURCE') {
       const dest = link.remoteClusterId ? this.clusters.get(link.remoteClusterId) : undefined;

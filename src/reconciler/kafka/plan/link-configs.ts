@@ -9,6 +9,7 @@ import type {
 } from '../../../clusterlink/types.js';
 import type { ClusterCredentials } from '../../types.js';
 import type { LinkRole } from './types.js';
+import { bidirectionalLinkConfigs } from './bidirectional.js';
 
 /** Fixed at creation: never sent again with configs:alter. */
 export const IMMUTABLE_CONFIGS: ReadonlySet<string> = new Set(['link.mode', 'connection.mode', 'cluster.link.prefix']);
@@ -70,7 +71,7 @@ export function roleOf(spec: ClusterLinkSpec): LinkRole {
 }
 
 export function ownsMirrors(role: LinkRole): boolean {
-  return role === 'destination-initiated' || role === 'destination-inbound';
+  return role === 'destination-initiated' || role === 'destination-inbound' || role === 'bidirectional';
 }
 
 /** Quote a JAAS option value: backslash and double quote are escaped. */
@@ -241,6 +242,8 @@ export function desiredLinkConfigs(
     merge(securityConfigs(dst, credentials.destination, '', 'spec.destinationKafkaCluster'));
     if (src?.authentication || src?.tls)
       merge(securityConfigs(src, credentials.source, 'local.', 'spec.sourceKafkaCluster'));
+  } else if (role === 'bidirectional') {
+    merge(bidirectionalLinkConfigs(spec, credentials));
   } else {
     configs.set('link.mode', 'DESTINATION');
     if (role === 'destination-inbound') {

@@ -139,11 +139,6 @@ export function snapshotOf(m: MirrorData, action: 'PROMOTE' | 'FAILOVER'): Mirro
 export function planLink(input: PlanInput): Plan {
   const role = roleOf(input.spec);
   const plan: Plan = { role, actions: [], notes: [] };
-  if (role === 'bidirectional') {
-    plan.blocked = { reason: 'NotSupported', message: 'bidirectional links are accepted but not reconciled yet' };
-    if (input.deleting) plan.finalized = true;
-    return plan;
-  }
   return input.deleting ? planDeletion(input, plan) : planEnsure(input, plan);
 }
 
@@ -196,7 +191,7 @@ function planEnsure(input: PlanInput, plan: Plan): Plan {
   return plan;
 }
 
-function planMirrors(input: PlanInput, plan: Plan): void {
+export function planMirrors(input: PlanInput, plan: Plan): void {
   const { spec, observed } = input;
   const desired = desiredMirrors(spec.mirrorTopics, spec.mirrorTopicOptions?.prefix);
   const byName = new Map(observed.mirrors.map((m) => [m.mirror_topic_name, m]));

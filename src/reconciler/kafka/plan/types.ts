@@ -18,7 +18,8 @@ import type { TransitionBackoff } from '../transitions.js';
  * - destination-initiated: DESTINATION/OUTBOUND on the destination, owns mirrors;
  * - source: SOURCE/OUTBOUND half on the source cluster (no mirrors);
  * - destination-inbound: DESTINATION/INBOUND half on the destination, owns mirrors;
- * - bidirectional: not supported by this reconciler yet.
+ * - bidirectional: BIDIRECTIONAL (OUTBOUND or INBOUND) on the local cluster, owns mirrors both ways
+ *   (docs/reconciler.md#bidirectional-links).
  */
 export type LinkRole = 'destination-initiated' | 'source' | 'destination-inbound' | 'bidirectional';
 

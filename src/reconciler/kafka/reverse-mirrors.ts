@@ -1,7 +1,7 @@
 // The `toSource` direction of a bidirectional link (docs/reconciler.md#bidirectional-links): those mirrors live on
 // the remote cluster, under its half of the same link, so they are observed, planned (the same planner as the
 // local mirrors) and changed through the remote REST API. Their status is CFK's reverseMirrorTopics.
-import type { ClusterLinkSpec, ClusterLinkStatus, MirrorTopicStatus } from '../../clusterlink/types.js';
+import type { ClusterLinkSpec, ClusterLinkStatus } from '../../clusterlink/types.js';
 import { KafkaRestError, type KafkaRestClient } from '../../kafka-rest/index.js';
 import type { KubeEvent, ReconcileInput } from '../types.js';
 import { executePlan, type ExecuteOptions } from './execute.js';
@@ -32,7 +32,7 @@ export async function reconcileReverse(x: {
 }): Promise<ReverseOutcome> {
   const spec: ClusterLinkSpec = x.input.link.spec ?? {};
   const wanted = reverseMirrorTopics(spec.mirrorTopics);
-  const previous = (x.input.previousStatus?.reverseMirrorTopics ?? {}) as Record<string, MirrorTopicStatus>;
+  const previous = x.input.previousStatus?.reverseMirrorTopics ?? {};
   const empty: ReverseOutcome = { status: {}, events: [], writeCalls: 0, pending: false, activeStates: [] };
   if (!x.remote || !x.remoteClusterId) {
     if (wanted.length === 0) return empty;

@@ -7,6 +7,11 @@ import { KafkaRestError } from './errors.js';
 export interface TransportAuth {
   basic?: { username: string; password: string };
   bearer?: string;
+  /**
+   * Bearer token from MDS: `GET /security/1.0/authenticate` with these credentials (HTTP Basic) on the same
+   * origin, cached until `expires_in`, fetched again once on a 401 (docs/reconciler.md#rest-endpoint).
+   */
+  mdsLogin?: { username: string; password: string };
 }
 
 export interface TransportOptions {
@@ -54,16 +59,52 @@ export function createTransport(options: TransportOptions): Transport {
       ? `Basic ${Buffer.from(`${options.auth.basic.username}:${options.auth.basic.password}`).toString('base64')}`
       : undefined;
 
-  function request(
+  const basicOf = (u: { username: string; password: string }): string =>
+    `Basic ${Buffer.from(`${u.username}:${u.password}`).toString('base64')}`;
+  let mdsToken: { value: string; expiresAt: number } | undefined;
+  async function mdsAuthorization(signal?: AbortSignal): Promise<string> {
+    const login = options.auth?.mdsLogin as { username: string; password: string };
+    if (!mdsToken || Date.now() >= mdsToken.expiresAt) {
+      const res = await send('GET', '/security/1.0/authenticate', { signal }, basicOf(login), base.origin);
+      const body = res.body as { auth_token?: unknown; expires_in?: unknown } | undefined;
+      if (res.status !== 200 || typeof body?.auth_token !== 'string')
+        throw new KafkaRestError(
+          'http',
+          `GET /security/1.0/authenticate: HTTP ${res.status}: the MDS token exchange failed (check bearer.txt)`,
+          'GET',
+          '/security/1.0/authenticate',
+          res.status,
+        );
+      const ttl = typeof body.expires_in === 'number' ? body.expires_in : 300;
+      mdsToken = { value: body.auth_token, expiresAt: Date.now() + Math.max(1, ttl - 30) * 1000 };
+    }
+    return `Bearer ${mdsToken.value}`;
+  }
+
+  async function request(
     method: string,
     path: string,
     opts: { query?: Record<string, string | boolean | undefined>; body?: unknown; signal?: AbortSignal } = {},
   ): Promise<RawResponse> {
-    const url = new URL(base.href + path);
+    if (!options.auth?.mdsLogin) return send(method, path, opts, authHeader);
+    const res = await send(method, path, opts, await mdsAuthorization(opts.signal));
+    if (res.status !== 401) return res;
+    mdsToken = undefined; // expired or revoked early: one fresh token, one retry
+    return send(method, path, opts, await mdsAuthorization(opts.signal));
+  }
+
+  function send(
+    method: string,
+    path: string,
+    opts: { query?: Record<string, string | boolean | undefined>; body?: unknown; signal?: AbortSignal },
+    authorization: string | undefined,
+    origin?: string,
+  ): Promise<RawResponse> {
+    const url = new URL(origin ? origin + path : base.href + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (authHeader) headers.authorization = authHeader;
+    if (authorization) headers.authorization = authorization;
     if (payload) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(payload.length);

@@ -19,7 +19,9 @@ export function clientOptionsFor(
         ? { basic: { username: target.auth.username, password: target.auth.password } }
         : target.auth?.type === 'bearer'
           ? { bearer: target.auth.token }
-          : undefined,
+          : target.auth?.type === 'mds'
+            ? { mdsLogin: { username: target.auth.username, password: target.auth.password } }
+            : undefined,
     tls: target.tls,
   };
 }

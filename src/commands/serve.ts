@@ -112,7 +112,7 @@ export async function run(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const stopBackground = await startBackground(config, logger);
+  const stopBackground = await startBackground(config, logger, metrics);
 
   // First signal: graceful shutdown; a second one: leave now.
   const stopped = new Promise<number>((resolve) => {
@@ -200,8 +200,8 @@ function buildExceptionAuthorizer(logger: Logger): SkipRulesAuthorizer | undefin
 }
 
 /** Background work next to the webhooks (the reconciler); returns how to stop it. */
-async function startBackground(config: ServeConfig, logger: Logger): Promise<() => Promise<void>> {
-  const reconciler = await startReconcilerIfEnabled(config, logger);
+async function startBackground(config: ServeConfig, logger: Logger, metrics: Metrics): Promise<() => Promise<void>> {
+  const reconciler = await startReconcilerIfEnabled(config, logger, { metrics });
   return async () => {
     await reconciler?.stop();
   };

@@ -25,6 +25,10 @@ export interface Metrics {
   tlsReloads: Counter<'result'>;
   /** notAfter of the serving certificate, seconds since the epoch. */
   tlsCertificateExpiry: Gauge;
+  /** 1 while this process holds the reconciler's Lease (or reconciles without election), else 0. */
+  reconcilerLeader: Gauge;
+  /** Reconcile passes that ended in a failure (the alert ClusterLinkReconcileErrors, docs/install.md#alerts). */
+  reconcileErrors: Counter;
   /** Exceptions asked for by the skip-rules annotation (docs/rules.md#exceptions), by result. */
   exceptions: Counter<'result'>;
 }
@@ -97,6 +101,16 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     tlsCertificateExpiry: new Gauge({
       name: `${prefix}tls_certificate_expiry_timestamp_seconds`,
       help: 'Expiry (notAfter) of the serving certificate in use, as a Unix timestamp.',
+      registers,
+    }),
+    reconcilerLeader: new Gauge({
+      name: `${prefix}reconciler_leader`,
+      help: "1 while this process holds the reconciler's leader Lease, else 0.",
+      registers,
+    }),
+    reconcileErrors: new Counter({
+      name: `${prefix}reconcile_errors_total`,
+      help: 'Reconcile passes of a ClusterLink that ended in a failure (retried with backoff).',
       registers,
     }),
   };

@@ -13,6 +13,7 @@ import { EventRecorder } from '../../kube/events.js';
 import { KubeApi } from '../../kube/kube-api.js';
 import { LeaderElector } from '../../kube/leader-election.js';
 import { FINALIZER } from '../../kube/resources.js';
+import type { Metrics } from '../../observability/metrics.js';
 import type { LinkReconciler } from '../types.js';
 import type { BackoffOptions } from '../../lib/backoff.js';
 import { DEFAULT_BACKOFF } from './work-queue.js';
@@ -42,6 +43,8 @@ export interface ControllerOptions {
   backoff?: BackoffOptions;
   informerBackoff?: BackoffOptions;
   deletionRequeueMs?: number;
+  /** Leadership and failed passes, for /metrics (docs/install.md#alerts). */
+  metrics?: Pick<Metrics, 'reconcilerLeader' | 'reconcileErrors'>;
 }
 
 interface Term {
@@ -123,6 +126,7 @@ export class ClusterLinkController {
   private startTerm(): void {
     if (this.term || !this.running) return;
     const { options } = this;
+    options.metrics?.reconcilerLeader.set(1);
     const log = options.logger;
     const queue = new WorkQueue(options.backoff ?? DEFAULT_BACKOFF);
     const fingerprints = new Map<string, string>();
@@ -176,6 +180,7 @@ export class ClusterLinkController {
     const term = this.term;
     if (!term) return this.stopping ?? Promise.resolve();
     this.term = undefined;
+    this.options.metrics?.reconcilerLeader.set(0);
     term.abort.abort();
     term.queue.shutdown();
     clearInterval(term.resync);
@@ -243,6 +248,7 @@ export class ClusterLinkController {
       term.queue.forget(key);
       term.queue.addAfter(key, result.requeueAfterMs);
     } else if (result.failure || result.notReady) {
+      if (result.failure) this.options.metrics?.reconcileErrors.inc();
       const delay = term.queue.addRateLimited(key);
       this.options.logger.debug({ key, retryInMs: delay }, 'retrying with backoff');
     } else term.queue.forget(key);

@@ -31,6 +31,8 @@ export interface StartDeps {
   probeTimeoutMs?: number;
   /** The Kafka side (default: createLinkReconciler()). */
   linkReconciler?: LinkReconciler & { close?: () => void };
+  /** Leadership and failed passes go here (serve passes its /metrics registry). */
+  metrics?: ControllerOptions['metrics'];
   /** Timing overrides (tests). */
   controller?: Partial<Pick<ControllerOptions, 'resyncMs' | 'backoff' | 'workers'>> & {
     lease?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number; identity?: string };
@@ -84,6 +86,7 @@ export async function startReconcilerIfEnabled(
     logger: log,
     namespaces: config.watchNamespaces,
     lease: { namespace: leaseNamespace, name: config.leaseName, ...(deps.controller?.lease ?? {}) },
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
     ...(deps.controller?.resyncMs !== undefined ? { resyncMs: deps.controller.resyncMs } : {}),
     ...(deps.controller?.backoff ? { backoff: deps.controller.backoff } : {}),
     ...(deps.controller?.workers !== undefined ? { workers: deps.controller.workers } : {}),

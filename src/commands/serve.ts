@@ -11,8 +11,8 @@ import { createLogger, type Logger } from '../observability/log.js';
 import { startReconcilerIfEnabled } from '../reconciler/controller/start.js';
 import { sharedMetrics, type Metrics } from '../observability/metrics.js';
 import type { SecretChecker } from '../secrets/types.js';
-import { writeCertificateFiles } from '../tls/files.js';
-import { generateSelfSignedServing } from '../tls/generate.js';
+import { loadOrGenerate } from '../tls/generated-store.js';
+import { assertPortsFree } from '../lib/ports.js';
 import { checkTlsPair, fileTlsSource, staticTlsSource, type TlsSource } from '../tls/source.js';
 
 export async function run(argv: string[]): Promise<number> {
@@ -33,6 +33,14 @@ export async function run(argv: string[]): Promise<number> {
   const logger = createLogger({ level: config.logLevel });
   const metrics = sharedMetrics();
   installProcessGuards(logger);
+
+  try {
+    // Bind first: a second `serve` on the same ports stops here, before it touches --cert-dir.
+    await assertPortsFree(config.host, [config.port, config.metricsPort]);
+  } catch (err) {
+    logger.fatal({ err: { message: (err as Error).message } }, 'cannot listen: the port is in use or not allowed');
+    return 1;
+  }
 
   let tls: TlsSource;
   try {
@@ -107,8 +115,12 @@ export async function run(argv: string[]): Promise<number> {
       'admission webhooks listening (POST /mutate, POST /validate)',
     );
   } catch (err) {
+    // Never keep serving with one listener: the pod would be Running, /healthz 200 and never Ready.
     logger.fatal({ err: { message: (err as Error).message } }, 'cannot listen');
+    await server.shutdown({ skipDelay: true }).catch(() => undefined);
     tls.close();
+    ruleActions.close();
+    setTimeout(() => process.exit(1), 500).unref();
     return 1;
   }
 
@@ -149,12 +161,18 @@ async function tlsSourceFor(config: ServeConfig, logger: Logger, metrics: Metric
       pollIntervalMs: config.tlsReloadIntervalMs,
     });
   }
-  const hosts = ['localhost', '127.0.0.1', ...config.dnsNames];
-  const generated = generateSelfSignedServing(hosts);
-  const files = await writeCertificateFiles(config.certDir, generated);
+  const hosts = [...new Set(['localhost', '127.0.0.1', ...config.dnsNames])];
+  const generated = await loadOrGenerate(config.certDir, { hosts, now: new Date() });
+  const { files, plan } = generated;
+  const what =
+    plan.action === 'reuse'
+      ? 'reusing the CA and serving certificate'
+      : plan.action === 'reissue'
+        ? 'kept the CA, issued a new serving certificate'
+        : 'generated a new CA and serving certificate';
   logger.info(
-    { caBundleFile: files.caFile, certFile: files.certFile, keyFile: files.keyFile, dnsNames: [...new Set(hosts)] },
-    `generated a CA and serving certificate; CA bundle written to ${files.caFile}`,
+    { caBundleFile: files.caFile, certFile: files.certFile, keyFile: files.keyFile, dnsNames: hosts, why: plan.reason },
+    `${what} in ${config.certDir}; CA bundle ${files.caFile}`,
   );
   metrics.tlsCertificateExpiry.set(checkTlsPair(generated).notAfter.getTime() / 1000);
   return staticTlsSource(

@@ -24,7 +24,7 @@ describe('planGenerated', () => {
   const cases: Array<[string, StoredMaterial, Date, 'reuse' | 'reissue' | 'new-ca', RegExp]> = [
     ['everything valid', good, now, 'reuse', /valid/],
     ['empty directory', {}, now, 'new-ca', /no CA/],
-    ['CA key missing', { ...good, caKeyPem: undefined } as StoredMaterial, now, 'new-ca', /no CA/],
+    ['CA key missing', { caPem: ca.certPem, certPem: good.certPem!, keyPem: good.keyPem! }, now, 'new-ca', /no CA/],
     ['CA key of another CA', { ...good, caKeyPem: otherCa.keyPem }, now, 'new-ca', /ca\.key does not match/],
     ['CA not a CA', { ...good, caPem: good.certPem!, caKeyPem: good.keyPem! }, now, 'new-ca', /not a CA/],
     ['CA expiring within 30 days', good, new Date(now.getTime() + 3630 * DAY), 'new-ca', /CA expires/],

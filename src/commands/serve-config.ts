@@ -147,7 +147,7 @@ const FLAGS: readonly FlagSpec[] = [
     env: 'RECONCILER',
     type: 'string',
     default: 'auto',
-    help: 'run the reconciler: true|false|auto (auto = when a cluster is reachable)',
+    help: 'run the reconciler: true|false|auto (auto = in a pod whose cluster answers; outside a pod only with true)',
   },
   {
     flag: 'watch-namespace',
@@ -161,8 +161,8 @@ const FLAGS: readonly FlagSpec[] = [
     flag: 'lease-name',
     env: 'LEASE_NAME',
     type: 'string',
-    default: 'clusterlink-webhook-leader',
-    help: 'name of the leader-election Lease',
+    default: 'clusterlink-webhook',
+    help: "name of the leader-election Lease (the chart's default for a release named clusterlink-webhook)",
   },
   {
     flag: 'lease-namespace',
@@ -324,7 +324,7 @@ export function parseServeArgs(
     admissionBudgetMs,
     reconciler,
     watchNamespaces: [...new Set(splitList(raw('watch-namespace')))],
-    leaseName: raw('lease-name').trim() || 'clusterlink-webhook-leader',
+    leaseName: raw('lease-name').trim() || 'clusterlink-webhook',
     shutdownDelayMs: parseDuration(raw('shutdown-delay'), 's'),
     shutdownGraceMs: parseDuration(raw('shutdown-grace'), 's'),
     ruleActions: ruleActions.policy,

@@ -6,9 +6,9 @@ import { ConfigError, parseServeArgs, serveUsage, type ServeConfig } from './ser
 import { buildSecretChecking } from './serve-secret-checking.js';
 import { ruleActionsSource, type RuleActionsSource } from './serve-rule-actions.js';
 import { createSkipRulesAuthorizer, kubeReviewSender, type SkipRulesAuthorizer } from '../kube/access-review.js';
-import { loadKubeConfig } from '../kube/kubeconfig.js';
+import { loadKubeConfig, type LoadedKubeConfig } from '../kube/kubeconfig.js';
 import { createLogger, type Logger } from '../observability/log.js';
-import { startReconcilerIfEnabled } from '../reconciler/controller/start.js';
+import { planReconciler, startReconcilerIfEnabled } from '../reconciler/controller/start.js';
 import { sharedMetrics, type Metrics } from '../observability/metrics.js';
 import type { SecretChecker } from '../secrets/types.js';
 import { loadOrGenerate } from '../tls/generated-store.js';
@@ -33,6 +33,7 @@ export async function run(argv: string[]): Promise<number> {
   const logger = createLogger({ level: config.logLevel });
   const metrics = sharedMetrics();
   installProcessGuards(logger);
+  logReconcilerPlan(config, logger);
 
   try {
     // Bind first: a second `serve` on the same ports stops here, before it touches --cert-dir.
@@ -223,6 +224,23 @@ async function startBackground(config: ServeConfig, logger: Logger, metrics: Met
   return async () => {
     await reconciler?.stop();
   };
+}
+
+/** The first log line: whether the reconciler will run, against which cluster, with which Lease. */
+function logReconcilerPlan(config: ServeConfig, logger: Logger): void {
+  let loaded: LoadedKubeConfig | undefined;
+  try {
+    loaded = config.reconciler === 'false' ? undefined : loadKubeConfig();
+  } catch {
+    loaded = undefined; // startReconcilerIfEnabled reports the error
+  }
+  const plan = planReconciler(config, loaded);
+  logger.info(
+    { reconciler: plan.runs, server: plan.server ?? null, lease: plan.lease, reason: plan.reason },
+    plan.runs
+      ? `reconciler will run against ${plan.server ?? 'the configured cluster'} with the Lease ${plan.lease}`
+      : `reconciler off: ${plan.reason}`,
+  );
 }
 
 let guardsInstalled = false;

@@ -21,7 +21,7 @@ describe('serve options', () => {
       admissionBudgetMs: 1800,
       reconciler: 'auto',
       watchNamespaces: [],
-      leaseName: 'clusterlink-webhook-leader',
+      leaseName: 'clusterlink-webhook',
       shutdownDelayMs: 0,
       shutdownGraceMs: 10_000,
       ruleActions: new Map(),

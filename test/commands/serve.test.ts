@@ -36,8 +36,10 @@ describe('serve command', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('the first log line names the CA bundle it wrote; the certificate has the SANs', () => {
-    const first = serve.lines[0]!;
+  test('the first log line says the reconciler is off and why; the next names the CA bundle and the SANs', () => {
+    assert.equal(serve.lines[0]?.reconciler, false);
+    assert.match(String(serve.lines[0]?.msg), /^reconciler off: --reconciler=false/);
+    const first = serve.lines[1]!;
     const caFile = join(dir, 'certs', 'ca.crt');
     assert.equal(first.caBundleFile, caFile);
     assert.match(String(first.msg), new RegExp(`CA bundle ${caFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
@@ -140,7 +142,7 @@ describe('serve binds first and keeps its generated CA across restarts', () => {
     assert.equal(await first.stop('SIGTERM'), 0);
     const again = await startServeProcess({ certDir: join(dir, 'certs'), args: ['--reconciler', 'false'] });
     try {
-      assert.match(String(again.lines[0]?.msg), /^reusing the CA and serving certificate/);
+      assert.match(String(again.lines[1]?.msg), /^reusing the CA and serving certificate/);
       assert.equal(readFileSync(join(dir, 'certs', 'ca.crt'), 'utf8'), ca);
       assert.equal(readFileSync(join(dir, 'certs', 'tls.crt'), 'utf8'), cert);
     } finally {

@@ -2,12 +2,15 @@
 // the caBundle a webhook configuration needs.
 //   certs generate --service <svc> --namespace <ns> [--dns-name <name>]... [--out-dir <dir>] [--days <n>]
 //                  [--ca-cert-file <f> --ca-key-file <f>]   (sign with an existing CA: rotation keeps caBundle)
+//                  [--force]                                 (replace an existing CA in --out-dir)
 //   certs ca-bundle --ca-file <f>
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isDns1123Label } from '../clusterlink/metadata.js';
+import { signingCaProblems } from '../tls/ca-checks.js';
 import { caBundleBase64, writeCertificateFiles, type CertificateMaterial } from '../tls/files.js';
 import { generateCertificateAuthority, generateServingCertificate, serviceDnsNames } from '../tls/generate.js';
 
@@ -23,13 +26,28 @@ export function certsUsage(): string {
     '      --days <n>              validity of the serving certificate in days (default 365)',
     '      --ca-days <n>           validity of a new CA in days (default 3650)',
     '      --ca-cert-file <file>   sign with this existing CA instead of making one (with --ca-key-file);',
-    '      --ca-key-file <file>    the caBundle then stays the same across rotations',
+    '      --ca-key-file <file>    the caBundle then stays the same across rotations; the CA must match its key,',
+    '                              be a CA (CA:TRUE, keyCertSign) and outlive the new certificate',
+    '      --force                 replace an existing ca.crt/ca.key in --out-dir with a new CA (never by default)',
     '  clusterlink-webhook certs ca-bundle --ca-file <file>',
     '      Prints the base64 caBundle value for the webhook configurations.',
   ].join('\n');
 }
 
 class UsageError extends Error {}
+/** Input that is wrong (a missing file, a CA that cannot sign): exit 2, without the usage text. */
+class InputError extends Error {}
+
+async function readInput(file: string, flag: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(
+      `--${flag}: ${file}: ${code === 'ENOENT' ? 'no such file' : (code ?? (err as Error).message)}`,
+    );
+  }
+}
 
 /** Where the command writes (tests pass their own). */
 export interface CommandIO {
@@ -57,6 +75,7 @@ async function generate(argv: string[], io: CommandIO): Promise<number> {
       'ca-days': { type: 'string' },
       'ca-cert-file': { type: 'string' },
       'ca-key-file': { type: 'string' },
+      force: { type: 'boolean' },
     },
     strict: true,
     allowPositionals: false,
@@ -72,14 +91,26 @@ async function generate(argv: string[], io: CommandIO): Promise<number> {
   if ((values['ca-cert-file'] === undefined) !== (values['ca-key-file'] === undefined))
     throw new UsageError('--ca-cert-file and --ca-key-file go together');
 
+  const outDir = resolve(values['out-dir'] ?? '.');
   let caKeyPemToWrite: string | undefined;
   let ca;
   if (values['ca-cert-file'] !== undefined && values['ca-key-file'] !== undefined) {
     ca = {
-      certPem: await readFile(values['ca-cert-file'], 'utf8'),
-      keyPem: await readFile(values['ca-key-file'], 'utf8'),
+      certPem: await readInput(values['ca-cert-file'], 'ca-cert-file'),
+      keyPem: await readInput(values['ca-key-file'], 'ca-key-file'),
     };
+    const problems = signingCaProblems({ ...ca, leafNotAfter: new Date(Date.now() + days * 86_400_000) });
+    if (problems.length > 0) throw new InputError(problems.join('\n'));
+    const present = join(outDir, 'ca.crt');
+    if (existsSync(present) && (await readFile(present, 'utf8')) !== ca.certPem && values.force !== true)
+      throw new InputError(`${present} holds another CA: write to another --out-dir, or pass --force to replace it`);
   } else {
+    // A CA that is replaced under a running cluster breaks every caBundle that trusts it (docs/cli.md#certs).
+    const existing = ['ca.crt', 'ca.key'].map((f) => join(outDir, f)).filter((f) => existsSync(f));
+    if (existing.length > 0 && values.force !== true)
+      throw new InputError(
+        `${existing.join(' and ')} already exist: sign with that CA (--ca-cert-file ${join(outDir, 'ca.crt')} --ca-key-file ${join(outDir, 'ca.key')}), or pass --force to replace it`,
+      );
     ca = generateCertificateAuthority({ commonName: `${service}.${namespace}-ca`, days: caDays });
     caKeyPemToWrite = ca.keyPem;
   }
@@ -87,7 +118,7 @@ async function generate(argv: string[], io: CommandIO): Promise<number> {
   const serving = generateServingCertificate({ hosts, ca, days });
   const material: CertificateMaterial = { caPem: ca.certPem, certPem: serving.certPem, keyPem: serving.keyPem };
   if (caKeyPemToWrite !== undefined) material.caKeyPem = caKeyPemToWrite;
-  const files = await writeCertificateFiles(resolve(values['out-dir'] ?? '.'), material);
+  const files = await writeCertificateFiles(outDir, material);
   const notAfter = new X509Certificate(serving.certPem).validTo;
   const lines = [
     `wrote ${files.caFile}`,
@@ -109,7 +140,7 @@ async function caBundle(argv: string[], io: CommandIO): Promise<number> {
   });
   const file = values['ca-file'];
   if (!file) throw new UsageError('--ca-file is required');
-  const pem = await readFile(file, 'utf8');
+  const pem = await readInput(file, 'ca-file');
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   if (blocks.length === 0) throw new UsageError(`${file} holds no PEM certificate`);
   for (const block of blocks) {
@@ -134,8 +165,10 @@ export async function run(argv: string[], io: CommandIO = processIO): Promise<nu
     }
     throw new UsageError(`unknown subcommand "${sub}"`);
   } catch (err) {
+    // One line and a pointer to --help, like every other command (not the whole usage).
     const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    io.err(`certs: ${(err as Error).message}\n${usage ? `\n${certsUsage()}\n` : ''}`);
-    return usage ? 2 : 1;
+    const hint = usage ? 'Run `clusterlink-webhook certs --help` for usage.\n' : '';
+    io.err(`clusterlink-webhook certs: ${(err as Error).message}\n${hint}`);
+    return usage || err instanceof InputError ? 2 : 1;
   }
 }

@@ -3,22 +3,33 @@
 
 type CommandModule = { run(argv: string[]): Promise<number> };
 
-const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
+interface Command {
+  summary: string;
+  load: () => Promise<CommandModule>;
+  /** The command's help, from a module that imports nothing heavy: `<command> -h` answers at once. */
+  help: () => Promise<string>;
+}
+
+const COMMANDS: Record<string, Command> = {
   serve: {
-    summary: 'run the admission webhooks (and the reconciler when a cluster is reachable)',
+    summary: 'run the admission webhooks (and, in a pod, the reconciler)',
     load: () => import('./commands/serve.js'),
+    help: () => import('./commands/serve-config.js').then((m) => m.serveUsage()),
   },
   certs: {
     summary: 'make the serving certificate (generate) or print a caBundle (ca-bundle)',
     load: () => import('./commands/certs.js'),
+    help: () => import('./commands/certs.js').then((m) => m.certsUsage()),
   },
   validate: {
     summary: "check ClusterLink manifests offline with the webhook's rules",
     load: () => import('./commands/validate.js'),
+    help: () => import('./commands/validate.js').then((m) => m.HELP),
   },
   mutate: {
     summary: "print ClusterLink manifests with the webhook's defaults applied",
     load: () => import('./commands/mutate.js'),
+    help: () => import('./commands/mutate.js').then((m) => m.HELP),
   },
 };
 
@@ -31,6 +42,10 @@ export function usage(): string {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-v' || name === 'version') {
+    process.stdout.write(`clusterlink-webhook ${await version()}\n`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     process.stdout.write(`${usage()}\n`);
     return name === undefined ? 2 : 0;
@@ -40,5 +55,17 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`clusterlink-webhook: unknown command "${name}"\n${usage()}\n`);
     return 2;
   }
+  // `certs generate -h` asks for the subcommand's help, which certs prints itself.
+  if (name !== 'certs' && rest.some((a) => a === '--help' || a === '-h')) {
+    process.stdout.write(`${(await command.help()).trimEnd()}\n`);
+    return 0;
+  }
   return (await command.load()).run(rest);
+}
+
+/** The package's version (package.json beside dist/ or src/). */
+async function version(): Promise<string> {
+  const { readFile } = await import('node:fs/promises');
+  const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version?: string };
+  return pkg.version ?? 'unknown';
 }

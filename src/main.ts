@@ -1,7 +1,9 @@
 // Command dispatch: `clusterlink-webhook <command> [flags]`. Each command lives in src/commands/<name>.ts
-// and exports `run(argv): Promise<number>` (the exit code; long-running commands resolve when they stop).
+// and exports `run(argv, io): Promise<number>` (the exit code; long-running commands resolve when they stop).
+import { EXIT_OK, EXIT_USAGE } from './commands/exit-codes.js';
+import { processIO, type CliIO } from './commands/io.js';
 
-type CommandModule = { run(argv: string[]): Promise<number> };
+type CommandModule = { run(argv: string[], io: CliIO): Promise<number> };
 
 interface Command {
   summary: string;
@@ -40,27 +42,27 @@ export function usage(): string {
   return lines.join('\n');
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === '--version' || name === '-v' || name === 'version') {
-    process.stdout.write(`clusterlink-webhook ${await version()}\n`);
-    return 0;
+    io.stdout.write(`clusterlink-webhook ${await version()}\n`);
+    return EXIT_OK;
   }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${usage()}\n`);
-    return name === undefined ? 2 : 0;
+    io.stdout.write(`${usage()}\n`);
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`clusterlink-webhook: unknown command "${name}"\n${usage()}\n`);
-    return 2;
+    io.stderr.write(`clusterlink-webhook: unknown command "${name}"\n${usage()}\n`);
+    return EXIT_USAGE;
   }
   // `certs generate -h` asks for the subcommand's help, which certs prints itself.
   if (name !== 'certs' && rest.some((a) => a === '--help' || a === '-h')) {
-    process.stdout.write(`${(await command.help()).trimEnd()}\n`);
-    return 0;
+    io.stdout.write(`${(await command.help()).trimEnd()}\n`);
+    return EXIT_OK;
   }
-  return (await command.load()).run(rest);
+  return (await command.load()).run(rest, io);
 }
 
 /** The package's version (package.json beside dist/ or src/). */

@@ -8,7 +8,9 @@ import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, type FlagOptions, type ParsedFlags } from './args.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { processIO, type CliIO } from './io.js';
 import { isDns1123Label } from '../clusterlink/metadata.js';
 import { signingCaProblems } from '../tls/ca-checks.js';
 import { caBundleBase64, writeCertificateFiles, type CertificateMaterial } from '../tls/files.js';
@@ -49,12 +51,24 @@ async function readInput(file: string, flag: string): Promise<string> {
   }
 }
 
-/** Where the command writes (tests pass their own). */
-export interface CommandIO {
-  out(text: string): void;
-  err(text: string): void;
+/** Flags through the commands' one parser; a wrong command line is a UsageError (certs prints its usage then). */
+function flagsOf<T extends FlagOptions>(argv: string[], options: T): ParsedFlags<T> {
+  const parsed = parseCommandLine(argv, options);
+  if (!parsed.ok) throw new UsageError(parsed.message);
+  return parsed.line.values;
 }
-const processIO: CommandIO = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) };
+
+const GENERATE_FLAGS = {
+  service: { type: 'string' },
+  namespace: { type: 'string' },
+  'dns-name': { type: 'string', multiple: true },
+  'out-dir': { type: 'string' },
+  days: { type: 'string' },
+  'ca-days': { type: 'string' },
+  'ca-cert-file': { type: 'string' },
+  'ca-key-file': { type: 'string' },
+  force: { type: 'boolean' },
+} as const;
 
 function positiveInt(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
@@ -63,23 +77,8 @@ function positiveInt(text: string | undefined, flag: string, fallback: number): 
   return Number(text);
 }
 
-async function generate(argv: string[], io: CommandIO): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      service: { type: 'string' },
-      namespace: { type: 'string' },
-      'dns-name': { type: 'string', multiple: true },
-      'out-dir': { type: 'string' },
-      days: { type: 'string' },
-      'ca-days': { type: 'string' },
-      'ca-cert-file': { type: 'string' },
-      'ca-key-file': { type: 'string' },
-      force: { type: 'boolean' },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+async function generate(argv: string[], io: CliIO): Promise<number> {
+  const values = flagsOf(argv, GENERATE_FLAGS);
   const { service, namespace } = values;
   if (!service || !namespace) throw new UsageError('--service and --namespace are required');
   if (!isDns1123Label(service))
@@ -99,18 +98,9 @@ async function generate(argv: string[], io: CommandIO): Promise<number> {
       certPem: await readInput(values['ca-cert-file'], 'ca-cert-file'),
       keyPem: await readInput(values['ca-key-file'], 'ca-key-file'),
     };
-    const problems = signingCaProblems({ ...ca, leafNotAfter: new Date(Date.now() + days * 86_400_000) });
-    if (problems.length > 0) throw new InputError(problems.join('\n'));
-    const present = join(outDir, 'ca.crt');
-    if (existsSync(present) && (await readFile(present, 'utf8')) !== ca.certPem && values.force !== true)
-      throw new InputError(`${present} holds another CA: write to another --out-dir, or pass --force to replace it`);
+    await checkSigningCa(ca, outDir, days, values.force === true);
   } else {
-    // A CA that is replaced under a running cluster breaks every caBundle that trusts it (docs/cli.md#certs).
-    const existing = ['ca.crt', 'ca.key'].map((f) => join(outDir, f)).filter((f) => existsSync(f));
-    if (existing.length > 0 && values.force !== true)
-      throw new InputError(
-        `${existing.join(' and ')} already exist: sign with that CA (--ca-cert-file ${join(outDir, 'ca.crt')} --ca-key-file ${join(outDir, 'ca.key')}), or pass --force to replace it`,
-      );
+    refuseToReplaceCa(outDir, values.force === true);
     ca = generateCertificateAuthority({ commonName: `${service}.${namespace}-ca`, days: caDays });
     caKeyPemToWrite = ca.keyPem;
   }
@@ -127,17 +117,30 @@ async function generate(argv: string[], io: CommandIO): Promise<number> {
   ];
   if (files.caKeyFile) lines.push(`wrote ${files.caKeyFile} (keep it private; needed to rotate with the same CA)`);
   lines.push(`caBundle: ${caBundleBase64(ca.certPem)}`);
-  io.out(`${lines.join('\n')}\n`);
-  return 0;
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return EXIT_OK;
 }
 
-async function caBundle(argv: string[], io: CommandIO): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { 'ca-file': { type: 'string' } },
-    strict: true,
-    allowPositionals: false,
-  });
+/** The CA must be able to sign, and must not replace another CA in --out-dir (docs/cli.md#certs). */
+async function checkSigningCa(ca: { certPem: string; keyPem: string }, outDir: string, days: number, force: boolean) {
+  const problems = signingCaProblems({ ...ca, leafNotAfter: new Date(Date.now() + days * 86_400_000) });
+  if (problems.length > 0) throw new InputError(problems.join('\n'));
+  const present = join(outDir, 'ca.crt');
+  if (existsSync(present) && (await readFile(present, 'utf8')) !== ca.certPem && !force)
+    throw new InputError(`${present} holds another CA: write to another --out-dir, or pass --force to replace it`);
+}
+
+/** A CA that is replaced under a running cluster breaks every caBundle that trusts it. */
+function refuseToReplaceCa(outDir: string, force: boolean): void {
+  const existing = ['ca.crt', 'ca.key'].map((f) => join(outDir, f)).filter((f) => existsSync(f));
+  if (existing.length > 0 && !force)
+    throw new InputError(
+      `${existing.join(' and ')} already exist: sign with that CA (--ca-cert-file ${join(outDir, 'ca.crt')} --ca-key-file ${join(outDir, 'ca.key')}), or pass --force to replace it`,
+    );
+}
+
+async function caBundle(argv: string[], io: CliIO): Promise<number> {
+  const values = flagsOf(argv, { 'ca-file': { type: 'string' } } as const);
   const file = values['ca-file'];
   if (!file) throw new UsageError('--ca-file is required');
   const pem = await readInput(file, 'ca-file');
@@ -150,25 +153,25 @@ async function caBundle(argv: string[], io: CommandIO): Promise<number> {
       throw new UsageError(`${file} holds a certificate that does not parse`);
     }
   }
-  io.out(`${caBundleBase64(`${blocks.join('\n')}\n`)}\n`);
-  return 0;
+  io.stdout.write(`${caBundleBase64(`${blocks.join('\n')}\n`)}\n`);
+  return EXIT_OK;
 }
 
-export async function run(argv: string[], io: CommandIO = processIO): Promise<number> {
+export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
   const [sub, ...rest] = argv;
   try {
     if (sub === 'generate') return await generate(rest, io);
     if (sub === 'ca-bundle') return await caBundle(rest, io);
     if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
-      io.out(`${certsUsage()}\n`);
-      return sub === undefined ? 2 : 0;
+      io.stdout.write(`${certsUsage()}\n`);
+      return sub === undefined ? EXIT_USAGE : EXIT_OK;
     }
     throw new UsageError(`unknown subcommand "${sub}"`);
   } catch (err) {
     // One line and a pointer to --help, like every other command (not the whole usage).
-    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    const usage = err instanceof UsageError;
     const hint = usage ? 'Run `clusterlink-webhook certs --help` for usage.\n' : '';
-    io.err(`clusterlink-webhook certs: ${(err as Error).message}\n${hint}`);
-    return usage || err instanceof InputError ? 2 : 1;
+    io.stderr.write(`clusterlink-webhook certs: ${(err as Error).message}\n${hint}`);
+    return usage || err instanceof InputError ? EXIT_USAGE : EXIT_FAILED;
   }
 }

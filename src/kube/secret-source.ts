@@ -5,6 +5,7 @@
 import { ApiException, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../observability/log.js';
 import { untilAborted } from '../lib/async.js';
+import { decodeSecretData } from './secret-data.js';
 import type { SecretLookup, SecretSource } from '../secrets/types.js';
 import { describeKubeError } from './kubeconfig.js';
 import { requestOptions } from './request-options.js';
@@ -55,62 +56,23 @@ export function createSecretSourceFromReader(
   options: KubeSecretSourceOptions = {},
 ): KubeSecretSource {
   const timeoutMs = options.timeoutMs ?? 1000;
-  const cacheTtlMs = options.cacheTtlMs ?? 5000;
-  const notFoundTtlMs = options.notFoundTtlMs ?? 2000;
-  const maxEntries = options.maxCacheEntries ?? 1000;
   const now = options.now ?? Date.now;
-  const cache = new Map<string, CacheEntry>();
+  const cache = lookupCache(options, now);
   const inflight = new Map<string, Promise<SecretLookup>>();
-
-  function remember(key: string, value: SecretLookup): void {
-    const ttl = value.found ? cacheTtlMs : value.reason === 'NotFound' ? notFoundTtlMs : 0;
-    if (ttl <= 0) return;
-    if (cache.size >= maxEntries) {
-      const t = now();
-      for (const [k, entry] of cache) if (entry.expires <= t) cache.delete(k);
-      // Still full: drop the oldest insertion (Map keeps insertion order).
-      while (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
-    }
-    cache.set(key, { expires: now() + ttl, value });
-  }
-
-  async function fetchOnce(namespace: string, name: string): Promise<SecretLookup> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    timer.unref(); // a pending lookup never keeps the process alive
-    const started = now();
-    try {
-      // The abort cuts the HTTP request; the race answers even if some step before it (auth) ignores the signal.
-      const request = reader
-        .readNamespacedSecret({ name, namespace }, requestOptions({ signal: controller.signal }))
-        .then((secret): SecretLookup => ({ found: true, data: decodeData(secret.data) }))
-        .catch((err: unknown) => classify(err, controller.signal.aborted, timeoutMs));
-      const result = await untilAborted(request, controller.signal, () => timedOut(timeoutMs));
-      if (!result.found) {
-        options.logger?.debug(
-          { namespace, secret: name, reason: result.reason, detail: result.message, ms: now() - started },
-          'secret lookup failed',
-        );
-      }
-      return result;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+  const gaveUp = (): SecretLookup => ({ found: false, reason: 'Timeout', message: 'caller gave up' });
 
   return {
     async get(namespace: string, name: string, signal: AbortSignal): Promise<SecretLookup> {
       const key = `${namespace}/${name}`;
-      if (signal.aborted) return { found: false, reason: 'Timeout', message: 'caller gave up' };
+      if (signal.aborted) return gaveUp();
       const hit = cache.get(key);
-      if (hit && hit.expires > now()) return hit.value;
-      if (hit) cache.delete(key);
+      if (hit) return hit;
       let pending = inflight.get(key);
       if (!pending) {
         // One request per Secret however many admissions ask at once; it runs under its own deadline, not
         // under any one caller's signal, so a caller giving up does not fail the others.
-        pending = fetchOnce(namespace, name).then((value) => {
-          remember(key, value);
+        pending = fetchSecret(reader, namespace, name, { timeoutMs, now, logger: options.logger }).then((value) => {
+          cache.remember(key, value);
           return value;
         });
         const shared = pending;
@@ -121,11 +83,70 @@ export function createSecretSourceFromReader(
           })
           .catch(() => undefined);
       }
-      return untilAborted(pending, signal, () => ({ found: false, reason: 'Timeout', message: 'caller gave up' }));
+      return untilAborted(pending, signal, gaveUp);
     },
     clearCache: () => cache.clear(),
     inFlight: () => inflight.size,
   };
+}
+
+/** Found Secrets for cacheTtlMs, NotFound for notFoundTtlMs, other failures not at all; at most maxCacheEntries. */
+function lookupCache(options: KubeSecretSourceOptions, now: () => number) {
+  const cacheTtlMs = options.cacheTtlMs ?? 5000;
+  const notFoundTtlMs = options.notFoundTtlMs ?? 2000;
+  const maxEntries = options.maxCacheEntries ?? 1000;
+  const cache = new Map<string, CacheEntry>();
+  return {
+    get(key: string): SecretLookup | undefined {
+      const hit = cache.get(key);
+      if (hit && hit.expires > now()) return hit.value;
+      if (hit) cache.delete(key);
+      return undefined;
+    },
+    remember(key: string, value: SecretLookup): void {
+      const ttl = value.found ? cacheTtlMs : value.reason === 'NotFound' ? notFoundTtlMs : 0;
+      if (ttl <= 0) return;
+      if (cache.size >= maxEntries) {
+        const t = now();
+        for (const [k, entry] of cache) if (entry.expires <= t) cache.delete(k);
+        // Still full: drop the oldest insertion (Map keeps insertion order).
+        while (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
+      }
+      cache.set(key, { expires: now() + ttl, value });
+    },
+    clear: () => cache.clear(),
+  };
+}
+
+/** One read of a Secret under its own deadline; never throws. */
+async function fetchSecret(
+  reader: SecretReader,
+  namespace: string,
+  name: string,
+  deps: { timeoutMs: number; now: () => number; logger: KubeSecretSourceOptions['logger'] },
+): Promise<SecretLookup> {
+  const { timeoutMs, now } = deps;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  timer.unref(); // a pending lookup never keeps the process alive
+  const started = now();
+  try {
+    // The abort cuts the HTTP request; the race answers even if some step before it (auth) ignores the signal.
+    const request = reader
+      .readNamespacedSecret({ name, namespace }, requestOptions({ signal: controller.signal }))
+      .then((secret): SecretLookup => ({ found: true, data: decodeSecretData(secret.data) }))
+      .catch((err: unknown) => classify(err, controller.signal.aborted, timeoutMs));
+    const result = await untilAborted(request, controller.signal, () => timedOut(timeoutMs));
+    if (!result.found) {
+      deps.logger?.debug(
+        { namespace, secret: name, reason: result.reason, detail: result.message, ms: now() - started },
+        'secret lookup failed',
+      );
+    }
+    return result;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function timedOut(timeoutMs: number): SecretLookup {
@@ -155,12 +176,4 @@ function safeDescription(err: unknown, code: number): string {
   // A 2xx "error" is a body that did not deserialise: it may be the Secret itself, so never look inside it.
   if (code >= 200 && code < 300) return `HTTP ${code}: unreadable response`;
   return describeKubeError(err).slice(0, 300);
-}
-
-function decodeData(data: { [key: string]: string } | undefined): Record<string, Buffer> {
-  const out: Record<string, Buffer> = {};
-  for (const [key, value] of Object.entries(data ?? {})) {
-    if (typeof value === 'string') out[key] = Buffer.from(value, 'base64');
-  }
-  return out;
 }

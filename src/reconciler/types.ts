@@ -39,8 +39,13 @@ export interface ReconcileInput {
   linkName: string;
   /** REST API of the cluster the link object lives on (destination, or source for a Source-mode CR). */
   local: RestTarget;
-  /** REST API of the other cluster when the CR names one; used to learn its cluster id. */
+  /** REST API of the other cluster when the CR names one; used to learn its cluster id (only to create the link). */
   remote?: RestTarget;
+  /**
+   * The other cluster's REST class could not be resolved (missing, invalid): reported only if its id is needed,
+   * i.e. to create the link, never for a link that exists (docs/reconciler.md, "REST endpoint").
+   */
+  remoteProblem?: { reason: string; message: string };
   credentials: { source?: ClusterCredentials; destination?: ClusterCredentials };
   /** Status written by the previous pass: carries offset snapshots taken before stopping mirrors. */
   previousStatus?: ClusterLinkStatus;

@@ -17,7 +17,7 @@ import type { Metrics } from '../../observability/metrics.js';
 import type { LinkReconciler } from '../types.js';
 import type { BackoffOptions } from '../../lib/backoff.js';
 import { DEFAULT_BACKOFF } from './work-queue.js';
-import { reconcilePass } from './reconcile-pass.js';
+import { reconcilePass, type WrittenStatus } from './reconcile-pass.js';
 import { WorkQueue } from './work-queue.js';
 
 export interface LeaseOptions {
@@ -45,6 +45,8 @@ export interface ControllerOptions {
   deletionRequeueMs?: number;
   /** Leadership and failed passes, for /metrics (docs/install.md#alerts). */
   metrics?: Pick<Metrics, 'reconcilerLeader' | 'reconcileErrors'>;
+  /** Timeout of every Kubernetes API call (ms, default 30 s). */
+  kubeTimeoutMs?: number;
 }
 
 interface Term {
@@ -55,6 +57,7 @@ interface Term {
   resync?: NodeJS.Timeout;
   fingerprints: Map<string, string>;
   knownKafkaTopics: Set<string>;
+  writtenStatuses: Map<string, WrittenStatus>;
 }
 
 export const keyOf = (link: ClusterLink): string => `${link.metadata?.namespace ?? ''}/${link.metadata?.name ?? ''}`;
@@ -83,7 +86,9 @@ export class ClusterLinkController {
 
   constructor(private readonly options: ControllerOptions) {
     this.identity = (options.lease && options.lease.identity) || `${hostname()}_${randomUUID().slice(0, 8)}`;
-    this.api = new KubeApi(options.kubeConfig);
+    this.api = new KubeApi(options.kubeConfig, {
+      ...(options.kubeTimeoutMs !== undefined ? { timeoutMs: options.kubeTimeoutMs } : {}),
+    });
     this.recorder = new EventRecorder(this.api, this.identity, options.logger);
     if (options.lease) {
       const lease = options.lease;
@@ -134,6 +139,7 @@ export class ClusterLinkController {
       const key = keyOf(link);
       if (change === 'delete') {
         fingerprints.delete(key);
+        term.writtenStatuses.delete(key);
         return;
       }
       const fp = fingerprint(link);
@@ -156,6 +162,7 @@ export class ClusterLinkController {
       workers: [],
       fingerprints,
       knownKafkaTopics: new Set(),
+      writtenStatuses: new Map(),
     };
     this.term = term;
     log.info(
@@ -240,6 +247,7 @@ export class ClusterLinkController {
         logger: this.options.logger,
         ...(this.options.deletionRequeueMs !== undefined ? { deletionRequeueMs: this.options.deletionRequeueMs } : {}),
         knownKafkaTopics: term.knownKafkaTopics,
+        writtenStatuses: term.writtenStatuses,
       },
       signal,
     );

@@ -201,7 +201,7 @@ describe('values.yaml and the schema describe the same values', () => {
 
   test('every default value has a schema entry and every schema entry a default', () => {
     const fromValues = valuePaths(defaults, schema, '', []).sort();
-    const fromSchema = schemaPaths(schema as Schema, '', []).sort();
+    const fromSchema = schemaPaths(schema, '', []).sort();
     assert.deepEqual(fromValues, fromSchema);
   });
 

@@ -320,6 +320,23 @@ export function parseServeArgs(
   env: NodeJS.ProcessEnv = process.env,
   cwd = process.cwd(),
 ): ParsedServeArgs {
+  try {
+    return parseServeArgsOnce(argv, env, cwd);
+  } catch (err) {
+    throw err instanceof ConfigError ? namingTheVariable(err, argv, env) : err;
+  }
+}
+
+/** An error about a value that came from the environment names the variable, not the flag (docs/cli.md). */
+function namingTheVariable(err: ConfigError, argv: readonly string[], env: NodeJS.ProcessEnv): ConfigError {
+  const flag = /^--([a-z-]+):/.exec(err.message)?.[1];
+  const spec = FLAGS.find((f) => f.flag === flag);
+  const given = argv.some((a) => a === `--${flag ?? ''}` || a.startsWith(`--${flag ?? ''}=`));
+  if (!spec?.env || given || env[spec.env] === undefined) return err;
+  return new ConfigError(`${spec.env} (environment, for --${spec.flag})${err.message.slice(`--${spec.flag}`.length)}`);
+}
+
+function parseServeArgsOnce(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): ParsedServeArgs {
   const { help, raw } = readRawFlags(argv, env);
   const logLevel = oneOf(raw, 'log-level', LOG_LEVELS);
   const reconciler = oneOf(raw, 'reconciler', ['true', 'false', 'auto'] as const);

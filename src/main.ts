@@ -33,6 +33,11 @@ const COMMANDS: Record<string, Command> = {
     load: () => import('./commands/mutate.js'),
     help: () => import('./commands/mutate.js').then((m) => m.HELP),
   },
+  audit: {
+    summary: "check the ClusterLinks stored in the cluster (current kubeconfig context) with the webhook's rules",
+    load: () => import('./commands/audit.js'),
+    help: () => import('./commands/audit.js').then((m) => m.HELP),
+  },
 };
 
 export function usage(): string {

@@ -7,6 +7,7 @@ import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { processIO, type CliIO } from './io.js';
 import { buildSecretChecking } from './serve-secret-checking.js';
 import { ruleActionsSource, type RuleActionsSource } from './serve-rule-actions.js';
+import { startServeAudit } from './serve-audit.js';
 import { createSkipRulesAuthorizer, kubeReviewSender, type SkipRulesAuthorizer } from '../kube/access-review.js';
 import { loadKubeConfig, type LoadedKubeConfig } from '../kube/kubeconfig.js';
 import { createLogger, type Logger } from '../observability/log.js';
@@ -57,7 +58,8 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     return EXIT_USAGE;
   }
 
-  const server = await listening(config, tls, ruleActions, logger, metrics);
+  const secretChecker = buildSecretChecker(config, logger, metrics);
+  const server = await listening(config, tls, ruleActions, secretChecker, logger, metrics);
   if (!server) {
     tls.close();
     ruleActions.close();
@@ -66,8 +68,16 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     return EXIT_FAILED;
   }
   const stopBackground = await startBackground(config, logger, metrics);
+  const audit = startServeAudit({
+    intervalMs: config.auditIntervalMs,
+    namespaces: config.watchNamespaces,
+    ...(secretChecker ? { secretChecker: secretChecker.checker } : {}),
+    rulePolicy: () => ruleActions.current(),
+    logger,
+    metrics,
+  });
   const code = await stoppedBySignal(logger, async () => {
-    await Promise.allSettled([server.shutdown(), stopBackground()]);
+    await Promise.allSettled([server.shutdown(), stopBackground(), audit?.stop()]);
     tls.close();
     ruleActions.close();
   });
@@ -95,10 +105,10 @@ async function listening(
   config: ServeConfig,
   tls: TlsSource,
   ruleActions: RuleActionsSource,
+  secretChecking: { checker: SecretChecker; enabled: boolean } | undefined,
   logger: Logger,
   metrics: Metrics,
 ): Promise<WebhookServer | undefined> {
-  const secretChecking = buildSecretChecker(config, logger, metrics);
   const secretChecker = secretChecking?.checker;
   const exceptionAuthorizer = buildExceptionAuthorizer(logger);
   const server = createWebhookServer({

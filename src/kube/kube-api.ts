@@ -151,6 +151,19 @@ export class KubeApi implements KubeReads {
     )) as ClusterLink;
   }
 
+  /** A JSON patch of the status sub-resource: the audit sets its one condition with it (docs/audit.md). */
+  async patchClusterLinkStatus(
+    namespace: string,
+    name: string,
+    ops: ReadonlyArray<{ op: string; path: string; value?: unknown }>,
+    signal?: AbortSignal,
+  ): Promise<ClusterLink> {
+    return (await this.custom.patchNamespacedCustomObjectStatus(
+      { ...CLUSTERLINKS, namespace, name, body: ops },
+      this.opts({ signal, contentType: 'application/json-patch+json' }),
+    )) as ClusterLink;
+  }
+
   /** Replaces the whole status through the status sub-resource (a JSON patch, so removed map entries go too). */
   async writeStatus(
     namespace: string,

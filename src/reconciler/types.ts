@@ -26,8 +26,12 @@ export interface ClusterCredentials {
   plain?: { username: string; password: string };
   /** jaasConfigPassThrough secret, plain-jaas.conf: the literal JAAS line. */
   jaasPassThrough?: string;
-  /** oauthbearer secret (oauthbearer.txt or similar key=value lines), passed on as JAAS options. */
+  /** oauthbearer secret: bearer.txt (CFK's format) username=/password= lines, optional metadataServerUrls=. */
   oauthbearer?: Record<string, string>;
+  /** type oauth, jaasConfig secret: oauth.txt's clientId=, clientSecret= and optional scope= (docs/reconciler.md). */
+  oauth?: { clientId?: string; clientSecret?: string; scope?: string };
+  /** type oauth client assertion with encryptedPrivateKey: the passphrase (key private-key-passphrase). */
+  assertionKeyPassphrase?: string;
   /** tls.secretRef: PEM files (fullchain.pem, privkey.pem, cacerts.pem) and the optional key password. */
   tls?: { fullchainPem?: string; privkeyPem?: string; cacertsPem?: string; keyPassword?: string };
 }

@@ -188,6 +188,7 @@ function checkOne(
       return checkTlsSecret({ ref, data, keyPasswordData, now, expiryWarningDays });
     case 'jaasConfig':
     case 'jaasConfigPassThrough':
+    case 'oauthJaasConfig':
       return checkSaslSecret(ref, data);
     default:
       return checkOtherSecret(ref, data);

@@ -25,6 +25,7 @@ describe('serve options', () => {
       shutdownDelayMs: 0,
       shutdownGraceMs: 10_000,
       ruleActions: new Map(),
+      auditIntervalMs: 600_000,
     });
   });
 
@@ -94,6 +95,7 @@ describe('serve options', () => {
       shutdownDelayMs: 5000,
       shutdownGraceMs: 30_000,
       ruleActions: new Map(),
+      auditIntervalMs: 600_000,
     });
   });
 

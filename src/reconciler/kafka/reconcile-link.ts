@@ -104,6 +104,7 @@ async function converge(
       previousStatus: input.previousStatus,
       deleting: input.deleting,
       ...(progress.appliedConfigs ? { appliedConfigs: progress.appliedConfigs } : {}),
+      ...(input.remote ? { remoteRestEndpoint: input.remote.endpoint } : {}),
     });
     const done = (): Converged => ({ observed, plan, reports, ...(beforeDelete ? { beforeDelete } : {}) });
     if (plan.blocked || plan.finalized || plan.actions.length === 0) {

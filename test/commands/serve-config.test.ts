@@ -198,12 +198,7 @@ describe('a bad value names where it came from', () => {
       { PORT: 'abc', METRICS_PORT: 'x' },
       /^METRICS_PORT \(environment, for --metrics-port\)/,
     ],
-    [
-      'the environment, an enum',
-      [],
-      { RECONCILER: 'maybe' },
-      /^RECONCILER \(environment, for --reconciler\): "maybe"/,
-    ],
+    ['the environment, an enum', [], { RECONCILER: 'maybe' }, /^RECONCILER \(environment, for --reconciler\): "maybe"/],
   ];
   for (const [name, argv, env, message] of cases) {
     test(name, () => {

@@ -2,18 +2,21 @@
 // the caBundle a webhook configuration needs.
 //   certs generate --service <svc> --namespace <ns> [--dns-name <name>]... [--out-dir <dir>] [--days <n>]
 //                  [--ca-cert-file <f> --ca-key-file <f>]   (sign with an existing CA: rotation keeps caBundle)
+//                  [--force]                                 (replace an existing CA in --out-dir)
 //   certs ca-bundle --ca-file <f>
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseCommandLine, type FlagOptions, type ParsedFlags } from './args.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { processIO, type CliIO } from './io.js';
 import { isDns1123Label } from '../clusterlink/metadata.js';
+import { signingCaProblems } from '../tls/ca-checks.js';
 import { caBundleBase64, writeCertificateFiles, type CertificateMaterial } from '../tls/files.js';
 import { generateCertificateAuthority, generateServingCertificate, serviceDnsNames } from '../tls/generate.js';
 
-function certsUsage(): string {
+export function certsUsage(): string {
   return [
     'Usage:',
     '  clusterlink-webhook certs generate --service <svc> --namespace <ns> [flags]',
@@ -25,13 +28,28 @@ function certsUsage(): string {
     '      --days <n>              validity of the serving certificate in days (default 365)',
     '      --ca-days <n>           validity of a new CA in days (default 3650)',
     '      --ca-cert-file <file>   sign with this existing CA instead of making one (with --ca-key-file);',
-    '      --ca-key-file <file>    the caBundle then stays the same across rotations',
+    '      --ca-key-file <file>    the caBundle then stays the same across rotations; the CA must match its key,',
+    '                              be a CA (CA:TRUE, keyCertSign) and outlive the new certificate',
+    '      --force                 replace an existing ca.crt/ca.key in --out-dir with a new CA (never by default)',
     '  clusterlink-webhook certs ca-bundle --ca-file <file>',
     '      Prints the base64 caBundle value for the webhook configurations.',
   ].join('\n');
 }
 
 class UsageError extends Error {}
+/** Input that is wrong (a missing file, a CA that cannot sign): exit 2, without the usage text. */
+class InputError extends Error {}
+
+async function readInput(file: string, flag: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(
+      `--${flag}: ${file}: ${code === 'ENOENT' ? 'no such file' : (code ?? (err as Error).message)}`,
+    );
+  }
+}
 
 /** Flags through the commands' one parser; a wrong command line is a UsageError (certs prints its usage then). */
 function flagsOf<T extends FlagOptions>(argv: string[], options: T): ParsedFlags<T> {
@@ -49,6 +67,7 @@ const GENERATE_FLAGS = {
   'ca-days': { type: 'string' },
   'ca-cert-file': { type: 'string' },
   'ca-key-file': { type: 'string' },
+  force: { type: 'boolean' },
 } as const;
 
 function positiveInt(text: string | undefined, flag: string, fallback: number): number {
@@ -71,14 +90,17 @@ async function generate(argv: string[], io: CliIO): Promise<number> {
   if ((values['ca-cert-file'] === undefined) !== (values['ca-key-file'] === undefined))
     throw new UsageError('--ca-cert-file and --ca-key-file go together');
 
+  const outDir = resolve(values['out-dir'] ?? '.');
   let caKeyPemToWrite: string | undefined;
   let ca;
   if (values['ca-cert-file'] !== undefined && values['ca-key-file'] !== undefined) {
     ca = {
-      certPem: await readFile(values['ca-cert-file'], 'utf8'),
-      keyPem: await readFile(values['ca-key-file'], 'utf8'),
+      certPem: await readInput(values['ca-cert-file'], 'ca-cert-file'),
+      keyPem: await readInput(values['ca-key-file'], 'ca-key-file'),
     };
+    await checkSigningCa(ca, outDir, days, values.force === true);
   } else {
+    refuseToReplaceCa(outDir, values.force === true);
     ca = generateCertificateAuthority({ commonName: `${service}.${namespace}-ca`, days: caDays });
     caKeyPemToWrite = ca.keyPem;
   }
@@ -86,7 +108,7 @@ async function generate(argv: string[], io: CliIO): Promise<number> {
   const serving = generateServingCertificate({ hosts, ca, days });
   const material: CertificateMaterial = { caPem: ca.certPem, certPem: serving.certPem, keyPem: serving.keyPem };
   if (caKeyPemToWrite !== undefined) material.caKeyPem = caKeyPemToWrite;
-  const files = await writeCertificateFiles(resolve(values['out-dir'] ?? '.'), material);
+  const files = await writeCertificateFiles(outDir, material);
   const notAfter = new X509Certificate(serving.certPem).validTo;
   const lines = [
     `wrote ${files.caFile}`,
@@ -99,11 +121,29 @@ async function generate(argv: string[], io: CliIO): Promise<number> {
   return EXIT_OK;
 }
 
+/** The CA must be able to sign, and must not replace another CA in --out-dir (docs/cli.md#certs). */
+async function checkSigningCa(ca: { certPem: string; keyPem: string }, outDir: string, days: number, force: boolean) {
+  const problems = signingCaProblems({ ...ca, leafNotAfter: new Date(Date.now() + days * 86_400_000) });
+  if (problems.length > 0) throw new InputError(problems.join('\n'));
+  const present = join(outDir, 'ca.crt');
+  if (existsSync(present) && (await readFile(present, 'utf8')) !== ca.certPem && !force)
+    throw new InputError(`${present} holds another CA: write to another --out-dir, or pass --force to replace it`);
+}
+
+/** A CA that is replaced under a running cluster breaks every caBundle that trusts it. */
+function refuseToReplaceCa(outDir: string, force: boolean): void {
+  const existing = ['ca.crt', 'ca.key'].map((f) => join(outDir, f)).filter((f) => existsSync(f));
+  if (existing.length > 0 && !force)
+    throw new InputError(
+      `${existing.join(' and ')} already exist: sign with that CA (--ca-cert-file ${join(outDir, 'ca.crt')} --ca-key-file ${join(outDir, 'ca.key')}), or pass --force to replace it`,
+    );
+}
+
 async function caBundle(argv: string[], io: CliIO): Promise<number> {
   const values = flagsOf(argv, { 'ca-file': { type: 'string' } } as const);
   const file = values['ca-file'];
   if (!file) throw new UsageError('--ca-file is required');
-  const pem = await readFile(file, 'utf8');
+  const pem = await readInput(file, 'ca-file');
   const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   if (blocks.length === 0) throw new UsageError(`${file} holds no PEM certificate`);
   for (const block of blocks) {
@@ -128,8 +168,10 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     }
     throw new UsageError(`unknown subcommand "${sub}"`);
   } catch (err) {
+    // One line and a pointer to --help, like every other command (not the whole usage).
     const usage = err instanceof UsageError;
-    io.stderr.write(`certs: ${(err as Error).message}\n${usage ? `\n${certsUsage()}\n` : ''}`);
-    return usage ? EXIT_USAGE : EXIT_FAILED;
+    const hint = usage ? 'Run `clusterlink-webhook certs --help` for usage.\n' : '';
+    io.stderr.write(`clusterlink-webhook certs: ${(err as Error).message}\n${hint}`);
+    return usage || err instanceof InputError ? EXIT_USAGE : EXIT_FAILED;
   }
 }

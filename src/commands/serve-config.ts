@@ -149,7 +149,7 @@ const FLAGS: readonly FlagSpec[] = [
     env: 'RECONCILER',
     type: 'string',
     default: 'auto',
-    help: 'run the reconciler: true|false|auto (auto = when a cluster is reachable)',
+    help: 'run the reconciler: true|false|auto (auto = in a pod whose cluster answers; outside a pod only with true)',
   },
   {
     flag: 'watch-namespace',
@@ -163,8 +163,8 @@ const FLAGS: readonly FlagSpec[] = [
     flag: 'lease-name',
     env: 'LEASE_NAME',
     type: 'string',
-    default: 'clusterlink-webhook-leader',
-    help: 'name of the leader-election Lease',
+    default: 'clusterlink-webhook',
+    help: "name of the leader-election Lease (the chart's default for a release named clusterlink-webhook)",
   },
   {
     flag: 'lease-namespace',
@@ -329,6 +329,23 @@ export function parseServeArgs(
   env: NodeJS.ProcessEnv = process.env,
   cwd = process.cwd(),
 ): ParsedServeArgs {
+  try {
+    return parseServeArgsOnce(argv, env, cwd);
+  } catch (err) {
+    throw err instanceof ConfigError ? namingTheVariable(err, argv, env) : err;
+  }
+}
+
+/** An error about a value that came from the environment names the variable, not the flag (docs/cli.md). */
+function namingTheVariable(err: ConfigError, argv: readonly string[], env: NodeJS.ProcessEnv): ConfigError {
+  const flag = /^--([a-z-]+):/.exec(err.message)?.[1];
+  const spec = FLAGS.find((f) => f.flag === flag);
+  const given = argv.some((a) => a === `--${flag ?? ''}` || a.startsWith(`--${flag ?? ''}=`));
+  if (!spec?.env || given || env[spec.env] === undefined) return err;
+  return new ConfigError(`${spec.env} (environment, for --${spec.flag})${err.message.slice(`--${spec.flag}`.length)}`);
+}
+
+function parseServeArgsOnce(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): ParsedServeArgs {
   const { help, raw } = readRawFlags(argv, env);
   const logLevel = oneOf(raw, 'log-level', LOG_LEVELS);
   const reconciler = oneOf(raw, 'reconciler', ['true', 'false', 'auto'] as const);
@@ -353,7 +370,7 @@ export function parseServeArgs(
     ...times,
     reconciler,
     watchNamespaces: [...new Set(splitList(raw('watch-namespace')))],
-    leaseName: raw('lease-name').trim() || 'clusterlink-webhook-leader',
+    leaseName: raw('lease-name').trim() || 'clusterlink-webhook',
     shutdownDelayMs: parseDuration(raw('shutdown-delay'), 's'),
     shutdownGraceMs: parseDuration(raw('shutdown-grace'), 's'),
     ruleActions: ruleActions.policy,

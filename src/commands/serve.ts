@@ -9,13 +9,13 @@ import { buildSecretChecking } from './serve-secret-checking.js';
 import { ruleActionsSource, type RuleActionsSource } from './serve-rule-actions.js';
 import { startServeAudit } from './serve-audit.js';
 import { createSkipRulesAuthorizer, kubeReviewSender, type SkipRulesAuthorizer } from '../kube/access-review.js';
-import { loadKubeConfig } from '../kube/kubeconfig.js';
+import { loadKubeConfig, type LoadedKubeConfig } from '../kube/kubeconfig.js';
 import { createLogger, type Logger } from '../observability/log.js';
-import { startReconcilerIfEnabled } from '../reconciler/controller/start.js';
+import { planReconciler, startReconcilerIfEnabled } from '../reconciler/controller/start.js';
 import { sharedMetrics, type Metrics } from '../observability/metrics.js';
 import type { SecretChecker } from '../secrets/types.js';
-import { writeCertificateFiles } from '../tls/files.js';
-import { generateSelfSignedServing } from '../tls/generate.js';
+import { loadOrGenerate } from '../tls/generated-store.js';
+import { assertPortsFree } from '../lib/ports.js';
 import { checkTlsPair, fileTlsSource, staticTlsSource, type TlsSource } from '../tls/source.js';
 
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
@@ -25,6 +25,15 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   const logger = createLogger({ level: config.logLevel });
   const metrics = sharedMetrics();
   installProcessGuards(logger);
+  logReconcilerPlan(config, logger);
+
+  try {
+    // Bind first: a second `serve` on the same ports stops here, before it touches --cert-dir.
+    await assertPortsFree(config.host, [config.port, config.metricsPort]);
+  } catch (err) {
+    logger.fatal({ err: { message: (err as Error).message } }, 'cannot listen: the port is in use or not allowed');
+    return EXIT_FAILED;
+  }
 
   let tls: TlsSource;
   try {
@@ -54,6 +63,8 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   if (!server) {
     tls.close();
     ruleActions.close();
+    // Never keep serving with one listener: the pod would be Running, /healthz 200 and never Ready.
+    setTimeout(() => process.exit(EXIT_FAILED), 500).unref();
     return EXIT_FAILED;
   }
   const stopBackground = await startBackground(config, logger, metrics);
@@ -148,6 +159,7 @@ async function listening(
     return server;
   } catch (err) {
     logger.fatal({ err: { message: (err as Error).message } }, 'cannot listen');
+    await server.shutdown({ skipDelay: true }).catch(() => undefined);
     return undefined;
   }
 }
@@ -170,6 +182,12 @@ function stoppedBySignal(logger: Logger, stop: () => Promise<void>): Promise<num
   });
 }
 
+const GENERATED_ACTION = {
+  reuse: 'reusing the CA and serving certificate',
+  reissue: 'kept the CA, issued a new serving certificate',
+  'new-ca': 'generated a new CA and serving certificate',
+} as const;
+
 async function tlsSourceFor(config: ServeConfig, logger: Logger, metrics: Metrics): Promise<TlsSource> {
   if (config.tlsCertFile !== undefined && config.tlsPrivateKeyFile !== undefined) {
     return fileTlsSource({
@@ -180,12 +198,12 @@ async function tlsSourceFor(config: ServeConfig, logger: Logger, metrics: Metric
       pollIntervalMs: config.tlsReloadIntervalMs,
     });
   }
-  const hosts = ['localhost', '127.0.0.1', ...config.dnsNames];
-  const generated = generateSelfSignedServing(hosts);
-  const files = await writeCertificateFiles(config.certDir, generated);
+  const hosts = [...new Set(['localhost', '127.0.0.1', ...config.dnsNames])];
+  const generated = await loadOrGenerate(config.certDir, { hosts, now: new Date() });
+  const { files, plan } = generated;
   logger.info(
-    { caBundleFile: files.caFile, certFile: files.certFile, keyFile: files.keyFile, dnsNames: [...new Set(hosts)] },
-    `generated a CA and serving certificate; CA bundle written to ${files.caFile}`,
+    { caBundleFile: files.caFile, certFile: files.certFile, keyFile: files.keyFile, dnsNames: hosts, why: plan.reason },
+    `${GENERATED_ACTION[plan.action]} in ${config.certDir}; CA bundle ${files.caFile}`,
   );
   metrics.tlsCertificateExpiry.set(checkTlsPair(generated).notAfter.getTime() / 1000);
   return staticTlsSource(
@@ -236,6 +254,23 @@ async function startBackground(config: ServeConfig, logger: Logger, metrics: Met
   return async () => {
     await reconciler?.stop();
   };
+}
+
+/** The first log line: whether the reconciler will run, against which cluster, with which Lease. */
+function logReconcilerPlan(config: ServeConfig, logger: Logger): void {
+  let loaded: LoadedKubeConfig | undefined;
+  try {
+    loaded = config.reconciler === 'false' ? undefined : loadKubeConfig();
+  } catch {
+    loaded = undefined; // startReconcilerIfEnabled reports the error
+  }
+  const plan = planReconciler(config, loaded);
+  logger.info(
+    { reconciler: plan.runs, server: plan.server ?? null, lease: plan.lease, reason: plan.reason },
+    plan.runs
+      ? `reconciler will run against ${plan.server ?? 'the configured cluster'} with the Lease ${plan.lease}`
+      : `reconciler off: ${plan.reason}`,
+  );
 }
 
 let guardsInstalled = false;

@@ -12,6 +12,10 @@ import { args, at, container, find, grants, kinds, rulesOf } from './manifests.j
 import { CHART_FIXTURES, loadYamlObject, yamlFiles } from './support.js';
 
 const NS = 'kafka-admission';
+/** A PEM certificate block, base64-encoded: what certificates.provided.caBundle must be. */
+const CA_BUNDLE = Buffer.from(
+  '-----BEGIN CERTIFICATE-----\nMIIBkzCCATmgAwIBAgIUexample\n-----END CERTIFICATE-----\n',
+).toString('base64');
 
 function render(values: Obj = {}, release?: string): Manifest[] {
   return helmTemplate(values, { namespace: NS, ...(release === undefined ? {} : { release }) });
@@ -123,6 +127,7 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
     assert.equal(at(c, 'readinessProbe.httpGet.scheme'), 'HTTPS');
     assert.deepEqual(args(ms), [
       'serve',
+      '--host=::',
       '--port=8443',
       '--metrics-port=9090',
       '--tls-cert-file=/etc/clusterlink-webhook/tls/tls.crt',
@@ -180,7 +185,7 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
         secrets: ['get'],
         kafkarestclasses: ['get'],
         subjectaccessreviews: ['create'],
-        clusterlinks: ['get', 'list', 'patch', 'update', 'watch'],
+        clusterlinks: ['get', 'list', 'patch', 'watch'],
         'clusterlinks/status': ['patch'],
         kafkatopics: ['create', 'get'],
         events: ['create'],
@@ -379,10 +384,10 @@ describe('certificate modes', () => {
     });
   });
   test('provided: the given Secret is mounted and the given caBundle trusted', () => {
-    const ms = render({ certificates: { mode: 'provided', secretName: 'my-tls', provided: { caBundle: 'Q0E=' } } });
+    const ms = render({ certificates: { mode: 'provided', secretName: 'my-tls', provided: { caBundle: CA_BUNDLE } } });
     assert.ok(!kinds(ms).some((k) => k.startsWith('Secret/')));
     assert.equal(at(find(ms, 'Deployment'), 'spec.template.spec.volumes.0.secret.secretName'), 'my-tls');
-    assert.equal(at(find(ms, 'ValidatingWebhookConfiguration'), 'webhooks.0.clientConfig.caBundle'), 'Q0E=');
+    assert.equal(at(find(ms, 'ValidatingWebhookConfiguration'), 'webhooks.0.clientConfig.caBundle'), CA_BUNDLE);
   });
 
   test('selfSigned without a cluster (helm template): a fresh CA every render', () => {
@@ -407,7 +412,7 @@ describe('the chart refuses unsafe settings', () => {
     ['provided mode without a caBundle', { certificates: { mode: 'provided', secretName: 'x' } }, /caBundle/],
     [
       'provided mode without a Secret name',
-      { certificates: { mode: 'provided', provided: { caBundle: 'Q0E=' } } },
+      { certificates: { mode: 'provided', provided: { caBundle: CA_BUNDLE } } },
       /secretName/,
     ],
   ];
@@ -494,12 +499,12 @@ describe('out-of-cluster webhook (webhook.url.host)', () => {
   });
   test('provided mode: the URL with the given caBundle', () => {
     const ms = render({
-      certificates: { mode: 'provided', secretName: 'my-tls', provided: { caBundle: 'Q0E=' } },
+      certificates: { mode: 'provided', secretName: 'my-tls', provided: { caBundle: CA_BUNDLE } },
       webhook: { url: { host: 'hook.example.com' } },
     });
     assert.deepEqual(at(find(ms, 'ValidatingWebhookConfiguration'), 'webhooks.0.clientConfig'), {
       url: 'https://hook.example.com/validate',
-      caBundle: 'Q0E=',
+      caBundle: CA_BUNDLE,
     });
   });
   test('unset: the Service, never a URL', () => {

@@ -27,9 +27,10 @@ const files = readdirSync(TEMPLATES_DIR)
 
 /** Everything the chart can render at once: selfSigned with every optional object, then certManager. */
 const allOn = helmTemplate({
-  metrics: { serviceMonitor: { enabled: true } },
+  metrics: { serviceMonitor: { enabled: true }, prometheusRule: { enabled: true }, dashboard: { enabled: true } },
+  extraObjects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'extra' } }],
   reconciler: { watchNamespaces: ['east'] },
-  rbac: { secretNamespaces: ['a'] },
+  rbac: { secretNamespaces: ['a', 'east'] },
 });
 const certManager = helmTemplate({ certificates: { mode: 'certManager' } });
 
@@ -57,6 +58,9 @@ describe('helm lint', () => {
       'certmanager.yaml',
       'servicemonitor.yaml',
       'pre-delete-hook.yaml',
+      'prometheusrule.yaml',
+      'dashboard.yaml',
+      'extra-objects.yaml',
     ]) {
       assert.ok(files.includes(f), `${f} is missing`);
     }
@@ -118,6 +122,8 @@ describe('each template makes the promised kinds and apiVersions', () => {
       ['rbac.authorization.k8s.io/v1', 'Role'],
       ['rbac.authorization.k8s.io/v1', 'Role'],
       ['rbac.authorization.k8s.io/v1', 'Role'],
+      ['rbac.authorization.k8s.io/v1', 'Role'],
+      ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
       ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
       ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
       ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
@@ -135,6 +141,9 @@ describe('each template makes the promised kinds and apiVersions', () => {
       ['admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration'],
     ],
     'servicemonitor.yaml': [['monitoring.coreos.com/v1', 'ServiceMonitor']],
+    'prometheusrule.yaml': [['monitoring.coreos.com/v1', 'PrometheusRule']],
+    'dashboard.yaml': [['v1', 'ConfigMap']],
+    'extra-objects.yaml': [['v1', 'ConfigMap']],
     'pre-delete-hook.yaml': [
       ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
       ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],

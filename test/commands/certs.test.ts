@@ -155,3 +155,108 @@ describe('certs ca-bundle', () => {
     assert.match(res.stderr, /no PEM certificate/);
   });
 });
+
+describe('certs generate checks what it is given (CA key, CA:TRUE/keyCertSign, expiry) and keeps an existing CA', () => {
+  let dir: string;
+  let ca: string;
+  let other: string;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'clusterlink-certs-checks-'));
+    ca = join(dir, 'ca');
+    other = join(dir, 'other');
+    assert.equal((await certs(['generate', '--service', 's', '--namespace', 'ns', '--out-dir', ca])).code, 0);
+    assert.equal(
+      (
+        await certs([
+          'generate',
+          '--service',
+          's',
+          '--namespace',
+          'ns',
+          '--out-dir',
+          other,
+          '--ca-days',
+          '30',
+          '--days',
+          '10',
+        ])
+      ).code,
+      0,
+    );
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const sign = (
+    caDir: string,
+    cert: string,
+    key: string,
+    extra: string[] = [],
+  ): Promise<{ code: number; stdout: string; stderr: string }> =>
+    certs([
+      'generate',
+      '--service',
+      's',
+      '--namespace',
+      'ns',
+      '--out-dir',
+      join(dir, `out-${Math.random().toString(36).slice(2)}`),
+      '--ca-cert-file',
+      join(caDir, cert),
+      '--ca-key-file',
+      join(caDir, key),
+      ...extra,
+    ]);
+
+  const cases: Array<[string, () => Promise<{ code: number; stderr: string }>, number, RegExp | undefined]> = [
+    ['a matching CA and key', () => sign(ca, 'ca.crt', 'ca.key'), 0, undefined],
+    [
+      'the key of another CA',
+      () => sign(ca, 'ca.crt', join('..', 'other', 'ca.key')),
+      2,
+      /CA key does not match the CA certificate/,
+    ],
+    ['a serving certificate as the CA', () => sign(ca, 'tls.crt', 'tls.key'), 2, /not a CA \(basicConstraints CA:TRUE/],
+    [
+      'a CA that expires before the certificate',
+      () => sign(other, 'ca.crt', 'ca.key'),
+      2,
+      /the CA expires on .* before the new certificate/,
+    ],
+    ['the same CA, --days within its life', () => sign(other, 'ca.crt', 'ca.key', ['--days', '20']), 0, undefined],
+    ['a missing CA file', () => sign(ca, 'nope.crt', 'ca.key'), 2, /--ca-cert-file: .*nope\.crt: no such file/],
+  ];
+  for (const [name, call, code, message] of cases) {
+    test(`${name} → exit ${code}`, async () => {
+      const res = await call();
+      assert.equal(res.code, code, res.stderr);
+      if (message) assert.match(res.stderr, message);
+      assert.doesNotMatch(res.stderr, /Usage:/, 'errors come without the whole usage');
+    });
+  }
+
+  test('never replaces an existing CA without --force', async () => {
+    const before_ = readFileSync(join(ca, 'ca.crt'), 'utf8');
+    const res = await certs(['generate', '--service', 's', '--namespace', 'ns', '--out-dir', ca]);
+    assert.equal(res.code, 2);
+    assert.match(res.stderr, /ca\.crt and .*ca\.key already exist: sign with that CA .* or pass --force/);
+    assert.equal(readFileSync(join(ca, 'ca.crt'), 'utf8'), before_);
+    const intoOther = await certs([
+      'generate',
+      '--service',
+      's',
+      '--namespace',
+      'ns',
+      '--out-dir',
+      other,
+      '--ca-cert-file',
+      join(ca, 'ca.crt'),
+      '--ca-key-file',
+      join(ca, 'ca.key'),
+    ]);
+    assert.equal(intoOther.code, 2);
+    assert.match(intoOther.stderr, /holds another CA/);
+    const forced = await certs(['generate', '--service', 's', '--namespace', 'ns', '--out-dir', ca, '--force']);
+    assert.equal(forced.code, 0, forced.stderr);
+    assert.notEqual(readFileSync(join(ca, 'ca.crt'), 'utf8'), before_);
+  });
+});

@@ -21,7 +21,7 @@ describe('serve options', () => {
       admissionBudgetMs: 1800,
       reconciler: 'auto',
       watchNamespaces: [],
-      leaseName: 'clusterlink-webhook-leader',
+      leaseName: 'clusterlink-webhook',
       shutdownDelayMs: 0,
       shutdownGraceMs: 10_000,
       ruleActions: new Map(),
@@ -186,4 +186,26 @@ describe('serve options', () => {
     assert.equal(parseDuration('7', 'ms'), 7);
     assert.throws(() => parseDuration('-1s'), ConfigError);
   });
+});
+
+describe('a bad value names where it came from', () => {
+  const cases: Array<[string, string[], NodeJS.ProcessEnv, RegExp]> = [
+    ['a flag', ['--port', 'abc'], {}, /^--port: "abc" is not a port number/],
+    ['the environment', [], { PORT: 'abc' }, /^PORT \(environment, for --port\): "abc" is not a port number/],
+    [
+      'a flag over a bad variable',
+      ['--port=1'],
+      { PORT: 'abc', METRICS_PORT: 'x' },
+      /^METRICS_PORT \(environment, for --metrics-port\)/,
+    ],
+    ['the environment, an enum', [], { RECONCILER: 'maybe' }, /^RECONCILER \(environment, for --reconciler\): "maybe"/],
+  ];
+  for (const [name, argv, env, message] of cases) {
+    test(name, () => {
+      assert.throws(
+        () => parseServeArgs(argv, env),
+        (err: unknown) => err instanceof ConfigError && message.test(err.message),
+      );
+    });
+  }
 });

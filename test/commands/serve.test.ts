@@ -36,14 +36,13 @@ describe('serve command', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  test('the first log line names the CA bundle it wrote; the certificate has the SANs', () => {
-    const first = serve.lines[0]!;
+  test('the first log line says the reconciler is off and why; the next names the CA bundle and the SANs', () => {
+    assert.equal(serve.lines[0]?.reconciler, false);
+    assert.match(String(serve.lines[0]?.msg), /^reconciler off: --reconciler=false/);
+    const first = serve.lines[1]!;
     const caFile = join(dir, 'certs', 'ca.crt');
     assert.equal(first.caBundleFile, caFile);
-    assert.match(
-      String(first.msg),
-      new RegExp(`CA bundle written to ${caFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`),
-    );
+    assert.match(String(first.msg), new RegExp(`CA bundle ${caFile.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`));
     const cert = new X509Certificate(readFileSync(join(dir, 'certs', 'tls.crt')));
     assert.deepEqual(cert.subjectAltName?.split(', '), [
       'DNS:localhost',
@@ -94,5 +93,60 @@ describe('serve command', () => {
     });
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /not a port number/);
+  });
+});
+
+describe('serve binds first and keeps its generated CA across restarts', () => {
+  let dir: string;
+  let first: ServeProcess;
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'clusterlink-serve-restart-'));
+    first = await startServeProcess({ certDir: join(dir, 'certs'), args: ['--reconciler', 'false'] });
+  });
+  after(async () => {
+    await first?.stop('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const serveOn = (args: string[]): ReturnType<typeof spawnSync> =>
+    spawnSync(
+      process.execPath,
+      [
+        ...CLI_FROM_SOURCE,
+        'serve',
+        '--host=127.0.0.1',
+        `--cert-dir=${join(dir, 'certs')}`,
+        '--reconciler=false',
+        ...args,
+      ],
+      { cwd: REPO_ROOT, env: ENV, encoding: 'utf8', timeout: 60_000 },
+    );
+
+  const cases: Array<[string, () => string[]]> = [
+    ['HTTPS port in use', () => [`--port=${new URL(first.url).port}`, '--metrics-port=0']],
+    ['metrics port in use', () => ['--port=0', `--metrics-port=${new URL(first.metricsUrl).port}`]],
+  ];
+  for (const [name, args] of cases) {
+    test(`${name}: exits 1 before it touches --cert-dir`, () => {
+      const before_ = readFileSync(join(dir, 'certs', 'ca.crt'), 'utf8');
+      const second = serveOn(args());
+      assert.equal(second.status, 1, String(second.stdout));
+      assert.match(String(second.stdout), /cannot listen.*EADDRINUSE|EADDRINUSE.*cannot listen/s);
+      assert.equal(readFileSync(join(dir, 'certs', 'ca.crt'), 'utf8'), before_);
+    });
+  }
+
+  test('a restart reuses the CA and the certificate', { timeout: 60_000 }, async () => {
+    const ca = readFileSync(join(dir, 'certs', 'ca.crt'), 'utf8');
+    const cert = readFileSync(join(dir, 'certs', 'tls.crt'), 'utf8');
+    assert.equal(await first.stop('SIGTERM'), 0);
+    const again = await startServeProcess({ certDir: join(dir, 'certs'), args: ['--reconciler', 'false'] });
+    try {
+      assert.match(String(again.lines[1]?.msg), /^reusing the CA and serving certificate/);
+      assert.equal(readFileSync(join(dir, 'certs', 'ca.crt'), 'utf8'), ca);
+      assert.equal(readFileSync(join(dir, 'certs', 'tls.crt'), 'utf8'), cert);
+    } finally {
+      await again.stop('SIGKILL');
+    }
   });
 });

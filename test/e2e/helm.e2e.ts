@@ -166,7 +166,8 @@ describe('the chart on a real API server', { skip }, () => {
     ['reconciler off', { reconciler: { enabled: false } }],
     [
       'namespaced RBAC (watched and Secret namespaces)',
-      { reconciler: { watchNamespaces: ['east', 'west'] }, rbac: { secretNamespaces: ['team-a', 'team-b'] } },
+      // The chart refuses watched namespaces outside the Secret namespaces (docs/install.md#permissions).
+      { reconciler: { watchNamespaces: ['east', 'west'] }, rbac: { secretNamespaces: ['east', 'west', 'team-a'] } },
     ],
     ['a 53-character release name', {}, 'r'.repeat(53)],
     [
@@ -175,7 +176,10 @@ describe('the chart on a real API server', { skip }, () => {
         certificates: {
           mode: 'provided',
           secretName: 'my-tls',
-          provided: { caBundle: Buffer.from('-----BEGIN CERTIFICATE-----\n').toString('base64') },
+          // PEM-shaped (the chart refuses anything else); the kube-apiserver does not parse it on create.
+          provided: {
+            caBundle: Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64'),
+          },
         },
       },
     ],

@@ -17,6 +17,13 @@
 {{- end -}}
 {{- end -}}
 
+{{/* "<fullname>-<suffix>", the full name cut so that the whole stays within 63 characters (a DNS label and
+a label value: a Job's name becomes its pods' label, Kubernetes refuses longer ones only when it creates them). */}}
+{{- define "clw.suffixed" -}}
+{{- $suffix := index . 1 -}}
+{{- printf "%s-%s" (include "clw.fullname" (index . 0) | trunc (int (sub 62 (len $suffix))) | trimSuffix "-") $suffix -}}
+{{- end -}}
+
 {{- define "clw.selectorLabels" -}}
 app.kubernetes.io/name: {{ include "clw.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
@@ -41,16 +48,52 @@ app.kubernetes.io/part-of: clusterlink-webhook
 {{- end -}}
 {{- end -}}
 
-{{- define "clw.image" -}}
-{{- if .Values.image.digest -}}
-{{- printf "%s@%s" .Values.image.repository .Values.image.digest -}}
+{{/* An image repository on global.imageRegistry (a mirror): the repository's own registry — its first path
+segment when that has a "." or ":" or is localhost, Docker's rule — is replaced, else the registry is put in
+front. */}}
+{{- define "clw.repository" -}}
+{{- $root := index . 0 -}}
+{{- $repository := index . 1 -}}
+{{- $registry := (($root.Values.global | default dict).imageRegistry | default "") | trimSuffix "/" -}}
+{{- if $registry -}}
+{{- $parts := splitn "/" 2 $repository -}}
+{{- if and $parts._1 (or (contains "." $parts._0) (contains ":" $parts._0) (eq $parts._0 "localhost")) -}}
+{{- printf "%s/%s" $registry $parts._1 -}}
 {{- else -}}
-{{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- printf "%s/%s" $registry $repository -}}
+{{- end -}}
+{{- else -}}
+{{- $repository -}}
 {{- end -}}
 {{- end -}}
 
+{{- define "clw.image" -}}
+{{- $repository := include "clw.repository" (list . .Values.image.repository) -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s@%s" $repository .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" $repository (default .Chart.AppVersion .Values.image.tag) -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "clw.preDeleteImage" -}}
+{{- printf "%s:%s" (include "clw.repository" (list . .Values.preDeleteHook.image.repository)) .Values.preDeleteHook.image.tag -}}
+{{- end -}}
+
+{{/* A Go duration ("2160h", "1h30m", "90s") in whole seconds; the schema allows only h, m and s units. */}}
+{{- define "clw.durationSeconds" -}}
+{{- $total := 0 -}}
+{{- range regexFindAll "[0-9]+[hms]" . -1 -}}
+{{- $n := int (trimSuffix "h" (trimSuffix "m" (trimSuffix "s" .))) -}}
+{{- if hasSuffix "h" . -}}{{- $total = add $total (mul $n 3600) -}}
+{{- else if hasSuffix "m" . -}}{{- $total = add $total (mul $n 60) -}}
+{{- else -}}{{- $total = add $total $n -}}{{- end -}}
+{{- end -}}
+{{- $total -}}
+{{- end -}}
+
 {{- define "clw.tlsSecretName" -}}
-{{- default (printf "%s-tls" (include "clw.fullname" .)) .Values.certificates.secretName -}}
+{{- default (include "clw.suffixed" (list . "tls")) .Values.certificates.secretName -}}
 {{- end -}}
 
 {{- define "clw.leaseName" -}}
@@ -153,14 +196,93 @@ matchExpressions:
 {{- if and (eq .Values.certificates.mode "provided") (not .Values.certificates.secretName) -}}
 {{- fail "certificates.mode=provided needs certificates.secretName (an existing kubernetes.io/tls Secret)" -}}
 {{- end -}}
+{{- include "clw.checkCaBundle" . -}}
+{{- include "clw.checkPorts" . -}}
+{{- include "clw.checkDisruptionBudget" . -}}
+{{- include "clw.checkRenewal" . -}}
+{{- include "clw.checkNamespaces" . -}}
+{{- end -}}
+
+{{/* provided.caBundle must decode to one or more PEM certificates (the kube-apiserver trusts nothing else). */}}
+{{- define "clw.checkCaBundle" -}}
+{{- with .Values.certificates.provided.caBundle -}}
+{{- $pem := b64dec . -}}
+{{- if not (regexMatch "^\\s*(-----BEGIN CERTIFICATE-----\\s*[A-Za-z0-9+/=\\s]+-----END CERTIFICATE-----\\s*)+$" $pem) -}}
+{{- fail "certificates.provided.caBundle must be the base64 encoding of PEM certificates (-----BEGIN CERTIFICATE----- …), e.g. `base64 -w0 ca.crt`" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The HTTPS and metrics listeners need two ports: with one, the second bind fails and the pod never gets Ready. */}}
+{{- define "clw.checkPorts" -}}
+{{- if eq (int .Values.server.port) (int .Values.server.metricsPort) -}}
+{{- fail (printf "server.metricsPort (%v) must differ from server.port (%v): each listener needs its own port" .Values.server.metricsPort .Values.server.port) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* A budget that keeps every pod blocks every node drain (docs/install.md#availability). */}}
+{{- define "clw.checkDisruptionBudget" -}}
+{{- $pdb := .Values.podDisruptionBudget -}}
+{{- if and $pdb.enabled (gt (int .Values.replicaCount) 1) -}}
+{{- $min := $pdb.minAvailable -}}
+{{- if kindIs "string" $min -}}
+{{- if ge (int (trimSuffix "%" $min)) 100 -}}
+{{- fail (printf "podDisruptionBudget.minAvailable (%s) keeps every pod and blocks every node drain: use fewer than 100%%" $min) -}}
+{{- end -}}
+{{- else if ge (int $min) (int .Values.replicaCount) -}}
+{{- fail (printf "podDisruptionBudget.minAvailable (%v) must be below replicaCount (%v): otherwise no node drain can evict a pod" $min .Values.replicaCount) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Renewal must start before expiry: renewBefore < duration, and a CA that outlives its certificates. */}}
+{{- define "clw.checkRenewal" -}}
+{{- $cm := .Values.certificates.certManager -}}
+{{- $duration := int (include "clw.durationSeconds" $cm.duration) -}}
+{{- $renewBefore := int (include "clw.durationSeconds" $cm.renewBefore) -}}
+{{- if ge $renewBefore $duration -}}
+{{- fail (printf "certificates.certManager.renewBefore (%s) must be shorter than certificates.certManager.duration (%s)" $cm.renewBefore $cm.duration) -}}
+{{- end -}}
+{{- if lt (int (include "clw.durationSeconds" $cm.caDuration)) $duration -}}
+{{- fail (printf "certificates.certManager.caDuration (%s) must be at least certificates.certManager.duration (%s): the CA must outlive the certificates it signs" $cm.caDuration $cm.duration) -}}
+{{- end -}}
+{{- $ss := .Values.certificates.selfSigned -}}
+{{- if ge (int $ss.renewBeforeDays) (int $ss.certValidityDays) -}}
+{{- fail (printf "certificates.selfSigned.renewBeforeDays (%v) must be smaller than certificates.selfSigned.certValidityDays (%v)" $ss.renewBeforeDays $ss.certValidityDays) -}}
+{{- end -}}
+{{- if lt (int $ss.caValidityDays) (int $ss.certValidityDays) -}}
+{{- fail (printf "certificates.selfSigned.caValidityDays (%v) must be at least certValidityDays (%v): the CA must outlive the certificate it signs" $ss.caValidityDays $ss.certValidityDays) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The reconciler reads the Secrets of the ClusterLinks it watches; strict Secret checks need Secret reads
+wherever the webhooks admit ClusterLinks (docs/install.md#rbac). */}}
+{{- define "clw.checkNamespaces" -}}
+{{- $secretNs := .Values.rbac.secretNamespaces -}}
+{{- if and .Values.rbac.create $secretNs -}}
+{{- if .Values.reconciler.enabled -}}
+{{- if not .Values.reconciler.watchNamespaces -}}
+{{- fail "rbac.secretNamespaces limits Secret reads while reconciler.watchNamespaces is [] (all namespaces): the reconciler could not read the Secrets of ClusterLinks elsewhere; list the same namespaces in reconciler.watchNamespaces or set rbac.secretNamespaces to []" -}}
+{{- end -}}
+{{- range .Values.reconciler.watchNamespaces -}}
+{{- if not (has . $secretNs) -}}
+{{- fail (printf "reconciler.watchNamespaces has %q, which rbac.secretNamespaces lacks: the reconciler could not read the Secrets of its ClusterLinks there; add it to rbac.secretNamespaces" .) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- if .Values.server.strictSecrets -}}
+{{- fail "server.strictSecrets with rbac.secretNamespaces would deny every ClusterLink outside those namespaces (the webhook cannot read their Secrets): set rbac.secretNamespaces to [] or server.strictSecrets to false" -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/* The reconciler's namespaced permissions (ClusterRole, or one Role per watched namespace). */}}
 {{- define "clw.reconcilerRules" -}}
-# update/patch: the reconciler adds and removes its finalizer (a merge patch guarded by resourceVersion).
+# patch: the reconciler adds and removes its finalizer and annotations (merge patches); it never updates.
+# Every verb here is a call in src/kube/api-calls.ts (test/chart/rbac-calls.test.ts).
 - apiGroups: ["platform.confluent.io"]
   resources: ["clusterlinks"]
-  verbs: ["get", "list", "watch", "update", "patch"]
+  verbs: ["get", "list", "watch", "patch"]
 - apiGroups: ["platform.confluent.io"]
   resources: ["clusterlinks/status"]
   verbs: ["patch"]

@@ -35,10 +35,43 @@ export interface StartDeps {
   registry?: Registry;
   /** The Kafka side (default: createLinkReconciler()). */
   linkReconciler?: LinkReconciler & { close?: () => void };
+  /** Leadership and failed passes go here (serve passes its /metrics registry). */
+  metrics?: ControllerOptions['metrics'];
   /** Timing overrides (tests). */
   controller?: Partial<Pick<ControllerOptions, 'resyncMs' | 'backoff' | 'workers'>> & {
     lease?: { leaseDurationMs?: number; renewDeadlineMs?: number; retryPeriodMs?: number; identity?: string };
   };
+}
+
+/** What `serve` will do with the reconciler, decided before anything starts (its first log line says it). */
+export interface ReconcilerPlan {
+  runs: boolean;
+  reason: string;
+  /** The API server it would talk to, when a configuration was found. */
+  server?: string;
+  /** `<namespace>/<name>` of the leader-election Lease. */
+  lease: string;
+}
+
+/**
+ * `auto` runs the reconciler only in a pod (in-cluster service account): a laptop whose kubeconfig points at a
+ * real cluster must never become a second leader beside the installed chart (docs/reconciler.md#running-it).
+ */
+export function planReconciler(config: ReconcilerConfig, loaded: LoadedKubeConfig | undefined): ReconcilerPlan {
+  const namespace = config.leaseNamespace ?? loaded?.namespace ?? 'default';
+  const lease = `${namespace}/${config.leaseName}`;
+  const server = loaded?.kubeConfig.getCurrentCluster()?.server;
+  const at = server !== undefined ? { server } : {};
+  if (config.reconciler === 'false') return { runs: false, reason: '--reconciler=false', lease, ...at };
+  if (!loaded) return { runs: false, reason: 'no Kubernetes cluster configured', lease };
+  if (config.reconciler === 'auto' && loaded.source !== 'in-cluster')
+    return {
+      runs: false,
+      reason: 'not in a pod (--reconciler=auto runs it in a pod only; pass --reconciler=true to run it here)',
+      lease,
+      ...at,
+    };
+  return { runs: true, reason: `--reconciler=${config.reconciler}`, lease, ...at };
 }
 
 export async function startReconcilerIfEnabled(
@@ -62,6 +95,11 @@ export async function startReconcilerIfEnabled(
       { mode: config.reconciler },
       'reconciler is off: no Kubernetes cluster configured (in-cluster service account, KUBECONFIG or ~/.kube/config); the webhooks still serve',
     );
+    return undefined;
+  }
+  const plan = planReconciler(config, loaded);
+  if (!plan.runs) {
+    log.info({ server: plan.server, lease: plan.lease }, `reconciler is off: ${plan.reason}; the webhooks still serve`);
     return undefined;
   }
   const server = loaded.kubeConfig.getCurrentCluster()?.server;
@@ -92,6 +130,7 @@ export async function startReconcilerIfEnabled(
     namespaces: config.watchNamespaces,
     ...(metrics ? { metrics } : {}),
     lease: { namespace: leaseNamespace, name: config.leaseName, ...(deps.controller?.lease ?? {}) },
+    ...(deps.metrics ? { metrics: deps.metrics } : {}),
     ...(deps.controller?.resyncMs !== undefined ? { resyncMs: deps.controller.resyncMs } : {}),
     ...(deps.controller?.backoff ? { backoff: deps.controller.backoff } : {}),
     ...(deps.controller?.workers !== undefined ? { workers: deps.controller.workers } : {}),

@@ -47,7 +47,7 @@ describe('serve runs the reconciler', () => {
           mirrorTopics: [{ name: 'orders', state: 'ACTIVE' }],
         }),
       );
-      const serve = await startServe(dir, ['--reconciler', 'auto', '--lease-namespace', 'webhook'], {
+      const serve = await startServe(dir, ['--reconciler', 'true', '--lease-namespace', 'webhook'], {
         KUBECONFIG: kube.kubeconfigPath,
       });
       serves.push(serve);
@@ -64,7 +64,7 @@ describe('serve runs the reconciler', () => {
           apiVersion: 'coordination.k8s.io/v1',
           kind: 'Lease',
           namespace: 'webhook',
-          name: 'clusterlink-webhook-leader',
+          name: 'clusterlink-webhook',
         });
       assert.ok((lease()?.spec as { holderIdentity?: string }).holderIdentity);
 

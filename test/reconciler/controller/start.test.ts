@@ -4,8 +4,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '../../../src/observability/log.js';
-import { loadKubeConfig } from '../../../src/kube/kubeconfig.js';
-import { startReconcilerIfEnabled, type ReconcilerConfig } from '../../../src/reconciler/controller/start.js';
+import { loadKubeConfig, type LoadedKubeConfig } from '../../../src/kube/kubeconfig.js';
+import {
+  planReconciler,
+  startReconcilerIfEnabled,
+  type ReconcilerConfig,
+} from '../../../src/reconciler/controller/start.js';
 import type { LinkReconciler } from '../../../src/reconciler/types.js';
 import { startFakeKubeApi, type FakeKubeApi } from '../../support/fake-kube-api.js';
 import { waitFor } from './harness.js';
@@ -17,6 +21,9 @@ function capture(): { logger: ReturnType<typeof createLogger>; lines: () => { ms
 }
 
 const base: ReconcilerConfig = { reconciler: 'auto', watchNamespaces: [], leaseName: 'leader' };
+/** The same configuration as if read from a pod's service account (auto runs the reconciler only there). */
+const inPod = (loaded: LoadedKubeConfig | undefined): LoadedKubeConfig | undefined =>
+  loaded && { ...loaded, source: 'in-cluster' };
 const never: LinkReconciler = async () => {
   throw new Error('not expected');
 };
@@ -55,6 +62,21 @@ describe('startReconcilerIfEnabled', () => {
     }
   });
 
+  test('auto outside a pod (a kubeconfig): off, names the cluster and the Lease; true runs it there', async () => {
+    const { logger, lines } = capture();
+    const load = () => loadKubeConfig({ kubeconfigPath: api.kubeconfigPath });
+    assert.equal(await startReconcilerIfEnabled(base, logger, { load }), undefined);
+    const last = lines().at(-1);
+    assert.match(last?.msg ?? '', /reconciler is off: not in a pod .*--reconciler=true/);
+    assert.equal(last?.['server'], load()?.kubeConfig.getCurrentCluster()?.server);
+    assert.match(String(last?.['lease']), /\/leader$/);
+    const plan = planReconciler({ ...base, reconciler: 'true' }, load());
+    assert.equal(plan.runs, true);
+    assert.equal(planReconciler(base, { ...load()!, source: 'in-cluster' }).runs, true);
+    assert.equal(planReconciler({ ...base, reconciler: 'false' }, { ...load()!, source: 'in-cluster' }).runs, false);
+    assert.equal(planReconciler(base, undefined).runs, false);
+  });
+
   test('auto with an unreachable API: off', async () => {
     const path = join(dir, 'dead');
     writeFileSync(
@@ -69,7 +91,7 @@ describe('startReconcilerIfEnabled', () => {
     const { logger, lines } = capture();
     assert.equal(
       await startReconcilerIfEnabled(base, logger, {
-        load: () => loadKubeConfig({ kubeconfigPath: path }),
+        load: () => inPod(loadKubeConfig({ kubeconfigPath: path })),
         probeTimeoutMs: 1000,
       }),
       undefined,
@@ -80,7 +102,7 @@ describe('startReconcilerIfEnabled', () => {
   test('auto with a reachable API: starts, takes the lease in the configured namespace, stops cleanly', async () => {
     const { logger, lines } = capture();
     const running = await startReconcilerIfEnabled({ ...base, leaseNamespace: 'webhook-ns' }, logger, {
-      load: () => loadKubeConfig({ kubeconfigPath: api.kubeconfigPath }),
+      load: () => inPod(loadKubeConfig({ kubeconfigPath: api.kubeconfigPath })),
       linkReconciler: never,
       controller: { lease: { leaseDurationMs: 2000, renewDeadlineMs: 1000, retryPeriodMs: 50 } },
     });
@@ -111,7 +133,7 @@ describe('startReconcilerIfEnabled', () => {
   test('no secret value in any log line', async () => {
     const { logger, lines } = capture();
     const running = await startReconcilerIfEnabled(base, logger, {
-      load: () => loadKubeConfig({ kubeconfigPath: api.kubeconfigPath }),
+      load: () => inPod(loadKubeConfig({ kubeconfigPath: api.kubeconfigPath })),
       linkReconciler: never,
       controller: { lease: { retryPeriodMs: 50 } },
     });

@@ -1,0 +1,101 @@
+// Least privilege, one truth (docs/install.md#permissions): the Kubernetes calls in src/kube (found by a scan of
+// the client calls), the table of those calls (src/kube/api-calls.ts), the chart's Roles as the real Helm renders
+// them, and the permissions table of docs/install.md agree verb for verb — no grant without a call, no call
+// without a grant.
+import { test, describe } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { KUBE_API_CALLS, verbsByResource, type Component } from '../../src/kube/api-calls.js';
+import { helmTemplate } from './helm.js';
+import { grants } from './manifests.js';
+import { REPO_ROOT, readText } from './support.js';
+
+/** client-node calls: `.readNamespacedSecret(`, `.patchNamespacedCustomObjectStatus(`, `makeInformer<…>(`. */
+const CALL =
+  /\.((?:read|list|create|replace|patch|delete|get)(?:Namespaced|Cluster)[A-Za-z]*|createSubjectAccessReview)\(|\b(makeInformer)\s*[<(]/g;
+
+/** The project's own methods (e.g. KubeApi.getClusterLink): calls to them are not client calls. */
+const DECLARED = /^\s*async\s+([a-zA-Z]+)\(/gm;
+
+function scannedCalls(): Set<string> {
+  const texts: string[] = [];
+  for (const dir of ['src/kube', 'src/reconciler/controller']) {
+    for (const file of readdirSync(join(REPO_ROOT, dir)).filter((f) => f.endsWith('.ts') && f !== 'api-calls.ts'))
+      texts.push(readText(join(REPO_ROOT, dir, file)));
+  }
+  const declared = new Set(texts.flatMap((t) => [...t.matchAll(DECLARED)].map((m) => m[1] ?? '')));
+  const found = new Set<string>();
+  for (const text of texts) {
+    for (const m of text.matchAll(CALL)) {
+      const line = text.slice(text.lastIndexOf('\n', m.index) + 1, m.index).trim();
+      const name = m[1] ?? m[2] ?? '';
+      if (line.startsWith('//') || line.startsWith('*') || line.startsWith('import') || declared.has(name)) continue;
+      found.add(name);
+    }
+  }
+  return found;
+}
+
+const VERBS = new Set(['get', 'list', 'watch', 'create', 'update', 'patch', 'delete']);
+
+/** The permissions table of docs/install.md: resource → verbs, for the rows of the given component. */
+function documented(component: Component): Record<string, string[]> {
+  const doc = readText(join(REPO_ROOT, 'docs', 'install.md'));
+  const section = doc.slice(doc.indexOf('## Permissions'), doc.indexOf('\n## ', doc.indexOf('## Permissions') + 5));
+  const out: Record<string, Set<string>> = {};
+  for (const row of section.split('\n').filter((l) => l.startsWith('| ') && !l.startsWith('| who'))) {
+    const [who = '', resource = '', verbs = ''] = row
+      .split('|')
+      .slice(1)
+      .map((c) => c.trim());
+    if (!who.split(/ and |, /).includes(component)) continue;
+    const name = /`([^`]+)`/.exec(resource)?.[1];
+    if (name === undefined) continue;
+    for (const [, v] of verbs.matchAll(/`([a-z]+)`/g))
+      if (v !== undefined && VERBS.has(v)) (out[name] ??= new Set()).add(v);
+  }
+  return Object.fromEntries(
+    Object.entries(out)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => [k, [...v].sort()]),
+  );
+}
+
+function sorted(o: Record<string, string[]>): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(o).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+describe('RBAC: granted verbs = the calls the code makes = docs/install.md#permissions', () => {
+  test('every client call in src/kube has a row in api-calls.ts, and every row a call', () => {
+    const scanned = scannedCalls();
+    const tabled = new Set(KUBE_API_CALLS.map((c) => c.method));
+    assert.ok(scanned.size >= 8, `the scan found only ${[...scanned].join(', ')}`);
+    assert.deepEqual([...scanned].sort(), [...tabled].sort());
+  });
+
+  const cases: Array<[string, Record<string, unknown>, Component[]]> = [
+    ['defaults (reconciler on)', {}, ['webhook', 'reconciler']],
+    ['reconciler off', { reconciler: { enabled: false } }, ['webhook']],
+    [
+      'namespaced reconciler and Secret reads',
+      { reconciler: { watchNamespaces: ['east'] }, rbac: { secretNamespaces: ['east'] } },
+      ['webhook', 'reconciler'],
+    ],
+  ];
+  for (const [name, values, components] of cases) {
+    test(`${name}: the chart grants exactly the verbs of the calls`, () => {
+      assert.deepEqual(sorted(grants(helmTemplate(values))), verbsByResource(components));
+    });
+  }
+
+  for (const component of ['webhook', 'reconciler'] as const) {
+    test(`docs/install.md lists exactly the ${component}'s calls`, () => {
+      assert.deepEqual(documented(component), verbsByResource([component]));
+    });
+  }
+
+  test('no grant of update on clusterlinks (the finalizer is a merge patch)', () => {
+    assert.ok(!(grants(helmTemplate())['clusterlinks'] ?? []).includes('update'));
+  });
+});

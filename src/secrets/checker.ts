@@ -8,7 +8,10 @@ import type { Logger } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
 import { untilAborted } from '../lib/async.js';
 import { checkOtherSecret, checkSaslSecret } from './checks/sasl-secret.js';
-import { checkTlsSecret } from './checks/tls-secret.js';
+import { checkTlsSecret, PRIVKEY } from './checks/tls-secret.js';
+import { decryptWithSecret, type KeyDecryption } from './checks/encrypted-key.js';
+import { sharedDecryptPool, type KeyDecryptor } from './decrypt-pool.js';
+import { kib, MAX_CHECKED_SECRET_BYTES } from './limits.js';
 import { referencedSecrets, secretNames, type SecretReference } from './referenced-secrets.js';
 import type { SecretCheckResult, SecretChecker, SecretLookup, SecretSource } from './types.js';
 
@@ -25,6 +28,8 @@ export interface SecretCheckerOptions {
   onLookupFailure?: (reason: LookupFailureReason) => void;
   /** Certificates expiring within this many days are warned about (default 30). */
   expiryWarningDays?: number;
+  /** Where encrypted keys are decrypted (default: the shared worker pool, off the event loop). */
+  decryptor?: KeyDecryptor;
 }
 
 const FAILURE_TEXT: Record<LookupFailureReason, string> = {
@@ -48,16 +53,19 @@ interface MemoEntry {
 
 export function createSecretChecker(source: SecretSource, options: SecretCheckerOptions): SecretChecker {
   const now = options.now ?? (() => new Date());
+  const decryptor = (): KeyDecryptor => options.decryptor ?? sharedDecryptPool();
   // Keyed by the identity of the data object the source returned: new content is a new object (a new fetch).
   const memo = new WeakMap<Record<string, Buffer>, Map<string, MemoEntry>>();
   const checkMemoized = (
     ref: SecretReference,
     data: Record<string, Buffer>,
     keyPasswordData: Record<string, Buffer> | undefined,
+    keyDecryption: KeyDecryption | undefined,
   ): SecretCheckResult => {
     const at = now();
     // An encrypted key's result also depends on the password Secret's content: not memoized (rare).
-    if (keyPasswordData !== undefined) return checkOne(ref, data, keyPasswordData, at, options.expiryWarningDays);
+    if (keyPasswordData !== undefined)
+      return checkOne(ref, data, { keyPasswordData, keyDecryption }, at, options.expiryWarningDays);
     const key = JSON.stringify([
       ref.kind,
       ref.field,
@@ -69,7 +77,7 @@ export function createSecretChecker(source: SecretSource, options: SecretChecker
     const hit = byRef?.get(key);
     if (hit && Math.abs(at.getTime() - hit.at) < CHECK_RESULT_TTL_MS)
       return { errors: [...hit.result.errors], warnings: [...hit.result.warnings] };
-    const result = checkOne(ref, data, undefined, at, options.expiryWarningDays);
+    const result = checkOne(ref, data, {}, at, options.expiryWarningDays);
     if (!byRef) {
       byRef = new Map();
       memo.set(data, byRef);
@@ -126,7 +134,21 @@ export function createSecretChecker(source: SecretSource, options: SecretChecker
             else if (passwordLookup) reportFailure(ref.keyPassword, passwordLookup);
           }
           if (!result.found) continue;
-          const checked = checkMemoized(ref, result.data, keyPasswordData);
+          const tooBig =
+            oversized(ref, result.data) ??
+            (keyPasswordData && ref.kind === 'tls' && ref.keyPassword
+              ? oversized(ref.keyPassword, keyPasswordData)
+              : undefined);
+          if (tooBig !== undefined) {
+            warnings.push(tooBig);
+            continue;
+          }
+          const privkey = ref.kind === 'tls' ? result.data[PRIVKEY] : undefined;
+          const keyDecryption =
+            keyPasswordData && privkey
+              ? await decryptWithSecret(privkey, keyPasswordData, decryptor(), signal)
+              : undefined;
+          const checked = checkMemoized(ref, result.data, keyPasswordData, keyDecryption);
           errors.push(...checked.errors);
           warnings.push(...checked.warnings);
         }
@@ -147,16 +169,38 @@ export function createSecretChecker(source: SecretSource, options: SecretChecker
   };
 }
 
+/** A warning when a Secret is too large to check (its content is then not read at all). */
+function oversized(ref: Pick<SecretReference, 'name' | 'field'>, data: Record<string, Buffer>): string | undefined {
+  let bytes = 0;
+  for (const value of Object.values(data)) bytes += value.length;
+  if (bytes <= MAX_CHECKED_SECRET_BYTES) return undefined;
+  return `${ref.field}: secret "${ref.name}" holds ${kib(bytes)} of data, more than the ${kib(MAX_CHECKED_SECRET_BYTES)} the webhook checks; its content was not checked`;
+}
+
+interface KeyPasswordInput {
+  keyPasswordData?: Record<string, Buffer>;
+  keyDecryption?: KeyDecryption | undefined;
+}
+
 function checkOne(
   ref: SecretReference,
   data: Record<string, Buffer>,
-  keyPasswordData: Record<string, Buffer> | undefined,
+  password: KeyPasswordInput,
   now: Date,
   expiryWarningDays: number | undefined,
 ): SecretCheckResult {
   switch (ref.kind) {
-    case 'tls':
-      return checkTlsSecret({ ref, data, keyPasswordData, now, expiryWarningDays });
+    case 'tls': {
+      const { keyPasswordData, keyDecryption } = password;
+      return checkTlsSecret({
+        ref,
+        data,
+        now,
+        expiryWarningDays,
+        ...(keyPasswordData ? { keyPasswordData } : {}),
+        ...(keyDecryption ? { keyDecryption } : {}),
+      });
+    }
     case 'jaasConfig':
     case 'jaasConfigPassThrough':
       return checkSaslSecret(ref, data);

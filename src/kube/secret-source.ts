@@ -5,6 +5,7 @@
 import { ApiException, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../observability/log.js';
 import { untilAborted } from '../lib/async.js';
+import { ByteLru } from '../lib/byte-lru.js';
 import type { SecretLookup, SecretSource } from '../secrets/types.js';
 import { describeKubeError } from './kubeconfig.js';
 import { requestOptions } from './request-options.js';
@@ -16,8 +17,8 @@ export interface KubeSecretSourceOptions {
   cacheTtlMs?: number;
   /** How long a NotFound is reused (default 2000 ms): GitOps may create the Secret right after the link. */
   notFoundTtlMs?: number;
-  /** Cache size bound (default 1000 entries). */
-  maxCacheEntries?: number;
+  /** Cache size bound: the bytes of the Secrets' data held (default 16 MiB; a Secret over a quarter is not kept). */
+  maxCacheBytes?: number;
   logger?: Pick<Logger, 'debug' | 'warn'>;
   /** Clock for the cache (tests). */
   now?: () => number;
@@ -36,11 +37,17 @@ export interface KubeSecretSource extends SecretSource {
   clearCache(): void;
   /** Lookups currently in flight (tests, diagnostics). */
   inFlight(): number;
+  /** Bytes of Secret data the cache holds now (tests, diagnostics). */
+  cachedBytes(): number;
 }
 
-interface CacheEntry {
-  expires: number;
-  value: SecretLookup;
+/** What a cached answer costs: its data plus a fixed allowance for keys and objects. */
+const ENTRY_OVERHEAD_BYTES = 256;
+function lookupBytes(value: SecretLookup): number {
+  if (!value.found) return ENTRY_OVERHEAD_BYTES;
+  let bytes = ENTRY_OVERHEAD_BYTES;
+  for (const [key, data] of Object.entries(value.data)) bytes += key.length + data.length;
+  return bytes;
 }
 
 export function createKubeSecretSource(
@@ -57,21 +64,15 @@ export function createSecretSourceFromReader(
   const timeoutMs = options.timeoutMs ?? 1000;
   const cacheTtlMs = options.cacheTtlMs ?? 5000;
   const notFoundTtlMs = options.notFoundTtlMs ?? 2000;
-  const maxEntries = options.maxCacheEntries ?? 1000;
   const now = options.now ?? Date.now;
-  const cache = new Map<string, CacheEntry>();
+  // Bounded by bytes, expired on time (docs/webhook.md#hostile-input): 200 distinct 1 MiB Secrets must not pin
+  // 200 MiB, and memory comes back when the TTL is over even if nobody asks again.
+  const cache = new ByteLru<SecretLookup>({ maxBytes: options.maxCacheBytes ?? 16 * 1024 * 1024, now });
   const inflight = new Map<string, Promise<SecretLookup>>();
 
   function remember(key: string, value: SecretLookup): void {
     const ttl = value.found ? cacheTtlMs : value.reason === 'NotFound' ? notFoundTtlMs : 0;
-    if (ttl <= 0) return;
-    if (cache.size >= maxEntries) {
-      const t = now();
-      for (const [k, entry] of cache) if (entry.expires <= t) cache.delete(k);
-      // Still full: drop the oldest insertion (Map keeps insertion order).
-      while (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
-    }
-    cache.set(key, { expires: now() + ttl, value });
+    cache.set(key, value, lookupBytes(value), ttl);
   }
 
   async function fetchOnce(namespace: string, name: string): Promise<SecretLookup> {
@@ -103,8 +104,7 @@ export function createSecretSourceFromReader(
       const key = `${namespace}/${name}`;
       if (signal.aborted) return { found: false, reason: 'Timeout', message: 'caller gave up' };
       const hit = cache.get(key);
-      if (hit && hit.expires > now()) return hit.value;
-      if (hit) cache.delete(key);
+      if (hit) return hit;
       let pending = inflight.get(key);
       if (!pending) {
         // One request per Secret however many admissions ask at once; it runs under its own deadline, not
@@ -125,6 +125,7 @@ export function createSecretSourceFromReader(
     },
     clearCache: () => cache.clear(),
     inFlight: () => inflight.size,
+    cachedBytes: () => cache.bytes,
   };
 }
 

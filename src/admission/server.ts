@@ -167,20 +167,10 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     const raw = req.body;
     if (!Buffer.isBuffer(raw) || raw.length === 0)
       return errorReply(reply, webhook, 400, 'the body is empty; expected an AdmissionReview', 'malformed');
-    let body: unknown;
-    try {
-      body = JSON.parse(raw.toString('utf8'));
-    } catch (err) {
-      return errorReply(reply, webhook, 400, `the body is not valid JSON: ${(err as Error).message}`, 'malformed');
-    }
-    const parsed = parseAdmissionReview(body);
-    if (!parsed.ok) return errorReply(reply, webhook, 400, parsed.message, 'malformed');
-
-    const request = parsed.request;
+    const decoded = decodeReview(raw, webhook);
+    if (!decoded.ok) return errorReply(reply, webhook, 400, decoded.message, 'malformed');
+    const { request, scope } = decoded;
     const operation = request.operation;
-    const scope = admissionScope(request, webhook);
-    if (!scope.inScope && scope.reason === 'malformed')
-      return errorReply(reply, webhook, 400, scope.detail, 'malformed');
     metrics.admissionInFlight.inc({ webhook });
     let response: AdmissionResponse;
     try {
@@ -335,6 +325,36 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   };
 
   return { app, listen, isReady, shutdown };
+}
+
+type Decoded = { ok: true; request: AdmissionRequest; scope: Scope } | { ok: false; message: string };
+
+/**
+ * JSON → envelope → scope, where nothing may throw past us (a stack overflow on a deep value would reach
+ * Fastify's 500 handler) and no message quotes the body (docs/webhook.md#hostile-input).
+ */
+function decodeReview(raw: Buffer, webhook: WebhookName): Decoded {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    return { ok: false, message: `the body is not valid JSON${jsonErrorPosition(err)}` };
+  }
+  try {
+    const parsed = parseAdmissionReview(body);
+    if (!parsed.ok) return parsed;
+    const scope = admissionScope(parsed.request, webhook);
+    if (!scope.inScope && scope.reason === 'malformed') return { ok: false, message: scope.detail };
+    return { ok: true, request: parsed.request, scope };
+  } catch {
+    return { ok: false, message: 'the AdmissionReview cannot be read (nested too deeply?)' };
+  }
+}
+
+/** " (at byte N)" from V8's JSON.parse message, which otherwise quotes the text around the error. */
+function jsonErrorPosition(err: unknown): string {
+  const position = /position (\d+)/.exec(err instanceof Error ? err.message : '');
+  return position ? ` (at byte ${position[1]})` : '';
 }
 
 function safeCheck(check: () => boolean): boolean {

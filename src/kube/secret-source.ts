@@ -89,7 +89,7 @@ export function createSecretSourceFromReader(
       const result = await untilAborted(request, controller.signal, () => timedOut(timeoutMs));
       if (!result.found) {
         options.logger?.debug(
-          { namespace, secret: name, reason: result.reason, detail: result.message, ms: now() - started },
+          { namespace, secretName: name, reason: result.reason, detail: result.message, ms: now() - started },
           'secret lookup failed',
         );
       }

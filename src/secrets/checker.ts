@@ -105,7 +105,7 @@ export function createSecretChecker(source: SecretSource, options: SecretChecker
             if (failure.reason !== 'NotFound') options.metrics?.secretLookupFailures.inc({ reason: failure.reason });
             options.onLookupFailure?.(failure.reason);
             options.logger?.warn(
-              { namespace, secret: ref.name, field: ref.field, reason: failure.reason },
+              { namespace, secretName: ref.name, field: ref.field, reason: failure.reason },
               'secret lookup failed',
             );
           }

@@ -73,7 +73,7 @@ describe('a hostile envelope is a 400 with a message of our own', () => {
       test(`${c.name} (${path})`, async () => {
         const res = await postReview(webhook.url, webhook.ca, path, c.body);
         assert.equal(res.status, 400, res.text);
-        const { message } = res.body as { message: string };
+        const { message } = res.body as unknown as { message: string };
         assert.match(message, c.message);
         assert.ok(!res.text.includes(MARKER), res.text);
         assert.ok(!JSON.stringify(webhook.logs()).includes(MARKER));

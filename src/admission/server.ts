@@ -80,8 +80,39 @@ interface ErrorBody {
 
 const hrtimeSeconds = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e9;
 
-function httpsOptions(material: TlsMaterial): { cert: string; key: string; minVersion: 'TLSv1.2' } {
-  return { cert: material.certPem, key: material.keyPem, minVersion: MIN_TLS_VERSION };
+/**
+ * TLS 1.2 suites: forward-secret (ECDHE) AEAD only, as Mozilla's "intermediate" profile and the API server's own
+ * defaults; no static-RSA key exchange, no CBC (docs/webhook.md#tls). TLS 1.3 suites are all AEAD and listed too
+ * (OpenSSL reads them from the same string in Node).
+ */
+export const TLS_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+interface HttpsOptions {
+  cert: string;
+  key: string;
+  minVersion: 'TLSv1.2';
+  ciphers: string;
+  honorCipherOrder: boolean;
+}
+
+function httpsOptions(material: TlsMaterial): HttpsOptions {
+  return {
+    cert: material.certPem,
+    key: material.keyPem,
+    minVersion: MIN_TLS_VERSION,
+    ciphers: TLS_CIPHERS,
+    honorCipherOrder: true,
+  };
 }
 
 export function createWebhookServer(options: WebhookServerOptions): WebhookServer {

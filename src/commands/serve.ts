@@ -4,6 +4,7 @@ import { createClusterLinkAdmitters } from '../admission/clusterlink-admitter.js
 import { createWebhookServer } from '../admission/server.js';
 import { ConfigError, parseServeArgs, serveUsage, type ServeConfig } from './serve-config.js';
 import { buildSecretChecking } from './serve-secret-checking.js';
+import { EXIT_MARGIN_MS, stopWithinGrace } from './serve-shutdown.js';
 import { ruleActionsSource, type RuleActionsSource } from './serve-rule-actions.js';
 import { createSkipRulesAuthorizer, kubeReviewSender, type SkipRulesAuthorizer } from '../kube/access-review.js';
 import { loadKubeConfig } from '../kube/kubeconfig.js';
@@ -124,18 +125,18 @@ export async function run(argv: string[]): Promise<number> {
       }
       signalled = true;
       logger.info({ signal }, 'signal received: shutting down gracefully');
-      void Promise.allSettled([server.shutdown(), stopBackground()]).then(() => {
-        tls.close();
-        ruleActions.close();
-        resolve(0);
-      });
+      const steps = {
+        stops: [() => server.shutdown(), stopBackground],
+        finally: [() => tls.close(), () => ruleActions.close()],
+      };
+      void stopWithinGrace(steps, config.shutdownGraceMs, logger).then(() => resolve(0));
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
   const code = await stopped;
   // Anything still holding the event loop (a watch, a stray timer) must not delay the exit past the grace.
-  setTimeout(() => process.exit(code), 500).unref();
+  setTimeout(() => process.exit(code), EXIT_MARGIN_MS / 2).unref();
   return code;
 }
 

@@ -106,12 +106,17 @@ export interface FileTlsSourceOptions {
   debounceMs?: number;
   /** Disable fs.watch (tests of the polling path). */
   watch?: boolean;
+  /** How a file is read (tests of torn reads); default fs.readFile as UTF-8. */
+  readFile?: (path: string) => Promise<string>;
 }
 
 export interface FileTlsSource extends TlsSource {
   /** Re-reads the files now; resolves true when a new pair was adopted. */
   reload(): Promise<boolean>;
 }
+
+/** Reads of the pair after the first before giving up on a stable one (the next poll or event tries again). */
+const MAX_PAIR_READS = 5;
 
 const digest = (m: TlsMaterial): string =>
   createHash('sha256').update(m.certPem).update('\0').update(m.keyPem).digest('hex');
@@ -120,10 +125,22 @@ const digest = (m: TlsMaterial): string =>
 export async function fileTlsSource(options: FileTlsSourceOptions): Promise<FileTlsSource> {
   const { certFile, keyFile, logger } = options;
   const log = logger.child({ component: 'tls' });
-  const read = async (): Promise<TlsMaterial> => ({
-    certPem: await readFile(certFile, 'utf8'),
-    keyPem: await readFile(keyFile, 'utf8'),
+  const readText = options.readFile ?? ((path: string) => readFile(path, 'utf8'));
+  const readOnce = async (): Promise<TlsMaterial> => ({
+    certPem: await readText(certFile),
+    keyPem: await readText(keyFile),
   });
+  // The two files are two reads: a writer between them (or a partly written file) gives a pair that never
+  // existed on disk. Read the pair until two consecutive reads agree (docs/webhook.md#tls).
+  const read = async (): Promise<TlsMaterial> => {
+    let previous = await readOnce();
+    for (let attempt = 0; attempt < MAX_PAIR_READS; attempt++) {
+      const next = await readOnce();
+      if (digest(next) === digest(previous)) return next;
+      previous = next;
+    }
+    throw new Error(`the certificate files kept changing over ${MAX_PAIR_READS + 1} reads`);
+  };
 
   let material = await read();
   let summary = checkTlsPair(material);

@@ -1,6 +1,7 @@
 // Lint settings (CONTRIBUTING.md, "Lint and format"): typescript-eslint's type-aware recommended rules, with
-// floating promises as errors (an unhandled rejection can crash the webhook) and size limits as warnings
-// until the long functions are split.
+// floating promises as errors (an unhandled rejection can crash the webhook) and size limits as warnings:
+// 60 lines per function outside src/reconciler (every function there fits), 80 in src/reconciler until its
+// long functions are split.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -36,8 +37,14 @@ export default tseslint.config(
       'prefer-const': ['error', { ignoreReadBeforeAssign: true }],
       complexity: ['warn', 25],
       'max-statements': ['warn', 40],
-      'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }],
+      'max-lines-per-function': ['warn', { max: 60, skipBlankLines: true, skipComments: true }],
       'max-len': ['warn', { code: 160, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true }],
+    },
+  },
+  {
+    files: ['src/reconciler/**/*.ts'],
+    rules: {
+      'max-lines-per-function': ['warn', { max: 80, skipBlankLines: true, skipComments: true }],
     },
   },
   {

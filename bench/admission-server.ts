@@ -16,7 +16,8 @@ import { createLogger } from '../src/observability/log.js';
 import { createMetrics } from '../src/observability/metrics.js';
 import { createSecretChecker } from '../src/secrets/checker.js';
 import { staticTlsSource } from '../src/tls/source.js';
-import { inMemorySecretReader, secretData } from './fixtures.js';
+import { inMemorySecretReader } from '../test/support/builders.js';
+import { secretData } from './fixtures.js';
 
 export type ServerKind = 'ours' | 'baseline';
 

@@ -2,8 +2,8 @@
 // prefix, consumer-group and ACL filters and N mirror topics, wrapped in the AdmissionReview the API server
 // would send, plus the Secrets it references (so the validate path runs its real checks on a warm cache).
 import { defaultClusterLink } from '../src/clusterlink/index.js';
-import type { SecretLookup, SecretSource } from '../src/secrets/types.js';
 import { makeTlsMaterial } from '../test/support/pem-fixtures.js';
+import { clusterLinkReview } from '../test/support/webhook-server.js';
 
 export const NAMESPACE = 'destination';
 export const SASL_SECRET = 'source-sasl-creds';
@@ -73,32 +73,12 @@ export function clusterLinkObject(mirrorTopics: number): Record<string, unknown>
   };
 }
 
-/** The AdmissionReview for a CREATE of `object`. */
+/** The AdmissionReview for a CREATE of `object` (the tests' own builder; name and namespace from its metadata). */
 export function admissionReview(
   object: Record<string, unknown>,
   uid = '2f6b1a3c-8d4e-4f7a-9b0c-1d2e3f4a5b6c',
 ): Record<string, unknown> {
-  const kind = { group: 'platform.confluent.io', version: 'v1beta1', kind: 'ClusterLink' };
-  const resource = { group: 'platform.confluent.io', version: 'v1beta1', resource: 'clusterlinks' };
-  return {
-    apiVersion: 'admission.k8s.io/v1',
-    kind: 'AdmissionReview',
-    request: {
-      uid,
-      kind,
-      resource,
-      requestKind: kind,
-      requestResource: resource,
-      name: 'orders-link',
-      namespace: NAMESPACE,
-      operation: 'CREATE',
-      userInfo: { username: 'kubernetes-admin', groups: ['system:masters', 'system:authenticated'] },
-      object,
-      oldObject: null,
-      dryRun: false,
-      options: { apiVersion: 'meta.k8s.io/v1', kind: 'CreateOptions', fieldManager: 'kubectl-client-side-apply' },
-    },
-  };
+  return { ...clusterLinkReview(object, { uid }) };
 }
 
 export interface AdmissionBodies {
@@ -127,33 +107,4 @@ export function secretData(): Map<string, Record<string, Buffer>> {
     ],
     [`${NAMESPACE}/${TLS_SECRET}`, tls.secretData],
   ]);
-}
-
-/** A client-node-shaped reader over in-memory Secrets (base64 `data`, as the API returns it). */
-export function inMemorySecretReader(secrets: Map<string, Record<string, Buffer>>): {
-  readNamespacedSecret(param: { name: string; namespace: string }): Promise<{ data?: { [key: string]: string } }>;
-} {
-  const encoded = new Map(
-    [...secrets].map(([key, data]) => [
-      key,
-      Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v.toString('base64')])),
-    ]),
-  );
-  return {
-    async readNamespacedSecret({ name, namespace }) {
-      const data = encoded.get(`${namespace}/${name}`);
-      if (!data) throw Object.assign(new Error('not found'), { code: 404 });
-      return { data };
-    },
-  };
-}
-
-/** A SecretSource answering straight from memory (no cache layer). */
-export function inMemorySecretSource(secrets: Map<string, Record<string, Buffer>>): SecretSource {
-  return {
-    async get(namespace: string, name: string): Promise<SecretLookup> {
-      const data = secrets.get(`${namespace}/${name}`);
-      return data ? { found: true, data } : { found: false, reason: 'NotFound', message: 'HTTP 404' };
-    },
-  };
 }

@@ -10,6 +10,7 @@ import type { ClusterLink, ClusterLinkSpec, ClusterLinkStatus } from '../src/clu
 import { sleep } from '../src/lib/async.js';
 import { createLinkReconciler } from '../src/reconciler/kafka/reconcile-link.js';
 import type { ReconcileInput, ReconcileOutcome } from '../src/reconciler/types.js';
+import { clusterLinkResource } from '../test/support/builders.js';
 import { SimWorld, startRestSimulator, type RestSimulator } from '../test/support/rest-simulator/index.js';
 import type { BenchConfig } from './config.js';
 import { fmt, type SectionResult, type Table, type TargetCheck } from './report.js';
@@ -52,12 +53,7 @@ function topicNames(count: number, link = ''): string[] {
 }
 
 function linkObject(name: string, spec: ClusterLinkSpec, generation: number): ClusterLink {
-  return {
-    apiVersion: 'platform.confluent.io/v1beta1',
-    kind: 'ClusterLink',
-    metadata: { name, namespace: 'bench', uid: `0bench00-${name}`, generation },
-    spec,
-  };
+  return clusterLinkResource(spec, { name, namespace: 'bench', uid: `0bench00-${name}`, generation });
 }
 
 /** Mirror names are cluster-wide, so each link gets its own prefix (`<link>.`). */

@@ -49,11 +49,16 @@ async function runSection(name: SectionName, config: BenchConfig): Promise<Secti
       const { runReconciler } = await import('./reconciler.js');
       return runReconciler({ config, log });
     }
+    case 'apiserver': {
+      // A real kube-apiserver and kubectl (bench/apiserver.ts); skips when the e2e harness is not built.
+      const { runApiServer } = await import('./apiserver.js');
+      return runApiServer({ config, log });
+    }
   }
 }
 
-/** The order sections run in: cheap in-process first, then the two that use child servers. */
-const ORDER: readonly SectionName[] = ['rules', 'reconciler', 'admission', 'memory'];
+/** The order sections run in: cheap in-process first, then those that use child servers (apiserver last). */
+const ORDER: readonly SectionName[] = ['rules', 'reconciler', 'admission', 'memory', 'apiserver'];
 
 export async function main(): Promise<number> {
   const config = loadConfig();

@@ -1,7 +1,9 @@
 // Command dispatch: `clusterlink-webhook <command> [flags]`. Each command lives in src/commands/<name>.ts
-// and exports `run(argv): Promise<number>` (the exit code; long-running commands resolve when they stop).
+// and exports `run(argv, io): Promise<number>` (the exit code; long-running commands resolve when they stop).
+import { EXIT_OK, EXIT_USAGE } from './commands/exit-codes.js';
+import { processIO, type CliIO } from './commands/io.js';
 
-type CommandModule = { run(argv: string[]): Promise<number> };
+type CommandModule = { run(argv: string[], io: CliIO): Promise<number> };
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandModule> }> = {
   serve: {
@@ -29,16 +31,16 @@ export function usage(): string {
   return lines.join('\n');
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: CliIO = processIO()): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    process.stdout.write(`${usage()}\n`);
-    return name === undefined ? 2 : 0;
+    io.stdout.write(`${usage()}\n`);
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   const command = COMMANDS[name];
   if (!command) {
-    process.stderr.write(`clusterlink-webhook: unknown command "${name}"\n${usage()}\n`);
-    return 2;
+    io.stderr.write(`clusterlink-webhook: unknown command "${name}"\n${usage()}\n`);
+    return EXIT_USAGE;
   }
-  return (await command.load()).run(rest);
+  return (await command.load()).run(rest, io);
 }

@@ -19,19 +19,9 @@ import { finishDecision, ratchetUpdate, secretFindings, withExceptions, type Fin
 import { computeDefaultsPatch } from './patch.js';
 import type { AdmissionDecision, AdmissionRequest, Admitter, ExceptionAuthorizer, ExceptionOutcome } from './types.js';
 
-/** The functions of the core this file uses (injectable so tests can watch what they are given). */
-export interface ClusterLinkCore {
-  /** The mutating webhook's defaults. */
-  defaultClusterLink: typeof defaultClusterLink;
-  /** The validating webhook: the verdict on the defaulted object and that object (the Secret checks read it). */
-  validateAndDefault: typeof validateAndDefault;
-}
-
 export interface ClusterLinkAdmitterOptions {
   /** Checks referenced Secrets after the pure rules (validate only); strict mode is the checker's business. */
   secretChecker?: SecretChecker;
-  /** Default: the real core from src/clusterlink. */
-  core?: ClusterLinkCore;
   /** The per-rule actions in force, read at every review (a ConfigMap file may change them). Default: all deny. */
   rulePolicy?: () => RulePolicy;
   /** Asks whether the requesting user may skip rules; without one, every exception is refused with a warning. */
@@ -40,30 +30,24 @@ export interface ClusterLinkAdmitterOptions {
   onException?: (outcome: ExceptionOutcome, request: AdmissionRequest) => void;
 }
 
-const REAL_CORE: ClusterLinkCore = { defaultClusterLink, validateAndDefault };
-
 function ruleContext(request: AdmissionRequest): RuleContext {
   const operation = request.operation === 'UPDATE' ? 'UPDATE' : 'CREATE';
   return request.namespace ? { namespace: request.namespace, operation } : { operation };
 }
 
 /** Defaults → JSON Patch against the object exactly as the API server sent it. */
-export function createMutateAdmitter(options: Pick<ClusterLinkAdmitterOptions, 'core'> = {}): Admitter {
-  const core = options.core ?? REAL_CORE;
+function createMutateAdmitter(): Admitter {
   return async (request) => {
-    const defaulted = core.defaultClusterLink(request.object, ruleContext(request));
+    const defaulted = defaultClusterLink(request.object, ruleContext(request));
     const patch = computeDefaultsPatch(request.object, defaulted);
     return { allowed: true, errors: [], warnings: [], patch };
   };
 }
 
-export const mutateClusterLink: Admitter = createMutateAdmitter();
-
 export function createValidateAdmitter(options: ClusterLinkAdmitterOptions = {}): Admitter {
   const { secretChecker, exceptionAuthorizer } = options;
-  const core = options.core ?? REAL_CORE;
   const policyOf = options.rulePolicy ?? (() => EMPTY_POLICY);
-  const admit = validateWith(core, secretChecker, exceptionAuthorizer, policyOf);
+  const admit = validateWith(secretChecker, exceptionAuthorizer, policyOf);
   return async (request, admitOptions) => {
     const decision = await admit(request, admitOptions);
     if (decision.exception) options.onException?.(decision.exception, request);
@@ -72,7 +56,6 @@ export function createValidateAdmitter(options: ClusterLinkAdmitterOptions = {})
 }
 
 function validateWith(
-  core: ClusterLinkCore,
   secretChecker: SecretChecker | undefined,
   exceptionAuthorizer: ExceptionAuthorizer | undefined,
   policyOf: () => RulePolicy,
@@ -92,7 +75,7 @@ function validateWith(
     }
 
     // The rules judge the defaulted form, so the answer does not depend on whether /mutate ran first.
-    const { result, defaulted: object } = core.validateAndDefault(request.object, oldObject, ctx);
+    const { result, defaulted: object } = validateAndDefault(request.object, oldObject, ctx);
     let findings: Findings = {
       errors: [...result.errors],
       warnings: result.ruleWarnings ?? result.warnings.map((text) => ({ text, field: '' })),
@@ -112,7 +95,7 @@ export function createClusterLinkAdmitters(options: ClusterLinkAdmitterOptions =
   mutate: Admitter;
   validate: Admitter;
 } {
-  return { mutate: createMutateAdmitter(options), validate: createValidateAdmitter(options) };
+  return { mutate: createMutateAdmitter(), validate: createValidateAdmitter(options) };
 }
 
 export type { AdmissionDecision };

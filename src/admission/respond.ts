@@ -8,7 +8,8 @@ import type { AdmitOutcome } from './run-admitter.js';
 import type { AdmissionDecision, AdmissionRequest, AdmissionResponse, AdmissionStatus } from './types.js';
 import { sanitizeWarnings } from './warnings.js';
 
-export type WebhookName = 'mutate' | 'validate';
+export type { WebhookName } from '../observability/metrics.js';
+import type { WebhookName } from '../observability/metrics.js';
 
 const QUALIFIED_KIND = `${CLUSTERLINK_KIND}.${CLUSTERLINK_GROUP}`;
 
@@ -61,7 +62,7 @@ export function allowedResponse(uid: string, warnings: readonly unknown[] = []):
   return withWarnings({ uid, allowed: true }, warnings);
 }
 
-export function decisionResponse(
+function decisionResponse(
   webhook: WebhookName,
   request: AdmissionRequest,
   decision: AdmissionDecision,
@@ -109,7 +110,7 @@ export function internalErrorResponse(webhook: WebhookName, request: AdmissionRe
  * The rules did not answer within the hard budget. Validate: the admitter's provisional decision when it
  * recorded one (e.g. the pure rules' denial), else allowed with a warning; mutate: allowed without a patch.
  */
-export function timeoutResponse(
+function timeoutResponse(
   webhook: WebhookName,
   request: AdmissionRequest,
   provisional?: AdmissionDecision,

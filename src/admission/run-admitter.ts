@@ -15,7 +15,7 @@ export interface RunAdmitterOptions {
   budgetMs: number;
 }
 
-export class AdmissionDeadlineError extends Error {
+class AdmissionDeadlineError extends Error {
   override name = 'AdmissionDeadlineError';
 }
 
@@ -62,9 +62,7 @@ export async function runAdmitter(
     .then(
       (decision): AdmitOutcome =>
         isDecision(decision)
-          ? decision.internalError !== undefined
-            ? { kind: 'internal-error', error: new Error(decision.internalError) }
-            : { kind: 'decided', decision }
+          ? { kind: 'decided', decision }
           : {
               kind: 'internal-error',
               error: new Error('the admitter returned something that is not an AdmissionDecision'),

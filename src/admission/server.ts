@@ -10,7 +10,7 @@ import {
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { settlesWithin } from '../lib/async.js';
+import { settlesWithin, sleep } from '../lib/async.js';
 import type { Logger } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { TlsMaterial, TlsSource } from '../tls/source.js';
@@ -27,8 +27,8 @@ import {
 } from './types.js';
 
 /** An UPDATE carries object and oldObject (each up to etcd's ~1.5 MiB) plus the envelope. */
-export const DEFAULT_BODY_LIMIT_BYTES = 6 * 1024 * 1024;
-export const MIN_TLS_VERSION = 'TLSv1.2';
+const DEFAULT_BODY_LIMIT_BYTES = 6 * 1024 * 1024;
+const MIN_TLS_VERSION = 'TLSv1.2';
 
 export interface WebhookServerOptions {
   admitters: { mutate: Admitter; validate: Admitter };
@@ -115,20 +115,61 @@ function httpsOptions(material: TlsMaterial): HttpsOptions {
   };
 }
 
-export function createWebhookServer(options: WebhookServerOptions): WebhookServer {
-  const { admitters, metrics, tls } = options;
-  const log = options.logger;
-  const deadlineMs = options.admissionDeadlineMs ?? 1500;
-  const budgetMs = options.admissionBudgetMs ?? 1800;
-  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-  const shutdownDelayMs = options.shutdownDelayMs ?? 0;
-  const shutdownGraceMs = options.shutdownGraceMs ?? 10_000;
-  let listening = false;
-  let shuttingDown = false;
+/** What the review handlers need: the admitters' budget and where to count and log. */
+interface ReviewContext {
+  metrics: Metrics;
+  log: Logger;
+  deadlineMs: number;
+  budgetMs: number;
+}
 
+/** Set by listen() and shutdown(); read by readiness, the handlers and the onSend hook. */
+interface ServerState {
+  listening: boolean;
+  shuttingDown: boolean;
+}
+
+export function createWebhookServer(options: WebhookServerOptions): WebhookServer {
+  const { metrics, tls } = options;
+  const ctx: ReviewContext = {
+    metrics,
+    log: options.logger,
+    deadlineMs: options.admissionDeadlineMs ?? 1500,
+    budgetMs: options.admissionBudgetMs ?? 1800,
+  };
+  const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const state: ServerState = { listening: false, shuttingDown: false };
+  const app = createApp(options, bodyLimit, state);
+  // Certificate rotation: new handshakes get the new pair, open connections are untouched.
+  const unsubscribe = tls.subscribe((material) => app.server.setSecureContext(httpsOptions(material)));
+
+  const isReady = (): boolean =>
+    state.listening && !state.shuttingDown && (options.readinessChecks ?? []).every((check) => safeCheck(check));
+  addHealthRoutes(app, isReady, state);
+  app.post('/mutate', reviewHandler(ctx, 'mutate', options.admitters.mutate));
+  app.post('/validate', reviewHandler(ctx, 'validate', options.admitters.validate));
+  addErrorHandlers(app, ctx, bodyLimit);
+
+  let metricsServer: HttpServer | undefined;
+  const listen = async (): Promise<ListeningAddresses> => {
+    // Kept before it listens: a shutdown after a failed listen still closes it.
+    const createMetrics = (): HttpServer =>
+      (metricsServer = createMetricsServer(metrics, isReady, () => state.shuttingDown, ctx.log));
+    const addresses = await listenAll(app, options, createMetrics);
+    state.listening = true;
+    return addresses;
+  };
+  const shutdown = shutdownOnce(app, options, state, async () => {
+    unsubscribe();
+    if (metricsServer) await closeHttpServer(metricsServer);
+  });
+  return { app, listen, isReady, shutdown };
+}
+
+function createApp(options: WebhookServerOptions, bodyLimit: number, state: ServerState): FastifyInstance<HttpsServer> {
   const app = Fastify({
-    https: httpsOptions(tls.current()),
-    loggerInstance: log,
+    https: httpsOptions(options.tls.current()),
+    loggerInstance: options.logger,
     // One line per review is written by the handler; Fastify's per-request lines would double it.
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit,
@@ -140,9 +181,6 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     return503OnClosing: false,
   }) as unknown as FastifyInstance<HttpsServer>;
 
-  // Certificate rotation: new handshakes get the new pair, open connections are untouched.
-  const unsubscribe = tls.subscribe((material) => app.server.setSecureContext(httpsOptions(material)));
-
   // We read every body raw and decide ourselves, so a wrong Content-Type is a 400 (not Fastify's 415)
   // and invalid JSON gets our message.
   app.removeAllContentTypeParsers();
@@ -151,195 +189,221 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   // While draining, ask clients to reconnect elsewhere: the API server otherwise keeps reusing this pod's
   // keep-alive connections until they break.
   app.addHook('onSend', async (_req, reply, payload) => {
-    if (shuttingDown) reply.header('connection', 'close');
+    if (state.shuttingDown) reply.header('connection', 'close');
     return payload;
   });
+  return app;
+}
 
-  const isReady = (): boolean =>
-    listening && !shuttingDown && (options.readinessChecks ?? []).every((check) => safeCheck(check));
-
+function addHealthRoutes(app: FastifyInstance<HttpsServer>, isReady: () => boolean, state: ServerState): void {
   app.get('/healthz', async (_req, reply) => reply.code(200).send({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) =>
     isReady()
       ? reply.code(200).send({ status: 'ready' })
-      : reply.code(503).send({ status: shuttingDown ? 'shutting down' : 'not ready' }),
+      : reply.code(503).send({ status: state.shuttingDown ? 'shutting down' : 'not ready' }),
   );
+}
 
-  const errorReply = (
-    reply: FastifyReply,
-    webhook: WebhookName | undefined,
-    code: number,
-    message: string,
-    reason: string,
-  ): FastifyReply => {
-    if (webhook) {
-      metrics.admissionErrors.inc({ webhook, reason });
-      log.warn({ webhook, code, reason, detail: message }, 'admission request refused');
-    }
-    const body: ErrorBody = {
-      code,
-      error: code === 413 ? 'PayloadTooLarge' : code === 404 ? 'NotFound' : 'BadRequest',
-      message,
-    };
-    return reply.code(code).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+function errorReply(
+  ctx: ReviewContext,
+  reply: FastifyReply,
+  webhook: WebhookName | undefined,
+  refusal: Refusal,
+): FastifyReply {
+  const { code, message, reason } = refusal;
+  if (webhook) {
+    ctx.metrics.admissionErrors.inc({ webhook, reason });
+    ctx.log.warn({ webhook, code, reason, detail: message }, 'admission request refused');
+  }
+  const body: ErrorBody = {
+    code,
+    error: code === 413 ? 'PayloadTooLarge' : code === 404 ? 'NotFound' : 'BadRequest',
+    message,
   };
+  return reply.code(code).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+}
 
-  const review = (webhook: WebhookName, admitter: Admitter) => async (req: FastifyRequest, reply: FastifyReply) => {
+/** A request answered with an HTTP error instead of an AdmissionReview. */
+interface Refusal {
+  code: number;
+  message: string;
+  reason: string;
+}
+
+const malformed = (message: string): Refusal => ({ code: 400, message, reason: 'malformed' });
+
+/** The body as an in-scope-or-not AdmissionRequest, or why it is refused (400). */
+function readReview(req: FastifyRequest, webhook: WebhookName): { request: AdmissionRequest; scope: Scope } | Refusal {
+  if (!isJsonContentType(req.headers['content-type']))
+    return malformed(
+      `Content-Type must be application/json (got ${JSON.stringify(req.headers['content-type'] ?? '')})`,
+    );
+  const raw = req.body;
+  if (!Buffer.isBuffer(raw) || raw.length === 0) return malformed('the body is empty; expected an AdmissionReview');
+  const decoded = decodeReview(raw, webhook);
+  return decoded.ok ? { request: decoded.request, scope: decoded.scope } : malformed(decoded.message);
+}
+
+const reviewHandler =
+  (ctx: ReviewContext, webhook: WebhookName, admitter: Admitter) =>
+  async (req: FastifyRequest, reply: FastifyReply) => {
     const started = process.hrtime.bigint();
-    if (!isJsonContentType(req.headers['content-type'])) {
-      return errorReply(
-        reply,
-        webhook,
-        400,
-        `Content-Type must be application/json (got ${JSON.stringify(req.headers['content-type'] ?? '')})`,
-        'malformed',
-      );
-    }
-    const raw = req.body;
-    if (!Buffer.isBuffer(raw) || raw.length === 0)
-      return errorReply(reply, webhook, 400, 'the body is empty; expected an AdmissionReview', 'malformed');
-    const decoded = decodeReview(raw, webhook);
-    if (!decoded.ok) return errorReply(reply, webhook, 400, decoded.message, 'malformed');
-    const { request, scope } = decoded;
-    const operation = request.operation;
+    const read = readReview(req, webhook);
+    if (!('request' in read)) return errorReply(ctx, reply, webhook, read);
+    const { request, scope } = read;
+    const { metrics } = ctx;
     metrics.admissionInFlight.inc({ webhook });
     let response: AdmissionResponse;
     try {
-      response = await answer(webhook, admitter, request, scope);
+      response = await answer(ctx, webhook, admitter, request, scope);
     } catch (error) {
       // A bug between parsing and the admitter (ours, not the rules'): same policy as an admitter throw.
-      log.error({ webhook, uid: request.uid, err: error }, 'internal error while answering an admission review');
+      ctx.log.error({ webhook, uid: request.uid, err: error }, 'internal error while answering an admission review');
       metrics.admissionErrors.inc({ webhook, reason: 'internal' });
       response = internalErrorResponse(webhook, request);
     } finally {
       metrics.admissionInFlight.dec({ webhook });
     }
-    const seconds = hrtimeSeconds(started);
-    metrics.admissionDuration.observe({ webhook, operation: operationLabel(operation) }, seconds);
-    metrics.admissionRequests.inc({ webhook, operation: operationLabel(operation), allowed: String(response.allowed) });
+    const operation = operationLabel(request.operation);
+    metrics.admissionDuration.observe({ webhook, operation }, hrtimeSeconds(started));
+    metrics.admissionRequests.inc({ webhook, operation, allowed: String(response.allowed) });
     const payload = { apiVersion: ADMISSION_API_VERSION, kind: ADMISSION_REVIEW_KIND, response };
     return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(payload));
   };
 
-  // Every line about a review carries webhook and uid in its own fields: a child logger per request would
-  // cost more than a review's whole log line.
-  const answer = async (
-    webhook: WebhookName,
-    admitter: Admitter,
-    request: AdmissionRequest,
-    scope: Scope,
-  ): Promise<AdmissionResponse> => {
-    const started = process.hrtime.bigint();
-    const ref = {
-      webhook,
-      uid: request.uid,
-      operation: request.operation,
-      namespace: request.namespace,
-      object: objectName(request),
-      kind: request.kind.kind,
-      dryRun: request.dryRun === true,
-    };
-    if (!scope.inScope) {
-      metrics.admissionSkipped.inc({ webhook, reason: scope.reason });
-      log.debug(
-        { ...ref, reason: scope.reason, detail: scope.detail },
-        'admission review out of scope; allowed untouched',
-      );
-      return allowedResponse(request.uid);
-    }
-
-    const outcome = await runAdmitter(admitter, request, { deadlineMs, budgetMs });
-    if (outcome.kind === 'timeout') {
-      metrics.admissionErrors.inc({ webhook, reason: 'timeout' });
-      log.warn(
-        { ...ref, budgetMs, provisional: outcome.provisional !== undefined },
-        'admitter did not answer within the budget; answering without it',
-      );
-    } else if (outcome.kind === 'internal-error') {
-      metrics.admissionErrors.inc({ webhook, reason: 'internal' });
-      log.error({ ...ref, err: outcome.error }, 'internal error in the ClusterLink rules');
-    }
-    const response = outcomeResponse(webhook, request, outcome);
-    log.info(
-      {
-        ...ref,
-        user: request.userInfo?.username,
-        allowed: response.allowed,
-        code: response.status?.code,
-        causes: response.status?.details?.causes.length,
-        warnings: response.warnings?.length ?? 0,
-        patched: response.patch !== undefined,
-        durationMs: Math.round(hrtimeSeconds(started) * 1e6) / 1e3,
-      },
-      'admission review answered',
-    );
-    return response;
+// Every line about a review carries webhook and uid in its own fields: a child logger per request would
+// cost more than a review's whole log line.
+function reviewRef(webhook: WebhookName, request: AdmissionRequest) {
+  return {
+    webhook,
+    uid: request.uid,
+    operation: request.operation,
+    namespace: request.namespace,
+    object: objectName(request),
+    kind: request.kind.kind,
+    dryRun: request.dryRun === true,
   };
+}
 
-  app.post('/mutate', review('mutate', admitters.mutate));
-  app.post('/validate', review('validate', admitters.validate));
+async function answer(
+  ctx: ReviewContext,
+  webhook: WebhookName,
+  admitter: Admitter,
+  request: AdmissionRequest,
+  scope: Scope,
+): Promise<AdmissionResponse> {
+  const { metrics, log, budgetMs } = ctx;
+  const started = process.hrtime.bigint();
+  const ref = reviewRef(webhook, request);
+  if (!scope.inScope) {
+    metrics.admissionSkipped.inc({ webhook, reason: scope.reason });
+    log.debug(
+      { ...ref, reason: scope.reason, detail: scope.detail },
+      'admission review out of scope; allowed untouched',
+    );
+    return allowedResponse(request.uid);
+  }
 
+  const outcome = await runAdmitter(admitter, request, { deadlineMs: ctx.deadlineMs, budgetMs });
+  if (outcome.kind === 'timeout') {
+    metrics.admissionErrors.inc({ webhook, reason: 'timeout' });
+    log.warn(
+      { ...ref, budgetMs, provisional: outcome.provisional !== undefined },
+      'admitter did not answer within the budget; answering without it',
+    );
+  } else if (outcome.kind === 'internal-error') {
+    metrics.admissionErrors.inc({ webhook, reason: 'internal' });
+    log.error({ ...ref, err: outcome.error }, 'internal error in the ClusterLink rules');
+  }
+  const response = outcomeResponse(webhook, request, outcome);
+  log.info(
+    {
+      ...ref,
+      user: request.userInfo?.username,
+      allowed: response.allowed,
+      code: response.status?.code,
+      causes: response.status?.details?.causes.length,
+      warnings: response.warnings?.length ?? 0,
+      patched: response.patch !== undefined,
+      durationMs: Math.round(hrtimeSeconds(started) * 1e6) / 1e3,
+    },
+    'admission review answered',
+  );
+  return response;
+}
+
+function addErrorHandlers(app: FastifyInstance<HttpsServer>, ctx: ReviewContext, bodyLimit: number): void {
   app.setNotFoundHandler((req, reply) =>
-    errorReply(reply, undefined, 404, `no route for ${req.method} ${req.url.split('?')[0]}`, 'not_found'),
+    errorReply(ctx, reply, undefined, {
+      code: 404,
+      message: `no route for ${req.method} ${req.url.split('?')[0]}`,
+      reason: 'not_found',
+    }),
   );
   app.setErrorHandler((err: Error & { statusCode?: number; code?: string }, req, reply) => {
     const webhook = webhookOf(req.url);
     if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
-      return errorReply(reply, webhook, 413, `the body is larger than ${bodyLimit} bytes`, 'too_large');
+      return errorReply(ctx, reply, webhook, {
+        code: 413,
+        message: `the body is larger than ${bodyLimit} bytes`,
+        reason: 'too_large',
+      });
     }
     if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) {
-      return errorReply(reply, webhook, err.statusCode, err.message, 'malformed');
+      return errorReply(ctx, reply, webhook, { code: err.statusCode, message: err.message, reason: 'malformed' });
     }
     // Not reachable from the review handler (it catches everything); kept as a last resort.
-    log.error({ err, url: req.url }, 'unexpected error in the HTTP layer');
+    ctx.log.error({ err, url: req.url }, 'unexpected error in the HTTP layer');
     return reply.code(500).send({ code: 500, error: 'InternalError', message: 'unexpected server error' });
   });
+}
 
-  let metricsServer: HttpServer | undefined;
+/** The HTTPS listener, then the metrics listener unless it is switched off. */
+async function listenAll(
+  app: FastifyInstance<HttpsServer>,
+  options: WebhookServerOptions,
+  createMetrics: () => HttpServer,
+): Promise<ListeningAddresses> {
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ host, port: options.port ?? 8443 });
+  const port = (app.server.address() as AddressInfo).port;
+  const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  const addresses: ListeningAddresses = { port, url: `https://${urlHost}:${port}` };
+  const metricsPort = options.metricsPort ?? 9090;
+  if (metricsPort === false) return addresses;
+  const server = createMetrics();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(metricsPort, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  addresses.metricsPort = (server.address() as AddressInfo).port;
+  addresses.metricsUrl = `http://${urlHost}:${addresses.metricsPort}`;
+  return addresses;
+}
 
-  const listen = async (): Promise<ListeningAddresses> => {
-    const host = options.host ?? '127.0.0.1';
-    await app.listen({ host, port: options.port ?? 8443 });
-    const port = (app.server.address() as AddressInfo).port;
-    const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-    const addresses: ListeningAddresses = { port, url: `https://${urlHost}:${port}` };
-    const metricsPort = options.metricsPort ?? 9090;
-    if (metricsPort !== false) {
-      metricsServer = createMetricsServer(metrics, isReady, () => shuttingDown, log);
-      const server = metricsServer;
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(metricsPort, host, () => {
-          server.off('error', reject);
-          resolve();
-        });
-      });
-      addresses.metricsPort = (server.address() as AddressInfo).port;
-      addresses.metricsUrl = `http://${urlHost}:${addresses.metricsPort}`;
-    }
-    listening = true;
-    return addresses;
-  };
-
+/** shutdown(): readiness fails at once, the drain delay, then close within the grace period; idempotent. */
+function shutdownOnce(
+  app: FastifyInstance<HttpsServer>,
+  options: WebhookServerOptions,
+  state: ServerState,
+  closeRest: () => Promise<void>,
+): WebhookServer['shutdown'] {
+  const log = options.logger;
+  const shutdownDelayMs = options.shutdownDelayMs ?? 0;
+  const shutdownGraceMs = options.shutdownGraceMs ?? 10_000;
   let shutdownPromise: Promise<void> | undefined;
-  let endDelay: (() => void) | undefined;
-  const shutdown = (opts: { skipDelay?: boolean } = {}): Promise<void> => {
+  const endDelay = new AbortController();
+  return (opts = {}) => {
     shutdownPromise ??= (async () => {
-      shuttingDown = true;
+      state.shuttingDown = true;
       const graceEnds = Date.now() + shutdownGraceMs;
       log.info({ shutdownDelayMs, shutdownGraceMs }, 'shutting down: readiness fails from now on');
       // Keep answering while the endpoints controller takes this pod out of the Service.
       const delay = Math.min(shutdownDelayMs, shutdownGraceMs);
-      if (delay > 0 && !opts.skipDelay) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, delay);
-          endDelay = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-      }
-      endDelay = undefined;
+      if (delay > 0 && !opts.skipDelay) await sleep(delay, endDelay.signal).catch(() => undefined);
       const closing = app.close();
       const inTime = await settlesWithin(closing, Math.max(0, graceEnds - Date.now()));
       if (!inTime) {
@@ -347,15 +411,12 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
         app.server.closeAllConnections();
         await settlesWithin(closing, 1000);
       }
-      unsubscribe();
-      if (metricsServer) await closeHttpServer(metricsServer);
+      await closeRest();
       log.info('webhook server stopped');
     })();
-    if (opts.skipDelay) endDelay?.();
+    if (opts.skipDelay) endDelay.abort();
     return shutdownPromise;
   };
-
-  return { app, listen, isReady, shutdown };
 }
 
 type Decoded = { ok: true; request: AdmissionRequest; scope: Scope } | { ok: false; message: string };

@@ -48,8 +48,6 @@ export interface AdmissionDecision {
   warnings: string[];
   /** RFC 6902 operations (mutating webhook only); absent or empty when nothing changes. */
   patch?: Operation[];
-  /** Set when the decision comes from a bug in our own code, not from the object. */
-  internalError?: string;
   /** `warnings` with the field and rule of each where known (docs/rules.md#rule-ids): for the CLI and the audit. */
   ruleWarnings?: RuleWarning[];
   /** The exception the object asked for (docs/rules.md#exceptions), when it named rules to skip. */

@@ -72,6 +72,14 @@ function visitDefaults(object: unknown, ctx: RuleContext, fill: Filler): void {
     fill(asRecord(filter?.['resourceFilter']), 'name', '*');
   }
 
+  visitMirrorTopicDefaults(spec, fill);
+
+  const sourceInitiated = asRecord(spec['sourceInitiatedLink']);
+  if (sourceInitiated?.['linkMode'] === 'Bidirectional') fill(sourceInitiated, 'connectionMode', 'Outbound');
+}
+
+/** Each mirror topic's state, and its sourceTopicName when the link prefix makes it unambiguous. */
+function visitMirrorTopicDefaults(spec: JsonRecord, fill: Filler): void {
   const prefix = asString(asRecord(spec['mirrorTopicOptions'])?.['prefix']);
   for (const item of asArray(spec['mirrorTopics']) ?? []) {
     const topic = asRecord(item);
@@ -89,7 +97,4 @@ function visitDefaults(object: unknown, ctx: RuleContext, fill: Filler): void {
       fill(topic, 'sourceTopicName', name.slice(prefix.length));
     }
   }
-
-  const sourceInitiated = asRecord(spec['sourceInitiatedLink']);
-  if (sourceInitiated?.['linkMode'] === 'Bidirectional') fill(sourceInitiated, 'connectionMode', 'Outbound');
 }

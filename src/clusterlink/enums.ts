@@ -16,14 +16,14 @@ export const ACL_PATTERN_TYPES = ['any', 'literal', 'prefixed', 'match'] as cons
 export const ACL_PERMISSION_TYPES = ['any', 'allow', 'deny'] as const;
 
 /** Operations by resource type (Kafka ACL semantics); `any` and `all` are valid everywhere. */
-export const ACL_OPERATIONS: Readonly<Record<string, readonly string[]>> = {
+const ACL_OPERATIONS: Readonly<Record<string, readonly string[]>> = {
   topic: ['read', 'write', 'create', 'delete', 'alter', 'describe', 'describeConfigs', 'alterConfigs'],
   group: ['read', 'describe', 'delete'],
   cluster: ['alter', 'alterConfigs', 'clusterAction', 'create', 'describe', 'describeConfigs', 'idempotentWrite'],
   transcationId: ['describe', 'write'],
   delegationToken: ['describe'],
 };
-export const ACL_OPERATIONS_EVERYWHERE = ['any', 'all'] as const;
+const ACL_OPERATIONS_EVERYWHERE = ['any', 'all'] as const;
 
 /** Operations are matched case-insensitively and with or without underscores (`describe_configs`). */
 export function normaliseOperation(op: string): string {

@@ -108,14 +108,9 @@ export const notSupported = (
   supported,
   detail,
 });
-export const internalError = (path: PathLike, detail: string): FieldError => ({
-  field: p(path),
-  kind: 'Internal',
-  detail,
-});
 
 /** Render a value the way apimachinery does: strings quoted, scalars bare, objects summarised. */
-export function formatValue(value: unknown): string {
+function formatValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === null) return 'null';
   if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);

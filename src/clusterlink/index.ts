@@ -7,7 +7,6 @@ import {
   type ValidatedAndDefaulted,
   type ValidationResult,
 } from './validate.js';
-import { asRecord, asString } from '../lib/json.js';
 
 export { rulesView, validateTransition } from './validate.js';
 export { ratchet, ratchetedWarning, valueAtPath } from './ratchet.js';
@@ -54,15 +53,4 @@ export function validateAndDefault(
   ctx: RuleContext,
 ): ValidatedAndDefaulted {
   return validateAndDefaultOnce(object, oldObject, ctx);
-}
-
-/** The cluster link's name as the reconciler uses it: `spec.name`, else `metadata.name` (undefined with generateName only). */
-export function linkNameOf(object: unknown): string | undefined {
-  const root = asRecord(object);
-  return asString(asRecord(root?.['spec'])?.['name']) || asString(asRecord(root?.['metadata'])?.['name']) || undefined;
-}
-
-/** The object's `metadata.name`, for denial messages (`ClusterLink.platform.confluent.io "<name>" is invalid`). */
-export function objectNameOf(object: unknown): string {
-  return asString(asRecord(asRecord(object)?.['metadata'])?.['name']) ?? '';
 }

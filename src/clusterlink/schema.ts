@@ -63,7 +63,7 @@ const kafkaCluster = obj({
 
 const filter = obj({ name: str, patternType: str, filterType: str });
 
-export const CLUSTERLINK_SHAPE: SchemaObject = obj({
+const CLUSTERLINK_SHAPE: SchemaObject = obj({
   apiVersion: str,
   kind: str,
   metadata: obj({ name: str, generateName: str, namespace: str, deletionTimestamp: str }),

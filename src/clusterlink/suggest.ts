@@ -1,7 +1,7 @@
 // Near-miss suggestions for enum values: `linkMode: source` → did you mean "Source"?
 
 /** Levenshtein distance, counting an adjacent transposition as one edit (so "ACTVIE" is near "ACTIVE"). */
-export function editDistance(a: string, b: string): number {
+function editDistance(a: string, b: string): number {
   const rows = a.length + 1;
   const cols = b.length + 1;
   const d: number[][] = Array.from({ length: rows }, (_, i) =>

@@ -1,7 +1,7 @@
 // The rule book's entry point: shape first (ajv), then every semantic rule family on the defaulted
 // object, all errors at once in document order. Never throws on any JSON.
 import type { FieldError } from './field-errors.js';
-import { asRecord } from '../lib/json.js';
+import { asRecord, hasOwn, type JsonRecord } from '../lib/json.js';
 import type { RuleContext } from './context.js';
 import { applyDefaults, needsDefaults } from './defaults.js';
 import { isBeingDeleted } from './metadata.js';
@@ -49,7 +49,7 @@ const SPEC_RULES: ReadonlyArray<(input: RuleInput) => RuleResult> = [
  * The API server treats a null field as unset: drop them so rules see absent fields only. Returns `value` itself
  * when it holds no null (the common case: copying every object again is most of the rules' allocation).
  */
-export function withoutNulls(value: unknown): unknown {
+function withoutNulls(value: unknown): unknown {
   return containsNull(value) ? dropNulls(value) : value;
 }
 
@@ -58,8 +58,7 @@ function containsNull(value: unknown): boolean {
   if (typeof value !== 'object') return false;
   if (Array.isArray(value)) return value.some(containsNull);
   for (const key in value) {
-    if (Object.prototype.hasOwnProperty.call(value, key) && containsNull((value as Record<string, unknown>)[key]))
-      return true;
+    if (hasOwn(value as JsonRecord, key) && containsNull((value as JsonRecord)[key])) return true;
   }
   return false;
 }
@@ -77,7 +76,7 @@ function dropNulls(value: unknown): unknown {
  * The object exactly as the rules see it: defaulted, without nulls. The rules only read it, so an object that needs
  * no defaults and holds no null is returned itself, uncopied; otherwise it is a copy.
  */
-export function prepare(object: unknown, ctx: RuleContext): unknown {
+function prepare(object: unknown, ctx: RuleContext): unknown {
   return withoutNulls(needsDefaults(object, ctx) ? applyDefaults(object, ctx) : object);
 }
 
@@ -94,7 +93,7 @@ function coveredBy(paths: ReadonlySet<string>, field: string): boolean {
   return false;
 }
 
-export function formatWarning(w: FieldWarning): string {
+function formatWarning(w: FieldWarning): string {
   return w.field ? `${w.field}: ${w.message}` : w.message;
 }
 

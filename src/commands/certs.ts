@@ -6,12 +6,14 @@
 import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseCommandLine, type FlagOptions, type ParsedFlags } from './args.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { processIO, type CliIO } from './io.js';
 import { isDns1123Label } from '../clusterlink/metadata.js';
 import { caBundleBase64, writeCertificateFiles, type CertificateMaterial } from '../tls/files.js';
 import { generateCertificateAuthority, generateServingCertificate, serviceDnsNames } from '../tls/generate.js';
 
-export function certsUsage(): string {
+function certsUsage(): string {
   return [
     'Usage:',
     '  clusterlink-webhook certs generate --service <svc> --namespace <ns> [flags]',
@@ -31,12 +33,23 @@ export function certsUsage(): string {
 
 class UsageError extends Error {}
 
-/** Where the command writes (tests pass their own). */
-export interface CommandIO {
-  out(text: string): void;
-  err(text: string): void;
+/** Flags through the commands' one parser; a wrong command line is a UsageError (certs prints its usage then). */
+function flagsOf<T extends FlagOptions>(argv: string[], options: T): ParsedFlags<T> {
+  const parsed = parseCommandLine(argv, options);
+  if (!parsed.ok) throw new UsageError(parsed.message);
+  return parsed.line.values;
 }
-const processIO: CommandIO = { out: (t) => void process.stdout.write(t), err: (t) => void process.stderr.write(t) };
+
+const GENERATE_FLAGS = {
+  service: { type: 'string' },
+  namespace: { type: 'string' },
+  'dns-name': { type: 'string', multiple: true },
+  'out-dir': { type: 'string' },
+  days: { type: 'string' },
+  'ca-days': { type: 'string' },
+  'ca-cert-file': { type: 'string' },
+  'ca-key-file': { type: 'string' },
+} as const;
 
 function positiveInt(text: string | undefined, flag: string, fallback: number): number {
   if (text === undefined) return fallback;
@@ -45,22 +58,8 @@ function positiveInt(text: string | undefined, flag: string, fallback: number): 
   return Number(text);
 }
 
-async function generate(argv: string[], io: CommandIO): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      service: { type: 'string' },
-      namespace: { type: 'string' },
-      'dns-name': { type: 'string', multiple: true },
-      'out-dir': { type: 'string' },
-      days: { type: 'string' },
-      'ca-days': { type: 'string' },
-      'ca-cert-file': { type: 'string' },
-      'ca-key-file': { type: 'string' },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
+async function generate(argv: string[], io: CliIO): Promise<number> {
+  const values = flagsOf(argv, GENERATE_FLAGS);
   const { service, namespace } = values;
   if (!service || !namespace) throw new UsageError('--service and --namespace are required');
   if (!isDns1123Label(service))
@@ -96,17 +95,12 @@ async function generate(argv: string[], io: CommandIO): Promise<number> {
   ];
   if (files.caKeyFile) lines.push(`wrote ${files.caKeyFile} (keep it private; needed to rotate with the same CA)`);
   lines.push(`caBundle: ${caBundleBase64(ca.certPem)}`);
-  io.out(`${lines.join('\n')}\n`);
-  return 0;
+  io.stdout.write(`${lines.join('\n')}\n`);
+  return EXIT_OK;
 }
 
-async function caBundle(argv: string[], io: CommandIO): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { 'ca-file': { type: 'string' } },
-    strict: true,
-    allowPositionals: false,
-  });
+async function caBundle(argv: string[], io: CliIO): Promise<number> {
+  const values = flagsOf(argv, { 'ca-file': { type: 'string' } } as const);
   const file = values['ca-file'];
   if (!file) throw new UsageError('--ca-file is required');
   const pem = await readFile(file, 'utf8');
@@ -119,23 +113,23 @@ async function caBundle(argv: string[], io: CommandIO): Promise<number> {
       throw new UsageError(`${file} holds a certificate that does not parse`);
     }
   }
-  io.out(`${caBundleBase64(`${blocks.join('\n')}\n`)}\n`);
-  return 0;
+  io.stdout.write(`${caBundleBase64(`${blocks.join('\n')}\n`)}\n`);
+  return EXIT_OK;
 }
 
-export async function run(argv: string[], io: CommandIO = processIO): Promise<number> {
+export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
   const [sub, ...rest] = argv;
   try {
     if (sub === 'generate') return await generate(rest, io);
     if (sub === 'ca-bundle') return await caBundle(rest, io);
     if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
-      io.out(`${certsUsage()}\n`);
-      return sub === undefined ? 2 : 0;
+      io.stdout.write(`${certsUsage()}\n`);
+      return sub === undefined ? EXIT_USAGE : EXIT_OK;
     }
     throw new UsageError(`unknown subcommand "${sub}"`);
   } catch (err) {
-    const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-    io.err(`certs: ${(err as Error).message}\n${usage ? `\n${certsUsage()}\n` : ''}`);
-    return usage ? 2 : 1;
+    const usage = err instanceof UsageError;
+    io.stderr.write(`certs: ${(err as Error).message}\n${usage ? `\n${certsUsage()}\n` : ''}`);
+    return usage ? EXIT_USAGE : EXIT_FAILED;
   }
 }

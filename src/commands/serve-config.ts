@@ -1,8 +1,8 @@
-// Options of `clusterlink-webhook serve`: flags (node:util parseArgs) over environment variables over
-// defaults. Pure: takes argv and env, returns a typed config or throws ConfigError.
+// Options of `clusterlink-webhook serve`: flags over environment variables over defaults, parsed by the
+// commands' one parser (args.ts). Pure: takes argv and env, returns a typed config or throws ConfigError.
 import { isAbsolute, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { LOG_LEVELS } from '../observability/log.js';
+import { parseCommandLine, type FlagOptions } from './args.js';
 import type { ReconcilerMode } from '../reconciler/controller/start.js';
 import { parseRuleActions, type RuleAction } from '../clusterlink/index.js';
 
@@ -248,21 +248,24 @@ export interface ParsedServeArgs {
   config: ServeConfig;
 }
 
-/** Flags win over environment variables, which win over defaults. */
-export function parseServeArgs(
-  argv: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
-  cwd = process.cwd(),
-): ParsedServeArgs {
-  const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { help: { type: 'boolean' } };
-  for (const f of FLAGS) options[f.flag] = f.multiple ? { type: f.type, multiple: true } : { type: f.type };
-  let values: Record<string, string | boolean | (string | boolean)[] | undefined>;
-  try {
-    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
-  } catch (err) {
-    throw new ConfigError(err instanceof Error ? err.message : String(err));
-  }
+/** The flag table as parseCommandLine reads it: each flag with its environment variable. */
+const PARSER_OPTIONS: FlagOptions = {
+  help: { type: 'boolean' },
+  ...Object.fromEntries(
+    FLAGS.map((f) => [
+      f.flag,
+      { type: f.type, ...(f.multiple ? { multiple: true } : {}), ...(f.env ? { env: f.env } : {}) },
+    ]),
+  ),
+};
 
+/** A flag's text: the flag (repeats joined with ","), else its environment variable, else its default. */
+type RawFlags = (flag: string) => string;
+
+function readRawFlags(argv: readonly string[], env: NodeJS.ProcessEnv): { help: boolean; raw: RawFlags } {
+  const parsed = parseCommandLine(argv, PARSER_OPTIONS, env);
+  if (!parsed.ok) throw new ConfigError(parsed.message);
+  const { values, fromEnv } = parsed.line;
   const raw = (flag: string): string => {
     const spec = FLAGS.find((f) => f.flag === flag);
     if (!spec) throw new Error(`unknown flag ${flag}`);
@@ -270,22 +273,27 @@ export function parseServeArgs(
     if (Array.isArray(v)) return v.join(',');
     if (typeof v === 'boolean') return String(v);
     if (typeof v === 'string') return v;
-    const fromEnv = spec.env ? env[spec.env] : undefined;
-    return fromEnv ?? spec.default;
+    return fromEnv[flag] ?? spec.default;
   };
-  const optional = (flag: string): string | undefined => {
+  return { help: values['help'] === true, raw };
+}
+
+const optionalOf =
+  (raw: RawFlags) =>
+  (flag: string): string | undefined => {
     const v = raw(flag).trim();
     return v === '' ? undefined : v;
   };
 
-  const logLevel = raw('log-level').trim().toLowerCase();
-  if (!(LOG_LEVELS as readonly string[]).includes(logLevel))
-    throw new ConfigError(`--log-level: "${logLevel}" is not one of ${LOG_LEVELS.join(', ')}`);
+function oneOf<T extends string>(raw: RawFlags, flag: string, allowed: readonly T[]): T {
+  const value = raw(flag).trim().toLowerCase();
+  if (!(allowed as readonly string[]).includes(value))
+    throw new ConfigError(`--${flag}: "${value}" is not one of ${allowed.join(', ')}`);
+  return value as T;
+}
 
-  const reconciler = raw('reconciler').trim().toLowerCase();
-  if (reconciler !== 'true' && reconciler !== 'false' && reconciler !== 'auto')
-    throw new ConfigError(`--reconciler: "${reconciler}" is not one of true, false, auto`);
-
+function tlsFiles(raw: RawFlags): { tlsCertFile?: string; tlsPrivateKeyFile?: string } {
+  const optional = optionalOf(raw);
   const tlsCertFile = optional('tls-cert-file');
   const tlsPrivateKeyFile = optional('tls-private-key-file');
   if ((tlsCertFile === undefined) !== (tlsPrivateKeyFile === undefined)) {
@@ -293,21 +301,34 @@ export function parseServeArgs(
       '--tls-cert-file and --tls-private-key-file must be given together (or neither, to generate a certificate)',
     );
   }
+  return tlsCertFile !== undefined && tlsPrivateKeyFile !== undefined ? { tlsCertFile, tlsPrivateKeyFile } : {};
+}
 
-  const secretTimeout = raw('secret-lookup-timeout-ms').trim();
-  const secretLookupTimeoutMs = parseDuration(secretTimeout, 'ms');
+function admissionTimes(raw: RawFlags): Pick<ServeConfig, 'admissionDeadlineMs' | 'admissionBudgetMs'> {
   const admissionDeadlineMs = parseDuration(raw('admission-deadline'), 'ms');
   const admissionBudgetMs = parseDuration(raw('admission-budget'), 'ms');
   if (admissionBudgetMs > 2000)
     throw new ConfigError('--admission-budget must be at most 2s (the API server waits for the whole response)');
   if (admissionDeadlineMs > admissionBudgetMs)
     throw new ConfigError('--admission-deadline must not be later than --admission-budget');
+  return { admissionDeadlineMs, admissionBudgetMs };
+}
 
+/** Flags win over environment variables, which win over defaults. */
+export function parseServeArgs(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = process.env,
+  cwd = process.cwd(),
+): ParsedServeArgs {
+  const { help, raw } = readRawFlags(argv, env);
+  const logLevel = oneOf(raw, 'log-level', LOG_LEVELS);
+  const reconciler = oneOf(raw, 'reconciler', ['true', 'false', 'auto'] as const);
+  const tls = tlsFiles(raw);
+  const secretLookupTimeoutMs = parseDuration(raw('secret-lookup-timeout-ms').trim(), 'ms');
+  const times = admissionTimes(raw);
   const ruleActions = parseRuleActions(raw('rule-action'));
   if (ruleActions.problems.length > 0) throw new ConfigError(`--rule-action: ${ruleActions.problems.join('; ')}`);
-  const ruleActionsFile = optional('rule-actions-file');
-
-  const certDir = raw('cert-dir').trim() || '.clusterlink-webhook';
+  const ruleActionsFile = optionalOf(raw)('rule-actions-file');
   const absolute = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p));
 
   const config: ServeConfig = {
@@ -315,13 +336,12 @@ export function parseServeArgs(
     metricsPort: parsePort(raw('metrics-port'), 'metrics-port'),
     host: raw('host').trim() || '0.0.0.0',
     tlsReloadIntervalMs: parseDuration(raw('tls-reload-interval'), 's'),
-    certDir: absolute(certDir),
+    certDir: absolute(raw('cert-dir').trim() || '.clusterlink-webhook'),
     dnsNames: [...new Set(splitList(raw('dns-name')))],
     logLevel,
     strictSecrets: parseBool(raw('strict-secrets'), 'strict-secrets'),
     secretLookupTimeoutMs,
-    admissionDeadlineMs,
-    admissionBudgetMs,
+    ...times,
     reconciler,
     watchNamespaces: [...new Set(splitList(raw('watch-namespace')))],
     leaseName: raw('lease-name').trim() || 'clusterlink-webhook-leader',
@@ -330,11 +350,11 @@ export function parseServeArgs(
     ruleActions: ruleActions.policy,
   };
   if (ruleActionsFile !== undefined) config.ruleActionsFile = absolute(ruleActionsFile);
-  if (tlsCertFile !== undefined && tlsPrivateKeyFile !== undefined) {
-    config.tlsCertFile = absolute(tlsCertFile);
-    config.tlsPrivateKeyFile = absolute(tlsPrivateKeyFile);
+  if (tls.tlsCertFile !== undefined && tls.tlsPrivateKeyFile !== undefined) {
+    config.tlsCertFile = absolute(tls.tlsCertFile);
+    config.tlsPrivateKeyFile = absolute(tls.tlsPrivateKeyFile);
   }
-  const leaseNamespace = optional('lease-namespace') ?? env.POD_NAMESPACE?.trim();
+  const leaseNamespace = optionalOf(raw)('lease-namespace') ?? env.POD_NAMESPACE?.trim();
   if (leaseNamespace) config.leaseNamespace = leaseNamespace;
-  return { help: values.help === true, config };
+  return { help, config };
 }

@@ -25,7 +25,7 @@ export interface SecretChecking {
   enabled: boolean;
 }
 
-export const NO_KUBE_WARNING_REASON = 'no Kubernetes API configured';
+const NO_KUBE_WARNING_REASON = 'no Kubernetes API configured';
 
 export function buildSecretChecking(options: SecretCheckingOptions): SecretChecking {
   const { logger } = options;

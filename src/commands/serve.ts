@@ -1,8 +1,10 @@
 // `clusterlink-webhook serve`: the admission webhooks over HTTPS, metrics over HTTP, graceful shutdown.
 // Wiring only; the server lives in src/admission/server.ts, the rules in src/clusterlink.
 import { createClusterLinkAdmitters } from '../admission/clusterlink-admitter.js';
-import { createWebhookServer } from '../admission/server.js';
+import { createWebhookServer, type WebhookServer } from '../admission/server.js';
 import { ConfigError, parseServeArgs, serveUsage, type ServeConfig } from './serve-config.js';
+import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { processIO, type CliIO } from './io.js';
 import { buildSecretChecking } from './serve-secret-checking.js';
 import { EXIT_MARGIN_MS, stopWithinGrace } from './serve-shutdown.js';
 import { ruleActionsSource, type RuleActionsSource } from './serve-rule-actions.js';
@@ -16,20 +18,9 @@ import { writeCertificateFiles } from '../tls/files.js';
 import { generateSelfSignedServing } from '../tls/generate.js';
 import { checkTlsPair, fileTlsSource, staticTlsSource, type TlsSource } from '../tls/source.js';
 
-export async function run(argv: string[]): Promise<number> {
-  let config: ServeConfig;
-  try {
-    const parsed = parseServeArgs(argv);
-    if (parsed.help) {
-      process.stdout.write(`${serveUsage()}\n`);
-      return 0;
-    }
-    config = parsed.config;
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`serve: ${err.message}\n\n${serveUsage()}\n`);
-    return 2;
-  }
+export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const config = configOf(argv, io);
+  if (typeof config === 'number') return config;
 
   const logger = createLogger({ level: config.logLevel });
   const metrics = sharedMetrics();
@@ -41,7 +32,7 @@ export async function run(argv: string[]): Promise<number> {
     tls = await tlsSourceFor(config, logger, metrics);
   } catch (err) {
     logger.fatal({ err: { message: (err as Error).message } }, 'cannot load the serving certificate');
-    return 1;
+    return EXIT_FAILED;
   }
 
   let ruleActions: RuleActionsSource;
@@ -53,11 +44,52 @@ export async function run(argv: string[]): Promise<number> {
       logger,
     });
   } catch (err) {
-    process.stderr.write(`serve: ${(err as Error).message}\n`);
+    io.stderr.write(`serve: ${(err as Error).message}\n`);
     tls.close();
-    return 2;
+    return EXIT_USAGE;
   }
 
+  const server = await listening(config, tls, ruleActions, logger, metrics);
+  if (!server) {
+    tls.close();
+    ruleActions.close();
+    return EXIT_FAILED;
+  }
+  const stopBackground = await startBackground(config, logger);
+  const code = await stoppedBySignal(logger, async () => {
+    const steps = {
+      stops: [() => server.shutdown(), stopBackground],
+      finally: [() => tls.close(), () => ruleActions.close()],
+    };
+    await stopWithinGrace(steps, config.shutdownGraceMs, logger);
+  });
+  // Anything still holding the event loop (a watch, a stray timer) must not delay the exit past the grace.
+  setTimeout(() => process.exit(code), EXIT_MARGIN_MS / 2).unref();
+  return code;
+}
+
+/** The configuration, or the exit code when there is nothing to serve (--help, a configuration error). */
+function configOf(argv: string[], io: CliIO): ServeConfig | number {
+  try {
+    const parsed = parseServeArgs(argv);
+    if (!parsed.help) return parsed.config;
+    io.stdout.write(`${serveUsage()}\n`);
+    return EXIT_OK;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    io.stderr.write(`serve: ${err.message}\n\n${serveUsage()}\n`);
+    return EXIT_USAGE;
+  }
+}
+
+/** The webhook server, listening; undefined when it cannot listen (logged). */
+async function listening(
+  config: ServeConfig,
+  tls: TlsSource,
+  ruleActions: RuleActionsSource,
+  logger: Logger,
+  metrics: Metrics,
+): Promise<WebhookServer | undefined> {
   const secretChecking = buildSecretChecker(config, logger, metrics);
   const secretChecker = secretChecking?.checker;
   const exceptionAuthorizer = buildExceptionAuthorizer(logger);
@@ -94,7 +126,6 @@ export async function run(argv: string[]): Promise<number> {
     shutdownDelayMs: config.shutdownDelayMs,
     shutdownGraceMs: config.shutdownGraceMs,
   });
-
   try {
     const addresses = await server.listen();
     logger.info(
@@ -107,37 +138,29 @@ export async function run(argv: string[]): Promise<number> {
       },
       'admission webhooks listening (POST /mutate, POST /validate)',
     );
+    return server;
   } catch (err) {
     logger.fatal({ err: { message: (err as Error).message } }, 'cannot listen');
-    tls.close();
-    return 1;
+    return undefined;
   }
+}
 
-  const stopBackground = await startBackground(config, logger);
-
-  // First signal: graceful shutdown; a second one: leave now.
-  const stopped = new Promise<number>((resolve) => {
+/** First SIGTERM/SIGINT: `stop` gracefully, then resolve EXIT_OK; a second one: leave now. */
+function stoppedBySignal(logger: Logger, stop: () => Promise<void>): Promise<number> {
+  return new Promise<number>((resolve) => {
     let signalled = false;
     const onSignal = (signal: NodeJS.Signals): void => {
       if (signalled) {
         logger.warn({ signal }, 'second signal: exiting immediately');
-        process.exit(1);
+        process.exit(EXIT_FAILED);
       }
       signalled = true;
       logger.info({ signal }, 'signal received: shutting down gracefully');
-      const steps = {
-        stops: [() => server.shutdown(), stopBackground],
-        finally: [() => tls.close(), () => ruleActions.close()],
-      };
-      void stopWithinGrace(steps, config.shutdownGraceMs, logger).then(() => resolve(0));
+      void stop().then(() => resolve(EXIT_OK));
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);
   });
-  const code = await stopped;
-  // Anything still holding the event loop (a watch, a stray timer) must not delay the exit past the grace.
-  setTimeout(() => process.exit(code), EXIT_MARGIN_MS / 2).unref();
-  return code;
 }
 
 async function tlsSourceFor(config: ServeConfig, logger: Logger, metrics: Metrics): Promise<TlsSource> {

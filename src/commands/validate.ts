@@ -56,7 +56,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   if (typeof flags === 'number') return flags;
   if (flags.help) {
     io.stdout.write(HELP);
-    return 0;
+    return EXIT_OK;
   }
   const files = flags.filename ?? [];
   if (files.length === 0) return usageError('validate', 'at least one -f <file|dir|-> is required', io);

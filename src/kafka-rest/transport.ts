@@ -37,6 +37,9 @@ export interface Transport {
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
+type RequestOptions = NonNullable<Parameters<Transport['request']>[2]>;
+type FailureKind = 'network' | 'timeout' | 'aborted' | 'protocol';
+
 export function createTransport(options: TransportOptions): Transport {
   const base = new URL(options.baseUrl.replace(/\/+$/, ''));
   const isHttps = base.protocol === 'https:';
@@ -46,17 +49,9 @@ export function createTransport(options: TransportOptions): Transport {
     ? new https.Agent({ ...agentOpts, ca: options.tls?.caPem, cert: options.tls?.certPem, key: options.tls?.keyPem })
     : new http.Agent(agentOpts);
   const timeoutMs = options.timeoutMs ?? 15_000;
-  const authHeader = options.auth?.bearer
-    ? `Bearer ${options.auth.bearer}`
-    : options.auth?.basic
-      ? `Basic ${Buffer.from(`${options.auth.basic.username}:${options.auth.basic.password}`).toString('base64')}`
-      : undefined;
+  const authHeader = authorizationOf(options.auth);
 
-  function request(
-    method: string,
-    path: string,
-    opts: { query?: Record<string, string | boolean | undefined>; body?: unknown; signal?: AbortSignal } = {},
-  ): Promise<RawResponse> {
+  function request(method: string, path: string, opts: RequestOptions = {}): Promise<RawResponse> {
     const url = new URL(base.href + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
@@ -66,64 +61,91 @@ export function createTransport(options: TransportOptions): Transport {
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(payload.length);
     }
-    const fail = (kind: 'network' | 'timeout' | 'aborted' | 'protocol', msg: string): KafkaRestError =>
+    const fail = (kind: FailureKind, msg: string): KafkaRestError =>
       new KafkaRestError(kind, `${method} ${path}: ${msg}`, method, path);
-
-    return new Promise<RawResponse>((resolve, reject) => {
-      if (opts.signal?.aborted) {
-        reject(fail('aborted', 'aborted'));
-        return;
-      }
-      let settled = false;
-      const done = (err: KafkaRestError | undefined, res?: RawResponse): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        opts.signal?.removeEventListener('abort', onAbort);
-        if (err) reject(err);
-        else resolve(res as RawResponse);
-      };
-      const lib = isHttps ? https : http;
-      const req = lib.request(url, { method, headers, agent }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > MAX_BODY_BYTES) {
-            req.destroy();
-            done(fail('protocol', 'response body too large'));
-            return;
-          }
-          chunks.push(c);
-        });
-        res.on('error', (e) => done(fail('network', e.message)));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let body: unknown = undefined;
-          if (text.length > 0) {
-            try {
-              body = JSON.parse(text);
-            } catch {
-              body = undefined; // e.g. Jetty's HTML 429 page or a text/plain 400
-            }
-          }
-          done(undefined, { status: res.statusCode ?? 0, body, text });
-        });
-      });
-      const timer = setTimeout(() => {
-        req.destroy();
-        done(fail('timeout', `no answer within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const onAbort = (): void => {
-        req.destroy();
-        done(fail('aborted', 'aborted'));
-      };
-      opts.signal?.addEventListener('abort', onAbort, { once: true });
-      req.on('error', (e) => done(fail('network', e.message)));
-      if (payload) req.write(payload);
-      req.end();
-    });
+    const lib = isHttps ? https : http;
+    return send(() => lib.request(url, { method, headers, agent }), { payload, signal: opts.signal, timeoutMs, fail });
   }
 
   return { request, close: () => agent.destroy() };
+}
+
+function authorizationOf(auth: TransportAuth | undefined): string | undefined {
+  if (auth?.bearer) return `Bearer ${auth.bearer}`;
+  if (auth?.basic) return `Basic ${Buffer.from(`${auth.basic.username}:${auth.basic.password}`).toString('base64')}`;
+  return undefined;
+}
+
+/** One exchange: the request is cut on timeout, abort or an oversized body; the first outcome wins. */
+function send(
+  open: () => http.ClientRequest,
+  o: {
+    payload: Buffer | undefined;
+    signal: AbortSignal | undefined;
+    timeoutMs: number;
+    fail: (kind: FailureKind, msg: string) => KafkaRestError;
+  },
+): Promise<RawResponse> {
+  const { signal, fail } = o;
+  return new Promise<RawResponse>((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(fail('aborted', 'aborted'));
+      return;
+    }
+    let settled = false;
+    const done = (err: KafkaRestError | undefined, res?: RawResponse): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      if (err) reject(err);
+      else resolve(res as RawResponse);
+    };
+    const req = open();
+    req.on('response', (res) => readResponse(res, req, done, fail));
+    const timer = setTimeout(() => {
+      req.destroy();
+      done(fail('timeout', `no answer within ${o.timeoutMs} ms`));
+    }, o.timeoutMs);
+    const onAbort = (): void => {
+      req.destroy();
+      done(fail('aborted', 'aborted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+    req.on('error', (e) => done(fail('network', e.message)));
+    if (o.payload) req.write(o.payload);
+    req.end();
+  });
+}
+
+function readResponse(
+  res: http.IncomingMessage,
+  req: http.ClientRequest,
+  done: (err: KafkaRestError | undefined, res?: RawResponse) => void,
+  fail: (kind: FailureKind, msg: string) => KafkaRestError,
+): void {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  res.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size > MAX_BODY_BYTES) {
+      req.destroy();
+      done(fail('protocol', 'response body too large'));
+      return;
+    }
+    chunks.push(c);
+  });
+  res.on('error', (e) => done(fail('network', e.message)));
+  res.on('end', () => {
+    const text = Buffer.concat(chunks).toString('utf8');
+    let body: unknown = undefined;
+    if (text.length > 0) {
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined; // e.g. Jetty's HTML 429 page or a text/plain 400
+      }
+    }
+    done(undefined, { status: res.statusCode ?? 0, body, text });
+  });
 }

@@ -21,7 +21,7 @@ export interface EventSink {
 /** Event messages are capped like the API server's (1 KiB). */
 const MAX_MESSAGE = 1024;
 
-export function buildEvent(link: ClusterLink, event: EventNote, instance: string, now: Date = new Date()): CoreEvent {
+function buildEvent(link: ClusterLink, event: EventNote, instance: string, now: Date = new Date()): CoreEvent {
   const name = link.metadata?.name ?? '';
   const namespace = link.metadata?.namespace ?? 'default';
   return {

@@ -6,6 +6,7 @@ import { isKubeConflict, isKubeNotFound } from './errors.js';
 import type { KafkaRestClassObject, KubeReads } from './kube-reads.js';
 import { requestOptions } from './request-options.js';
 import { CLUSTERLINKS, KAFKARESTCLASSES, KAFKATOPICS } from './resources.js';
+import { decodeSecretData } from './secret-data.js';
 
 /** A confluent KafkaTopic CR as this project writes it (the fields it sets). */
 export interface KafkaTopicObject {
@@ -65,9 +66,7 @@ export class KubeApi implements KubeReads {
   ): Promise<Record<string, Buffer> | undefined> {
     try {
       const secret = await this.core.readNamespacedSecret({ name, namespace }, requestOptions({ signal }));
-      const data: Record<string, Buffer> = {};
-      for (const [key, value] of Object.entries(secret.data ?? {})) data[key] = Buffer.from(value, 'base64');
-      return data;
+      return decodeSecretData(secret.data);
     } catch (err) {
       if (isKubeNotFound(err)) return undefined;
       throw err;

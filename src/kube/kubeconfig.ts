@@ -11,7 +11,7 @@ import { describeKubeError } from './errors.js';
 
 export { describeKubeError };
 
-export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
 
 export interface LoadedKubeConfig {
   kubeConfig: KubeConfig;

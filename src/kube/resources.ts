@@ -2,8 +2,8 @@
 // annotations and labels. One place, so docs and code cannot drift.
 import { CLUSTERLINK_GROUP } from '../clusterlink/types.js';
 
-export const CONFLUENT_GROUP = CLUSTERLINK_GROUP;
-export const CONFLUENT_VERSION = 'v1beta1';
+const CONFLUENT_GROUP = CLUSTERLINK_GROUP;
+const CONFLUENT_VERSION = 'v1beta1';
 export const CONFLUENT_API_VERSION = `${CONFLUENT_GROUP}/${CONFLUENT_VERSION}`;
 
 export const CLUSTERLINKS = {

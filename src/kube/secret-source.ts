@@ -6,6 +6,7 @@ import { ApiException, CoreV1Api, type KubeConfig } from '@kubernetes/client-nod
 import type { Logger } from '../observability/log.js';
 import { untilAborted } from '../lib/async.js';
 import { ByteLru } from '../lib/byte-lru.js';
+import { decodeSecretData } from './secret-data.js';
 import type { SecretLookup, SecretSource } from '../secrets/types.js';
 import { describeKubeError } from './kubeconfig.js';
 import { requestOptions } from './request-options.js';
@@ -41,15 +42,6 @@ export interface KubeSecretSource extends SecretSource {
   cachedBytes(): number;
 }
 
-/** What a cached answer costs: its data plus a fixed allowance for keys and objects. */
-const ENTRY_OVERHEAD_BYTES = 256;
-function lookupBytes(value: SecretLookup): number {
-  if (!value.found) return ENTRY_OVERHEAD_BYTES;
-  let bytes = ENTRY_OVERHEAD_BYTES;
-  for (const [key, data] of Object.entries(value.data)) bytes += key.length + data.length;
-  return bytes;
-}
-
 export function createKubeSecretSource(
   kubeConfig: KubeConfig,
   options: KubeSecretSourceOptions = {},
@@ -62,55 +54,23 @@ export function createSecretSourceFromReader(
   options: KubeSecretSourceOptions = {},
 ): KubeSecretSource {
   const timeoutMs = options.timeoutMs ?? 1000;
-  const cacheTtlMs = options.cacheTtlMs ?? 5000;
-  const notFoundTtlMs = options.notFoundTtlMs ?? 2000;
   const now = options.now ?? Date.now;
-  // Bounded by bytes, expired on time (docs/webhook.md#hostile-input): 200 distinct 1 MiB Secrets must not pin
-  // 200 MiB, and memory comes back when the TTL is over even if nobody asks again.
-  const cache = new ByteLru<SecretLookup>({ maxBytes: options.maxCacheBytes ?? 16 * 1024 * 1024, now });
+  const cache = lookupCache(options, now);
   const inflight = new Map<string, Promise<SecretLookup>>();
-
-  function remember(key: string, value: SecretLookup): void {
-    const ttl = value.found ? cacheTtlMs : value.reason === 'NotFound' ? notFoundTtlMs : 0;
-    cache.set(key, value, lookupBytes(value), ttl);
-  }
-
-  async function fetchOnce(namespace: string, name: string): Promise<SecretLookup> {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(), timeoutMs);
-    timer.unref(); // a pending lookup never keeps the process alive
-    const started = now();
-    try {
-      // The abort cuts the HTTP request; the race answers even if some step before it (auth) ignores the signal.
-      const request = reader
-        .readNamespacedSecret({ name, namespace }, requestOptions({ signal: controller.signal }))
-        .then((secret): SecretLookup => ({ found: true, data: decodeData(secret.data) }))
-        .catch((err: unknown) => classify(err, controller.signal.aborted, timeoutMs));
-      const result = await untilAborted(request, controller.signal, () => timedOut(timeoutMs));
-      if (!result.found) {
-        options.logger?.debug(
-          { namespace, secretName: name, reason: result.reason, detail: result.message, ms: now() - started },
-          'secret lookup failed',
-        );
-      }
-      return result;
-    } finally {
-      clearTimeout(timer);
-    }
-  }
+  const gaveUp = (): SecretLookup => ({ found: false, reason: 'Timeout', message: 'caller gave up' });
 
   return {
     async get(namespace: string, name: string, signal: AbortSignal): Promise<SecretLookup> {
       const key = `${namespace}/${name}`;
-      if (signal.aborted) return { found: false, reason: 'Timeout', message: 'caller gave up' };
+      if (signal.aborted) return gaveUp();
       const hit = cache.get(key);
       if (hit) return hit;
       let pending = inflight.get(key);
       if (!pending) {
         // One request per Secret however many admissions ask at once; it runs under its own deadline, not
         // under any one caller's signal, so a caller giving up does not fail the others.
-        pending = fetchOnce(namespace, name).then((value) => {
-          remember(key, value);
+        pending = fetchSecret(reader, namespace, name, { timeoutMs, now, logger: options.logger }).then((value) => {
+          cache.remember(key, value);
           return value;
         });
         const shared = pending;
@@ -121,12 +81,72 @@ export function createSecretSourceFromReader(
           })
           .catch(() => undefined);
       }
-      return untilAborted(pending, signal, () => ({ found: false, reason: 'Timeout', message: 'caller gave up' }));
+      return untilAborted(pending, signal, gaveUp);
     },
     clearCache: () => cache.clear(),
     inFlight: () => inflight.size,
-    cachedBytes: () => cache.bytes,
+    cachedBytes: () => cache.bytes(),
   };
+}
+
+/** What a cached answer costs: its data plus a fixed allowance for keys and objects. */
+const ENTRY_OVERHEAD_BYTES = 256;
+function lookupBytes(value: SecretLookup): number {
+  if (!value.found) return ENTRY_OVERHEAD_BYTES;
+  let bytes = ENTRY_OVERHEAD_BYTES;
+  for (const [key, data] of Object.entries(value.data)) bytes += key.length + data.length;
+  return bytes;
+}
+
+/**
+ * Found Secrets for cacheTtlMs, NotFound for notFoundTtlMs, other failures not at all. Bounded by bytes and
+ * expired on time (docs/webhook.md#hostile-input): 200 distinct 1 MiB Secrets must not pin 200 MiB, and the
+ * memory comes back when the TTL is over even if nobody asks again.
+ */
+function lookupCache(options: KubeSecretSourceOptions, now: () => number) {
+  const cacheTtlMs = options.cacheTtlMs ?? 5000;
+  const notFoundTtlMs = options.notFoundTtlMs ?? 2000;
+  const cache = new ByteLru<SecretLookup>({ maxBytes: options.maxCacheBytes ?? 16 * 1024 * 1024, now });
+  return {
+    get: (key: string): SecretLookup | undefined => cache.get(key),
+    remember(key: string, value: SecretLookup): void {
+      const ttl = value.found ? cacheTtlMs : value.reason === 'NotFound' ? notFoundTtlMs : 0;
+      cache.set(key, value, lookupBytes(value), ttl);
+    },
+    clear: () => cache.clear(),
+    bytes: () => cache.bytes,
+  };
+}
+
+/** One read of a Secret under its own deadline; never throws. */
+async function fetchSecret(
+  reader: SecretReader,
+  namespace: string,
+  name: string,
+  deps: { timeoutMs: number; now: () => number; logger: KubeSecretSourceOptions['logger'] },
+): Promise<SecretLookup> {
+  const { timeoutMs, now } = deps;
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), timeoutMs);
+  timer.unref(); // a pending lookup never keeps the process alive
+  const started = now();
+  try {
+    // The abort cuts the HTTP request; the race answers even if some step before it (auth) ignores the signal.
+    const request = reader
+      .readNamespacedSecret({ name, namespace }, requestOptions({ signal: controller.signal }))
+      .then((secret): SecretLookup => ({ found: true, data: decodeSecretData(secret.data) }))
+      .catch((err: unknown) => classify(err, controller.signal.aborted, timeoutMs));
+    const result = await untilAborted(request, controller.signal, () => timedOut(timeoutMs));
+    if (!result.found) {
+      deps.logger?.debug(
+        { namespace, secretName: name, reason: result.reason, detail: result.message, ms: now() - started },
+        'secret lookup failed',
+      );
+    }
+    return result;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function timedOut(timeoutMs: number): SecretLookup {
@@ -156,12 +176,4 @@ function safeDescription(err: unknown, code: number): string {
   // A 2xx "error" is a body that did not deserialise: it may be the Secret itself, so never look inside it.
   if (code >= 200 && code < 300) return `HTTP ${code}: unreadable response`;
   return describeKubeError(err).slice(0, 300);
-}
-
-function decodeData(data: { [key: string]: string } | undefined): Record<string, Buffer> {
-  const out: Record<string, Buffer> = {};
-  for (const [key, value] of Object.entries(data ?? {})) {
-    if (typeof value === 'string') out[key] = Buffer.from(value, 'base64');
-  }
-  return out;
 }

@@ -5,9 +5,6 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 export type WebhookName = 'mutate' | 'validate';
 
-/** Why a Secret lookup did not produce a usable Secret (SecretLookup reasons, plus checker-side ones). */
-export type SecretLookupFailureReason = 'NotFound' | 'Forbidden' | 'Unavailable' | 'Timeout' | 'Invalid' | string;
-
 export interface Metrics {
   registry: Registry;
   /** Admission reviews answered, by webhook, operation and outcome (`allowed` "true"/"false"). */

@@ -7,8 +7,8 @@ import YAML, { type Document } from 'yaml';
 import { asArray, asRecord, asString } from '../lib/json.js';
 import type { ManifestInput } from './input.js';
 
-export const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
-export const STDIN = '-';
+const MANIFEST_EXTENSIONS: readonly string[] = ['.yaml', '.yml', '.json'];
+const STDIN = '-';
 const STDIN_LABEL = '<stdin>';
 
 /** Something that could not be read or parsed; the command exits 2 when there is any. */
@@ -169,7 +169,7 @@ export function parseSource(source: SourceText): { documents: ParsedDocument[]; 
 }
 
 /** True for `kind: List` and typed lists (`ClusterLinkList`) as `kubectl get -o yaml` prints them. */
-export function isList(value: unknown): boolean {
+function isList(value: unknown): boolean {
   const record = asRecord(value);
   const kind = asString(record?.kind);
   return kind !== undefined && kind.endsWith('List') && asArray(record?.items) !== undefined;

@@ -19,7 +19,7 @@ import { asRecord, deepCopy } from '../lib/json.js';
 import { CLUSTERLINK_GROUP, CLUSTERLINK_KIND, CLUSTERLINK_RESOURCE } from '../clusterlink/types.js';
 import { identify } from './manifests.js';
 
-export const CLUSTERLINK_VERSION = 'v1beta1';
+const CLUSTERLINK_VERSION = 'v1beta1';
 export const CLUSTERLINK_API_VERSION = `${CLUSTERLINK_GROUP}/${CLUSTERLINK_VERSION}`;
 
 /** Local files answer at once; the budget only guarantees that a bug can never hang the command. */
@@ -68,7 +68,7 @@ export function withNamespace(object: unknown, namespace: string): unknown {
 }
 
 /** The AdmissionReview request the API server would send for this object. */
-export function admissionRequestFor(
+function admissionRequestFor(
   object: unknown,
   oldObject: unknown,
   namespace: string,

@@ -51,17 +51,37 @@ interface MemoEntry {
   result: SecretCheckResult;
 }
 
+type CheckMemoized = (
+  ref: SecretReference,
+  data: Record<string, Buffer>,
+  keyPasswordData: Record<string, Buffer> | undefined,
+  keyDecryption: KeyDecryption | undefined,
+) => SecretCheckResult;
+
 export function createSecretChecker(source: SecretSource, options: SecretCheckerOptions): SecretChecker {
+  const checkMemoized = memoizedChecks(options);
+  return {
+    async check(link: ClusterLink, namespace: string, signal: AbortSignal): Promise<SecretCheckResult> {
+      try {
+        return await checkLink(source, link, namespace, signal, { options, checkMemoized });
+      } catch (err) {
+        // A bug in a check must not turn into a hung or failed admission: say the Secrets were not checked.
+        // Only the error's own text is logged: checks never put Secret bytes into an exception.
+        const detail =
+          err instanceof Error ? { name: err.name, message: err.message.slice(0, 200) } : { name: 'unknown' };
+        options.logger?.warn({ namespace, err: detail }, 'secret check failed (a bug)');
+        return { errors: [], warnings: ['secrets were not checked: internal error in the secret checks'] };
+      }
+    },
+  };
+}
+
+/** checkOne, with results reused per data object and reference for CHECK_RESULT_TTL_MS. */
+function memoizedChecks(options: SecretCheckerOptions): CheckMemoized {
   const now = options.now ?? (() => new Date());
-  const decryptor = (): KeyDecryptor => options.decryptor ?? sharedDecryptPool();
   // Keyed by the identity of the data object the source returned: new content is a new object (a new fetch).
   const memo = new WeakMap<Record<string, Buffer>, Map<string, MemoEntry>>();
-  const checkMemoized = (
-    ref: SecretReference,
-    data: Record<string, Buffer>,
-    keyPasswordData: Record<string, Buffer> | undefined,
-    keyDecryption: KeyDecryption | undefined,
-  ): SecretCheckResult => {
+  return (ref, data, keyPasswordData, keyDecryption) => {
     const at = now();
     // An encrypted key's result also depends on the password Secret's content: not memoized (rare).
     if (keyPasswordData !== undefined)
@@ -85,87 +105,90 @@ export function createSecretChecker(source: SecretSource, options: SecretChecker
     byRef.set(key, { at: at.getTime(), result: { errors: [...result.errors], warnings: [...result.warnings] } });
     return result;
   };
-  return {
-    async check(link: ClusterLink, namespace: string, signal: AbortSignal): Promise<SecretCheckResult> {
-      try {
-        const refs = referencedSecrets(link);
-        if (refs.length === 0) return { errors: [], warnings: [] };
-        const names = secretNames(refs);
-        const lookups = new Map(
-          await Promise.all(names.map(async (name) => [name, await lookup(source, namespace, name, signal)] as const)),
-        );
-        const errors: FieldError[] = [];
-        const warnings: string[] = [];
-        const reported = new Set<string>();
-        const reportFailure = (ref: Pick<SecretReference, 'name' | 'field'>, failure: LookupFailure): void => {
-          // One failed Secret referenced from two fields is one lookup failure, reported on each field.
-          if (!reported.has(ref.name)) {
-            reported.add(ref.name);
-            // A missing Secret is a fact about the object (GitOps may apply it next), not a fault of the webhook.
-            if (failure.reason !== 'NotFound') options.metrics?.secretLookupFailures.inc({ reason: failure.reason });
-            options.onLookupFailure?.(failure.reason);
-            options.logger?.warn(
-              { namespace, secretName: ref.name, field: ref.field, reason: failure.reason },
-              'secret lookup failed',
-            );
-          }
-          const where = failure.reason === 'NotFound' ? ` in namespace "${namespace}"` : '';
-          if (options.strict) {
-            errors.push(
-              invalid(
-                ref.field,
-                ref.name,
-                `secret ${FAILURE_TEXT[failure.reason]}${where}; denied by strict secret checking`,
-              ),
-            );
-          } else {
-            warnings.push(`${ref.field}: secret "${ref.name}" ${FAILURE_TEXT[failure.reason]}${where}; not checked`);
-          }
-        };
+}
 
-        for (const ref of refs) {
-          const result = lookups.get(ref.name);
-          if (!result) continue;
-          if (!result.found) reportFailure(ref, result);
-          let keyPasswordData: Record<string, Buffer> | undefined;
-          if (ref.kind === 'tls' && ref.keyPassword) {
-            const passwordLookup = lookups.get(ref.keyPassword.name);
-            if (passwordLookup?.found) keyPasswordData = passwordLookup.data;
-            else if (passwordLookup) reportFailure(ref.keyPassword, passwordLookup);
-          }
-          if (!result.found) continue;
-          const tooBig =
-            oversized(ref, result.data) ??
-            (keyPasswordData && ref.kind === 'tls' && ref.keyPassword
-              ? oversized(ref.keyPassword, keyPasswordData)
-              : undefined);
-          if (tooBig !== undefined) {
-            warnings.push(tooBig);
-            continue;
-          }
-          const privkey = ref.kind === 'tls' ? result.data[PRIVKEY] : undefined;
-          const keyDecryption =
-            keyPasswordData && privkey
-              ? await decryptWithSecret(privkey, keyPasswordData, decryptor(), signal)
-              : undefined;
-          const checked = checkMemoized(ref, result.data, keyPasswordData, keyDecryption);
-          errors.push(...checked.errors);
-          warnings.push(...checked.warnings);
-        }
-        options.logger?.debug(
-          { namespace, secrets: names.length, errors: errors.length, warnings: warnings.length },
-          'secrets checked',
-        );
-        return { errors, warnings: [...new Set(warnings)] };
-      } catch (err) {
-        // A bug in a check must not turn into a hung or failed admission: say the Secrets were not checked.
-        // Only the error's own text is logged: checks never put Secret bytes into an exception.
-        const detail =
-          err instanceof Error ? { name: err.name, message: err.message.slice(0, 200) } : { name: 'unknown' };
-        options.logger?.warn({ namespace, err: detail }, 'secret check failed (a bug)');
-        return { errors: [], warnings: ['secrets were not checked: internal error in the secret checks'] };
-      }
-    },
+interface Findings {
+  errors: FieldError[];
+  warnings: string[];
+}
+
+async function checkLink(
+  source: SecretSource,
+  link: ClusterLink,
+  namespace: string,
+  signal: AbortSignal,
+  deps: { options: SecretCheckerOptions; checkMemoized: CheckMemoized },
+): Promise<SecretCheckResult> {
+  const refs = referencedSecrets(link);
+  if (refs.length === 0) return { errors: [], warnings: [] };
+  const names = secretNames(refs);
+  const lookups = new Map(
+    await Promise.all(names.map(async (name) => [name, await lookup(source, namespace, name, signal)] as const)),
+  );
+  const found: Findings = { errors: [], warnings: [] };
+  const reportFailure = failureReporter(namespace, deps.options, found);
+  for (const ref of refs) {
+    const result = lookups.get(ref.name);
+    if (!result) continue;
+    if (!result.found) reportFailure(ref, result);
+    let keyPasswordData: Record<string, Buffer> | undefined;
+    if (ref.kind === 'tls' && ref.keyPassword) {
+      const passwordLookup = lookups.get(ref.keyPassword.name);
+      if (passwordLookup?.found) keyPasswordData = passwordLookup.data;
+      else if (passwordLookup) reportFailure(ref.keyPassword, passwordLookup);
+    }
+    if (!result.found) continue;
+    const tooBig = oversized(ref, result.data) ?? oversizedPassword(ref, keyPasswordData);
+    if (tooBig !== undefined) {
+      found.warnings.push(tooBig);
+      continue;
+    }
+    const privkey = ref.kind === 'tls' ? result.data[PRIVKEY] : undefined;
+    const decryptor = deps.options.decryptor ?? sharedDecryptPool();
+    const keyDecryption =
+      keyPasswordData && privkey ? await decryptWithSecret(privkey, keyPasswordData, decryptor, signal) : undefined;
+    const checked = deps.checkMemoized(ref, result.data, keyPasswordData, keyDecryption);
+    found.errors.push(...checked.errors);
+    found.warnings.push(...checked.warnings);
+  }
+  deps.options.logger?.debug(
+    { namespace, secrets: names.length, errors: found.errors.length, warnings: found.warnings.length },
+    'secrets checked',
+  );
+  return { errors: found.errors, warnings: [...new Set(found.warnings)] };
+}
+
+/** Reports a failed lookup on a field: a warning, or an error in strict mode; counted and logged once per Secret. */
+function failureReporter(
+  namespace: string,
+  options: SecretCheckerOptions,
+  out: Findings,
+): (ref: Pick<SecretReference, 'name' | 'field'>, failure: LookupFailure) => void {
+  const reported = new Set<string>();
+  return (ref, failure) => {
+    // One failed Secret referenced from two fields is one lookup failure, reported on each field.
+    if (!reported.has(ref.name)) {
+      reported.add(ref.name);
+      // A missing Secret is a fact about the object (GitOps may apply it next), not a fault of the webhook.
+      if (failure.reason !== 'NotFound') options.metrics?.secretLookupFailures.inc({ reason: failure.reason });
+      options.onLookupFailure?.(failure.reason);
+      options.logger?.warn(
+        { namespace, secretName: ref.name, field: ref.field, reason: failure.reason },
+        'secret lookup failed',
+      );
+    }
+    const where = failure.reason === 'NotFound' ? ` in namespace "${namespace}"` : '';
+    if (options.strict) {
+      out.errors.push(
+        invalid(
+          ref.field,
+          ref.name,
+          `secret ${FAILURE_TEXT[failure.reason]}${where}; denied by strict secret checking`,
+        ),
+      );
+    } else {
+      out.warnings.push(`${ref.field}: secret "${ref.name}" ${FAILURE_TEXT[failure.reason]}${where}; not checked`);
+    }
   };
 }
 
@@ -175,6 +198,10 @@ function oversized(ref: Pick<SecretReference, 'name' | 'field'>, data: Record<st
   for (const value of Object.values(data)) bytes += value.length;
   if (bytes <= MAX_CHECKED_SECRET_BYTES) return undefined;
   return `${ref.field}: secret "${ref.name}" holds ${kib(bytes)} of data, more than the ${kib(MAX_CHECKED_SECRET_BYTES)} the webhook checks; its content was not checked`;
+}
+
+function oversizedPassword(ref: SecretReference, data: Record<string, Buffer> | undefined): string | undefined {
+  return data && ref.kind === 'tls' && ref.keyPassword ? oversized(ref.keyPassword, data) : undefined;
 }
 
 interface KeyPasswordInput {

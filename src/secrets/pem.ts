@@ -61,15 +61,11 @@ function beginLabel(line: string): { label: string; at: number } | undefined {
 }
 
 /** What a value that is not PEM most likely is, for a helpful hint (never its content). */
-export function describeNonPem(value: Buffer): string {
+function describeNonPem(value: Buffer): string {
   if (value.length === 0) return 'it is empty';
   if (value.length >= 4 && value.readUInt32BE(0) === 0xfeedfeed) return 'it looks like a JKS keystore';
   if (value[0] === 0x30) return 'it looks like binary DER or PKCS#12, not PEM text';
   return 'no "-----BEGIN" block found';
-}
-
-export function looksBinary(value: Buffer): boolean {
-  return value.includes(0);
 }
 
 export type CertificateParse = { ok: true; certificates: X509Certificate[] } | { ok: false; problem: string };
@@ -97,8 +93,8 @@ export function parseCertificates(value: Buffer): CertificateParse {
 }
 
 /** PKCS#8 labels; the others are legacy or foreign formats the brokers reject. */
-export const PKCS8_LABEL = 'PRIVATE KEY';
-export const PKCS8_ENCRYPTED_LABEL = 'ENCRYPTED PRIVATE KEY';
+const PKCS8_LABEL = 'PRIVATE KEY';
+const PKCS8_ENCRYPTED_LABEL = 'ENCRYPTED PRIVATE KEY';
 const LEGACY_KEY_FORMATS: Record<string, string> = {
   'RSA PRIVATE KEY': 'PKCS#1',
   'EC PRIVATE KEY': 'SEC1',
@@ -172,13 +168,8 @@ export function keyMatchesCertificate(key: KeyObject, certificate: X509Certifica
   }
 }
 
-/** Validity window of a certificate. */
-export function certificateExpiry(certificate: X509Certificate): { notBefore: Date; notAfter: Date } {
-  return { notBefore: new Date(certificate.validFrom), notAfter: new Date(certificate.validTo) };
-}
-
 /** Extended key usage OID for TLS client authentication. */
-export const EKU_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+const EKU_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 
 /** False only when the certificate restricts its extended key usage and leaves out clientAuth. */
 export function allowsClientAuth(certificate: X509Certificate): boolean {

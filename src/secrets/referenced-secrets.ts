@@ -36,7 +36,7 @@ export interface OtherSecretReference extends ReferenceBase {
 export type SecretReference = TlsSecretReference | SaslSecretReference | OtherSecretReference;
 
 /** Cluster blocks whose authentication/tls the brokers use, per link type (docs/rules.md#link-types, docs/rules.md#per-link-type). */
-export function usedClusterBlocks(link: ClusterLink): ClusterBlock[] {
+function usedClusterBlocks(link: ClusterLink): ClusterBlock[] {
   const linkMode = link.spec?.sourceInitiatedLink?.linkMode;
   if (link.spec?.sourceInitiatedLink === undefined || linkMode === undefined) return ['sourceKafkaCluster'];
   switch (linkMode) {

@@ -58,7 +58,7 @@ function validity(cert: forge.pki.Certificate, now: Date, days: number): void {
 }
 
 /** PKCS#8 PEM (`BEGIN PRIVATE KEY`), the form brokers and most tools expect. */
-export function privateKeyToPkcs8Pem(key: forge.pki.rsa.PrivateKey): string {
+function privateKeyToPkcs8Pem(key: forge.pki.rsa.PrivateKey): string {
   return lf(pki.privateKeyInfoToPem(pki.wrapRsaPrivateKey(pki.privateKeyToAsn1(key))));
 }
 
@@ -81,7 +81,7 @@ export function generateCertificateAuthority(options: GenerateCaOptions = {}): C
 }
 
 /** SAN entries: type 2 = dNSName, type 7 = iPAddress. */
-export function subjectAltNames(hosts: readonly string[]): Array<{ type: number; value?: string; ip?: string }> {
+function subjectAltNames(hosts: readonly string[]): Array<{ type: number; value?: string; ip?: string }> {
   return hosts.map((h) => (isIP(h) ? { type: 7, ip: h } : { type: 2, value: h }));
 }
 

@@ -121,18 +121,32 @@ const MAX_PAIR_READS = 5;
 const digest = (m: TlsMaterial): string =>
   createHash('sha256').update(m.certPem).update('\0').update(m.keyPem).digest('hex');
 
-/** Loads the pair (throws if the first load fails), then follows changes. */
-export async function fileTlsSource(options: FileTlsSourceOptions): Promise<FileTlsSource> {
-  const { certFile, keyFile, logger } = options;
-  const log = logger.child({ component: 'tls' });
+/** The pair being served, and what the last failed reload saw (so each distinct failure is logged once). */
+interface ServedPair {
+  material: TlsMaterial;
+  summary: CertificateSummary;
+  digest: string;
+  lastFailure?: string;
+}
+
+interface ReloadContext {
+  read: () => Promise<TlsMaterial>;
+  options: FileTlsSourceOptions;
+  log: Logger;
+  listeners: Listeners;
+}
+
+/**
+ * The two files are two reads: a writer between them (or a partly written file) gives a pair that never existed
+ * on disk. The pair is read until two consecutive reads agree (docs/webhook.md#tls).
+ */
+function stablePairReader(options: FileTlsSourceOptions): () => Promise<TlsMaterial> {
   const readText = options.readFile ?? ((path: string) => readFile(path, 'utf8'));
   const readOnce = async (): Promise<TlsMaterial> => ({
-    certPem: await readText(certFile),
-    keyPem: await readText(keyFile),
+    certPem: await readText(options.certFile),
+    keyPem: await readText(options.keyFile),
   });
-  // The two files are two reads: a writer between them (or a partly written file) gives a pair that never
-  // existed on disk. Read the pair until two consecutive reads agree (docs/webhook.md#tls).
-  const read = async (): Promise<TlsMaterial> => {
+  return async () => {
     let previous = await readOnce();
     for (let attempt = 0; attempt < MAX_PAIR_READS; attempt++) {
       const next = await readOnce();
@@ -141,86 +155,21 @@ export async function fileTlsSource(options: FileTlsSourceOptions): Promise<File
     }
     throw new Error(`the certificate files kept changing over ${MAX_PAIR_READS + 1} reads`);
   };
+}
 
-  let material = await read();
-  let summary = checkTlsPair(material);
-  let currentDigest = digest(material);
-  let lastFailure: string | undefined;
-  options.metrics?.tlsCertificateExpiry.set(summary.notAfter.getTime() / 1000);
-  log.info(
-    { certFile, keyFile, notAfter: summary.notAfter.toISOString(), subjectAltName: summary.subjectAltName },
-    'serving certificate loaded',
-  );
-  warnIfExpiring(log, summary);
+/** Loads the pair (throws if the first load fails), then follows changes. */
+export async function fileTlsSource(options: FileTlsSourceOptions): Promise<FileTlsSource> {
+  const { certFile, keyFile } = options;
+  const log = options.logger.child({ component: 'tls' });
+  const read = stablePairReader(options);
+  const served = await loadFirstPair(read, options, log);
+  const ctx: ReloadContext = { read, options, log, listeners: new Listeners() };
 
-  const listeners = new Listeners();
   let closed = false;
-
-  const attempt = async (): Promise<boolean> => {
-    let next: TlsMaterial;
-    try {
-      next = await read();
-    } catch (err) {
-      const key = `read:${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
-      if (key !== lastFailure)
-        log.error(
-          { err: { message: (err as Error).message }, certFile, keyFile },
-          'cannot read the serving certificate files; keeping the current certificate',
-        );
-      lastFailure = key;
-      options.metrics?.tlsReloads.inc({ result: 'error' });
-      return false;
-    }
-    const nextDigest = digest(next);
-    if (nextDigest === currentDigest) return false;
-    try {
-      const nextSummary = checkTlsPair(next);
-      material = next;
-      summary = nextSummary;
-      currentDigest = nextDigest;
-      lastFailure = undefined;
-      options.metrics?.tlsReloads.inc({ result: 'success' });
-      options.metrics?.tlsCertificateExpiry.set(summary.notAfter.getTime() / 1000);
-      log.info(
-        {
-          notAfter: summary.notAfter.toISOString(),
-          subjectAltName: summary.subjectAltName,
-          fingerprint256: summary.fingerprint256,
-        },
-        'serving certificate reloaded',
-      );
-      warnIfExpiring(log, summary);
-      listeners.emit(material, log);
-      return true;
-    } catch (err) {
-      if (nextDigest !== lastFailure) {
-        log.error(
-          { reason: (err as Error).message, certFile, keyFile },
-          'new serving certificate rejected; keeping the current one',
-        );
-        options.metrics?.tlsReloads.inc({ result: 'error' });
-      }
-      lastFailure = nextDigest;
-      return false;
-    }
-  };
-
-  // One reload at a time. Callers that arrive while one runs share the next run (which starts after it and
-  // so sees their change); each gets that run's own result.
-  let chain: Promise<unknown> = Promise.resolve();
-  let queued: Promise<boolean> | undefined;
-  const reload = (): Promise<boolean> => {
-    if (closed) return Promise.resolve(false);
-    if (queued) return queued;
-    const next = chain.then(() => {
-      queued = undefined;
-      return closed ? false : attempt();
-    });
-    queued = next;
-    chain = next.catch(() => undefined);
-    return next;
-  };
-
+  const reload = serialised(
+    () => (closed ? Promise.resolve(false) : reloadOnce(served, ctx)),
+    () => closed,
+  );
   let debounce: NodeJS.Timeout | undefined;
   const schedule = (): void => {
     if (closed) return;
@@ -228,36 +177,15 @@ export async function fileTlsSource(options: FileTlsSourceOptions): Promise<File
     debounce = setTimeout(() => void reload(), options.debounceMs ?? 100);
     debounce.unref();
   };
-
-  const watchers: FSWatcher[] = [];
-  if (options.watch ?? true) {
-    for (const dir of new Set([dirname(certFile), dirname(keyFile)])) {
-      try {
-        const w = watch(dir, { persistent: false }, schedule);
-        w.on('error', (err) => {
-          log.warn(
-            { err: { message: err.message }, dir },
-            'watching the certificate directory failed; relying on polling',
-          );
-          w.close();
-        });
-        watchers.push(w);
-      } catch (err) {
-        log.warn(
-          { err: { message: (err as Error).message }, dir },
-          'cannot watch the certificate directory; relying on polling',
-        );
-      }
-    }
-  }
+  const watchers = (options.watch ?? true) ? watchDirectories([certFile, keyFile], schedule, log) : [];
   const pollMs = options.pollIntervalMs ?? 10_000;
   const poll = pollMs > 0 ? setInterval(() => void reload(), pollMs) : undefined;
   poll?.unref();
 
   return {
     description: `files ${certFile}, ${keyFile}`,
-    current: () => material,
-    subscribe: (fn) => listeners.add(fn),
+    current: () => served.material,
+    subscribe: (fn) => ctx.listeners.add(fn),
     reload,
     close: () => {
       closed = true;
@@ -266,6 +194,125 @@ export async function fileTlsSource(options: FileTlsSourceOptions): Promise<File
       for (const w of watchers) w.close();
     },
   };
+}
+
+async function loadFirstPair(
+  read: () => Promise<TlsMaterial>,
+  options: FileTlsSourceOptions,
+  log: Logger,
+): Promise<ServedPair> {
+  const material = await read();
+  const summary = checkTlsPair(material);
+  options.metrics?.tlsCertificateExpiry.set(summary.notAfter.getTime() / 1000);
+  log.info(
+    {
+      certFile: options.certFile,
+      keyFile: options.keyFile,
+      notAfter: summary.notAfter.toISOString(),
+      subjectAltName: summary.subjectAltName,
+    },
+    'serving certificate loaded',
+  );
+  warnIfExpiring(log, summary);
+  return { material, summary, digest: digest(material) };
+}
+
+/** One reload: read both files, and adopt the pair when it changed and is usable. True when adopted. */
+async function reloadOnce(served: ServedPair, ctx: ReloadContext): Promise<boolean> {
+  const { options, log } = ctx;
+  let next: TlsMaterial;
+  try {
+    next = await ctx.read();
+  } catch (err) {
+    const key = `read:${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`;
+    if (key !== served.lastFailure)
+      log.error(
+        { err: { message: (err as Error).message }, certFile: options.certFile, keyFile: options.keyFile },
+        'cannot read the serving certificate files; keeping the current certificate',
+      );
+    served.lastFailure = key;
+    options.metrics?.tlsReloads.inc({ result: 'error' });
+    return false;
+  }
+  const nextDigest = digest(next);
+  if (nextDigest === served.digest) return false;
+  let summary: CertificateSummary;
+  try {
+    summary = checkTlsPair(next);
+  } catch (err) {
+    if (nextDigest !== served.lastFailure) {
+      log.error(
+        { reason: (err as Error).message, certFile: options.certFile, keyFile: options.keyFile },
+        'new serving certificate rejected; keeping the current one',
+      );
+      options.metrics?.tlsReloads.inc({ result: 'error' });
+    }
+    served.lastFailure = nextDigest;
+    return false;
+  }
+  adopt(served, { material: next, summary, digest: nextDigest }, ctx);
+  return true;
+}
+
+function adopt(served: ServedPair, next: ServedPair, ctx: ReloadContext): void {
+  Object.assign(served, next, { lastFailure: undefined });
+  const { summary } = next;
+  ctx.options.metrics?.tlsReloads.inc({ result: 'success' });
+  ctx.options.metrics?.tlsCertificateExpiry.set(summary.notAfter.getTime() / 1000);
+  ctx.log.info(
+    {
+      notAfter: summary.notAfter.toISOString(),
+      subjectAltName: summary.subjectAltName,
+      fingerprint256: summary.fingerprint256,
+    },
+    'serving certificate reloaded',
+  );
+  warnIfExpiring(ctx.log, summary);
+  ctx.listeners.emit(next.material, ctx.log);
+}
+
+/**
+ * One run of `attempt` at a time. Callers that arrive while one runs share the next run (which starts after it
+ * and so sees their change); each gets that run's own result.
+ */
+function serialised(attempt: () => Promise<boolean>, isClosed: () => boolean): () => Promise<boolean> {
+  let chain: Promise<unknown> = Promise.resolve();
+  let queued: Promise<boolean> | undefined;
+  return () => {
+    if (isClosed()) return Promise.resolve(false);
+    if (queued) return queued;
+    const next = chain.then(() => {
+      queued = undefined;
+      return attempt();
+    });
+    queued = next;
+    chain = next.catch(() => undefined);
+    return next;
+  };
+}
+
+/** fs.watch on each file's directory (a mounted Secret changes by a symlink swap there); polling covers failures. */
+function watchDirectories(files: readonly string[], onChange: () => void, log: Logger): FSWatcher[] {
+  const watchers: FSWatcher[] = [];
+  for (const dir of new Set(files.map((f) => dirname(f)))) {
+    try {
+      const w = watch(dir, { persistent: false }, onChange);
+      w.on('error', (err) => {
+        log.warn(
+          { err: { message: err.message }, dir },
+          'watching the certificate directory failed; relying on polling',
+        );
+        w.close();
+      });
+      watchers.push(w);
+    } catch (err) {
+      log.warn(
+        { err: { message: (err as Error).message }, dir },
+        'cannot watch the certificate directory; relying on polling',
+      );
+    }
+  }
+  return watchers;
 }
 
 function warnIfExpiring(log: Logger, summary: CertificateSummary): void {

@@ -71,7 +71,6 @@ describe('around the rules', () => {
       ],
       ['rejects later', () => new Promise((_, reject) => setTimeout(() => reject(new Error('late boom')), 5))],
       ['returns something that is not a decision', async () => null as unknown as AdmissionDecision],
-      ['reports an internalError', async () => ({ ...allow(), internalError: 'rule crashed' })],
     ];
     for (const [name, behaviour] of throwing) {
       test(`/validate when the admitter ${name}: 200, allowed false, code 500`, async () => {
@@ -103,8 +102,8 @@ describe('around the rules', () => {
     test('internal errors are counted per webhook', async () => {
       const values = (await wh.metrics.admissionErrors.get()).values.filter((v) => v.labels.reason === 'internal');
       const by = (w: string): number => values.find((v) => v.labels.webhook === w)?.value ?? 0;
-      assert.ok(by('validate') >= 4);
-      assert.ok(by('mutate') >= 4);
+      assert.ok(by('validate') >= throwing.length);
+      assert.ok(by('mutate') >= throwing.length);
     });
   });
 

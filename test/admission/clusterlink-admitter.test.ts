@@ -1,13 +1,13 @@
-// The ClusterLink admitters: how they drive the core (defaulted object and oldObject, context), how the
-// SecretChecker is run after the rules under the signal, and — through the real core — only the structure
-// of what comes back (the rule book itself is tested in test/clusterlink).
+// The ClusterLink admitters: how they drive the core (defaulted object and oldObject, context: each answer is
+// the core's own verdict on the defaulted forms), how the SecretChecker is run after the rules under the signal,
+// and only the structure of what comes back (the rule book itself is tested in test/clusterlink).
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { applyPatch, type Operation } from 'rfc6902';
-import { createClusterLinkAdmitters, type ClusterLinkCore } from '../../src/admission/clusterlink-admitter.js';
+import { createClusterLinkAdmitters } from '../../src/admission/clusterlink-admitter.js';
 import type { AdmissionRequest } from '../../src/admission/types.js';
 import { defaultClusterLink, validateClusterLink, type RuleContext } from '../../src/clusterlink/index.js';
-import { forbidden, invalid, required } from '../../src/clusterlink/field-errors.js';
+import { forbidden, required } from '../../src/clusterlink/field-errors.js';
 import type { SecretChecker, SecretCheckResult } from '../../src/secrets/types.js';
 import type { ClusterLink } from '../../src/clusterlink/types.js';
 import { clusterLinkReview, decodePatch, postReview, startWebhook } from '../support/webhook-server.js';
@@ -34,28 +34,21 @@ const request = (over: Partial<AdmissionRequest> = {}): AdmissionRequest => ({
 });
 const options = () => ({ signal: new AbortController().signal });
 
-/** A recording stand-in for the core: marks what it defaulted so the test can see which object went where. */
-function recordingCore(
-  result: { errors: ReturnType<typeof required>[]; warnings: string[] } = { errors: [], warnings: [] },
-) {
-  const defaulted: Array<{ object: unknown; ctx: RuleContext }> = [];
-  const validated: Array<{ object: unknown; oldObject: unknown; ctx: RuleContext }> = [];
-  const defaultClusterLink: ClusterLinkCore['defaultClusterLink'] = (object, ctx) => {
-    defaulted.push({ object, ctx });
-    return { ...(object as object), defaulted: true };
-  };
-  const core: ClusterLinkCore = {
-    defaultClusterLink,
-    // Records the defaulted object and oldObject the rules would judge, like the real one-pass core.
-    validateAndDefault: (object, oldObject, ctx) => {
-      const defaultedObject = defaultClusterLink(object, ctx);
-      const defaultedOld = oldObject === undefined ? undefined : defaultClusterLink(oldObject, ctx);
-      validated.push({ object: defaultedObject, oldObject: defaultedOld, ctx });
-      return { result: { errors: [...result.errors], warnings: [...result.warnings] }, defaulted: defaultedObject };
-    },
-  };
-  return { core, defaulted, validated };
-}
+const CREATE = { namespace: 'dest', operation: 'CREATE' } as const;
+const UPDATE = { namespace: 'dest', operation: 'UPDATE' } as const;
+const withSpec = (spec: Record<string, unknown>) => ({ ...LINK, spec: { ...LINK.spec, ...spec } });
+/** Errors and a warning from the real rules: a duplicate mirror topic, and clusterID next to a REST class. */
+const FLAWED = withSpec({
+  mirrorTopics: [{ name: 'a' }, { name: 'a' }],
+  sourceKafkaCluster: { ...LINK.spec.sourceKafkaCluster, kafkaRestClassRef: { name: 'krc-src' } },
+});
+/** The core's verdict on the defaulted object (and defaulted oldObject), as the admitter must reach it. */
+const verdictOf = (object: unknown, oldObject: unknown, ctx: RuleContext) =>
+  validateClusterLink(
+    defaultClusterLink(object, ctx),
+    oldObject === undefined ? undefined : defaultClusterLink(oldObject, ctx),
+    ctx,
+  );
 
 function recordingChecker(result: SecretCheckResult = { errors: [], warnings: [] }) {
   const calls: Array<{ link: ClusterLink; namespace: string; signal: AbortSignal }> = [];
@@ -70,90 +63,99 @@ function recordingChecker(result: SecretCheckResult = { errors: [], warnings: []
 
 describe('validate admitter', () => {
   test('CREATE: validates the defaulted object with no oldObject and the request namespace', async () => {
-    const { core, defaulted, validated } = recordingCore();
-    const { validate } = createClusterLinkAdmitters({ core });
-    const decision = await validate(request(), options());
+    const { checker, calls } = recordingChecker();
+    const decision = await createClusterLinkAdmitters({ secretChecker: checker }).validate(request(), options());
     assert.deepEqual(decision, { allowed: true, errors: [], warnings: [] });
-    assert.deepEqual(
-      defaulted.map((d) => d.ctx),
-      [{ namespace: 'dest', operation: 'CREATE' }],
+    // The object the checks read is the core's defaults for CREATE in the request's namespace.
+    assert.deepEqual(calls[0]?.link, defaultClusterLink(LINK, CREATE));
+    assert.equal(
+      (calls[0]?.link.spec?.destinationKafkaCluster?.kafkaRestClassRef as { namespace?: string }).namespace,
+      'dest',
     );
-    assert.deepEqual(validated, [
-      { object: { ...LINK, defaulted: true }, oldObject: undefined, ctx: { namespace: 'dest', operation: 'CREATE' } },
-    ]);
   });
 
   test('UPDATE: the oldObject is defaulted too and passed to the rules', async () => {
-    const { core, validated } = recordingCore();
-    const old = { ...LINK, metadata: { ...LINK.metadata, generation: 1 } };
-    await createClusterLinkAdmitters({ core }).validate(request({ operation: 'UPDATE', oldObject: old }), options());
-    assert.deepEqual(validated[0]?.oldObject, { ...old, defaulted: true });
-    assert.equal(validated[0]?.ctx.operation, 'UPDATE');
+    // The old object has no spec.name: only its defaulted form (spec.name = metadata.name) makes a new
+    // spec.name an immutable-field change, and only the UPDATE rules report it.
+    const changed = withSpec({ name: 'other' });
+    const decision = await createClusterLinkAdmitters().validate(
+      request({ operation: 'UPDATE', object: changed, oldObject: LINK }),
+      options(),
+    );
+    const verdict = verdictOf(changed, LINK, UPDATE);
+    assert.deepEqual(
+      verdict.errors.map((e) => e.field),
+      ['spec.name'],
+    );
+    assert.deepEqual(decision, { allowed: false, errors: verdict.errors, warnings: verdict.warnings });
+    assert.deepEqual(verdictOf(changed, undefined, UPDATE).errors, [], 'without the old object nothing is wrong');
   });
 
   test('errors deny; warnings are passed on', async () => {
-    const { core } = recordingCore({ errors: [required('spec.sourceKafkaCluster')], warnings: ['w'] });
-    const decision = await createClusterLinkAdmitters({ core }).validate(request(), options());
-    assert.deepEqual(decision, { allowed: false, errors: [required('spec.sourceKafkaCluster')], warnings: ['w'] });
+    const verdict = verdictOf(FLAWED, undefined, CREATE);
+    assert.ok(verdict.errors.length > 0 && verdict.warnings.length > 0, 'the fixture has both');
+    const decision = await createClusterLinkAdmitters().validate(request({ object: FLAWED }), options());
+    assert.deepEqual(decision, {
+      allowed: false,
+      errors: verdict.errors,
+      warnings: verdict.warnings,
+      ruleWarnings: verdict.ruleWarnings,
+    });
   });
 
   test('the SecretChecker runs after the rules on the defaulted object, in the namespace, under the signal; results are appended', async () => {
-    const { core } = recordingCore({ errors: [invalid('spec.name', 'x', 'rule')], warnings: ['rule warning'] });
+    const verdict = verdictOf(FLAWED, undefined, CREATE);
     const { checker, calls } = recordingChecker({
       errors: [forbidden('spec.sourceKafkaCluster.tls.secretRef', 'JKS')],
       warnings: ['secret warning'],
     });
     const opts = options();
-    const decision = await createClusterLinkAdmitters({ core, secretChecker: checker }).validate(request(), opts);
+    const decision = await createClusterLinkAdmitters({ secretChecker: checker }).validate(
+      request({ object: FLAWED }),
+      opts,
+    );
     assert.equal(calls.length, 1);
-    assert.deepEqual(calls[0]?.link, { ...LINK, defaulted: true });
+    assert.deepEqual(calls[0]?.link, defaultClusterLink(FLAWED, CREATE));
     assert.equal(calls[0]?.namespace, 'dest');
     assert.equal(calls[0]?.signal, opts.signal);
     // Secret findings carry the secret-check rule (docs/rules.md#rule-ids).
     assert.deepEqual(decision, {
       allowed: false,
       errors: [
-        invalid('spec.name', 'x', 'rule'),
+        ...verdict.errors,
         { ...forbidden('spec.sourceKafkaCluster.tls.secretRef', 'JKS'), rule: 'secret-check' },
       ],
-      warnings: ['rule warning', 'secret warning'],
-      ruleWarnings: [
-        { text: 'rule warning', field: '' },
-        { text: 'secret warning', field: '', rule: 'secret-check' },
-      ],
+      warnings: [...verdict.warnings, 'secret warning'],
+      ruleWarnings: [...(verdict.ruleWarnings ?? []), { text: 'secret warning', field: '', rule: 'secret-check' }],
     });
   });
 
   test('secret errors alone deny', async () => {
-    const { core } = recordingCore();
     const { checker } = recordingChecker({
       errors: [required('spec.sourceKafkaCluster.tls.secretRef', 'Secret not found')],
       warnings: [],
     });
-    const decision = await createClusterLinkAdmitters({ core, secretChecker: checker }).validate(request(), options());
+    const decision = await createClusterLinkAdmitters({ secretChecker: checker }).validate(request(), options());
     assert.equal(decision.allowed, false);
   });
 
   test('the mutate admitter never runs the SecretChecker', async () => {
     const { checker, calls } = recordingChecker();
-    await createClusterLinkAdmitters({ core: recordingCore().core, secretChecker: checker }).mutate(
-      request(),
-      options(),
-    );
+    await createClusterLinkAdmitters({ secretChecker: checker }).mutate(request(), options());
     assert.equal(calls.length, 0);
   });
 
   test('a SecretChecker that overruns the budget: the server answers with the rules’ verdict', async () => {
-    const { core } = recordingCore({ errors: [required('spec.sourceKafkaCluster')], warnings: [] });
     const hanging: SecretChecker = { check: () => new Promise(() => undefined) };
     const wh = await startWebhook({
-      admitters: createClusterLinkAdmitters({ core, secretChecker: hanging }),
+      admitters: createClusterLinkAdmitters({ secretChecker: hanging }),
       admissionDeadlineMs: 50,
       admissionBudgetMs: 150,
       metricsListener: false,
     });
     try {
-      const r = (await postReview(wh.url, wh.ca, '/validate', clusterLinkReview(LINK))).body.response;
+      const missing = withSpec({ sourceKafkaCluster: undefined });
+      const r = (await postReview(wh.url, wh.ca, '/validate', clusterLinkReview(missing))).body.response;
       assert.equal(r.allowed, false);
       assert.equal(r.status?.details?.causes[0]?.field, 'spec.sourceKafkaCluster');
       assert.deepEqual(r.warnings, ['some ClusterLink checks could not complete in time']);

@@ -15,7 +15,12 @@ const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
 async function certs(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await run(argv, { out: (t) => void out.push(t), err: (t) => void err.push(t) });
+  const code = await run(argv, {
+    stdout: { write: (t: string) => out.push(t) },
+    stderr: { write: (t: string) => err.push(t) },
+    readStdin: async () => '',
+    cwd: process.cwd(),
+  });
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
 

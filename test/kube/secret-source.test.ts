@@ -10,6 +10,7 @@ import { classify, createKubeSecretSource, createSecretSourceFromReader } from '
 import { createLogger } from '../../src/observability/log.js';
 import { createMetrics } from '../../src/observability/metrics.js';
 import { createSecretChecker } from '../../src/secrets/checker.js';
+import { encodeSecretData } from '../support/builders.js';
 import { startFakeKubeApi, type FakeKubeApi } from '../support/fake-kube-api.js';
 import { makeTlsMaterial } from '../support/pem-fixtures.js';
 import { assertNoSecretValues } from '../secrets/leak-scan.js';
@@ -24,7 +25,7 @@ const secretObject = (name: string, data: Record<string, Buffer>) => ({
   kind: 'Secret',
   metadata: { name, namespace: NS },
   type: 'Opaque',
-  data: Object.fromEntries(Object.entries(data).map(([k, v]) => [k, v.toString('base64')])),
+  data: encodeSecretData(data),
 });
 
 const link: ClusterLink = {

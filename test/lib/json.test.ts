@@ -67,7 +67,7 @@ describe('deepCopy and jsonCopy', () => {
     const source = { spec: { list: [{ a: 1 }, 'b'], n: null } };
     for (const copy of [deepCopy(source), jsonCopy(source)]) {
       assert.deepEqual(copy, source);
-      assert.notEqual((copy).spec.list[0], source.spec.list[0]);
+      assert.notEqual(copy.spec.list[0], source.spec.list[0]);
     }
   });
 

@@ -11,25 +11,13 @@ import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import jsonpatch from 'fast-json-patch';
 import { KubeConfig } from '@kubernetes/client-node';
+import type { ObjectMeta } from '../../src/clusterlink/types.js';
 import { isPlainObject } from '../../src/lib/json.js';
 
 export type KubeObject = {
   apiVersion?: string;
   kind?: string;
-  metadata?: {
-    name?: string;
-    generateName?: string;
-    namespace?: string;
-    uid?: string;
-    resourceVersion?: string;
-    generation?: number;
-    creationTimestamp?: string;
-    deletionTimestamp?: string;
-    finalizers?: string[];
-    labels?: Record<string, string>;
-    annotations?: Record<string, string>;
-    [key: string]: unknown;
-  };
+  metadata?: ObjectMeta & { creationTimestamp?: string };
   [key: string]: unknown;
 };
 

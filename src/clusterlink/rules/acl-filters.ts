@@ -1,5 +1,5 @@
 // docs/rules.md#filters: ACL sync filters.
-import { invalid, notSupported, required } from '../field-errors.js';
+import { invalid, notSupported, required, type FieldPath } from '../field-errors.js';
 import { asArray, asRecord, type JsonRecord } from '../../lib/json.js';
 import {
   ACL_PATTERN_TYPES,
@@ -36,8 +36,6 @@ export function validateAclFilters(spec: JsonRecord): RuleResult {
     const itemPath = path.index(i);
     const resourcePath = itemPath.child('resourceFilter');
     const accessPath = itemPath.child('accessFilter');
-    const resource = asRecord(filter['resourceFilter']);
-    const access = asRecord(filter['accessFilter']);
     if (filter['resourceFilter'] === undefined)
       out.add(
         required(resourcePath, "which resources' ACLs to sync (resourceType, patternType, name)"),
@@ -48,72 +46,85 @@ export function validateAclFilters(spec: JsonRecord): RuleResult {
         required(accessPath, 'which ACL entries to sync (operation, permissionType, principal, host)'),
         'acl-filter-required-fields',
       );
-
-    let resourceType: string | undefined;
-    if (resource) {
-      const typePath = resourcePath.child('resourceType');
-      const value = resource['resourceType'];
-      if (value === ACL_RESOURCE_TYPE_MISSPELLING) {
-        resourceType = value;
-        out.warn(
-          typePath,
-          'CFK\'s CRD spells this "transcationId" and rejects "transactionId"',
-          'acl-resource-type-spelling',
-        );
-      } else if (
-        checkRequiredEnum(
-          out,
-          typePath,
-          value,
-          ACL_RESOURCE_TYPES,
-          'one of any, cluster, group, topic, transcationId, delegationToken',
-          'acl-filter-required-fields',
-        )
-      ) {
-        resourceType = value as string;
-      }
-      checkRequiredEnum(
-        out,
-        resourcePath.child('patternType'),
-        resource['patternType'],
-        ACL_PATTERN_TYPES,
-        'one of any, literal, prefixed, match',
-        'acl-filter-required-fields',
-      );
-    }
-    if (access) {
-      checkRequiredEnum(
-        out,
-        accessPath.child('permissionType'),
-        access['permissionType'],
-        ACL_PERMISSION_TYPES,
-        'one of any, allow, deny',
-        'acl-filter-required-fields',
-      );
-      const opPath = accessPath.child('operation');
-      const operation = access['operation'];
-      if (operation === undefined || operation === '') {
-        out.add(required(opPath, 'an ACL operation such as read, write, describe, or any'), 'acl-operation');
-      } else if (typeof operation === 'string') {
-        const supported = operationsFor(resourceType ?? 'any');
-        const wanted = normaliseOperation(operation);
-        if (!supported.some((op) => normaliseOperation(op) === wanted)) {
-          const hint = suggestionDetail(operation, supported);
-          const scope =
-            resourceType && resourceType !== 'any'
-              ? `not an operation on resourceType ${resourceType}`
-              : 'not a Kafka ACL operation';
-          out.add(notSupported(opPath, operation, supported, hint ? `${scope}; ${hint}` : scope), 'acl-operation');
-        }
-      }
-      const principal = access['principal'];
-      if (typeof principal === 'string' && !PRINCIPAL.test(principal)) {
-        out.add(
-          invalid(accessPath.child('principal'), principal, 'must be "*" or Type:name, e.g. "User:alice"'),
-          'acl-principal',
-        );
-      }
-    }
+    const resource = asRecord(filter['resourceFilter']);
+    const resourceType = resource ? checkResourceFilter(out, resourcePath, resource) : undefined;
+    const access = asRecord(filter['accessFilter']);
+    if (access) checkAccessFilter(out, accessPath, access, resourceType);
   });
   return out.result();
+}
+
+/** resourceType and patternType; returns the resource type when it is a known one. */
+function checkResourceFilter(out: Findings, resourcePath: FieldPath, resource: JsonRecord): string | undefined {
+  let resourceType: string | undefined;
+  const typePath = resourcePath.child('resourceType');
+  const value = resource['resourceType'];
+  if (value === ACL_RESOURCE_TYPE_MISSPELLING) {
+    resourceType = value;
+    out.warn(
+      typePath,
+      'CFK\'s CRD spells this "transcationId" and rejects "transactionId"',
+      'acl-resource-type-spelling',
+    );
+  } else if (
+    checkRequiredEnum(
+      out,
+      typePath,
+      value,
+      ACL_RESOURCE_TYPES,
+      'one of any, cluster, group, topic, transcationId, delegationToken',
+      'acl-filter-required-fields',
+    )
+  ) {
+    resourceType = value as string;
+  }
+  checkRequiredEnum(
+    out,
+    resourcePath.child('patternType'),
+    resource['patternType'],
+    ACL_PATTERN_TYPES,
+    'one of any, literal, prefixed, match',
+    'acl-filter-required-fields',
+  );
+  return resourceType;
+}
+
+/** permissionType, the operation (one that exists for the resource type), the principal's form. */
+function checkAccessFilter(
+  out: Findings,
+  accessPath: FieldPath,
+  access: JsonRecord,
+  resourceType: string | undefined,
+): void {
+  checkRequiredEnum(
+    out,
+    accessPath.child('permissionType'),
+    access['permissionType'],
+    ACL_PERMISSION_TYPES,
+    'one of any, allow, deny',
+    'acl-filter-required-fields',
+  );
+  const opPath = accessPath.child('operation');
+  const operation = access['operation'];
+  if (operation === undefined || operation === '') {
+    out.add(required(opPath, 'an ACL operation such as read, write, describe, or any'), 'acl-operation');
+  } else if (typeof operation === 'string') {
+    const supported = operationsFor(resourceType ?? 'any');
+    const wanted = normaliseOperation(operation);
+    if (!supported.some((op) => normaliseOperation(op) === wanted)) {
+      const hint = suggestionDetail(operation, supported);
+      const scope =
+        resourceType && resourceType !== 'any'
+          ? `not an operation on resourceType ${resourceType}`
+          : 'not a Kafka ACL operation';
+      out.add(notSupported(opPath, operation, supported, hint ? `${scope}; ${hint}` : scope), 'acl-operation');
+    }
+  }
+  const principal = access['principal'];
+  if (typeof principal === 'string' && !PRINCIPAL.test(principal)) {
+    out.add(
+      invalid(accessPath.child('principal'), principal, 'must be "*" or Type:name, e.g. "User:alice"'),
+      'acl-principal',
+    );
+  }
 }

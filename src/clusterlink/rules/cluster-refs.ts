@@ -23,7 +23,7 @@ function entryProblem(entry: string): string | undefined {
   return undefined;
 }
 
-export function checkBootstrapEndpoint(out: Findings, path: FieldPath, value: unknown): void {
+function checkBootstrapEndpoint(out: Findings, path: FieldPath, value: unknown): void {
   if (typeof value !== 'string') return;
   if (value.trim() === '') {
     out.add(required(path, 'list the brokers as host:port[,host:port...]'), 'bootstrap-endpoint');

@@ -123,7 +123,7 @@ export function checkDnsLabel(
   }
 }
 
-export const TOPIC_NAME_MAX = 249;
+const TOPIC_NAME_MAX = 249;
 const TOPIC_CHARS = /^[A-Za-z0-9._-]+$/;
 
 /** True for a legal Kafka topic name: what checkTopicName accepts, without building a path to report with. */

@@ -30,77 +30,73 @@ const CREATED_HERE = 'ignored: a destination-initiated link only needs the REST 
 const WAITS = 'ignored in Destination mode: it waits for the Source-mode link';
 const NEEDS_SOURCE_ID = 'set clusterID or kafkaRestClassRef: the link needs the source cluster ID';
 
-function expectations(
-  linkType: LinkType,
-  connectionMode: unknown,
-): { src: ClusterExpectations; dst: ClusterExpectations } | undefined {
-  switch (linkType) {
-    case 'DestinationInitiated':
-      return {
-        dst: {
-          required: { kafkaRestClassRef: CREATED_VIA_DST_REST },
-          ignored: { bootstrapEndpoint: CREATED_HERE, authentication: CREATED_HERE, tls: CREATED_HERE },
-        },
-        src: {
-          required: {
-            bootstrapEndpoint: 'the destination cluster connects to the source brokers at this host:port list',
-          },
-          needsClusterId: NEEDS_SOURCE_ID,
-          ignored: {},
-        },
-      };
-    case 'Source':
-      return {
-        dst: {
-          required: {
-            bootstrapEndpoint: 'a Source-mode link connects out to the destination brokers at this host:port list',
-          },
-          needsClusterId: 'set clusterID or kafkaRestClassRef: the link needs the destination cluster ID',
-          ignored: {},
-        },
-        src: {
-          required: {
-            kafkaRestClassRef: 'a Source-mode link is created on the source cluster through its KafkaRestClass',
-          },
-          ignored: { bootstrapEndpoint: 'ignored in Source mode: the link runs on this (source) cluster' },
-        },
-      };
-    case 'Destination':
-      return {
-        dst: {
-          required: { kafkaRestClassRef: CREATED_VIA_DST_REST },
-          ignored: { bootstrapEndpoint: WAITS, authentication: WAITS, tls: WAITS },
-        },
-        src: {
-          required: {},
-          needsClusterId: NEEDS_SOURCE_ID,
-          ignored: { bootstrapEndpoint: WAITS, authentication: WAITS, tls: WAITS },
-        },
-      };
-    case 'Bidirectional': {
-      const outbound = connectionMode === undefined || connectionMode === 'Outbound';
-      return {
-        dst: {
-          required: {
-            kafkaRestClassRef: 'a Bidirectional link is created on its own cluster through its KafkaRestClass',
-          },
-          ignored: {},
-        },
-        src: {
-          required: outbound
-            ? {
-                bootstrapEndpoint:
-                  'an Outbound Bidirectional link connects to the other cluster at this host:port list',
-              }
-            : {},
-          needsClusterId: 'set clusterID or kafkaRestClassRef: the link needs the other cluster ID',
-          ignored: {},
-        },
-      };
-    }
-    case 'Unknown':
-      return undefined;
-  }
+type Expectations = { src: ClusterExpectations; dst: ClusterExpectations };
+
+/** What each side must and must not carry, per link type (docs/rules.md#per-link-type); read-only. */
+const EXPECTATIONS: Readonly<Record<'DestinationInitiated' | 'Source' | 'Destination', Expectations>> = {
+  DestinationInitiated: {
+    dst: {
+      required: { kafkaRestClassRef: CREATED_VIA_DST_REST },
+      ignored: { bootstrapEndpoint: CREATED_HERE, authentication: CREATED_HERE, tls: CREATED_HERE },
+    },
+    src: {
+      required: {
+        bootstrapEndpoint: 'the destination cluster connects to the source brokers at this host:port list',
+      },
+      needsClusterId: NEEDS_SOURCE_ID,
+      ignored: {},
+    },
+  },
+  Source: {
+    dst: {
+      required: {
+        bootstrapEndpoint: 'a Source-mode link connects out to the destination brokers at this host:port list',
+      },
+      needsClusterId: 'set clusterID or kafkaRestClassRef: the link needs the destination cluster ID',
+      ignored: {},
+    },
+    src: {
+      required: {
+        kafkaRestClassRef: 'a Source-mode link is created on the source cluster through its KafkaRestClass',
+      },
+      ignored: { bootstrapEndpoint: 'ignored in Source mode: the link runs on this (source) cluster' },
+    },
+  },
+  Destination: {
+    dst: {
+      required: { kafkaRestClassRef: CREATED_VIA_DST_REST },
+      ignored: { bootstrapEndpoint: WAITS, authentication: WAITS, tls: WAITS },
+    },
+    src: {
+      required: {},
+      needsClusterId: NEEDS_SOURCE_ID,
+      ignored: { bootstrapEndpoint: WAITS, authentication: WAITS, tls: WAITS },
+    },
+  },
+};
+
+function bidirectionalExpectations(connectionMode: unknown): Expectations {
+  const outbound = connectionMode === undefined || connectionMode === 'Outbound';
+  return {
+    dst: {
+      required: {
+        kafkaRestClassRef: 'a Bidirectional link is created on its own cluster through its KafkaRestClass',
+      },
+      ignored: {},
+    },
+    src: {
+      required: outbound
+        ? { bootstrapEndpoint: 'an Outbound Bidirectional link connects to the other cluster at this host:port list' }
+        : {},
+      needsClusterId: 'set clusterID or kafkaRestClassRef: the link needs the other cluster ID',
+      ignored: {},
+    },
+  };
+}
+
+function expectations(linkType: LinkType, connectionMode: unknown): Expectations | undefined {
+  if (linkType === 'Unknown') return undefined;
+  return linkType === 'Bidirectional' ? bidirectionalExpectations(connectionMode) : EXPECTATIONS[linkType];
 }
 
 function applyExpectations(out: Findings, path: FieldPath, cluster: JsonRecord, exp: ClusterExpectations): void {

@@ -7,118 +7,150 @@ import { checkEnum, checkTopicName, Findings, isEnumSilent, isTopicName, SPEC, t
 
 const REPLICATION_FACTOR_MAX = 32767;
 
+/** What every topic's checks share, built once per object. */
+interface TopicsContext {
+  out: Findings;
+  /** `spec.mirrorTopics[i]`: paths are built only for a finding (see validateMirrorTopics). */
+  itemPathOf: (i: number) => FieldPath;
+  byName: ShardedStringMap<number>;
+  /** Only filled when two names may collide in Kafka metric names. */
+  byMetricName: ShardedStringMap<string> | undefined;
+  /** The link prefix when it is a valid one. */
+  prefix: string | undefined;
+  hasPrefix: boolean;
+}
+
 export function validateMirrorTopics(spec: JsonRecord): RuleResult {
   const out = new Findings();
   const options = asRecord(spec['mirrorTopicOptions']);
   const prefixPath = SPEC.child('mirrorTopicOptions', 'prefix');
   const rawPrefix = options?.['prefix'];
   const prefixValid = checkTopicName(out, prefixPath, rawPrefix, 'mirror-prefix-name', 'a topic-name prefix');
-  const prefix = prefixValid ? asString(rawPrefix) : undefined;
-  const hasPrefix = rawPrefix !== undefined;
 
   const path = SPEC.child('mirrorTopics');
   // Paths are built only for a finding: for 10,000 valid topics, five path strings each were most of this
   // family's allocation. The checks run in the same order as when every path was built up front.
-  const itemPathOf = (i: number): FieldPath => path.index(i);
   const topics = asArray(spec['mirrorTopics']) ?? [];
-  const byName = new ShardedStringMap<number>(topics.length);
   // Two different names share a metric name only if one has "_" where the other has ".": without any "_"
   // there is nothing to find, and the metric name (a new string per topic) need not be built.
   const metricNamesMayCollide = topics.some((item) => {
     const name = asRecord(item)?.['name'];
     return typeof name === 'string' && name.includes('_');
   });
-  const byMetricName = new ShardedStringMap<string>(metricNamesMayCollide ? topics.length : 0);
+  const ctx: TopicsContext = {
+    out,
+    itemPathOf: (i) => path.index(i),
+    byName: new ShardedStringMap<number>(topics.length),
+    byMetricName: metricNamesMayCollide ? new ShardedStringMap<string>(topics.length) : undefined,
+    prefix: prefixValid ? asString(rawPrefix) : undefined,
+    hasPrefix: rawPrefix !== undefined,
+  };
   topics.forEach((item, i) => {
     const topic = asRecord(item);
-    if (!topic) return;
-    const name = topic['name'];
-    if (name === undefined)
-      out.add(required(itemPathOf(i).child('name'), "the mirror topic's name on this cluster"), 'mirror-topic-name');
-    const nameValid = isTopicName(name) || checkTopicName(out, itemPathOf(i).child('name'), name, 'mirror-topic-name');
-
-    if (nameValid && typeof name === 'string') {
-      const first = byName.get(name);
-      if (first !== undefined)
-        out.add(
-          duplicate(itemPathOf(i).child('name'), name, `already listed at ${path.index(first).toString()}`),
-          'mirror-topic-duplicate',
-        );
-      else byName.set(name, i);
-      // Kafka builds metric names with "." replaced by "_", so these two topics would share metrics
-      if (metricNamesMayCollide) {
-        const metricName = name.replace(/\./g, '_');
-        const other = byMetricName.get(metricName);
-        if (other !== undefined && other !== name)
-          out.warn(
-            itemPathOf(i).child('name'),
-            `collides with "${other}" in Kafka metric names ("." and "_" are the same there)`,
-            'mirror-topic-metric-collision',
-          );
-        else byMetricName.set(metricName, name);
-      }
-    }
-
-    const state = topic['state'];
-    if (!isEnumSilent(state, MIRROR_STATES))
-      checkEnum(out, itemPathOf(i).child('state'), state, MIRROR_STATES, 'enum-value');
-    const direction = topic['direction'];
-    if (!isEnumSilent(direction, MIRROR_DIRECTIONS))
-      checkEnum(out, itemPathOf(i).child('direction'), direction, MIRROR_DIRECTIONS, 'enum-value');
-
-    const rf = topic['replicationFactor'];
-    if (typeof rf === 'number' && Number.isInteger(rf) && (rf < 1 || rf > REPLICATION_FACTOR_MAX)) {
-      out.add(
-        invalid(
-          itemPathOf(i).child('replicationFactor'),
-          rf,
-          `must be between 1 and ${REPLICATION_FACTOR_MAX}; leave it out for the broker default`,
-        ),
-        'mirror-replication-factor',
-      );
-    }
-
-    const source = topic['sourceTopicName'];
-    const sourceValid =
-      isTopicName(source) || checkTopicName(out, itemPathOf(i).child('sourceTopicName'), source, 'mirror-topic-name');
-    if (!nameValid || typeof name !== 'string') return;
-    if (prefix !== undefined) {
-      if (sourceValid && typeof source === 'string') {
-        // name === prefix + source, without building that string for every valid topic
-        const matches =
-          name.length === prefix.length + source.length && name.startsWith(prefix) && name.endsWith(source);
-        if (!matches)
-          out.add(
-            invalid(
-              itemPathOf(i).child('name'),
-              name,
-              `must be "${prefix + source}" (prefix "${prefix}" + sourceTopicName)`,
-            ),
-            'mirror-prefix-match',
-          );
-      } else if (source === undefined) {
-        const detail =
-          name === prefix
-            ? `must be longer than the link prefix "${prefix}": add the source topic name after it`
-            : `must start with the link prefix "${prefix}" (or set sourceTopicName and name it "${prefix}<sourceTopicName>")`;
-        out.add(invalid(itemPathOf(i).child('name'), name, detail), 'mirror-prefix-match');
-      }
-    } else if (!hasPrefix && source !== undefined && sourceValid) {
-      if (source === name)
-        out.warn(
-          itemPathOf(i).child('sourceTopicName'),
-          "redundant: without a link prefix the source topic has the mirror's name",
-          'mirror-source-topic-redundant',
-        );
-      else
-        out.add(
-          forbidden(
-            itemPathOf(i).child('sourceTopicName'),
-            `needs mirrorTopicOptions.prefix; without one the source topic is "${name}" (the mirror's name)`,
-          ),
-          'mirror-source-topic-needs-prefix',
-        );
-    }
+    if (topic) checkTopic(ctx, topic, i);
   });
   return out.result();
+}
+
+function checkTopic(ctx: TopicsContext, topic: JsonRecord, i: number): void {
+  const { out, itemPathOf } = ctx;
+  const name = topic['name'];
+  if (name === undefined)
+    out.add(required(itemPathOf(i).child('name'), "the mirror topic's name on this cluster"), 'mirror-topic-name');
+  const nameValid = isTopicName(name) || checkTopicName(out, itemPathOf(i).child('name'), name, 'mirror-topic-name');
+  if (nameValid && typeof name === 'string') checkUnique(ctx, name, i);
+
+  const state = topic['state'];
+  if (!isEnumSilent(state, MIRROR_STATES))
+    checkEnum(out, itemPathOf(i).child('state'), state, MIRROR_STATES, 'enum-value');
+  const direction = topic['direction'];
+  if (!isEnumSilent(direction, MIRROR_DIRECTIONS))
+    checkEnum(out, itemPathOf(i).child('direction'), direction, MIRROR_DIRECTIONS, 'enum-value');
+
+  const rf = topic['replicationFactor'];
+  if (typeof rf === 'number' && Number.isInteger(rf) && (rf < 1 || rf > REPLICATION_FACTOR_MAX)) {
+    out.add(
+      invalid(
+        itemPathOf(i).child('replicationFactor'),
+        rf,
+        `must be between 1 and ${REPLICATION_FACTOR_MAX}; leave it out for the broker default`,
+      ),
+      'mirror-replication-factor',
+    );
+  }
+
+  const source = topic['sourceTopicName'];
+  const sourceValid =
+    isTopicName(source) || checkTopicName(out, itemPathOf(i).child('sourceTopicName'), source, 'mirror-topic-name');
+  if (!nameValid || typeof name !== 'string') return;
+  if (ctx.prefix !== undefined) checkPrefixedName(ctx, i, name, ctx.prefix, sourceValid ? source : undefined, source);
+  else if (!ctx.hasPrefix && source !== undefined && sourceValid) checkSourceWithoutPrefix(ctx, i, name, source);
+}
+
+/** A name listed twice is an error; two names that share a Kafka metric name are a warning. */
+function checkUnique(ctx: TopicsContext, name: string, i: number): void {
+  const { out, itemPathOf, byName, byMetricName } = ctx;
+  const first = byName.get(name);
+  if (first !== undefined)
+    out.add(
+      duplicate(itemPathOf(i).child('name'), name, `already listed at ${itemPathOf(first).toString()}`),
+      'mirror-topic-duplicate',
+    );
+  else byName.set(name, i);
+  // Kafka builds metric names with "." replaced by "_", so these two topics would share metrics
+  if (byMetricName) {
+    const metricName = name.replace(/\./g, '_');
+    const other = byMetricName.get(metricName);
+    if (other !== undefined && other !== name)
+      out.warn(
+        itemPathOf(i).child('name'),
+        `collides with "${other}" in Kafka metric names ("." and "_" are the same there)`,
+        'mirror-topic-metric-collision',
+      );
+    else byMetricName.set(metricName, name);
+  }
+}
+
+/** With a link prefix the mirror's name is prefix + source topic. `validSource` is the source when it is valid. */
+function checkPrefixedName(
+  ctx: TopicsContext,
+  i: number,
+  name: string,
+  prefix: string,
+  validSource: unknown,
+  source: unknown,
+): void {
+  const path = ctx.itemPathOf(i).child('name');
+  if (typeof validSource === 'string') {
+    // name === prefix + source, without building that string for every valid topic
+    const matches =
+      name.length === prefix.length + validSource.length && name.startsWith(prefix) && name.endsWith(validSource);
+    if (!matches)
+      ctx.out.add(
+        invalid(path, name, `must be "${prefix + validSource}" (prefix "${prefix}" + sourceTopicName)`),
+        'mirror-prefix-match',
+      );
+  } else if (source === undefined) {
+    const detail =
+      name === prefix
+        ? `must be longer than the link prefix "${prefix}": add the source topic name after it`
+        : `must start with the link prefix "${prefix}" (or set sourceTopicName and name it "${prefix}<sourceTopicName>")`;
+    ctx.out.add(invalid(path, name, detail), 'mirror-prefix-match');
+  }
+}
+
+/** Without a link prefix the source topic is the mirror's own name. */
+function checkSourceWithoutPrefix(ctx: TopicsContext, i: number, name: string, source: unknown): void {
+  const path = ctx.itemPathOf(i).child('sourceTopicName');
+  if (source === name)
+    ctx.out.warn(
+      path,
+      "redundant: without a link prefix the source topic has the mirror's name",
+      'mirror-source-topic-redundant',
+    );
+  else
+    ctx.out.add(
+      forbidden(path, `needs mirrorTopicOptions.prefix; without one the source topic is "${name}" (the mirror's name)`),
+      'mirror-source-topic-needs-prefix',
+    );
 }

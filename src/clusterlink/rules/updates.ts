@@ -25,7 +25,29 @@ function topicsByName(spec: JsonRecord): Map<string, { index: number; topic: Jso
 
 export function validateUpdate(spec: JsonRecord, oldSpec: JsonRecord): RuleResult {
   const out = new Findings();
+  checkLinkIdentity(out, spec, oldSpec);
+  const oldTopics = topicsByName(oldSpec);
+  const newTopics = topicsByName(spec);
+  for (const [name, { index, topic }] of newTopics) {
+    const before = oldTopics.get(name)?.topic;
+    if (before) checkExistingTopic(out, name, index, topic, before);
+  }
+  const deletes = asRecord(spec['mirrorTopicOptions'])?.['deleteRemovedMirrorTopics'] !== false;
+  for (const name of oldTopics.keys()) {
+    if (newTopics.has(name)) continue;
+    out.warn(
+      SPEC.child('mirrorTopics'),
+      deletes
+        ? `"${name}" removed: it will be deleted on the destination (deleteRemovedMirrorTopics)`
+        : `"${name}" removed: it stays on the destination (deleteRemovedMirrorTopics is false)`,
+      'mirror-topic-removed',
+    );
+  }
+  return out.result();
+}
 
+/** What the link fixes at creation: its name, its type and mode, the clusters it joins, the mirror prefix. */
+function checkLinkIdentity(out: Findings, spec: JsonRecord, oldSpec: JsonRecord): void {
   if (oldSpec['name'] !== undefined && !isDeepEqual(spec['name'], oldSpec['name'])) {
     out.add(invalid(SPEC.child('name'), spec['name'], RECREATE), 'immutable-link-name');
   }
@@ -64,57 +86,41 @@ export function validateUpdate(spec: JsonRecord, oldSpec: JsonRecord): RuleResul
   if (!isDeepEqual(prefix, oldPrefix)) {
     out.add(invalid(SPEC.child('mirrorTopicOptions', 'prefix'), prefix, RECREATE), 'immutable-prefix');
   }
+}
 
-  const oldTopics = topicsByName(oldSpec);
-  const newTopics = topicsByName(spec);
-  for (const [name, { index, topic }] of newTopics) {
-    const before = oldTopics.get(name)?.topic;
-    if (!before) continue;
-    if (!isDeepEqual(sourceOf(topic), sourceOf(before))) {
-      out.add(
-        invalid(
-          topicPath(index).child('sourceTopicName'),
-          topic['sourceTopicName'],
-          `field is immutable for an existing mirror topic (was ${JSON.stringify(sourceOf(before))})`,
-        ),
-        'immutable-mirror-source',
-      );
-    }
-    if (!isDeepEqual(topic['replicationFactor'], before['replicationFactor'])) {
-      const was = JSON.stringify(before['replicationFactor'] ?? 'the broker default');
-      out.add(
-        invalid(
-          topicPath(index).child('replicationFactor'),
-          topic['replicationFactor'],
-          `field is immutable for an existing mirror topic (was ${was})`,
-        ),
-        'immutable-replication-factor',
-      );
-    }
-    const oldState = asString(before['state']);
-    const newState = topic['state'];
-    if (oldState !== undefined && FINAL_STATES.has(oldState) && newState !== oldState) {
-      const done = oldState === 'PROMOTE' ? 'promoted' : 'failed over';
-      out.add(
-        forbidden(
-          topicPath(index).child('state'),
-          `"${name}" was ${done} and is no longer a mirror: its state cannot change from ${oldState}`,
-        ),
-        'mirror-state-final',
-      );
-    }
-  }
-
-  const deletes = asRecord(spec['mirrorTopicOptions'])?.['deleteRemovedMirrorTopics'] !== false;
-  for (const name of oldTopics.keys()) {
-    if (newTopics.has(name)) continue;
-    out.warn(
-      SPEC.child('mirrorTopics'),
-      deletes
-        ? `"${name}" removed: it will be deleted on the destination (deleteRemovedMirrorTopics)`
-        : `"${name}" removed: it stays on the destination (deleteRemovedMirrorTopics is false)`,
-      'mirror-topic-removed',
+/** A mirror topic in both versions: its source and replication factor are fixed, a final state is final. */
+function checkExistingTopic(out: Findings, name: string, index: number, topic: JsonRecord, before: JsonRecord): void {
+  if (!isDeepEqual(sourceOf(topic), sourceOf(before))) {
+    out.add(
+      invalid(
+        topicPath(index).child('sourceTopicName'),
+        topic['sourceTopicName'],
+        `field is immutable for an existing mirror topic (was ${JSON.stringify(sourceOf(before))})`,
+      ),
+      'immutable-mirror-source',
     );
   }
-  return out.result();
+  if (!isDeepEqual(topic['replicationFactor'], before['replicationFactor'])) {
+    const was = JSON.stringify(before['replicationFactor'] ?? 'the broker default');
+    out.add(
+      invalid(
+        topicPath(index).child('replicationFactor'),
+        topic['replicationFactor'],
+        `field is immutable for an existing mirror topic (was ${was})`,
+      ),
+      'immutable-replication-factor',
+    );
+  }
+  const oldState = asString(before['state']);
+  const newState = topic['state'];
+  if (oldState !== undefined && FINAL_STATES.has(oldState) && newState !== oldState) {
+    const done = oldState === 'PROMOTE' ? 'promoted' : 'failed over';
+    out.add(
+      forbidden(
+        topicPath(index).child('state'),
+        `"${name}" was ${done} and is no longer a mirror: its state cannot change from ${oldState}`,
+      ),
+      'mirror-state-final',
+    );
+  }
 }

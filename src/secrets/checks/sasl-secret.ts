@@ -5,12 +5,13 @@ import { invalid, type FieldError } from '../../clusterlink/field-errors.js';
 import type { SecretCheckResult } from '../types.js';
 import type { OtherSecretReference, SaslSecretReference } from '../referenced-secrets.js';
 import { parsePassThroughJaas } from '../jaas.js';
+import { hasOwn } from '../../lib/json.js';
 
-export const PLAIN_TXT = 'plain.txt';
-export const PLAIN_JAAS_CONF = 'plain-jaas.conf';
-export const BEARER_TXT = 'bearer.txt';
+const PLAIN_TXT = 'plain.txt';
+const PLAIN_JAAS_CONF = 'plain-jaas.conf';
+const BEARER_TXT = 'bearer.txt';
 
-const has = (data: Record<string, Buffer>, key: string): boolean => Object.prototype.hasOwnProperty.call(data, key);
+const has = (data: Record<string, Buffer>, key: string): boolean => hasOwn(data, key);
 
 /** `key=value` lines (properties style, `#` comments); values are only tested for emptiness by callers. */
 function propertyLines(text: string): Map<string, string> {

@@ -4,6 +4,7 @@ import { cappedCandidates, keyDerivationProblem, passwordCandidates } from '../k
 import { CANDIDATES_CAPPED, type KeyDecryption } from './encrypted-key.js';
 import type { X509Certificate, KeyObject } from 'node:crypto';
 import { forbidden, invalid, required, type FieldError } from '../../clusterlink/field-errors.js';
+import { hasOwn } from '../../lib/json.js';
 import type { SecretCheckResult } from '../types.js';
 import type { TlsSecretReference } from '../referenced-secrets.js';
 import {
@@ -16,9 +17,9 @@ import {
   type PrivateKeyParse,
 } from '../pem.js';
 
-export const FULLCHAIN = 'fullchain.pem';
+const FULLCHAIN = 'fullchain.pem';
 export const PRIVKEY = 'privkey.pem';
-export const CACERTS = 'cacerts.pem';
+const CACERTS = 'cacerts.pem';
 const PEM_KEYS = [FULLCHAIN, PRIVKEY, CACERTS] as const;
 const JKS_KEYS = ['keystore.jks', 'truststore.jks', 'jksPassword.txt'] as const;
 /** kubernetes.io/tls and cert-manager names, and what CFK wants instead. */
@@ -44,63 +45,39 @@ export interface TlsCheckInput {
   expiryWarningDays?: number;
 }
 
-export function checkTlsSecret(input: TlsCheckInput): SecretCheckResult {
-  const { ref, data } = input;
+/** Where one Secret's findings go, with the Secret's name and field already in every message. */
+interface Report {
+  errors: FieldError[];
+  warnings: string[];
+  has: (key: string) => boolean;
+  fail: (detail: string) => void;
+  warn: (text: string) => void;
+}
+
+function reportFor(ref: TlsSecretReference, data: Record<string, Buffer>): Report {
   const errors: FieldError[] = [];
   const warnings: string[] = [];
-  const has = (key: string): boolean => Object.prototype.hasOwnProperty.call(data, key);
-  const fail = (detail: string): void => void errors.push(invalid(ref.field, ref.name, detail));
-  const warn = (text: string): void => void warnings.push(`${ref.field}: secret "${ref.name}" ${text}`);
+  return {
+    errors,
+    warnings,
+    has: (key) => hasOwn(data, key),
+    fail: (detail) => void errors.push(invalid(ref.field, ref.name, detail)),
+    warn: (text) => void warnings.push(`${ref.field}: secret "${ref.name}" ${text}`),
+  };
+}
 
-  const jksKeys = JKS_KEYS.filter(has);
-  const pemKeys = PEM_KEYS.filter(has);
-  if (jksKeys.length > 0 && pemKeys.length === 0) {
-    errors.push(forbidden(ref.field, `secret "${ref.name}" holds JKS material (${jksKeys.join(', ')}); ${JKS_HINT}`));
-    return { errors, warnings };
-  }
-  if (jksKeys.length > 0) warn(`also holds ${jksKeys.join(', ')}; JKS keys are ignored for ClusterLink`);
-
-  const needed = ref.clientAuth ? PEM_KEYS : [CACERTS];
-  const missing = needed.filter((key) => !has(key));
-  if (missing.length > 0) {
-    const why = ref.clientAuth
-      ? 'mutual TLS needs fullchain.pem, privkey.pem and cacerts.pem'
-      : 'TLS needs cacerts.pem';
-    const renames = Object.keys(RENAMES)
-      .filter((from) => has(from) && missing.includes(RENAMES[from] as (typeof PEM_KEYS)[number]))
-      .map((from) => `${from} → ${RENAMES[from]}`);
-    const hint = renames.length > 0 ? `; rename the keys (${renames.join(', ')})` : '';
-    fail(`secret has no key ${missing.map((k) => `"${k}"`).join(', ')} (${why})${hint}`);
-  }
-
-  let chain: X509Certificate[] | undefined;
-  if (has(FULLCHAIN)) {
-    const parsed = parseCertificates(data[FULLCHAIN]!);
-    if (parsed.ok) chain = parsed.certificates;
-    else fail(`key "${FULLCHAIN}" ${parsed.problem}`);
-  }
-  let cas: X509Certificate[] | undefined;
-  if (has(CACERTS)) {
-    const parsed = parseCertificates(data[CACERTS]!);
-    if (parsed.ok) cas = parsed.certificates;
-    else fail(`key "${CACERTS}" ${parsed.problem}`);
-  }
-
-  let key: KeyObject | undefined;
-  if (has(PRIVKEY)) {
-    const parsed = resolveKey(parsePrivateKey(data[PRIVKEY]!), input, errors, warn);
-    if (parsed?.kind === 'key') key = parsed.key;
-    else if (parsed?.kind === 'problem') {
-      fail(`key "${PRIVKEY}" ${parsed.problem}${parsed.legacyFormat !== undefined ? `; ${PKCS8_HINT}` : ''}`);
-    }
-  }
-
+export function checkTlsSecret(input: TlsCheckInput): SecretCheckResult {
+  const { ref } = input;
+  const report = reportFor(ref, input.data);
+  if (onlyJks(report, ref)) return { errors: report.errors, warnings: report.warnings };
+  checkMissingKeys(report, ref);
+  const { chain, cas, key } = parseMaterial(report, input);
+  const { has, warn, fail } = report;
   if (!ref.clientAuth && has(FULLCHAIN) !== has(PRIVKEY)) {
     warn(
       `has ${has(FULLCHAIN) ? FULLCHAIN : PRIVKEY} without ${has(FULLCHAIN) ? PRIVKEY : FULLCHAIN}; both or neither`,
     );
   }
-
   const leaf = chain?.[0];
   if (leaf && key && !keyMatchesCertificate(key, leaf)) {
     fail(`key "${PRIVKEY}" does not match the first certificate of "${FULLCHAIN}" (the leaf must come first)`);
@@ -108,24 +85,82 @@ export function checkTlsSecret(input: TlsCheckInput): SecretCheckResult {
   if (leaf && ref.clientAuth && !allowsClientAuth(leaf)) {
     warn(`${FULLCHAIN} leaf certificate lacks the clientAuth extended key usage needed for mTLS`);
   }
+  warnAboutValidity(report, input, chain, FULLCHAIN);
+  warnAboutValidity(report, input, cas, CACERTS);
+  return { errors: report.errors, warnings: report.warnings };
+}
 
+/** JKS keys: refused when there is no PEM at all (true: nothing else to check), else ignored with a warning. */
+function onlyJks(report: Report, ref: TlsSecretReference): boolean {
+  const jksKeys = JKS_KEYS.filter(report.has);
+  const pemKeys = PEM_KEYS.filter(report.has);
+  if (jksKeys.length > 0 && pemKeys.length === 0) {
+    report.errors.push(
+      forbidden(ref.field, `secret "${ref.name}" holds JKS material (${jksKeys.join(', ')}); ${JKS_HINT}`),
+    );
+    return true;
+  }
+  if (jksKeys.length > 0) report.warn(`also holds ${jksKeys.join(', ')}; JKS keys are ignored for ClusterLink`);
+  return false;
+}
+
+function checkMissingKeys(report: Report, ref: TlsSecretReference): void {
+  const needed = ref.clientAuth ? PEM_KEYS : [CACERTS];
+  const missing = needed.filter((key) => !report.has(key));
+  if (missing.length === 0) return;
+  const why = ref.clientAuth ? 'mutual TLS needs fullchain.pem, privkey.pem and cacerts.pem' : 'TLS needs cacerts.pem';
+  const renames = Object.keys(RENAMES)
+    .filter((from) => report.has(from) && missing.includes(RENAMES[from] as (typeof PEM_KEYS)[number]))
+    .map((from) => `${from} → ${RENAMES[from]}`);
+  const hint = renames.length > 0 ? `; rename the keys (${renames.join(', ')})` : '';
+  report.fail(`secret has no key ${missing.map((k) => `"${k}"`).join(', ')} (${why})${hint}`);
+}
+
+/** The certificates and the key that parse; each one that does not is an error. */
+function parseMaterial(
+  report: Report,
+  input: TlsCheckInput,
+): { chain?: X509Certificate[]; cas?: X509Certificate[]; key?: KeyObject } {
+  const { data } = input;
+  const certificatesOf = (name: string): X509Certificate[] | undefined => {
+    if (!report.has(name)) return undefined;
+    const parsed = parseCertificates(data[name]!);
+    if (parsed.ok) return parsed.certificates;
+    report.fail(`key "${name}" ${parsed.problem}`);
+    return undefined;
+  };
+  const chain = certificatesOf(FULLCHAIN);
+  const cas = certificatesOf(CACERTS);
+  let key: KeyObject | undefined;
+  if (report.has(PRIVKEY)) {
+    const parsed = resolveKey(parsePrivateKey(data[PRIVKEY]!), input, report.errors, report.warn);
+    if (parsed?.kind === 'key') key = parsed.key;
+    else if (parsed?.kind === 'problem') {
+      report.fail(`key "${PRIVKEY}" ${parsed.problem}${parsed.legacyFormat !== undefined ? `; ${PKCS8_HINT}` : ''}`);
+    }
+  }
+  return { chain, cas, key };
+}
+
+/** Expired, expiring within the warning window, or not yet valid: a warning per certificate. */
+function warnAboutValidity(
+  report: Report,
+  input: TlsCheckInput,
+  certs: X509Certificate[] | undefined,
+  key: string,
+): void {
   const soonMs = (input.expiryWarningDays ?? 30) * DAY_MS;
   const now = input.now.getTime();
-  const expiry = (certs: X509Certificate[] | undefined, key: string): void => {
-    for (const [i, cert] of (certs ?? []).entries()) {
-      const notAfter = new Date(cert.validTo);
-      const notBefore = new Date(cert.validFrom);
-      const which = certs!.length > 1 ? `${key} cert ${i + 1}` : `${key} cert`;
-      if (notAfter.getTime() <= now) warn(`${which} expired on ${isoDay(notAfter)}`);
-      else if (notAfter.getTime() - now <= soonMs) {
-        const days = Math.ceil((notAfter.getTime() - now) / DAY_MS);
-        warn(`${which} expires in ${days} day${days === 1 ? '' : 's'} (${isoDay(notAfter)})`);
-      } else if (notBefore.getTime() > now) warn(`${which} is not valid before ${isoDay(notBefore)}`);
-    }
-  };
-  expiry(chain, FULLCHAIN);
-  expiry(cas, CACERTS);
-  return { errors, warnings };
+  for (const [i, cert] of (certs ?? []).entries()) {
+    const notAfter = new Date(cert.validTo);
+    const notBefore = new Date(cert.validFrom);
+    const which = certs!.length > 1 ? `${key} cert ${i + 1}` : `${key} cert`;
+    if (notAfter.getTime() <= now) report.warn(`${which} expired on ${isoDay(notAfter)}`);
+    else if (notAfter.getTime() - now <= soonMs) {
+      const days = Math.ceil((notAfter.getTime() - now) / DAY_MS);
+      report.warn(`${which} expires in ${days} day${days === 1 ? '' : 's'} (${isoDay(notAfter)})`);
+    } else if (notBefore.getTime() > now) report.warn(`${which} is not valid before ${isoDay(notBefore)}`);
+  }
 }
 
 /** Turns an encrypted key into a usable one with the keyPassword Secret, or records why it cannot. */

@@ -187,11 +187,16 @@ type harnessFiles struct {
 }
 
 // auditPolicy records every request at Metadata level (who, verb, resource, code): the e2e suite counts
-// the reconciler's writes from it.
+// the reconciler's writes from it. ClusterLink status writes are kept with their request body, so the suite
+// can compare what the reconciler sent with what the CRD schema let through.
 const auditPolicy = `apiVersion: audit.k8s.io/v1
 kind: Policy
 omitStages: ["RequestReceived"]
 rules:
+  - level: Request
+    resources:
+      - group: platform.confluent.io
+        resources: ["clusterlinks/status"]
   - level: Metadata
 `
 

@@ -18,8 +18,8 @@ export interface Installed {
   keyFile: string;
   /** kubeconfig with a token of the chart's ServiceAccount. */
   serviceAccountKubeconfig: string;
-  /** Starts (another) webhook process on the chart's URL; extra flags after the defaults. */
-  startWebhook(args?: readonly string[], env?: NodeJS.ProcessEnv): Promise<WebhookProcess>;
+  /** Starts (another) `serve` process, on the chart's URL port unless `port` is given; `args` after the defaults. */
+  startWebhook(args?: readonly string[], env?: NodeJS.ProcessEnv, port?: number): Promise<WebhookProcess>;
 }
 
 export interface InstallOptions {
@@ -78,11 +78,11 @@ export async function installWithLocalWebhook(cluster: Cluster, options: Install
     certFile,
     keyFile,
     serviceAccountKubeconfig,
-    startWebhook(args = ['--reconciler', 'false'], env = {}) {
+    startWebhook(args = ['--reconciler', 'false'], env = {}, onPort = port) {
       const certDir = join(dir, `serve-${started++}`);
       mkdirSync(certDir, { recursive: true });
       return startWebhook({
-        port,
+        port: onPort,
         certFile,
         keyFile,
         certDir,

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import type { ClusterLink, ClusterLinkSpec, ClusterLinkStatus } from '../../../src/clusterlink/types.js';
 import { createLinkReconciler } from '../../../src/reconciler/kafka/reconcile-link.js';
 import type { ReconcileInput, ReconcileOutcome } from '../../../src/reconciler/types.js';
+import { clusterLinkResource } from '../../support/builders.js';
 import {
   CONTRACT_SKIP_MESSAGE,
   SimWorld,
@@ -22,12 +23,7 @@ const reconcile = createLinkReconciler({
 after(() => reconcile.close());
 
 function cr(spec: ClusterLinkSpec, generation = 1): ClusterLink {
-  return {
-    apiVersion: 'platform.confluent.io/v1beta1',
-    kind: 'ClusterLink',
-    metadata: { name: 'lk', namespace: 'ns', uid: 'abcd1234-0000', generation },
-    spec,
-  };
+  return clusterLinkResource(spec, { name: 'lk', namespace: 'ns', uid: 'abcd1234-0000', generation });
 }
 
 /**

@@ -86,12 +86,3 @@ export interface Plan {
    */
   appliedConfigs?: Record<string, string>;
 }
-
-export const WRITING_ACTIONS: ReadonlySet<PlanAction['kind']> = new Set([
-  'createLink',
-  'alterConfigs',
-  'createMirror',
-  'mirrorAction',
-  'deleteTopic',
-  'deleteLink',
-]);

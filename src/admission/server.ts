@@ -9,6 +9,7 @@ import {
 } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { settlesWithin, sleep } from '../lib/async.js';
 import type { Logger } from '../observability/log.js';
@@ -50,6 +51,15 @@ export interface WebhookServerOptions {
   shutdownDelayMs?: number;
   /** After shutdown() starts: force remaining connections closed at this point (default 10 s). */
   shutdownGraceMs?: number;
+  /**
+   * PEM CA bundle of the API server's client certificate (`--client-ca-file`): /mutate and /validate then answer
+   * only callers presenting a certificate it signed (docs/webhook.md#forged-reviews); health routes stay open.
+   */
+  clientCaPem?: string;
+  /** Open connections the HTTPS listener accepts at once (default 256); more are refused at accept. */
+  maxConnections?: number;
+  /** Bind address of the metrics listener (default: `host`). */
+  metricsHost?: string;
   /** Extra readiness conditions, e.g. "caBundle injected". */
   readinessChecks?: Array<() => boolean>;
 }
@@ -103,17 +113,28 @@ interface HttpsOptions {
   minVersion: 'TLSv1.2';
   ciphers: string;
   honorCipherOrder: boolean;
+  ca?: string;
+  requestCert?: boolean;
+  rejectUnauthorized?: boolean;
 }
 
-function httpsOptions(material: TlsMaterial): HttpsOptions {
+/**
+ * With a client CA the certificate is asked for but not required at the handshake: kubelet's HTTPS probes present
+ * none, so the review routes check `socket.authorized` themselves (clientAuthorized below).
+ */
+function httpsOptions(material: TlsMaterial, clientCaPem?: string): HttpsOptions {
   return {
     cert: material.certPem,
     key: material.keyPem,
     minVersion: MIN_TLS_VERSION,
     ciphers: TLS_CIPHERS,
     honorCipherOrder: true,
+    ...(clientCaPem !== undefined ? { ca: clientCaPem, requestCert: true, rejectUnauthorized: false } : {}),
   };
 }
+
+/** Default cap on open HTTPS connections: ~27 KiB each (docs/performance.md#memory), the API server needs a few. */
+export const DEFAULT_MAX_CONNECTIONS = 256;
 
 /** What the review handlers need: the admitters' budget and where to count and log. */
 interface ReviewContext {
@@ -121,6 +142,8 @@ interface ReviewContext {
   log: Logger;
   deadlineMs: number;
   budgetMs: number;
+  /** Client certificates are checked (a --client-ca-file was given). */
+  clientAuth: boolean;
 }
 
 /** Set by listen() and shutdown(); read by readiness, the handlers and the onSend hook. */
@@ -136,12 +159,15 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     log: options.logger,
     deadlineMs: options.admissionDeadlineMs ?? 1500,
     budgetMs: options.admissionBudgetMs ?? 1800,
+    clientAuth: options.clientCaPem !== undefined,
   };
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const state: ServerState = { listening: false, shuttingDown: false };
   const app = createApp(options, bodyLimit, state);
   // Certificate rotation: new handshakes get the new pair, open connections are untouched.
-  const unsubscribe = tls.subscribe((material) => app.server.setSecureContext(httpsOptions(material)));
+  const unsubscribe = tls.subscribe((material) =>
+    app.server.setSecureContext(httpsOptions(material, options.clientCaPem)),
+  );
 
   const isReady = (): boolean =>
     state.listening && !state.shuttingDown && (options.readinessChecks ?? []).every((check) => safeCheck(check));
@@ -168,7 +194,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
 
 function createApp(options: WebhookServerOptions, bodyLimit: number, state: ServerState): FastifyInstance<HttpsServer> {
   const app = Fastify({
-    https: httpsOptions(options.tls.current()),
+    https: httpsOptions(options.tls.current(), options.clientCaPem),
     loggerInstance: options.logger,
     // One line per review is written by the handler; Fastify's per-request lines would double it.
     logController: new LogController({ disableRequestLogging: true }),
@@ -180,6 +206,8 @@ function createApp(options: WebhookServerOptions, bodyLimit: number, state: Serv
     // server a 503 is a failed call (failurePolicy Fail rejects the user's request). See test/soak.
     return503OnClosing: false,
   }) as unknown as FastifyInstance<HttpsServer>;
+  // Each idle keep-alive connection costs memory; the cap keeps the pod inside its limit (docs/performance.md#memory).
+  app.server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
 
   // We read every body raw and decide ourselves, so a wrong Content-Type is a 400 (not Fastify's 415)
   // and invalid JSON gets our message.
@@ -217,7 +245,7 @@ function errorReply(
   }
   const body: ErrorBody = {
     code,
-    error: code === 413 ? 'PayloadTooLarge' : code === 404 ? 'NotFound' : 'BadRequest',
+    error: code === 413 ? 'PayloadTooLarge' : code === 404 ? 'NotFound' : code === 403 ? 'Forbidden' : 'BadRequest',
     message,
   };
   return reply.code(code).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
@@ -228,6 +256,10 @@ interface Refusal {
   code: number;
   message: string;
   reason: string;
+}
+
+function clientAuthorized(req: FastifyRequest): boolean {
+  return (req.raw.socket as TLSSocket).authorized === true;
 }
 
 const malformed = (message: string): Refusal => ({ code: 400, message, reason: 'malformed' });
@@ -248,6 +280,12 @@ const reviewHandler =
   (ctx: ReviewContext, webhook: WebhookName, admitter: Admitter) =>
   async (req: FastifyRequest, reply: FastifyReply) => {
     const started = process.hrtime.bigint();
+    if (ctx.clientAuth && !clientAuthorized(req))
+      return errorReply(ctx, reply, webhook, {
+        code: 403,
+        message: 'a client certificate signed by the --client-ca-file CA is required (the API server presents one)',
+        reason: 'unauthenticated',
+      });
     const read = readReview(req, webhook);
     if (!('request' in read)) return errorReply(ctx, reply, webhook, read);
     const { request, scope } = read;
@@ -359,6 +397,12 @@ function addErrorHandlers(app: FastifyInstance<HttpsServer>, ctx: ReviewContext,
 }
 
 /** The HTTPS listener, then the metrics listener unless it is switched off. */
+/** The host part of a URL for a bind address: a wildcard as localhost, IPv6 in brackets. */
+export function urlHostOf(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 async function listenAll(
   app: FastifyInstance<HttpsServer>,
   options: WebhookServerOptions,
@@ -367,20 +411,21 @@ async function listenAll(
   const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port: options.port ?? 8443 });
   const port = (app.server.address() as AddressInfo).port;
-  const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  const addresses: ListeningAddresses = { port, url: `https://${urlHost}:${port}` };
+  const addresses: ListeningAddresses = { port, url: `https://${urlHostOf(host)}:${port}` };
   const metricsPort = options.metricsPort ?? 9090;
   if (metricsPort === false) return addresses;
+  const metricsHost = options.metricsHost ?? host;
   const server = createMetrics();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(metricsPort, host, () => {
+    // `::` listens on IPv4 too (dual stack); an IPv6-only cluster needs it, an IPv4-only node still works.
+    server.listen({ port: metricsPort, host: metricsHost, ipv6Only: false }, () => {
       server.off('error', reject);
       resolve();
     });
   });
   addresses.metricsPort = (server.address() as AddressInfo).port;
-  addresses.metricsUrl = `http://${urlHost}:${addresses.metricsPort}`;
+  addresses.metricsUrl = `http://${urlHostOf(metricsHost)}:${addresses.metricsPort}`;
   return addresses;
 }
 

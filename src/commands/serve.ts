@@ -1,5 +1,7 @@
 // `clusterlink-webhook serve`: the admission webhooks over HTTPS, metrics over HTTP, graceful shutdown.
 // Wiring only; the server lives in src/admission/server.ts, the rules in src/clusterlink.
+import { readFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createClusterLinkAdmitters } from '../admission/clusterlink-admitter.js';
 import { createWebhookServer, type WebhookServer } from '../admission/server.js';
 import { ConfigError, parseServeArgs, serveUsage, type ServeConfig } from './serve-config.js';
@@ -14,7 +16,7 @@ import { createLogger, type Logger } from '../observability/log.js';
 import { startReconcilerIfEnabled } from '../reconciler/controller/start.js';
 import { sharedMetrics, type Metrics } from '../observability/metrics.js';
 import type { SecretChecker } from '../secrets/types.js';
-import { writeCertificateFiles } from '../tls/files.js';
+import { writeCertificatesSomewhere } from '../tls/writable-dir.js';
 import { generateSelfSignedServing } from '../tls/generate.js';
 import { checkTlsPair, fileTlsSource, staticTlsSource, type TlsSource } from '../tls/source.js';
 
@@ -90,6 +92,13 @@ async function listening(
   logger: Logger,
   metrics: Metrics,
 ): Promise<WebhookServer | undefined> {
+  let clientCaPem: string | undefined;
+  try {
+    clientCaPem = config.clientCaFile !== undefined ? readFileSync(config.clientCaFile, 'utf8') : undefined;
+  } catch (err) {
+    logger.fatal({ err: { message: (err as Error).message } }, 'cannot read --client-ca-file');
+    return undefined;
+  }
   const secretChecking = buildSecretChecker(config, logger, metrics);
   const secretChecker = secretChecking?.checker;
   const exceptionAuthorizer = buildExceptionAuthorizer(logger);
@@ -121,6 +130,9 @@ async function listening(
     host: config.host,
     port: config.port,
     metricsPort: config.metricsPort,
+    maxConnections: config.maxConnections,
+    ...(config.metricsHost !== undefined ? { metricsHost: config.metricsHost } : {}),
+    ...(clientCaPem !== undefined ? { clientCaPem } : {}),
     admissionDeadlineMs: config.admissionDeadlineMs,
     admissionBudgetMs: config.admissionBudgetMs,
     shutdownDelayMs: config.shutdownDelayMs,
@@ -175,7 +187,12 @@ async function tlsSourceFor(config: ServeConfig, logger: Logger, metrics: Metric
   }
   const hosts = ['localhost', '127.0.0.1', ...config.dnsNames];
   const generated = generateSelfSignedServing(hosts);
-  const files = await writeCertificateFiles(config.certDir, generated);
+  const { files, fellBack } = await writeCertificatesSomewhere(config.certDir, generated);
+  if (fellBack !== undefined)
+    logger.warn(
+      { certDir: config.certDir, reason: fellBack, usedDir: dirname(files.caFile) },
+      `--cert-dir ${config.certDir} is not writable (${fellBack}); the generated certificate went to ${dirname(files.caFile)}`,
+    );
   logger.info(
     { caBundleFile: files.caFile, certFile: files.certFile, keyFile: files.keyFile, dnsNames: [...new Set(hosts)] },
     `generated a CA and serving certificate; CA bundle written to ${files.caFile}`,

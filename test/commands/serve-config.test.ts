@@ -24,6 +24,7 @@ describe('serve options', () => {
       leaseName: 'clusterlink-webhook-leader',
       shutdownDelayMs: 0,
       shutdownGraceMs: 10_000,
+      maxConnections: 256,
       ruleActions: new Map(),
     });
   });
@@ -72,6 +73,12 @@ describe('serve options', () => {
       '5s',
       '--shutdown-grace',
       '30',
+      '--metrics-host',
+      '::1',
+      '--client-ca-file',
+      'ca/client-ca.crt',
+      '--max-connections',
+      '64',
     ]);
     assert.deepEqual(c, {
       port: 9443,
@@ -94,6 +101,9 @@ describe('serve options', () => {
       shutdownDelayMs: 5000,
       shutdownGraceMs: 30_000,
       ruleActions: new Map(),
+      metricsHost: '::1',
+      clientCaFile: '/srv/app/ca/client-ca.crt',
+      maxConnections: 64,
     });
   });
 

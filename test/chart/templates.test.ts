@@ -30,6 +30,7 @@ const allOn = helmTemplate({
   metrics: { serviceMonitor: { enabled: true } },
   reconciler: { watchNamespaces: ['east'] },
   rbac: { secretNamespaces: ['a'] },
+  networkPolicy: { enabled: true, apiServerPeers: [{ ipBlock: { cidr: '10.0.0.0/24' } }] },
 });
 const certManager = helmTemplate({ certificates: { mode: 'certManager' } });
 
@@ -56,6 +57,7 @@ describe('helm lint', () => {
       'certmanager.yaml',
       'servicemonitor.yaml',
       'pre-delete-hook.yaml',
+      'networkpolicy.yaml',
     ]) {
       assert.ok(files.includes(f), `${f} is missing`);
     }
@@ -133,6 +135,7 @@ describe('each template makes the promised kinds and apiVersions', () => {
       ['admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration'],
     ],
     'servicemonitor.yaml': [['monitoring.coreos.com/v1', 'ServiceMonitor']],
+    'networkpolicy.yaml': [['networking.k8s.io/v1', 'NetworkPolicy']],
     'pre-delete-hook.yaml': [
       ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
       ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],

@@ -22,6 +22,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: "print ClusterLink manifests with the webhook's defaults applied",
     load: () => import('./commands/mutate.js'),
   },
+  audit: {
+    summary: "check the ClusterLinks stored in the cluster (current kubeconfig context) with the webhook's rules",
+    load: () => import('./commands/audit.js'),
+  },
 };
 
 export function usage(): string {

@@ -19,6 +19,7 @@ const LAYERS: Record<string, readonly string[]> = {
   kube: ['secrets', 'clusterlink', 'observability', 'lib'],
   admission: ['clusterlink', 'secrets', 'tls', 'observability', 'lib'],
   offline: ['admission', 'clusterlink', 'secrets', 'lib'],
+  audit: ['admission', 'clusterlink', 'secrets', 'observability', 'lib'],
   reconciler: ['clusterlink', 'lib'],
   'reconciler/kafka': ['reconciler', 'kafka-rest', 'clusterlink', 'observability', 'lib'],
   'reconciler/resolve': ['reconciler', 'kube', 'secrets', 'clusterlink', 'lib'],
@@ -32,6 +33,7 @@ const LAYERS: Record<string, readonly string[]> = {
     'lib',
   ],
   commands: [
+    'audit',
     'offline',
     'admission',
     'reconciler/controller',

@@ -19,6 +19,7 @@ export {
   type RuleAction,
   type RulePolicy,
 } from './rule-policy.js';
+export { checkPair, type PairResult } from './pair.js';
 export { requestedExceptions, SKIP_RULES_ANNOTATION, type RequestedExceptions } from './exceptions.js';
 
 export type { RuleContext } from './context.js';

@@ -40,6 +40,7 @@ export const RULES = [
   rule('auth-plain-credentials', 'error', 'authentication'),
   rule('auth-plain-passthrough-secret-only', 'error', 'authentication'),
   rule('auth-oauth-token-endpoint', 'error', 'authentication'),
+  rule('auth-oauth-credentials', 'error', 'authentication'),
   rule('auth-oauth-plain-http', 'warning', 'authentication'),
   rule('auth-oauthbearer-credentials', 'error', 'authentication'),
   rule('auth-mtls-requires-tls', 'error', 'authentication'),
@@ -76,6 +77,10 @@ export const RULES = [
   rule('mirror-state-final', 'error', 'updates', true),
   rule('mirror-topic-removed', 'warning', 'updates', true),
   rule('secret-check', 'both', 'secret-checks'),
+  rule('pair-link-name', 'error', 'pairs'),
+  rule('pair-link-modes', 'error', 'pairs'),
+  rule('pair-cluster-id', 'error', 'pairs'),
+  rule('pair-connection-modes', 'error', 'pairs'),
 ] as const satisfies readonly RuleInfo[];
 
 export type RuleId = (typeof RULES)[number]['id'];

@@ -51,6 +51,8 @@ export interface ServeConfig {
   ruleActions: Map<string, RuleAction>;
   /** A file of rule actions (a mounted ConfigMap key), re-read when it changes. */
   ruleActionsFile?: string;
+  /** How often the stored ClusterLinks are audited (docs/audit.md); 0 = no audit. */
+  auditIntervalMs: number;
 }
 
 export class ConfigError extends Error {
@@ -218,6 +220,13 @@ const FLAGS: readonly FlagSpec[] = [
     type: 'string',
     default: '',
     help: 'file of rule-id=action lines (a mounted ConfigMap), re-read when it changes',
+  },
+  {
+    flag: 'audit-interval',
+    env: 'AUDIT_INTERVAL',
+    type: 'string',
+    default: '10m',
+    help: 're-validate every stored ClusterLink at start and this often (0 = no audit; docs/audit.md)',
   },
   {
     flag: 'shutdown-delay',
@@ -388,6 +397,7 @@ export function parseServeArgs(
     shutdownGraceMs: parseDuration(raw('shutdown-grace'), 's'),
     ruleActions: ruleActions.policy,
     maxConnections: parseCount(raw('max-connections'), 'max-connections'),
+    auditIntervalMs: parseDuration(raw('audit-interval'), 's'),
   };
   if (ruleActionsFile !== undefined) config.ruleActionsFile = absolute(ruleActionsFile);
   const metricsHost = optionalOf(raw)('metrics-host');

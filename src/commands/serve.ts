@@ -10,6 +10,7 @@ import { processIO, type CliIO } from './io.js';
 import { buildSecretChecking } from './serve-secret-checking.js';
 import { EXIT_MARGIN_MS, stopWithinGrace } from './serve-shutdown.js';
 import { ruleActionsSource, type RuleActionsSource } from './serve-rule-actions.js';
+import { startServeAudit } from './serve-audit.js';
 import { createSkipRulesAuthorizer, kubeReviewSender, type SkipRulesAuthorizer } from '../kube/access-review.js';
 import { loadKubeConfig } from '../kube/kubeconfig.js';
 import { createLogger, type Logger } from '../observability/log.js';
@@ -51,16 +52,25 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     return EXIT_USAGE;
   }
 
-  const server = await listening(config, tls, ruleActions, logger, metrics);
+  const secretChecker = buildSecretChecker(config, logger, metrics);
+  const server = await listening(config, tls, ruleActions, secretChecker, logger, metrics);
   if (!server) {
     tls.close();
     ruleActions.close();
     return EXIT_FAILED;
   }
   const stopBackground = await startBackground(config, logger);
+  const audit = startServeAudit({
+    intervalMs: config.auditIntervalMs,
+    namespaces: config.watchNamespaces,
+    ...(secretChecker ? { secretChecker: secretChecker.checker } : {}),
+    rulePolicy: () => ruleActions.current(),
+    logger,
+    metrics,
+  });
   const code = await stoppedBySignal(logger, async () => {
     const steps = {
-      stops: [() => server.shutdown(), stopBackground],
+      stops: [() => server.shutdown(), stopBackground, async () => audit?.stop()],
       finally: [() => tls.close(), () => ruleActions.close()],
     };
     await stopWithinGrace(steps, config.shutdownGraceMs, logger);
@@ -89,6 +99,7 @@ async function listening(
   config: ServeConfig,
   tls: TlsSource,
   ruleActions: RuleActionsSource,
+  secretChecking: { checker: SecretChecker; enabled: boolean } | undefined,
   logger: Logger,
   metrics: Metrics,
 ): Promise<WebhookServer | undefined> {
@@ -99,7 +110,6 @@ async function listening(
     logger.fatal({ err: { message: (err as Error).message } }, 'cannot read --client-ca-file');
     return undefined;
   }
-  const secretChecking = buildSecretChecker(config, logger, metrics);
   const secretChecker = secretChecking?.checker;
   const exceptionAuthorizer = buildExceptionAuthorizer(logger);
   const server = createWebhookServer({

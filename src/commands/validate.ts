@@ -7,6 +7,7 @@ import { countsOf, formatJson, formatText, type ValidationReport } from '../offl
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { loadSecretManifests } from '../offline/secret-files.js';
 import { validateManifests } from '../offline/validate-manifests.js';
+import { formatPairText, validatePair } from '../offline/validate-pair.js';
 import { createSecretChecker } from '../secrets/checker.js';
 import type { SecretChecker } from '../secrets/types.js';
 
@@ -25,6 +26,8 @@ Flags:
       --secrets-dir <path>  v1 Secret manifests (data or stringData) to check referenced Secrets against
                             (TLS PEM material, SASL/PLAIN JAAS files); without it Secrets are not checked
       --strict-secrets      a referenced Secret that is missing is an error, not a warning
+      --pair <A> <B>        two files, one ClusterLink each: the halves of a source-initiated or
+                            bidirectional link, checked each and together (docs/rules.md#pairs)
   -n, --namespace <ns>      namespace for manifests without metadata.namespace (default "default")
   -o, --output <format>     text (default) or json
   -h, --help                show this help
@@ -39,6 +42,7 @@ Examples:
   clusterlink-webhook validate -f deploy/clusterlinks/
   kustomize build overlays/prod | clusterlink-webhook validate -f - -o json
   clusterlink-webhook validate -f new/ --old <(git show main:deploy/links.yaml) --secrets-dir deploy/secrets/
+  clusterlink-webhook validate --pair east/clusterlink.yaml west/clusterlink.yaml
 `;
 
 const FLAGS = {
@@ -51,15 +55,31 @@ const FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
+/** `--pair A B` takes two values, which parseArgs cannot express: they are taken out before it runs. */
+function takePair(argv: string[]): { rest: string[]; pair?: [string, string] } | string {
+  const at = argv.indexOf('--pair');
+  if (at < 0) return { rest: argv };
+  const [first, second] = [argv[at + 1], argv[at + 2]];
+  if (first === undefined || second === undefined || first.startsWith('-') || second.startsWith('-'))
+    return '--pair needs two files: --pair A.yaml B.yaml';
+  const rest = [...argv.slice(0, at), ...argv.slice(at + 3)];
+  if (rest.includes('--pair')) return '--pair may be given once';
+  return { rest, pair: [first, second] };
+}
+
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
-  const flags = parseFlags('validate', argv, FLAGS, io);
+  const taken = takePair(argv);
+  if (typeof taken === 'string') return usageError('validate', taken, io);
+  const flags = parseFlags('validate', taken.rest, FLAGS, io);
   if (typeof flags === 'number') return flags;
   if (flags.help) {
     io.stdout.write(HELP);
     return EXIT_OK;
   }
   const files = flags.filename ?? [];
-  if (files.length === 0) return usageError('validate', 'at least one -f <file|dir|-> is required', io);
+  if (taken.pair && (files.length > 0 || (flags.old ?? []).length > 0))
+    return usageError('validate', '--pair replaces -f and cannot be combined with --old', io);
+  if (files.length === 0 && !taken.pair) return usageError('validate', 'at least one -f <file|dir|-> is required', io);
   const fromStdin = [...files, ...(flags.old ?? []), ...(flags['secrets-dir'] ?? [])].filter((f) => f === '-').length;
   if (fromStdin > 1) return usageError('validate', 'standard input (-) can be read only once', io);
   const output = flags.output ?? 'text';
@@ -80,6 +100,20 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   }
 
   const pipeline = createOfflinePipeline(secretChecker ? { secretChecker } : {});
+  if (taken.pair) {
+    const options = { defaultNamespace: namespace, pipeline, secretsChecked: secretChecker !== undefined };
+    const { report, pair } = await validatePair(taken.pair, options, io, secretProblems);
+    const exitCode = pair.errors.length > 0 && exitCodeOf(report) === EXIT_OK ? EXIT_INVALID : exitCodeOf(report);
+    if (output === 'json') {
+      const json = JSON.parse(formatJson(report, exitCode)) as Record<string, unknown>;
+      io.stdout.write(`${JSON.stringify({ ...json, pair }, null, 2)}\n`);
+    } else {
+      const text = formatText(report);
+      io.stderr.write(text.stderr);
+      io.stdout.write(text.stdout + formatPairText(pair));
+    }
+    return exitCode;
+  }
   const report = await validateManifests(
     {
       files,

@@ -30,7 +30,16 @@ export interface KafkaRestClientOptions extends Omit<TransportOptions, 'baseUrl'
   /** Backoff for read retries. */
   retryBaseMs?: number;
   retryCapMs?: number;
+  /**
+   * Budget of a link create (ms, default 60 s): the server connects to the remote cluster to validate the link
+   * before it answers, which can take longer than other requests (`timeoutMs`, 15 s); with a longer budget the
+   * user sees the server's own error rather than a client timeout (docs/reconciler.md).
+   */
+  createLinkTimeoutMs?: number;
 }
+
+/** Default budget of a link create (docs/reconciler.md, "Timeouts"). */
+export const DEFAULT_CREATE_LINK_TIMEOUT_MS = 60_000;
 
 /** Outcome of a batched mirror action: the call answered 200 but items may have failed. */
 export interface MirrorActionOutcome {
@@ -47,6 +56,7 @@ export class KafkaRestClient {
   private readonly readAttempts: number;
   private readonly retryBaseMs: number;
   private readonly retryCapMs: number;
+  private readonly createLinkTimeoutMs: number;
   /** Count of calls that may change server state (POST/PUT/DELETE), for idempotency checks. */
   writeCalls = 0;
 
@@ -56,6 +66,10 @@ export class KafkaRestClient {
     this.readAttempts = options.readAttempts ?? 3;
     this.retryBaseMs = options.retryBaseMs ?? 200;
     this.retryCapMs = options.retryCapMs ?? 2_000;
+    this.createLinkTimeoutMs = Math.max(
+      options.createLinkTimeoutMs ?? DEFAULT_CREATE_LINK_TIMEOUT_MS,
+      options.timeoutMs ?? 0,
+    );
   }
 
   close(): void {
@@ -136,7 +150,8 @@ export class KafkaRestClient {
   ): Promise<void> {
     const path = `/clusters/${enc(clusterId)}/links`;
     const query = { link_name: linkName, validate_only: opts.validateOnly, validate_link: opts.validateLink };
-    const once = (): Promise<unknown> => this.write('POST', path, query, request, opts.signal);
+    const once = (): Promise<unknown> =>
+      this.write('POST', path, query, request, opts.signal, this.createLinkTimeoutMs);
     if (!opts.retryDestinationMissingMs) {
       await once();
       return;
@@ -313,9 +328,11 @@ export class KafkaRestClient {
     query: Record<string, string | boolean | undefined>,
     body: unknown,
     signal?: AbortSignal,
+    timeoutMs?: number,
   ): Promise<unknown> {
     this.writeCalls++;
-    return checked(method, path, await this.transport.request(method, path, { query, body, signal }));
+    const opts = { query, body, ...(signal ? { signal } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) };
+    return checked(method, path, await this.transport.request(method, path, opts));
   }
 }
 

@@ -27,17 +27,20 @@ export interface RawResponse {
 }
 
 export interface Transport {
-  request(
-    method: string,
-    path: string,
-    opts?: { query?: Record<string, string | boolean | undefined>; body?: unknown; signal?: AbortSignal },
-  ): Promise<RawResponse>;
+  request(method: string, path: string, opts?: RequestOpts): Promise<RawResponse>;
   close(): void;
+}
+
+export interface RequestOpts {
+  query?: Record<string, string | boolean | undefined>;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** This request's budget instead of the transport's (ms), e.g. a link create (docs/reconciler.md). */
+  timeoutMs?: number;
 }
 
 const MAX_BODY_BYTES = 32 * 1024 * 1024;
 
-type RequestOptions = NonNullable<Parameters<Transport['request']>[2]>;
 type FailureKind = 'network' | 'timeout' | 'aborted' | 'protocol';
 
 export function createTransport(options: TransportOptions): Transport {
@@ -51,7 +54,7 @@ export function createTransport(options: TransportOptions): Transport {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const authHeader = authorizationOf(options.auth);
 
-  function request(method: string, path: string, opts: RequestOptions = {}): Promise<RawResponse> {
+  function request(method: string, path: string, opts: RequestOpts = {}): Promise<RawResponse> {
     const url = new URL(base.href + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
@@ -64,7 +67,12 @@ export function createTransport(options: TransportOptions): Transport {
     const fail = (kind: FailureKind, msg: string): KafkaRestError =>
       new KafkaRestError(kind, `${method} ${path}: ${msg}`, method, path);
     const lib = isHttps ? https : http;
-    return send(() => lib.request(url, { method, headers, agent }), { payload, signal: opts.signal, timeoutMs, fail });
+    return send(() => lib.request(url, { method, headers, agent }), {
+      payload,
+      signal: opts.signal,
+      timeoutMs: opts.timeoutMs ?? timeoutMs,
+      fail,
+    });
   }
 
   return { request, close: () => agent.destroy() };

@@ -1,10 +1,11 @@
 // The controller's Kubernetes edge: typed, thin wrappers over client-node 1.x for exactly the calls it makes.
-// Every call takes an AbortSignal so losing the lease or shutting down cuts requests short.
+// Every call takes an AbortSignal so losing the lease or shutting down cuts requests short, and every call has a
+// timeout (default 30 s), so a black-holed API server never holds a pass or the leader election forever.
 import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
 import type { ClusterLink, ClusterLinkStatus } from '../clusterlink/types.js';
 import { isKubeConflict, isKubeNotFound } from './errors.js';
 import type { KafkaRestClassObject, KubeReads } from './kube-reads.js';
-import { requestOptions } from './request-options.js';
+import { requestOptions as baseRequestOptions, type RequestOptions } from './request-options.js';
 import { CLUSTERLINKS, KAFKARESTCLASSES, KAFKATOPICS } from './resources.js';
 import { decodeSecretData } from './secret-data.js';
 
@@ -48,15 +49,28 @@ export interface CoreEvent {
   action?: string;
 }
 
+/** Default timeout of one Kubernetes API call (ms). */
+export const DEFAULT_KUBE_TIMEOUT_MS = 30_000;
+
 export class KubeApi implements KubeReads {
   readonly core: CoreV1Api;
   readonly custom: CustomObjectsApi;
   readonly coordination: CoordinationV1Api;
+  private readonly timeoutMs: number;
 
-  constructor(readonly kubeConfig: KubeConfig) {
+  constructor(
+    readonly kubeConfig: KubeConfig,
+    options: { timeoutMs?: number } = {},
+  ) {
     this.core = kubeConfig.makeApiClient(CoreV1Api);
     this.custom = kubeConfig.makeApiClient(CustomObjectsApi);
     this.coordination = kubeConfig.makeApiClient(CoordinationV1Api);
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_KUBE_TIMEOUT_MS;
+  }
+
+  /** Per-call options: the caller's signal plus this API's timeout. */
+  private opts(options: RequestOptions): ReturnType<typeof baseRequestOptions> {
+    return baseRequestOptions({ timeoutMs: this.timeoutMs, ...options });
   }
 
   async getSecretData(
@@ -65,7 +79,7 @@ export class KubeApi implements KubeReads {
     signal?: AbortSignal,
   ): Promise<Record<string, Buffer> | undefined> {
     try {
-      const secret = await this.core.readNamespacedSecret({ name, namespace }, requestOptions({ signal }));
+      const secret = await this.core.readNamespacedSecret({ name, namespace }, this.opts({ signal }));
       return decodeSecretData(secret.data);
     } catch (err) {
       if (isKubeNotFound(err)) return undefined;
@@ -81,7 +95,7 @@ export class KubeApi implements KubeReads {
     try {
       return (await this.custom.getNamespacedCustomObject(
         { ...KAFKARESTCLASSES, namespace, name },
-        requestOptions({ signal }),
+        this.opts({ signal }),
       )) as KafkaRestClassObject;
     } catch (err) {
       if (isKubeNotFound(err)) return undefined;
@@ -90,7 +104,7 @@ export class KubeApi implements KubeReads {
   }
 
   async listClusterLinks(namespace: string | undefined, signal?: AbortSignal): Promise<ClusterLinkList> {
-    const opts = requestOptions({ signal });
+    const opts = this.opts({ signal });
     const list: unknown = namespace
       ? await this.custom.listNamespacedCustomObject({ ...CLUSTERLINKS, namespace }, opts)
       : await this.custom.listClusterCustomObject({ ...CLUSTERLINKS }, opts);
@@ -101,7 +115,7 @@ export class KubeApi implements KubeReads {
     try {
       return (await this.custom.getNamespacedCustomObject(
         { ...CLUSTERLINKS, namespace, name },
-        requestOptions({ signal }),
+        this.opts({ signal }),
       )) as ClusterLink;
     } catch (err) {
       if (isKubeNotFound(err)) return undefined;
@@ -120,7 +134,7 @@ export class KubeApi implements KubeReads {
     const body = { metadata: { finalizers, ...(resourceVersion ? { resourceVersion } : {}) } };
     return (await this.custom.patchNamespacedCustomObject(
       { ...CLUSTERLINKS, namespace, name, body },
-      requestOptions({ signal, contentType: 'application/merge-patch+json' }),
+      this.opts({ signal, contentType: 'application/merge-patch+json' }),
     )) as ClusterLink;
   }
 
@@ -133,7 +147,20 @@ export class KubeApi implements KubeReads {
   ): Promise<ClusterLink> {
     return (await this.custom.patchNamespacedCustomObject(
       { ...CLUSTERLINKS, namespace, name, body: { metadata: { annotations } } },
-      requestOptions({ signal, contentType: 'application/merge-patch+json' }),
+      this.opts({ signal, contentType: 'application/merge-patch+json' }),
+    )) as ClusterLink;
+  }
+
+  /** A JSON patch of the status sub-resource: the audit sets its one condition with it (docs/audit.md). */
+  async patchClusterLinkStatus(
+    namespace: string,
+    name: string,
+    ops: ReadonlyArray<{ op: string; path: string; value?: unknown }>,
+    signal?: AbortSignal,
+  ): Promise<ClusterLink> {
+    return (await this.custom.patchNamespacedCustomObjectStatus(
+      { ...CLUSTERLINKS, namespace, name, body: ops },
+      this.opts({ signal, contentType: 'application/json-patch+json' }),
     )) as ClusterLink;
   }
 
@@ -146,7 +173,7 @@ export class KubeApi implements KubeReads {
   ): Promise<ClusterLink> {
     return (await this.custom.patchNamespacedCustomObjectStatus(
       { ...CLUSTERLINKS, namespace, name, body: [{ op: 'add', path: '/status', value: status }] },
-      requestOptions({ signal, contentType: 'application/json-patch+json' }),
+      this.opts({ signal, contentType: 'application/json-patch+json' }),
     )) as ClusterLink;
   }
 
@@ -154,7 +181,7 @@ export class KubeApi implements KubeReads {
     try {
       return (await this.custom.getNamespacedCustomObject(
         { ...KAFKATOPICS, namespace, name },
-        requestOptions({ signal }),
+        this.opts({ signal }),
       )) as KafkaTopicObject;
     } catch (err) {
       if (isKubeNotFound(err)) return undefined;
@@ -173,7 +200,7 @@ export class KubeApi implements KubeReads {
     try {
       await this.custom.createNamespacedCustomObject(
         { ...KAFKATOPICS, namespace: topic.metadata.namespace, body: topic },
-        requestOptions({ signal }),
+        this.opts({ signal }),
       );
       return { created: true };
     } catch (err) {
@@ -184,15 +211,12 @@ export class KubeApi implements KubeReads {
   }
 
   async createEvent(event: CoreEvent, signal?: AbortSignal): Promise<void> {
-    await this.core.createNamespacedEvent(
-      { namespace: event.metadata.namespace, body: event },
-      requestOptions({ signal }),
-    );
+    await this.core.createNamespacedEvent({ namespace: event.metadata.namespace, body: event }, this.opts({ signal }));
   }
 
   async getLease(namespace: string, name: string, signal?: AbortSignal): Promise<V1Lease | undefined> {
     try {
-      return await this.coordination.readNamespacedLease({ name, namespace }, requestOptions({ signal }));
+      return await this.coordination.readNamespacedLease({ name, namespace }, this.opts({ signal }));
     } catch (err) {
       if (isKubeNotFound(err)) return undefined;
       throw err;
@@ -200,10 +224,10 @@ export class KubeApi implements KubeReads {
   }
 
   async createLease(namespace: string, lease: V1Lease, signal?: AbortSignal): Promise<V1Lease> {
-    return this.coordination.createNamespacedLease({ namespace, body: lease }, requestOptions({ signal }));
+    return this.coordination.createNamespacedLease({ namespace, body: lease }, this.opts({ signal }));
   }
 
   async replaceLease(namespace: string, name: string, lease: V1Lease, signal?: AbortSignal): Promise<V1Lease> {
-    return this.coordination.replaceNamespacedLease({ name, namespace, body: lease }, requestOptions({ signal }));
+    return this.coordination.replaceNamespacedLease({ name, namespace, body: lease }, this.opts({ signal }));
   }
 }

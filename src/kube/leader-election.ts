@@ -2,9 +2,13 @@
 // period; others take over only after they have seen the lease unchanged for a whole lease duration (their
 // own clock, so clock skew between pods does not matter); a holder that cannot renew within the renew
 // deadline, or finds someone else holding the lease, stops leading at once. Stopping releases the lease so a
-// peer can take over without waiting.
+// peer can take over without waiting. Like client-go, every Lease call is bounded by what is left of the renew
+// deadline (a black-holed API server cannot hold the holder past it), and a watchdog steps down the moment
+// `now - lastRenew > renewDeadline`: strictly before a peer may take over (lease duration > renew deadline), so two
+// replicas never reconcile at once (docs/reconciler.md, "One leader at a time").
 import { V1MicroTime, type V1Lease } from '@kubernetes/client-node';
 import type { Logger } from 'pino';
+import { untilAborted } from '../lib/async.js';
 import { describeKubeError, isKubeConflict } from './errors.js';
 
 export interface LeaseStore {
@@ -43,14 +47,23 @@ export class LeaderElector {
   private observed: { resourceVersion?: string; at: number } | undefined;
   private lastRenewAt = 0;
   private current: V1Lease | undefined;
+  private watchdog: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: LeaderElectionOptions) {
     this.leaseDurationMs = options.leaseDurationMs ?? 15_000;
     this.renewDeadlineMs = options.renewDeadlineMs ?? 10_000;
     this.retryPeriodMs = options.retryPeriodMs ?? 2_000;
+    // client-go's NewLeaderElector refuses these too: without the margin a peer could start before we stop.
+    if (this.leaseDurationMs <= this.renewDeadlineMs)
+      throw new Error('leader election: the lease duration must be greater than the renew deadline');
+    if (this.renewDeadlineMs <= this.retryPeriodMs)
+      throw new Error('leader election: the renew deadline must be greater than the retry period');
   }
 
+  /** Leading, and the last renewal is within the renew deadline: a late watchdog timer steps down here. */
   get isLeader(): boolean {
+    if (this.leading && Date.now() - this.lastRenewAt > this.renewDeadlineMs)
+      this.stepDown('leader lease not renewed within the renew deadline; reconciling stops');
     return this.leading;
   }
 
@@ -69,24 +82,60 @@ export class LeaderElector {
     this.wake?.();
     await this.loop;
     const wasLeading = this.leading;
+    clearTimeout(this.watchdog);
     this.setLeading(false);
     if (wasLeading && options.release !== false) await this.release();
   }
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      const held = await this.tryAcquireOrRenew();
+      // A renewal counts from when it was sent: peers may have seen the previous one as early as that.
+      const started = Date.now();
+      const held = await this.boundedAttempt(started);
       if (this.stopped) break;
-      const now = Date.now();
       if (held) {
-        this.lastRenewAt = now;
+        this.lastRenewAt = started;
+        this.armWatchdog();
         this.setLeading(true);
-      } else if (this.leading && (this.lostToOther || now - this.lastRenewAt > this.renewDeadlineMs)) {
-        this.options.logger?.warn({ lease: this.options.name }, 'lost the leader lease; reconciling stops');
-        this.setLeading(false);
+      } else if (this.leading && (this.lostToOther || Date.now() - this.lastRenewAt > this.renewDeadlineMs)) {
+        this.stepDown('lost the leader lease; reconciling stops');
       }
       await this.sleep(this.retryPeriodMs);
     }
+  }
+
+  /** One acquire/renew that ends (false) by the renew deadline whatever the API server does. */
+  private async boundedAttempt(started: number): Promise<boolean> {
+    const left = this.leading ? this.lastRenewAt + this.renewDeadlineMs - started : this.renewDeadlineMs;
+    const deadline = AbortSignal.timeout(Math.max(1, left));
+    const signal = AbortSignal.any([this.abort.signal, deadline]);
+    const held = await untilAborted(this.tryAcquireOrRenew(signal), signal, () => false);
+    if (deadline.aborted && !this.abort.signal.aborted)
+      this.options.logger?.warn(
+        { lease: this.options.name, timeoutMs: Math.max(1, left) },
+        'leader lease: no answer within the renew deadline',
+      );
+    return held && !signal.aborted;
+  }
+
+  /** Fires when the renew deadline passes without a renewal, whatever the loop is waiting for. */
+  private armWatchdog(): void {
+    clearTimeout(this.watchdog);
+    const due = this.lastRenewAt + this.renewDeadlineMs - Date.now();
+    this.watchdog = setTimeout(
+      () => {
+        if (this.leading && Date.now() - this.lastRenewAt >= this.renewDeadlineMs)
+          this.stepDown('leader lease not renewed within the renew deadline; reconciling stops');
+      },
+      Math.max(0, due) + 1,
+    );
+    this.watchdog.unref();
+  }
+
+  private stepDown(message: string): void {
+    clearTimeout(this.watchdog);
+    this.options.logger?.warn({ lease: this.options.name }, message);
+    this.setLeading(false);
   }
 
   private lostToOther = false;
@@ -115,9 +164,8 @@ export class LeaderElector {
   }
 
   /** True when we hold the lease after this attempt. */
-  private async tryAcquireOrRenew(): Promise<boolean> {
+  private async tryAcquireOrRenew(signal: AbortSignal): Promise<boolean> {
     const { store, namespace, name, identity } = this.options;
-    const signal = this.abort.signal;
     this.lostToOther = false;
     const now = new Date();
     try {

@@ -8,12 +8,22 @@ export type PatchContentType =
 export interface RequestOptions {
   signal?: AbortSignal;
   contentType?: PatchContentType;
+  /** Abort the request after this long (ms), whatever `signal` does: no Kubernetes call may hang forever. */
+  timeoutMs?: number;
+}
+
+/** `signal`, and a deadline when `timeoutMs` is given (either aborts). */
+export function boundedSignal(signal: AbortSignal | undefined, timeoutMs: number | undefined): AbortSignal | undefined {
+  if (timeoutMs === undefined) return signal;
+  const deadline = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, deadline]) : deadline;
 }
 
 export function requestOptions(options: RequestOptions): ConfigurationOptions<ObservableMiddleware> {
+  const signal = boundedSignal(options.signal, options.timeoutMs);
   const middleware: ObservableMiddleware = {
     pre: (ctx) => {
-      if (options.signal) ctx.setSignal(options.signal);
+      if (signal) ctx.setSignal(signal);
       if (options.contentType) ctx.setHeaderParam('Content-Type', options.contentType);
       return new Observable(Promise.resolve(ctx));
     },

@@ -24,6 +24,10 @@ export interface Metrics {
   tlsCertificateExpiry: Gauge;
   /** Exceptions asked for by the skip-rules annotation (docs/rules.md#exceptions), by result. */
   exceptions: Counter<'result'>;
+  /** Errors the last audit pass found, by namespace and rule (docs/audit.md). */
+  auditViolations: Gauge<'namespace' | 'rule'>;
+  /** Audit passes, by result (success, error). */
+  auditRuns: Counter<'result'>;
 }
 
 export interface CreateMetricsOptions {
@@ -88,6 +92,18 @@ export function createMetrics(options: CreateMetricsOptions = {}): Metrics {
     exceptions: new Counter({
       name: `${prefix}exceptions_total`,
       help: 'Exceptions asked for with the skip-rules annotation, by result (granted, refused).',
+      labelNames: ['result'],
+      registers,
+    }),
+    auditViolations: new Gauge({
+      name: `${prefix}audit_violations`,
+      help: 'Rule violations of stored ClusterLinks found by the last audit pass, by namespace and rule.',
+      labelNames: ['namespace', 'rule'],
+      registers,
+    }),
+    auditRuns: new Counter({
+      name: `${prefix}audit_runs_total`,
+      help: 'Audit passes over the stored ClusterLinks, by result.',
       labelNames: ['result'],
       registers,
     }),

@@ -26,8 +26,12 @@ export interface ClusterCredentials {
   plain?: { username: string; password: string };
   /** jaasConfigPassThrough secret, plain-jaas.conf: the literal JAAS line. */
   jaasPassThrough?: string;
-  /** oauthbearer secret (oauthbearer.txt or similar key=value lines), passed on as JAAS options. */
+  /** oauthbearer secret: bearer.txt (CFK's format) username=/password= lines, optional metadataServerUrls=. */
   oauthbearer?: Record<string, string>;
+  /** type oauth, jaasConfig secret: oauth.txt's clientId=, clientSecret= and optional scope= (docs/reconciler.md). */
+  oauth?: { clientId?: string; clientSecret?: string; scope?: string };
+  /** type oauth client assertion with encryptedPrivateKey: the passphrase (key private-key-passphrase). */
+  assertionKeyPassphrase?: string;
   /** tls.secretRef: PEM files (fullchain.pem, privkey.pem, cacerts.pem) and the optional key password. */
   tls?: { fullchainPem?: string; privkeyPem?: string; cacertsPem?: string; keyPassword?: string };
 }
@@ -39,8 +43,13 @@ export interface ReconcileInput {
   linkName: string;
   /** REST API of the cluster the link object lives on (destination, or source for a Source-mode CR). */
   local: RestTarget;
-  /** REST API of the other cluster when the CR names one; used to learn its cluster id. */
+  /** REST API of the other cluster when the CR names one; used to learn its cluster id (only to create the link). */
   remote?: RestTarget;
+  /**
+   * The other cluster's REST class could not be resolved (missing, invalid): reported only if its id is needed,
+   * i.e. to create the link, never for a link that exists (docs/reconciler.md, "REST endpoint").
+   */
+  remoteProblem?: { reason: string; message: string };
   credentials: { source?: ClusterCredentials; destination?: ClusterCredentials };
   /** Status written by the previous pass: carries offset snapshots taken before stopping mirrors. */
   previousStatus?: ClusterLinkStatus;

@@ -230,6 +230,7 @@ function checkOne(
     }
     case 'jaasConfig':
     case 'jaasConfigPassThrough':
+    case 'oauthJaasConfig':
       return checkSaslSecret(ref, data);
     default:
       return checkOtherSecret(ref, data);

@@ -24,8 +24,10 @@ export interface TlsSecretReference extends ReferenceBase {
 }
 
 export interface SaslSecretReference extends ReferenceBase {
-  /** jaasConfig → `plain.txt`; jaasConfigPassThrough → `plain-jaas.conf`. */
-  kind: 'jaasConfig' | 'jaasConfigPassThrough';
+  /** jaasConfig → `plain.txt`; jaasConfigPassThrough → `plain-jaas.conf`; oauthJaasConfig (type oauth) → `oauth.txt`. */
+  kind: 'jaasConfig' | 'jaasConfigPassThrough' | 'oauthJaasConfig';
+  /** oauthJaasConfig: a client assertion replaces the client secret, so only clientId may be in oauth.txt. */
+  clientAssertion?: boolean;
 }
 
 export interface OtherSecretReference extends ReferenceBase {
@@ -36,7 +38,7 @@ export interface OtherSecretReference extends ReferenceBase {
 export type SecretReference = TlsSecretReference | SaslSecretReference | OtherSecretReference;
 
 /** Cluster blocks whose authentication/tls the brokers use, per link type (docs/rules.md#link-types, docs/rules.md#per-link-type). */
-function usedClusterBlocks(link: ClusterLink): ClusterBlock[] {
+export function usedClusterBlocks(link: ClusterLink): ClusterBlock[] {
   const linkMode = link.spec?.sourceInitiatedLink?.linkMode;
   if (link.spec?.sourceInitiatedLink === undefined || linkMode === undefined) return ['sourceKafkaCluster'];
   switch (linkMode) {
@@ -105,6 +107,14 @@ function authReferences(auth: Authentication | undefined, cluster: ClusterBlock,
     case 'oauth': {
       const assertion = auth.oauthSettings?.clientAssertion;
       const assertionPath = path.child('oauthSettings', 'clientAssertion');
+      if (nonEmpty(auth.jaasConfig?.secretRef))
+        refs.push({
+          kind: 'oauthJaasConfig',
+          name: auth.jaasConfig.secretRef,
+          field: path.child('jaasConfig', 'secretRef').toString(),
+          cluster,
+          clientAssertion: assertion !== undefined && assertion !== null,
+        });
       add('oauthJwtTokenFile', assertion?.jwtTokenFile?.secretRef, assertionPath.child('jwtTokenFile', 'secretRef'));
       add(
         'oauthPrivateKeyFile',

@@ -324,6 +324,7 @@ function conditions(): JSONSchema {
       message: str('Human-readable message.'),
       lastProbeTime: str('Last probe.', { format: 'date-time' }),
       lastTransitionTime: str('Last status change.', { format: 'date-time' }),
+      observedGeneration: int64('Generation of the spec this condition was set for.'),
     }),
   );
 }
@@ -378,9 +379,31 @@ function clusterLinkStatus(): JSONSchema {
       destinationToSourceActive: bool('Data flows from destination to source.'),
       consumerOffsetSyncEnabled: bool('Consumer offsets are synced.'),
     }),
+    mirrorTopicSnapshots: mirrorTopicSnapshots(),
     conditions: conditions(),
     observedGeneration: int64('Generation the status was written for.'),
   });
+}
+
+/** Written by clusterlink-webhook's reconciler: per-partition offsets read just before a promote or failover. */
+function mirrorTopicSnapshots(): JSONSchema {
+  return {
+    description:
+      'Per mirror topic: the last source fetch offset of every partition, read just before it was promoted or failed over (the broker reports -1 afterwards).',
+    type: 'object',
+    additionalProperties: obj('Offsets of one mirror topic before it stopped.', {
+      topicName: str('Mirror topic.'),
+      sourceTopicName: str('Source topic.'),
+      action: str('PROMOTE or FAILOVER.'),
+      partitions: int32('Number of partitions.'),
+      lastSourceFetchOffsets: list(
+        'Last offset fetched from the source, per partition.',
+        obj('One partition.', { partition: int32('Partition.'), offset: int64('Offset.') }),
+      ),
+      stateTimeMs: int64('When the mirror changed state (ms since the epoch).'),
+    }),
+    'x-kubernetes-map-type': 'granular',
+  };
 }
 
 // --- KafkaRestClass and KafkaTopic -------------------------------------------------------------------------

@@ -726,9 +726,18 @@ describe("compatible with CFK's own schemas", () => {
     'lastTransitionAttemptTime',
     'stateTransitionErrors',
   ];
-  const OUR_EXTRAS = ['mirrorTopics', 'reverseMirrorTopics'].flatMap((map) =>
-    MIRROR_STATUS_EXTRAS.map((f) => `.status.${map}{}.${f}`),
-  );
+  const OUR_EXTRAS: Record<Kind, string[]> = {
+    ClusterLink: [
+      '.status.conditions[].observedGeneration',
+      ...['mirrorTopics', 'reverseMirrorTopics'].flatMap((map) =>
+        MIRROR_STATUS_EXTRAS.map((f) => `.status.${map}{}.${f}`),
+      ),
+      '.status.mirrorTopicSnapshots',
+    ],
+    // metav1.Condition's observedGeneration: the reconciler writes it, so the schema must keep it (docs/reconciler.md)
+    KafkaRestClass: ['.status.conditions[].observedGeneration'],
+    KafkaTopic: ['.status.conditions[].observedGeneration'],
+  };
   // Deliberate loosening: the webhook defaults these, so the CRD must not require them.
   const NOT_REQUIRED_ON_PURPOSE = ['.spec.consumerGroupFilters[]: name', '.spec.consumerGroupFilters[]: patternType'];
 
@@ -794,7 +803,7 @@ describe("compatible with CFK's own schemas", () => {
         enums: [],
         types: [],
         stricter: [],
-        extras: kind === 'ClusterLink' ? OUR_EXTRAS : [],
+        extras: OUR_EXTRAS[kind],
       });
     });
   }

@@ -28,6 +28,7 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
       'ClusterRoleBinding/clusterlink-webhook',
       'ClusterRoleBinding/clusterlink-webhook-access-review',
       'ClusterRoleBinding/clusterlink-webhook-pre-delete',
+      'ConfigMap/clusterlink-webhook-rule-actions',
       'Deployment/clusterlink-webhook',
       'Job/clusterlink-webhook-pre-delete',
       'MutatingWebhookConfiguration/clusterlink-webhook',
@@ -130,6 +131,8 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
       '--log-level=info',
       '--secret-lookup-timeout-ms=750',
       '--reconciler=true',
+      '--audit-interval=10m',
+      '--rule-actions-file=/etc/clusterlink-webhook/rules/actions',
       '--lease-name=clusterlink-webhook',
       `--lease-namespace=${NS}`,
       '--shutdown-delay=5s',
@@ -139,6 +142,7 @@ describe('default install (selfSigned certificates, reconciler on)', () => {
     assert.equal(at(d, 'spec.template.spec.terminationGracePeriodSeconds'), 30);
     assert.deepEqual(c['volumeMounts'], [
       { name: 'tls', mountPath: '/etc/clusterlink-webhook/tls', readOnly: true },
+      { name: 'rule-actions', mountPath: '/etc/clusterlink-webhook/rules', readOnly: true },
       { name: 'tmp', mountPath: '/tmp' },
     ]);
     assert.equal(at(d, 'spec.template.spec.volumes.0.secret.secretName'), 'clusterlink-webhook-tls');
@@ -235,9 +239,20 @@ describe('switches', () => {
     assert.equal(at(binding, 'roleRef.name'), 'clusterlink-webhook-access-review');
     assert.ok(!kinds(render()).includes('ClusterRoleBinding/clusterlink-webhook-skip-rules'));
   });
+  test('rule actions: a ConfigMap of id: action lines, mounted as a directory, named by --rule-actions-file', () => {
+    const ms = render({ server: { ruleActions: { 'link-name': 'warn', 'acl-principal': 'off' } } });
+    const data = at(find(ms, 'ConfigMap', 'clusterlink-webhook-rule-actions'), 'data') as Record<string, string>;
+    const lines = data['actions']!.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    assert.deepEqual(lines.sort(), ['acl-principal: off', 'link-name: warn']);
+    assert.ok(args(ms).includes('--rule-actions-file=/etc/clusterlink-webhook/rules/actions'));
+    assert.ok(args(ms).includes('--audit-interval=10m'));
+  });
   test('reconciler off: --reconciler=false and only the Secret read is granted', () => {
     const ms = render({ reconciler: { enabled: false } });
     assert.ok(args(ms).includes('--reconciler=false'));
+    // the audit needs the reconciler's ClusterLink grants (docs/audit.md)
+    assert.ok(args(ms).includes('--audit-interval=0'));
+    assert.ok(!args(render()).includes('--audit-interval=0'));
     assert.deepEqual(
       grants(ms, () => true),
       { secrets: ['get'], subjectaccessreviews: ['create'] },

@@ -53,6 +53,7 @@ describe('helm lint', () => {
       'poddisruptionbudget.yaml',
       'rbac.yaml',
       'rbac-exceptions.yaml',
+      'rule-actions.yaml',
       'webhooks.yaml',
       'certmanager.yaml',
       'servicemonitor.yaml',
@@ -123,6 +124,7 @@ describe('each template makes the promised kinds and apiVersions', () => {
       ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
       ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
     ],
+    'rule-actions.yaml': [['v1', 'ConfigMap']],
     // Helm installs by kind order: the ClusterRoles before the binding.
     'rbac-exceptions.yaml': [
       ['rbac.authorization.k8s.io/v1', 'ClusterRole'],

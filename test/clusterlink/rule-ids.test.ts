@@ -22,6 +22,7 @@ function emittedIds(): Set<string> {
   const files = [
     ...readdirSync(`${ROOT}src/clusterlink/rules`).map((f) => `${ROOT}src/clusterlink/rules/${f}`),
     `${ROOT}src/clusterlink/schema.ts`,
+    `${ROOT}src/clusterlink/pair.ts`,
     `${ROOT}src/admission/judge.ts`,
   ];
   const found = new Set<string>();

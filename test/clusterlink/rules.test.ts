@@ -166,7 +166,7 @@ const everywhere: Case[] = [
         type: 'oauth',
         oauthSettings: {
           tokenEndpointUri: 'https://idp/token',
-          clientAssertion: { localClientAssertion: { privateKeyFile: { secretRef: 'Key' } } },
+          clientAssertion: { clientId: 'c', localClientAssertion: { privateKeyFile: { secretRef: 'Key' } } },
         },
       },
     }),
@@ -464,28 +464,73 @@ const authentication: Case[] = [
   },
   {
     name: 'oauth passes',
-    object: auth({ type: 'oauth', oauthSettings: { tokenEndpointUri: 'https://idp.example.com/token' } }),
+    object: auth({
+      type: 'oauth',
+      jaasConfig: { secretRef: 'oauth' },
+      oauthSettings: { tokenEndpointUri: 'https://idp.example.com/token' },
+    }),
     errors: [],
   },
   { name: 'oauth without oauthSettings', object: auth({ type: 'oauth' }), errors: [`${A}.oauthSettings Required`] },
   {
+    name: 'oauth without client credentials or a client assertion',
+    object: auth({ type: 'oauth', oauthSettings: { tokenEndpointUri: 'https://idp/token' } }),
+    errors: [`${A}.jaasConfig.secretRef Required`],
+  },
+  {
+    name: 'oauth with jaasConfig but no secretRef',
+    object: auth({ type: 'oauth', jaasConfig: {}, oauthSettings: { tokenEndpointUri: 'https://idp/token' } }),
+    errors: [`${A}.jaasConfig.secretRef Required`],
+  },
+  {
+    name: 'oauth client assertion without clientId or key',
+    object: auth({ type: 'oauth', oauthSettings: { tokenEndpointUri: 'https://idp/token', clientAssertion: {} } }),
+    errors: [
+      `${A}.oauthSettings.clientAssertion.clientId Required`,
+      `${A}.oauthSettings.clientAssertion.localClientAssertion Required`,
+    ],
+  },
+  {
+    name: 'oauth client assertion with clientId and a local assertion passes',
+    object: auth({
+      type: 'oauth',
+      oauthSettings: {
+        tokenEndpointUri: 'https://idp/token',
+        clientAssertion: { clientId: 'c', localClientAssertion: { privateKeyFile: { secretRef: 'k' } } },
+      },
+    }),
+    errors: [],
+  },
+  {
     name: 'oauth without tokenEndpointUri',
-    object: auth({ type: 'oauth', oauthSettings: { audience: 'kafka' } }),
+    object: auth({ type: 'oauth', jaasConfig: { secretRef: 'oauth' }, oauthSettings: { audience: 'kafka' } }),
     errors: [`${A}.oauthSettings.tokenEndpointUri Required`],
   },
   {
     name: 'oauth tokenEndpointUri not a URL',
-    object: auth({ type: 'oauth', oauthSettings: { tokenEndpointUri: 'idp/token' } }),
+    object: auth({
+      type: 'oauth',
+      jaasConfig: { secretRef: 'oauth' },
+      oauthSettings: { tokenEndpointUri: 'idp/token' },
+    }),
     errors: [`${A}.oauthSettings.tokenEndpointUri Invalid`],
   },
   {
     name: 'oauth tokenEndpointUri ftp',
-    object: auth({ type: 'oauth', oauthSettings: { tokenEndpointUri: 'ftp://idp/token' } }),
+    object: auth({
+      type: 'oauth',
+      jaasConfig: { secretRef: 'oauth' },
+      oauthSettings: { tokenEndpointUri: 'ftp://idp/token' },
+    }),
     errors: [`${A}.oauthSettings.tokenEndpointUri Invalid`],
   },
   {
     name: 'oauth tokenEndpointUri http: warning',
-    object: auth({ type: 'oauth', oauthSettings: { tokenEndpointUri: 'http://idp/token' } }),
+    object: auth({
+      type: 'oauth',
+      jaasConfig: { secretRef: 'oauth' },
+      oauthSettings: { tokenEndpointUri: 'http://idp/token' },
+    }),
     errors: [],
     warnings: [`${A}.oauthSettings.tokenEndpointUri: plain http`],
   },
@@ -494,6 +539,7 @@ const authentication: Case[] = [
     object: auth({
       type: 'oauth',
       oauthSettings: { tokenEndpointUri: 'https://idp/t' },
+      jaasConfig: { secretRef: 'oauth' },
       jaasConfigPassThrough: { secretRef: 'j' },
     }),
     errors: [`${A}.jaasConfigPassThrough Forbidden`],

@@ -26,6 +26,7 @@ describe('serve options', () => {
       shutdownGraceMs: 10_000,
       maxConnections: 256,
       ruleActions: new Map(),
+      auditIntervalMs: 600_000,
     });
   });
 
@@ -104,6 +105,7 @@ describe('serve options', () => {
       metricsHost: '::1',
       clientCaFile: '/srv/app/ca/client-ca.crt',
       maxConnections: 64,
+      auditIntervalMs: 600_000,
     });
   });
 

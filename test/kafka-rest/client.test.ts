@@ -112,6 +112,37 @@ describe('timeouts, abort and retries', () => {
     assert.deepEqual([e.kind, e.transient], ['timeout', true]);
     c.close();
   });
+  test("a link create gets its own, longer budget: the server's own error arrives after the request timeout", async () => {
+    // The create is answered after several request budgets (the server validating the remote cluster); anything
+    // else is never answered.
+    const slow = http.createServer((req, res) => {
+      if (req.method !== 'POST') return;
+      setTimeout(() => {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            error_code: 40002,
+            message: 'Unable to validate cluster link: Timed out waiting for a node assignment.',
+          }),
+        );
+      }, 400);
+    });
+    await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
+    try {
+      const c = new KafkaRestClient({ endpoint: url, timeoutMs: 50, createLinkTimeoutMs: 10_000, readAttempts: 1 });
+      const created = await rejects(c.createLink('dst', 'lk', { source_cluster_id: 'src', configs: [] }));
+      assert.deepEqual([created.kind, created.status, created.errorCode], ['http', 400, 40002]);
+      assert.match(created.serverMessage ?? '', /Timed out waiting for a node assignment/);
+      const read = await rejects(c.listLinks('dst'));
+      assert.equal(read.kind, 'timeout', 'other requests keep the request budget');
+      c.close();
+    } finally {
+      slow.closeAllConnections();
+      slow.close();
+    }
+  });
+
   test('an aborted call ends at once with kind aborted', async () => {
     const c = new KafkaRestClient({ endpoint: hangUrl, timeoutMs: 60_000 });
     const ac = new AbortController();

@@ -22,7 +22,8 @@ describe('LeaderElector', () => {
   function elector(
     identity: string,
     log: string[],
-    timing = { leaseDurationMs: 1000, renewDeadlineMs: 300, retryPeriodMs: 40 },
+    // Generous for a loaded machine: a renewal counts from when it was sent, so slow answers eat the deadline.
+    timing = { leaseDurationMs: 2000, renewDeadlineMs: 1000, retryPeriodMs: 40 },
   ): LeaderElector {
     const e = new LeaderElector({
       store: new KubeApi(api.kubeConfig()),
@@ -88,5 +89,79 @@ describe('LeaderElector', () => {
     assert.equal((lease.spec as { holderIdentity: string }).holderIdentity, 'b');
     assert.equal((lease.spec as { leaseTransitions: number }).leaseTransitions, 1);
     assert.deepEqual(log, ['a started', 'a stopped', 'b started']);
+  });
+});
+
+describe('LeaderElector timing rules and bounded calls', () => {
+  const store = {
+    getLease: () => Promise.resolve(undefined),
+    createLease: () => Promise.reject(new Error('unused')),
+    replaceLease: () => Promise.reject(new Error('unused')),
+  };
+  const base = {
+    store,
+    namespace: 'ns',
+    name: 'l',
+    identity: 'x',
+    onStartedLeading: () => {},
+    onStoppedLeading: () => {},
+  };
+  const cases: [
+    string,
+    { leaseDurationMs: number; renewDeadlineMs: number; retryPeriodMs: number },
+    RegExp | undefined,
+  ][] = [
+    ['client-go defaults', { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 }, undefined],
+    [
+      'lease duration equal to the renew deadline',
+      { leaseDurationMs: 10_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 },
+      /greater than the renew deadline/,
+    ],
+    [
+      'renew deadline not above the retry period',
+      { leaseDurationMs: 15_000, renewDeadlineMs: 2_000, retryPeriodMs: 2_000 },
+      /greater than the retry period/,
+    ],
+  ];
+  for (const [name, timing, error] of cases)
+    test(name, () => {
+      if (error) assert.throws(() => new LeaderElector({ ...base, ...timing }), error);
+      else assert.doesNotThrow(() => new LeaderElector({ ...base, ...timing }));
+    });
+
+  test('a Lease call that never answers ends at the renew deadline and the holder steps down', async () => {
+    const api = await startFakeKubeApi();
+    const log: string[] = [];
+    const e = new LeaderElector({
+      ...base,
+      store: new KubeApi(api.kubeConfig()),
+      leaseDurationMs: 2_000,
+      renewDeadlineMs: 1_000,
+      retryPeriodMs: 40,
+      onStartedLeading: () => log.push('started'),
+      onStoppedLeading: () => log.push('stopped'),
+    });
+    try {
+      e.start();
+      await waitFor(() => e.isLeader, 'leader');
+      api.intercept((req) => (req.path.includes('/leases') ? 'hang' : undefined));
+      await waitFor(() => !e.isLeader && log.includes('stopped'), 'stepped down while its renewal hangs');
+      assert.deepEqual(log, ['started', 'stopped']);
+    } finally {
+      await e.stop({ release: false });
+      await api.close();
+    }
+  });
+
+  test('every KubeApi call has a timeout: a hung request fails instead of waiting forever', async () => {
+    const api = await startFakeKubeApi();
+    try {
+      api.intercept(() => 'hang');
+      const kube = new KubeApi(api.kubeConfig(), { timeoutMs: 100 });
+      await assert.rejects(kube.getClusterLink('ns', 'x'));
+      await assert.rejects(kube.getLease('ns', 'l'));
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -153,6 +153,20 @@ const cases: { name: string; link: ClusterLink; expected: string[] }[] = [
     ],
   },
   {
+    name: 'oauth client credentials: the jaasConfig Secret (oauth.txt)',
+    link: link({
+      sourceKafkaCluster: {
+        authentication: {
+          type: 'oauth',
+          jaasConfig: { secretRef: 'oauth-jass' },
+          oauthSettings: { tokenEndpointUri: 'https://idp/token' },
+        },
+      },
+      destinationKafkaCluster: {},
+    }),
+    expected: ['spec.sourceKafkaCluster.authentication.jaasConfig.secretRef=oauth-jass'],
+  },
+  {
     name: 'directoryPathInContainer and empty refs read nothing',
     link: link({
       sourceKafkaCluster: {

@@ -139,6 +139,30 @@ const cases: { name: string; kind: SaslSecretReference['kind']; data: Record<str
     errors: [['2 login modules']],
   },
   {
+    name: 'type oauth: oauth.txt with clientId and clientSecret (CFK client OAuth form)',
+    kind: 'oauthJaasConfig',
+    data: data('oauth.txt', 'clientId=ssologin\nclientSecret=W8V4secret\n'),
+    errors: [],
+  },
+  {
+    name: 'type oauth: oauth.txt with ":" separators and a comment',
+    kind: 'oauthJaasConfig',
+    data: data('oauth.txt', '# idp\nclientId: ssologin\nclientSecret: W8V4secret'),
+    errors: [],
+  },
+  {
+    name: 'type oauth: no clientSecret',
+    kind: 'oauthJaasConfig',
+    data: data('oauth.txt', 'clientId=ssologin\n'),
+    errors: [['no "clientSecret=" line']],
+  },
+  {
+    name: 'type oauth: no oauth.txt',
+    kind: 'oauthJaasConfig',
+    data: data('plain.txt', 'username=a\npassword=b'),
+    errors: [['no key "oauth.txt"']],
+  },
+  {
     name: 'plain-jaas.conf with an unknown control flag',
     kind: 'jaasConfigPassThrough',
     data: data('plain-jaas.conf', JAAS_LINE.replace('required', 'mandatory')),

@@ -201,6 +201,39 @@ describe('fake kube API', () => {
     assert.equal(noStatus.status, 404);
   });
 
+  test("status is pruned by the chart's CRD schema, as the API server prunes unknown fields", async () => {
+    await custom.createNamespacedCustomObject({ ...CL, namespace: 'ns1', body: link('prune-a') });
+    const cases: { name: string; sent: Record<string, unknown>; stored: Record<string, unknown> }[] = [
+      {
+        name: 'known fields stay',
+        sent: { state: 'CREATED', numMirrorTopics: 1 },
+        stored: { state: 'CREATED', numMirrorTopics: 1 },
+      },
+      { name: 'an unknown top-level field goes', sent: { state: 'X', madeUp: 1 }, stored: { state: 'X' } },
+      {
+        name: 'map values (additionalProperties) are pruned by their schema, keys stay',
+        sent: { mirrorTopics: { t: { status: 'ACTIVE', bogus: true } } },
+        stored: { mirrorTopics: { t: { status: 'ACTIVE' } } },
+      },
+      {
+        name: 'array items are pruned by their schema',
+        sent: { conditions: [{ type: 'Ready', status: 'True', observedGeneration: 3, extra: 'x' }] },
+        stored: { conditions: [{ type: 'Ready', status: 'True', observedGeneration: 3 }] },
+      },
+    ];
+    for (const c of cases) {
+      const out = (await custom.patchNamespacedCustomObjectStatus(
+        { ...CL, namespace: 'ns1', name: 'prune-a', body: [{ op: 'add', path: '/status', value: c.sent }] },
+        setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+      )) as KubeObject;
+      assert.deepEqual(out.status, c.stored, c.name);
+    }
+    // seeding (an outside writer) is pruned the same way
+    api.seed({ ...link('prune-b'), status: { state: 'S', nope: 1 } });
+    const seeded = api.getObject({ apiVersion: `${G}/${V}`, kind: 'ClusterLink', namespace: 'ns1', name: 'prune-b' });
+    assert.deepEqual(seeded?.status, { state: 'S' });
+  });
+
   test('JSON patch (with test op) and strategic merge treated as merge', async () => {
     await custom.createNamespacedCustomObject({
       ...CL,

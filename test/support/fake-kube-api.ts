@@ -13,6 +13,7 @@ import jsonpatch from 'fast-json-patch';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { ObjectMeta } from '../../src/clusterlink/types.js';
 import { isPlainObject } from '../../src/lib/json.js';
+import { chartSchemas, prune, type Schema } from './structural-prune.js';
 
 export type KubeObject = {
   apiVersion?: string;
@@ -104,6 +105,11 @@ export interface FakeKubeApiOptions {
   resources?: readonly ResourceDef[];
   /** How many watch events are kept for resuming watches; older resourceVersions get 410 Gone. */
   watchHistoryLimit?: number;
+  /**
+   * Structural schemas (`group/version Kind` → openAPIV3Schema) whose `status` part prunes every status written,
+   * as the API server does for custom resources. Default: the chart's CRDs; `false` stores status unpruned.
+   */
+  schemas?: Map<string, Schema> | false;
 }
 
 export interface FakeKubeApi {
@@ -285,6 +291,7 @@ function comparable(obj: KubeObject): KubeObject {
 export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promise<FakeKubeApi> {
   const defs: ResourceDef[] = [...DEFAULT_RESOURCES, ...(options.resources ?? [])];
   const historyLimit = options.watchHistoryLimit ?? 1000;
+  const schemas = options.schemas === false ? new Map<string, Schema>() : (options.schemas ?? chartSchemas());
   const store = new Map<string, KubeObject>();
   const history: WatchEvent[] = [];
   let historyStartRv = 0; // events with rv <= this are no longer replayable
@@ -332,7 +339,14 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
     const out = clone(obj);
     out.apiVersion = apiVersionOf(def);
     out.kind = def.kind;
-    return out;
+    return pruneStatus(def, out);
+  }
+
+  /** The API server's structural pruning of unknown status fields (only where a schema is known). */
+  function pruneStatus(def: ResourceDef, obj: KubeObject): KubeObject {
+    const schema = schemas.get(`${apiVersionOf(def)} ${def.kind}`)?.properties?.['status'];
+    if (schema && obj.status !== undefined) obj.status = prune(obj.status, schema);
+    return obj;
   }
 
   function list(def: ResourceDef, namespace: string | undefined, matches: (o: KubeObject) => boolean): KubeObject[] {
@@ -411,6 +425,7 @@ export async function startFakeKubeApi(options: FakeKubeApiOptions = {}): Promis
       next = clone(existing);
       if (candidate.status === undefined) delete next.status;
       else next.status = clone(candidate.status);
+      pruneStatus(def, next);
     } else {
       next = stored(def, candidate);
       const meta = (next.metadata ??= {});

@@ -11,7 +11,8 @@ type CredentialBlock = (typeof CREDENTIAL_BLOCKS)[number];
 /** The credential blocks each authentication type reads; every other block is Forbidden. */
 const OWNED_BLOCKS: Record<string, readonly CredentialBlock[]> = {
   plain: ['jaasConfig', 'jaasConfigPassThrough'],
-  oauth: ['oauthSettings'],
+  // CFK's client OAuth: oauthSettings, with clientId/clientSecret in jaasConfig's Secret (oauth.txt).
+  oauth: ['oauthSettings', 'jaasConfig'],
   oauthbearer: ['oauthbearer'],
   mtls: [],
   digest: [],
@@ -100,6 +101,53 @@ function validatePlain(out: Findings, path: FieldPath, auth: JsonRecord): void {
   }
 }
 
+/**
+ * OAuth credentials (docs/rules.md#authentication): client credentials from jaasConfig's Secret (oauth.txt with
+ * clientId= and clientSecret=), or a client assertion (oauthSettings.clientAssertion with its clientId). Without
+ * either the brokers would log in with a JAAS line that carries no credentials.
+ */
+function validateOAuthCredentials(out: Findings, path: FieldPath, auth: JsonRecord, settings: JsonRecord): void {
+  const jaas = asRecord(auth['jaasConfig']);
+  const assertion = asRecord(settings['clientAssertion']);
+  if (auth['jaasConfig'] !== undefined && jaas && jaas['secretRef'] === undefined) {
+    out.add(
+      required(
+        path.child('jaasConfig', 'secretRef'),
+        'name the Secret whose oauth.txt holds clientId= and clientSecret= lines',
+      ),
+      'auth-oauth-credentials',
+    );
+    return;
+  }
+  if (assertion) {
+    if (assertion['clientId'] === undefined && auth['jaasConfig'] === undefined)
+      out.add(
+        required(
+          path.child('oauthSettings', 'clientAssertion', 'clientId'),
+          'the OAuth client id the assertion is issued for (or a jaasConfig Secret whose oauth.txt has clientId=)',
+        ),
+        'auth-oauth-credentials',
+      );
+    if (assertion['localClientAssertion'] === undefined && assertion['jwtTokenFile'] === undefined)
+      out.add(
+        required(
+          path.child('oauthSettings', 'clientAssertion', 'localClientAssertion'),
+          'a client assertion needs localClientAssertion (issuer, subject, audience, privateKeyFile) or jwtTokenFile',
+        ),
+        'auth-oauth-credentials',
+      );
+    return;
+  }
+  if (auth['jaasConfig'] === undefined)
+    out.add(
+      required(
+        path.child('jaasConfig', 'secretRef'),
+        'type oauth needs client credentials: a Secret whose oauth.txt holds clientId= and clientSecret= lines, or oauthSettings.clientAssertion',
+      ),
+      'auth-oauth-credentials',
+    );
+}
+
 function validateOAuth(out: Findings, path: FieldPath, auth: JsonRecord): void {
   const settingsPath = path.child('oauthSettings');
   if (auth['oauthSettings'] === undefined) {
@@ -111,6 +159,7 @@ function validateOAuth(out: Findings, path: FieldPath, auth: JsonRecord): void {
   }
   const settings = asRecord(auth['oauthSettings']);
   if (!settings) return;
+  validateOAuthCredentials(out, path, auth, settings);
   const uriPath = settingsPath.child('tokenEndpointUri');
   const uri = settings['tokenEndpointUri'];
   if (uri === undefined) {

@@ -16,7 +16,7 @@ import { FINALIZER } from '../../kube/resources.js';
 import type { LinkReconciler } from '../types.js';
 import type { BackoffOptions } from '../../lib/backoff.js';
 import { DEFAULT_BACKOFF } from './work-queue.js';
-import { reconcilePass } from './reconcile-pass.js';
+import { reconcilePass, type WrittenStatus } from './reconcile-pass.js';
 import { WorkQueue } from './work-queue.js';
 
 export interface LeaseOptions {
@@ -42,6 +42,8 @@ export interface ControllerOptions {
   backoff?: BackoffOptions;
   informerBackoff?: BackoffOptions;
   deletionRequeueMs?: number;
+  /** Timeout of every Kubernetes API call (ms, default 30 s). */
+  kubeTimeoutMs?: number;
 }
 
 interface Term {
@@ -52,6 +54,7 @@ interface Term {
   resync?: NodeJS.Timeout;
   fingerprints: Map<string, string>;
   knownKafkaTopics: Set<string>;
+  writtenStatuses: Map<string, WrittenStatus>;
 }
 
 export const keyOf = (link: ClusterLink): string => `${link.metadata?.namespace ?? ''}/${link.metadata?.name ?? ''}`;
@@ -80,7 +83,9 @@ export class ClusterLinkController {
 
   constructor(private readonly options: ControllerOptions) {
     this.identity = (options.lease && options.lease.identity) || `${hostname()}_${randomUUID().slice(0, 8)}`;
-    this.api = new KubeApi(options.kubeConfig);
+    this.api = new KubeApi(options.kubeConfig, {
+      ...(options.kubeTimeoutMs !== undefined ? { timeoutMs: options.kubeTimeoutMs } : {}),
+    });
     this.recorder = new EventRecorder(this.api, this.identity, options.logger);
     if (options.lease) {
       const lease = options.lease;
@@ -130,6 +135,7 @@ export class ClusterLinkController {
       const key = keyOf(link);
       if (change === 'delete') {
         fingerprints.delete(key);
+        term.writtenStatuses.delete(key);
         return;
       }
       const fp = fingerprint(link);
@@ -152,6 +158,7 @@ export class ClusterLinkController {
       workers: [],
       fingerprints,
       knownKafkaTopics: new Set(),
+      writtenStatuses: new Map(),
     };
     this.term = term;
     log.info(
@@ -235,6 +242,7 @@ export class ClusterLinkController {
         logger: this.options.logger,
         ...(this.options.deletionRequeueMs !== undefined ? { deletionRequeueMs: this.options.deletionRequeueMs } : {}),
         knownKafkaTopics: term.knownKafkaTopics,
+        writtenStatuses: term.writtenStatuses,
       },
       signal,
     );

@@ -1,6 +1,7 @@
 // KafkaTopic CRs for mirror topics that became regular topics (promote/failover), docs/reconciler.md: named
-// `clink-<topic lower-cased>-<first section of the ClusterLink's uid>`, made a valid Kubernetes name, owned by
-// nobody (deleting the ClusterLink must not delete the topic), created once and never overwritten.
+// `clink-<topic lower-cased>-<first section of the ClusterLink's uid>`, made a valid Kubernetes name (distinct per
+// topic), owned by nobody (deleting the ClusterLink must not delete the topic), created once and never overwritten.
+import { createHash } from 'node:crypto';
 import type { StoppedMirror } from '../types.js';
 import type { KafkaTopicObject } from '../../kube/kube-api.js';
 import {
@@ -25,13 +26,54 @@ export const KAFKA_TOPIC_ANNOTATIONS = {
 export const KAFKA_TOPIC_LINK_LABEL = `${ANNOTATION_PREFIX}cluster-link`;
 
 const MAX_NAME = 63;
+const HASH_LENGTH = 6;
 
-/** `clink-<topic>-<uid section>`: lower-cased, [^a-z0-9-] → `-`, no leading/trailing `-`, at most 63 characters. */
+/**
+ * One DNS-1123 subdomain from a Kafka topic name: lower-cased, `_` (and anything else a name forbids) → `-`,
+ * dots kept; every dot-separated label starts and ends alphanumeric, empty labels go.
+ */
+function nameSafe(topicName: string): string {
+  return topicName
+    .toLowerCase()
+    .replace(/[^a-z0-9.-]/g, '-')
+    .split('.')
+    .map((label) => label.replace(/^-+|-+$/g, ''))
+    .filter((label) => label !== '')
+    .join('.');
+}
+
+/** Cut to `max` characters without leaving a `-` or `.` at the cut. */
+function cut(part: string, max: number): string {
+  return part.slice(0, Math.max(0, max)).replace(/[-.]+$/, '');
+}
+
+/**
+ * CFK's rule, `clink-<topic lower-cased>-<first section of the ClusterLink's uid>` (docs/reconciler.md): dots
+ * are kept (`orders.eu` → `clink-orders.eu-…`), only what a name forbids becomes `-` (`_` → `-`), and a name
+ * longer than 63 characters loses the end of the topic part, never the uid section.
+ */
 export function kafkaTopicCrName(topicName: string, clusterLinkUid: string): string {
-  const uidSection = clusterLinkUid.split('-')[0] ?? '';
-  const raw = `clink-${topicName.toLowerCase()}-${uidSection.toLowerCase()}`;
-  const cleaned = raw.replace(/[^a-z0-9-]/g, '-').replace(/^-+/, '');
-  return cleaned.slice(0, MAX_NAME).replace(/-+$/, '');
+  const uidSection = nameSafe(clusterLinkUid.split('-')[0] ?? '');
+  const suffix = uidSection ? `-${uidSection}` : '';
+  const topic = cut(nameSafe(topicName), MAX_NAME - 'clink-'.length - suffix.length);
+  return `clink-${topic}`.replace(/-+$/, '') + suffix;
+}
+
+/**
+ * The name for a topic whose CFK name is taken by a KafkaTopic of another topic (`Orders` and `orders`, `a_b`
+ * and `a-b` map to one name): a short hash of the exact topic name goes before the uid section.
+ */
+export function kafkaTopicCrNameWithHash(topicName: string, clusterLinkUid: string): string {
+  const hash = createHash('sha256').update(topicName).digest('hex').slice(0, HASH_LENGTH);
+  const uidSection = nameSafe(clusterLinkUid.split('-')[0] ?? '');
+  const suffix = `-${hash}${uidSection ? `-${uidSection}` : ''}`;
+  const topic = cut(nameSafe(topicName), MAX_NAME - 'clink-'.length - suffix.length);
+  return `clink-${topic}`.replace(/-+$/, '') + suffix;
+}
+
+/** The topic a KafkaTopic manages: spec.name, which defaults to metadata.name. */
+export function topicOf(topic: { metadata?: { name?: string }; spec?: { name?: string } }): string | undefined {
+  return topic.spec?.name ?? topic.metadata?.name;
 }
 
 /** A label value (≤ 63 chars, alphanumeric at both ends) or undefined when the name cannot be one. */
@@ -48,7 +90,11 @@ export interface KafkaTopicContext {
   kafkaRestClassRef?: { name: string; namespace?: string };
 }
 
-export function buildKafkaTopic(mirror: StoppedMirror, ctx: KafkaTopicContext): KafkaTopicObject {
+export function buildKafkaTopic(
+  mirror: StoppedMirror,
+  ctx: KafkaTopicContext,
+  name: string = kafkaTopicCrName(mirror.topicName, ctx.clusterLinkUid),
+): KafkaTopicObject {
   const annotations: Record<string, string> = {
     [KAFKA_TOPIC_ANNOTATIONS.clusterLink]: `${ctx.namespace}/${ctx.clusterLinkName}`,
     [KAFKA_TOPIC_ANNOTATIONS.clusterLinkUid]: ctx.clusterLinkUid,
@@ -71,7 +117,7 @@ export function buildKafkaTopic(mirror: StoppedMirror, ctx: KafkaTopicContext): 
     apiVersion: CONFLUENT_API_VERSION,
     kind: KAFKATOPICS.kind,
     metadata: {
-      name: kafkaTopicCrName(mirror.topicName, ctx.clusterLinkUid),
+      name,
       namespace: ctx.namespace,
       labels,
       annotations,

@@ -6,12 +6,18 @@ import { isBeingDeleted } from '../../clusterlink/metadata.js';
 import type { ClusterLink, ClusterLinkStatus, Condition } from '../../clusterlink/types.js';
 import { describeKubeError, kubeStatusCode } from '../../kube/errors.js';
 import type { EventRecorder } from '../../kube/events.js';
-import { buildKafkaTopic } from './kafka-topic.js';
+import {
+  buildKafkaTopic,
+  kafkaTopicCrName,
+  kafkaTopicCrNameWithHash,
+  topicOf,
+  type KafkaTopicContext,
+} from './kafka-topic.js';
 import type { KubeApi } from '../../kube/kube-api.js';
 import { isResolutionError } from '../resolve/resolution-error.js';
 import { APPLIED_CONFIGS_ANNOTATION, FINALIZER, SKIP_KAFKA_CLEANUP_ANNOTATION } from '../../kube/resources.js';
 import { formatAppliedConfigs, parseAppliedConfigs } from '../kafka/plan/applied-configs.js';
-import type { LinkReconciler, ReconcileOutcome } from '../types.js';
+import type { LinkReconciler, ReconcileOutcome, StoppedMirror } from '../types.js';
 import { buildReconcileInput, classRefOf, clusterSides, linkNameOf, skipsKafkaCleanup } from '../resolve/inputs.js';
 import { failureStatus, readyCondition, sameStatus, successStatus } from './status.js';
 
@@ -30,6 +36,18 @@ export interface PassDeps {
   deletionRequeueMs?: number;
   /** KafkaTopics known to exist (`namespace/name`), so later passes need not ask again. */
   knownKafkaTopics?: Set<string>;
+  /**
+   * Per ClusterLink (`namespace/name`): the last status sent and what the API server stored of it. A CRD that
+   * prunes some of our fields (CFK's own schema) stores less than was sent; the same status is then not sent
+   * again on every resync (docs/reconciler.md, "Status").
+   */
+  writtenStatuses?: Map<string, WrittenStatus>;
+}
+
+export interface WrittenStatus {
+  uid: string | undefined;
+  sent: ClusterLinkStatus;
+  stored: ClusterLinkStatus | undefined;
 }
 
 export interface PassResult {
@@ -121,7 +139,13 @@ async function releaseFinalizer(p: Pass): Promise<void> {
 
 async function writeStatusIfChanged(p: Pass, status: ClusterLinkStatus): Promise<void> {
   if (sameStatus(status, p.link.status)) return;
+  const key = `${p.namespace}/${p.name}`;
+  const uid = p.link.metadata?.uid;
+  const last = p.deps.writtenStatuses?.get(key);
+  // Sent before and stored as then: the difference is what the CRD prunes, a write would change nothing.
+  if (last && last.uid === uid && sameStatus(last.sent, status) && sameStatus(last.stored, p.link.status)) return;
   p.link = await p.deps.api.writeStatus(p.namespace, p.name, status, p.signal);
+  p.deps.writtenStatuses?.set(key, { uid, sent: status, stored: p.link.status });
 }
 
 /** A failed pass: Ready=False with the reason (announced once per distinct failure), the caller backs off. */
@@ -190,47 +214,57 @@ async function finalizerPhase(p: Pass): Promise<PassResult | undefined> {
   return undefined;
 }
 
+/**
+ * Creates the mirror's KafkaTopic under its CFK name, or, when a KafkaTopic of another topic holds that name,
+ * under the hashed name (docs/reconciler.md, "KafkaTopic hand-over"). Returns the name used, or undefined
+ * when both names are taken by other topics.
+ */
+async function handOverOne(p: Pass, mirror: StoppedMirror, ctx: KafkaTopicContext): Promise<string | undefined> {
+  const names = [
+    kafkaTopicCrName(mirror.topicName, ctx.clusterLinkUid),
+    kafkaTopicCrNameWithHash(mirror.topicName, ctx.clusterLinkUid),
+  ];
+  const holders: string[] = [];
+  for (const name of names) {
+    const topic = buildKafkaTopic(mirror, ctx, name);
+    const result = await p.deps.api.createKafkaTopicOnce(topic, p.signal);
+    const holder = result.existing ? topicOf(result.existing) : undefined;
+    if (!result.created && holder !== undefined && holder !== mirror.topicName) {
+      holders.push(`${name} (topic ${holder})`);
+      continue;
+    }
+    if (result.created) {
+      const what = mirror.action === 'PROMOTE' ? 'promoted' : 'failed-over';
+      const message = `KafkaTopic ${name} created for ${what} topic ${mirror.topicName}`;
+      await p.deps.recorder.record(p.link, { type: 'Normal', reason: 'KafkaTopicCreated', message }, p.signal);
+    }
+    return name;
+  }
+  // Tried again every pass (the other KafkaTopics may go), announced once.
+  const announced = `collision/${p.namespace}/${ctx.clusterLinkUid}/${mirror.topicName}`;
+  if (p.deps.knownKafkaTopics?.has(announced)) return undefined;
+  p.deps.knownKafkaTopics?.add(announced);
+  const message = `no KafkaTopic could be created for topic ${mirror.topicName}: the names ${holders.join(' and ')} are taken; create a KafkaTopic for it by hand`;
+  await p.deps.recorder.record(p.link, { type: 'Warning', reason: 'KafkaTopicNameCollision', message }, p.signal);
+  return undefined;
+}
+
 /** Phase 3: a KafkaTopic for every mirror that became a regular topic (created once, never overwritten). */
 async function handOverPhase(p: Pass, outcome: ReconcileOutcome): Promise<void> {
   const sides = clusterSides(p.link);
   const classRef = classRefOf(p.link.spec?.[sides.local], p.namespace);
+  const ctx: KafkaTopicContext = {
+    namespace: p.namespace,
+    clusterLinkName: p.name,
+    clusterLinkUid: p.link.metadata?.uid ?? '',
+    linkName: linkNameOf(p.link),
+    ...(classRef ? { kafkaRestClassRef: classRef } : {}),
+  };
   for (const mirror of outcome.stoppedMirrors) {
-    const topic = buildKafkaTopic(mirror, {
-      namespace: p.namespace,
-      clusterLinkName: p.name,
-      clusterLinkUid: p.link.metadata?.uid ?? '',
-      linkName: linkNameOf(p.link),
-      ...(classRef ? { kafkaRestClassRef: classRef } : {}),
-    });
-    const topicKey = `${p.namespace}/${topic.metadata.name}`;
-    if (p.deps.knownKafkaTopics?.has(topicKey)) continue;
-    const result = await p.deps.api.createKafkaTopicOnce(topic, p.signal);
-    p.deps.knownKafkaTopics?.add(topicKey);
-    if (result.created) {
-      await p.deps.recorder.record(
-        p.link,
-        {
-          type: 'Normal',
-          reason: 'KafkaTopicCreated',
-          message: `KafkaTopic ${topic.metadata.name} created for ${mirror.action === 'PROMOTE' ? 'promoted' : 'failed-over'} topic ${mirror.topicName}`,
-        },
-        p.signal,
-      );
-    } else if (
-      result.existing &&
-      result.existing.spec?.name !== undefined &&
-      result.existing.spec.name !== mirror.topicName
-    ) {
-      await p.deps.recorder.record(
-        p.link,
-        {
-          type: 'Warning',
-          reason: 'KafkaTopicNameCollision',
-          message: `KafkaTopic ${topic.metadata.name} already exists for topic ${result.existing.spec.name}; no KafkaTopic was created for ${mirror.topicName}`,
-        },
-        p.signal,
-      );
-    }
+    // Known by the topic, not by the name: two topics may share a CFK name.
+    const known = `${p.namespace}/${ctx.clusterLinkUid}/${mirror.topicName}`;
+    if (p.deps.knownKafkaTopics?.has(known)) continue;
+    if ((await handOverOne(p, mirror, ctx)) !== undefined) p.deps.knownKafkaTopics?.add(known);
   }
 }
 
@@ -265,15 +299,17 @@ async function statusPhase(p: Pass, outcome: ReconcileOutcome): Promise<Conditio
 
 /** Phase 5: what the work queue does next; on a finished deletion, the finalizer goes. */
 async function nextPhase(p: Pass, outcome: ReconcileOutcome, readyAfter: Condition | undefined): Promise<PassResult> {
-  if (p.deleting) {
-    if (!outcome.finalized) return { requeueAfterMs: outcome.requeueAfterMs ?? p.deps.deletionRequeueMs ?? 2000 };
+  if (p.deleting && outcome.finalized) {
     await releaseFinalizer(p);
     p.log.info({}, 'Kafka cleanup done; finalizer released');
     return {};
   }
-  if (outcome.requeueAfterMs !== undefined) return { requeueAfterMs: outcome.requeueAfterMs };
+  // A failure backs off with the work queue's rate limiter (docs/reconciler.md, "Resync and retries"), also while
+  // deleting: a fixed requeue would retry a failing cleanup every few seconds, forever.
   if (outcome.failure)
     return { failure: { reason: readyAfter?.reason ?? 'ReconcileError', message: outcome.failure.message } };
+  if (p.deleting) return { requeueAfterMs: outcome.requeueAfterMs ?? p.deps.deletionRequeueMs ?? 2000 };
+  if (outcome.requeueAfterMs !== undefined) return { requeueAfterMs: outcome.requeueAfterMs };
   return readyAfter?.status === 'False' ? { notReady: true } : {};
 }
 

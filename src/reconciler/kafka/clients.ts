@@ -5,13 +5,21 @@ import type { RestTarget } from '../types.js';
 
 export type ClientFactory = (target: RestTarget) => KafkaRestClient;
 
+/** Per-request budgets of the REST clients (docs/reconciler.md, "Timeouts"). */
+export interface ClientTimeouts {
+  requestTimeoutMs?: number;
+  createLinkTimeoutMs?: number;
+}
+
 export function clientOptionsFor(
   target: RestTarget,
-  timeoutMs?: number,
+  timeouts: ClientTimeouts | number = {},
 ): ConstructorParameters<typeof KafkaRestClient>[0] {
+  const t = typeof timeouts === 'number' ? { requestTimeoutMs: timeouts } : timeouts;
   return {
     endpoint: target.endpoint,
-    timeoutMs,
+    timeoutMs: t.requestTimeoutMs,
+    ...(t.createLinkTimeoutMs !== undefined ? { createLinkTimeoutMs: t.createLinkTimeoutMs } : {}),
     auth:
       target.auth?.type === 'basic'
         ? { basic: { username: target.auth.username, password: target.auth.password } }
@@ -23,7 +31,7 @@ export function clientOptionsFor(
 }
 
 /** One client per distinct target (endpoint + credentials), so sockets are reused across passes. */
-export function createClientCache(timeoutMs?: number): { get: ClientFactory; close(): void } {
+export function createClientCache(timeouts: ClientTimeouts | number = {}): { get: ClientFactory; close(): void } {
   const cache = new Map<string, KafkaRestClient>();
   return {
     get(target) {
@@ -33,7 +41,7 @@ export function createClientCache(timeoutMs?: number): { get: ClientFactory; clo
         .digest('hex');
       let c = cache.get(key);
       if (!c) {
-        c = new KafkaRestClient(clientOptionsFor(target, timeoutMs));
+        c = new KafkaRestClient(clientOptionsFor(target, timeouts));
         cache.set(key, c);
       }
       return c;

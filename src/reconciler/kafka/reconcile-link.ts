@@ -3,6 +3,7 @@
 import type { ClusterLinkStatus } from '../../clusterlink/types.js';
 import { KafkaRestError, type KafkaRestClient } from '../../kafka-rest/index.js';
 import { createClientCache, type ClientFactory } from './clients.js';
+import { completeRemoteId, localIds, RemoteClusterUnknown, type Ids } from './cluster-ids.js';
 import { executePlan, type ExecutionReport } from './execute.js';
 import { convergedOutcome, passEvents, type Converged, type PendingOutcome } from './outcome.js';
 import { ownsMirrors, roleOf } from './plan/link-configs.js';
@@ -12,8 +13,10 @@ import { previousSnapshots, SNAPSHOTS_STATUS_KEY, withTransitionTimes } from './
 import type { KubeEvent, LinkReconciler, ReconcileInput, ReconcileOutcome, RestTarget } from '../types.js';
 
 export interface LinkReconcilerOptions {
-  /** Per-request timeout of REST calls (ms). */
+  /** Per-request timeout of REST calls (ms, default 15 s). */
   requestTimeoutMs?: number;
+  /** Timeout of a link create, which the server validates against the remote cluster (ms, default 60 s). */
+  createLinkTimeoutMs?: number;
   /** How long to poll PENDING_STOPPED mirrors within one pass before asking for a requeue (ms). */
   stopPollBudgetMs?: number;
   stopPollIntervalMs?: number;
@@ -33,42 +36,17 @@ export type ClosableLinkReconciler = LinkReconciler & { close(): void };
 const MAX_ROUNDS = 3;
 
 export function createLinkReconciler(options: LinkReconcilerOptions = {}): ClosableLinkReconciler {
-  const cache = options.clientFactory ? undefined : createClientCache(options.requestTimeoutMs);
+  const cache = options.clientFactory
+    ? undefined
+    : createClientCache({
+        ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+        ...(options.createLinkTimeoutMs !== undefined ? { createLinkTimeoutMs: options.createLinkTimeoutMs } : {}),
+      });
   const clientFor: ClientFactory = options.clientFactory ?? ((t) => (cache as NonNullable<typeof cache>).get(t));
   const reconcile = (async (input: ReconcileInput, signal?: AbortSignal) =>
     reconcileLink(input, clientFor, options, signal)) as ClosableLinkReconciler;
   reconcile.close = () => cache?.close();
   return reconcile;
-}
-
-interface Ids {
-  local: string;
-  remote?: string;
-  source?: string;
-  destination?: string;
-}
-
-/** clusterID in the spec wins, then the RestTarget's known id, then GET /clusters on that REST endpoint. */
-async function resolveIds(
-  input: ReconcileInput,
-  role: LinkRole,
-  clientFor: ClientFactory,
-  signal?: AbortSignal,
-): Promise<Ids> {
-  const spec = input.link.spec ?? {};
-  const localBlock = role === 'source' ? spec.sourceKafkaCluster : spec.destinationKafkaCluster;
-  const remoteBlock = role === 'source' ? spec.destinationKafkaCluster : spec.sourceKafkaCluster;
-  const idOf = async (fromSpec: string | undefined, target: RestTarget | undefined): Promise<string | undefined> => {
-    if (fromSpec) return fromSpec;
-    if (!target) return undefined;
-    if (target.clusterId) return target.clusterId;
-    return clientFor(target).discoverClusterId(signal);
-  };
-  const local = (await idOf(localBlock?.clusterID, input.local)) as string;
-  const remote = await idOf(remoteBlock?.clusterID, input.remote);
-  return role === 'source'
-    ? { local, remote, source: local, destination: remote }
-    : { local, remote, source: remote, destination: local };
 }
 
 async function observe(
@@ -100,6 +78,7 @@ async function converge(
   role: LinkRole,
   ids: Ids,
   client: KafkaRestClient,
+  first: ObservedLink,
   options: LinkReconcilerOptions,
   progress: PassProgress,
   signal?: AbortSignal,
@@ -113,7 +92,7 @@ async function converge(
     stopPollBudgetMs: options.stopPollBudgetMs,
     stopPollIntervalMs: options.stopPollIntervalMs,
   };
-  let observed = await observe(client, ids.local, input.linkName, role, signal);
+  let observed = first;
   let beforeDelete: ObservedLink | undefined;
   for (let round = 0; ; round++) {
     const plan = planLink({
@@ -125,6 +104,7 @@ async function converge(
       previousStatus: input.previousStatus,
       deleting: input.deleting,
       ...(progress.appliedConfigs ? { appliedConfigs: progress.appliedConfigs } : {}),
+      ...(input.remote ? { remoteRestEndpoint: input.remote.endpoint } : {}),
     });
     const done = (): Converged => ({ observed, plan, reports, ...(beforeDelete ? { beforeDelete } : {}) });
     if (plan.blocked || plan.finalized || plan.actions.length === 0) {
@@ -195,6 +175,17 @@ function notSupportedOutcome(input: ReconcileInput): PendingOutcome {
   };
 }
 
+/** The remote REST class is needed (the link does not exist yet) but could not be resolved. */
+function remoteUnknownOutcome(input: ReconcileInput, e: RemoteClusterUnknown): PendingOutcome {
+  return {
+    status: { ...priorStatus(input), clusterLinkName: input.linkName, appState: 'Unknown', state: 'UNKNOWN' },
+    conditions: [{ type: 'Ready', status: 'False', reason: e.reason, message: e.message }],
+    stoppedMirrors: [],
+    writeCalls: 0,
+    failure: { message: e.message, retryable: false },
+  };
+}
+
 function idStatusOf(linkName: string, ids: Ids): ClusterLinkStatus {
   return {
     clusterLinkName: linkName,
@@ -220,36 +211,55 @@ async function reconcileLink(
   if (role === 'bidirectional') return finish(notSupportedOutcome(input));
 
   let ids: Ids;
+  const unknownIds = (e: unknown): ReconcileOutcome =>
+    e instanceof RemoteClusterUnknown
+      ? finish(remoteUnknownOutcome(input, e), [{ type: 'Warning', reason: e.reason, message: e.message }])
+      : failed('ClusterIDUnknown', e, {
+          ...priorStatus(input),
+          clusterLinkName: input.linkName,
+          appState: 'Unknown',
+          state: 'UNKNOWN',
+        });
   try {
-    ids = await resolveIds(input, role, clientFor, signal);
+    ids = await localIds(input, role, clientFor, signal);
   } catch (e) {
-    return failed('ClusterIDUnknown', e, {
-      ...priorStatus(input),
-      clusterLinkName: input.linkName,
-      appState: 'Unknown',
-      state: 'UNKNOWN',
-    });
+    return unknownIds(e);
   }
-  const idStatus = idStatusOf(input.linkName, ids);
+  const client = clientFor(input.local);
   const progress: PassProgress = { reports: [], appliedConfigs: input.appliedConfigs };
   const reports = progress.reports;
   const applied = (o: ReconcileOutcome): ReconcileOutcome =>
     progress.appliedConfigs && !input.deleting ? { ...o, appliedConfigs: progress.appliedConfigs } : o;
-  let converged: Converged;
-  try {
-    converged = await converge(input, role, ids, clientFor(input.local), options, progress, signal);
-  } catch (e) {
-    // Keep what the previous status knew, plus any offsets snapshotted before a stop in this pass:
-    // once the stop completes the server only reports -1.
+  // Keep what the previous status knew, plus any offsets snapshotted before a stop in this pass:
+  // once the stop completes the server only reports -1.
+  const restFailed = (e: unknown): ReconcileOutcome => {
     const snaps = { ...previousSnapshots(input.previousStatus) };
     for (const r of reports) for (const sn of r.snapshots) snaps[sn.topicName] = sn;
     return applied(
       failed('RestError', e, {
         ...priorStatus(input),
-        ...idStatus,
+        ...idStatusOf(input.linkName, ids),
         ...(Object.keys(snaps).length > 0 ? { [SNAPSHOTS_STATUS_KEY]: snaps } : {}),
       }),
     );
+  };
+  let first: ObservedLink;
+  try {
+    first = await observe(client, ids.local, input.linkName, role, signal);
+  } catch (e) {
+    return restFailed(e);
+  }
+  try {
+    ids = await completeRemoteId(input, role, ids, first.link, clientFor, signal);
+  } catch (e) {
+    return unknownIds(e);
+  }
+  const idStatus = idStatusOf(input.linkName, ids);
+  let converged: Converged;
+  try {
+    converged = await converge(input, role, ids, client, first, options, progress, signal);
+  } catch (e) {
+    return restFailed(e);
   }
   return applied(
     finish(

@@ -8,7 +8,9 @@ import type { KubeReads } from '../../kube/kube-reads.js';
 import { parseKeyValueLines } from './key-value.js';
 import { ResolutionError } from './resolution-error.js';
 import { parsePassThroughJaas } from '../../secrets/jaas.js';
+import { DIRECTORY_MARK, directoryReferences, readCredentialDirectory } from './directory-credentials.js';
 import { keyPasswordFor } from '../../secrets/key-password.js';
+import { OAUTH_TXT, parseProperties } from '../../secrets/properties.js';
 
 export interface LinkCredentials {
   source?: ClusterCredentials;
@@ -21,11 +23,12 @@ export async function resolveCredentials(
   reads: KubeReads,
   signal?: AbortSignal,
 ): Promise<LinkCredentials> {
-  const refs = referencedSecrets(link);
+  const refs = [...referencedSecrets(link), ...directoryReferences(link)];
   const cache = new Map<string, Record<string, Buffer>>();
   const read = async (name: string, field: string): Promise<Record<string, Buffer>> => {
     const cached = cache.get(name);
     if (cached) return cached;
+    if (name.startsWith(DIRECTORY_MARK)) return readCredentialDirectory(name.slice(DIRECTORY_MARK.length), field);
     const data = await reads.getSecretData(namespace, name, signal);
     if (!data) throw new ResolutionError('SecretNotFound', `${field}: Secret ${namespace}/${name} not found`);
     cache.set(name, data);
@@ -92,11 +95,43 @@ async function addReference(
       return;
     }
     case 'oauthbearer': {
-      const key = data['oauthbearer.txt'] !== undefined ? 'oauthbearer.txt' : Object.keys(data).sort()[0];
-      creds.oauthbearer = key === undefined ? {} : parseKeyValueLines(file(key) ?? '');
+      // CFK's format is bearer.txt (username=/password=); an older oauthbearer.txt or a single key is taken too.
+      const key = ['bearer.txt', 'oauthbearer.txt'].find((k) => data[k] !== undefined) ?? Object.keys(data).sort()[0];
+      creds.oauthbearer = key === undefined ? {} : Object.fromEntries(parseProperties(file(key) ?? ''));
+      return;
+    }
+    case 'oauthJaasConfig': {
+      const text = file(OAUTH_TXT);
+      if (text === undefined)
+        throw new ResolutionError(
+          'InvalidSecret',
+          `${ref.field}: Secret ${ref.name} needs ${OAUTH_TXT} with clientId= and clientSecret= lines`,
+        );
+      const props = parseProperties(text);
+      const oauth: NonNullable<ClusterCredentials['oauth']> = {};
+      for (const k of ['clientId', 'clientSecret', 'scope'] as const) {
+        const v = props.get(k);
+        if (v) oauth[k] = v;
+      }
+      if (!ref.clientAssertion && (!oauth.clientId || !oauth.clientSecret))
+        throw new ResolutionError(
+          'InvalidSecret',
+          `${ref.field}: ${OAUTH_TXT} of Secret ${ref.name} needs non-empty clientId= and clientSecret= lines`,
+        );
+      creds.oauth = oauth;
+      return;
+    }
+    case 'oauthPrivateKeyFile': {
+      // The key itself is read by the brokers from their mount (docs/reconciler.md#oauth); only the passphrase of an
+      // encrypted key travels as a config. CFK's file holds `privateKeyPassphrase: <passphrase>`.
+      const text = file('private-key-passphrase');
+      if (text !== undefined) {
+        const props = parseProperties(text);
+        creds.assertionKeyPassphrase = props.get('privateKeyPassphrase') ?? text.trim();
+      }
       return;
     }
     default:
-      return; // OAuth client-assertion files are read by brokers from their own mounts, not sent inline
+      return; // a jwtTokenFile is read by the brokers from their own mount, not sent inline
   }
 }

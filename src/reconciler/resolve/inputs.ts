@@ -32,6 +32,18 @@ export function classRefOf(block: KafkaClusterRef | undefined, namespace: string
   return name ? { name, namespace: block?.kafkaRestClassRef?.namespace || namespace } : undefined;
 }
 
+/**
+ * A missing local KafkaRestClass says what to do: the link's own cluster is reached only through it, so without
+ * it nothing can be reconciled, and a deletion cannot clean up Kafka (docs/reconciler.md, "Deleting a ClusterLink").
+ */
+function localClassProblem(err: unknown, block: Block, deleting: boolean): unknown {
+  if (!isResolutionError(err) || err.reason !== 'KafkaRestClassNotFound') return err;
+  const advice = deleting
+    ? 'the cluster link cannot be cleaned up on Kafka without it: re-create the KafkaRestClass'
+    : `create it, or correct spec.${block}.kafkaRestClassRef`;
+  return new ResolutionError(err.reason, `${err.message}: ${advice}`);
+}
+
 export async function buildReconcileInput(
   link: ClusterLink,
   reads: KubeReads,
@@ -47,17 +59,22 @@ export async function buildReconcileInput(
       `spec.${sides.local}.kafkaRestClassRef is required: it names the REST API of the cluster this link lives on`,
     );
   }
-  const local = await resolveRestTarget(localRef, reads, signal);
+  const local = await resolveRestTarget(localRef, reads, signal).catch((err: unknown) => {
+    throw localClassProblem(err, sides.local, deleting);
+  });
 
-  // The other cluster's REST class is only read to learn its id; while deleting it is optional.
+  // The other cluster's REST class is only read to learn its id, which only a link still to be created needs:
+  // a problem with it is handed on, and the Kafka side reports it only then.
   let remote: RestTarget | undefined;
+  let remoteProblem: ReconcileInput['remoteProblem'];
   const remoteBlock = link.spec?.[sides.remote];
   const remoteRef = classRefOf(remoteBlock, namespace);
   if (remoteRef && !remoteBlock?.clusterID) {
     try {
       remote = await resolveRestTarget(remoteRef, reads, signal);
     } catch (err) {
-      if (!(deleting && isResolutionError(err))) throw err;
+      if (!isResolutionError(err)) throw err;
+      remoteProblem = { reason: err.reason, message: err.message };
     }
   }
 
@@ -74,6 +91,7 @@ export async function buildReconcileInput(
     linkName: linkNameOf(link),
     local,
     ...(remote ? { remote } : {}),
+    ...(remoteProblem ? { remoteProblem } : {}),
     credentials,
     ...(link.status ? { previousStatus: link.status } : {}),
     deleting,

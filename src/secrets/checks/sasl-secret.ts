@@ -6,6 +6,7 @@ import type { SecretCheckResult } from '../types.js';
 import type { OtherSecretReference, SaslSecretReference } from '../referenced-secrets.js';
 import { parsePassThroughJaas } from '../jaas.js';
 import { hasOwn } from '../../lib/json.js';
+import { OAUTH_TXT, parseProperties } from '../properties.js';
 
 const PLAIN_TXT = 'plain.txt';
 const PLAIN_JAAS_CONF = 'plain-jaas.conf';
@@ -28,7 +29,25 @@ function propertyLines(text: string): Map<string, string> {
 
 const looksLikeJaas = (text: string): boolean => /LoginModule|sasl\.jaas\.config/.test(text);
 
+/** oauth.txt of a type oauth jaasConfig Secret: clientId=, and clientSecret= unless a client assertion replaces it. */
+function checkOAuthSecret(ref: SaslSecretReference, data: Record<string, Buffer>): SecretCheckResult {
+  const errors: FieldError[] = [];
+  const fail = (detail: string): void => void errors.push(invalid(ref.field, ref.name, detail));
+  if (!has(data, OAUTH_TXT)) {
+    fail(`secret has no key "${OAUTH_TXT}" (lines clientId=<client id> and clientSecret=<client secret>)`);
+    return { errors, warnings: [] };
+  }
+  const props = parseProperties(data[OAUTH_TXT]!.toString('utf8'));
+  const needed = ref.clientAssertion ? [] : ['clientId', 'clientSecret'];
+  for (const name of needed) {
+    if (props.get(name) === undefined) fail(`key "${OAUTH_TXT}" has no "${name}=" line`);
+    else if (props.get(name) === '') fail(`key "${OAUTH_TXT}" has an empty "${name}=" line`);
+  }
+  return { errors, warnings: [] };
+}
+
 export function checkSaslSecret(ref: SaslSecretReference, data: Record<string, Buffer>): SecretCheckResult {
+  if (ref.kind === 'oauthJaasConfig') return checkOAuthSecret(ref, data);
   const errors: FieldError[] = [];
   const fail = (detail: string): void => void errors.push(invalid(ref.field, ref.name, detail));
   if (ref.kind === 'jaasConfig') {

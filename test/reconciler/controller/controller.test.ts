@@ -175,7 +175,7 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
       });
     start({ resyncMs: 40 });
     api.seed(linkObject(NS, 'link-a', destinationSpec, { uid: UID }));
-    const topicName = 'clink-dc1-orders-11111111';
+    const topicName = 'clink-dc1.orders-11111111';
     await waitFor(
       () =>
         api.getObject({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: NS, name: topicName }) !== undefined,
@@ -210,6 +210,41 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
       1,
       'no create attempt on later passes',
     );
+  });
+
+  test('topics that share a CFK name each get a KafkaTopic (a short hash tells them apart), never one missing', async () => {
+    const stopped = (topicName: string) => ({ topicName, sourceTopicName: topicName, action: 'FAILOVER' as const });
+    script = (input) => okOutcome(input, { stoppedMirrors: [stopped('Orders'), stopped('orders'), stopped('a_b')] });
+    // a KafkaTopic the user made for another topic already holds a_b's CFK name
+    api.seed({
+      apiVersion: API_VERSION,
+      kind: 'KafkaTopic',
+      metadata: { name: 'clink-a-b-11111111', namespace: NS },
+      spec: { name: 'a-b' },
+    });
+    start({ resyncMs: 40 });
+    api.seed(linkObject(NS, 'link-a', destinationSpec, { uid: UID }));
+    const byTopic = () =>
+      new Map(
+        api
+          .listObjects({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: NS })
+          .map((t) => [(t.spec as { name: string }).name, t.metadata?.name]),
+      );
+    await waitFor(() => byTopic().size === 4, 'a KafkaTopic for every stopped topic');
+    const names = byTopic();
+    assert.equal(names.get('a-b'), 'clink-a-b-11111111', "the user's KafkaTopic is left alone");
+    const hashed = /^clink-(orders|a-b)-[0-9a-f]{6}-11111111$/;
+    const cfk = [names.get('Orders'), names.get('orders')].filter((n) => n === 'clink-orders-11111111');
+    assert.equal(cfk.length, 1, 'one of Orders/orders keeps the CFK name');
+    for (const t of ['Orders', 'orders', 'a_b'])
+      if (names.get(t) !== 'clink-orders-11111111') assert.match(names.get(t) ?? '', hashed, t);
+    // later passes find them again (by topic, not by name) and create nothing
+    const posts = () => api.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/kafkatopics')).length;
+    const before = posts();
+    const passes = calls.length;
+    await waitFor(() => calls.length >= passes + 2, 'two more passes');
+    assert.equal(posts(), before);
+    assert.equal(eventsFor(api, NS, 'link-a').filter((e) => e.reason === 'KafkaTopicNameCollision').length, 0);
   });
 
   test('delete: deleting passes until finalized, then the finalizer goes and so does the object', async () => {
@@ -379,8 +414,8 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
     const lease = {
       namespace: 'kube-system',
       name: 'clusterlink-webhook-leader',
-      leaseDurationMs: 1000,
-      renewDeadlineMs: 600,
+      leaseDurationMs: 1500,
+      renewDeadlineMs: 1000,
       retryPeriodMs: 100,
     };
     const a = start({ lease: { ...lease, identity: 'replica-a' } });
@@ -416,7 +451,7 @@ describe('ClusterLink controller (scripted Kafka side)', () => {
       namespace: 'kube-system',
       name: 'leader',
       leaseDurationMs: 60_000,
-      renewDeadlineMs: 400,
+      renewDeadlineMs: 2_000,
       retryPeriodMs: 50,
     };
     const a = start({ lease: { ...lease, identity: 'replica-a' } });

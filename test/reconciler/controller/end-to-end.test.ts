@@ -176,7 +176,7 @@ describe('controller + Kafka side + REST simulator', () => {
       mirrorTopics: s.mirrorTopics?.map((m) => (m.name === 'dc1.orders' ? { ...m, state: 'PROMOTE' } : m)),
     }));
     const topicCr = kafkaTopicCrName('dc1.orders', uid);
-    assert.equal(topicCr, 'clink-dc1-orders-c0ffee42');
+    assert.equal(topicCr, 'clink-dc1.orders-c0ffee42');
     await waitFor(
       () =>
         kube.getObject({ apiVersion: API_VERSION, kind: 'KafkaTopic', namespace: DST_NS, name: topicCr }) !== undefined,

@@ -82,7 +82,7 @@ describe('startReconcilerIfEnabled', () => {
     const running = await startReconcilerIfEnabled({ ...base, leaseNamespace: 'webhook-ns' }, logger, {
       load: () => loadKubeConfig({ kubeconfigPath: api.kubeconfigPath }),
       linkReconciler: never,
-      controller: { lease: { leaseDurationMs: 1000, renewDeadlineMs: 500, retryPeriodMs: 50 } },
+      controller: { lease: { leaseDurationMs: 2000, renewDeadlineMs: 1000, retryPeriodMs: 50 } },
     });
     assert.ok(running);
     try {

@@ -285,27 +285,123 @@ describe("config derivation (CFK's documented Secret formats)", () => {
       absent: ['sasl.mechanism', 'sasl.jaas.config'],
     },
     {
-      name: 'OAuth → OAUTHBEARER, token endpoint, callback handler, JAAS options from the secret',
+      name: 'OAuth client credentials: oauth.txt clientId/clientSecret, scope, login timeouts (item 4)',
       spec: destInit({
         sourceKafkaCluster: {
           bootstrapEndpoint: 's:9092',
-          authentication: { type: 'oauth', oauthSettings: { tokenEndpointUri: 'https://idp/token', scope: 'kafka' } },
+          authentication: {
+            type: 'oauth',
+            jaasConfig: { secretRef: 'o' },
+            oauthSettings: { tokenEndpointUri: 'https://idp/token', scope: 'kafka', loginConnectTimeoutMs: 15000 },
+          },
           tls: { enabled: true, secretRef: 't' },
         },
       }),
-      creds: { oauthbearer: { clientId: 'cid', clientSecret: 'cs' }, tls: { cacertsPem: PEM_CERT } },
+      creds: { oauth: { clientId: 'cid', clientSecret: 'cs' }, tls: { cacertsPem: PEM_CERT } },
       expect: {
         'security.protocol': 'SASL_SSL',
         'sasl.mechanism': 'OAUTHBEARER',
         'sasl.oauthbearer.token.endpoint.url': 'https://idp/token',
         'sasl.login.callback.handler.class':
           'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler',
+        'sasl.login.connect.timeout.ms': '15000',
         'sasl.jaas.config':
           'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="cid" clientSecret="cs" scope="kafka";',
       },
+      absent: ['sasl.oauthbearer.assertion.private.key.file'],
     },
     {
-      name: 'oauthbearer secret → OAUTHBEARER JAAS without a token endpoint',
+      name: "OAuth client assertion (CFK's client_assertion/clusterlinking example) → assertion configs, no secret",
+      spec: destInit({
+        sourceKafkaCluster: {
+          bootstrapEndpoint: 's:9092',
+          authentication: {
+            type: 'oauth',
+            oauthSettings: {
+              tokenEndpointUri: 'https://idp/token',
+              clientAssertion: {
+                clientId: 'private-key-client',
+                localClientAssertion: {
+                  issuer: 'private-key-client',
+                  subject: 'private-key-client',
+                  audience: 'https://idp/token',
+                  includeJtiClaim: true,
+                  privateKeyFile: { secretRef: 'private-key' },
+                },
+              },
+            },
+          },
+        },
+      }),
+      expect: {
+        'sasl.mechanism': 'OAUTHBEARER',
+        'sasl.login.callback.handler.class':
+          'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler',
+        'sasl.jaas.config':
+          'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required clientId="private-key-client";',
+        'sasl.oauthbearer.assertion.claim.iss': 'private-key-client',
+        'sasl.oauthbearer.assertion.claim.sub': 'private-key-client',
+        'sasl.oauthbearer.assertion.claim.aud': 'https://idp/token',
+        'sasl.oauthbearer.assertion.claim.jti.include': 'true',
+        'sasl.oauthbearer.assertion.private.key.file': '/mnt/secrets/private-key/private-key',
+      },
+      absent: ['sasl.oauthbearer.assertion.private.key.passphrase'],
+    },
+    {
+      name: 'OAuth client assertion with an encrypted key → the passphrase config',
+      spec: destInit({
+        sourceKafkaCluster: {
+          bootstrapEndpoint: 's:9092',
+          authentication: {
+            type: 'oauth',
+            oauthSettings: {
+              tokenEndpointUri: 'https://idp/token',
+              clientAssertion: {
+                clientId: 'c',
+                localClientAssertion: { privateKeyFile: { secretRef: 'pk', encryptedPrivateKey: true } },
+              },
+            },
+          },
+        },
+      }),
+      creds: { assertionKeyPassphrase: 'abcde12345' },
+      expect: {
+        'sasl.oauthbearer.assertion.private.key.file': '/mnt/secrets/pk/private-key',
+        'sasl.oauthbearer.assertion.private.key.passphrase': 'abcde12345',
+      },
+    },
+    {
+      name: 'oauthbearer (MDS token login): TokenUserLoginCallbackHandler, username/password, metadataServerUrls',
+      spec: destInit({
+        sourceKafkaCluster: {
+          bootstrapEndpoint: 's:9092',
+          authentication: { type: 'oauthbearer', oauthbearer: { secretRef: 'o' } },
+        },
+      }),
+      creds: { oauthbearer: { username: 'connect', password: 'pw', metadataServerUrls: 'https://kafka.src:8090' } },
+      expect: {
+        'security.protocol': 'SASL_PLAINTEXT',
+        'sasl.mechanism': 'OAUTHBEARER',
+        'sasl.login.callback.handler.class':
+          'io.confluent.kafka.clients.plugins.auth.token.TokenUserLoginCallbackHandler',
+        'sasl.jaas.config':
+          'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required username="connect" password="pw" metadataServerUrls="https://kafka.src:8090";',
+      },
+      absent: ['sasl.oauthbearer.token.endpoint.url'],
+    },
+    {
+      name: 'OAuth without client credentials blocks the create (never a JAAS line without them)',
+      spec: destInit({
+        sourceKafkaCluster: {
+          bootstrapEndpoint: 's:9092',
+          authentication: { type: 'oauth', oauthSettings: { tokenEndpointUri: 'https://idp/token' } },
+        },
+      }),
+      expect: {},
+      problem: /OAuth client credentials/,
+    },
+    {
+      name: 'oauthbearer without username/password or MDS URL blocks the create',
       spec: destInit({
         sourceKafkaCluster: {
           bootstrapEndpoint: 's:9092',
@@ -313,12 +409,8 @@ describe("config derivation (CFK's documented Secret formats)", () => {
         },
       }),
       creds: { oauthbearer: { token: 't' } },
-      expect: {
-        'security.protocol': 'SASL_PLAINTEXT',
-        'sasl.mechanism': 'OAUTHBEARER',
-        'sasl.jaas.config': 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule required token="t";',
-      },
-      absent: ['sasl.oauthbearer.token.endpoint.url'],
+      expect: {},
+      problem: /username= and password=.*MDS URL is unknown/,
     },
     {
       name: 'no authentication with TLS → SSL',
@@ -845,4 +937,43 @@ test('idempotency: the state a plan converges to yields no writing action', () =
   const configs = createReq(first).request.configs.map((c) => cfg(c.name, c.value ?? ''));
   const second = planLink(input(s, { link, configs, mirrors: [mirror('dc1.a', 'PAUSED', 'a')] }));
   assert.deepEqual(kinds(second), []);
+});
+
+describe('oauthbearer MDS URL (item 4)', () => {
+  const spec = destInit({
+    sourceKafkaCluster: {
+      bootstrapEndpoint: 's:9092',
+      authentication: { type: 'oauthbearer', oauthbearer: { secretRef: 'o' } },
+    },
+  });
+  const cases: { name: string; bearer: Record<string, string>; remote?: string; urls?: string }[] = [
+    {
+      name: 'from bearer.txt',
+      bearer: { username: 'u', password: 'p', metadataServerUrls: 'https://a:8090,https://b:8090' },
+      remote: 'https://r:8090',
+      urls: 'https://a:8090,https://b:8090',
+    },
+    {
+      name: "from the remote cluster's REST endpoint",
+      bearer: { username: 'u', password: 'p' },
+      remote: 'https://r:8090',
+      urls: 'https://r:8090',
+    },
+    { name: 'unknown → blocked', bearer: { username: 'u', password: 'p' } },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const p = planLink(
+        input(spec, noLink, {
+          credentials: { source: { oauthbearer: c.bearer } },
+          ...(c.remote ? { remoteRestEndpoint: c.remote } : {}),
+        }),
+      );
+      if (!c.urls) {
+        assert.match(p.blocked?.message ?? '', /MDS URL is unknown/);
+        return;
+      }
+      assert.match(configsOf(p)['sasl.jaas.config'] ?? '', new RegExp(`metadataServerUrls="${c.urls}";$`));
+    });
+  }
 });

@@ -1,6 +1,9 @@
 // Link credentials from Secrets (and mounted directories) → ClusterCredentials (docs/reconciler.md#link-credentials):
 // the pass-through JAAS forms CFK documents, OAuth Secrets, the TLS key password, directoryPathInContainer.
-import { describe, test } from 'node:test';
+import { after, describe, test } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { resolveCredentials } from '../../../src/reconciler/resolve/credentials.js';
@@ -134,6 +137,117 @@ describe('TLS key password (tls.keyPassword.secretRef, item 6)', () => {
       }
       const creds = await resolveCredentials(link, 'ns', reads);
       assert.equal(creds.source?.tls?.keyPassword, c.password);
+    });
+  }
+});
+
+describe('OAuth Secrets (item 4)', () => {
+  const oauth = (assertion: boolean): ClusterLink =>
+    linkWithSource({
+      authentication: {
+        type: 'oauth',
+        jaasConfig: { secretRef: 'oauth-jass' },
+        oauthSettings: {
+          tokenEndpointUri: 'https://idp/token',
+          ...(assertion
+            ? {
+                clientAssertion: {
+                  localClientAssertion: { privateKeyFile: { secretRef: 'pk', encryptedPrivateKey: true } },
+                },
+              }
+            : {}),
+        },
+      },
+    });
+  const cases: {
+    name: string;
+    assertion: boolean;
+    secrets: Record<string, Record<string, string>>;
+    expect?: object;
+    error?: RegExp;
+  }[] = [
+    {
+      name: "oauth.txt (CFK's clientId=/clientSecret= form)",
+      assertion: false,
+      secrets: { 'ns/oauth-jass': { 'oauth.txt': 'clientId=ssologin\nclientSecret=W8V4\n' } },
+      expect: { oauth: { clientId: 'ssologin', clientSecret: 'W8V4' } },
+    },
+    {
+      name: 'oauth.txt without clientSecret',
+      assertion: false,
+      secrets: { 'ns/oauth-jass': { 'oauth.txt': 'clientId=ssologin\n' } },
+      error: /clientSecret=/,
+    },
+    {
+      name: 'client assertion: clientId only, the passphrase of the encrypted key',
+      assertion: true,
+      secrets: {
+        'ns/oauth-jass': { 'oauth.txt': 'clientId=pk-client' },
+        'ns/pk': { 'private-key': 'PEM', 'private-key-passphrase': 'privateKeyPassphrase: abcde12345\n' },
+      },
+      expect: { oauth: { clientId: 'pk-client' }, assertionKeyPassphrase: 'abcde12345' },
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const p = resolveCredentials(oauth(c.assertion), 'ns', secretReads(c.secrets));
+      if (c.error) {
+        await assert.rejects(p, (err: unknown) => err instanceof ResolutionError && c.error!.test(err.message));
+        return;
+      }
+      assert.deepEqual((await p).source, c.expect);
+    });
+  }
+  test('oauthbearer reads bearer.txt', async () => {
+    const link = linkWithSource({ authentication: { type: 'oauthbearer', oauthbearer: { secretRef: 'ob' } } });
+    const creds = await resolveCredentials(
+      link,
+      'ns',
+      secretReads({ 'ns/ob': { 'bearer.txt': 'username=kafka\npassword=kafka-secret\n', 'other.txt': 'x=y' } }),
+    );
+    assert.deepEqual(creds.source?.oauthbearer, { username: 'kafka', password: 'kafka-secret' });
+  });
+});
+
+describe('directoryPathInContainer is read in the reconciler pod (item 13)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'clink-dir-'));
+  const empty = mkdtempSync(join(tmpdir(), 'clink-empty-'));
+  after(() => {
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(empty, { recursive: true, force: true });
+  });
+  writeFileSync(join(dir, 'tls.crt'), 'CERT');
+  writeFileSync(join(dir, 'tls.key'), 'KEY');
+  writeFileSync(join(dir, 'ca.crt'), 'CA');
+  writeFileSync(join(dir, 'bearer.txt'), 'username=kafka\npassword=kafka-secret\n');
+
+  test('TLS files in the kubernetes.io/tls layout become the PEM credentials', async () => {
+    const link = linkWithSource({
+      authentication: { type: 'mtls' },
+      tls: { enabled: true, directoryPathInContainer: dir },
+    });
+    const creds = await resolveCredentials(link, 'ns', secretReads({}));
+    assert.deepEqual(creds.source?.tls, { fullchainPem: 'CERT', privkeyPem: 'KEY', cacertsPem: 'CA' });
+  });
+  test('oauthbearer bearer.txt from a directory', async () => {
+    const link = linkWithSource({
+      authentication: { type: 'oauthbearer', oauthbearer: { directoryPathInContainer: dir } },
+    });
+    const creds = await resolveCredentials(link, 'ns', secretReads({}));
+    assert.deepEqual(creds.source?.oauthbearer, { username: 'kafka', password: 'kafka-secret' });
+  });
+  for (const [name, path] of [
+    ['an empty directory', empty],
+    ['a missing directory', join(empty, 'nope')],
+  ] as const) {
+    test(`${name} is an error that says where the files must be mounted`, async () => {
+      const link = linkWithSource({ tls: { enabled: true, directoryPathInContainer: path } });
+      await assert.rejects(resolveCredentials(link, 'ns', secretReads({})), (err: unknown) => {
+        assert.ok(err instanceof ResolutionError);
+        assert.equal(err.reason, 'CredentialFilesNotFound');
+        assert.match(err.message, /spec\.sourceKafkaCluster\.tls\.directoryPathInContainer: .* mount the same files/);
+        return true;
+      });
     });
   }
 });

@@ -71,7 +71,7 @@ export function kafkaAclFiltersError(filters: unknown[]): string | undefined {
       if (!['principal', 'host', 'operation', 'permissionType'].includes(k)) return `Unrecognized field "${k}"`;
     const principal = access['principal'];
     if (principal !== undefined && principal !== null) {
-      const p = String(principal);
+      const p = typeof principal === 'string' ? principal : JSON.stringify(principal);
       const colon = p.indexOf(':');
       if (p === '' || colon < 0) return `expected a string in format principalType:principalName but got ${p}`;
     }

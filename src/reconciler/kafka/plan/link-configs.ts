@@ -9,6 +9,8 @@ import type {
 } from '../../../clusterlink/types.js';
 import type { ClusterCredentials } from '../../types.js';
 import type { LinkRole } from './types.js';
+import { jaasQuote } from './jaas-quote.js';
+import { OAUTHBEARER_LOGIN_MODULE, OAUTH_CALLBACK_HANDLER, oauthbearerConfigs, oauthConfigs } from './oauth-configs.js';
 
 /** Fixed at creation: never sent again with configs:alter. */
 export const IMMUTABLE_CONFIGS: ReadonlySet<string> = new Set(['link.mode', 'connection.mode', 'cluster.link.prefix']);
@@ -25,6 +27,17 @@ const SECURITY_KEYS = [
   'ssl.keystore.certificate.chain',
   'ssl.keystore.key',
   'ssl.key.password',
+  'sasl.login.connect.timeout.ms',
+  'sasl.login.read.timeout.ms',
+  'sasl.login.retry.backoff.ms',
+  'sasl.login.retry.backoff.max.ms',
+  'sasl.oauthbearer.assertion.claim.iss',
+  'sasl.oauthbearer.assertion.claim.sub',
+  'sasl.oauthbearer.assertion.claim.aud',
+  'sasl.oauthbearer.assertion.claim.exp.seconds',
+  'sasl.oauthbearer.assertion.claim.jti.include',
+  'sasl.oauthbearer.assertion.private.key.file',
+  'sasl.oauthbearer.assertion.private.key.passphrase',
 ];
 
 /**
@@ -45,8 +58,7 @@ export const MANAGED_CONFIGS: ReadonlySet<string> = new Set([
 ]);
 
 export const PLAIN_LOGIN_MODULE = 'org.apache.kafka.common.security.plain.PlainLoginModule';
-export const OAUTHBEARER_LOGIN_MODULE = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginModule';
-export const OAUTH_CALLBACK_HANDLER = 'org.apache.kafka.common.security.oauthbearer.OAuthBearerLoginCallbackHandler';
+export { OAUTHBEARER_LOGIN_MODULE, OAUTH_CALLBACK_HANDLER };
 
 export interface DerivedConfigs {
   configs: Map<string, string>;
@@ -73,13 +85,7 @@ export function ownsMirrors(role: LinkRole): boolean {
   return role === 'destination-initiated' || role === 'destination-inbound';
 }
 
-/**
- * Quote a JAAS option value: backslash and double quote are escaped (Kafka's JaasConfig tokenizer; the same rule as
- * src/secrets/jaas.ts, which this layer may not import). Line breaks are refused when the Secret is read.
- */
-export function jaasQuote(value: string): string {
-  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
-}
+export { jaasQuote };
 
 /** `host:port` list without URL schemes (tolerated by docs/rules.md#everywhere, ignored by Kafka clients). */
 export function bootstrapServers(endpoint: string): string {
@@ -158,6 +164,8 @@ export function securityConfigs(
   creds: ClusterCredentials | undefined,
   prefix: '' | 'local.',
   where: string,
+  /** MDS URL(s) for `type: oauthbearer` when bearer.txt names none: the cluster's REST endpoint. */
+  mdsUrls?: string,
 ): DerivedConfigs {
   const configs = new Map<string, string>();
   const problems: string[] = [];
@@ -183,24 +191,10 @@ export function securityConfigs(
     else
       problems.push(`${where}.authentication: SASL/PLAIN credentials (plain.txt or plain-jaas.conf) are not available`);
   } else if (type === 'oauth' || type === 'oauthbearer') {
-    set('sasl.mechanism', 'OAUTHBEARER');
-    const options: Record<string, string> = { ...(creds?.oauthbearer ?? {}) };
-    if (type === 'oauth') {
-      const settings = auth?.oauthSettings;
-      if (settings?.tokenEndpointUri) set('sasl.oauthbearer.token.endpoint.url', settings.tokenEndpointUri);
-      else problems.push(`${where}.authentication.oauthSettings.tokenEndpointUri is required`);
-      set('sasl.login.callback.handler.class', OAUTH_CALLBACK_HANDLER);
-      if (settings?.scope && options.scope === undefined) options.scope = settings.scope;
-      if (settings?.clientAssertion?.clientId && options.clientId === undefined)
-        options.clientId = settings.clientAssertion.clientId;
-    } else if (!creds?.oauthbearer) {
-      problems.push(`${where}.authentication.oauthbearer: credentials are not available`);
-    }
-    const opts = Object.keys(options)
-      .sort()
-      .map((k) => ` ${k}=${jaasQuote(options[k] ?? '')}`)
-      .join('');
-    set('sasl.jaas.config', `${OAUTHBEARER_LOGIN_MODULE} required${opts};`);
+    const derived = type === 'oauth' ? oauthConfigs(auth, creds, where) : oauthbearerConfigs(creds, where, mdsUrls);
+    for (const [k, v] of derived.configs) set(k, v);
+    problems.push(...derived.problems);
+    warnings.push(...derived.warnings);
   } else if (type === 'digest') {
     warnings.push(
       `${where}.authentication.type digest has no SASL mapping for cluster links; no SASL configs are sent`,
@@ -236,6 +230,8 @@ export function desiredLinkConfigs(
   spec: ClusterLinkSpec,
   role: LinkRole,
   credentials: { source?: ClusterCredentials; destination?: ClusterCredentials },
+  /** The remote cluster's REST endpoint, when known: the default MDS URL for `type: oauthbearer`. */
+  remoteRestEndpoint?: string,
 ): DerivedConfigs {
   const configs = new Map<string, string>();
   const problems: string[] = [];
@@ -253,7 +249,7 @@ export function desiredLinkConfigs(
     configs.set('connection.mode', 'OUTBOUND');
     if (dst?.bootstrapEndpoint) configs.set('bootstrap.servers', bootstrapServers(dst.bootstrapEndpoint));
     else problems.push('spec.destinationKafkaCluster.bootstrapEndpoint is required for a Source-mode link');
-    merge(securityConfigs(dst, credentials.destination, '', 'spec.destinationKafkaCluster'));
+    merge(securityConfigs(dst, credentials.destination, '', 'spec.destinationKafkaCluster', remoteRestEndpoint));
     if (src?.authentication || src?.tls)
       merge(securityConfigs(src, credentials.source, 'local.', 'spec.sourceKafkaCluster'));
   } else {
@@ -264,7 +260,7 @@ export function desiredLinkConfigs(
       configs.set('connection.mode', 'OUTBOUND');
       if (src?.bootstrapEndpoint) configs.set('bootstrap.servers', bootstrapServers(src.bootstrapEndpoint));
       else problems.push('spec.sourceKafkaCluster.bootstrapEndpoint is required for a destination-initiated link');
-      merge(securityConfigs(src, credentials.source, '', 'spec.sourceKafkaCluster'));
+      merge(securityConfigs(src, credentials.source, '', 'spec.sourceKafkaCluster', remoteRestEndpoint));
     }
     const prefix = spec.mirrorTopicOptions?.prefix;
     if (prefix) configs.set('cluster.link.prefix', prefix);

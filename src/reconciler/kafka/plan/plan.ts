@@ -162,7 +162,7 @@ export function planLink(input: PlanInput): Plan {
 function planEnsure(input: PlanInput, plan: Plan): Plan {
   const { spec, observed } = input;
   const role = plan.role;
-  const derived = desiredLinkConfigs(spec, role, input.credentials);
+  const derived = desiredLinkConfigs(spec, role, input.credentials, input.remoteRestEndpoint);
   for (const w of derived.warnings) plan.notes.push({ severity: 'Warning', reason: 'ConfigIgnored', message: w });
   const link = observed.link;
 

@@ -37,6 +37,8 @@ export interface PlanInput {
   observed: ObservedLink;
   previousStatus?: ClusterLinkStatus;
   deleting: boolean;
+  /** The remote cluster's REST endpoint when resolved: the default MDS URL of `type: oauthbearer`. */
+  remoteRestEndpoint?: string;
   /** Digests of the configs applied on earlier passes (ReconcileInput.appliedConfigs). */
   appliedConfigs?: Record<string, string>;
 }

@@ -1,0 +1,56 @@
+// Starts the periodic audit of docs/audit.md next to the webhooks: every --audit-interval (and at start), the
+// ClusterLinks of the watched namespaces go through the same validating admitter as /validate. Needs a Kubernetes
+// API; without one, or with --audit-interval 0, there is no audit.
+import { hostname } from 'node:os';
+import { createValidateAdmitter } from '../admission/clusterlink-admitter.js';
+import { startAudit } from '../audit/runner.js';
+import { AS_ADMITTED } from '../audit/scan.js';
+import type { RulePolicy } from '../clusterlink/index.js';
+import { EventRecorder } from '../kube/events.js';
+import { KubeApi } from '../kube/kube-api.js';
+import { loadKubeConfig } from '../kube/kubeconfig.js';
+import type { Logger } from '../observability/log.js';
+import type { Metrics } from '../observability/metrics.js';
+import type { SecretChecker } from '../secrets/types.js';
+
+export interface ServeAuditOptions {
+  intervalMs: number;
+  namespaces: readonly string[];
+  secretChecker?: SecretChecker;
+  rulePolicy: () => RulePolicy;
+  logger: Logger;
+  metrics: Metrics;
+}
+
+export function startServeAudit(options: ServeAuditOptions): { stop(): Promise<void> } | undefined {
+  const { logger } = options;
+  if (options.intervalMs <= 0) return undefined;
+  let kube;
+  try {
+    kube = loadKubeConfig();
+  } catch {
+    kube = undefined;
+  }
+  if (!kube) {
+    logger.info('no Kubernetes API configured: the audit of stored ClusterLinks is off');
+    return undefined;
+  }
+  const api = new KubeApi(kube.kubeConfig);
+  const validate = createValidateAdmitter({
+    ...(options.secretChecker ? { secretChecker: options.secretChecker } : {}),
+    rulePolicy: options.rulePolicy,
+    exceptionAuthorizer: AS_ADMITTED,
+  });
+  logger.info({ intervalMs: options.intervalMs, namespaces: options.namespaces }, 'audit of stored ClusterLinks on');
+  return startAudit(
+    {
+      kube: api,
+      events: new EventRecorder(api, process.env.POD_NAME ?? hostname(), logger),
+      validate,
+      namespaces: options.namespaces,
+      logger,
+      metrics: options.metrics,
+    },
+    options.intervalMs,
+  );
+}

@@ -11,3 +11,9 @@ export function transitionTime(
   const before = previous?.find((p) => p.type === next.type);
   return before && before.status === next.status && before.lastTransitionTime ? before.lastTransitionTime : now;
 }
+
+/**
+ * Condition types another writer owns: the audit's `Validated` (docs/audit.md). The reconciler rebuilds its own
+ * conditions every pass but carries these over untouched, so the two writers never undo each other's status.
+ */
+export const CONDITIONS_OWNED_ELSEWHERE: ReadonlySet<string> = new Set(['Validated']);

@@ -3,7 +3,7 @@
 // written again, so a quiet resync makes no Kubernetes write either.
 import type { ClusterLinkStatus, Condition } from '../../clusterlink/types.js';
 import { isDeepEqual, jsonCopy } from '../../lib/json.js';
-import { transitionTime } from '../conditions.js';
+import { CONDITIONS_OWNED_ELSEWHERE, transitionTime } from '../conditions.js';
 
 export const READY = 'Ready';
 
@@ -14,17 +14,21 @@ export function mergeConditions(
   generation: number | undefined,
   now: string,
 ): Condition[] {
-  return next.map((c) => {
-    const lastTransitionTime = transitionTime(previous, c, now);
-    return {
-      type: c.type,
-      status: c.status,
-      ...(c.reason !== undefined ? { reason: c.reason } : {}),
-      ...(c.message !== undefined ? { message: c.message } : {}),
-      lastTransitionTime,
-      ...(generation !== undefined ? { observedGeneration: generation } : {}),
-    };
-  });
+  const own = next
+    .filter((c) => !CONDITIONS_OWNED_ELSEWHERE.has(c.type))
+    .map((c) => {
+      const lastTransitionTime = transitionTime(previous, c, now);
+      return {
+        type: c.type,
+        status: c.status,
+        ...(c.reason !== undefined ? { reason: c.reason } : {}),
+        ...(c.message !== undefined ? { message: c.message } : {}),
+        lastTransitionTime,
+        ...(generation !== undefined ? { observedGeneration: generation } : {}),
+      };
+    });
+  // Another writer's conditions (the audit's Validated) stay exactly as that writer left them.
+  return [...own, ...(previous ?? []).filter((c) => CONDITIONS_OWNED_ELSEWHERE.has(c.type))];
 }
 
 /** Replace (or add) conditions by type, keeping the others. */

@@ -6,6 +6,9 @@ import {
   sameStatus,
   successStatus,
 } from '../../../src/reconciler/controller/status.js';
+import { VALIDATED } from '../../../src/audit/condition.js';
+import type { ClusterLinkStatus, Condition } from '../../../src/clusterlink/types.js';
+import { CONDITIONS_OWNED_ELSEWHERE } from '../../../src/reconciler/conditions.js';
 
 const T0 = '2026-01-01T00:00:00Z';
 const T1 = '2026-01-01T00:05:00Z';
@@ -71,5 +74,47 @@ describe('controller status', () => {
   test('sameStatus ignores undefined members', () => {
     assert.ok(sameStatus({ state: 'A', clusterLinkID: undefined }, { state: 'A' }));
     assert.ok(!sameStatus({ state: 'A' }, { state: 'B' }));
+  });
+
+  describe("another writer's conditions (the audit's Validated) survive every reconciler status", () => {
+    const validated: Condition = {
+      type: VALIDATED,
+      status: 'False',
+      reason: 'RuleViolations',
+      message: 'spec.name: Invalid value',
+      lastTransitionTime: T0,
+      observedGeneration: 1,
+    };
+    const previous: ClusterLinkStatus = {
+      conditions: [{ type: 'Ready', status: 'True', reason: 'Reconciled', lastTransitionTime: T0 }, validated],
+    };
+    test('the audit condition type is the one the reconciler leaves alone', () => {
+      assert.ok(CONDITIONS_OWNED_ELSEWHERE.has(VALIDATED));
+    });
+    test('success: kept unchanged (not re-stamped with the reconciler generation)', () => {
+      const s = successStatus({
+        status: { state: 'CREATED' },
+        previous,
+        conditions: [{ type: 'Ready', status: 'True', reason: 'Reconciled' }],
+        generation: 3,
+        now: T1,
+      });
+      assert.deepEqual(
+        s.conditions?.find((c) => c.type === VALIDATED),
+        validated,
+      );
+      assert.equal(s.conditions?.length, 2);
+    });
+    test('failure: kept unchanged', () => {
+      const s = failureStatus(previous, 'RestError', 'boom', 3, T1);
+      assert.deepEqual(
+        s.conditions?.find((c) => c.type === VALIDATED),
+        validated,
+      );
+    });
+    test('a reconciler never writes the type itself', () => {
+      const merged = mergeConditions(undefined, [{ type: VALIDATED, status: 'True' }], 1, T1);
+      assert.deepEqual(merged, []);
+    });
   });
 });

@@ -1,6 +1,6 @@
 // Benchmark knobs, all from the environment so `npm run bench` needs no arguments.
 //   BENCH_QUICK=1            short runs (< 60 s in all), for a smoke check of the harness
-//   BENCH_ONLY=a,b           sections to run: admission, rules, memory, reconciler, apiserver (default: all)
+//   BENCH_ONLY=a,b           sections to run: admission, rules, memory, reconciler, apiserver, biglinks (default: all)
 //   BENCH_OUT=path.json      also write the figures as JSON
 //   BENCH_DURATION_S         seconds per admission run (default 8; quick 1)
 //   BENCH_FIXED_S            seconds per fixed-rate (latency) run (default 5; quick 0.5)
@@ -15,8 +15,8 @@
 //   BENCH_CPU_PROF=dir       run the admission server children with --cpu-prof into dir
 //   BENCH_LOG_LEVEL          log level of our server (default info, as in production; output goes to /dev/null)
 
-export type SectionName = 'admission' | 'rules' | 'memory' | 'reconciler' | 'apiserver';
-export const SECTIONS: readonly SectionName[] = ['admission', 'rules', 'memory', 'reconciler', 'apiserver'];
+export type SectionName = 'admission' | 'rules' | 'memory' | 'reconciler' | 'apiserver' | 'biglinks';
+export const SECTIONS: readonly SectionName[] = ['admission', 'rules', 'memory', 'reconciler', 'apiserver', 'biglinks'];
 
 export interface BenchConfig {
   quick: boolean;

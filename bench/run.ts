@@ -49,6 +49,10 @@ async function runSection(name: SectionName, config: BenchConfig): Promise<Secti
       const { runReconciler } = await import('./reconciler.js');
       return runReconciler({ config, log });
     }
+    case 'biglinks': {
+      const { runBigLinks } = await import('./big-links.js');
+      return runBigLinks({ config, log });
+    }
     case 'apiserver': {
       // A real kube-apiserver and kubectl (bench/apiserver.ts); skips when the e2e harness is not built.
       const { runApiServer } = await import('./apiserver.js');
@@ -58,7 +62,7 @@ async function runSection(name: SectionName, config: BenchConfig): Promise<Secti
 }
 
 /** The order sections run in: cheap in-process first, then those that use child servers (apiserver last). */
-const ORDER: readonly SectionName[] = ['rules', 'reconciler', 'admission', 'memory', 'apiserver'];
+const ORDER: readonly SectionName[] = ['rules', 'reconciler', 'admission', 'memory', 'biglinks', 'apiserver'];
 
 export async function main(): Promise<number> {
   const config = loadConfig();

@@ -17,6 +17,7 @@ import type { ClusterLink } from '../clusterlink/types.js';
 import type { SecretChecker } from '../secrets/types.js';
 import { finishDecision, ratchetUpdate, secretFindings, withExceptions, type Findings } from './judge.js';
 import { computeDefaultsPatch } from './patch.js';
+import { withSizeLimit } from './size-limit.js';
 import type { AdmissionDecision, AdmissionRequest, Admitter, ExceptionAuthorizer, ExceptionOutcome } from './types.js';
 
 export interface ClusterLinkAdmitterOptions {
@@ -95,7 +96,7 @@ export function createClusterLinkAdmitters(options: ClusterLinkAdmitterOptions =
   mutate: Admitter;
   validate: Admitter;
 } {
-  return { mutate: createMutateAdmitter(), validate: createValidateAdmitter(options) };
+  return { mutate: withSizeLimit(createMutateAdmitter()), validate: withSizeLimit(createValidateAdmitter(options)) };
 }
 
 export type { AdmissionDecision };

@@ -5,7 +5,20 @@ import { ADMISSION_API_VERSION, ADMISSION_REVIEW_KIND, type AdmissionRequest } f
 
 export type ParsedReview = { ok: true; request: AdmissionRequest } | { ok: false; message: string };
 
-const describe = (v: unknown): string => (v === undefined ? 'nothing' : (JSON.stringify(v)?.slice(0, 80) ?? String(v)));
+/** Echoable: the short identifiers an apiVersion or kind is made of (never a fragment of anything else). */
+const IDENTIFIER = /^[A-Za-z0-9./-]{1,63}$/;
+
+/**
+ * What a wrong envelope field holds, for the 400 message: a short identifier as sent, otherwise only its type.
+ * Never serialises the value: a 10k-deep value would overflow the stack (docs/webhook.md#hostile-input), and a
+ * long one may carry a fragment of the request body into the answer and the log.
+ */
+export function describe(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'string') return IDENTIFIER.test(v) ? JSON.stringify(v) : `a string of ${v.length} characters`;
+  return Array.isArray(v) ? 'an array' : `a value of type ${typeof v}`;
+}
 
 /** `application/json`, with or without parameters (charset). */
 export function isJsonContentType(header: string | undefined): boolean {

@@ -9,6 +9,7 @@ import {
 } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { settlesWithin, sleep } from '../lib/async.js';
 import type { Logger } from '../observability/log.js';
@@ -50,6 +51,15 @@ export interface WebhookServerOptions {
   shutdownDelayMs?: number;
   /** After shutdown() starts: force remaining connections closed at this point (default 10 s). */
   shutdownGraceMs?: number;
+  /**
+   * PEM CA bundle of the API server's client certificate (`--client-ca-file`): /mutate and /validate then answer
+   * only callers presenting a certificate it signed (docs/webhook.md#forged-reviews); health routes stay open.
+   */
+  clientCaPem?: string;
+  /** Open connections the HTTPS listener accepts at once (default 256); more are refused at accept. */
+  maxConnections?: number;
+  /** Bind address of the metrics listener (default: `host`). */
+  metricsHost?: string;
   /** Extra readiness conditions, e.g. "caBundle injected". */
   readinessChecks?: Array<() => boolean>;
 }
@@ -80,9 +90,51 @@ interface ErrorBody {
 
 const hrtimeSeconds = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e9;
 
-function httpsOptions(material: TlsMaterial): { cert: string; key: string; minVersion: 'TLSv1.2' } {
-  return { cert: material.certPem, key: material.keyPem, minVersion: MIN_TLS_VERSION };
+/**
+ * TLS 1.2 suites: forward-secret (ECDHE) AEAD only, as Mozilla's "intermediate" profile and the API server's own
+ * defaults; no static-RSA key exchange, no CBC (docs/webhook.md#tls). TLS 1.3 suites are all AEAD and listed too
+ * (OpenSSL reads them from the same string in Node).
+ */
+export const TLS_CIPHERS = [
+  'TLS_AES_128_GCM_SHA256',
+  'TLS_AES_256_GCM_SHA384',
+  'TLS_CHACHA20_POLY1305_SHA256',
+  'ECDHE-ECDSA-AES128-GCM-SHA256',
+  'ECDHE-RSA-AES128-GCM-SHA256',
+  'ECDHE-ECDSA-AES256-GCM-SHA384',
+  'ECDHE-RSA-AES256-GCM-SHA384',
+  'ECDHE-ECDSA-CHACHA20-POLY1305',
+  'ECDHE-RSA-CHACHA20-POLY1305',
+].join(':');
+
+interface HttpsOptions {
+  cert: string;
+  key: string;
+  minVersion: 'TLSv1.2';
+  ciphers: string;
+  honorCipherOrder: boolean;
+  ca?: string;
+  requestCert?: boolean;
+  rejectUnauthorized?: boolean;
 }
+
+/**
+ * With a client CA the certificate is asked for but not required at the handshake: kubelet's HTTPS probes present
+ * none, so the review routes check `socket.authorized` themselves (clientAuthorized below).
+ */
+function httpsOptions(material: TlsMaterial, clientCaPem?: string): HttpsOptions {
+  return {
+    cert: material.certPem,
+    key: material.keyPem,
+    minVersion: MIN_TLS_VERSION,
+    ciphers: TLS_CIPHERS,
+    honorCipherOrder: true,
+    ...(clientCaPem !== undefined ? { ca: clientCaPem, requestCert: true, rejectUnauthorized: false } : {}),
+  };
+}
+
+/** Default cap on open HTTPS connections: ~27 KiB each (docs/performance.md#memory), the API server needs a few. */
+export const DEFAULT_MAX_CONNECTIONS = 256;
 
 /** What the review handlers need: the admitters' budget and where to count and log. */
 interface ReviewContext {
@@ -90,6 +142,8 @@ interface ReviewContext {
   log: Logger;
   deadlineMs: number;
   budgetMs: number;
+  /** Client certificates are checked (a --client-ca-file was given). */
+  clientAuth: boolean;
 }
 
 /** Set by listen() and shutdown(); read by readiness, the handlers and the onSend hook. */
@@ -105,12 +159,15 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     log: options.logger,
     deadlineMs: options.admissionDeadlineMs ?? 1500,
     budgetMs: options.admissionBudgetMs ?? 1800,
+    clientAuth: options.clientCaPem !== undefined,
   };
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
   const state: ServerState = { listening: false, shuttingDown: false };
   const app = createApp(options, bodyLimit, state);
   // Certificate rotation: new handshakes get the new pair, open connections are untouched.
-  const unsubscribe = tls.subscribe((material) => app.server.setSecureContext(httpsOptions(material)));
+  const unsubscribe = tls.subscribe((material) =>
+    app.server.setSecureContext(httpsOptions(material, options.clientCaPem)),
+  );
 
   const isReady = (): boolean =>
     state.listening && !state.shuttingDown && (options.readinessChecks ?? []).every((check) => safeCheck(check));
@@ -137,7 +194,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
 
 function createApp(options: WebhookServerOptions, bodyLimit: number, state: ServerState): FastifyInstance<HttpsServer> {
   const app = Fastify({
-    https: httpsOptions(options.tls.current()),
+    https: httpsOptions(options.tls.current(), options.clientCaPem),
     loggerInstance: options.logger,
     // One line per review is written by the handler; Fastify's per-request lines would double it.
     logController: new LogController({ disableRequestLogging: true }),
@@ -149,6 +206,8 @@ function createApp(options: WebhookServerOptions, bodyLimit: number, state: Serv
     // server a 503 is a failed call (failurePolicy Fail rejects the user's request). See test/soak.
     return503OnClosing: false,
   }) as unknown as FastifyInstance<HttpsServer>;
+  // Each idle keep-alive connection costs memory; the cap keeps the pod inside its limit (docs/performance.md#memory).
+  app.server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
 
   // We read every body raw and decide ourselves, so a wrong Content-Type is a 400 (not Fastify's 415)
   // and invalid JSON gets our message.
@@ -186,7 +245,7 @@ function errorReply(
   }
   const body: ErrorBody = {
     code,
-    error: code === 413 ? 'PayloadTooLarge' : code === 404 ? 'NotFound' : 'BadRequest',
+    error: code === 413 ? 'PayloadTooLarge' : code === 404 ? 'NotFound' : code === 403 ? 'Forbidden' : 'BadRequest',
     message,
   };
   return reply.code(code).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
@@ -199,6 +258,10 @@ interface Refusal {
   reason: string;
 }
 
+function clientAuthorized(req: FastifyRequest): boolean {
+  return (req.raw.socket as TLSSocket).authorized === true;
+}
+
 const malformed = (message: string): Refusal => ({ code: 400, message, reason: 'malformed' });
 
 /** The body as an in-scope-or-not AdmissionRequest, or why it is refused (400). */
@@ -209,23 +272,20 @@ function readReview(req: FastifyRequest, webhook: WebhookName): { request: Admis
     );
   const raw = req.body;
   if (!Buffer.isBuffer(raw) || raw.length === 0) return malformed('the body is empty; expected an AdmissionReview');
-  let body: unknown;
-  try {
-    body = JSON.parse(raw.toString('utf8'));
-  } catch (err) {
-    return malformed(`the body is not valid JSON: ${(err as Error).message}`);
-  }
-  const parsed = parseAdmissionReview(body);
-  if (!parsed.ok) return malformed(parsed.message);
-  const scope = admissionScope(parsed.request, webhook);
-  if (!scope.inScope && scope.reason === 'malformed') return malformed(scope.detail);
-  return { request: parsed.request, scope };
+  const decoded = decodeReview(raw, webhook);
+  return decoded.ok ? { request: decoded.request, scope: decoded.scope } : malformed(decoded.message);
 }
 
 const reviewHandler =
   (ctx: ReviewContext, webhook: WebhookName, admitter: Admitter) =>
   async (req: FastifyRequest, reply: FastifyReply) => {
     const started = process.hrtime.bigint();
+    if (ctx.clientAuth && !clientAuthorized(req))
+      return errorReply(ctx, reply, webhook, {
+        code: 403,
+        message: 'a client certificate signed by the --client-ca-file CA is required (the API server presents one)',
+        reason: 'unauthenticated',
+      });
     const read = readReview(req, webhook);
     if (!('request' in read)) return errorReply(ctx, reply, webhook, read);
     const { request, scope } = read;
@@ -337,6 +397,12 @@ function addErrorHandlers(app: FastifyInstance<HttpsServer>, ctx: ReviewContext,
 }
 
 /** The HTTPS listener, then the metrics listener unless it is switched off. */
+/** The host part of a URL for a bind address: a wildcard as localhost, IPv6 in brackets. */
+export function urlHostOf(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
 async function listenAll(
   app: FastifyInstance<HttpsServer>,
   options: WebhookServerOptions,
@@ -345,20 +411,21 @@ async function listenAll(
   const host = options.host ?? '127.0.0.1';
   await app.listen({ host, port: options.port ?? 8443 });
   const port = (app.server.address() as AddressInfo).port;
-  const urlHost = host === '0.0.0.0' || host === '::' ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  const addresses: ListeningAddresses = { port, url: `https://${urlHost}:${port}` };
+  const addresses: ListeningAddresses = { port, url: `https://${urlHostOf(host)}:${port}` };
   const metricsPort = options.metricsPort ?? 9090;
   if (metricsPort === false) return addresses;
+  const metricsHost = options.metricsHost ?? host;
   const server = createMetrics();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(metricsPort, host, () => {
+    // `::` listens on IPv4 too (dual stack); an IPv6-only cluster needs it, an IPv4-only node still works.
+    server.listen({ port: metricsPort, host: metricsHost, ipv6Only: false }, () => {
       server.off('error', reject);
       resolve();
     });
   });
   addresses.metricsPort = (server.address() as AddressInfo).port;
-  addresses.metricsUrl = `http://${urlHost}:${addresses.metricsPort}`;
+  addresses.metricsUrl = `http://${urlHostOf(metricsHost)}:${addresses.metricsPort}`;
   return addresses;
 }
 
@@ -395,6 +462,36 @@ function shutdownOnce(
     if (opts.skipDelay) endDelay.abort();
     return shutdownPromise;
   };
+}
+
+type Decoded = { ok: true; request: AdmissionRequest; scope: Scope } | { ok: false; message: string };
+
+/**
+ * JSON → envelope → scope, where nothing may throw past us (a stack overflow on a deep value would reach
+ * Fastify's 500 handler) and no message quotes the body (docs/webhook.md#hostile-input).
+ */
+function decodeReview(raw: Buffer, webhook: WebhookName): Decoded {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch (err) {
+    return { ok: false, message: `the body is not valid JSON${jsonErrorPosition(err)}` };
+  }
+  try {
+    const parsed = parseAdmissionReview(body);
+    if (!parsed.ok) return parsed;
+    const scope = admissionScope(parsed.request, webhook);
+    if (!scope.inScope && scope.reason === 'malformed') return { ok: false, message: scope.detail };
+    return { ok: true, request: parsed.request, scope };
+  } catch {
+    return { ok: false, message: 'the AdmissionReview cannot be read (nested too deeply?)' };
+  }
+}
+
+/** " (at byte N)" from V8's JSON.parse message, which otherwise quotes the text around the error. */
+function jsonErrorPosition(err: unknown): string {
+  const position = /position (\d+)/.exec(err instanceof Error ? err.message : '');
+  return position ? ` (at byte ${position[1]})` : '';
 }
 
 function safeCheck(check: () => boolean): boolean {

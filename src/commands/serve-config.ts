@@ -11,8 +11,14 @@ export interface ServeConfig {
   port: number;
   /** Plain-HTTP port of /metrics (also answers /healthz and /readyz). */
   metricsPort: number;
-  /** Address both listeners bind to. */
+  /** Address both listeners bind to (`::` = dual stack). */
   host: string;
+  /** Address of the metrics listener; undefined = `host`. */
+  metricsHost?: string;
+  /** CA bundle (PEM file) of the API server's client certificate; when set, reviews need one. */
+  clientCaFile?: string;
+  /** Cap on open HTTPS connections. */
+  maxConnections: number;
   /** Serving certificate and key files (PEM); both or neither. Neither: generate a CA and certificate. */
   tlsCertFile?: string;
   tlsPrivateKeyFile?: string;
@@ -78,7 +84,34 @@ const FLAGS: readonly FlagSpec[] = [
     default: '9090',
     help: 'plain-HTTP port of /metrics (also /healthz, /readyz)',
   },
-  { flag: 'host', env: 'HOST', type: 'string', default: '0.0.0.0', help: 'address to bind both listeners to' },
+  {
+    flag: 'host',
+    env: 'HOST',
+    type: 'string',
+    default: '0.0.0.0',
+    help: 'address to bind both listeners to (:: = IPv4 and IPv6)',
+  },
+  {
+    flag: 'metrics-host',
+    env: 'METRICS_HOST',
+    type: 'string',
+    default: '',
+    help: 'address of the metrics listener (default: --host)',
+  },
+  {
+    flag: 'client-ca-file',
+    env: 'CLIENT_CA_FILE',
+    type: 'string',
+    default: '',
+    help: 'CA bundle (PEM): /mutate and /validate answer only clients with a certificate it signed (docs/webhook.md#forged-reviews)',
+  },
+  {
+    flag: 'max-connections',
+    env: 'MAX_CONNECTIONS',
+    type: 'string',
+    default: '256',
+    help: 'open HTTPS connections accepted at once',
+  },
   {
     flag: 'tls-cert-file',
     env: 'TLS_CERT_FILE',
@@ -323,6 +356,12 @@ function admissionTimes(raw: RawFlags): Pick<ServeConfig, 'admissionDeadlineMs' 
   return { admissionDeadlineMs, admissionBudgetMs };
 }
 
+function parseCount(text: string, flag: string): number {
+  const n = Number(text.trim());
+  if (!/^\d+$/.test(text.trim()) || n < 1) throw new ConfigError(`--${flag}: "${text}" is not a positive whole number`);
+  return n;
+}
+
 /** Flags win over environment variables, which win over defaults. */
 export function parseServeArgs(
   argv: readonly string[],
@@ -374,9 +413,14 @@ function parseServeArgsOnce(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
     shutdownDelayMs: parseDuration(raw('shutdown-delay'), 's'),
     shutdownGraceMs: parseDuration(raw('shutdown-grace'), 's'),
     ruleActions: ruleActions.policy,
+    maxConnections: parseCount(raw('max-connections'), 'max-connections'),
     auditIntervalMs: parseDuration(raw('audit-interval'), 's'),
   };
   if (ruleActionsFile !== undefined) config.ruleActionsFile = absolute(ruleActionsFile);
+  const metricsHost = optionalOf(raw)('metrics-host');
+  if (metricsHost !== undefined) config.metricsHost = metricsHost;
+  const clientCaFile = optionalOf(raw)('client-ca-file');
+  if (clientCaFile !== undefined) config.clientCaFile = absolute(clientCaFile);
   if (tls.tlsCertFile !== undefined && tls.tlsPrivateKeyFile !== undefined) {
     config.tlsCertFile = absolute(tls.tlsCertFile);
     config.tlsPrivateKeyFile = absolute(tls.tlsPrivateKeyFile);

@@ -1,11 +1,13 @@
 // `clusterlink-webhook serve`: the admission webhooks over HTTPS, metrics over HTTP, graceful shutdown.
 // Wiring only; the server lives in src/admission/server.ts, the rules in src/clusterlink.
+import { readFileSync } from 'node:fs';
 import { createClusterLinkAdmitters } from '../admission/clusterlink-admitter.js';
 import { createWebhookServer, type WebhookServer } from '../admission/server.js';
 import { ConfigError, parseServeArgs, serveUsage, type ServeConfig } from './serve-config.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { processIO, type CliIO } from './io.js';
 import { buildSecretChecking } from './serve-secret-checking.js';
+import { EXIT_MARGIN_MS, stopWithinGrace } from './serve-shutdown.js';
 import { ruleActionsSource, type RuleActionsSource } from './serve-rule-actions.js';
 import { startServeAudit } from './serve-audit.js';
 import { createSkipRulesAuthorizer, kubeReviewSender, type SkipRulesAuthorizer } from '../kube/access-review.js';
@@ -16,6 +18,7 @@ import { sharedMetrics, type Metrics } from '../observability/metrics.js';
 import type { SecretChecker } from '../secrets/types.js';
 import { loadOrGenerate } from '../tls/generated-store.js';
 import { assertPortsFree } from '../lib/ports.js';
+import { inWritableDir } from '../tls/writable-dir.js';
 import { checkTlsPair, fileTlsSource, staticTlsSource, type TlsSource } from '../tls/source.js';
 
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
@@ -77,12 +80,14 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     metrics,
   });
   const code = await stoppedBySignal(logger, async () => {
-    await Promise.allSettled([server.shutdown(), stopBackground(), audit?.stop()]);
-    tls.close();
-    ruleActions.close();
+    const steps = {
+      stops: [() => server.shutdown(), stopBackground, async () => audit?.stop()],
+      finally: [() => tls.close(), () => ruleActions.close()],
+    };
+    await stopWithinGrace(steps, config.shutdownGraceMs, logger);
   });
   // Anything still holding the event loop (a watch, a stray timer) must not delay the exit past the grace.
-  setTimeout(() => process.exit(code), 500).unref();
+  setTimeout(() => process.exit(code), EXIT_MARGIN_MS / 2).unref();
   return code;
 }
 
@@ -109,6 +114,13 @@ async function listening(
   logger: Logger,
   metrics: Metrics,
 ): Promise<WebhookServer | undefined> {
+  let clientCaPem: string | undefined;
+  try {
+    clientCaPem = config.clientCaFile !== undefined ? readFileSync(config.clientCaFile, 'utf8') : undefined;
+  } catch (err) {
+    logger.fatal({ err: { message: (err as Error).message } }, 'cannot read --client-ca-file');
+    return undefined;
+  }
   const secretChecker = secretChecking?.checker;
   const exceptionAuthorizer = buildExceptionAuthorizer(logger);
   const server = createWebhookServer({
@@ -139,6 +151,9 @@ async function listening(
     host: config.host,
     port: config.port,
     metricsPort: config.metricsPort,
+    maxConnections: config.maxConnections,
+    ...(config.metricsHost !== undefined ? { metricsHost: config.metricsHost } : {}),
+    ...(clientCaPem !== undefined ? { clientCaPem } : {}),
     admissionDeadlineMs: config.admissionDeadlineMs,
     admissionBudgetMs: config.admissionBudgetMs,
     shutdownDelayMs: config.shutdownDelayMs,
@@ -199,11 +214,20 @@ async function tlsSourceFor(config: ServeConfig, logger: Logger, metrics: Metric
     });
   }
   const hosts = [...new Set(['localhost', '127.0.0.1', ...config.dnsNames])];
-  const generated = await loadOrGenerate(config.certDir, { hosts, now: new Date() });
+  const {
+    result: generated,
+    dir,
+    fellBack,
+  } = await inWritableDir(config.certDir, (d) => loadOrGenerate(d, { hosts, now: new Date() }));
+  if (fellBack !== undefined)
+    logger.warn(
+      { certDir: config.certDir, reason: fellBack, usedDir: dir },
+      `--cert-dir ${config.certDir} is not writable (${fellBack}); the generated certificate went to ${dir}`,
+    );
   const { files, plan } = generated;
   logger.info(
     { caBundleFile: files.caFile, certFile: files.certFile, keyFile: files.keyFile, dnsNames: hosts, why: plan.reason },
-    `${GENERATED_ACTION[plan.action]} in ${config.certDir}; CA bundle ${files.caFile}`,
+    `${GENERATED_ACTION[plan.action]} in ${dir}; CA bundle ${files.caFile}`,
   );
   metrics.tlsCertificateExpiry.set(checkTlsPair(generated).notAfter.getTime() / 1000);
   return staticTlsSource(

@@ -5,6 +5,7 @@
 import { ApiException, CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import type { Logger } from '../observability/log.js';
 import { untilAborted } from '../lib/async.js';
+import { ByteLru } from '../lib/byte-lru.js';
 import { decodeSecretData } from './secret-data.js';
 import type { SecretLookup, SecretSource } from '../secrets/types.js';
 import { describeKubeError } from './kubeconfig.js';
@@ -17,8 +18,8 @@ export interface KubeSecretSourceOptions {
   cacheTtlMs?: number;
   /** How long a NotFound is reused (default 2000 ms): GitOps may create the Secret right after the link. */
   notFoundTtlMs?: number;
-  /** Cache size bound (default 1000 entries). */
-  maxCacheEntries?: number;
+  /** Cache size bound: the bytes of the Secrets' data held (default 16 MiB; a Secret over a quarter is not kept). */
+  maxCacheBytes?: number;
   logger?: Pick<Logger, 'debug' | 'warn'>;
   /** Clock for the cache (tests). */
   now?: () => number;
@@ -37,11 +38,8 @@ export interface KubeSecretSource extends SecretSource {
   clearCache(): void;
   /** Lookups currently in flight (tests, diagnostics). */
   inFlight(): number;
-}
-
-interface CacheEntry {
-  expires: number;
-  value: SecretLookup;
+  /** Bytes of Secret data the cache holds now (tests, diagnostics). */
+  cachedBytes(): number;
 }
 
 export function createKubeSecretSource(
@@ -87,34 +85,36 @@ export function createSecretSourceFromReader(
     },
     clearCache: () => cache.clear(),
     inFlight: () => inflight.size,
+    cachedBytes: () => cache.bytes(),
   };
 }
 
-/** Found Secrets for cacheTtlMs, NotFound for notFoundTtlMs, other failures not at all; at most maxCacheEntries. */
+/** What a cached answer costs: its data plus a fixed allowance for keys and objects. */
+const ENTRY_OVERHEAD_BYTES = 256;
+function lookupBytes(value: SecretLookup): number {
+  if (!value.found) return ENTRY_OVERHEAD_BYTES;
+  let bytes = ENTRY_OVERHEAD_BYTES;
+  for (const [key, data] of Object.entries(value.data)) bytes += key.length + data.length;
+  return bytes;
+}
+
+/**
+ * Found Secrets for cacheTtlMs, NotFound for notFoundTtlMs, other failures not at all. Bounded by bytes and
+ * expired on time (docs/webhook.md#hostile-input): 200 distinct 1 MiB Secrets must not pin 200 MiB, and the
+ * memory comes back when the TTL is over even if nobody asks again.
+ */
 function lookupCache(options: KubeSecretSourceOptions, now: () => number) {
   const cacheTtlMs = options.cacheTtlMs ?? 5000;
   const notFoundTtlMs = options.notFoundTtlMs ?? 2000;
-  const maxEntries = options.maxCacheEntries ?? 1000;
-  const cache = new Map<string, CacheEntry>();
+  const cache = new ByteLru<SecretLookup>({ maxBytes: options.maxCacheBytes ?? 16 * 1024 * 1024, now });
   return {
-    get(key: string): SecretLookup | undefined {
-      const hit = cache.get(key);
-      if (hit && hit.expires > now()) return hit.value;
-      if (hit) cache.delete(key);
-      return undefined;
-    },
+    get: (key: string): SecretLookup | undefined => cache.get(key),
     remember(key: string, value: SecretLookup): void {
       const ttl = value.found ? cacheTtlMs : value.reason === 'NotFound' ? notFoundTtlMs : 0;
-      if (ttl <= 0) return;
-      if (cache.size >= maxEntries) {
-        const t = now();
-        for (const [k, entry] of cache) if (entry.expires <= t) cache.delete(k);
-        // Still full: drop the oldest insertion (Map keeps insertion order).
-        while (cache.size >= maxEntries) cache.delete(cache.keys().next().value as string);
-      }
-      cache.set(key, { expires: now() + ttl, value });
+      cache.set(key, value, lookupBytes(value), ttl);
     },
     clear: () => cache.clear(),
+    bytes: () => cache.bytes,
   };
 }
 
@@ -139,7 +139,7 @@ async function fetchSecret(
     const result = await untilAborted(request, controller.signal, () => timedOut(timeoutMs));
     if (!result.found) {
       deps.logger?.debug(
-        { namespace, secret: name, reason: result.reason, detail: result.message, ms: now() - started },
+        { namespace, secretName: name, reason: result.reason, detail: result.message, ms: now() - started },
         'secret lookup failed',
       );
     }

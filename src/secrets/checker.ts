@@ -8,7 +8,10 @@ import type { Logger } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
 import { untilAborted } from '../lib/async.js';
 import { checkOtherSecret, checkSaslSecret } from './checks/sasl-secret.js';
-import { checkTlsSecret } from './checks/tls-secret.js';
+import { checkTlsSecret, PRIVKEY } from './checks/tls-secret.js';
+import { decryptWithSecret, type KeyDecryption } from './checks/encrypted-key.js';
+import { sharedDecryptPool, type KeyDecryptor } from './decrypt-pool.js';
+import { kib, MAX_CHECKED_SECRET_BYTES } from './limits.js';
 import { referencedSecrets, secretNames, type SecretReference } from './referenced-secrets.js';
 import type { SecretCheckResult, SecretChecker, SecretLookup, SecretSource } from './types.js';
 
@@ -25,6 +28,8 @@ export interface SecretCheckerOptions {
   onLookupFailure?: (reason: LookupFailureReason) => void;
   /** Certificates expiring within this many days are warned about (default 30). */
   expiryWarningDays?: number;
+  /** Where encrypted keys are decrypted (default: the shared worker pool, off the event loop). */
+  decryptor?: KeyDecryptor;
 }
 
 const FAILURE_TEXT: Record<LookupFailureReason, string> = {
@@ -50,6 +55,7 @@ type CheckMemoized = (
   ref: SecretReference,
   data: Record<string, Buffer>,
   keyPasswordData: Record<string, Buffer> | undefined,
+  keyDecryption: KeyDecryption | undefined,
 ) => SecretCheckResult;
 
 export function createSecretChecker(source: SecretSource, options: SecretCheckerOptions): SecretChecker {
@@ -75,10 +81,11 @@ function memoizedChecks(options: SecretCheckerOptions): CheckMemoized {
   const now = options.now ?? (() => new Date());
   // Keyed by the identity of the data object the source returned: new content is a new object (a new fetch).
   const memo = new WeakMap<Record<string, Buffer>, Map<string, MemoEntry>>();
-  return (ref, data, keyPasswordData) => {
+  return (ref, data, keyPasswordData, keyDecryption) => {
     const at = now();
     // An encrypted key's result also depends on the password Secret's content: not memoized (rare).
-    if (keyPasswordData !== undefined) return checkOne(ref, data, keyPasswordData, at, options.expiryWarningDays);
+    if (keyPasswordData !== undefined)
+      return checkOne(ref, data, { keyPasswordData, keyDecryption }, at, options.expiryWarningDays);
     const key = JSON.stringify([
       ref.kind,
       ref.field,
@@ -90,7 +97,7 @@ function memoizedChecks(options: SecretCheckerOptions): CheckMemoized {
     const hit = byRef?.get(key);
     if (hit && Math.abs(at.getTime() - hit.at) < CHECK_RESULT_TTL_MS)
       return { errors: [...hit.result.errors], warnings: [...hit.result.warnings] };
-    const result = checkOne(ref, data, undefined, at, options.expiryWarningDays);
+    const result = checkOne(ref, data, {}, at, options.expiryWarningDays);
     if (!byRef) {
       byRef = new Map();
       memo.set(data, byRef);
@@ -131,7 +138,16 @@ async function checkLink(
       else if (passwordLookup) reportFailure(ref.keyPassword, passwordLookup);
     }
     if (!result.found) continue;
-    const checked = deps.checkMemoized(ref, result.data, keyPasswordData);
+    const tooBig = oversized(ref, result.data) ?? oversizedPassword(ref, keyPasswordData);
+    if (tooBig !== undefined) {
+      found.warnings.push(tooBig);
+      continue;
+    }
+    const privkey = ref.kind === 'tls' ? result.data[PRIVKEY] : undefined;
+    const decryptor = deps.options.decryptor ?? sharedDecryptPool();
+    const keyDecryption =
+      keyPasswordData && privkey ? await decryptWithSecret(privkey, keyPasswordData, decryptor, signal) : undefined;
+    const checked = deps.checkMemoized(ref, result.data, keyPasswordData, keyDecryption);
     found.errors.push(...checked.errors);
     found.warnings.push(...checked.warnings);
   }
@@ -157,7 +173,7 @@ function failureReporter(
       if (failure.reason !== 'NotFound') options.metrics?.secretLookupFailures.inc({ reason: failure.reason });
       options.onLookupFailure?.(failure.reason);
       options.logger?.warn(
-        { namespace, secret: ref.name, field: ref.field, reason: failure.reason },
+        { namespace, secretName: ref.name, field: ref.field, reason: failure.reason },
         'secret lookup failed',
       );
     }
@@ -176,16 +192,42 @@ function failureReporter(
   };
 }
 
+/** A warning when a Secret is too large to check (its content is then not read at all). */
+function oversized(ref: Pick<SecretReference, 'name' | 'field'>, data: Record<string, Buffer>): string | undefined {
+  let bytes = 0;
+  for (const value of Object.values(data)) bytes += value.length;
+  if (bytes <= MAX_CHECKED_SECRET_BYTES) return undefined;
+  return `${ref.field}: secret "${ref.name}" holds ${kib(bytes)} of data, more than the ${kib(MAX_CHECKED_SECRET_BYTES)} the webhook checks; its content was not checked`;
+}
+
+function oversizedPassword(ref: SecretReference, data: Record<string, Buffer> | undefined): string | undefined {
+  return data && ref.kind === 'tls' && ref.keyPassword ? oversized(ref.keyPassword, data) : undefined;
+}
+
+interface KeyPasswordInput {
+  keyPasswordData?: Record<string, Buffer>;
+  keyDecryption?: KeyDecryption | undefined;
+}
+
 function checkOne(
   ref: SecretReference,
   data: Record<string, Buffer>,
-  keyPasswordData: Record<string, Buffer> | undefined,
+  password: KeyPasswordInput,
   now: Date,
   expiryWarningDays: number | undefined,
 ): SecretCheckResult {
   switch (ref.kind) {
-    case 'tls':
-      return checkTlsSecret({ ref, data, keyPasswordData, now, expiryWarningDays });
+    case 'tls': {
+      const { keyPasswordData, keyDecryption } = password;
+      return checkTlsSecret({
+        ref,
+        data,
+        now,
+        expiryWarningDays,
+        ...(keyPasswordData ? { keyPasswordData } : {}),
+        ...(keyDecryption ? { keyDecryption } : {}),
+      });
+    }
     case 'jaasConfig':
     case 'jaasConfigPassThrough':
     case 'oauthJaasConfig':

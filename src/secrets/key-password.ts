@@ -1,7 +1,9 @@
 // The TLS key password Secret (`tls.keyPassword.secretRef`, docs/rules.md#secret-checks): shared by the webhook's
 // TLS check and the reconciler. CFK's CRD points it at the JKS-password format, a key `jksPassword.txt` holding
 // `jksPassword=<password>`; since CFK does not document the key name for ClusterLinks, other keys are tried too.
+import { MAX_KDF_ITERATIONS, MAX_PASSWORD_CANDIDATES, MAX_SCRYPT_BYTES } from './limits.js';
 import { decryptPrivateKey, parsePrivateKey } from './pem.js';
+import { encryptedKeyCost, pemBody } from './pkcs8-kdf.js';
 
 export const KEY_PASSWORD_FILE = 'jksPassword.txt';
 
@@ -19,7 +21,8 @@ export function passwordCandidates(data: Record<string, Buffer>): Buffer[] {
     out.push(value);
   };
   const line = (text: string, key: string): Buffer | undefined => {
-    const m = new RegExp(`^\\s*${key}\\s*=(.*)$`, 'm').exec(text);
+    // [ \t], not \s: \s also matches line ends, and backtracks across every blank line (quadratic).
+    const m = new RegExp(`^[ \\t]*${key}[ \\t]*=(.*)$`, 'm').exec(text);
     return m ? Buffer.from((m[1] ?? '').replace(/\r$/, '').trim(), 'utf8') : undefined;
   };
   const documented = data[KEY_PASSWORD_FILE];
@@ -37,6 +40,26 @@ export function passwordCandidates(data: Record<string, Buffer>): Buffer[] {
   return out;
 }
 
+/**
+ * Why an `ENCRYPTED PRIVATE KEY` block is too expensive to decrypt (its KDF parameters, read from the ASN.1
+ * before deriving anything), or undefined when it is within the caps (docs/webhook.md#hostile-input).
+ */
+export function keyDerivationProblem(encryptedPem: string): string | undefined {
+  const cost = encryptedKeyCost(pemBody(encryptedPem));
+  const iterations = cost.kind === 'pbkdf2' || cost.kind === 'pbes1' ? cost.iterations : 0;
+  if (iterations > MAX_KDF_ITERATIONS)
+    return `its key derivation asks for ${iterations} iterations, more than the ${MAX_KDF_ITERATIONS} the webhook performs`;
+  if (cost.kind === 'scrypt' && cost.memoryBytes > MAX_SCRYPT_BYTES)
+    return `its scrypt key derivation needs ${Math.round(cost.memoryBytes / 1048576)} MiB, more than the ${MAX_SCRYPT_BYTES / 1048576} MiB the webhook allows`;
+  return undefined;
+}
+
+/** The first MAX_PASSWORD_CANDIDATES candidates, and whether some were left out. */
+export function cappedCandidates(data: Record<string, Buffer>): { candidates: Buffer[]; capped: boolean } {
+  const all = passwordCandidates(data);
+  return { candidates: all.slice(0, MAX_PASSWORD_CANDIDATES), capped: all.length > MAX_PASSWORD_CANDIDATES };
+}
+
 export type KeyPassword = { password?: string } | { problem: string };
 
 /**
@@ -48,7 +71,9 @@ export function keyPasswordFor(data: Record<string, Buffer>, privkeyPem: string 
   if (privkeyPem === undefined) return {};
   const parsed = parsePrivateKey(Buffer.from(privkeyPem, 'utf8'));
   if (parsed.kind !== 'encrypted') return {};
-  for (const candidate of passwordCandidates(data)) {
+  const tooCostly = keyDerivationProblem(parsed.text);
+  if (tooCostly !== undefined) return { problem: `privkey.pem cannot be decrypted here: ${tooCostly}` };
+  for (const candidate of cappedCandidates(data).candidates) {
     if (decryptPrivateKey(parsed.text, candidate)) return { password: candidate.toString('utf8') };
   }
   return {

@@ -106,12 +106,17 @@ export interface FileTlsSourceOptions {
   debounceMs?: number;
   /** Disable fs.watch (tests of the polling path). */
   watch?: boolean;
+  /** How a file is read (tests of torn reads); default fs.readFile as UTF-8. */
+  readFile?: (path: string) => Promise<string>;
 }
 
 export interface FileTlsSource extends TlsSource {
   /** Re-reads the files now; resolves true when a new pair was adopted. */
   reload(): Promise<boolean>;
 }
+
+/** Reads of the pair after the first before giving up on a stable one (the next poll or event tries again). */
+const MAX_PAIR_READS = 5;
 
 const digest = (m: TlsMaterial): string =>
   createHash('sha256').update(m.certPem).update('\0').update(m.keyPem).digest('hex');
@@ -131,14 +136,32 @@ interface ReloadContext {
   listeners: Listeners;
 }
 
+/**
+ * The two files are two reads: a writer between them (or a partly written file) gives a pair that never existed
+ * on disk. The pair is read until two consecutive reads agree (docs/webhook.md#tls).
+ */
+function stablePairReader(options: FileTlsSourceOptions): () => Promise<TlsMaterial> {
+  const readText = options.readFile ?? ((path: string) => readFile(path, 'utf8'));
+  const readOnce = async (): Promise<TlsMaterial> => ({
+    certPem: await readText(options.certFile),
+    keyPem: await readText(options.keyFile),
+  });
+  return async () => {
+    let previous = await readOnce();
+    for (let attempt = 0; attempt < MAX_PAIR_READS; attempt++) {
+      const next = await readOnce();
+      if (digest(next) === digest(previous)) return next;
+      previous = next;
+    }
+    throw new Error(`the certificate files kept changing over ${MAX_PAIR_READS + 1} reads`);
+  };
+}
+
 /** Loads the pair (throws if the first load fails), then follows changes. */
 export async function fileTlsSource(options: FileTlsSourceOptions): Promise<FileTlsSource> {
   const { certFile, keyFile } = options;
   const log = options.logger.child({ component: 'tls' });
-  const read = async (): Promise<TlsMaterial> => ({
-    certPem: await readFile(certFile, 'utf8'),
-    keyPem: await readFile(keyFile, 'utf8'),
-  });
+  const read = stablePairReader(options);
   const served = await loadFirstPair(read, options, log);
   const ctx: ReloadContext = { read, options, log, listeners: new Listeners() };
 

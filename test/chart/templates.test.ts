@@ -31,6 +31,7 @@ const allOn = helmTemplate({
   extraObjects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'extra' } }],
   reconciler: { watchNamespaces: ['east'] },
   rbac: { secretNamespaces: ['a', 'east'] },
+  networkPolicy: { enabled: true, apiServerPeers: [{ ipBlock: { cidr: '10.0.0.0/24' } }] },
 });
 const certManager = helmTemplate({ certificates: { mode: 'certManager' } });
 
@@ -61,6 +62,7 @@ describe('helm lint', () => {
       'prometheusrule.yaml',
       'dashboard.yaml',
       'extra-objects.yaml',
+      'networkpolicy.yaml',
     ]) {
       assert.ok(files.includes(f), `${f} is missing`);
     }
@@ -144,6 +146,7 @@ describe('each template makes the promised kinds and apiVersions', () => {
     'prometheusrule.yaml': [['monitoring.coreos.com/v1', 'PrometheusRule']],
     'dashboard.yaml': [['v1', 'ConfigMap']],
     'extra-objects.yaml': [['v1', 'ConfigMap']],
+    'networkpolicy.yaml': [['networking.k8s.io/v1', 'NetworkPolicy']],
     'pre-delete-hook.yaml': [
       ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
       ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],

@@ -24,6 +24,7 @@ describe('serve options', () => {
       leaseName: 'clusterlink-webhook',
       shutdownDelayMs: 0,
       shutdownGraceMs: 10_000,
+      maxConnections: 256,
       ruleActions: new Map(),
       auditIntervalMs: 600_000,
     });
@@ -73,6 +74,12 @@ describe('serve options', () => {
       '5s',
       '--shutdown-grace',
       '30',
+      '--metrics-host',
+      '::1',
+      '--client-ca-file',
+      'ca/client-ca.crt',
+      '--max-connections',
+      '64',
     ]);
     assert.deepEqual(c, {
       port: 9443,
@@ -95,6 +102,9 @@ describe('serve options', () => {
       shutdownDelayMs: 5000,
       shutdownGraceMs: 30_000,
       ruleActions: new Map(),
+      metricsHost: '::1',
+      clientCaFile: '/srv/app/ca/client-ca.crt',
+      maxConnections: 64,
       auditIntervalMs: 600_000,
     });
   });

@@ -5,12 +5,17 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI_ENTRY = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
 /** Node arguments that run the CLI from source, the way bin/clusterlink-webhook.js runs the build. */
-export const CLI_FROM_SOURCE: readonly string[] = ['--import', 'tsx', CLI_ENTRY];
+// tsx by absolute URL: `--import tsx` is resolved from the cwd, which a test may set elsewhere (a read-only one).
+export const CLI_FROM_SOURCE: readonly string[] = [
+  '--import',
+  pathToFileURL(join(REPO_ROOT, 'node_modules/tsx/dist/loader.mjs')).href,
+  CLI_ENTRY,
+];
 
 /** One log line: the parsed JSON object, or `{ raw }` for a line that is not JSON. */
 export type LogLine = Record<string, unknown>;
@@ -27,8 +32,8 @@ export function noClusterEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
 }
 
 export interface ServeProcessOptions {
-  /** Where serve writes its generated CA and serving certificate (`--cert-dir`); `ca` is read from here. */
-  certDir: string;
+  /** Where serve writes its generated CA and serving certificate (`--cert-dir`); undefined = serve's default. */
+  certDir: string | undefined;
   /** Flags after the ones the helper always passes (127.0.0.1, ports 0, --cert-dir). */
   args?: string[];
   /** Overrides on top of noClusterEnv(). */
@@ -73,8 +78,7 @@ export async function startServeProcess(options: ServeProcessOptions): Promise<S
       '0',
       '--metrics-port',
       '0',
-      '--cert-dir',
-      certDir,
+      ...(certDir !== undefined ? ['--cert-dir', certDir] : []),
       ...args,
     ],
     { cwd, env: noClusterEnv(env), stdio: ['ignore', 'pipe', 'pipe'] },
@@ -150,8 +154,15 @@ export async function startServeProcess(options: ServeProcessOptions): Promise<S
     exited,
     url: onLoopback(listening.url),
     metricsUrl: onLoopback(listening.metricsUrl),
-    ca: readFileSync(join(certDir, 'ca.crt'), 'utf8'),
+    ca: readFileSync(certDir !== undefined ? join(certDir, 'ca.crt') : caFileOf(lines), 'utf8'),
     waitForLine,
     stop,
   };
+}
+
+/** The CA bundle path serve logged when it generated a certificate. */
+function caFileOf(lines: LogLine[]): string {
+  const line = lines.find((l) => typeof l.caBundleFile === 'string');
+  if (!line) throw new Error('serve did not log where it wrote the CA bundle');
+  return String(line.caBundleFile);
 }

@@ -36,6 +36,9 @@ export interface StartWebhookOptions {
   bodyLimitBytes?: number;
   shutdownDelayMs?: number;
   shutdownGraceMs?: number;
+  /** Require client certificates signed by this CA on the review routes. */
+  clientCaPem?: string;
+  maxConnections?: number;
 }
 
 export interface RunningWebhook {
@@ -104,6 +107,8 @@ export async function startWebhook(opts: StartWebhookOptions = {}): Promise<Runn
   if (opts.admissionBudgetMs !== undefined) options.admissionBudgetMs = opts.admissionBudgetMs;
   if (opts.bodyLimitBytes !== undefined) options.bodyLimitBytes = opts.bodyLimitBytes;
   if (opts.shutdownDelayMs !== undefined) options.shutdownDelayMs = opts.shutdownDelayMs;
+  if (opts.clientCaPem !== undefined) options.clientCaPem = opts.clientCaPem;
+  if (opts.maxConnections !== undefined) options.maxConnections = opts.maxConnections;
   const server = createWebhookServer(options);
   const addresses = await server.listen();
   const running: RunningWebhook = {

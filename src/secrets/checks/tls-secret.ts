@@ -1,6 +1,7 @@
 // Checks the content of a `tls.secretRef` Secret the way the brokers will read it (docs/rules.md#secret-checks):
 // PEM only, PKCS#8 keys, key ↔ leaf certificate match, expiry. Messages name the Secret and its keys, never a value.
-import { passwordCandidates } from '../key-password.js';
+import { cappedCandidates, keyDerivationProblem, passwordCandidates } from '../key-password.js';
+import { CANDIDATES_CAPPED, type KeyDecryption } from './encrypted-key.js';
 import type { X509Certificate, KeyObject } from 'node:crypto';
 import { forbidden, invalid, required, type FieldError } from '../../clusterlink/field-errors.js';
 import { hasOwn } from '../../lib/json.js';
@@ -17,7 +18,7 @@ import {
 } from '../pem.js';
 
 const FULLCHAIN = 'fullchain.pem';
-const PRIVKEY = 'privkey.pem';
+export const PRIVKEY = 'privkey.pem';
 const CACERTS = 'cacerts.pem';
 const PEM_KEYS = [FULLCHAIN, PRIVKEY, CACERTS] as const;
 const JKS_KEYS = ['keystore.jks', 'truststore.jks', 'jksPassword.txt'] as const;
@@ -37,6 +38,8 @@ export interface TlsCheckInput {
   data: Record<string, Buffer>;
   /** Data of the keyPassword Secret when it was read; undefined when not referenced or not readable. */
   keyPasswordData?: Record<string, Buffer>;
+  /** privkey.pem already decrypted off the event loop (the checker does that); else it is decrypted here. */
+  keyDecryption?: KeyDecryption;
   now: Date;
   /** Warn about certificates expiring within this many days (default 30). */
   expiryWarningDays?: number;
@@ -184,23 +187,41 @@ function resolveKey(
   }
   // Unreadable keyPassword Secret: the checker reports that lookup on its own field.
   if (!input.keyPasswordData) return undefined;
-  const candidates = passwordCandidates(input.keyPasswordData);
-  if (candidates.length === 0) {
-    errors.push(invalid(passwordRef.field, passwordRef.name, 'secret has no data'));
-    return undefined;
+  const decryption = input.keyDecryption ?? decryptHere(parsed.text, input.keyPasswordData);
+  const capped = decryption.kind === 'key' || decryption.kind === 'wrong-password' ? decryption.capped : false;
+  if (capped) warn(`is decrypted with secret "${passwordRef.name}", of which ${CANDIDATES_CAPPED}`);
+  switch (decryption.kind) {
+    case 'key':
+      return decryption.parse;
+    case 'no-candidates':
+      errors.push(invalid(passwordRef.field, passwordRef.name, 'secret has no data'));
+      return undefined;
+    case 'not-checked':
+      warn(`${PRIVKEY} was not decrypted: ${decryption.why}; its key was not checked`);
+      return undefined;
+    case 'wrong-password':
+      errors.push(
+        invalid(
+          passwordRef.field,
+          passwordRef.name,
+          `no value in this secret decrypts "${PRIVKEY}" of secret "${ref.name}"`,
+        ),
+      );
+      return undefined;
   }
+}
+
+/** The synchronous path (callers without a decrypt pool): the same caps, on this thread. */
+function decryptHere(text: string, passwordData: Record<string, Buffer>): KeyDecryption {
+  const tooCostly = keyDerivationProblem(text);
+  if (tooCostly !== undefined) return { kind: 'not-checked', why: tooCostly };
+  const { candidates, capped } = cappedCandidates(passwordData);
+  if (candidates.length === 0) return { kind: 'no-candidates' };
   for (const candidate of candidates) {
-    const decrypted = decryptPrivateKey(parsed.text, candidate);
-    if (decrypted) return decrypted;
+    const decrypted = decryptPrivateKey(text, candidate);
+    if (decrypted) return { kind: 'key', parse: decrypted, capped };
   }
-  errors.push(
-    invalid(
-      passwordRef.field,
-      passwordRef.name,
-      `no value in this secret decrypts "${PRIVKEY}" of secret "${ref.name}"`,
-    ),
-  );
-  return undefined;
+  return { kind: 'wrong-password', capped };
 }
 
 export { passwordCandidates };

@@ -26,6 +26,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<CommandMod
     summary: "check the ClusterLinks stored in the cluster (current kubeconfig context) with the webhook's rules",
     load: () => import('./commands/audit.js'),
   },
+  preflight: {
+    summary: 'ask the Admin REST API whether ClusterLinks could be created (validate_only)',
+    load: () => import('./commands/preflight.js'),
+  },
 };
 
 export function usage(): string {

@@ -38,6 +38,8 @@ const LAYERS: Record<string, readonly string[]> = {
     'admission',
     'reconciler/controller',
     'reconciler/kafka',
+    // CONTRIBUTING.md: commands may use every reconciler layer (preflight resolves credentials like the reconciler).
+    'reconciler/resolve',
     'reconciler',
     'kube',
     'kafka-rest',

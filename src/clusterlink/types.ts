@@ -164,6 +164,11 @@ export interface MirrorTopicStatus {
   lastSourceFetchOffsets?: { partition: number; offset: number }[];
   /** When the mirror became STOPPED (RFC 3339), CFK's "Status Time". */
   stoppedAt?: string;
+  /** Failed transitions (docs/reconciler.md#failed-transitions): the stop requested, how often, when, and why not. */
+  requestedAction?: string;
+  transitionAttempts?: number;
+  lastTransitionAttemptTime?: string;
+  stateTransitionErrors?: { errorCode: string; errorMessage: string }[];
 }
 
 export interface ClusterLinkStatus {
@@ -175,6 +180,14 @@ export interface ClusterLinkStatus {
   destinationKafkaClusterID?: string;
   numMirrorTopics?: number;
   mirrorTopics?: Record<string, MirrorTopicStatus>;
+  /** Bidirectional links (docs/reconciler.md#bidirectional-links): the toSource mirrors, on the remote cluster. */
+  numReverseMirrorTopics?: number;
+  reverseMirrorTopics?: Record<string, MirrorTopicStatus>;
+  bidirectionalState?: {
+    sourceToDestinationActive?: boolean;
+    destinationToSourceActive?: boolean;
+    consumerOffsetSyncEnabled?: boolean;
+  };
   conditions?: Condition[];
   observedGeneration?: number;
   [key: string]: unknown;

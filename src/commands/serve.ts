@@ -56,7 +56,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     ruleActions.close();
     return EXIT_FAILED;
   }
-  const stopBackground = await startBackground(config, logger);
+  const stopBackground = await startBackground(config, logger, metrics);
   const audit = startServeAudit({
     intervalMs: config.auditIntervalMs,
     namespaces: config.watchNamespaces,
@@ -231,8 +231,8 @@ function buildExceptionAuthorizer(logger: Logger): SkipRulesAuthorizer | undefin
 }
 
 /** Background work next to the webhooks (the reconciler); returns how to stop it. */
-async function startBackground(config: ServeConfig, logger: Logger): Promise<() => Promise<void>> {
-  const reconciler = await startReconcilerIfEnabled(config, logger);
+async function startBackground(config: ServeConfig, logger: Logger, metrics: Metrics): Promise<() => Promise<void>> {
+  const reconciler = await startReconcilerIfEnabled(config, logger, { registry: metrics.registry });
   return async () => {
     await reconciler?.stop();
   };

@@ -225,9 +225,16 @@ export class KafkaRestClient {
     return dataOf(await this.read(path, {}, signal), 'GET', path).map(toMirror);
   }
 
-  async getMirror(clusterId: string, linkName: string, mirrorName: string, signal?: AbortSignal): Promise<MirrorData> {
+  async getMirror(
+    clusterId: string,
+    linkName: string,
+    mirrorName: string,
+    signal?: AbortSignal,
+    opts: { includeStateTransitionErrors?: boolean } = {},
+  ): Promise<MirrorData> {
     const path = `/clusters/${enc(clusterId)}/links/${enc(linkName)}/mirrors/${enc(mirrorName)}`;
-    return toMirror(await this.read(path, {}, signal));
+    const query = { include_state_transition_errors: opts.includeStateTransitionErrors ? true : undefined };
+    return toMirror(await this.read(path, query, signal));
   }
 
   async createMirror(
@@ -423,6 +430,13 @@ function toMirror(o: unknown): MirrorData {
     mirror_status: str(o, 'mirror_status') || 'UNKNOWN',
     state_time_ms: num(o, 'state_time_ms') ?? 0,
     mirror_topic_error: optStr(o, 'mirror_topic_error') ?? undefined,
+    ...(Array.isArray(o.mirror_state_transition_errors)
+      ? {
+          mirror_state_transition_errors: o.mirror_state_transition_errors
+            .filter(isPlainObject)
+            .map((e) => ({ error_code: str(e, 'error_code'), error_message: str(e, 'error_message') })),
+        }
+      : {}),
   };
 }
 

@@ -7,6 +7,11 @@ import { KafkaRestError } from './errors.js';
 export interface TransportAuth {
   basic?: { username: string; password: string };
   bearer?: string;
+  /**
+   * Bearer token from MDS: `GET /security/1.0/authenticate` with these credentials (HTTP Basic) on the same
+   * origin, cached until `expires_in`, fetched again once on a 401 (docs/reconciler.md#rest-endpoint).
+   */
+  mdsLogin?: { username: string; password: string };
 }
 
 export interface TransportOptions {
@@ -18,6 +23,8 @@ export interface TransportOptions {
   timeoutMs?: number;
   /** Keep-alive sockets per host. */
   maxSockets?: number;
+  /** Told about every answered or failed request (metrics: docs/reconciler.md#metrics); `code` = status or kind. */
+  onRequest?: (method: string, path: string, code: string) => void;
 }
 
 export interface RawResponse {
@@ -54,12 +61,47 @@ export function createTransport(options: TransportOptions): Transport {
   const timeoutMs = options.timeoutMs ?? 15_000;
   const authHeader = authorizationOf(options.auth);
 
-  function request(method: string, path: string, opts: RequestOpts = {}): Promise<RawResponse> {
-    const url = new URL(base.href + path);
+  let mdsToken: { value: string; expiresAt: number } | undefined;
+  async function mdsAuthorization(signal?: AbortSignal): Promise<string> {
+    const login = options.auth?.mdsLogin as { username: string; password: string };
+    if (!mdsToken || Date.now() >= mdsToken.expiresAt) {
+      const res = await exchange('GET', '/security/1.0/authenticate', { signal }, basicOf(login), base.origin);
+      const body = res.body as { auth_token?: unknown; expires_in?: unknown } | undefined;
+      if (res.status !== 200 || typeof body?.auth_token !== 'string')
+        throw new KafkaRestError(
+          'http',
+          `GET /security/1.0/authenticate: HTTP ${res.status}: the MDS token exchange failed (check bearer.txt)`,
+          'GET',
+          '/security/1.0/authenticate',
+          res.status,
+        );
+      const ttl = typeof body.expires_in === 'number' ? body.expires_in : 300;
+      mdsToken = { value: body.auth_token, expiresAt: Date.now() + Math.max(1, ttl - 30) * 1000 };
+    }
+    return `Bearer ${mdsToken.value}`;
+  }
+
+  async function request(method: string, path: string, opts: RequestOpts = {}): Promise<RawResponse> {
+    if (!options.auth?.mdsLogin) return exchange(method, path, opts, authHeader);
+    const res = await exchange(method, path, opts, await mdsAuthorization(opts.signal));
+    if (res.status !== 401) return res;
+    mdsToken = undefined; // expired or revoked early: one fresh token, one retry
+    return exchange(method, path, opts, await mdsAuthorization(opts.signal));
+  }
+
+  /** One request with this Authorization header, on the API root or (MDS) on `origin`; reported to onRequest. */
+  async function exchange(
+    method: string,
+    path: string,
+    opts: RequestOpts,
+    authorization: string | undefined,
+    origin?: string,
+  ): Promise<RawResponse> {
+    const url = new URL(origin ? origin + path : base.href + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
     const headers: Record<string, string> = { accept: 'application/json' };
-    if (authHeader) headers.authorization = authHeader;
+    if (authorization) headers.authorization = authorization;
     if (payload) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = String(payload.length);
@@ -67,12 +109,19 @@ export function createTransport(options: TransportOptions): Transport {
     const fail = (kind: FailureKind, msg: string): KafkaRestError =>
       new KafkaRestError(kind, `${method} ${path}: ${msg}`, method, path);
     const lib = isHttps ? https : http;
-    return send(() => lib.request(url, { method, headers, agent }), {
-      payload,
-      signal: opts.signal,
-      timeoutMs: opts.timeoutMs ?? timeoutMs,
-      fail,
-    });
+    try {
+      const res = await send(() => lib.request(url, { method, headers, agent }), {
+        payload,
+        signal: opts.signal,
+        timeoutMs: opts.timeoutMs ?? timeoutMs,
+        fail,
+      });
+      options.onRequest?.(method, path, String(res.status));
+      return res;
+    } catch (err) {
+      options.onRequest?.(method, path, err instanceof KafkaRestError ? err.kind : 'network');
+      throw err;
+    }
   }
 
   return { request, close: () => agent.destroy() };
@@ -80,8 +129,12 @@ export function createTransport(options: TransportOptions): Transport {
 
 function authorizationOf(auth: TransportAuth | undefined): string | undefined {
   if (auth?.bearer) return `Bearer ${auth.bearer}`;
-  if (auth?.basic) return `Basic ${Buffer.from(`${auth.basic.username}:${auth.basic.password}`).toString('base64')}`;
+  if (auth?.basic) return basicOf(auth.basic);
   return undefined;
+}
+
+function basicOf(u: { username: string; password: string }): string {
+  return `Basic ${Buffer.from(`${u.username}:${u.password}`).toString('base64')}`;
 }
 
 /** One exchange: the request is cut on timeout, abort or an oversized body; the first outcome wins. */

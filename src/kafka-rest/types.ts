@@ -63,6 +63,8 @@ export interface MirrorData {
   mirror_status: string;
   state_time_ms: number;
   mirror_topic_error?: string;
+  /** Only on the single-mirror GET with include_state_transition_errors=true. */
+  mirror_state_transition_errors?: LinkTaskError[];
 }
 
 export interface CreateLinkRequest {

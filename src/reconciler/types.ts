@@ -8,7 +8,11 @@ import type { ClusterLink, ClusterLinkStatus, Condition } from '../clusterlink/t
 export interface RestTarget {
   /** Base URL without `/kafka/v3`, e.g. `https://kafka.confluent.svc:8090`. */
   endpoint: string;
-  auth?: { type: 'basic'; username: string; password: string } | { type: 'bearer'; token: string };
+  auth?:
+    | { type: 'basic'; username: string; password: string }
+    | { type: 'bearer'; token: string }
+    /** bearer.txt with username/password: exchanged for a token at MDS (docs/reconciler.md#rest-endpoint). */
+    | { type: 'mds'; username: string; password: string };
   tls?: {
     /** PEM CA bundle to trust (else the system roots). */
     caPem?: string;

@@ -146,6 +146,14 @@ const cases: UpdateCase[] = [
     errors: ['spec.mirrorTopics[0].state Forbidden'],
   },
   { name: 'PROMOTE stays PROMOTE', old: state('PROMOTE'), object: state('PROMOTE'), errors: [] },
+  // A promote stuck in PENDING_STOPPED (source down) is escalated to a failover (docs/rules.md#updates).
+  { name: 'PROMOTE → FAILOVER (escalation)', old: state('PROMOTE'), object: state('FAILOVER'), errors: [] },
+  {
+    name: 'FAILOVER → PAUSE',
+    old: state('FAILOVER'),
+    object: state('PAUSE'),
+    errors: ['spec.mirrorTopics[0].state Forbidden'],
+  },
   {
     name: 'removing a mirror topic warns that it will be deleted',
     old: withTopics([{ name: 'orders' }, { name: 'payments' }]),

@@ -53,3 +53,26 @@ export function chartSchemas(dir: string = CHART_CRDS): Map<string, Schema> {
   }
   return out;
 }
+
+/** The paths of `value` that `prune` would drop (empty: the API server keeps all of it). */
+export function prunedPaths(value: unknown, schema: Schema | undefined, path = ''): string[] {
+  if (!schema || schema['x-kubernetes-preserve-unknown-fields'] === true) return [];
+  if (Array.isArray(value)) return value.flatMap((v, i) => prunedPaths(v, schema.items, `${path}[${i}]`));
+  if (!isObject(value)) return [];
+  const additional = isObject(schema.additionalProperties) ? schema.additionalProperties : undefined;
+  const out: string[] = [];
+  for (const [key, v] of Object.entries(value)) {
+    if (v === undefined) continue; // not serialised
+    const sub = schema.properties?.[key] ?? additional;
+    if (sub) out.push(...prunedPaths(v, sub, `${path}.${key}`));
+    else if (schema.additionalProperties !== true) out.push(`${path}.${key}`);
+  }
+  return out;
+}
+
+/** What the API server would drop from a ClusterLink status written with the chart's CRD (`status.…` paths). */
+export function prunedStatusPaths(status: unknown): string[] {
+  const schema = chartSchemas().get('platform.confluent.io/v1beta1 ClusterLink')?.properties?.['status'];
+  if (!schema) throw new Error('the chart has no ClusterLink v1beta1 CRD');
+  return prunedPaths(status, schema, 'status');
+}

@@ -113,7 +113,10 @@ function checkExistingTopic(out: Findings, name: string, index: number, topic: J
   }
   const oldState = asString(before['state']);
   const newState = topic['state'];
-  if (oldState !== undefined && FINAL_STATES.has(oldState) && newState !== oldState) {
+  // PROMOTE → FAILOVER is an escalation (docs/rules.md#updates): a promote stuck in PENDING_STOPPED (source down)
+  // can be finished by a failover, which does not need the source; every other change of a final state is refused.
+  const escalation = oldState === 'PROMOTE' && newState === 'FAILOVER';
+  if (oldState !== undefined && FINAL_STATES.has(oldState) && newState !== oldState && !escalation) {
     const done = oldState === 'PROMOTE' ? 'promoted' : 'failed over';
     out.add(
       forbidden(

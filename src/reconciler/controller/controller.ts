@@ -18,6 +18,7 @@ import type { BackoffOptions } from '../../lib/backoff.js';
 import { DEFAULT_BACKOFF } from './work-queue.js';
 import { reconcilePass, type WrittenStatus } from './reconcile-pass.js';
 import { WorkQueue } from './work-queue.js';
+import { CONTROLLER_NAME, type ReconcilerMetrics } from './metrics.js';
 
 export interface LeaseOptions {
   namespace: string;
@@ -44,6 +45,8 @@ export interface ControllerOptions {
   deletionRequeueMs?: number;
   /** Timeout of every Kubernetes API call (ms, default 30 s). */
   kubeTimeoutMs?: number;
+  /** Reconciler metrics (docs/reconciler.md#metrics); none when absent. */
+  metrics?: ReconcilerMetrics;
 }
 
 interface Term {
@@ -129,13 +132,23 @@ export class ClusterLinkController {
     if (this.term || !this.running) return;
     const { options } = this;
     const log = options.logger;
-    const queue = new WorkQueue(options.backoff ?? DEFAULT_BACKOFF);
+    const mx = options.metrics;
+    const queue = new WorkQueue(
+      options.backoff ?? DEFAULT_BACKOFF,
+      mx && {
+        added: () => mx.workqueueAdds.inc({ name: CONTROLLER_NAME }),
+        retried: () => mx.workqueueRetries.inc({ name: CONTROLLER_NAME }),
+        depth: (n) => mx.workqueueDepth.set({ name: CONTROLLER_NAME }, n),
+      },
+    );
+    mx?.leader.set({ name: CONTROLLER_NAME }, 1);
     const fingerprints = new Map<string, string>();
     const onChange = (change: ClusterLinkChange, link: ClusterLink): void => {
       const key = keyOf(link);
       if (change === 'delete') {
         fingerprints.delete(key);
         term.writtenStatuses.delete(key);
+        options.metrics?.forgetLink(key);
         return;
       }
       const fp = fingerprint(link);
@@ -183,6 +196,7 @@ export class ClusterLinkController {
     const term = this.term;
     if (!term) return this.stopping ?? Promise.resolve();
     this.term = undefined;
+    this.options.metrics?.leader.set({ name: CONTROLLER_NAME }, 0);
     term.abort.abort();
     term.queue.shutdown();
     clearInterval(term.resync);
@@ -213,6 +227,22 @@ export class ClusterLinkController {
     }
   }
 
+  private observePass(key: string, result: Awaited<ReturnType<typeof reconcilePass>>, seconds: number): void {
+    const mx = this.options.metrics;
+    if (!mx) return;
+    mx.observeReconcile(
+      result.failure
+        ? 'error'
+        : result.requeueAfterMs !== undefined
+          ? 'requeue_after'
+          : result.notReady
+            ? 'requeue'
+            : 'success',
+      seconds,
+    );
+    if (result.mirrorStates) mx.setMirrorStates(key, result.mirrorStates);
+  }
+
   private async process(term: Term, key: string): Promise<void> {
     const signal = term.abort.signal;
     const slash = key.indexOf('/');
@@ -233,6 +263,7 @@ export class ClusterLinkController {
       return;
     }
     this.passes += 1;
+    const started = process.hrtime.bigint();
     const result = await reconcilePass(
       link,
       {
@@ -247,6 +278,7 @@ export class ClusterLinkController {
       signal,
     );
     if (result.aborted || signal.aborted) return;
+    this.observePass(key, result, Number(process.hrtime.bigint() - started) / 1e9);
     if (result.requeueAfterMs !== undefined) {
       term.queue.forget(key);
       term.queue.addAfter(key, result.requeueAfterMs);

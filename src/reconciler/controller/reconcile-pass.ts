@@ -59,6 +59,8 @@ export interface PassResult {
   aborted?: boolean;
   /** The pass ran but Ready is False (e.g. the plan is blocked, a link task is in error): retry with backoff. */
   notReady?: boolean;
+  /** Mirror topics by state after the pass (metrics, docs/reconciler.md#metrics). */
+  mirrorStates?: Record<string, number>;
 }
 
 const SKIP_CONDITION = 'KafkaCleanup';
@@ -101,6 +103,12 @@ function skipCondition(link: ClusterLink): Condition[] {
       message: `annotation ${SKIP_KAFKA_CLEANUP_ANNOTATION}=true: deleting this ClusterLink will leave the cluster link and its mirror topics on Kafka untouched`,
     },
   ];
+}
+
+function countStates(mirrors: Record<string, { status?: string }> | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const m of Object.values(mirrors ?? {})) out[m.status ?? 'UNKNOWN'] = (out[m.status ?? 'UNKNOWN'] ?? 0) + 1;
+  return out;
 }
 
 /** One pass's shared state; `link` follows our own writes (finalizer, status). */
@@ -320,6 +328,7 @@ async function appliedConfigsPhase(p: Pass, outcome: ReconcileOutcome): Promise<
   if (p.link.metadata?.annotations?.[APPLIED_CONFIGS_ANNOTATION] === record) return;
   p.link = await p.deps.api.setAnnotations(p.namespace, p.name, { [APPLIED_CONFIGS_ANNOTATION]: record }, p.signal);
 }
+
 export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal: AbortSignal): Promise<PassResult> {
   const p = newPass(initial, deps, signal);
   if (p.deleting && !(p.link.metadata?.finalizers ?? []).includes(FINALIZER)) return {}; // not ours (any more)
@@ -340,7 +349,9 @@ export async function reconcilePass(initial: ClusterLink, deps: PassDeps, signal
     // Hand-over first: the status written next tells the Kafka side these topics are taken care of.
     await handOverPhase(p, outcome);
     const readyAfter = await statusPhase(p, outcome);
-    return await nextPhase(p, outcome, readyAfter);
+    const next = await nextPhase(p, outcome, readyAfter);
+    // Mirror topics by state for the metrics (docs/reconciler.md#metrics); a deleted link reports none.
+    return p.deleting ? next : { ...next, mirrorStates: countStates(outcome.status.mirrorTopics) };
   } catch (err) {
     return failPass(p, err);
   }

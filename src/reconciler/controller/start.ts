@@ -6,6 +6,8 @@ import { loadKubeConfig, probeKubeApi, type LoadedKubeConfig } from '../../kube/
 import { createLinkReconciler } from '../kafka/reconcile-link.js';
 import type { LinkReconciler } from '../types.js';
 import { ClusterLinkController, type ControllerOptions } from './controller.js';
+import { createReconcilerMetrics } from './metrics.js';
+import type { Registry } from 'prom-client';
 
 export interface RunningReconciler {
   controller: ClusterLinkController;
@@ -29,6 +31,8 @@ export interface StartDeps {
   /** Where the Kubernetes configuration comes from (default: in-cluster, else KUBECONFIG/~/.kube/config). */
   load?: () => LoadedKubeConfig | undefined;
   probeTimeoutMs?: number;
+  /** Where the reconciler metrics go (docs/reconciler.md#metrics): serve's /metrics registry. */
+  registry?: Registry;
   /** The Kafka side (default: createLinkReconciler()). */
   linkReconciler?: LinkReconciler & { close?: () => void };
   /** Timing overrides (tests). */
@@ -76,13 +80,17 @@ export async function startReconcilerIfEnabled(
     );
   }
 
-  const linkReconciler = deps.linkReconciler ?? createLinkReconciler();
+  const metrics = deps.registry ? createReconcilerMetrics(deps.registry) : undefined;
+  const linkReconciler =
+    deps.linkReconciler ??
+    createLinkReconciler(metrics ? { onRestRequest: (m, p, c) => metrics.observeRest(m, p, c) } : {});
   const leaseNamespace = config.leaseNamespace ?? loaded.namespace ?? 'default';
   const controller = new ClusterLinkController({
     kubeConfig: loaded.kubeConfig,
     linkReconciler,
     logger: log,
     namespaces: config.watchNamespaces,
+    ...(metrics ? { metrics } : {}),
     lease: { namespace: leaseNamespace, name: config.leaseName, ...(deps.controller?.lease ?? {}) },
     ...(deps.controller?.resyncMs !== undefined ? { resyncMs: deps.controller.resyncMs } : {}),
     ...(deps.controller?.backoff ? { backoff: deps.controller.backoff } : {}),

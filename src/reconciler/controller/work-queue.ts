@@ -6,6 +6,13 @@ import { failureBackoff, type BackoffOptions } from '../../lib/backoff.js';
 /** client-go's default item backoff: 1 s doubling to 5 min. */
 export const DEFAULT_BACKOFF: BackoffOptions = { baseMs: 1000, capMs: 5 * 60_000 };
 
+/** Work-queue metrics in client-go's terms (docs/reconciler.md#metrics). */
+export interface QueueObserver {
+  added(): void;
+  retried(): void;
+  depth(n: number): void;
+}
+
 export class WorkQueue {
   private readonly queue: string[] = [];
   private readonly queued = new Set<string>();
@@ -16,7 +23,10 @@ export class WorkQueue {
   private waiters: ((key: string | undefined) => void)[] = [];
   private shuttingDown = false;
 
-  constructor(private readonly backoff: BackoffOptions = DEFAULT_BACKOFF) {}
+  constructor(
+    private readonly backoff: BackoffOptions = DEFAULT_BACKOFF,
+    private readonly observer?: QueueObserver,
+  ) {}
 
   add(key: string): void {
     if (this.shuttingDown) return;
@@ -30,6 +40,7 @@ export class WorkQueue {
       return;
     }
     if (this.queued.has(key)) return;
+    this.observer?.added();
     this.queued.add(key);
     const waiter = this.waiters.shift();
     if (waiter) {
@@ -37,6 +48,7 @@ export class WorkQueue {
       this.processing.add(key);
       waiter(key);
     } else this.queue.push(key);
+    this.observer?.depth(this.queue.length);
   }
 
   /** Add after `delayMs`; an earlier pending deadline for the same key wins. */
@@ -56,6 +68,7 @@ export class WorkQueue {
 
   /** Record a failure and re-add after the backoff for this key; returns the delay used. */
   addRateLimited(key: string): number {
+    this.observer?.retried();
     const n = (this.failures.get(key) ?? 0) + 1;
     this.failures.set(key, n);
     const delay = failureBackoff(n, this.backoff);
@@ -77,6 +90,7 @@ export class WorkQueue {
     if (this.shuttingDown) return Promise.resolve(undefined);
     const key = this.queue.shift();
     if (key !== undefined) {
+      this.observer?.depth(this.queue.length);
       this.queued.delete(key);
       this.processing.add(key);
       return Promise.resolve(key);

@@ -14,24 +14,31 @@ export interface ClientTimeouts {
 export function clientOptionsFor(
   target: RestTarget,
   timeouts: ClientTimeouts | number = {},
+  onRequest?: (method: string, path: string, code: string) => void,
 ): ConstructorParameters<typeof KafkaRestClient>[0] {
   const t = typeof timeouts === 'number' ? { requestTimeoutMs: timeouts } : timeouts;
   return {
     endpoint: target.endpoint,
     timeoutMs: t.requestTimeoutMs,
     ...(t.createLinkTimeoutMs !== undefined ? { createLinkTimeoutMs: t.createLinkTimeoutMs } : {}),
+    ...(onRequest ? { onRequest } : {}),
     auth:
       target.auth?.type === 'basic'
         ? { basic: { username: target.auth.username, password: target.auth.password } }
         : target.auth?.type === 'bearer'
           ? { bearer: target.auth.token }
-          : undefined,
+          : target.auth?.type === 'mds'
+            ? { mdsLogin: { username: target.auth.username, password: target.auth.password } }
+            : undefined,
     tls: target.tls,
   };
 }
 
 /** One client per distinct target (endpoint + credentials), so sockets are reused across passes. */
-export function createClientCache(timeouts: ClientTimeouts | number = {}): { get: ClientFactory; close(): void } {
+export function createClientCache(
+  timeouts: ClientTimeouts | number = {},
+  onRequest?: (method: string, path: string, code: string) => void,
+): { get: ClientFactory; close(): void } {
   const cache = new Map<string, KafkaRestClient>();
   return {
     get(target) {
@@ -41,7 +48,7 @@ export function createClientCache(timeouts: ClientTimeouts | number = {}): { get
         .digest('hex');
       let c = cache.get(key);
       if (!c) {
-        c = new KafkaRestClient(clientOptionsFor(target, timeouts));
+        c = new KafkaRestClient(clientOptionsFor(target, timeouts, onRequest));
         cache.set(key, c);
       }
       return c;

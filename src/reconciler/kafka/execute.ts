@@ -10,6 +10,7 @@ import {
 } from '../../kafka-rest/index.js';
 import { sleep } from '../../lib/async.js';
 import type { MirrorSnapshot, PlanAction } from './plan/types.js';
+import { preflightLink, type PreflightResult } from './preflight.js';
 
 export interface ExecuteOptions {
   /** Max concurrent mirror creations. */
@@ -40,6 +41,8 @@ export interface ExecutionReport {
   snapshots: MirrorSnapshot[];
   /** mirror_lags the promote/failover responses returned, by mirror (docs/reconciler.md#stopped-mirror-history). */
   actionLags: Record<string, MirrorLag[]>;
+  /** Mirrors whose promote/failover the server accepted in this run (docs/reconciler.md#failed-transitions). */
+  requestedStops: Record<string, 'PROMOTE' | 'FAILOVER'>;
   /** Mirrors still PENDING_STOPPED when the poll budget ran out. */
   pendingStop: string[];
   /** createLink answered 409: re-observe and re-plan. */
@@ -47,7 +50,9 @@ export interface ExecutionReport {
   linkDeleted: boolean;
   /** Link-level failure: the remaining actions were skipped. */
   stoppedEarly: boolean;
-  /** Writing REST calls issued (a retried create counts once). */
+  /** The validate_only create before the real one (docs/reconciler.md#preflight), when one ran. */
+  preflight?: PreflightResult;
+  /** Writing REST calls issued (a retried create counts once; a preflight is not a write). */
   writeCalls: number;
 }
 
@@ -78,8 +83,30 @@ function recordFailure(run: Run, action: PlanAction['kind'], e: unknown, topic?:
   });
 }
 
+/** The validate_only create (docs/reconciler.md#preflight); 'stop' when the server rejects the link. */
+async function preflightStep(run: Run, a: Extract<PlanAction, { kind: 'createLink' }>): Promise<StepResult> {
+  const { report } = run;
+  report.preflight = await preflightLink(run.client, run.clusterId, run.linkName, a.request, run.opts.signal);
+  if (report.preflight.ok || isExistsMessage(report.preflight)) return undefined;
+  report.failures.push({
+    action: a.kind,
+    message: report.preflight.message,
+    ...(report.preflight.status !== undefined ? { status: report.preflight.status } : {}),
+    ...(report.preflight.errorCode !== undefined ? { errorCode: report.preflight.errorCode } : {}),
+  });
+  report.stoppedEarly = true;
+  return 'stop';
+}
+
+/** A preflight that says the link exists already: let the real create report it and adopt the link. */
+function isExistsMessage(r: Exclude<PreflightResult, { ok: true }>): boolean {
+  return r.status === 409 || /already exists/i.test(r.message);
+}
+
 async function createLinkStep(run: Run, a: Extract<PlanAction, { kind: 'createLink' }>): Promise<StepResult> {
   const { report, opts } = run;
+  // A Source-mode half is validated by its own retrying create (the destination half may not exist yet).
+  if (!a.retryDestinationMissing && (await preflightStep(run, a)) === 'stop') return 'stop';
   report.writeCalls++;
   try {
     await run.client.createLink(run.clusterId, run.linkName, a.request, {
@@ -136,7 +163,10 @@ async function mirrorActionStep(run: Run, a: Extract<PlanAction, { kind: 'mirror
   run.report.writeCalls++;
   try {
     const out = await run.client.alterMirrors(run.clusterId, run.linkName, a.action, names, run.opts.signal);
-    if (a.action === 'promote' || a.action === 'failover') Object.assign(run.report.actionLags, out.lags ?? {});
+    if (a.action === 'promote' || a.action === 'failover') {
+      Object.assign(run.report.actionLags, out.lags ?? {});
+      for (const n of out.accepted) run.report.requestedStops[n] = a.action === 'promote' ? 'PROMOTE' : 'FAILOVER';
+    }
     if (out.accepted.length > 0)
       run.report.completed.push({ action: a.kind, detail: `${a.action}: ${out.accepted.join(', ')}` });
     for (const f of out.failed) {
@@ -227,6 +257,7 @@ export async function executePlan(
     itemErrors: [],
     snapshots: [],
     actionLags: {},
+    requestedStops: {},
     pendingStop: [],
     linkAlreadyExisted: false,
     linkDeleted: false,

@@ -4,8 +4,14 @@
 import type { ClusterLinkStatus, Condition } from '../../clusterlink/types.js';
 import type { MirrorData } from '../../kafka-rest/types.js';
 import type { ExecutionReport } from './execute.js';
+import { degradedCondition, linkHealth } from './health.js';
 import { mirrorHistories, type MirrorHistory } from './mirror-history.js';
+import { bidirectionalState } from './plan/bidirectional.js';
 import { desiredMirrors } from './plan/plan.js';
+import { describePreflight, preflightCondition } from './preflight.js';
+import type { ReverseOutcome } from './reverse-mirrors.js';
+import { applyTransitions, type TransitionOutcome } from './transition-status.js';
+import { transitionRecord, type StopAction, type TransitionBackoff } from './transitions.js';
 import type { LinkRole, MirrorSnapshot, ObservedLink, Plan } from './plan/types.js';
 import { mirrorStatuses, previousSnapshots, SNAPSHOTS_STATUS_KEY, tasksCondition } from './status.js';
 import type { KubeEvent, ReconcileInput, ReconcileOutcome, StoppedMirror } from '../types.js';
@@ -24,6 +30,27 @@ export interface Converged {
 export type PendingOutcome = Omit<ReconcileOutcome, 'conditions' | 'events'> & {
   conditions: Omit<Condition, 'lastTransitionTime'>[];
 };
+
+/** What the pass read besides the converge rounds: stop errors of failing transitions, the reverse mirrors. */
+export interface PassExtras {
+  nowMs: number;
+  transitionBackoff?: TransitionBackoff;
+  /** stateTransitionErrors of mirrors whose promote/failover has not completed (docs/reconciler.md#failed-transitions). */
+  transitionErrors: Record<string, { errorCode: string; errorMessage: string }[]>;
+  /** The toSource direction of a bidirectional link (docs/reconciler.md#bidirectional-links). */
+  reverse?: ReverseOutcome;
+}
+
+/** The mirrors the status reports on: the link's as read just before its deletion, else as last observed. */
+export function statusMirrors(c: Converged): MirrorData[] {
+  const linkDeleted = c.reports.some((r) => r.linkDeleted);
+  return c.beforeDelete && linkDeleted ? c.beforeDelete.mirrors : c.observed.mirrors;
+}
+
+/** The promotes/failovers the server accepted in this pass, by mirror. */
+export function requestedStopsOf(reports: readonly ExecutionReport[]): Record<string, StopAction> {
+  return Object.assign({}, ...reports.map((r) => r.requestedStops)) as Record<string, StopAction>;
+}
 
 export function eventReason(action: string): string {
   return (
@@ -117,6 +144,7 @@ function stoppedMirrorsOf(
   snapshots: Record<string, MirrorSnapshot>,
   desiredByName: DesiredByName,
   histories: Record<string, MirrorHistory>,
+  stops: { requested: Record<string, StopAction>; previous: ClusterLinkStatus['mirrorTopics'] },
 ): StoppedMirror[] {
   return mirrors
     .filter((m) => m.mirror_status === 'STOPPED')
@@ -124,7 +152,12 @@ function stoppedMirrorsOf(
       const s = snapshots[m.mirror_topic_name];
       const h = histories[m.mirror_topic_name];
       const d = desiredByName.get(m.mirror_topic_name);
-      const action: 'PROMOTE' | 'FAILOVER' = s?.action ?? (d?.state === 'PROMOTE' ? 'PROMOTE' : 'FAILOVER');
+      // The stop that completed: an escalated promote was finished by a failover.
+      const action: StopAction =
+        stops.requested[m.mirror_topic_name] ??
+        transitionRecord(stops.previous?.[m.mirror_topic_name])?.action ??
+        s?.action ??
+        (d?.state === 'PROMOTE' ? 'PROMOTE' : 'FAILOVER');
       return {
         topicName: m.mirror_topic_name,
         sourceTopicName: m.source_topic_name,
@@ -160,6 +193,8 @@ export interface ReadyInput {
   deleting: boolean;
   role: LinkRole;
   warnings: { reason: string; message: string }[];
+  /** A promote/failover keeps failing (docs/reconciler.md#failed-transitions). */
+  transitionFailure?: string;
 }
 
 type PendingCondition = Omit<Condition, 'lastTransitionTime'>;
@@ -185,6 +220,7 @@ function failedReady(x: ReadyInput): PendingCondition | undefined {
       'MirrorActionFailed',
       x.itemErrors.map((i) => `${i.action} ${i.mirrorTopicName}: ${i.message}`).join('; '),
     );
+  if (x.transitionFailure && !x.deleting) return notReady('MirrorTransitionFailed', x.transitionFailure);
   return undefined;
 }
 
@@ -231,7 +267,7 @@ export function readyCondition(x: ReadyInput): PendingCondition {
 function mirrorPhase(input: ReconcileInput, c: Converged) {
   const spec = input.link.spec ?? {};
   const linkDeleted = c.reports.some((r) => r.linkDeleted);
-  const mirrors = c.beforeDelete && linkDeleted ? c.beforeDelete.mirrors : c.observed.mirrors;
+  const mirrors = statusMirrors(c);
   const snapshots = collectSnapshots(mirrors, c.reports, input.previousStatus);
   const desiredByName: DesiredByName = new Map(
     desiredMirrors(spec.mirrorTopics, spec.mirrorTopicOptions?.prefix).map((d) => [d.name, d]),
@@ -253,8 +289,11 @@ function mirrorPhase(input: ReconcileInput, c: Converged) {
     input.previousStatus?.mirrorTopics,
     histories,
   );
-  const stoppedMirrors = stoppedMirrorsOf(mirrors, snapshots, desiredByName, histories);
-  return { linkDeleted, snapshots, mirrorTopics, stoppedMirrors };
+  const stoppedMirrors = stoppedMirrorsOf(mirrors, snapshots, desiredByName, histories, {
+    requested: requestedStopsOf(c.reports),
+    previous: input.previousStatus?.mirrorTopics,
+  });
+  return { linkDeleted, mirrors, snapshots, mirrorTopics, stoppedMirrors };
 }
 
 function linkStatus(
@@ -263,6 +302,7 @@ function linkStatus(
   c: Converged,
   m: ReturnType<typeof mirrorPhase>,
   finalized: boolean,
+  reverse: ReverseOutcome | undefined,
 ): ClusterLinkStatus {
   const link = c.observed.link;
   const failed = c.reports.some((r) => r.failures.length > 0) || c.plan.blocked !== undefined;
@@ -275,10 +315,61 @@ function linkStatus(
     numMirrorTopics: Object.keys(m.mirrorTopics).length,
     mirrorTopics: m.mirrorTopics,
     ...(Object.keys(m.snapshots).length > 0 ? { [SNAPSHOTS_STATUS_KEY]: m.snapshots } : {}),
+    ...(reverse
+      ? {
+          ...reverse.status,
+          bidirectionalState: bidirectionalState({
+            localMirrorStates: m.mirrors.map((x) => x.mirror_status),
+            remoteMirrorStates: reverse.activeStates,
+            consumerOffsetSync: c.observed.configs.some(
+              (x) => x.name === 'consumer.offset.sync.enable' && x.value === 'true',
+            ),
+          }),
+        }
+      : {}),
   };
 }
 
-function passConditions(input: ReconcileInput, role: LinkRole, c: Converged, finalized: boolean): PendingCondition[] {
+/**
+ * Ready as the other checks correct it: a failing reverse side, a rejected preflight (docs/reconciler.md#preflight)
+ * and unhealthy mirrors or tasks (docs/reconciler.md#health) make a "matches the spec" link not Ready.
+ */
+function correctedConditions(
+  input: ReconcileInput,
+  c: Converged,
+  m: ReturnType<typeof mirrorPhase>,
+  conditions: PendingCondition[],
+  reverse: ReverseOutcome | undefined,
+): PendingCondition[] {
+  const out = [...conditions];
+  if (reverse?.problem && out[0]?.status === 'True') out[0] = notReady('ReverseMirrorsFailed', reverse.problem);
+  const preflight = c.reports.find((r) => r.preflight)?.preflight;
+  const priorPreflight = input.previousStatus?.conditions?.find((x) => x.type === 'Preflight');
+  // Kept once written, so a quiet resync after the create does not rewrite the status.
+  if (!preflight && priorPreflight) {
+    const { lastTransitionTime: _t, observedGeneration: _g, ...kept } = priorPreflight;
+    out.push(kept);
+  }
+  if (preflight) {
+    out.push(preflightCondition(preflight));
+    if (!preflight.ok && c.reports.flatMap((r) => r.failures)[0]?.action === 'createLink')
+      out[0] = notReady('PreflightFailed', describePreflight(preflight));
+  }
+  if (!input.deleting && c.observed.link) {
+    const health = linkHealth(m.mirrors, c.observed.link);
+    if (health.reason && out[0]?.status === 'True') out[0] = notReady(health.reason, health.problems.join(' | '));
+    out.push(degradedCondition(health));
+  }
+  return out;
+}
+
+function passConditions(
+  input: ReconcileInput,
+  role: LinkRole,
+  c: Converged,
+  finalized: boolean,
+  transitions: TransitionOutcome,
+): PendingCondition[] {
   const conditions: PendingCondition[] = [
     readyCondition({
       plan: c.plan,
@@ -290,6 +381,7 @@ function passConditions(input: ReconcileInput, role: LinkRole, c: Converged, fin
       deleting: input.deleting,
       role,
       warnings: c.plan.notes.filter((n) => n.severity === 'Warning'),
+      ...(transitions.failureMessage ? { transitionFailure: transitions.failureMessage } : {}),
     }),
   ];
   const tasks = tasksCondition(c.observed.link);
@@ -297,27 +389,45 @@ function passConditions(input: ReconcileInput, role: LinkRole, c: Converged, fin
   return conditions;
 }
 
-/** Status, conditions, stopped mirrors and requeue of a pass that reached the Kafka side. */
+/** Status, conditions, stopped mirrors, requeue and the extra events of a pass that reached the Kafka side. */
 export function convergedOutcome(
   input: ReconcileInput,
   role: LinkRole,
   idStatus: ClusterLinkStatus,
   c: Converged,
   pendingRequeueMs: number | undefined,
-): PendingOutcome {
+  extras: PassExtras,
+): { pending: PendingOutcome; events: KubeEvent[] } {
   const m = mirrorPhase(input, c);
+  const transitions = applyTransitions(m.mirrorTopics, {
+    previous: input.previousStatus?.mirrorTopics,
+    requested: requestedStopsOf(c.reports),
+    errors: extras.transitionErrors,
+    nowMs: extras.nowMs,
+    ...(extras.transitionBackoff ? { backoff: extras.transitionBackoff } : {}),
+  });
+  const reverse = extras.reverse;
   const finalized = input.deleting && (c.plan.finalized === true || m.linkDeleted);
   const pendingStop = c.reports.at(-1)?.pendingStop ?? [];
   const awaiting =
     pendingStop.length > 0 ||
+    reverse?.pending === true ||
     (input.deleting && !finalized && (c.plan.awaitingHandover === true || c.plan.actions.length > 0));
+  // A failing stop is retried after its backoff, not polled every few seconds.
+  const retryMs = c.plan.transitionRetryInMs ?? transitions.retryInMs;
+  const pendingMs = pendingRequeueMs ?? 5_000;
+  const requeueAfterMs = input.deleting || retryMs === undefined ? (awaiting ? pendingMs : undefined) : retryMs;
   const firstFailure = c.reports.flatMap((r) => r.failures)[0];
-  return {
-    status: linkStatus(input, idStatus, c, m, finalized),
-    conditions: passConditions(input, role, c, finalized),
+  const events: KubeEvent[] = [];
+  if (transitions.failureMessage)
+    events.push({ type: 'Warning', reason: 'MirrorTransitionFailed', message: transitions.failureMessage });
+  if (reverse) events.push(...reverse.events);
+  const pending: PendingOutcome = {
+    status: linkStatus(input, idStatus, c, m, finalized, reverse),
+    conditions: correctedConditions(input, c, m, passConditions(input, role, c, finalized, transitions), reverse),
     stoppedMirrors: m.stoppedMirrors,
-    writeCalls: c.reports.reduce((n, r) => n + r.writeCalls, 0),
-    ...(awaiting ? { requeueAfterMs: pendingRequeueMs ?? 5_000 } : {}),
+    writeCalls: c.reports.reduce((n, r) => n + r.writeCalls, 0) + (reverse?.writeCalls ?? 0),
+    ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}),
     ...(input.deleting ? { finalized } : {}),
     ...(firstFailure
       ? {
@@ -328,4 +438,5 @@ export function convergedOutcome(
         }
       : {}),
   };
+  return { pending, events };
 }

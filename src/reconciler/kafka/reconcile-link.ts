@@ -4,8 +4,19 @@ import type { ClusterLinkStatus } from '../../clusterlink/types.js';
 import { KafkaRestError, type KafkaRestClient } from '../../kafka-rest/index.js';
 import { createClientCache, type ClientFactory } from './clients.js';
 import { completeRemoteId, localIds, RemoteClusterUnknown, type Ids } from './cluster-ids.js';
-import { executePlan, type ExecutionReport } from './execute.js';
-import { convergedOutcome, passEvents, type Converged, type PendingOutcome } from './outcome.js';
+import { executePlan, type ExecuteOptions, type ExecutionReport } from './execute.js';
+import {
+  convergedOutcome,
+  passEvents,
+  requestedStopsOf,
+  statusMirrors,
+  type Converged,
+  type PassExtras,
+  type PendingOutcome,
+} from './outcome.js';
+import { reconcileReverse } from './reverse-mirrors.js';
+import { readTransitionErrors } from './transition-status.js';
+import type { TransitionBackoff } from './transitions.js';
 import { ownsMirrors, roleOf } from './plan/link-configs.js';
 import { planLink } from './plan/plan.js';
 import type { LinkRole, ObservedLink, Plan } from './plan/types.js';
@@ -26,6 +37,10 @@ export interface LinkReconcilerOptions {
   sourceInitiatedRetryMs?: number;
   /** Max concurrent mirror creations. */
   mirrorConcurrency?: number;
+  /** Backoff between repeated promote/failover requests of one mirror (docs/reconciler.md#failed-transitions). */
+  transitionBackoff?: TransitionBackoff;
+  /** Every Admin REST call's method, path and code (the reconciler metrics, docs/reconciler.md#metrics). */
+  onRestRequest?: (method: string, path: string, code: string) => void;
   /** Injected for tests: build clients yourself (e.g. against a simulator). */
   clientFactory?: ClientFactory;
   now?: () => Date;
@@ -38,10 +53,13 @@ const MAX_ROUNDS = 3;
 export function createLinkReconciler(options: LinkReconcilerOptions = {}): ClosableLinkReconciler {
   const cache = options.clientFactory
     ? undefined
-    : createClientCache({
-        ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
-        ...(options.createLinkTimeoutMs !== undefined ? { createLinkTimeoutMs: options.createLinkTimeoutMs } : {}),
-      });
+    : createClientCache(
+        {
+          ...(options.requestTimeoutMs !== undefined ? { requestTimeoutMs: options.requestTimeoutMs } : {}),
+          ...(options.createLinkTimeoutMs !== undefined ? { createLinkTimeoutMs: options.createLinkTimeoutMs } : {}),
+        },
+        options.onRestRequest,
+      );
   const clientFor: ClientFactory = options.clientFactory ?? ((t) => (cache as NonNullable<typeof cache>).get(t));
   const reconcile = (async (input: ReconcileInput, signal?: AbortSignal) =>
     reconcileLink(input, clientFor, options, signal)) as ClosableLinkReconciler;
@@ -70,6 +88,18 @@ interface PassProgress {
   reports: ExecutionReport[];
   /** The applied-configs record (docs/reconciler.md#applied-configs): replaced once planned config writes succeed. */
   appliedConfigs: Record<string, string> | undefined;
+  /** The pass's clock, for the transition backoff (docs/reconciler.md#failed-transitions). */
+  readonly nowMs: number;
+}
+
+function execOptionsOf(options: LinkReconcilerOptions, signal?: AbortSignal): ExecuteOptions {
+  return {
+    ...(signal ? { signal } : {}),
+    mirrorConcurrency: options.mirrorConcurrency,
+    sourceInitiatedRetryMs: options.sourceInitiatedRetryMs,
+    stopPollBudgetMs: options.stopPollBudgetMs,
+    stopPollIntervalMs: options.stopPollIntervalMs,
+  };
 }
 
 /** The observe → plan → execute rounds of one pass (a 409 on create gets another round). */
@@ -85,13 +115,7 @@ async function converge(
 ): Promise<Converged> {
   const reports = progress.reports;
   const spec = input.link.spec ?? {};
-  const execOpts = {
-    signal,
-    mirrorConcurrency: options.mirrorConcurrency,
-    sourceInitiatedRetryMs: options.sourceInitiatedRetryMs,
-    stopPollBudgetMs: options.stopPollBudgetMs,
-    stopPollIntervalMs: options.stopPollIntervalMs,
-  };
+  const execOpts = execOptionsOf(options, signal);
   let observed = first;
   let beforeDelete: ObservedLink | undefined;
   for (let round = 0; ; round++) {
@@ -105,6 +129,8 @@ async function converge(
       deleting: input.deleting,
       ...(progress.appliedConfigs ? { appliedConfigs: progress.appliedConfigs } : {}),
       ...(input.remote ? { remoteRestEndpoint: input.remote.endpoint } : {}),
+      nowMs: progress.nowMs,
+      ...(options.transitionBackoff ? { transitionBackoff: options.transitionBackoff } : {}),
     });
     const done = (): Converged => ({ observed, plan, reports, ...(beforeDelete ? { beforeDelete } : {}) });
     if (plan.blocked || plan.finalized || plan.actions.length === 0) {
@@ -158,23 +184,6 @@ function priorStatus(input: ReconcileInput): ClusterLinkStatus {
   return prior;
 }
 
-function notSupportedOutcome(input: ReconcileInput): PendingOutcome {
-  return {
-    status: { clusterLinkName: input.linkName, appState: 'Unknown', state: 'NOT_SUPPORTED' },
-    conditions: [
-      {
-        type: 'Ready',
-        status: 'False',
-        reason: 'NotSupported',
-        message: 'bidirectional links are accepted but not reconciled yet',
-      },
-    ],
-    stoppedMirrors: [],
-    writeCalls: 0,
-    ...(input.deleting ? { finalized: true } : {}),
-  };
-}
-
 /** The remote REST class is needed (the link does not exist yet) but could not be resolved. */
 function remoteUnknownOutcome(input: ReconcileInput, e: RemoteClusterUnknown): PendingOutcome {
   return {
@@ -208,8 +217,6 @@ async function reconcileLink(
     const { event, ...o } = failedOutcome(reason, e, status);
     return finish(o, [event]);
   };
-  if (role === 'bidirectional') return finish(notSupportedOutcome(input));
-
   let ids: Ids;
   const unknownIds = (e: unknown): ReconcileOutcome =>
     e instanceof RemoteClusterUnknown
@@ -226,7 +233,7 @@ async function reconcileLink(
     return unknownIds(e);
   }
   const client = clientFor(input.local);
-  const progress: PassProgress = { reports: [], appliedConfigs: input.appliedConfigs };
+  const progress: PassProgress = { reports: [], appliedConfigs: input.appliedConfigs, nowMs: Date.parse(now) };
   const reports = progress.reports;
   const applied = (o: ReconcileOutcome): ReconcileOutcome =>
     progress.appliedConfigs && !input.deleting ? { ...o, appliedConfigs: progress.appliedConfigs } : o;
@@ -256,17 +263,57 @@ async function reconcileLink(
   }
   const idStatus = idStatusOf(input.linkName, ids);
   let converged: Converged;
+  let extras: PassExtras;
   try {
     converged = await converge(input, role, ids, client, first, options, progress, signal);
+    extras = await readExtras(input, role, ids, client, converged, options, progress.nowMs, clientFor, signal);
   } catch (e) {
     return restFailed(e);
   }
-  return applied(
-    finish(
-      convergedOutcome(input, role, idStatus, converged, options.pendingRequeueMs),
-      passEvents(converged.plan, converged.reports),
-    ),
+  const { pending, events } = convergedOutcome(input, role, idStatus, converged, options.pendingRequeueMs, extras);
+  return applied(finish(pending, [...passEvents(converged.plan, converged.reports), ...events]));
+}
+
+/** After the rounds: why unfinished promotes/failovers fail, and the reverse mirrors of a bidirectional link. */
+async function readExtras(
+  input: ReconcileInput,
+  role: LinkRole,
+  ids: Ids,
+  client: KafkaRestClient,
+  c: Converged,
+  options: LinkReconcilerOptions,
+  nowMs: number,
+  clientFor: ClientFactory,
+  signal?: AbortSignal,
+): Promise<PassExtras> {
+  const transitionErrors = await readTransitionErrors(
+    client,
+    ids.local,
+    input.linkName,
+    statusMirrors(c),
+    input.previousStatus?.mirrorTopics,
+    requestedStopsOf(c.reports),
+    signal,
   );
+  const generation = input.link.metadata?.generation;
+  // The toSource direction of a bidirectional link, through the remote REST API (docs/reconciler.md#bidirectional-links).
+  const reverse =
+    role === 'bidirectional'
+      ? await reconcileReverse({
+          input,
+          ...(input.remote ? { remote: clientFor(input.remote) } : {}),
+          ...(ids.remote ? { remoteClusterId: ids.remote } : {}),
+          ...(generation !== undefined ? { generation } : {}),
+          nowMs,
+          exec: execOptionsOf(options, signal),
+        })
+      : undefined;
+  return {
+    nowMs,
+    ...(options.transitionBackoff ? { transitionBackoff: options.transitionBackoff } : {}),
+    transitionErrors,
+    ...(reverse ? { reverse } : {}),
+  };
 }
 
 /** The plan's link-config writes (create or configs:alter), if it had any, all went through. */

@@ -69,7 +69,9 @@ export async function buildReconcileInput(
   let remoteProblem: ReconcileInput['remoteProblem'];
   const remoteBlock = link.spec?.[sides.remote];
   const remoteRef = classRefOf(remoteBlock, namespace);
-  if (remoteRef && !remoteBlock?.clusterID) {
+  // A bidirectional link also needs the remote REST API: its toSource mirrors live there (docs/reconciler.md).
+  const bidirectional = link.spec?.sourceInitiatedLink?.linkMode === 'Bidirectional';
+  if (remoteRef && (!remoteBlock?.clusterID || bidirectional)) {
     try {
       remote = await resolveRestTarget(remoteRef, reads, signal);
     } catch (err) {

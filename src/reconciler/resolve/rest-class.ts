@@ -66,16 +66,27 @@ function text(files: Record<string, Buffer>, key: string): string | undefined {
   return value === undefined ? undefined : value.toString('utf8');
 }
 
+/**
+ * The stated rule for a class with only `kafkaClusterRef` (docs/reconciler.md#rest-endpoint): CFK's Kafka service
+ * `<name>.<namespace>.svc.cluster.local`, Admin REST on port 8090, https when the class configures TLS.
+ */
+export function endpointFromClusterRef(krc: KafkaRestClassObject, classNamespace: string): string | undefined {
+  const ref = krc.spec?.kafkaClusterRef;
+  if (!ref?.name) return undefined;
+  const scheme = krc.spec?.kafkaRest?.tls ? 'https' : 'http';
+  return `${scheme}://${ref.name}.${ref.namespace || classNamespace}.svc.cluster.local:8090`;
+}
+
 export async function resolveRestTarget(ref: ClassRef, reads: KubeReads, signal?: AbortSignal): Promise<RestTarget> {
   const what = `KafkaRestClass ${ref.namespace}/${ref.name}`;
   const krc: KafkaRestClassObject | undefined = await reads.getKafkaRestClass(ref.namespace, ref.name, signal);
   if (!krc) throw new ResolutionError('KafkaRestClassNotFound', `${what} not found`);
   const rest = krc.spec?.kafkaRest;
-  const endpoint = rest?.endpoint?.trim();
+  const endpoint = rest?.endpoint?.trim() || endpointFromClusterRef(krc, ref.namespace);
   if (!endpoint) {
     throw new ResolutionError(
       'KafkaRestClassUnsupported',
-      `${what} has no spec.kafkaRest.endpoint (endpoints derived from kafkaClusterRef alone are not supported by this reconciler)`,
+      `${what} has neither spec.kafkaRest.endpoint nor spec.kafkaClusterRef: finding "the Kafka cluster in the same namespace" is not supported by this reconciler; set one of them`,
     );
   }
   if (!/^https?:\/\//.test(endpoint))
@@ -138,13 +149,15 @@ export async function resolveRestTarget(ref: ClassRef, reads: KubeReads, signal?
       const raw = (text(files, 'bearer.txt') ?? '').trim();
       const lines = parseKeyValueLines(raw);
       const token = lines.token ?? (raw !== '' && !raw.includes('=') && !raw.includes('\n') ? raw : undefined);
-      if (!token) {
+      if (token) target.auth = { type: 'bearer', token };
+      // CFK's form: username=/password= lines, exchanged for a token at MDS (docs/reconciler.md#rest-endpoint).
+      else if (lines.username && lines.password !== undefined)
+        target.auth = { type: 'mds', username: lines.username, password: lines.password };
+      else
         throw new ResolutionError(
-          'UnsupportedAuthentication',
-          `${what} authentication.bearer: bearer.txt must hold a token (token=<value>); exchanging username/password for an MDS token is not supported`,
+          'InvalidSecret',
+          `${what} authentication.bearer: bearer.txt needs username= and password= lines (or token=<value>)`,
         );
-      }
-      target.auth = { type: 'bearer', token };
       break;
     }
     case 'mtls': {
@@ -166,7 +179,7 @@ export async function resolveRestTarget(ref: ClassRef, reads: KubeReads, signal?
     default:
       throw new ResolutionError(
         'UnsupportedAuthentication',
-        `${what}: authentication.type "${String(auth?.type)}" is not supported by this reconciler (basic, bearer, mtls)`,
+        `${what}: spec.kafkaRest.authentication.type "${String(auth?.type)}" is not supported by this reconciler (supported: basic, bearer, mtls); use one of them for the REST API`,
       );
   }
   return target;

@@ -149,10 +149,36 @@ describe('link types (docs/rules.md#link-types, docs/reconciler.md create)', () 
     assert.equal(p.blocked?.reason, 'SourceClusterIDUnknown');
     assert.deepEqual(p.actions, []);
   });
-  test('bidirectional is planned as not supported', () => {
-    const p = planLink(input({ sourceInitiatedLink: { linkMode: 'Bidirectional' } }));
-    assert.equal(p.blocked?.reason, 'NotSupported');
-    assert.deepEqual(p.actions, []);
+  test('bidirectional (docs/reconciler.md#bidirectional-links): BIDIRECTIONAL, remote_cluster_id, both connection modes', () => {
+    const cases: [string, ClusterLinkSpec, Record<string, string | null>, string[]][] = [
+      [
+        'Outbound (default): dials the remote with its credentials; local.* from the destination block',
+        destInit({
+          sourceInitiatedLink: { linkMode: 'Bidirectional' },
+          destinationKafkaCluster: { kafkaRestClassRef: { name: 'dst' }, tls: { enabled: true, secretRef: 't' } },
+          mirrorTopics: [{ name: 'in' }, { name: 'out', direction: 'toSource' }],
+        }),
+        { 'link.mode': 'BIDIRECTIONAL', 'connection.mode': 'OUTBOUND', 'bootstrap.servers': 'src:9092' },
+        ['createLink', 'createMirror:in'],
+      ],
+      [
+        'Inbound: no bootstrap, no dialing',
+        destInit({ sourceInitiatedLink: { linkMode: 'Bidirectional', connectionMode: 'Inbound' } }),
+        { 'link.mode': 'BIDIRECTIONAL', 'connection.mode': 'INBOUND' },
+        ['createLink'],
+      ],
+    ];
+    for (const [name, spec, want, actions] of cases) {
+      const p = planLink(input(spec, noLink, { credentials: { destination: { tls: { cacertsPem: PEM_CERT } } } }));
+      assert.equal(p.blocked, undefined, name);
+      const got = configsOf(p);
+      for (const [k, v] of Object.entries(want)) assert.equal(got[k], v, `${name}: ${k}`);
+      if (want['connection.mode'] === 'INBOUND') assert.equal(got['bootstrap.servers'], undefined, name);
+      else assert.equal(got['local.ssl.truststore.certificates'], PEM_CERT, name);
+      assert.equal(createReq(p).request.remote_cluster_id, 'src', name);
+      assert.equal(createReq(p).request.source_cluster_id, undefined, name);
+      assert.deepEqual(kinds(p), actions, `${name}: toSource mirrors are not created locally`);
+    }
   });
   test('roleOf maps every mode', () => {
     assert.deepEqual(

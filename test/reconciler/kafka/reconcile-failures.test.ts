@@ -42,7 +42,14 @@ describe('failures surface in status and conditions', async () => {
       tasks?.message ?? '',
       /AclSync IN_ERROR: MISCONFIGURATION_ERROR ACL migration is enabled but acl.filters is not set/,
     );
-    assert.equal(ready(out)?.status, 'True', 'the link itself is fine');
+    // Ready is honest (docs/reconciler.md#health): a task in error makes it False, with the fix.
+    assert.equal(ready(out)?.status, 'False');
+    assert.equal(ready(out)?.reason, 'LinkTasksInError');
+    assert.match(
+      ready(out)?.message ?? '',
+      /link task AclSync is IN_ERROR: .* — suggested: a sync is enabled without its filters/,
+    );
+    assert.equal(out.conditions.find((c) => c.type === 'Degraded')?.status, 'True');
     assert.equal(
       out.conditions.every((c) => c.observedGeneration === 2 && typeof c.lastTransitionTime === 'string'),
       true,
@@ -104,13 +111,6 @@ describe('failures surface in status and conditions', async () => {
     const out = await reconcile({ ...input({ ...base, name: 'race' }), linkName: 'race' });
     assert.equal(ready(out)?.status, 'True', JSON.stringify(ready(out)));
     assert.ok(world.clusters.get('dst')?.links.has('race'));
-  });
-
-  await test('bidirectional: Ready=False NotSupported, no REST call', async () => {
-    sim.resetCalls();
-    const out = await reconcile(input({ ...base, sourceInitiatedLink: { linkMode: 'Bidirectional' } }));
-    assert.equal(ready(out)?.reason, 'NotSupported');
-    assert.equal(sim.calls.length, 0);
   });
 
   await test('missing credentials block the create with a message naming the field', async () => {

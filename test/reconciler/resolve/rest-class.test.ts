@@ -103,6 +103,40 @@ describe('resolveRestTarget', () => {
     assert.deepEqual((await resolveRestTarget(ref, r)).tls, { caPem: 'CA', certPem: 'CERT', keyPem: 'KEY' });
   });
 
+  test('kafkaClusterRef only: the stated rule <name>.<namespace>.svc.cluster.local:8090, https with tls', async () => {
+    const cases: [KafkaRestClassObject, string][] = [
+      [{ spec: { kafkaClusterRef: { name: 'kafka' } } }, 'http://kafka.ns.svc.cluster.local:8090'],
+      [
+        { spec: { kafkaClusterRef: { name: 'kafka', namespace: 'confluent' } } },
+        'http://kafka.confluent.svc.cluster.local:8090',
+      ],
+      [
+        { spec: { kafkaClusterRef: { name: 'kafka' }, kafkaRest: { tls: { secretRef: 'tls' } } } },
+        'https://kafka.ns.svc.cluster.local:8090',
+      ],
+      [
+        { spec: { kafkaClusterRef: { name: 'kafka' }, kafkaRest: { endpoint: 'https://explicit:443' } } },
+        'https://explicit:443',
+      ],
+    ];
+    for (const [cls, want] of cases) {
+      const r = reads({ 'ns/rest': cls }, { 'ns/tls': { 'cacerts.pem': 'CA' } });
+      assert.equal((await resolveRestTarget(ref, r)).endpoint, want);
+    }
+  });
+
+  test('bearer with username/password (CFK bearer.txt): an MDS token login', async () => {
+    const r = reads(
+      { 'ns/rest': krc({ endpoint: 'http://k', authentication: { type: 'bearer', bearer: { secretRef: 'b' } } }) },
+      { 'ns/b': { 'bearer.txt': 'username=kafka\npassword=kafka-secret\n' } },
+    );
+    assert.deepEqual((await resolveRestTarget(ref, r)).auth, {
+      type: 'mds',
+      username: 'kafka',
+      password: 'kafka-secret',
+    });
+  });
+
   test('one-way TLS: only the CA', async () => {
     const r = reads(
       { 'ns/rest': krc({ endpoint: 'https://k', tls: { secretRef: 'tls' } }) },
@@ -115,11 +149,11 @@ describe('resolveRestTarget', () => {
     [
       ['class missing', undefined, {}, 'KafkaRestClassNotFound', /KafkaRestClass ns\/rest not found/],
       [
-        'no endpoint',
-        { spec: { kafkaClusterRef: { name: 'kafka' } } },
+        'neither endpoint nor kafkaClusterRef',
+        { spec: { kafkaRest: {} } },
         {},
         'KafkaRestClassUnsupported',
-        /no spec\.kafkaRest\.endpoint/,
+        /neither spec\.kafkaRest\.endpoint nor spec\.kafkaClusterRef: .*set one of them/,
       ],
       [
         'basic secret missing',
@@ -136,11 +170,11 @@ describe('resolveRestTarget', () => {
         /basic\.txt needs/,
       ],
       [
-        'bearer with username/password',
+        'bearer.txt with neither a token nor username/password',
         krc({ endpoint: 'http://k', authentication: { type: 'bearer', bearer: { secretRef: 'b' } } }),
-        { 'ns/b': { 'bearer.txt': 'username=u\npassword=p' } },
-        'UnsupportedAuthentication',
-        /MDS token/,
+        { 'ns/b': { 'bearer.txt': 'username=u' } },
+        'InvalidSecret',
+        /bearer\.txt needs username= and password= lines/,
       ],
       [
         'mtls without tls',
@@ -161,7 +195,7 @@ describe('resolveRestTarget', () => {
         krc({ endpoint: 'https://k', authentication: { type: 'oauth' } }),
         {},
         'UnsupportedAuthentication',
-        /"oauth" is not supported/,
+        /spec\.kafkaRest\.authentication\.type "oauth" is not supported .*\(supported: basic, bearer, mtls\)/,
       ],
     ];
   for (const [title, cls, secrets, reason, pattern] of failures) {

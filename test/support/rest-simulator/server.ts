@@ -17,6 +17,11 @@ export interface RestSimulatorOptions {
   tls?: { keyPem: string; certPem: string; caPem?: string; requestCert?: boolean };
   /** Require this Authorization (basic or bearer). */
   auth?: { basic?: { username: string; password: string }; bearer?: string };
+  /**
+   * Serve MDS's token endpoint (GET /security/1.0/authenticate, HTTP Basic with these credentials) and accept the
+   * tokens it issued as bearer tokens (CFK's bearer.txt with username/password).
+   */
+  mds?: { username: string; password: string };
   /** Delay before each answer (ms). */
   latencyMs?: number;
   /** Share of requests answered with a transient 500/50003 (0..1). */
@@ -65,6 +70,8 @@ export interface RestSimulator {
   writeCalls(): number;
   resetCalls(): void;
   failNext(f: InjectedFailure): void;
+  /** Invalidate every MDS token issued so far (the next call with one is answered 401). */
+  revokeMdsTokens(): void;
   close(): Promise<void>;
 }
 
@@ -144,7 +151,7 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
     synonyms: [],
     link_name: linkName,
   });
-  const mirrorData = (cid: string, t: SimTopic) => ({
+  const mirrorData = (cid: string, t: SimTopic, transitionErrors = false) => ({
     kind: 'KafkaMirrorData',
     metadata: meta(`${baseUrl}${API}/clusters/${cid}/links/${t.mirror?.linkName}/mirrors/${t.name}`),
     link_name: t.mirror?.linkName ?? '',
@@ -153,8 +160,9 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
     num_partitions: t.partitions,
     mirror_lags: world.mirrorLags(cid, t),
     mirror_status: t.mirror?.status ?? 'UNKNOWN',
-    mirror_topic_error: 'NO_ERROR',
+    mirror_topic_error: t.mirror?.error ?? 'NO_ERROR',
     state_time_ms: t.mirror?.stateTimeMs ?? 0,
+    ...(transitionErrors ? { mirror_state_transition_errors: t.mirror?.transitionErrors ?? [] } : {}),
   });
   const topicData = (cid: string, t: SimTopic) => ({
     kind: 'KafkaTopic',
@@ -391,6 +399,7 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
           body: mirrorData(
             cid,
             world.mirror(cid, ctx.params.link_name as string, ctx.params.mirror_topic_name as string),
+            bool(ctx.query, 'include_state_transition_errors'),
           ),
         };
       },
@@ -467,9 +476,13 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
     return best ? { template: best.template, params: best.params, handler } : undefined;
   }
 
+  const mdsTokens = new Set<string>();
+  let mdsIssued = 0;
   function authorized(req: http.IncomingMessage): boolean {
-    if (!opts.auth) return true;
     const h = req.headers.authorization ?? '';
+    if (opts.mds && h.startsWith('Bearer ') && mdsTokens.has(h.slice(7))) return true;
+    if (opts.mds && !opts.auth) return false;
+    if (!opts.auth) return true;
     if (opts.auth.bearer && h === `Bearer ${opts.auth.bearer}`) return true;
     if (
       opts.auth.basic &&
@@ -517,6 +530,21 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
       send(status, { error_code: errorCode, message });
 
     if (opts.latencyMs) await new Promise((resolve) => setTimeout(resolve, opts.latencyMs));
+    if (path === '/security/1.0/authenticate' && opts.mds) {
+      // Not part of the Admin REST documents: MDS's own endpoint, answered before the contract check.
+      const basic = `Basic ${Buffer.from(`${opts.mds.username}:${opts.mds.password}`).toString('base64')}`;
+      calls.push({ method, path, route: path, status: req.headers.authorization === basic ? 200 : 401, write: false });
+      if (req.headers.authorization !== basic) {
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ status_code: 401, message: 'Authentication failed' }));
+        return;
+      }
+      const token = `mds-token-${++mdsIssued}`;
+      mdsTokens.add(token);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ auth_token: token, token_type: 'Bearer', expires_in: 3600 }));
+      return;
+    }
     const m = contract?.match(method, path);
     op = m?.operation;
     if (!authorized(req)) return error(401, 40101, 'Authentication failed');
@@ -598,6 +626,7 @@ export async function startRestSimulator(opts: RestSimulatorOptions = {}): Promi
     writeCalls: () => calls.filter((c) => c.write).length,
     resetCalls: () => void calls.splice(0),
     failNext: (f) => void injected.push({ ...f }),
+    revokeMdsTokens: () => mdsTokens.clear(),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -24,6 +24,27 @@ export interface SimMirror {
   readsLeft: number;
   /** Per-partition offsets at the promote/failover (what a STOPPED read reports with `stoppedReportsOffsets`). */
   stopOffsets?: number[];
+  /** The stop in progress ('promote' | 'failover'). */
+  stopAction?: string;
+  /** A failing transition in progress (see SimWorld.failTransition). */
+  failure?: SimTransitionFailure;
+  /** mirror_topic_error (default NO_ERROR), e.g. SOURCE_TOPIC_MAY_BE_DELETED for a FAILED mirror. */
+  error?: string;
+  /** What the single-mirror GET reports with include_state_transition_errors=true. */
+  transitionErrors?: { error_code: string; error_message: string }[];
+}
+
+/**
+ * A promote/failover the server accepts but cannot complete: `stuck` stays PENDING_STOPPED (a promote whose source
+ * cluster is down), `revert` goes back to ACTIVE; either way the reason is a state transition error.
+ */
+export interface SimTransitionFailure {
+  action: 'promote' | 'failover';
+  errorCode: string;
+  message: string;
+  mode: 'stuck' | 'revert';
+  /** How many requests fail (default: every one). */
+  times?: number;
 }
 
 export interface SimTopic {
@@ -74,6 +95,11 @@ export interface SimBehaviour {
    * last_source_fetch_offset -1 (default, as Confluent's Terraform test data shows) or its real last offsets.
    */
   stoppedReportsOffsets: boolean;
+  /**
+   * Bootstrap hosts the brokers cannot resolve: a create (validate_only or not) is answered 400 with the
+   * UNRESOLVABLE_BOOTSTRAP_ERROR text, as the server validates the remote synchronously (validate_link default true).
+   */
+  unresolvableBootstraps?: string[];
   /** Test hook run before a batched mirror action applies (e.g. to let the source advance meanwhile). */
   beforeMirrorAction?: (action: string, names: string[]) => void;
   /**
@@ -138,6 +164,8 @@ function reserialize(value: string): string {
 export class SimWorld {
   readonly clusters = new Map<string, SimCluster>();
   readonly behaviour: SimBehaviour;
+  /** Registered transition failures by `cluster/topic`. */
+  readonly transitionFailures = new Map<string, SimTransitionFailure>();
 
   constructor(behaviour: Partial<SimBehaviour> = {}) {
     this.behaviour = {
@@ -228,6 +256,16 @@ export class SimWorld {
         40002,
         'Missing required configuration "bootstrap.servers" which has no default value.',
       );
+    const unresolvable = (configs.get('bootstrap.servers') ?? '')
+      .split(',')
+      .map((h) => h.trim())
+      .find((h) => this.behaviour.unresolvableBootstraps?.includes(h));
+    if (unresolvable && connectionMode === 'OUTBOUND')
+      throw new SimHttpError(
+        400,
+        40002,
+        `Cluster link validation failed: UNRESOLVABLE_BOOTSTRAP_ERROR: could not resolve bootstrap server ${unresolvable}`,
+      );
     for (const key of ['acl.filters', 'auto.create.mirror.topics.filters', 'consumer.offset.group.filters']) {
       const v = configs.get(key);
       if (v) this.checkFilterJson(key, v);
@@ -273,7 +311,18 @@ export class SimWorld {
         );
       }
     } else {
-      remote = body.remote_cluster_id;
+      // BIDIRECTIONAL (confluent-kubernetes-examples hybrid/clusterlink-bidirectional README, gotcha 5).
+      if (body.source_cluster_id || body.destination_cluster_id)
+        throw new SimHttpError(400, 40002, 'Only remote_cluster_id may be given for a BIDIRECTIONAL link.');
+      if (connectionMode === 'INBOUND' && (body as { cluster_link_id?: string }).cluster_link_id)
+        throw new SimHttpError(
+          400,
+          40002,
+          'Unexpected cluster link id. Should not be provided for bi-directional cluster link with inbound connections.',
+        );
+      remote = body.remote_cluster_id ?? this.byBootstrap(configs.get('bootstrap.servers'))?.id;
+      if (!remote)
+        throw new SimHttpError(400, 40002, 'The remote cluster ID must be provided for a BIDIRECTIONAL cluster link.');
     }
     if (validateOnly) return;
     cluster.links.set(name, {
@@ -341,6 +390,15 @@ export class SimWorld {
       const half = src?.links.get(link.name);
       if (!half || half.mode !== 'SOURCE')
         return { state: 'UNAVAILABLE', error: 'UNKNOWN', message: 'The source cluster has not connected yet.' };
+    }
+    if (link.mode === 'BIDIRECTIONAL') {
+      const other = link.remoteClusterId ? this.clusters.get(link.remoteClusterId)?.links.get(link.name) : undefined;
+      if (!other || other.mode !== 'BIDIRECTIONAL')
+        return {
+          state: 'UNAVAILABLE',
+          error: 'UNKNOWN',
+          message: 'The remote half of the bidirectional link is missing.',
+        };
     }
     if (link.mode === 'SOURCE') {
       const dest = link.remoteClusterId ? this.clusters.get(link.remoteClusterId) : undefined;
@@ -519,9 +577,22 @@ export class SimWorld {
     return out.sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  failTransition(clusterId: string, topic: string, f: SimTransitionFailure): void {
+    this.transitionFailures.set(`${clusterId}/${topic}`, { ...f });
+  }
+
   private observe(t: SimTopic): void {
     const m = t.mirror;
     if (!m || m.status !== 'PENDING_STOPPED') return;
+    if (m.failure) {
+      m.transitionErrors = [{ error_code: m.failure.errorCode, error_message: m.failure.message }];
+      if (m.failure.mode === 'revert') {
+        m.status = 'ACTIVE';
+        m.stateTimeMs = this.behaviour.now();
+        delete m.failure;
+      }
+      return;
+    }
     if (m.readsLeft > 0) m.readsLeft--;
     else {
       m.status = 'STOPPED';
@@ -587,10 +658,26 @@ export class SimWorld {
       if (!t) return { name, errorCode: 404, message: `Topic ${name} not found` };
       const m = t.mirror;
       if (!m || m.linkName !== linkName) return { name, errorCode: 400, message: `Topic '${name}' is not mirrored` };
-      if (m.status === 'STOPPED' || m.status === 'PENDING_STOPPED')
+      // A failover may take over a promote that is stuck: unlike a promote it does not need the source.
+      const escalation = action === 'failover' && m.status === 'PENDING_STOPPED' && m.stopAction === 'promote';
+      if ((m.status === 'STOPPED' || m.status === 'PENDING_STOPPED') && !escalation)
         return { name, errorCode: 400, message: `Topic '${name}' has already stopped its mirror from '${linkName}'` };
       const item = { name, errorCode: null, message: null, topic: t };
       if (validateOnly) return item;
+      if (action === 'promote' || action === 'failover') {
+        m.stopAction = action;
+        delete m.failure;
+        const f = this.transitionFailures.get(`${clusterId}/${name}`);
+        if (f && f.action === action) {
+          m.failure = f;
+          if (f.times !== undefined && --f.times <= 0) this.transitionFailures.delete(`${clusterId}/${name}`);
+        }
+      }
+      if (escalation) {
+        m.readsLeft = this.behaviour.pendingStoppedReads;
+        m.stateTimeMs = this.behaviour.now();
+        return item;
+      }
       const next = action === 'pause' ? 'PAUSED' : action === 'resume' ? 'ACTIVE' : 'PENDING_STOPPED';
       if (action === 'resume' && m.status !== 'PAUSED') return item;
       if (action === 'pause' && m.status === 'PAUSED') return item;

@@ -11,6 +11,7 @@ import type { ClusterCredentials } from '../../types.js';
 import type { LinkRole } from './types.js';
 import { jaasQuote } from './jaas-quote.js';
 import { OAUTHBEARER_LOGIN_MODULE, OAUTH_CALLBACK_HANDLER, oauthbearerConfigs, oauthConfigs } from './oauth-configs.js';
+import { bidirectionalLinkConfigs } from './bidirectional.js';
 
 /** Fixed at creation: never sent again with configs:alter. */
 export const IMMUTABLE_CONFIGS: ReadonlySet<string> = new Set(['link.mode', 'connection.mode', 'cluster.link.prefix']);
@@ -82,7 +83,7 @@ export function roleOf(spec: ClusterLinkSpec): LinkRole {
 }
 
 export function ownsMirrors(role: LinkRole): boolean {
-  return role === 'destination-initiated' || role === 'destination-inbound';
+  return role === 'destination-initiated' || role === 'destination-inbound' || role === 'bidirectional';
 }
 
 export { jaasQuote };
@@ -252,6 +253,8 @@ export function desiredLinkConfigs(
     merge(securityConfigs(dst, credentials.destination, '', 'spec.destinationKafkaCluster', remoteRestEndpoint));
     if (src?.authentication || src?.tls)
       merge(securityConfigs(src, credentials.source, 'local.', 'spec.sourceKafkaCluster'));
+  } else if (role === 'bidirectional') {
+    merge(bidirectionalLinkConfigs(spec, credentials, remoteRestEndpoint));
   } else {
     configs.set('link.mode', 'DESTINATION');
     if (role === 'destination-inbound') {

@@ -8,6 +8,7 @@ import type {
   MirrorData,
 } from '../../../kafka-rest/types.js';
 import { desiredLinkConfigs, IMMUTABLE_CONFIGS, MANAGED_CONFIGS, ownsMirrors, roleOf } from './link-configs.js';
+import { decideTransition, transitionRecord } from '../transitions.js';
 import type { LinkRole, MirrorSnapshot, Plan, PlanInput, PlanNote } from './types.js';
 import { configDigest, digestsOf, type AppliedConfigs } from './applied-configs.js';
 
@@ -151,11 +152,6 @@ export function snapshotOf(m: MirrorData, action: 'PROMOTE' | 'FAILOVER'): Mirro
 export function planLink(input: PlanInput): Plan {
   const role = roleOf(input.spec);
   const plan: Plan = { role, actions: [], notes: [] };
-  if (role === 'bidirectional') {
-    plan.blocked = { reason: 'NotSupported', message: 'bidirectional links are accepted but not reconciled yet' };
-    if (input.deleting) plan.finalized = true;
-    return plan;
-  }
   return input.deleting ? planDeletion(input, plan) : planEnsure(input, plan);
 }
 
@@ -210,7 +206,7 @@ function planEnsure(input: PlanInput, plan: Plan): Plan {
   return plan;
 }
 
-function planMirrors(input: PlanInput, plan: Plan): void {
+export function planMirrors(input: PlanInput, plan: Plan): void {
   const { spec, observed } = input;
   const desired = desiredMirrors(spec.mirrorTopics, spec.mirrorTopicOptions?.prefix);
   const byName = new Map(observed.mirrors.map((m) => [m.mirror_topic_name, m]));
@@ -267,13 +263,20 @@ function planMirrors(input: PlanInput, plan: Plan): void {
           });
         break;
       case 'PROMOTE':
-      case 'FAILOVER':
-        if (!stopped) {
-          snapshots.push(snapshotOf(m, d.state));
-          add(d.state === 'PROMOTE' ? 'promote' : 'failover', d.name);
-          await_.push(d.name);
+      case 'FAILOVER': {
+        const record = transitionRecord(input.previousStatus?.mirrorTopics?.[d.name]);
+        const now = input.nowMs ?? Date.now();
+        const decision = decideTransition(d.state, status, record, now, input.transitionBackoff);
+        if (decision.kind === 'request') {
+          // An escalation (PENDING_STOPPED) keeps the snapshot the promote took.
+          if (!stopped) snapshots.push(snapshotOf(m, d.state));
+          add(decision.action === 'PROMOTE' ? 'promote' : 'failover', d.name);
+          if (!await_.includes(d.name)) await_.push(d.name);
+        } else if (decision.kind === 'wait') {
+          plan.transitionRetryInMs = Math.min(plan.transitionRetryInMs ?? decision.retryInMs, decision.retryInMs);
         }
         break;
+      }
     }
   }
 

@@ -11,13 +11,15 @@ import type {
   MirrorData,
 } from '../../../kafka-rest/types.js';
 import type { ClusterCredentials } from '../../types.js';
+import type { TransitionBackoff } from '../transitions.js';
 
 /**
  * Which link object this CR manages (docs/rules.md#link-types):
  * - destination-initiated: DESTINATION/OUTBOUND on the destination, owns mirrors;
  * - source: SOURCE/OUTBOUND half on the source cluster (no mirrors);
  * - destination-inbound: DESTINATION/INBOUND half on the destination, owns mirrors;
- * - bidirectional: not supported by this reconciler yet.
+ * - bidirectional: BIDIRECTIONAL (OUTBOUND or INBOUND) on the local cluster, owns mirrors both ways
+ *   (docs/reconciler.md#bidirectional-links).
  */
 export type LinkRole = 'destination-initiated' | 'source' | 'destination-inbound' | 'bidirectional';
 
@@ -41,6 +43,9 @@ export interface PlanInput {
   remoteRestEndpoint?: string;
   /** Digests of the configs applied on earlier passes (ReconcileInput.appliedConfigs). */
   appliedConfigs?: Record<string, string>;
+  /** Clock for the transition backoff (docs/reconciler.md#failed-transitions); default Date.now(). */
+  nowMs?: number;
+  transitionBackoff?: TransitionBackoff;
 }
 
 /** Offsets and timing of a mirror read just before it was stopped (afterwards the server reports -1). */
@@ -87,4 +92,6 @@ export interface Plan {
    * has none): the new applied-configs record. Undefined when the configs were not planned (blocked, bad credentials).
    */
   appliedConfigs?: Record<string, string>;
+  /** A failed promote/failover is retried only after its backoff: run again in this many ms. */
+  transitionRetryInMs?: number;
 }

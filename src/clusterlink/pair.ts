@@ -54,8 +54,8 @@ function sameCluster(
   }
 }
 
-export function checkPair(a: unknown, b: unknown, labels: [string, string] = ['A', 'B']): PairResult {
-  const errors: FieldError[] = [];
+/** Both halves carry one cluster link name: the name is what the two clusters' links are matched by. */
+function checkLinkName(errors: FieldError[], a: unknown, b: unknown, labels: [string, string]): void {
   const nameA = nameOf(a);
   const nameB = nameOf(b);
   if (nameA !== nameB)
@@ -70,43 +70,54 @@ export function checkPair(a: unknown, b: unknown, labels: [string, string] = ['A
         labels[1],
       ),
     );
+}
 
-  const types: [LinkType, LinkType] = [linkTypeOf(specOf(a)), linkTypeOf(specOf(b))];
-  const modes = [...types].sort().join('+');
-  if (modes === 'Destination+Source') {
-    const [source, destination] = types[0] === 'Source' ? [a, b] : [b, a];
-    const [sl, dl]: [string, string] = types[0] === 'Source' ? labels : [labels[1], labels[0]];
-    sameCluster(errors, source, 'sourceKafkaCluster', destination, 'sourceKafkaCluster', [sl, dl]);
-    sameCluster(errors, source, 'destinationKafkaCluster', destination, 'destinationKafkaCluster', [sl, dl]);
-    const index = types[0] === 'Destination' ? 0 : 1;
-    return {
-      errors,
-      createFirst: { index, why: 'the Destination-mode half waits (INBOUND) for the Source-mode half' },
-    };
-  }
-  if (modes === 'Bidirectional+Bidirectional') {
-    // each half's destination is its own cluster and its source the other one
-    sameCluster(errors, a, 'destinationKafkaCluster', b, 'sourceKafkaCluster', labels);
-    sameCluster(errors, a, 'sourceKafkaCluster', b, 'destinationKafkaCluster', labels);
-    const inbound = [connectionMode(a), connectionMode(b)].map((m) => m === 'Inbound');
-    if (inbound[0] && inbound[1])
-      errors.push(
-        tag(
-          invalid(
-            SPEC.child('sourceInitiatedLink', 'connectionMode'),
-            'Inbound',
-            `${labels[0]} is Inbound too: one half at least must be Outbound, or neither connects`,
-          ),
-          'pair-connection-modes',
-          labels[1],
+/** A Source-mode and a Destination-mode half: both name the same source and destination clusters. */
+function checkSourceDestination(
+  errors: FieldError[],
+  a: unknown,
+  b: unknown,
+  types: [LinkType, LinkType],
+  labels: [string, string],
+): PairResult {
+  const [source, destination] = types[0] === 'Source' ? [a, b] : [b, a];
+  const [sl, dl]: [string, string] = types[0] === 'Source' ? labels : [labels[1], labels[0]];
+  sameCluster(errors, source, 'sourceKafkaCluster', destination, 'sourceKafkaCluster', [sl, dl]);
+  sameCluster(errors, source, 'destinationKafkaCluster', destination, 'destinationKafkaCluster', [sl, dl]);
+  const index = types[0] === 'Destination' ? 0 : 1;
+  return {
+    errors,
+    createFirst: { index, why: 'the Destination-mode half waits (INBOUND) for the Source-mode half' },
+  };
+}
+
+/** Two Bidirectional halves: clusters crosswise, and at least one half Outbound so that a connection is made. */
+function checkBidirectional(errors: FieldError[], a: unknown, b: unknown, labels: [string, string]): PairResult {
+  // each half's destination is its own cluster and its source the other one
+  sameCluster(errors, a, 'destinationKafkaCluster', b, 'sourceKafkaCluster', labels);
+  sameCluster(errors, a, 'sourceKafkaCluster', b, 'destinationKafkaCluster', labels);
+  const inbound = [connectionMode(a), connectionMode(b)].map((m) => m === 'Inbound');
+  if (inbound[0] && inbound[1])
+    errors.push(
+      tag(
+        invalid(
+          SPEC.child('sourceInitiatedLink', 'connectionMode'),
+          'Inbound',
+          `${labels[0]} is Inbound too: one half at least must be Outbound, or neither connects`,
         ),
-      );
-    if (inbound[0] !== inbound[1]) {
-      const index = inbound[0] ? 0 : 1;
-      return { errors, createFirst: { index, why: 'the Inbound half must exist before the Outbound half connects' } };
-    }
-    return { errors };
+        'pair-connection-modes',
+        labels[1],
+      ),
+    );
+  if (inbound[0] !== inbound[1]) {
+    const index = inbound[0] ? 0 : 1;
+    return { errors, createFirst: { index, why: 'the Inbound half must exist before the Outbound half connects' } };
   }
+  return { errors };
+}
+
+/** Any other combination of link modes is not a pair; no creation order can be given. */
+function wrongModes(errors: FieldError[], types: [LinkType, LinkType], labels: [string, string]): PairResult {
   errors.push(
     tag(
       invalid(
@@ -119,4 +130,14 @@ export function checkPair(a: unknown, b: unknown, labels: [string, string] = ['A
     ),
   );
   return { errors };
+}
+
+export function checkPair(a: unknown, b: unknown, labels: [string, string] = ['A', 'B']): PairResult {
+  const errors: FieldError[] = [];
+  checkLinkName(errors, a, b, labels);
+  const types: [LinkType, LinkType] = [linkTypeOf(specOf(a)), linkTypeOf(specOf(b))];
+  const modes = [...types].sort().join('+');
+  if (modes === 'Destination+Source') return checkSourceDestination(errors, a, b, types, labels);
+  if (modes === 'Bidirectional+Bidirectional') return checkBidirectional(errors, a, b, labels);
+  return wrongModes(errors, types, labels);
 }

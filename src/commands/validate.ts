@@ -67,7 +67,29 @@ function takePair(argv: string[]): { rest: string[]; pair?: [string, string] } |
   return { rest, pair: [first, second] };
 }
 
-export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
+/** The command line once checked: what the phases of `run` work from. */
+interface Invocation {
+  files: string[];
+  oldFiles: string[];
+  secretDirs: string[];
+  strictSecrets: boolean;
+  namespace: string;
+  output: 'text' | 'json';
+  pair: [string, string] | undefined;
+}
+
+/** What both ways of validating share: the pipeline, with or without a Secret checker. */
+interface Checking {
+  defaultNamespace: string;
+  pipeline: ReturnType<typeof createOfflinePipeline>;
+  secretsChecked: boolean;
+}
+
+/**
+ * Every usage error is found before any input is read, so a wrong command line never consumes stdin: the exit code
+ * (after --help or the error message is written), or the invocation to run.
+ */
+function checkCommandLine(argv: string[], io: CliIO): Invocation | number {
   const taken = takePair(argv);
   if (typeof taken === 'string') return usageError('validate', taken, io);
   const flags = parseFlags('validate', taken.rest, FLAGS, io);
@@ -87,46 +109,59 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     return usageError('validate', `unknown output format "${output}" (use text or json)`, io);
   const namespace = flags.namespace ?? 'default';
   if (namespace === '') return usageError('validate', 'the namespace must not be empty', io);
-
   const secretDirs = flags['secrets-dir'] ?? [];
-  let secretChecker: SecretChecker | undefined;
-  const secretProblems: LoadProblem[] = [];
-  if (secretDirs.length > 0) {
-    const loaded = await loadSecretManifests(secretDirs, io, namespace);
-    secretProblems.push(...loaded.problems);
-    secretChecker = createSecretChecker(loaded.source, { strict: flags['strict-secrets'] === true });
-  } else if (flags['strict-secrets']) {
+  if (secretDirs.length === 0 && flags['strict-secrets'])
     return usageError('validate', '--strict-secrets needs --secrets-dir', io);
-  }
+  const strictSecrets = flags['strict-secrets'] === true;
+  return { files, oldFiles: flags.old ?? [], secretDirs, strictSecrets, namespace, output, pair: taken.pair };
+}
 
-  const pipeline = createOfflinePipeline(secretChecker ? { secretChecker } : {});
-  if (taken.pair) {
-    const options = { defaultNamespace: namespace, pipeline, secretsChecked: secretChecker !== undefined };
-    const { report, pair } = await validatePair(taken.pair, options, io, secretProblems);
-    const exitCode = pair.errors.length > 0 && exitCodeOf(report) === EXIT_OK ? EXIT_INVALID : exitCodeOf(report);
-    if (output === 'json') {
-      const json = JSON.parse(formatJson(report, exitCode)) as Record<string, unknown>;
-      io.stdout.write(`${JSON.stringify({ ...json, pair }, null, 2)}\n`);
-    } else {
-      const text = formatText(report);
-      io.stderr.write(text.stderr);
-      io.stdout.write(text.stdout + formatPairText(pair));
-    }
-    return exitCode;
+/** --secrets-dir: the Secrets to check references against; files that cannot be read are reported with the rest. */
+async function loadSecrets(
+  invocation: Invocation,
+  io: CliIO,
+): Promise<{ checker: SecretChecker | undefined; problems: LoadProblem[] }> {
+  if (invocation.secretDirs.length === 0) return { checker: undefined, problems: [] };
+  const loaded = await loadSecretManifests(invocation.secretDirs, io, invocation.namespace);
+  const checker = createSecretChecker(loaded.source, { strict: invocation.strictSecrets });
+  return { checker, problems: [...loaded.problems] };
+}
+
+/** --pair: each half as a manifest, then the two together; a pair error alone makes the answer INVALID. */
+async function runPair(
+  files: [string, string],
+  output: Invocation['output'],
+  checking: Checking,
+  secretProblems: LoadProblem[],
+  io: CliIO,
+): Promise<number> {
+  const { report, pair } = await validatePair(files, checking, io, secretProblems);
+  const exitCode = pair.errors.length > 0 && exitCodeOf(report) === EXIT_OK ? EXIT_INVALID : exitCodeOf(report);
+  if (output === 'json') {
+    const json = JSON.parse(formatJson(report, exitCode)) as Record<string, unknown>;
+    io.stdout.write(`${JSON.stringify({ ...json, pair }, null, 2)}\n`);
+  } else {
+    const text = formatText(report);
+    io.stderr.write(text.stderr);
+    io.stdout.write(text.stdout + formatPairText(pair));
   }
+  return exitCode;
+}
+
+/** -f (and --old): every ClusterLink found, each on its own. */
+async function runManifests(
+  invocation: Invocation,
+  checking: Checking,
+  secretProblems: LoadProblem[],
+  io: CliIO,
+): Promise<number> {
   const report = await validateManifests(
-    {
-      files,
-      oldFiles: flags.old ?? [],
-      defaultNamespace: namespace,
-      pipeline,
-      secretsChecked: secretChecker !== undefined,
-    },
+    { files: invocation.files, oldFiles: invocation.oldFiles, ...checking },
     io,
     secretProblems,
   );
   const exitCode = exitCodeOf(report);
-  if (output === 'json') {
+  if (invocation.output === 'json') {
     io.stdout.write(formatJson(report, exitCode));
   } else {
     const text = formatText(report);
@@ -134,6 +169,20 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     io.stdout.write(text.stdout);
   }
   return exitCode;
+}
+
+export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
+  const invocation = checkCommandLine(argv, io);
+  if (typeof invocation === 'number') return invocation;
+  const secrets = await loadSecrets(invocation, io);
+  const pipeline = createOfflinePipeline(secrets.checker ? { secretChecker: secrets.checker } : {});
+  const checking: Checking = {
+    defaultNamespace: invocation.namespace,
+    pipeline,
+    secretsChecked: secrets.checker !== undefined,
+  };
+  if (invocation.pair) return runPair(invocation.pair, invocation.output, checking, secrets.problems, io);
+  return runManifests(invocation, checking, secrets.problems, io);
 }
 
 /** 2 when some input could not be read (the answer is incomplete), else 1 when anything is invalid, else 0. */

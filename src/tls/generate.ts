@@ -40,10 +40,13 @@ const DAY_MS = 86_400_000;
 /** forge writes CRLF line ends; every other tool (and a diff of a Secret) expects LF. */
 const lf = (pem: string): string => pem.replace(/\r\n/g, '\n');
 
-function serialNumber(): string {
-  // Positive (high bit clear) 16-byte serial, as RFC 5280 asks.
-  const bytes = randomBytes(16);
-  bytes[0] = (bytes[0] ?? 0) & 0x7f;
+/**
+ * A positive 16-byte serial (RFC 5280) whose first byte is never 0: a leading zero byte before one below 0x80 is
+ * not minimal DER, and node-forge then refuses to parse the certificate ("illegal padding", about 1 in 256).
+ */
+export function serialNumber(random: (size: number) => Buffer = randomBytes): string {
+  const bytes = random(16);
+  bytes[0] = ((bytes[0] ?? 0) & 0x3f) | 0x40;
   return bytes.toString('hex');
 }
 

@@ -114,37 +114,11 @@ async function listening(
   logger: Logger,
   metrics: Metrics,
 ): Promise<WebhookServer | undefined> {
-  let clientCaPem: string | undefined;
-  try {
-    clientCaPem = config.clientCaFile !== undefined ? readFileSync(config.clientCaFile, 'utf8') : undefined;
-  } catch (err) {
-    logger.fatal({ err: { message: (err as Error).message } }, 'cannot read --client-ca-file');
-    return undefined;
-  }
-  const secretChecker = secretChecking?.checker;
-  const exceptionAuthorizer = buildExceptionAuthorizer(logger);
+  const clientCa = readClientCa(config, logger);
+  if (!clientCa.ok) return undefined;
+  const clientCaPem = clientCa.pem;
   const server = createWebhookServer({
-    admitters: createClusterLinkAdmitters({
-      ...(secretChecker ? { secretChecker } : {}),
-      ...(exceptionAuthorizer ? { exceptionAuthorizer } : {}),
-      rulePolicy: () => ruleActions.current(),
-      onException: (outcome, request) => {
-        metrics.exceptions.inc({ result: outcome.granted ? 'granted' : 'refused' });
-        logger.info(
-          {
-            uid: request.uid,
-            namespace: request.namespace,
-            object: request.name,
-            user: request.userInfo?.username,
-            rules: outcome.rules,
-            granted: outcome.granted,
-            reason: outcome.reason,
-            skipped: outcome.skipped,
-          },
-          'skip-rules exception',
-        );
-      },
-    }),
+    admitters: admittersFor(ruleActions, secretChecking?.checker, logger, metrics),
     logger,
     metrics,
     tls,
@@ -159,6 +133,58 @@ async function listening(
     shutdownDelayMs: config.shutdownDelayMs,
     shutdownGraceMs: config.shutdownGraceMs,
   });
+  return listenOrShutdown(server, config, tls, secretChecking, logger);
+}
+
+/** --client-ca-file, read before the server exists; a read failure is fatal (logged) and nothing listens. */
+function readClientCa(config: ServeConfig, logger: Logger): { ok: true; pem: string | undefined } | { ok: false } {
+  try {
+    return { ok: true, pem: config.clientCaFile !== undefined ? readFileSync(config.clientCaFile, 'utf8') : undefined };
+  } catch (err) {
+    logger.fatal({ err: { message: (err as Error).message } }, 'cannot read --client-ca-file');
+    return { ok: false };
+  }
+}
+
+/** The ClusterLink admitters; every skip-rules exception is counted and logged (who asked, which rules). */
+function admittersFor(
+  ruleActions: RuleActionsSource,
+  secretChecker: SecretChecker | undefined,
+  logger: Logger,
+  metrics: Metrics,
+): ReturnType<typeof createClusterLinkAdmitters> {
+  const exceptionAuthorizer = buildExceptionAuthorizer(logger);
+  return createClusterLinkAdmitters({
+    ...(secretChecker ? { secretChecker } : {}),
+    ...(exceptionAuthorizer ? { exceptionAuthorizer } : {}),
+    rulePolicy: () => ruleActions.current(),
+    onException: (outcome, request) => {
+      metrics.exceptions.inc({ result: outcome.granted ? 'granted' : 'refused' });
+      logger.info(
+        {
+          uid: request.uid,
+          namespace: request.namespace,
+          object: request.name,
+          user: request.userInfo?.username,
+          rules: outcome.rules,
+          granted: outcome.granted,
+          reason: outcome.reason,
+          skipped: outcome.skipped,
+        },
+        'skip-rules exception',
+      );
+    },
+  });
+}
+
+/** Listen and say where; a server that cannot listen is shut down at once (no shutdown delay) and dropped. */
+async function listenOrShutdown(
+  server: WebhookServer,
+  config: ServeConfig,
+  tls: TlsSource,
+  secretChecking: { enabled: boolean } | undefined,
+  logger: Logger,
+): Promise<WebhookServer | undefined> {
   try {
     const addresses = await server.listen();
     logger.info(

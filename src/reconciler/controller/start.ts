@@ -84,6 +84,21 @@ export async function startReconcilerIfEnabled(
     log.info({}, 'reconciler is off (--reconciler=false); serving the webhooks only');
     return undefined;
   }
+  const loaded = loadConfig(config, log, deps);
+  if (!loaded) return undefined;
+  const plan = planReconciler(config, loaded);
+  if (!plan.runs) {
+    log.info({ server: plan.server, lease: plan.lease }, `reconciler is off: ${plan.reason}; the webhooks still serve`);
+    return undefined;
+  }
+  const server = loaded.kubeConfig.getCurrentCluster()?.server;
+  const probe = await probeOrGiveUp(config, loaded, server, log, deps);
+  if (!probe) return undefined;
+  return startController(config, loaded, server, probe, log, deps);
+}
+
+/** The Kubernetes configuration; undefined (logged: the webhooks serve alone) when there is none or it is unreadable. */
+function loadConfig(config: ReconcilerConfig, log: Logger, deps: StartDeps): LoadedKubeConfig | undefined {
   let loaded: LoadedKubeConfig | undefined;
   try {
     loaded = (deps.load ?? loadKubeConfig)();
@@ -97,12 +112,19 @@ export async function startReconcilerIfEnabled(
     );
     return undefined;
   }
-  const plan = planReconciler(config, loaded);
-  if (!plan.runs) {
-    log.info({ server: plan.server, lease: plan.lease }, `reconciler is off: ${plan.reason}; the webhooks still serve`);
-    return undefined;
-  }
-  const server = loaded.kubeConfig.getCurrentCluster()?.server;
+  return loaded;
+}
+
+type Probe = Awaited<ReturnType<typeof probeKubeApi>>;
+
+/** Probe the API: `auto` gives up when it does not answer (undefined); `true` starts anyway, the informer retries. */
+async function probeOrGiveUp(
+  config: ReconcilerConfig,
+  loaded: LoadedKubeConfig,
+  server: string | undefined,
+  log: Logger,
+  deps: StartDeps,
+): Promise<Probe | undefined> {
   const probe = await probeKubeApi(loaded.kubeConfig, deps.probeTimeoutMs ?? 3000);
   if (!probe.ok) {
     if (config.reconciler === 'auto') {
@@ -117,7 +139,18 @@ export async function startReconcilerIfEnabled(
       'the Kubernetes API is not reachable yet; starting the reconciler anyway (--reconciler=true), it retries',
     );
   }
+  return probe;
+}
 
+/** Build and start the controller (it then waits for the leader lease) and say so. */
+function startController(
+  config: ReconcilerConfig,
+  loaded: LoadedKubeConfig,
+  server: string | undefined,
+  probe: Probe,
+  log: Logger,
+  deps: StartDeps,
+): RunningReconciler {
   const metrics = deps.registry ? createReconcilerMetrics(deps.registry) : undefined;
   const linkReconciler =
     deps.linkReconciler ??

@@ -211,13 +211,30 @@ async function reconcileLink(
 ): Promise<ReconcileOutcome> {
   const role = roleOf(input.link.spec ?? {});
   const now = (options.now ?? (() => new Date()))().toISOString();
+  const out = outcomesOf(input, now);
+  let ids: Ids;
+  try {
+    ids = await localIds(input, role, clientFor, signal);
+  } catch (e) {
+    return out.unknownIds(e);
+  }
+  return reconcileWithIds(input, role, ids, now, out, clientFor, options, signal);
+}
+
+/** How a pass ends: finished, failed on a REST error, or without the cluster ids it needs. */
+interface PassOutcomes {
+  finish: (o: PendingOutcome, events?: KubeEvent[]) => ReconcileOutcome;
+  failed: (reason: string, e: unknown, status: ClusterLinkStatus) => ReconcileOutcome;
+  unknownIds: (e: unknown) => ReconcileOutcome;
+}
+
+function outcomesOf(input: ReconcileInput, now: string): PassOutcomes {
   const finish = (o: PendingOutcome, events: KubeEvent[] = []): ReconcileOutcome =>
     finishOutcome(input, now, events, o);
   const failed = (reason: string, e: unknown, status: ClusterLinkStatus): ReconcileOutcome => {
     const { event, ...o } = failedOutcome(reason, e, status);
     return finish(o, [event]);
   };
-  let ids: Ids;
   const unknownIds = (e: unknown): ReconcileOutcome =>
     e instanceof RemoteClusterUnknown
       ? finish(remoteUnknownOutcome(input, e), [{ type: 'Warning', reason: e.reason, message: e.message }])
@@ -227,29 +244,28 @@ async function reconcileLink(
           appState: 'Unknown',
           state: 'UNKNOWN',
         });
-  try {
-    ids = await localIds(input, role, clientFor, signal);
-  } catch (e) {
-    return unknownIds(e);
-  }
+  return { finish, failed, unknownIds };
+}
+
+/** The pass once the local cluster id is known: observe, complete the remote id, converge, read the extras. */
+async function reconcileWithIds(
+  input: ReconcileInput,
+  role: LinkRole,
+  local: Ids,
+  now: string,
+  out: PassOutcomes,
+  clientFor: ClientFactory,
+  options: LinkReconcilerOptions,
+  signal?: AbortSignal,
+): Promise<ReconcileOutcome> {
+  let ids = local;
   const client = clientFor(input.local);
   const progress: PassProgress = { reports: [], appliedConfigs: input.appliedConfigs, nowMs: Date.parse(now) };
-  const reports = progress.reports;
   const applied = (o: ReconcileOutcome): ReconcileOutcome =>
     progress.appliedConfigs && !input.deleting ? { ...o, appliedConfigs: progress.appliedConfigs } : o;
-  // Keep what the previous status knew, plus any offsets snapshotted before a stop in this pass:
-  // once the stop completes the server only reports -1.
-  const restFailed = (e: unknown): ReconcileOutcome => {
-    const snaps = { ...previousSnapshots(input.previousStatus) };
-    for (const r of reports) for (const sn of r.snapshots) snaps[sn.topicName] = sn;
-    return applied(
-      failed('RestError', e, {
-        ...priorStatus(input),
-        ...idStatusOf(input.linkName, ids),
-        ...(Object.keys(snaps).length > 0 ? { [SNAPSHOTS_STATUS_KEY]: snaps } : {}),
-      }),
-    );
-  };
+  // `ids` as known when the error happens (the remote id may have been completed by then).
+  const restFailed = (e: unknown): ReconcileOutcome =>
+    applied(out.failed('RestError', e, restFailedStatus(input, ids, progress.reports)));
   let first: ObservedLink;
   try {
     first = await observe(client, ids.local, input.linkName, role, signal);
@@ -259,7 +275,7 @@ async function reconcileLink(
   try {
     ids = await completeRemoteId(input, role, ids, first.link, clientFor, signal);
   } catch (e) {
-    return unknownIds(e);
+    return out.unknownIds(e);
   }
   const idStatus = idStatusOf(input.linkName, ids);
   let converged: Converged;
@@ -271,7 +287,21 @@ async function reconcileLink(
     return restFailed(e);
   }
   const { pending, events } = convergedOutcome(input, role, idStatus, converged, options.pendingRequeueMs, extras);
-  return applied(finish(pending, [...passEvents(converged.plan, converged.reports), ...events]));
+  return applied(out.finish(pending, [...passEvents(converged.plan, converged.reports), ...events]));
+}
+
+/**
+ * Keep what the previous status knew, plus any offsets snapshotted before a stop in this pass:
+ * once the stop completes the server only reports -1.
+ */
+function restFailedStatus(input: ReconcileInput, ids: Ids, reports: ExecutionReport[]): ClusterLinkStatus {
+  const snaps = { ...previousSnapshots(input.previousStatus) };
+  for (const r of reports) for (const sn of r.snapshots) snaps[sn.topicName] = sn;
+  return {
+    ...priorStatus(input),
+    ...idStatusOf(input.linkName, ids),
+    ...(Object.keys(snaps).length > 0 ? { [SNAPSHOTS_STATUS_KEY]: snaps } : {}),
+  };
 }
 
 /** After the rounds: why unfinished promotes/failovers fail, and the reverse mirrors of a bidirectional link. */

@@ -82,6 +82,30 @@ export async function resolveRestTarget(ref: ClassRef, reads: KubeReads, signal?
   const krc: KafkaRestClassObject | undefined = await reads.getKafkaRestClass(ref.namespace, ref.name, signal);
   if (!krc) throw new ResolutionError('KafkaRestClassNotFound', `${what} not found`);
   const rest = krc.spec?.kafkaRest;
+  const target = targetOf(krc, ref, what);
+  const ctx: ReadContext = { namespace: ref.namespace, reads, what, ...(signal ? { signal } : {}) };
+  const tlsFiles = await readTls(rest, target, ctx);
+  await applyAuthentication(rest?.authentication, tlsFiles, target, ctx);
+  return target;
+}
+
+type KafkaRest = NonNullable<NonNullable<KafkaRestClassObject['spec']>['kafkaRest']>;
+type RestAuthentication = NonNullable<KafkaRest['authentication']>;
+
+/** Where and how a class's files are read, and the class's name for messages. */
+interface ReadContext {
+  namespace: string;
+  reads: KubeReads;
+  what: string;
+  signal?: AbortSignal;
+}
+
+const readFilesOf = (source: FileSource, ctx: ReadContext, what: string): Promise<Record<string, Buffer>> =>
+  readFiles(source, ctx.namespace, ctx.reads, what, ctx.signal);
+
+/** The endpoint (explicit, or the stated kafkaClusterRef rule) without a trailing /, /kafka/v3 or /v3, and the cluster id. */
+function targetOf(krc: KafkaRestClassObject, ref: ClassRef, what: string): RestTarget {
+  const rest = krc.spec?.kafkaRest;
   const endpoint = rest?.endpoint?.trim() || endpointFromClusterRef(krc, ref.namespace);
   if (!endpoint) {
     throw new ResolutionError(
@@ -101,86 +125,108 @@ export async function resolveRestTarget(ref: ClassRef, reads: KubeReads, signal?
       .replace(/\/v3$/, ''),
   };
   if (rest?.kafkaClusterID) target.clusterId = rest.kafkaClusterID;
+  return target;
+}
 
+/** spec.kafkaRest.tls: the CA to trust (PEM only, JKS is refused); the files are kept for mTLS. */
+async function readTls(
+  rest: KafkaRest | undefined,
+  target: RestTarget,
+  ctx: ReadContext,
+): Promise<Record<string, Buffer> | undefined> {
   const tlsSource = sourceOf(rest?.tls);
-  let tlsFiles: Record<string, Buffer> | undefined;
-  if (tlsSource) {
-    tlsFiles = await readFiles(tlsSource, ref.namespace, reads, `${what} spec.kafkaRest.tls`, signal);
-    if (tlsFiles['cacerts.pem'] === undefined && (tlsFiles['truststore.jks'] || tlsFiles['keystore.jks'])) {
-      throw new ResolutionError(
-        'UnsupportedTLS',
-        `${what} spec.kafkaRest.tls: only PEM (cacerts.pem, fullchain.pem, privkey.pem) is supported, not JKS`,
-      );
-    }
-    const ca = text(tlsFiles, 'cacerts.pem');
-    if (ca) target.tls = { caPem: ca };
+  if (!tlsSource) return undefined;
+  const { what } = ctx;
+  const tlsFiles = await readFilesOf(tlsSource, ctx, `${what} spec.kafkaRest.tls`);
+  if (tlsFiles['cacerts.pem'] === undefined && (tlsFiles['truststore.jks'] || tlsFiles['keystore.jks'])) {
+    throw new ResolutionError(
+      'UnsupportedTLS',
+      `${what} spec.kafkaRest.tls: only PEM (cacerts.pem, fullchain.pem, privkey.pem) is supported, not JKS`,
+    );
   }
+  const ca = text(tlsFiles, 'cacerts.pem');
+  if (ca) target.tls = { caPem: ca };
+  return tlsFiles;
+}
 
-  const auth = rest?.authentication;
+/** spec.kafkaRest.authentication → target.auth (basic, bearer/MDS) or the client certificate (mtls). */
+async function applyAuthentication(
+  auth: RestAuthentication | undefined,
+  tlsFiles: Record<string, Buffer> | undefined,
+  target: RestTarget,
+  ctx: ReadContext,
+): Promise<void> {
   switch (auth?.type) {
     case undefined:
       break;
-    case 'basic': {
-      const source = sourceOf(auth.basic);
-      if (!source)
-        throw new ResolutionError(
-          'KafkaRestClassInvalid',
-          `${what}: authentication.basic needs secretRef or directoryPathInContainer`,
-        );
-      const files = await readFiles(source, ref.namespace, reads, `${what} authentication.basic`, signal);
-      const basic = parseKeyValueLines(text(files, 'basic.txt') ?? '');
-      if (!basic.username || basic.password === undefined) {
-        throw new ResolutionError(
-          'InvalidSecret',
-          `${what} authentication.basic: basic.txt needs username= and password= lines`,
-        );
-      }
-      target.auth = { type: 'basic', username: basic.username, password: basic.password };
+    case 'basic':
+      target.auth = await basicAuth(auth, ctx);
       break;
-    }
-    case 'bearer': {
-      const source = sourceOf(auth.bearer);
-      if (!source)
-        throw new ResolutionError(
-          'KafkaRestClassInvalid',
-          `${what}: authentication.bearer needs secretRef or directoryPathInContainer`,
-        );
-      const files = await readFiles(source, ref.namespace, reads, `${what} authentication.bearer`, signal);
-      const raw = (text(files, 'bearer.txt') ?? '').trim();
-      const lines = parseKeyValueLines(raw);
-      const token = lines.token ?? (raw !== '' && !raw.includes('=') && !raw.includes('\n') ? raw : undefined);
-      if (token) target.auth = { type: 'bearer', token };
-      // CFK's form: username=/password= lines, exchanged for a token at MDS (docs/reconciler.md#rest-endpoint).
-      else if (lines.username && lines.password !== undefined)
-        target.auth = { type: 'mds', username: lines.username, password: lines.password };
-      else
-        throw new ResolutionError(
-          'InvalidSecret',
-          `${what} authentication.bearer: bearer.txt needs username= and password= lines (or token=<value>)`,
-        );
+    case 'bearer':
+      target.auth = await bearerAuth(auth, ctx);
       break;
-    }
-    case 'mtls': {
-      if (!tlsFiles)
-        throw new ResolutionError(
-          'KafkaRestClassInvalid',
-          `${what}: authentication.type mtls needs spec.kafkaRest.tls with the client certificate`,
-        );
-      const certPem = text(tlsFiles, 'fullchain.pem');
-      const keyPem = text(tlsFiles, 'privkey.pem');
-      if (!certPem || !keyPem)
-        throw new ResolutionError(
-          'InvalidSecret',
-          `${what} spec.kafkaRest.tls: mTLS needs fullchain.pem and privkey.pem`,
-        );
-      target.tls = { ...(target.tls ?? {}), certPem, keyPem };
+    case 'mtls':
+      mtlsAuth(tlsFiles, target, ctx.what);
       break;
-    }
     default:
       throw new ResolutionError(
         'UnsupportedAuthentication',
-        `${what}: spec.kafkaRest.authentication.type "${String(auth?.type)}" is not supported by this reconciler (supported: basic, bearer, mtls); use one of them for the REST API`,
+        `${ctx.what}: spec.kafkaRest.authentication.type "${String(auth?.type)}" is not supported by this reconciler (supported: basic, bearer, mtls); use one of them for the REST API`,
       );
   }
-  return target;
+}
+
+async function basicAuth(auth: RestAuthentication, ctx: ReadContext): Promise<NonNullable<RestTarget['auth']>> {
+  const { what } = ctx;
+  const source = sourceOf(auth.basic);
+  if (!source)
+    throw new ResolutionError(
+      'KafkaRestClassInvalid',
+      `${what}: authentication.basic needs secretRef or directoryPathInContainer`,
+    );
+  const files = await readFilesOf(source, ctx, `${what} authentication.basic`);
+  const basic = parseKeyValueLines(text(files, 'basic.txt') ?? '');
+  if (!basic.username || basic.password === undefined) {
+    throw new ResolutionError(
+      'InvalidSecret',
+      `${what} authentication.basic: basic.txt needs username= and password= lines`,
+    );
+  }
+  return { type: 'basic', username: basic.username, password: basic.password };
+}
+
+async function bearerAuth(auth: RestAuthentication, ctx: ReadContext): Promise<NonNullable<RestTarget['auth']>> {
+  const { what } = ctx;
+  const source = sourceOf(auth.bearer);
+  if (!source)
+    throw new ResolutionError(
+      'KafkaRestClassInvalid',
+      `${what}: authentication.bearer needs secretRef or directoryPathInContainer`,
+    );
+  const files = await readFilesOf(source, ctx, `${what} authentication.bearer`);
+  const raw = (text(files, 'bearer.txt') ?? '').trim();
+  const lines = parseKeyValueLines(raw);
+  const token = lines.token ?? (raw !== '' && !raw.includes('=') && !raw.includes('\n') ? raw : undefined);
+  if (token) return { type: 'bearer', token };
+  // CFK's form: username=/password= lines, exchanged for a token at MDS (docs/reconciler.md#rest-endpoint).
+  if (lines.username && lines.password !== undefined)
+    return { type: 'mds', username: lines.username, password: lines.password };
+  throw new ResolutionError(
+    'InvalidSecret',
+    `${what} authentication.bearer: bearer.txt needs username= and password= lines (or token=<value>)`,
+  );
+}
+
+/** mTLS: the client certificate comes from the spec.kafkaRest.tls files. */
+function mtlsAuth(tlsFiles: Record<string, Buffer> | undefined, target: RestTarget, what: string): void {
+  if (!tlsFiles)
+    throw new ResolutionError(
+      'KafkaRestClassInvalid',
+      `${what}: authentication.type mtls needs spec.kafkaRest.tls with the client certificate`,
+    );
+  const certPem = text(tlsFiles, 'fullchain.pem');
+  const keyPem = text(tlsFiles, 'privkey.pem');
+  if (!certPem || !keyPem)
+    throw new ResolutionError('InvalidSecret', `${what} spec.kafkaRest.tls: mTLS needs fullchain.pem and privkey.pem`);
+  target.tls = { ...(target.tls ?? {}), certPem, keyPem };
 }

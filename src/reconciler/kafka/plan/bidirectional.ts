@@ -11,6 +11,7 @@ import type { ClusterCredentials } from '../../types.js';
 import {
   aclFiltersJson,
   bootstrapServers,
+  configAccumulator,
   groupFiltersJson,
   securityConfigs,
   type DerivedConfigs,
@@ -26,14 +27,7 @@ export function bidirectionalLinkConfigs(
   /** The remote cluster's REST endpoint, when known: the default MDS URL for `type: oauthbearer`. */
   remoteRestEndpoint?: string,
 ): DerivedConfigs {
-  const configs = new Map<string, string>([['link.mode', 'BIDIRECTIONAL']]);
-  const problems: string[] = [];
-  const warnings: string[] = [];
-  const merge = (d: DerivedConfigs): void => {
-    for (const [k, v] of d.configs) configs.set(k, v);
-    problems.push(...d.problems);
-    warnings.push(...d.warnings);
-  };
+  const { configs, problems, warnings, merge } = configAccumulator([['link.mode', 'BIDIRECTIONAL']]);
   const src = spec.sourceKafkaCluster;
   const dst = spec.destinationKafkaCluster;
   if (isInbound(spec)) configs.set('connection.mode', 'INBOUND');

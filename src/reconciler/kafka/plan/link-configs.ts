@@ -156,6 +156,31 @@ function dropUndefined(o: Record<string, string | undefined>): Record<string, st
   return out;
 }
 
+/** A DerivedConfigs being built, and `merge` to fold another one in (later keys win, problems and warnings append). */
+export interface ConfigAccumulator extends DerivedConfigs {
+  merge: (d: DerivedConfigs) => void;
+}
+
+/** The accumulator desiredLinkConfigs and bidirectionalLinkConfigs build their result in. */
+export function configAccumulator(initial?: Iterable<readonly [string, string]>): ConfigAccumulator {
+  const configs = new Map<string, string>(initial);
+  const problems: string[] = [];
+  const warnings: string[] = [];
+  const merge = (d: DerivedConfigs): void => {
+    for (const [k, v] of d.configs) configs.set(k, v);
+    problems.push(...d.problems);
+    warnings.push(...d.warnings);
+  };
+  return { configs, problems, warnings, merge };
+}
+
+/** What the phases of securityConfigs share: the prefixed setter and the lists they append to. */
+interface SecurityOut {
+  set: (k: string, v: string) => void;
+  problems: string[];
+  warnings: string[];
+}
+
 /**
  * Security configs for connecting to a cluster block (`prefix` '' for the remote cluster,
  * 'local.' for a Source-mode link's own brokers).
@@ -171,16 +196,32 @@ export function securityConfigs(
   const configs = new Map<string, string>();
   const problems: string[] = [];
   const warnings: string[] = [];
-  const set = (k: string, v: string): void => void configs.set(prefix + k, v);
+  const out: SecurityOut = { set: (k, v) => void configs.set(prefix + k, v), problems, warnings };
   const auth: Authentication | undefined = block?.authentication;
   const tlsOn = block?.tls?.enabled === true;
   const type = auth?.type ?? 'none';
   const sasl = type === 'plain' || type === 'oauth' || type === 'oauthbearer';
 
-  set(
+  out.set(
     'security.protocol',
     sasl ? (tlsOn ? 'SASL_SSL' : 'SASL_PLAINTEXT') : tlsOn || type === 'mtls' ? 'SSL' : 'PLAINTEXT',
   );
+  saslConfigs(out, auth, type, creds, where, mdsUrls);
+  if (tlsOn || type === 'mtls')
+    tlsConfigs(out, type, creds, where, sasl && tlsOn && auth?.sslClientAuthentication === true);
+  return { configs, problems, warnings };
+}
+
+/** The SASL part: PLAIN's JAAS line, the OAuth configs, or a warning for digest (no SASL mapping). */
+function saslConfigs(
+  out: SecurityOut,
+  auth: Authentication | undefined,
+  type: string,
+  creds: ClusterCredentials | undefined,
+  where: string,
+  mdsUrls: string | undefined,
+): void {
+  const { set, problems, warnings } = out;
   if (type === 'plain') {
     set('sasl.mechanism', 'PLAIN');
     if (creds?.jaasPassThrough) set('sasl.jaas.config', creds.jaasPassThrough.trim());
@@ -201,29 +242,35 @@ export function securityConfigs(
       `${where}.authentication.type digest has no SASL mapping for cluster links; no SASL configs are sent`,
     );
   }
+}
 
-  if (tlsOn || type === 'mtls') {
-    const tls = creds?.tls;
-    if (tls?.cacertsPem) {
-      set('ssl.truststore.type', 'PEM');
-      set('ssl.truststore.certificates', tls.cacertsPem.trim());
-    }
-    // A client certificate: mTLS, or a SASL listener that also requires one (sslClientAuthentication).
-    const clientCert = type === 'mtls' || (sasl && tlsOn && auth?.sslClientAuthentication === true);
-    if (clientCert) {
-      if (tls?.fullchainPem && tls.privkeyPem) {
-        set('ssl.keystore.type', 'PEM');
-        set('ssl.keystore.certificate.chain', tls.fullchainPem.trim());
-        set('ssl.keystore.key', tls.privkeyPem.trim());
-        if (tls.keyPassword) set('ssl.key.password', tls.keyPassword);
-      } else {
-        problems.push(
-          `${where}.tls: a client certificate (${type === 'mtls' ? 'mTLS' : 'sslClientAuthentication'}) needs fullchain.pem and privkey.pem, which are not available`,
-        );
-      }
-    }
+/** The TLS part: the PEM truststore, and the client certificate when mTLS or sslClientAuthentication asks for one. */
+function tlsConfigs(
+  out: SecurityOut,
+  type: string,
+  creds: ClusterCredentials | undefined,
+  where: string,
+  saslClientAuth: boolean,
+): void {
+  const { set, problems } = out;
+  const tls = creds?.tls;
+  if (tls?.cacertsPem) {
+    set('ssl.truststore.type', 'PEM');
+    set('ssl.truststore.certificates', tls.cacertsPem.trim());
   }
-  return { configs, problems, warnings };
+  // A client certificate: mTLS, or a SASL listener that also requires one (sslClientAuthentication).
+  const clientCert = type === 'mtls' || saslClientAuth;
+  if (!clientCert) return;
+  if (tls?.fullchainPem && tls.privkeyPem) {
+    set('ssl.keystore.type', 'PEM');
+    set('ssl.keystore.certificate.chain', tls.fullchainPem.trim());
+    set('ssl.keystore.key', tls.privkeyPem.trim());
+    if (tls.keyPassword) set('ssl.key.password', tls.keyPassword);
+  } else {
+    problems.push(
+      `${where}.tls: a client certificate (${type === 'mtls' ? 'mTLS' : 'sslClientAuthentication'}) needs fullchain.pem and privkey.pem, which are not available`,
+    );
+  }
 }
 
 /** Every config the link should carry, in create order (docs/reconciler.md). */
@@ -234,14 +281,7 @@ export function desiredLinkConfigs(
   /** The remote cluster's REST endpoint, when known: the default MDS URL for `type: oauthbearer`. */
   remoteRestEndpoint?: string,
 ): DerivedConfigs {
-  const configs = new Map<string, string>();
-  const problems: string[] = [];
-  const warnings: string[] = [];
-  const merge = (d: DerivedConfigs): void => {
-    for (const [k, v] of d.configs) configs.set(k, v);
-    problems.push(...d.problems);
-    warnings.push(...d.warnings);
-  };
+  const { configs, problems, warnings, merge } = configAccumulator();
   const src = spec.sourceKafkaCluster;
   const dst = spec.destinationKafkaCluster;
 

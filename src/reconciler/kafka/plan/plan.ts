@@ -206,84 +206,121 @@ function planEnsure(input: PlanInput, plan: Plan): Plan {
   return plan;
 }
 
+/** What planMirrors collects before it emits the actions, grouped and in a fixed order. */
+interface MirrorPass {
+  input: PlanInput;
+  plan: Plan;
+  toAction: Map<MirrorAction, string[]>;
+  add: (a: MirrorAction, n: string) => void;
+  snapshots: MirrorSnapshot[];
+  await_: string[];
+}
+
 export function planMirrors(input: PlanInput, plan: Plan): void {
   const { spec, observed } = input;
   const desired = desiredMirrors(spec.mirrorTopics, spec.mirrorTopicOptions?.prefix);
   const byName = new Map(observed.mirrors.map((m) => [m.mirror_topic_name, m]));
   const toAction = new Map<MirrorAction, string[]>();
   const add = (a: MirrorAction, n: string): void => void toAction.set(a, [...(toAction.get(a) ?? []), n]);
-  const snapshots: MirrorSnapshot[] = [];
-  const await_: string[] = [];
+  const pass: MirrorPass = { input, plan, toAction, add, snapshots: [], await_: [] };
 
   for (const d of desired) {
     const m = byName.get(d.name);
-    if (!m) {
-      if (d.state === 'PROMOTE' || d.state === 'FAILOVER') {
+    if (!m) planMissingMirror(pass, d);
+    else planExistingMirror(pass, d, m);
+  }
+  planRemovedMirrors(pass, desired, byName);
+  emitMirrorActions(pass);
+}
+
+/** A listed mirror the server does not have: create it (paused if asked), or note there is nothing to stop. */
+function planMissingMirror(pass: MirrorPass, d: DesiredMirror): void {
+  const { plan, input, add } = pass;
+  if (d.state === 'PROMOTE' || d.state === 'FAILOVER') {
+    plan.notes.push({
+      severity: 'Warning',
+      reason: 'MirrorNotFound',
+      message: `mirror topic ${d.name} does not exist on link ${input.linkName}: nothing to ${d.state.toLowerCase()}`,
+    });
+    return;
+  }
+  plan.actions.push({
+    kind: 'createMirror',
+    request: {
+      source_topic_name: d.sourceTopicName,
+      mirror_topic_name: d.name,
+      ...(d.replicationFactor !== undefined ? { replication_factor: d.replicationFactor } : {}),
+      ...(d.configs && Object.keys(d.configs).length > 0
+        ? { configs: Object.entries(d.configs).map(([name, value]) => ({ name, value: String(value) })) }
+        : {}),
+    },
+  });
+  if (d.state === 'PAUSE') add('pause', d.name);
+}
+
+/** A listed mirror the server has: move it towards the wanted state; a stopped mirror only gets a note. */
+function planExistingMirror(pass: MirrorPass, d: DesiredMirror, m: MirrorData): void {
+  const { plan, add, await_ } = pass;
+  const status = m.mirror_status;
+  const stopped = status === STOPPED || status === PENDING_STOPPED;
+  if (status === PENDING_STOPPED) await_.push(d.name);
+  switch (d.state) {
+    case 'ACTIVE':
+      if (status === 'PAUSED') add('resume', d.name);
+      else if (stopped)
         plan.notes.push({
           severity: 'Warning',
-          reason: 'MirrorNotFound',
-          message: `mirror topic ${d.name} does not exist on link ${input.linkName}: nothing to ${d.state.toLowerCase()}`,
+          reason: 'MirrorStopped',
+          message: `mirror topic ${d.name} is ${status}: a stopped mirror cannot become ACTIVE again`,
         });
-        continue;
-      }
-      plan.actions.push({
-        kind: 'createMirror',
-        request: {
-          source_topic_name: d.sourceTopicName,
-          mirror_topic_name: d.name,
-          ...(d.replicationFactor !== undefined ? { replication_factor: d.replicationFactor } : {}),
-          ...(d.configs && Object.keys(d.configs).length > 0
-            ? { configs: Object.entries(d.configs).map(([name, value]) => ({ name, value: String(value) })) }
-            : {}),
-        },
-      });
-      if (d.state === 'PAUSE') add('pause', d.name);
-      continue;
-    }
-    const status = m.mirror_status;
-    const stopped = status === STOPPED || status === PENDING_STOPPED;
-    if (status === PENDING_STOPPED) await_.push(d.name);
-    switch (d.state) {
-      case 'ACTIVE':
-        if (status === 'PAUSED') add('resume', d.name);
-        else if (stopped)
-          plan.notes.push({
-            severity: 'Warning',
-            reason: 'MirrorStopped',
-            message: `mirror topic ${d.name} is ${status}: a stopped mirror cannot become ACTIVE again`,
-          });
-        break;
-      case 'PAUSE':
-        if (status === 'ACTIVE') add('pause', d.name);
-        else if (stopped)
-          plan.notes.push({
-            severity: 'Warning',
-            reason: 'MirrorStopped',
-            message: `mirror topic ${d.name} is ${status}: a stopped mirror cannot be paused`,
-          });
-        break;
-      case 'PROMOTE':
-      case 'FAILOVER': {
-        const record = transitionRecord(input.previousStatus?.mirrorTopics?.[d.name]);
-        const now = input.nowMs ?? Date.now();
-        const decision = decideTransition(d.state, status, record, now, input.transitionBackoff);
-        if (decision.kind === 'request') {
-          // An escalation (PENDING_STOPPED) keeps the snapshot the promote took.
-          if (!stopped) snapshots.push(snapshotOf(m, d.state));
-          add(decision.action === 'PROMOTE' ? 'promote' : 'failover', d.name);
-          if (!await_.includes(d.name)) await_.push(d.name);
-        } else if (decision.kind === 'wait') {
-          plan.transitionRetryInMs = Math.min(plan.transitionRetryInMs ?? decision.retryInMs, decision.retryInMs);
-        }
-        break;
-      }
-    }
+      break;
+    case 'PAUSE':
+      if (status === 'ACTIVE') add('pause', d.name);
+      else if (stopped)
+        plan.notes.push({
+          severity: 'Warning',
+          reason: 'MirrorStopped',
+          message: `mirror topic ${d.name} is ${status}: a stopped mirror cannot be paused`,
+        });
+      break;
+    case 'PROMOTE':
+    case 'FAILOVER':
+      planStop(pass, d, d.state, m, stopped);
+      break;
   }
+}
 
-  // Topics the spec no longer lists: the previous status marks spec-listed mirrors with
-  // observedGeneration, so auto-created mirrors are never touched.
+/** PROMOTE/FAILOVER: request it, or wait out the backoff of a failed request (docs/reconciler.md#failed-transitions). */
+function planStop(
+  pass: MirrorPass,
+  d: DesiredMirror,
+  state: 'PROMOTE' | 'FAILOVER',
+  m: MirrorData,
+  stopped: boolean,
+): void {
+  const { input, plan, add, snapshots, await_ } = pass;
+  const status = m.mirror_status;
+  const record = transitionRecord(input.previousStatus?.mirrorTopics?.[d.name]);
+  const now = input.nowMs ?? Date.now();
+  const decision = decideTransition(state, status, record, now, input.transitionBackoff);
+  if (decision.kind === 'request') {
+    // An escalation (PENDING_STOPPED) keeps the snapshot the promote took.
+    if (!stopped) snapshots.push(snapshotOf(m, state));
+    add(decision.action === 'PROMOTE' ? 'promote' : 'failover', d.name);
+    if (!await_.includes(d.name)) await_.push(d.name);
+  } else if (decision.kind === 'wait') {
+    plan.transitionRetryInMs = Math.min(plan.transitionRetryInMs ?? decision.retryInMs, decision.retryInMs);
+  }
+}
+
+/**
+ * Topics the spec no longer lists: the previous status marks spec-listed mirrors with
+ * observedGeneration, so auto-created mirrors are never touched.
+ */
+function planRemovedMirrors(pass: MirrorPass, desired: DesiredMirror[], byName: Map<string, MirrorData>): void {
+  const { input, plan } = pass;
   const listed = new Set(desired.map((d) => d.name));
-  const deleteRemoved = spec.mirrorTopicOptions?.deleteRemovedMirrorTopics !== false;
+  const deleteRemoved = input.spec.mirrorTopicOptions?.deleteRemovedMirrorTopics !== false;
   const previous = input.previousStatus?.mirrorTopics ?? {};
   for (const name of Object.keys(previous).sort()) {
     const m = byName.get(name);
@@ -297,7 +334,11 @@ export function planMirrors(input: PlanInput, plan: Plan): void {
         message: `mirror topic ${name} was removed from the spec and is kept (deleteRemovedMirrorTopics: false)`,
       });
   }
+}
 
+/** Snapshots first (before any stop), then one call per action kind, then the wait for STOPPED. */
+function emitMirrorActions(pass: MirrorPass): void {
+  const { plan, toAction, snapshots, await_ } = pass;
   if (snapshots.length > 0) plan.actions.push({ kind: 'snapshot', snapshots });
   for (const action of ['pause', 'resume', 'promote', 'failover'] as const) {
     const names = toAction.get(action);

@@ -238,7 +238,7 @@ async function step(run: Run, a: Exclude<PlanAction, CreateMirrorAction>): Promi
 
 /**
  * Confluent's answer to a create of an existing link name is not settled (docs/reconciler.md#simulator-assumptions):
- * 409/40902 per the known stubs, but a 400 "... already exists" is taken the same way: read the link and adopt it.
+ * 409/40902 per the published API descriptions, but a 400 "... already exists" is taken the same way: read the link and adopt it.
  */
 function existsAs400(e: unknown): boolean {
   return e instanceof KafkaRestError && e.status === 400 && /already exists/i.test(e.serverMessage ?? '');

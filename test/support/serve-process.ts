@@ -4,8 +4,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { watchServeLog, type LogLine } from './serve-log.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const CLI_ENTRY = fileURLToPath(new URL('./cli-entry.ts', import.meta.url));
@@ -17,8 +17,7 @@ export const CLI_FROM_SOURCE: readonly string[] = [
   CLI_ENTRY,
 ];
 
-/** One log line: the parsed JSON object, or `{ raw }` for a line that is not JSON. */
-export type LogLine = Record<string, unknown>;
+export type { LogLine } from './serve-log.js';
 
 /** process.env with no cluster to find (no in-cluster config, no kubeconfig, no ~/.kube), plus `extra`. */
 export function noClusterEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
@@ -83,53 +82,7 @@ export async function startServeProcess(options: ServeProcessOptions): Promise<S
     ],
     { cwd, env: noClusterEnv(env), stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  const lines: LogLine[] = [];
-  const listeners = new Set<(line: LogLine) => void>();
-  let stderr = '';
-  // 'close', not 'exit': it comes after stdout is drained, so every line logged before exiting is in `lines`.
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  const running = (): boolean => child.exitCode === null && child.signalCode === null;
-  // Kept (the start, where the error is) for failure messages; never part of `lines`, which tests assert on.
-  child.stderr.on('data', (chunk: Buffer) => {
-    if (stderr.length < 2_000) stderr = (stderr + chunk.toString('utf8')).slice(0, 2_000);
-  });
-  createInterface({ input: child.stdout }).on('line', (text) => {
-    let line: LogLine;
-    try {
-      line = JSON.parse(text) as LogLine;
-    } catch {
-      line = { raw: text };
-    }
-    lines.push(line);
-    for (const listener of [...listeners]) listener(line);
-  });
-  const describeOutput = (): string => `${JSON.stringify(lines).slice(-1_500)}${stderr ? `\nstderr: ${stderr}` : ''}`;
-
-  const waitForLine = (pred: (line: LogLine) => boolean, timeoutMs = 60_000): Promise<LogLine> => {
-    const seen = lines.find(pred);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        listeners.delete(onLine);
-      };
-      const onLine = (line: LogLine): void => {
-        if (!pred(line)) return;
-        done();
-        resolve(line);
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(new Error(`serve did not log the awaited line within ${timeoutMs} ms: ${describeOutput()}`));
-      }, timeoutMs);
-      listeners.add(onLine);
-      void exited.then((code) => {
-        if (!listeners.has(onLine)) return;
-        done();
-        reject(new Error(`serve exited with ${code} before logging the awaited line: ${describeOutput()}`));
-      });
-    });
-  };
+  const { lines, exited, running, waitForLine } = watchServeLog(child);
 
   const stop = async (signal: NodeJS.Signals = 'SIGTERM', killAfterMs = 30_000): Promise<number | null> => {
     if (running()) child.kill(signal);

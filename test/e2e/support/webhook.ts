@@ -4,13 +4,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { watchServeLog, type LogLine } from '../../support/serve-log.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const BIN = join(REPO_ROOT, 'bin', 'clusterlink-webhook.js');
 
-export type LogLine = Record<string, unknown>;
+export type { LogLine } from '../../support/serve-log.js';
 
 export interface WebhookProcess {
   child: ChildProcess;
@@ -79,52 +79,7 @@ export async function startWebhook(options: WebhookOptions): Promise<WebhookProc
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
-  const lines: LogLine[] = [];
-  const listeners = new Set<(line: LogLine) => void>();
-  let stderr = '';
-  child.stderr.on('data', (c: Buffer) => void (stderr = (stderr + c.toString()).slice(-4_000)));
-  createInterface({ input: child.stdout }).on('line', (text) => {
-    let line: LogLine;
-    try {
-      line = JSON.parse(text) as LogLine;
-    } catch {
-      line = { raw: text };
-    }
-    lines.push(line);
-    for (const l of [...listeners]) l(line);
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-  const running = (): boolean => child.exitCode === null && child.signalCode === null;
-
-  const waitForLine = (pred: (line: LogLine) => boolean, timeoutMs = 60_000): Promise<LogLine> => {
-    const seen = lines.find(pred);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const done = (): void => {
-        clearTimeout(timer);
-        listeners.delete(onLine);
-      };
-      const onLine = (line: LogLine): void => {
-        if (!pred(line)) return;
-        done();
-        resolve(line);
-      };
-      const timer = setTimeout(() => {
-        done();
-        reject(
-          new Error(
-            `serve did not log the awaited line within ${timeoutMs} ms: ${JSON.stringify(lines.slice(-10))}\n${stderr}`,
-          ),
-        );
-      }, timeoutMs);
-      listeners.add(onLine);
-      void exited.then((code) => {
-        if (!listeners.has(onLine)) return;
-        done();
-        reject(new Error(`serve exited with ${code}: ${JSON.stringify(lines.slice(-10))}\n${stderr}`));
-      });
-    });
-  };
+  const { lines, exited, running, waitForLine } = watchServeLog(child);
   const stop = async (signal: NodeJS.Signals = 'SIGTERM'): Promise<number | null> => {
     if (running()) {
       child.kill('SIGCONT');

@@ -7,8 +7,10 @@ import forge from 'node-forge';
 
 const { asn1, pki } = forge;
 /** Exported by node-forge's x509.js, missing from @types/node-forge. */
-const extensionsToAsn1 = (pki as unknown as { certificateExtensionsToAsn1(exts: unknown[]): forge.asn1.Asn1 })
-  .certificateExtensionsToAsn1;
+const extensionsToAsn1 = (exts: unknown[]): forge.asn1.Asn1 =>
+  (
+    pki as unknown as { certificateExtensionsToAsn1(this: void, e: unknown[]): forge.asn1.Asn1 }
+  ).certificateExtensionsToAsn1(exts);
 const U = asn1.Class.UNIVERSAL;
 const T = asn1.Type;
 
@@ -169,7 +171,7 @@ function pemBody(pem: string): Buffer {
 export function allowsKeyCertSign(certPem: string): boolean | undefined {
   const cert = asn1.fromDer(bytes(pemBody(certPem)));
   const fields = (cert.value as forge.asn1.Asn1[])[0]!.value as forge.asn1.Asn1[];
-  const explicit = fields.find((f) => f.tagClass === asn1.Class.CONTEXT_SPECIFIC && f.type === 3);
+  const explicit = fields.find((f) => f.tagClass === asn1.Class.CONTEXT_SPECIFIC && Number(f.type) === 3);
   const list = ((explicit?.value as forge.asn1.Asn1[] | undefined)?.[0]?.value ?? []) as forge.asn1.Asn1[];
   for (const ext of list) {
     const parts = ext.value as forge.asn1.Asn1[];

@@ -11,9 +11,12 @@ import { helmTemplate } from './helm.js';
 import { grants } from './manifests.js';
 import { REPO_ROOT, readText } from './support.js';
 
-/** client-node calls: `.readNamespacedSecret(`, `.patchNamespacedCustomObjectStatus(`, `makeInformer<…>(`. */
+/**
+ * client-node calls: `.readNamespacedSecret(`, `.patchNamespacedCustomObjectStatus(`, `makeInformer<…>(`, and the
+ * cluster-scoped webhook configurations (`.patchValidatingWebhookConfiguration(`).
+ */
 const CALL =
-  /\.((?:read|list|create|replace|patch|delete|get)(?:Namespaced|Cluster)[A-Za-z]*|createSubjectAccessReview)\(|\b(makeInformer)\s*[<(]/g;
+  /\.((?:read|list|create|replace|patch|delete|get)(?:(?:Namespaced|Cluster)[A-Za-z]*|(?:Mutating|Validating)WebhookConfiguration)|createSubjectAccessReview)\(|\b(makeInformer)\s*[<(]/g;
 
 /** The project's own methods (e.g. KubeApi.getClusterLink): calls to them are not client calls. */
 const DECLARED = /^\s*async\s+([a-zA-Z]+)\(/gm;
@@ -74,12 +77,15 @@ describe('RBAC: granted verbs = the calls the code makes = docs/install.md#permi
     assert.deepEqual([...scanned].sort(), [...tabled].sort());
   });
 
+  const selfSigned = { certificates: { mode: 'selfSigned' } };
   const cases: Array<[string, Record<string, unknown>, Component[]]> = [
-    ['defaults (reconciler on)', {}, ['webhook', 'reconciler']],
-    ['reconciler off', { reconciler: { enabled: false } }, ['webhook']],
+    ['defaults (reconciler on, managed certificates)', {}, ['webhook', 'reconciler', 'certificates']],
+    ['reconciler off (managed certificates)', { reconciler: { enabled: false } }, ['webhook', 'certificates']],
+    ['selfSigned certificates', selfSigned, ['webhook', 'reconciler']],
+    ['selfSigned, reconciler off', { ...selfSigned, reconciler: { enabled: false } }, ['webhook']],
     [
       'namespaced reconciler and Secret reads',
-      { reconciler: { watchNamespaces: ['east'] }, rbac: { secretNamespaces: ['east'] } },
+      { ...selfSigned, reconciler: { watchNamespaces: ['east'] }, rbac: { secretNamespaces: ['east'] } },
       ['webhook', 'reconciler'],
     ],
   ];
@@ -89,7 +95,7 @@ describe('RBAC: granted verbs = the calls the code makes = docs/install.md#permi
     });
   }
 
-  for (const component of ['webhook', 'reconciler'] as const) {
+  for (const component of ['webhook', 'reconciler', 'certificates'] as const) {
     test(`docs/install.md lists exactly the ${component}'s calls`, () => {
       assert.deepEqual(documented(component), verbsByResource([component]));
     });

@@ -5,7 +5,12 @@ import { LOG_LEVELS } from '../observability/log.js';
 import { parseCommandLine, type FlagOptions } from './args.js';
 import type { ReconcilerMode } from '../reconciler/controller/start.js';
 import { parseRuleActions, type RuleAction } from '../clusterlink/index.js';
-import { MANAGED_CERT_FLAGS, ManagedConfigError, parseManagedCerts, type ManagedCertsConfig } from './serve-managed-config.js';
+import {
+  MANAGED_CERT_FLAGS,
+  ManagedConfigError,
+  parseManagedCerts,
+  type ManagedCertsConfig,
+} from './serve-managed-config.js';
 
 export interface ServeConfig {
   /** HTTPS port of the webhooks (and /healthz, /readyz). */
@@ -440,7 +445,9 @@ function managedCertsOf(raw: RawFlags, env: NodeJS.ProcessEnv, config: ServeConf
   try {
     const managed = parseManagedCerts(raw, (text, flag) => parseDurationOf(text, flag), env.POD_NAMESPACE);
     if (managed && config.tlsCertFile !== undefined)
-      throw new ConfigError('--managed-certs and --tls-cert-file exclude each other: the certificate comes from one place');
+      throw new ConfigError(
+        '--managed-certs and --tls-cert-file exclude each other: the certificate comes from one place',
+      );
     if (managed && config.dnsNames.length === 0)
       throw new ConfigError('--managed-certs needs --dns-name (the names the API server calls the webhook by)');
     return managed;

@@ -33,12 +33,15 @@ export function startManagedCerts(
   const loaded = loadKubeConfig();
   if (!loaded) throw new Error('--managed-certs needs a Kubernetes API (in-cluster service account or KUBECONFIG)');
   const namespace = config.namespace;
-  if (!namespace) throw new Error('--managed-certs needs the namespace of its Secrets: --managed-namespace or POD_NAMESPACE');
+  if (!namespace)
+    throw new Error('--managed-certs needs the namespace of its Secrets: --managed-namespace or POD_NAMESPACE');
   const log = logger.child({ component: 'managed-certs' });
   const store = new KubeManagedCertStore(loaded.kubeConfig, {
     namespace,
     ...(config.mutatingConfiguration !== undefined ? { mutatingConfiguration: config.mutatingConfiguration } : {}),
-    ...(config.validatingConfiguration !== undefined ? { validatingConfiguration: config.validatingConfiguration } : {}),
+    ...(config.validatingConfiguration !== undefined
+      ? { validatingConfiguration: config.validatingConfiguration }
+      : {}),
   });
   const tls = polledTlsSource({
     description: `Secret ${namespace}/${config.servingSecretName}`,
@@ -67,7 +70,10 @@ export function startManagedCerts(
     onStoppedLeading: () => writer.pause(),
   });
   elector.start();
-  log.info({ lease: config.leaseName, namespace, secrets: [config.caSecretName, config.servingSecretName] }, 'managed certificates: competing for the cert-writer Lease');
+  log.info(
+    { lease: config.leaseName, namespace, secrets: [config.caSecretName, config.servingSecretName] },
+    'managed certificates: competing for the cert-writer Lease',
+  );
   return {
     tls,
     stop: async () => {

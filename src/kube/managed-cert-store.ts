@@ -114,7 +114,11 @@ export class KubeManagedCertStore {
     const namespace = this.options.namespace;
     try {
       const made = await this.core.createNamespacedSecret(
-        { namespace, body: body(secret, namespace, ownerReferences ? { ownerReferences } : {}), fieldManager: COMPONENT },
+        {
+          namespace,
+          body: body(secret, namespace, ownerReferences ? { ownerReferences } : {}),
+          fieldManager: COMPONENT,
+        },
         this.opts(),
       );
       return snapshot(made);
@@ -144,7 +148,9 @@ export class KubeManagedCertStore {
     const out: WebhookTrustView[] = [];
     const { mutatingConfiguration: m, validatingConfiguration: v } = this.options;
     if (m !== undefined) {
-      const got = await this.readOptional(() => this.admission.readMutatingWebhookConfiguration({ name: m }, this.opts()));
+      const got = await this.readOptional(() =>
+        this.admission.readMutatingWebhookConfiguration({ name: m }, this.opts()),
+      );
       if (got) out.push(trustOf('MutatingWebhookConfiguration', got));
     }
     if (v !== undefined) {
@@ -159,7 +165,11 @@ export class KubeManagedCertStore {
   async setCaBundle(target: WebhookTrustView, caBundleBase64: string): Promise<void> {
     const ops: Array<{ op: string; path: string; value?: unknown }> = [
       { op: 'test', path: '/metadata/resourceVersion', value: target.resourceVersion },
-      ...target.bundles.map((_, i) => ({ op: 'add', path: `/webhooks/${i}/clientConfig/caBundle`, value: caBundleBase64 })),
+      ...target.bundles.map((_, i) => ({
+        op: 'add',
+        path: `/webhooks/${i}/clientConfig/caBundle`,
+        value: caBundleBase64,
+      })),
     ];
     const request = { name: target.name, body: ops, fieldManager: COMPONENT };
     try {

@@ -3,6 +3,7 @@
 // step out through the API and plans again, until the Secrets are in sync. Never a write to a Secret that this
 // project did not create: a Secret without our label and role annotation is refused with a reason.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { isIP } from 'node:net';
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'clusterlink-webhook';
@@ -77,7 +78,9 @@ export function policyProblems(p: ManagedPolicy): string[] {
 
 /** Every PEM certificate block in a text. */
 export function pemBlocks(text: string | undefined): string[] {
-  return (text ?? '').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)?.map((b) => `${b}\n`) ?? [];
+  return (
+    (text ?? '').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)?.map((b) => `${b}\n`) ?? []
+  );
 }
 
 function parse(pem: string): X509Certificate | undefined {
@@ -192,14 +195,15 @@ function planServing(input: PlanInput, ca: CaView, trusted: X509Certificate[], n
     return { step: 'issue-serving', create: false, reason: `the key in ${s.name} is missing or does not parse` };
   }
   const notAfter = Date.parse(cert.validTo);
-  const missing = policy.hosts.filter((h) => cert.checkHost(h) === undefined && cert.checkIP(h) === undefined);
+  const missing = policy.hosts.filter((h) => (isIP(h) ? cert.checkIP(h) : cert.checkHost(h)) === undefined);
   if (missing.length > 0)
     return { step: 'issue-serving', create: false, reason: `the serving certificate lacks ${missing.join(', ')}` };
   if (now >= notAfter - policy.renewBeforeMs)
     return { step: 'issue-serving', create: false, reason: `the serving certificate expires on ${cert.validTo}` };
   if (!cert.verify(ca.cert.publicKey)) {
     const byOld = trusted.some((c) => c.fingerprint256 !== ca.cert.fingerprint256 && cert.verify(c.publicKey));
-    if (!byOld) return { step: 'issue-serving', create: false, reason: 'the serving certificate is signed by no trusted CA' };
+    if (!byOld)
+      return { step: 'issue-serving', create: false, reason: 'the serving certificate is signed by no trusted CA' };
     return switchAfterOverlap(input, now);
   }
   return { step: 'in-sync', nextCheckAt: new Date(nextCheck(ca, trusted, notAfter, policy)) };
@@ -210,9 +214,17 @@ function switchAfterOverlap(input: PlanInput, now: number): ManagedStep {
   const rotatedAt = Date.parse(input.ca?.annotations[ROTATED_AT_ANNOTATION] ?? '');
   const switchAt = (Number.isNaN(rotatedAt) ? now : rotatedAt) + input.policy.switchDelayMs;
   if (input.currentCaInjected !== true)
-    return { step: 'wait', reason: 'the webhook configurations do not trust the new CA yet', until: new Date(now + 10_000) };
+    return {
+      step: 'wait',
+      reason: 'the webhook configurations do not trust the new CA yet',
+      until: new Date(now + 10_000),
+    };
   if (now < switchAt)
-    return { step: 'wait', reason: 'old and new CA are trusted; the serving certificate switches after the delay', until: new Date(switchAt) };
+    return {
+      step: 'wait',
+      reason: 'old and new CA are trusted; the serving certificate switches after the delay',
+      until: new Date(switchAt),
+    };
   return { step: 'issue-serving', create: false, reason: 'the serving certificate moves to the new CA' };
 }
 

@@ -135,7 +135,12 @@ async function inject(o: ManagedWriterOptions, trust: WebhookTrust[], bundlePem:
   return wrote;
 }
 
-function secretOf(name: string, role: SecretRole, data: Record<string, string>, extra?: Record<string, string>): SecretWrite {
+function secretOf(
+  name: string,
+  role: SecretRole,
+  data: Record<string, string>,
+  extra?: Record<string, string>,
+): SecretWrite {
   return { name, type: TLS_SECRET_TYPE, ...managedMetadata(role, extra), data };
 }
 
@@ -161,19 +166,34 @@ async function carryOut(
 ): Promise<void> {
   const log = o.logger;
   if (step.step === 'new-ca') {
-    const fresh = generateCertificateAuthority({ commonName: `${o.servingSecretName}-ca`, lifetimeMs: o.policy.caDurationMs, now });
+    const fresh = generateCertificateAuthority({
+      commonName: `${o.servingSecretName}-ca`,
+      lifetimeMs: o.policy.caDurationMs,
+      now,
+    });
     const bundle = [fresh.certPem, ...step.keep].join('');
     const extra = step.keep.length > 0 ? { [ROTATED_AT_ANNOTATION]: now.toISOString() } : undefined;
     const data = { 'tls.crt': fresh.certPem, 'tls.key': fresh.keyPem, 'ca.crt': bundle };
     await write(o, secretOf(o.caSecretName, 'ca', data, extra), step.create ? undefined : ca, trust);
-    log.info({ secret: o.caSecretName, reason: step.reason, trusted: step.keep.length + 1 }, 'managed certificates: new CA');
+    log.info(
+      { secret: o.caSecretName, reason: step.reason, trusted: step.keep.length + 1 },
+      'managed certificates: new CA',
+    );
     return;
   }
   if (step.step === 'set-bundle') {
     const data = { ...(ca?.data ?? {}), 'ca.crt': step.bundle.join('') };
     const extra = ca?.annotations[ROTATED_AT_ANNOTATION];
-    await write(o, secretOf(o.caSecretName, 'ca', data, extra ? { [ROTATED_AT_ANNOTATION]: extra } : undefined), ca, trust);
-    log.info({ secret: o.caSecretName, reason: step.reason, trusted: step.bundle.length }, 'managed certificates: CA bundle updated');
+    await write(
+      o,
+      secretOf(o.caSecretName, 'ca', data, extra ? { [ROTATED_AT_ANNOTATION]: extra } : undefined),
+      ca,
+      trust,
+    );
+    log.info(
+      { secret: o.caSecretName, reason: step.reason, trusted: step.bundle.length },
+      'managed certificates: CA bundle updated',
+    );
     return;
   }
   const authority: CertificateAuthority = { certPem: ca?.data['tls.crt'] ?? '', keyPem: ca?.data['tls.key'] ?? '' };
@@ -186,5 +206,8 @@ async function carryOut(
   });
   const data = { 'tls.crt': leaf.certPem, 'tls.key': leaf.keyPem, 'ca.crt': ca?.data['ca.crt'] ?? authority.certPem };
   await write(o, secretOf(o.servingSecretName, 'serving', data), step.create ? undefined : serving, trust);
-  log.info({ secret: o.servingSecretName, reason: step.reason, dnsNames: o.policy.hosts }, 'managed certificates: serving certificate issued');
+  log.info(
+    { secret: o.servingSecretName, reason: step.reason, dnsNames: o.policy.hosts },
+    'managed certificates: serving certificate issued',
+  );
 }

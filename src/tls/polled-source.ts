@@ -44,7 +44,8 @@ export function polledTlsSource(options: PolledTlsSourceOptions): PolledTlsSourc
       next = await options.read();
     } catch (err) {
       const key = `read:${(err as Error).message}`;
-      if (key !== lastFailure) log.warn({ err: { message: (err as Error).message } }, `cannot read ${options.description}`);
+      if (key !== lastFailure)
+        log.warn({ err: { message: (err as Error).message } }, `cannot read ${options.description}`);
       lastFailure = key;
       return false;
     }
@@ -60,14 +61,21 @@ export function polledTlsSource(options: PolledTlsSourceOptions): PolledTlsSourc
       options.metrics?.tlsReloads.inc({ result: 'success' });
       options.metrics?.tlsCertificateExpiry.set(summary.notAfter.getTime() / 1000);
       log.info(
-        { notAfter: summary.notAfter.toISOString(), subjectAltName: summary.subjectAltName, fingerprint256: summary.fingerprint256 },
+        {
+          notAfter: summary.notAfter.toISOString(),
+          subjectAltName: summary.subjectAltName,
+          fingerprint256: summary.fingerprint256,
+        },
         `serving certificate loaded from ${options.description}`,
       );
       for (const fn of listeners) fn(next);
       return true;
     } catch (err) {
       if (d !== lastFailure) {
-        log.error({ reason: (err as Error).message }, `the certificate in ${options.description} is rejected; keeping the current one`);
+        log.error(
+          { reason: (err as Error).message },
+          `the certificate in ${options.description} is rejected; keeping the current one`,
+        );
         options.metrics?.tlsReloads.inc({ result: 'error' });
       }
       lastFailure = d;

@@ -11,15 +11,7 @@
 import { createServer, type ServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
-import { createClusterLinkAdmitters } from '../src/admission/clusterlink-admitter.js';
-import { createWebhookServer } from '../src/admission/server.js';
-import { createSecretSourceFromReader } from '../src/kube/secret-source.js';
-import { createLogger } from '../src/observability/log.js';
-import { createMetrics } from '../src/observability/metrics.js';
-import { createSecretChecker } from '../src/secrets/checker.js';
-import { staticTlsSource } from '../src/tls/source.js';
-import { inMemorySecretReader } from '../test/support/builders.js';
-import { secretData } from './fixtures.js';
+import { tlsFromEnv, type Running } from './server-env.js';
 
 export type ServerKind = 'ours' | 'fastify' | 'node';
 export const SERVER_KINDS: readonly ServerKind[] = ['ours', 'fastify', 'node'];
@@ -38,39 +30,6 @@ export type ChildMessage =
   | { type: 'error'; message: string };
 
 export type ParentMessage = { type: 'memory'; gc?: boolean } | { type: 'stop' };
-
-interface Running {
-  port: number;
-  close(): Promise<void>;
-}
-
-function tlsFromEnv(): { certPem: string; keyPem: string } {
-  const certPem = process.env['BENCH_TLS_CERT'];
-  const keyPem = process.env['BENCH_TLS_KEY'];
-  if (!certPem || !keyPem) throw new Error('BENCH_TLS_CERT and BENCH_TLS_KEY must be set by the parent');
-  return { certPem, keyPem };
-}
-
-/** Our webhook, wired as `serve` wires it: info logging to stdout, Prometheus metrics, strict Secret checks
- *  through the Kubernetes-backed source's cache (its reader answers from memory: the cache stays warm). */
-async function startOurs(): Promise<Running> {
-  // The production logger writing to stdout, which the parent points at /dev/null: same formatting and write path.
-  const logger = createLogger({ level: process.env['BENCH_LOG_LEVEL'] ?? 'info' });
-  const metrics = createMetrics();
-  const source = createSecretSourceFromReader(inMemorySecretReader(secretData()), { logger });
-  const secretChecker = createSecretChecker(source, { strict: true, logger, metrics });
-  const server = createWebhookServer({
-    admitters: createClusterLinkAdmitters({ secretChecker }),
-    logger,
-    metrics,
-    tls: staticTlsSource(tlsFromEnv()),
-    host: '127.0.0.1',
-    port: 0,
-    metricsPort: 0,
-  });
-  const addresses = await server.listen();
-  return { port: addresses.port, close: () => server.shutdown() };
-}
 
 /** What both baselines share: the same TLS, body limit and keep-alive as ours. */
 const BODY_LIMIT = 6 * 1024 * 1024;
@@ -144,7 +103,8 @@ async function startNode(): Promise<Running> {
 }
 
 const STARTERS: Record<ServerKind, () => Promise<Running>> = {
-  ours: startOurs,
+  // Ours is imported only in its own child: the baselines' children do not load (or compile) the project.
+  ours: async () => (await import('./our-server.js')).startOurs(),
   fastify: startFastify,
   node: startNode,
 };

@@ -107,6 +107,8 @@ export async function runAdmission({ config, log }: AdmissionOptions): Promise<S
     logLevel: config.logLevel,
     ...(config.cpuProfDir ? { cpuProfDir: config.cpuProfDir } : {}),
   };
+  const startedAt = Date.now();
+  const since = (): string => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
   const [node, fastify, ours] = await Promise.all([
     startServer({ kind: 'node', ...common }),
     startServer({ kind: 'fastify', ...common }),
@@ -114,11 +116,13 @@ export async function runAdmission({ config, log }: AdmissionOptions): Promise<S
   ]);
   const servers: Record<Target, ServerProcess> = { node, fastify, validate: ours, mutate: ours };
   try {
+    log(`  servers ready after ${since()}`);
     await checkAnswers(servers, bodies, tls.caPem);
     for (const t of TARGETS)
       for (const c of CLIENTS)
         await RUNNERS[c](servers[t].url, requestFor(t, bodies), config.connections, config.warmupS);
 
+    log(`  warmed up after ${since()}`);
     const closed: Record<Client, Record<Target, ClosedRun[]>> = {
       autocannon: { node: [], fastify: [], validate: [], mutate: [] },
       'node-https': { node: [], fastify: [], validate: [], mutate: [] },
@@ -145,7 +149,7 @@ export async function runAdmission({ config, log }: AdmissionOptions): Promise<S
       throughputs,
       ...(config.fixedRate !== undefined ? { override: config.fixedRate } : {}),
     });
-    log(`  fixed rate: ${choice.reason}`);
+    log(`  closed loop done after ${since()}; fixed rate: ${choice.reason}`);
     const open: Record<Target, OpenRun[]> = { node: [], fastify: [], validate: [], mutate: [] };
     for (let round = 0; round < config.rounds; round++) {
       for (const t of rotation(TARGETS, round)) {
@@ -172,6 +176,7 @@ export async function runAdmission({ config, log }: AdmissionOptions): Promise<S
       }
     }
 
+    log(`  open loop done after ${since()}`);
     const figures = summarise({
       closed,
       open,

@@ -258,10 +258,10 @@ describe('switches', () => {
     assert.ok(args(ms).includes('--rule-actions-file=/etc/clusterlink-webhook/rules/actions'));
     assert.ok(args(ms).includes('--audit-interval=10m'));
   });
-  test('reconciler off: --reconciler=false and only the Secret read is granted', () => {
-    const ms = render({ reconciler: { enabled: false } });
+  test('reconciler and audit off: --reconciler=false and only the Secret read is granted', () => {
+    // The audit has grants of its own now (rbac-calls.test.ts covers every combination): off here too.
+    const ms = render({ reconciler: { enabled: false }, server: { auditInterval: '0' } });
     assert.ok(args(ms).includes('--reconciler=false'));
-    // the audit needs the reconciler's ClusterLink grants (docs/audit.md)
     assert.ok(args(ms).includes('--audit-interval=0'));
     assert.ok(!args(render()).includes('--audit-interval=0'));
     assert.deepEqual(
@@ -270,8 +270,12 @@ describe('switches', () => {
     );
     assert.ok(!kinds(ms).some((k) => k.includes('leader-election')));
   });
-  test('reconciler off and Secrets limited to namespaces: no ClusterRole at all', () => {
-    const ms = render({ reconciler: { enabled: false }, rbac: { secretNamespaces: ['a', 'b'] } });
+  test('reconciler and audit off, Secrets limited to namespaces: no ClusterRole at all', () => {
+    const ms = render({
+      reconciler: { enabled: false },
+      server: { auditInterval: '0' },
+      rbac: { secretNamespaces: ['a', 'b'] },
+    });
     assert.ok(!kinds(ms).includes('ClusterRole/clusterlink-webhook'));
     const roles = ms
       .filter((m) => m.object['kind'] === 'Role')

@@ -8,6 +8,7 @@ import { generateCertificateAuthority, generateServingCertificate, type Certific
 import {
   bundleTrusts,
   managedMetadata,
+  ownershipProblem,
   pemBlocks,
   planManaged,
   ROTATED_AT_ANNOTATION,
@@ -79,7 +80,9 @@ export async function runManagedPass(o: ManagedWriterOptions): Promise<PassResul
       o.store.readSecret(o.servingSecretName),
       o.store.webhookTrust(),
     ]);
-    if (ca?.data['ca.crt'] !== undefined && (await inject(o, trust, ca.data['ca.crt']))) continue;
+    // Only a CA Secret of ours is trusted into the configurations (a foreign one is refused below).
+    const ours = ca !== undefined && ownershipProblem(ca, 'ca') === undefined;
+    if (ours && ca.data['ca.crt'] !== undefined && (await inject(o, trust, ca.data['ca.crt']))) continue;
     const step = planManaged({
       ca,
       serving,

@@ -27,63 +27,79 @@ export interface PolledTlsSource extends TlsSource {
 const digest = (m: TlsMaterial): string =>
   createHash('sha256').update(m.certPem).update('\0').update(m.keyPem).digest('hex');
 
+/** What is served, and what the last failure was (each distinct failure is logged once). */
+interface Served {
+  material: TlsMaterial;
+  digest: string;
+  ready: boolean;
+  closed: boolean;
+  lastFailure?: string;
+  listeners: Set<(m: TlsMaterial) => void>;
+}
+
+/** Adopts `next` when it is a usable pair; true when adopted. */
+function adopt(served: Served, next: TlsMaterial, d: string, options: PolledTlsSourceOptions, log: Logger): boolean {
+  let summary;
+  try {
+    summary = checkTlsPair(next);
+  } catch (err) {
+    if (d !== served.lastFailure) {
+      log.error(
+        { reason: (err as Error).message },
+        `the certificate in ${options.description} is rejected; keeping the current one`,
+      );
+      options.metrics?.tlsReloads.inc({ result: 'error' });
+    }
+    served.lastFailure = d;
+    return false;
+  }
+  Object.assign(served, { material: next, digest: d, ready: true, lastFailure: undefined });
+  options.metrics?.tlsReloads.inc({ result: 'success' });
+  options.metrics?.tlsCertificateExpiry.set(summary.notAfter.getTime() / 1000);
+  const { notAfter, subjectAltName, fingerprint256 } = summary;
+  log.info(
+    { notAfter: notAfter.toISOString(), subjectAltName, fingerprint256 },
+    `serving certificate loaded from ${options.description}`,
+  );
+  for (const fn of served.listeners) {
+    try {
+      fn(next);
+    } catch (err) {
+      log.error({ err: { message: (err as Error).message } }, 'applying a new serving certificate failed');
+    }
+  }
+  return true;
+}
+
+async function readOnce(served: Served, options: PolledTlsSourceOptions, log: Logger): Promise<boolean> {
+  let next: TlsMaterial | undefined;
+  try {
+    next = await options.read();
+  } catch (err) {
+    const key = `read:${(err as Error).message}`;
+    if (key !== served.lastFailure)
+      log.warn({ err: { message: (err as Error).message } }, `cannot read ${options.description}`);
+    served.lastFailure = key;
+    return false;
+  }
+  if (next === undefined || served.closed) return false;
+  const d = digest(next);
+  return d !== served.digest && adopt(served, next, d, options, log);
+}
+
 export function polledTlsSource(options: PolledTlsSourceOptions): PolledTlsSource {
   const log = options.logger.child({ component: 'tls' });
   const placeholder = generateSelfSignedServing(['localhost'], { days: 1 });
-  let current: TlsMaterial = { certPem: placeholder.certPem, keyPem: placeholder.keyPem };
-  let currentDigest = '';
-  let lastFailure: string | undefined;
-  let isReady = false;
-  let closed = false;
-  const listeners = new Set<(m: TlsMaterial) => void>();
-  let running: Promise<boolean> | undefined;
-
-  const once = async (): Promise<boolean> => {
-    let next: TlsMaterial | undefined;
-    try {
-      next = await options.read();
-    } catch (err) {
-      const key = `read:${(err as Error).message}`;
-      if (key !== lastFailure)
-        log.warn({ err: { message: (err as Error).message } }, `cannot read ${options.description}`);
-      lastFailure = key;
-      return false;
-    }
-    if (next === undefined || closed) return false;
-    const d = digest(next);
-    if (d === currentDigest) return false;
-    try {
-      const summary = checkTlsPair(next);
-      current = next;
-      currentDigest = d;
-      lastFailure = undefined;
-      isReady = true;
-      options.metrics?.tlsReloads.inc({ result: 'success' });
-      options.metrics?.tlsCertificateExpiry.set(summary.notAfter.getTime() / 1000);
-      log.info(
-        {
-          notAfter: summary.notAfter.toISOString(),
-          subjectAltName: summary.subjectAltName,
-          fingerprint256: summary.fingerprint256,
-        },
-        `serving certificate loaded from ${options.description}`,
-      );
-      for (const fn of listeners) fn(next);
-      return true;
-    } catch (err) {
-      if (d !== lastFailure) {
-        log.error(
-          { reason: (err as Error).message },
-          `the certificate in ${options.description} is rejected; keeping the current one`,
-        );
-        options.metrics?.tlsReloads.inc({ result: 'error' });
-      }
-      lastFailure = d;
-      return false;
-    }
+  const served: Served = {
+    material: { certPem: placeholder.certPem, keyPem: placeholder.keyPem },
+    digest: '',
+    ready: false,
+    closed: false,
+    listeners: new Set(),
   };
+  let running: Promise<boolean> | undefined;
   const refresh = (): Promise<boolean> => {
-    running ??= once().finally(() => (running = undefined));
+    running ??= readOnce(served, options, log).finally(() => (running = undefined));
     return running;
   };
   const timer = setInterval(() => void refresh(), options.intervalMs);
@@ -91,15 +107,15 @@ export function polledTlsSource(options: PolledTlsSourceOptions): PolledTlsSourc
   void refresh();
   return {
     description: options.description,
-    current: () => current,
+    current: () => served.material,
     subscribe: (fn) => {
-      listeners.add(fn);
-      return () => listeners.delete(fn);
+      served.listeners.add(fn);
+      return () => served.listeners.delete(fn);
     },
-    ready: () => isReady,
+    ready: () => served.ready,
     refresh,
     close: () => {
-      closed = true;
+      served.closed = true;
       clearInterval(timer);
     },
   };

@@ -13,6 +13,7 @@ import {
 } from '../../src/tls/managed-writer.js';
 import { pemBlocks, type ManagedPolicy, type SecretSnapshot } from '../../src/tls/managed-plan.js';
 import { createLogger } from '../../src/observability/log.js';
+import { generateCertificateAuthority } from '../../src/tls/generate.js';
 import { Writable } from 'node:stream';
 
 const H = 3_600_000;

@@ -38,18 +38,20 @@ describe('the audit with the reconciler off, under the chart RBAC', { skip }, ()
   let installed: Installed;
   let quiet: Installed;
   let webhook: WebhookProcess | undefined;
-  const can = async (who: Installed, verb: string, resource: string): Promise<boolean> =>
-    (
-      await cluster.kubectl([
-        'auth',
-        'can-i',
-        verb,
-        resource,
-        '-n',
-        NS,
-        `--as=system:serviceaccount:${who.namespace}:${who.fullname}`,
-      ])
-    ).stdout.trim() === 'yes';
+  const can = async (who: Installed, verb: string, target: string): Promise<boolean> => {
+    const [resource = '', subresource] = target.split('/');
+    const run = await cluster.kubectl([
+      'auth',
+      'can-i',
+      verb,
+      resource,
+      ...(subresource ? [`--subresource=${subresource}`] : []),
+      '-n',
+      NS,
+      `--as=system:serviceaccount:${who.namespace}:${who.fullname}`,
+    ]);
+    return run.stdout.trim() === 'yes';
+  };
 
   before(async () => {
     cluster = await startCluster();

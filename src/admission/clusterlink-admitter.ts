@@ -5,7 +5,6 @@
 // (docs/rules.md#ratcheting), the Secret checks, the per-rule actions (docs/rules.md#rule-actions) and exceptions
 // (docs/rules.md#exceptions); see judge.ts.
 import {
-  defaultClusterLink,
   EMPTY_POLICY,
   isBeingDeleted,
   validateAndDefault,
@@ -16,7 +15,7 @@ import {
 import type { ClusterLink } from '../clusterlink/types.js';
 import type { SecretChecker } from '../secrets/types.js';
 import { finishDecision, ratchetUpdate, secretFindings, withExceptions, type Findings } from './judge.js';
-import { computeDefaultsPatch } from './patch.js';
+import { mutatePatch } from './patch.js';
 import { withSizeLimit } from './size-limit.js';
 import type { AdmissionDecision, AdmissionRequest, Admitter, ExceptionAuthorizer, ExceptionOutcome } from './types.js';
 
@@ -36,11 +35,10 @@ function ruleContext(request: AdmissionRequest): RuleContext {
   return request.namespace ? { namespace: request.namespace, operation } : { operation };
 }
 
-/** Defaults → JSON Patch against the object exactly as the API server sent it. */
+/** The defaults as a JSON Patch against the object exactly as the API server sent it (recorded, not diffed). */
 function createMutateAdmitter(): Admitter {
   return async (request) => {
-    const defaulted = defaultClusterLink(request.object, ruleContext(request));
-    const patch = computeDefaultsPatch(request.object, defaulted);
+    const patch = mutatePatch(request.object, ruleContext(request));
     return { allowed: true, errors: [], warnings: [], patch };
   };
 }

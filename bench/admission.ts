@@ -171,7 +171,7 @@ async function openLoop(b: Bench, rate: number): Promise<Record<Target, OpenRun[
         connections: b.config.connections,
         durationS: b.config.fixedS,
         rate,
-        warmupS: b.config.quick ? 0.2 : 1,
+        warmupS: b.config.quick ? 0.1 : 1,
       });
       open[t].push({
         round: round + 1,

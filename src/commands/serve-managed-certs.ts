@@ -74,14 +74,15 @@ export function startManagedCerts(
     { lease: config.leaseName, namespace, secrets: [config.caSecretName, config.servingSecretName] },
     'managed certificates: competing for the cert-writer Lease',
   );
-  return {
-    tls,
-    stop: async () => {
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
       writer.pause();
       await elector.stop({ release: true });
       tls.close();
-    },
-  };
+    })());
+  // Closing the source (every error path of serve) stops the writer too; stop() awaits the Lease hand-back.
+  return { tls: { ...tls, close: () => void stop() }, stop };
 }
 
 /** Passes while leading: at once, then when the plan says (renewal, overlap end) or RESYNC_MS, whichever is first. */

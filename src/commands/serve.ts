@@ -43,27 +43,15 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   let managed: ManagedCerts | undefined;
   try {
     // Certificates come first, so the first log line says where the CA bundle is (or which files are served).
-    if (config.managedCerts) {
-      managed = startManagedCerts(config.managedCerts, config.dnsNames, config.tlsReloadIntervalMs, logger, metrics);
-      tls = managed.tls;
-    } else tls = await tlsSourceFor(config, logger, metrics);
+    ({ tls, managed } = await certificateSource(config, logger, metrics));
   } catch (err) {
     logger.fatal({ err: { message: (err as Error).message } }, 'cannot load the serving certificate');
     return EXIT_FAILED;
   }
 
-  let ruleActions: RuleActionsSource;
-  try {
-    ruleActions = ruleActionsSource({
-      flags: config.ruleActions,
-      ...(config.ruleActionsFile !== undefined ? { file: config.ruleActionsFile } : {}),
-      pollIntervalMs: config.tlsReloadIntervalMs,
-      logger,
-    });
-  } catch (err) {
-    io.stderr.write(`serve: ${(err as Error).message}\n`);
+  const ruleActions = ruleActionsOf(config, logger, io);
+  if (!ruleActions) {
     tls.close();
-    void managed?.stop();
     return EXIT_USAGE;
   }
 
@@ -72,7 +60,6 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   if (!server) {
     tls.close();
     ruleActions.close();
-    void managed?.stop();
     // Never keep serving with one listener: the pod would be Running, /healthz 200 and never Ready.
     setTimeout(() => process.exit(EXIT_FAILED), 500).unref();
     return EXIT_FAILED;
@@ -88,6 +75,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   });
   const code = await stoppedBySignal(logger, async () => {
     const steps = {
+      // The managed writer's stop hands its Lease back; tls.close() would only start that.
       stops: [() => server.shutdown(), stopBackground, async () => audit?.stop(), async () => managed?.stop()],
       finally: [() => tls.close(), () => ruleActions.close()],
     };
@@ -96,6 +84,21 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   // Anything still holding the event loop (a watch, a stray timer) must not delay the exit past the grace.
   setTimeout(() => process.exit(code), EXIT_MARGIN_MS / 2).unref();
   return code;
+}
+
+/** The rule actions (flags and file), or undefined after saying on stderr why they are wrong. */
+function ruleActionsOf(config: ServeConfig, logger: Logger, io: CliIO): RuleActionsSource | undefined {
+  try {
+    return ruleActionsSource({
+      flags: config.ruleActions,
+      ...(config.ruleActionsFile !== undefined ? { file: config.ruleActionsFile } : {}),
+      pollIntervalMs: config.tlsReloadIntervalMs,
+      logger,
+    });
+  } catch (err) {
+    io.stderr.write(`serve: ${(err as Error).message}\n`);
+    return undefined;
+  }
 }
 
 /** The configuration, or the exit code when there is nothing to serve (--help, a configuration error). */
@@ -237,6 +240,17 @@ const GENERATED_ACTION = {
   reissue: 'kept the CA, issued a new serving certificate',
   'new-ca': 'generated a new CA and serving certificate',
 } as const;
+
+/** The serving certificate: managed Secrets (docs/install.md#managed-certificates-default), files, or generated. */
+async function certificateSource(
+  config: ServeConfig,
+  logger: Logger,
+  metrics: Metrics,
+): Promise<{ tls: TlsSource; managed?: ManagedCerts }> {
+  if (!config.managedCerts) return { tls: await tlsSourceFor(config, logger, metrics) };
+  const managed = startManagedCerts(config.managedCerts, config.dnsNames, config.tlsReloadIntervalMs, logger, metrics);
+  return { tls: managed.tls, managed };
+}
 
 async function tlsSourceFor(config: ServeConfig, logger: Logger, metrics: Metrics): Promise<TlsSource> {
   if (config.tlsCertFile !== undefined && config.tlsPrivateKeyFile !== undefined) {

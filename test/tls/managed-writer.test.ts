@@ -156,12 +156,13 @@ describe('runManagedPass', () => {
 
   test('a Secret that is not ours: refused with the reason, nothing written', async () => {
     const store = new MemoryStore();
+    // A CA Secret someone else made, with a ca.crt: never written, and never trusted into the caBundles.
     store.secrets.set('m-ca', {
       name: 'm-ca',
-      type: 'Opaque',
+      type: 'kubernetes.io/tls',
       labels: {},
       annotations: {},
-      data: {},
+      data: { 'ca.crt': generateCertificateAuthority().certPem },
       resourceVersion: '1',
     });
     const result = await pass(store, T0);

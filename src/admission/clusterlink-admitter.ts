@@ -59,12 +59,13 @@ function validateWith(
   exceptionAuthorizer: ExceptionAuthorizer | undefined,
   policyOf: () => RulePolicy,
 ): Admitter {
-  return async (request, { signal, provisional }) => {
+  // `admitOptions.signal` is read only where a lookup needs it: its AbortController is made on first use.
+  return async (request, admitOptions) => {
     const ctx = ruleContext(request);
     const oldObject = ctx.operation === 'UPDATE' && request.oldObject != null ? request.oldObject : undefined;
     const policy = policyOf();
     // Asked at once, so the SubjectAccessReview runs while the Secrets are read.
-    const exception = withExceptions(request, exceptionAuthorizer, signal);
+    const exception = withExceptions(request, exceptionAuthorizer, admitOptions);
 
     // A terminating object: metadata and finalizers may change; the update rules still hold (docs/rules.md#ratcheting).
     if (isBeingDeleted(request.object)) {
@@ -83,8 +84,8 @@ function validateWith(
     if (!secretChecker || !request.namespace) return finishDecision(findings, policy, await exception);
 
     // If the Secret checks overrun the budget, the server answers with the rules' verdict.
-    provisional?.(finishDecision(findings, policy, undefined));
-    const secrets = await secretChecker.check(object as ClusterLink, request.namespace, signal);
+    admitOptions.provisional?.(finishDecision(findings, policy, undefined));
+    const secrets = await secretChecker.check(object as ClusterLink, request.namespace, admitOptions.signal);
     const all = secretFindings(findings, secrets);
     return finishDecision(all, policy, await exception);
   };

@@ -6,6 +6,7 @@
 // `serve --help`, and the RSS the server reports once healthy.
 //
 //   node --import tsx bench/cold-start.ts            (standalone; BENCH_QUICK=1 for 5 rounds)
+//   BENCH_COLDSTART_BIN=/other/checkout/bin/clusterlink-webhook.js   time another build (e.g. before a change)
 //   BENCH_ONLY=coldstart npm run bench
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,7 +22,7 @@ import { fmt, median, type SectionResult, type Table, type TargetCheck } from '.
 import { benchTls } from './server-process.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const BIN = join(ROOT, 'bin', 'clusterlink-webhook.js');
+const BIN = process.env['BENCH_COLDSTART_BIN'] || join(ROOT, 'bin', 'clusterlink-webhook.js');
 /** How often the parent asks /healthz while a child starts. */
 const POLL_MS = 5;
 /** A start that takes longer than this is a failure, not a figure. */

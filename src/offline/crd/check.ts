@@ -4,7 +4,7 @@
 import { isDeepEqual, isPlainObject } from '../../lib/json.js';
 import { checkCelRules } from './cel.js';
 import { CLUSTERLINK_OPENAPI_SCHEMA } from './clusterlink-schema.generated.js';
-import type { SchemaFinding } from './findings.js';
+import { TYPE_INVALID, type SchemaFinding } from './findings.js';
 import { segmentsOf } from './field-path.js';
 import { structuralCheck } from './structural.js';
 import type { CrdSchema } from './types.js';
@@ -13,6 +13,16 @@ export interface CrdCheckResult {
   findings: SchemaFinding[];
   warnings: string[];
 }
+
+const CEL_BLOCKED: SchemaFinding = {
+  cause: {
+    reason: 'FieldValueInvalid',
+    message:
+      'some validation rules were not checked because the object was invalid; correct the existing errors to complete validation',
+    field: '',
+  },
+  rule: 'crd-cel',
+};
 
 export type CrdCheck = (object: unknown, old?: unknown) => CrdCheckResult;
 
@@ -42,6 +52,7 @@ function unchanged(object: unknown, old: unknown, segments: ReadonlyArray<string
 
 export function crdCheck(schema: CrdSchema): CrdCheck {
   const structural = structuralCheck(schema);
+  const withRules = JSON.stringify(schema).includes('"x-kubernetes-validations"');
   return (object, old) => {
     let findings = structural(object);
     if (old !== undefined) {
@@ -53,6 +64,9 @@ export function crdCheck(schema: CrdSchema): CrdCheck {
         return !unchanged(object, old, place);
       });
     }
+    // As the API server: a type error blocks the CEL rules (they would read values of the wrong type), and says so.
+    if (findings.some((f) => f.cause.reason === TYPE_INVALID))
+      return { findings: withRules ? [...findings, CEL_BLOCKED] : findings, warnings: [] };
     const cel = checkCelRules(schema, object, old);
     return { findings: [...findings, ...cel.findings], warnings: cel.warnings };
   };

@@ -19,6 +19,9 @@ export interface SchemaFinding {
   rule: SchemaRuleId;
 }
 
+/** metav1.CauseTypeTypeInvalid: a value of the wrong JSON type (it stops the CEL rules, see check.ts). */
+export const TYPE_INVALID = 'FieldValueTypeInvalid';
+
 /** Not a metav1 CauseType: the API server answers an unknown field with a 400 `strict decoding error`, no causes. */
 export const UNKNOWN_FIELD_REASON = 'FieldValueUnknown';
 

@@ -2,11 +2,11 @@
 // the field error the API server reports for it, with its wording (kube-openapi's "in body" sentences).
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { invalid, notSupported, required, tooLong } from '../../clusterlink/field-errors.js';
+import { errorBody, invalid, notSupported, required, tooLong } from '../../clusterlink/field-errors.js';
 import { nearMiss } from '../../clusterlink/suggest.js';
 import { pointerSegments } from '../../lib/json.js';
 import { fieldPathOf } from './field-path.js';
-import { findingOf, unknownField, type SchemaFinding } from './findings.js';
+import { findingOf, TYPE_INVALID, unknownField, type SchemaFinding } from './findings.js';
 import { CHECKED_FORMATS, toJsonSchema } from './to-json-schema.js';
 import type { CrdSchema } from './types.js';
 
@@ -88,7 +88,11 @@ function findingFor(error: ErrorObject, path: string, value: unknown, root: CrdS
     case 'type': {
       const actual = jsonType(value);
       const detail = `${path} in body must be of type ${expectedType(params.type)}: "${actual}"`;
-      return findingOf(invalid(path, actual, detail), 'crd-schema');
+      // apimachinery's field.TypeInvalid: rendered as "Invalid value", with a cause type of its own
+      return {
+        ...findingOf(invalid(path, actual, detail), 'crd-schema'),
+        cause: { reason: TYPE_INVALID, message: errorBody(invalid(path, actual, detail)), field: path },
+      };
     }
     case 'enum': {
       const supported = (params.allowedValues as unknown[]).filter((v) => v !== null).map(String);
@@ -136,11 +140,7 @@ export function structuralCheck(root: CrdSchema): StructuralCheck {
       if (finding) findings.push(finding);
     }
     // A value of the wrong type fails its enum, pattern, ... too: the type error alone says it.
-    const mistyped = new Set(
-      findings.filter((f) => f.cause.message.includes(' in body must be of type ')).map((f) => f.cause.field),
-    );
-    return findings.filter(
-      (f) => !mistyped.has(f.cause.field) || f.cause.message.includes(' in body must be of type '),
-    );
+    const mistyped = new Set(findings.filter((f) => f.cause.reason === TYPE_INVALID).map((f) => f.cause.field));
+    return findings.filter((f) => !mistyped.has(f.cause.field) || f.cause.reason === TYPE_INVALID);
   };
 }

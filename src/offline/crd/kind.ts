@@ -20,7 +20,7 @@ export function kindFindings(object: unknown): SchemaFinding[] {
   if (kind === undefined)
     findings.push(findingOf(required('kind', `a ${API_VERSION} object needs kind: ${CLUSTERLINK_KIND}`), 'crd-kind'));
   else if (kind !== CLUSTERLINK_KIND) {
-    const detail = `kinds are case-sensitive; kubectl answers "no matches for kind \\"${kind}\\""`;
+    const detail = `kinds are case-sensitive; kubectl would answer: no matches for kind "${kind}"`;
     findings.push(findingOf(notSupported('kind', kind, [CLUSTERLINK_KIND], detail), 'crd-kind'));
   }
   if (apiVersion === undefined)

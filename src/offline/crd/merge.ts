@@ -18,12 +18,15 @@ export function withSchemaFindings(
 ): DocumentReport {
   const known = new Set(report.causes.map((c) => c.field));
   const added = findings.filter((f) => f.rule === 'crd-unknown-field' || !known.has(f.cause.field));
-  const causes = [...added.map((f) => f.cause), ...report.causes];
+  // Field errors first; a note without a field (CEL rules not run) closes the list, after the webhook's errors.
+  const first = added.filter((f) => f.cause.field !== '');
+  const last = added.filter((f) => f.cause.field === '');
+  const causes = [...first.map((f) => f.cause), ...report.causes, ...last.map((f) => f.cause)];
   const webhookRules = report.causeRules ?? report.causes.map(() => undefined);
   const out: DocumentReport = {
     ...report,
     causes,
-    causeRules: [...added.map((f) => f.rule), ...webhookRules],
+    causeRules: [...first.map((f) => f.rule), ...webhookRules, ...last.map((f) => f.rule)],
     causeLines: causes.map((c) => manifest.locate(segmentsOf(c.field))),
     warnings: [...report.warnings, ...warnings],
     warningRules: { ...report.warningRules, ...Object.fromEntries(warnings.map((w) => [w, 'crd-cel'])) },

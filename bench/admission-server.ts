@@ -1,25 +1,20 @@
-// Child process of the admission and memory benchmarks: serves either our webhook or the bare Fastify baseline
-// on 127.0.0.1 (random port), so the load generator in the parent gets a core of its own.
+// Child process of the admission and memory benchmarks: serves our webhook, the bare Fastify baseline or the bare
+// node:https baseline on 127.0.0.1 (random port), so the load generator in the parent gets a core of its own.
 //
-//   node --import tsx bench/admission-server.ts ours|baseline      (IPC channel required)
+//   node --import tsx bench/admission-server.ts ours|fastify|node      (IPC channel required)
 //
-// The certificate comes from the parent (BENCH_TLS_CERT / BENCH_TLS_KEY) so both servers do identical TLS work.
+// The certificate comes from the parent (BENCH_TLS_CERT / BENCH_TLS_KEY) so every server does identical TLS work.
+// Both baselines parse the same review body and answer the same fixed allowed review (docs/performance.md).
 // Messages from the parent: { type: 'memory', gc?: boolean } → replies { type: 'memory', ...usage, cpuUs } (CPU time
 // used so far, all threads: per-request CPU cost is robust where wall-clock throughput is skewed by other load);
 // { type: 'stop' } → closes and exits (a clean exit also lets --cpu-prof write its profile).
+import { createServer, type ServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
-import { createClusterLinkAdmitters } from '../src/admission/clusterlink-admitter.js';
-import { createWebhookServer } from '../src/admission/server.js';
-import { createSecretSourceFromReader } from '../src/kube/secret-source.js';
-import { createLogger } from '../src/observability/log.js';
-import { createMetrics } from '../src/observability/metrics.js';
-import { createSecretChecker } from '../src/secrets/checker.js';
-import { staticTlsSource } from '../src/tls/source.js';
-import { inMemorySecretReader } from '../test/support/builders.js';
-import { secretData } from './fixtures.js';
+import { tlsFromEnv, type Running } from './server-env.js';
 
-export type ServerKind = 'ours' | 'baseline';
+export type ServerKind = 'ours' | 'fastify' | 'node';
+export const SERVER_KINDS: readonly ServerKind[] = ['ours', 'fastify', 'node'];
 
 export type ChildMessage =
   | { type: 'ready'; port: number; kind: ServerKind }
@@ -36,71 +31,93 @@ export type ChildMessage =
 
 export type ParentMessage = { type: 'memory'; gc?: boolean } | { type: 'stop' };
 
-interface Running {
-  port: number;
-  close(): Promise<void>;
-}
+/** What both baselines share: the same TLS, body limit and keep-alive as ours. */
+const BODY_LIMIT = 6 * 1024 * 1024;
+const KEEP_ALIVE_MS = 120_000;
 
-function tlsFromEnv(): { certPem: string; keyPem: string } {
-  const certPem = process.env['BENCH_TLS_CERT'];
-  const keyPem = process.env['BENCH_TLS_KEY'];
-  if (!certPem || !keyPem) throw new Error('BENCH_TLS_CERT and BENCH_TLS_KEY must be set by the parent');
-  return { certPem, keyPem };
-}
-
-/** Our webhook, wired as `serve` wires it: info logging to stdout, Prometheus metrics, strict Secret checks
- *  through the Kubernetes-backed source's cache (its reader answers from memory: the cache stays warm). */
-async function startOurs(): Promise<Running> {
-  // The production logger writing to stdout, which the parent points at /dev/null: same formatting and write path.
-  const logger = createLogger({ level: process.env['BENCH_LOG_LEVEL'] ?? 'info' });
-  const metrics = createMetrics();
-  const source = createSecretSourceFromReader(inMemorySecretReader(secretData()), { logger });
-  const secretChecker = createSecretChecker(source, { strict: true, logger, metrics });
-  const server = createWebhookServer({
-    admitters: createClusterLinkAdmitters({ secretChecker }),
-    logger,
-    metrics,
-    tls: staticTlsSource(tlsFromEnv()),
-    host: '127.0.0.1',
-    port: 0,
-    metricsPort: 0,
-  });
-  const addresses = await server.listen();
-  return { port: addresses.port, close: () => server.shutdown() };
-}
-
-/** The floor: Fastify over the same HTTPS, same body limit and keep-alive, parsing the same JSON body and
- *  answering a fixed allowed review (echoing the uid, which the API server requires). No logging, no rules. */
-async function startBaseline(): Promise<Running> {
+function httpsOptions(): ServerOptions {
   const tls = tlsFromEnv();
-  const app = Fastify({
-    https: { cert: tls.certPem, key: tls.keyPem, minVersion: 'TLSv1.2' },
-    bodyLimit: 6 * 1024 * 1024,
-    keepAliveTimeout: 120_000,
-  });
-  const answer = async (req: { body: unknown }) => {
-    const uid = (req.body as { request?: { uid?: unknown } } | null)?.request?.uid;
-    return {
-      apiVersion: 'admission.k8s.io/v1',
-      kind: 'AdmissionReview',
-      response: { uid: typeof uid === 'string' ? uid : '', allowed: true },
-    };
+  return { cert: tls.certPem, key: tls.keyPem, minVersion: 'TLSv1.2' };
+}
+
+/** The fixed allowed review both baselines answer, echoing the uid (which the API server requires). */
+function fixedReview(body: unknown): Record<string, unknown> {
+  const uid = (body as { request?: { uid?: unknown } } | null)?.request?.uid;
+  return {
+    apiVersion: 'admission.k8s.io/v1',
+    kind: 'AdmissionReview',
+    response: { uid: typeof uid === 'string' ? uid : '', allowed: true },
   };
+}
+
+/** The floor the issue measures against: Fastify 5 over the same HTTPS, parsing the JSON body. No logging, no rules. */
+async function startFastify(): Promise<Running> {
+  const app = Fastify({ https: httpsOptions(), bodyLimit: BODY_LIMIT, keepAliveTimeout: KEEP_ALIVE_MS });
+  const answer = async (req: { body: unknown }) => fixedReview(req.body);
   app.post('/mutate', answer);
   app.post('/validate', answer);
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
 }
 
+/** The floor under Fastify: node:https alone, reading the body, JSON.parse, JSON.stringify, Content-Length. */
+async function startNode(): Promise<Running> {
+  const server = createServer(httpsOptions(), (req, res) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= BODY_LIMIT) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      let body: unknown;
+      try {
+        if (req.method !== 'POST' || size > BODY_LIMIT) throw new Error('not a review');
+        body = JSON.parse(Buffer.concat(chunks, size).toString('utf8'));
+      } catch {
+        res.writeHead(400, { 'content-length': 0 }).end();
+        return;
+      }
+      const payload = JSON.stringify(fixedReview(body));
+      res
+        .writeHead(200, {
+          'content-type': 'application/json; charset=utf-8',
+          'content-length': Buffer.byteLength(payload),
+        })
+        .end(payload);
+    });
+  });
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+const STARTERS: Record<ServerKind, () => Promise<Running>> = {
+  // Ours is imported only in its own child: the baselines' children do not load (or compile) the project.
+  ours: async () => (await import('./our-server.js')).startOurs(),
+  fastify: startFastify,
+  node: startNode,
+};
+
 function send(message: ChildMessage): void {
   process.send?.(message);
 }
 
 async function main(): Promise<void> {
-  const kind = process.argv[2];
-  if (kind !== 'ours' && kind !== 'baseline') throw new Error('usage: admission-server.ts ours|baseline');
+  const kind = SERVER_KINDS.find((k) => k === process.argv[2]);
+  if (!kind) throw new Error(`usage: admission-server.ts ${SERVER_KINDS.join('|')}`);
   if (!process.send) throw new Error('admission-server.ts must be started with an IPC channel');
-  const running = kind === 'ours' ? await startOurs() : await startBaseline();
+  const running = await STARTERS[kind]();
   const gc = (globalThis as { gc?: () => void }).gc;
   process.on('message', (raw: ParentMessage) => {
     if (raw.type === 'memory') {

@@ -1,287 +1,200 @@
-// Admission throughput and latency, ours against a bare Fastify HTTPS baseline in the same run.
-// Servers run in child processes (one core), autocannon here (the other core). Runs alternate
-// baseline → /validate → /mutate, `rounds` times, and the medians are reported:
-//   1. max rate: as fast as the server answers over `connections` keep-alive connections;
-//   2. fixed rate: half the baseline's median max rate, for p50/p99 latency, sent open-loop (open-loop.ts);
-//   3. for ours also at half its own max rate: the latency it gives where it is not overloaded.
+// Admission throughput and latency: ours (/validate, /mutate) against two baselines in the same run, a bare node:https
+// server and a bare Fastify 5 HTTPS server, both parsing the same review and answering the same fixed allowed one
+// (docs/performance.md#how-it-measures). Servers run in child processes (one core), the load clients here (the other).
+//   1. Closed loop, two clients (autocannon, node:https keep-alive), `rounds` rounds; each round runs every server
+//      with both clients, in an order rotated by one place per round, so slow phases of a shared machine spread over
+//      all servers instead of hitting one. Medians reported; ratios refused when a baseline's rounds scatter.
+//   2. Open loop at one fixed rate every server sustains (bench/compare.ts chooseRate), the same rotation.
+// The statistics, tables and target lines are in admission-report.ts.
+import { cpuUsage } from 'node:process';
 import { postReview } from '../test/support/webhook-server.js';
 import type { BenchConfig } from './config.js';
+import { chooseRate, rotation } from './compare.js';
+import {
+  admissionTables,
+  admissionTargets,
+  summarise,
+  CLIENTS,
+  TARGETS,
+  type AdmissionFigures,
+  type Client,
+  type ClosedRun,
+  type OpenRun,
+  type Target,
+} from './admission-report.js';
 import { admissionBodies, type AdmissionBodies } from './fixtures.js';
 import { runLoad, type LoadRequest, type LoadResult } from './load.js';
+import { runNodeLoad } from './node-load.js';
 import { runOpenLoop } from './open-loop.js';
-import { fmt, median, type SectionResult, type Table, type TargetCheck } from './report.js';
+import { fmt, median, type SectionResult } from './report.js';
 import { benchTls, canPin, startServer, type ServerProcess } from './server-process.js';
-
-export type Target = 'baseline' | 'validate' | 'mutate';
-export const TARGETS: readonly Target[] = ['baseline', 'validate', 'mutate'];
-
-interface Summary {
-  rps: number;
-  p50: number;
-  p99: number;
-}
-
-export interface AdmissionFigures {
-  connections: number;
-  runDurationS: number;
-  fixedS: number;
-  rounds: number;
-  pinned: boolean;
-  mirrorTopics: number;
-  bodyBytes: { mutate: number; validate: number };
-  maxRate: Record<Target, { runs: number[]; median: number; p99Ms: number; cpuUsPerRequest: number }>;
-  /** ours / baseline, medians of max rate. */
-  ratio: { validate: number; mutate: number };
-  /** baseline CPU per request / ours: the throughput ratio on a dedicated core, robust to other load on the machine. */
-  cpuRatio: { validate: number; mutate: number };
-  fixedRate: { rate: number; runs: Record<Target, LoadResult[]>; median: Record<Target, Summary> };
-  /** Ours at half its own median max rate. */
-  ownHalfRate: Record<'validate' | 'mutate', { rate: number; runs: LoadResult[]; median: Summary }>;
-  failures: { non2xx: number; errors: number; timeouts: number };
-}
 
 export interface AdmissionOptions {
   config: BenchConfig;
   log: (line: string) => void;
 }
 
+const MIRROR_TOPICS = 20;
+
 function requestFor(target: Target, bodies: AdmissionBodies): LoadRequest {
-  // The baseline parses the larger of the two bodies (the defaulted object /validate receives).
+  // The baselines parse the larger of the two bodies (the defaulted object /validate receives).
   return target === 'mutate' ? { path: '/mutate', body: bodies.mutate } : { path: '/validate', body: bodies.validate };
 }
 
 /** One request to each endpoint first: the benchmark must measure the real paths, not an error page. */
-async function checkAnswers(
-  ours: ServerProcess,
-  baseline: ServerProcess,
-  bodies: AdmissionBodies,
-  ca: string,
-): Promise<void> {
-  const validate = await postReview(ours.url, ca, '/validate', bodies.validate);
+async function checkAnswers(servers: Record<Target, ServerProcess>, bodies: AdmissionBodies, ca: string) {
+  const validate = await postReview(servers.validate.url, ca, '/validate', bodies.validate);
   const v = validate.body?.response;
   if (validate.status !== 200 || v?.allowed !== true || (v.warnings?.length ?? 0) > 0) {
     throw new Error(`/validate did not allow the fixture cleanly: ${validate.status} ${validate.text.slice(0, 400)}`);
   }
-  const mutate = await postReview(ours.url, ca, '/mutate', bodies.mutate);
+  const mutate = await postReview(servers.mutate.url, ca, '/mutate', bodies.mutate);
   if (mutate.status !== 200 || mutate.body?.response?.allowed !== true || !mutate.body.response.patch) {
     throw new Error(`/mutate did not answer with a patch: ${mutate.status} ${mutate.text.slice(0, 400)}`);
   }
-  const base = await postReview(baseline.url, ca, '/validate', bodies.validate);
-  if (base.status !== 200 || base.body?.response?.allowed !== true)
-    throw new Error(`baseline failed: ${base.status} ${base.text}`);
+  // Both floors must give the same answer, byte for byte: the difference between them is the framework alone.
+  const node = await postReview(servers.node.url, ca, '/validate', bodies.validate);
+  const fastify = await postReview(servers.fastify.url, ca, '/validate', bodies.validate);
+  for (const [name, r] of [
+    ['bare node https', node],
+    ['bare Fastify', fastify],
+  ] as const) {
+    if (r.status !== 200 || r.body?.response?.allowed !== true || r.body.response.uid !== v.uid)
+      throw new Error(`${name} baseline failed: ${r.status} ${r.text}`);
+  }
+  if (node.text !== fastify.text) throw new Error(`the baselines answer differently: ${node.text} vs ${fastify.text}`);
+}
+
+type ClientRunner = (url: string, request: LoadRequest, connections: number, durationS: number) => Promise<LoadResult>;
+
+const RUNNERS: Record<Client, ClientRunner> = {
+  autocannon: (url, request, connections, durationS) => runLoad({ url, requests: [request], connections, durationS }),
+  'node-https': (url, request, connections, durationS) =>
+    runNodeLoad({ url, requests: [request], connections, durationS }),
+};
+
+/** One closed-loop run: the client's result, the server's CPU per review, the client's own CPU share. */
+async function closedRun(
+  server: ServerProcess,
+  client: Client,
+  request: LoadRequest,
+  config: BenchConfig,
+  round: number,
+): Promise<ClosedRun> {
+  const serverBefore = (await server.memory()).cpuUs;
+  const clientBefore = cpuUsage();
+  const r = await RUNNERS[client](server.url, request, config.connections, config.durationS);
+  const clientCpu = cpuUsage(clientBefore);
+  const serverCpuUs = (await server.memory()).cpuUs - serverBefore;
+  return {
+    round,
+    rps: r.rps,
+    responses: r.responses,
+    p99Ms: r.latencyMs.p99,
+    cpuUsPerReview: serverCpuUs / Math.max(1, r.responses),
+    clientCpuShare: (clientCpu.user + clientCpu.system) / 1e6 / Math.max(1e-9, r.durationS),
+    failures: r.non2xx + r.errors + r.timeouts,
+  };
 }
 
 export async function runAdmission({ config, log }: AdmissionOptions): Promise<SectionResult<AdmissionFigures>> {
-  const mirrorTopics = 20;
-  const bodies = admissionBodies(mirrorTopics);
+  const bodies = admissionBodies(MIRROR_TOPICS);
   const tls = benchTls();
   const pinned = config.pin && canPin();
-  const cpu = pinned ? 1 : undefined;
   const common = {
     tls,
-    cpu,
+    ...(pinned ? { cpu: 1 } : {}),
     logLevel: config.logLevel,
     ...(config.cpuProfDir ? { cpuProfDir: config.cpuProfDir } : {}),
   };
-  const [baseline, ours] = await Promise.all([
-    startServer({ kind: 'baseline', ...common }),
+  const startedAt = Date.now();
+  const since = (): string => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
+  const [node, fastify, ours] = await Promise.all([
+    startServer({ kind: 'node', ...common }),
+    startServer({ kind: 'fastify', ...common }),
     startServer({ kind: 'ours', ...common }),
   ]);
-  const server = (t: Target): ServerProcess => (t === 'baseline' ? baseline : ours);
-  const failures = { non2xx: 0, errors: 0, timeouts: 0 };
-  const count = (r: LoadResult): LoadResult => {
-    failures.non2xx += r.non2xx;
-    failures.errors += r.errors;
-    failures.timeouts += r.timeouts;
-    return r;
-  };
+  const servers: Record<Target, ServerProcess> = { node, fastify, validate: ours, mutate: ours };
   try {
-    await checkAnswers(ours, baseline, bodies, tls.caPem);
-    for (const t of TARGETS) {
-      await runLoad({
-        url: server(t).url,
-        requests: [requestFor(t, bodies)],
-        connections: config.connections,
-        durationS: config.warmupS,
-      });
-    }
+    log(`  servers ready after ${since()}`);
+    await checkAnswers(servers, bodies, tls.caPem);
+    for (const t of TARGETS)
+      for (const c of CLIENTS)
+        await RUNNERS[c](servers[t].url, requestFor(t, bodies), config.connections, config.warmupS);
 
-    const maxRuns: Record<Target, LoadResult[]> = { baseline: [], validate: [], mutate: [] };
-    const cpuPerRequest: Record<Target, number[]> = { baseline: [], validate: [], mutate: [] };
-    for (let round = 1; round <= config.rounds; round++) {
-      for (const t of TARGETS) {
-        const cpuBefore = (await server(t).memory()).cpuUs;
-        const r = count(
-          await runLoad({
-            url: server(t).url,
-            requests: [requestFor(t, bodies)],
-            connections: config.connections,
-            durationS: config.durationS,
-          }),
-        );
-        const cpu = ((await server(t).memory()).cpuUs - cpuBefore) / Math.max(1, r.responses);
-        maxRuns[t].push(r);
-        cpuPerRequest[t].push(cpu);
-        log(
-          `  max rate   round ${round} ${t.padEnd(8)} ${fmt(r.rps)} req/s  p99 ${fmt(r.latencyMs.p99)} ms  server CPU ${fmt(cpu)} µs/request`,
-        );
+    log(`  warmed up after ${since()}`);
+    const closed: Record<Client, Record<Target, ClosedRun[]>> = {
+      autocannon: { node: [], fastify: [], validate: [], mutate: [] },
+      'node-https': { node: [], fastify: [], validate: [], mutate: [] },
+    };
+    for (let round = 0; round < config.rounds; round++) {
+      const order = rotation(TARGETS, round);
+      log(`  round ${round + 1}/${config.rounds}: ${order.join(' → ')}`);
+      for (const t of order) {
+        // The two clients swap places every round as well.
+        for (const c of rotation(CLIENTS, round)) {
+          const run = await closedRun(servers[t], c, requestFor(t, bodies), config, round + 1);
+          closed[c][t].push(run);
+          log(
+            `    ${t.padEnd(8)} ${c.padEnd(10)} ${fmt(run.rps).padStart(6)} req/s  p99 ${fmt(run.p99Ms)} ms  ` +
+              `server CPU ${fmt(run.cpuUsPerReview)} µs/review  client CPU ${Math.round(run.clientCpuShare * 100)} %`,
+          );
+        }
       }
     }
-    const maxMedian = (t: Target): number => median(maxRuns[t].map((r) => r.rps));
-    const cpuMedian = (t: Target): number => median(cpuPerRequest[t]);
-    const rate = Math.max(1, Math.floor(maxMedian('baseline') / 2));
 
-    const fixedRuns: Record<Target, LoadResult[]> = { baseline: [], validate: [], mutate: [] };
-    const ownRate = {
-      validate: Math.max(1, Math.floor(maxMedian('validate') / 2)),
-      mutate: Math.max(1, Math.floor(maxMedian('mutate') / 2)),
-    };
-    const ownRuns: Record<'validate' | 'mutate', LoadResult[]> = { validate: [], mutate: [] };
-    const openLoop = async (t: Target, at: number, label: string): Promise<LoadResult> => {
-      const r = count(
-        await runOpenLoop({
-          url: server(t).url,
+    // The rate every server sustains: judged on the slower client's figures, the conservative choice.
+    const throughputs = TARGETS.flatMap((t) => CLIENTS.map((c) => median(closed[c][t].map((r) => r.rps))));
+    const choice = chooseRate({
+      throughputs,
+      ...(config.fixedRate !== undefined ? { override: config.fixedRate } : {}),
+    });
+    log(`  closed loop done after ${since()}; fixed rate: ${choice.reason}`);
+    const open: Record<Target, OpenRun[]> = { node: [], fastify: [], validate: [], mutate: [] };
+    for (let round = 0; round < config.rounds; round++) {
+      for (const t of rotation(TARGETS, round)) {
+        const r = await runOpenLoop({
+          url: servers[t].url,
           requests: [requestFor(t, bodies)],
           connections: config.connections,
           durationS: config.fixedS,
-          rate: at,
-          warmupS: config.quick ? 0.5 : 1,
-        }),
-      );
-      log(
-        `  ${label} ${t.padEnd(8)} ${fmt(at)} req/s due, ${fmt(r.rps)} answered/s  p50 ${fmt(r.latencyMs.p50)} ms  p99 ${fmt(r.latencyMs.p99)} ms`,
-      );
-      return r;
-    };
-    for (let round = 1; round <= config.rounds; round++) {
-      for (const t of TARGETS) fixedRuns[t].push(await openLoop(t, rate, `fixed rate r${round}`));
-      for (const t of ['validate', 'mutate'] as const)
-        ownRuns[t].push(await openLoop(t, ownRate[t], `own half   r${round}`));
+          rate: choice.rate,
+          warmupS: config.quick ? 0.2 : 1,
+        });
+        open[t].push({
+          round: round + 1,
+          answeredRps: r.rps,
+          responses: r.responses,
+          p50Ms: r.latencyMs.p50,
+          p99Ms: r.latencyMs.p99,
+          failures: r.non2xx + r.errors + r.timeouts,
+        });
+        log(
+          `    open loop r${round + 1} ${t.padEnd(8)} ${choice.rate} req/s due, ${fmt(r.rps)} answered/s  ` +
+            `p50 ${fmt(r.latencyMs.p50)} ms  p99 ${fmt(r.latencyMs.p99)} ms`,
+        );
+      }
     }
 
-    const summary = (runs: LoadResult[]): Summary => ({
-      rps: median(runs.map((r) => r.rps)),
-      p50: median(runs.map((r) => r.latencyMs.p50)),
-      p99: median(runs.map((r) => r.latencyMs.p99)),
+    log(`  open loop done after ${since()}`);
+    const figures = summarise({
+      closed,
+      open,
+      choice,
+      settings: {
+        connections: config.connections,
+        runDurationS: config.durationS,
+        fixedS: config.fixedS,
+        rounds: config.rounds,
+        maxScatter: config.maxScatter,
+        pinned,
+        mirrorTopics: MIRROR_TOPICS,
+        bodyBytes: { mutate: Buffer.byteLength(bodies.mutate), validate: Buffer.byteLength(bodies.validate) },
+      },
     });
-    const figures: AdmissionFigures = {
-      connections: config.connections,
-      runDurationS: config.durationS,
-      fixedS: config.fixedS,
-      rounds: config.rounds,
-      pinned,
-      mirrorTopics,
-      bodyBytes: { mutate: Buffer.byteLength(bodies.mutate), validate: Buffer.byteLength(bodies.validate) },
-      maxRate: {
-        baseline: {
-          runs: maxRuns.baseline.map((r) => r.rps),
-          median: maxMedian('baseline'),
-          p99Ms: median(maxRuns.baseline.map((r) => r.latencyMs.p99)),
-          cpuUsPerRequest: cpuMedian('baseline'),
-        },
-        validate: {
-          runs: maxRuns.validate.map((r) => r.rps),
-          median: maxMedian('validate'),
-          p99Ms: median(maxRuns.validate.map((r) => r.latencyMs.p99)),
-          cpuUsPerRequest: cpuMedian('validate'),
-        },
-        mutate: {
-          runs: maxRuns.mutate.map((r) => r.rps),
-          median: maxMedian('mutate'),
-          p99Ms: median(maxRuns.mutate.map((r) => r.latencyMs.p99)),
-          cpuUsPerRequest: cpuMedian('mutate'),
-        },
-      },
-      ratio: {
-        validate: maxMedian('validate') / maxMedian('baseline'),
-        mutate: maxMedian('mutate') / maxMedian('baseline'),
-      },
-      cpuRatio: {
-        validate: cpuMedian('baseline') / cpuMedian('validate'),
-        mutate: cpuMedian('baseline') / cpuMedian('mutate'),
-      },
-      fixedRate: {
-        rate,
-        runs: fixedRuns,
-        median: {
-          baseline: summary(fixedRuns.baseline),
-          validate: summary(fixedRuns.validate),
-          mutate: summary(fixedRuns.mutate),
-        },
-      },
-      ownHalfRate: {
-        validate: { rate: ownRate.validate, runs: ownRuns.validate, median: summary(ownRuns.validate) },
-        mutate: { rate: ownRate.mutate, runs: ownRuns.mutate, median: summary(ownRuns.mutate) },
-      },
-      failures,
-    };
-    return { figures, tables: [admissionTable(figures)], targets: admissionTargets(figures) };
+    for (const refusal of figures.refusals) log(`  REFUSED: ${refusal}`);
+    return { figures, tables: admissionTables(figures), targets: admissionTargets(figures) };
   } finally {
-    await Promise.all([baseline.stop(), ours.stop()]);
+    await Promise.all([node.stop(), fastify.stop(), ours.stop()]);
   }
-}
-
-const LABEL: Record<Target, string> = {
-  baseline: 'bare Fastify HTTPS baseline',
-  validate: 'ours: /validate (rules + Secret checks)',
-  mutate: 'ours: /mutate (defaults + JSON Patch)',
-};
-
-function admissionTable(f: AdmissionFigures): Table {
-  return {
-    title: `Admission over HTTPS keep-alive (${f.connections} connections, ClusterLink with ${f.mirrorTopics} mirror topics, filters, SASL + TLS)`,
-    headers: [
-      'server',
-      'max req/s (median)',
-      'runs',
-      'ours / baseline',
-      'server CPU / request',
-      'CPU ratio',
-      `p50 / p99 @ ${f.fixedRate.rate} req/s`,
-      'p50 / p99 @ half its own max',
-    ],
-    rows: TARGETS.map((t) => [
-      LABEL[t],
-      fmt(f.maxRate[t].median),
-      f.maxRate[t].runs.map((r) => fmt(r)).join(' / '),
-      t === 'baseline' ? '1' : fmt(f.ratio[t], 2),
-      `${fmt(f.maxRate[t].cpuUsPerRequest)} µs`,
-      t === 'baseline' ? '1' : fmt(f.cpuRatio[t], 2),
-      `${fmt(f.fixedRate.median[t].p50)} / ${fmt(f.fixedRate.median[t].p99)} ms`,
-      t === 'baseline'
-        ? `${fmt(f.fixedRate.median[t].p50)} / ${fmt(f.fixedRate.median[t].p99)} ms`
-        : `${fmt(f.ownHalfRate[t].median.p50)} / ${fmt(f.ownHalfRate[t].median.p99)} ms @ ${f.ownHalfRate[t].rate} req/s`,
-    ]),
-    notes: [
-      `Runs alternate baseline → validate → mutate, ${f.rounds} rounds of ${f.runDurationS} s each; medians reported. ` +
-        `Fixed rates are sent open-loop for ${f.fixedS} s after a short warm-up (evenly spaced, latency counted from when each request was due, ` +
-        `so a server slower than the rate shows its growing queue; sending is paced by a 1 ms tick, which the baseline's row includes too). Bodies: ${f.bodyBytes.mutate} B (mutate), ${f.bodyBytes.validate} B (validate). ` +
-        `Server pinned to one core, load generator to the other: ${f.pinned ? 'yes' : 'no'}. ` +
-        `CPU ratio = baseline server CPU per request ÷ ours (what the throughput ratio is on a dedicated core). ` +
-        `Failed responses: ${f.failures.non2xx} non-2xx, ${f.failures.errors} errors, ${f.failures.timeouts} timeouts.`,
-    ],
-  };
-}
-
-function admissionTargets(f: AdmissionFigures): TargetCheck[] {
-  const checks: TargetCheck[] = [];
-  for (const t of ['validate', 'mutate'] as const) {
-    checks.push({
-      name: `admission: /${t} throughput`,
-      target: '≥ 0.8 × baseline',
-      actual: `${fmt(f.ratio[t], 2)} × (by CPU per request ${fmt(f.cpuRatio[t], 2)} ×)`,
-      met: f.ratio[t] >= 0.8,
-    });
-  }
-  for (const t of ['validate', 'mutate'] as const) {
-    const p99 = f.fixedRate.median[t].p99;
-    const own = f.ownHalfRate[t];
-    checks.push({
-      name: `admission: /${t} p99 at ${f.fixedRate.rate} req/s`,
-      target: '≤ 5 ms',
-      actual: `${fmt(p99)} ms (at half its own max, ${own.rate} req/s: ${fmt(own.median.p99)} ms)`,
-      met: p99 <= 5,
-    });
-  }
-  return checks;
 }

@@ -1,11 +1,14 @@
 // Benchmark knobs, all from the environment so `npm run bench` needs no arguments.
 //   BENCH_QUICK=1            short runs (< 60 s in all), for a smoke check of the harness
-//   BENCH_ONLY=a,b           sections to run: admission, rules, memory, reconciler, apiserver, biglinks (default: all)
+//   BENCH_ONLY=a,b           sections to run: admission, rules, memory, reconciler, apiserver, biglinks, coldstart
+//                            (default: all)
 //   BENCH_OUT=path.json      also write the figures as JSON
-//   BENCH_DURATION_S         seconds per admission run (default 8; quick 1)
-//   BENCH_FIXED_S            seconds per fixed-rate (latency) run (default 5; quick 0.5)
-//   BENCH_ROUNDS             A/B alternations per admission measurement (default 2, medians reported; quick 1)
-//   BENCH_CONNECTIONS        keep-alive connections of the load generator (default 10)
+//   BENCH_DURATION_S         seconds per closed-loop admission run, per server and load client (default 5; quick 0.4)
+//   BENCH_FIXED_S            seconds per fixed-rate (latency) run (default 5; quick 0.4)
+//   BENCH_FIXED_RATE         the fixed rate in req/s (default: 200, or 50 % of the slowest server when that is lower)
+//   BENCH_ROUNDS             alternated rounds per admission measurement (default 5, medians reported; quick 3)
+//   BENCH_MAX_SCATTER        a baseline scattering more than this over its rounds gets no ratio (default 0.25)
+//   BENCH_CONNECTIONS        keep-alive connections of both load clients (default 16)
 //   BENCH_MEMORY_REQUESTS    admission requests for the memory run (default 1,000,000)
 //   BENCH_MEMORY_S           ... but stop after this many seconds (default 60; quick 4)
 //   BENCH_RULE_SIZES         mirror-topic counts for the rule cost (default 10,100,1000,10000)
@@ -15,8 +18,16 @@
 //   BENCH_CPU_PROF=dir       run the admission server children with --cpu-prof into dir
 //   BENCH_LOG_LEVEL          log level of our server (default info, as in production; output goes to /dev/null)
 
-export type SectionName = 'admission' | 'rules' | 'memory' | 'reconciler' | 'apiserver' | 'biglinks';
-export const SECTIONS: readonly SectionName[] = ['admission', 'rules', 'memory', 'reconciler', 'apiserver', 'biglinks'];
+export type SectionName = 'admission' | 'rules' | 'memory' | 'reconciler' | 'apiserver' | 'biglinks' | 'coldstart';
+export const SECTIONS: readonly SectionName[] = [
+  'admission',
+  'rules',
+  'memory',
+  'reconciler',
+  'apiserver',
+  'biglinks',
+  'coldstart',
+];
 
 export interface BenchConfig {
   quick: boolean;
@@ -26,6 +37,9 @@ export interface BenchConfig {
   fixedS: number;
   warmupS: number;
   rounds: number;
+  /** undefined = chosen from the measured throughput (bench/compare.ts chooseRate). */
+  fixedRate?: number;
+  maxScatter: number;
   connections: number;
   memoryRequests: number;
   memoryS: number;
@@ -61,11 +75,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
   const config: BenchConfig = {
     quick,
     sections: only.length > 0 ? (only as SectionName[]) : [...SECTIONS],
-    durationS: num(env, 'BENCH_DURATION_S', quick ? 1 : 8),
-    fixedS: num(env, 'BENCH_FIXED_S', quick ? 0.5 : 5),
-    warmupS: quick ? 0.5 : 2,
-    rounds: Math.round(num(env, 'BENCH_ROUNDS', quick ? 1 : 2)),
-    connections: Math.round(num(env, 'BENCH_CONNECTIONS', 10)),
+    durationS: num(env, 'BENCH_DURATION_S', quick ? 0.4 : 5),
+    fixedS: num(env, 'BENCH_FIXED_S', quick ? 0.4 : 5),
+    warmupS: quick ? 0.3 : 2,
+    rounds: Math.round(num(env, 'BENCH_ROUNDS', quick ? 3 : 5)),
+    maxScatter: num(env, 'BENCH_MAX_SCATTER', 0.25),
+    connections: Math.round(num(env, 'BENCH_CONNECTIONS', 16)),
     memoryRequests: Math.round(num(env, 'BENCH_MEMORY_REQUESTS', 1_000_000)),
     memoryS: num(env, 'BENCH_MEMORY_S', quick ? 4 : 60),
     ruleSizes: sizes,
@@ -75,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     logLevel: env['BENCH_LOG_LEVEL'] ?? 'info',
   };
   if (env['BENCH_OUT']) config.out = env['BENCH_OUT'];
+  if (env['BENCH_FIXED_RATE']) config.fixedRate = num(env, 'BENCH_FIXED_RATE', 200);
   if (env['BENCH_CPU_PROF']) config.cpuProfDir = env['BENCH_CPU_PROF'];
   return config;
 }

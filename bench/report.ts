@@ -11,6 +11,8 @@ export interface Table {
 
 /** One target of the issue: where we stand, never faked. `met: null` = not measured in this run. */
 export interface TargetCheck {
+  /** The issue target it checks, e.g. "20.1" (issue 20, target 1), when it is one. */
+  id?: string;
   name: string;
   target: string;
   actual: string;

@@ -51,10 +51,15 @@ export function canPin(): boolean {
   return tasksetChecked;
 }
 
-/** Pins this process (all its threads) to `cpus`, e.g. "0" or "0,1"; false when not possible. */
+/** Pins process `pid` (all its threads) to `cpus`, e.g. "0" or "0,1"; false when not possible. */
+function pin(pid: number | undefined, cpus: string): boolean {
+  if (!canPin() || pid === undefined) return false;
+  return spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' }).status === 0;
+}
+
+/** Pins this process (all its threads) to `cpus`; false when not possible. */
 export function pinSelf(cpus: string): boolean {
-  if (!canPin()) return false;
-  return spawnSync('taskset', ['-a', '-p', '-c', cpus, String(process.pid)], { stdio: 'ignore' }).status === 0;
+  return pin(process.pid, cpus);
 }
 
 export async function startServer(options: StartServerOptions): Promise<ServerProcess> {
@@ -65,16 +70,17 @@ export async function startServer(options: StartServerOptions): Promise<ServerPr
     nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`);
   }
   nodeArgs.push('--import', 'tsx', SERVER_ENTRY, options.kind);
-  const pinned = options.cpu !== undefined && canPin();
-  const command = pinned ? 'taskset' : process.execPath;
-  const args = pinned ? ['-c', String(options.cpu), process.execPath, ...nodeArgs] : nodeArgs;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     BENCH_TLS_CERT: options.tls.certPem,
     BENCH_TLS_KEY: options.tls.keyPem,
   };
   if (options.logLevel) env['BENCH_LOG_LEVEL'] = options.logLevel;
-  const child: ChildProcess = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child: ChildProcess = spawn(process.execPath, nodeArgs, {
+    cwd: ROOT,
+    env,
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
 
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${options.kind} server did not start within 60 s`)), 60_000);
@@ -92,6 +98,12 @@ export async function startServer(options: StartServerOptions): Promise<ServerPr
       }
     });
   });
+
+  // Pinned once it is ready: several servers compiling their TypeScript at once on one core would take seconds.
+  if (options.cpu !== undefined && !pin(child.pid, String(options.cpu))) {
+    child.kill('SIGKILL');
+    throw new Error(`could not pin the ${options.kind} server to core ${options.cpu}`);
+  }
 
   const memory = (gc = false): Promise<MemoryUsage> =>
     new Promise((resolve, reject) => {

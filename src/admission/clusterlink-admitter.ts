@@ -5,7 +5,6 @@
 // (docs/rules.md#ratcheting), the Secret checks, the per-rule actions (docs/rules.md#rule-actions) and exceptions
 // (docs/rules.md#exceptions); see judge.ts.
 import {
-  defaultClusterLink,
   EMPTY_POLICY,
   isBeingDeleted,
   validateAndDefault,
@@ -16,7 +15,7 @@ import {
 import type { ClusterLink } from '../clusterlink/types.js';
 import type { SecretChecker } from '../secrets/types.js';
 import { finishDecision, ratchetUpdate, secretFindings, withExceptions, type Findings } from './judge.js';
-import { computeDefaultsPatch } from './patch.js';
+import { mutatePatch } from './patch.js';
 import { withSizeLimit } from './size-limit.js';
 import type { AdmissionDecision, AdmissionRequest, Admitter, ExceptionAuthorizer, ExceptionOutcome } from './types.js';
 
@@ -36,11 +35,10 @@ function ruleContext(request: AdmissionRequest): RuleContext {
   return request.namespace ? { namespace: request.namespace, operation } : { operation };
 }
 
-/** Defaults → JSON Patch against the object exactly as the API server sent it. */
+/** The defaults as a JSON Patch against the object exactly as the API server sent it (recorded, not diffed). */
 function createMutateAdmitter(): Admitter {
   return async (request) => {
-    const defaulted = defaultClusterLink(request.object, ruleContext(request));
-    const patch = computeDefaultsPatch(request.object, defaulted);
+    const patch = mutatePatch(request.object, ruleContext(request));
     return { allowed: true, errors: [], warnings: [], patch };
   };
 }
@@ -61,12 +59,13 @@ function validateWith(
   exceptionAuthorizer: ExceptionAuthorizer | undefined,
   policyOf: () => RulePolicy,
 ): Admitter {
-  return async (request, { signal, provisional }) => {
+  // `admitOptions.signal` is read only where a lookup needs it: its AbortController is made on first use.
+  return async (request, admitOptions) => {
     const ctx = ruleContext(request);
     const oldObject = ctx.operation === 'UPDATE' && request.oldObject != null ? request.oldObject : undefined;
     const policy = policyOf();
     // Asked at once, so the SubjectAccessReview runs while the Secrets are read.
-    const exception = withExceptions(request, exceptionAuthorizer, signal);
+    const exception = withExceptions(request, exceptionAuthorizer, admitOptions);
 
     // A terminating object: metadata and finalizers may change; the update rules still hold (docs/rules.md#ratcheting).
     if (isBeingDeleted(request.object)) {
@@ -85,8 +84,8 @@ function validateWith(
     if (!secretChecker || !request.namespace) return finishDecision(findings, policy, await exception);
 
     // If the Secret checks overrun the budget, the server answers with the rules' verdict.
-    provisional?.(finishDecision(findings, policy, undefined));
-    const secrets = await secretChecker.check(object as ClusterLink, request.namespace, signal);
+    admitOptions.provisional?.(finishDecision(findings, policy, undefined));
+    const secrets = await secretChecker.check(object as ClusterLink, request.namespace, admitOptions.signal);
     const all = secretFindings(findings, secrets);
     return finishDecision(all, policy, await exception);
   };

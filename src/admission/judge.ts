@@ -15,7 +15,13 @@ import {
 } from '../clusterlink/index.js';
 import { formatFieldError, type FieldError } from '../clusterlink/field-errors.js';
 import type { SecretCheckResult } from '../secrets/types.js';
-import type { AdmissionDecision, AdmissionRequest, ExceptionAuthorizer, ExceptionOutcome } from './types.js';
+import type {
+  AdmissionDecision,
+  AdmissionRequest,
+  AdmitOptions,
+  ExceptionAuthorizer,
+  ExceptionOutcome,
+} from './types.js';
 
 export interface Findings {
   errors: FieldError[];
@@ -49,11 +55,14 @@ export interface PendingException {
   user: string;
 }
 
-/** Reads the annotation and, when it names rules, asks the authorizer whether the user may skip them. */
+/**
+ * Reads the annotation and, when it names rules, asks the authorizer whether the user may skip them. `options.signal`
+ * is read only then: the AbortController behind it is made on first use (run-admitter.ts).
+ */
 export async function withExceptions(
   request: AdmissionRequest,
   authorizer: ExceptionAuthorizer | undefined,
-  signal: AbortSignal,
+  options: Pick<AdmitOptions, 'signal'>,
 ): Promise<PendingException | undefined> {
   const requested = requestedExceptions(request.object);
   if (requested.rules.length === 0 && requested.refused.length === 0) return undefined;
@@ -61,7 +70,7 @@ export async function withExceptions(
   const pending: PendingException = { ...requested, user };
   if (requested.rules.length === 0) return pending;
   pending.verdict = authorizer
-    ? await authorizer.mayGrant(request.userInfo ?? {}, request.namespace, signal)
+    ? await authorizer.mayGrant(request.userInfo ?? {}, request.namespace, options.signal)
     : { allowed: false, reason: 'no Kubernetes API is configured to check the permission' };
   return pending;
 }

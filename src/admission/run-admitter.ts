@@ -1,7 +1,8 @@
-// Runs an Admitter under the response budget: its AbortSignal fires at the soft deadline, and at the hard
-// budget we stop waiting and answer anyway. A throw, a rejection or a malformed decision is an internal
-// error, never an unhandled rejection or a crash.
-import type { AdmissionDecision, AdmissionRequest, Admitter } from './types.js';
+// Runs an Admitter under the response budget: its AbortSignal fires at the soft deadline, and at the hard budget we
+// stop waiting and answer anyway (both on the shared timers of deadlines.ts, docs/performance.md#the-hot-path). A
+// throw, a rejection or a malformed decision is an internal error, never an unhandled rejection or a crash.
+import { deadlineIn } from './deadlines.js';
+import type { AdmissionDecision, AdmissionRequest, AdmitOptions, Admitter } from './types.js';
 
 export type AdmitOutcome =
   | { kind: 'decided'; decision: AdmissionDecision }
@@ -30,49 +31,77 @@ function isDecision(value: unknown): value is AdmissionDecision {
   );
 }
 
-export async function runAdmitter(
+/**
+ * The AdmitOptions a review's admitter gets. The AbortController is made the first time the admitter asks for the
+ * signal (a review that looks nothing up never does); a deadline that passed before that gives an aborted signal.
+ */
+class LazyAdmitOptions implements AdmitOptions {
+  private controller: AbortController | undefined;
+  private reason: AdmissionDeadlineError | undefined;
+  decision: AdmissionDecision | undefined;
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.reason) this.controller.abort(this.reason);
+    }
+    return this.controller.signal;
+  }
+
+  readonly provisional = (decision: AdmissionDecision): void => {
+    if (isDecision(decision)) this.decision = decision;
+  };
+
+  /** The first reason wins, as with AbortController.abort. */
+  abort(reason: AdmissionDeadlineError): void {
+    if (this.reason) return;
+    this.reason = reason;
+    this.controller?.abort(reason);
+  }
+}
+
+function outcomeOf(decision: unknown): AdmitOutcome {
+  return isDecision(decision)
+    ? { kind: 'decided', decision }
+    : { kind: 'internal-error', error: new Error('the admitter returned something that is not an AdmissionDecision') };
+}
+
+/**
+ * Both limits are entries of the shared deadline queues (deadlines.ts), cancelled when the admitter settles. The
+ * admitter starts synchronously inside a try, so a synchronous throw is an internal error too; a rejection after the
+ * budget is still handled (the outcome is settled once, later settlements are ignored).
+ */
+export function runAdmitter(
   admitter: Admitter,
   request: AdmissionRequest,
   options: RunAdmitterOptions,
 ): Promise<AdmitOutcome> {
-  const controller = new AbortController();
-  let provisional: AdmissionDecision | undefined;
-  const deadline = setTimeout(
-    () => controller.abort(new AdmissionDeadlineError(`admission deadline of ${options.deadlineMs} ms reached`)),
-    options.deadlineMs,
-  );
-  let budgetTimer: NodeJS.Timeout | undefined;
-  const budget = new Promise<AdmitOutcome>((resolve) => {
-    budgetTimer = setTimeout(() => {
-      controller.abort(new AdmissionDeadlineError(`admission budget of ${options.budgetMs} ms exhausted`));
-      resolve(provisional ? { kind: 'timeout', provisional } : { kind: 'timeout' });
-    }, options.budgetMs);
-  });
-  // Starting inside a promise chain turns a synchronous throw into a rejection; both handlers are attached
-  // at once, so a late rejection after the budget is never unhandled.
-  const work: Promise<AdmitOutcome> = Promise.resolve()
-    .then(() =>
-      admitter(request, {
-        signal: controller.signal,
-        provisional: (decision) => {
-          if (isDecision(decision)) provisional = decision;
-        },
-      }),
-    )
-    .then(
-      (decision): AdmitOutcome =>
-        isDecision(decision)
-          ? { kind: 'decided', decision }
-          : {
-              kind: 'internal-error',
-              error: new Error('the admitter returned something that is not an AdmissionDecision'),
-            },
-      (error: unknown): AdmitOutcome => ({ kind: 'internal-error', error }),
+  return new Promise<AdmitOutcome>((resolve) => {
+    const admitOptions = new LazyAdmitOptions();
+    const deadline = deadlineIn(options.deadlineMs, () =>
+      admitOptions.abort(new AdmissionDeadlineError(`admission deadline of ${options.deadlineMs} ms reached`)),
     );
-  try {
-    return await Promise.race([work, budget]);
-  } finally {
-    clearTimeout(deadline);
-    clearTimeout(budgetTimer);
-  }
+    const budget = deadlineIn(options.budgetMs, () => {
+      deadline.cancel();
+      admitOptions.abort(new AdmissionDeadlineError(`admission budget of ${options.budgetMs} ms exhausted`));
+      const provisional = admitOptions.decision;
+      resolve(provisional ? { kind: 'timeout', provisional } : { kind: 'timeout' });
+    });
+    const settle = (outcome: AdmitOutcome): void => {
+      deadline.cancel();
+      budget.cancel();
+      resolve(outcome);
+    };
+    let pending: Promise<AdmissionDecision>;
+    try {
+      pending = admitter(request, admitOptions);
+    } catch (error) {
+      settle({ kind: 'internal-error', error });
+      return;
+    }
+    Promise.resolve(pending).then(
+      (decision) => settle(outcomeOf(decision)),
+      (error: unknown) => settle({ kind: 'internal-error', error }),
+    );
+  });
 }

@@ -13,6 +13,7 @@ import type { TLSSocket } from 'node:tls';
 import Fastify, { LogController, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { settlesWithin, sleep } from '../lib/async.js';
 import type { Logger } from '../observability/log.js';
+import { operationLabel } from '../observability/admission-recorder.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { TlsMaterial, TlsSource } from '../tls/source.js';
 import { isJsonContentType, parseAdmissionReview } from './review.js';
@@ -144,6 +145,7 @@ interface ReviewContext {
   budgetMs: number;
   /** Client certificates are checked (a --client-ca-file was given). */
   clientAuth: boolean;
+  state: ServerState;
 }
 
 /** Set by listen() and shutdown(); read by readiness, the handlers and the onSend hook. */
@@ -154,7 +156,9 @@ interface ServerState {
 
 export function createWebhookServer(options: WebhookServerOptions): WebhookServer {
   const { metrics, tls } = options;
+  const state: ServerState = { listening: false, shuttingDown: false };
   const ctx: ReviewContext = {
+    state,
     metrics,
     log: options.logger,
     deadlineMs: options.admissionDeadlineMs ?? 1500,
@@ -162,8 +166,7 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     clientAuth: options.clientCaPem !== undefined,
   };
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
-  const state: ServerState = { listening: false, shuttingDown: false };
-  const app = createApp(options, bodyLimit, state);
+  const app = createApp(options, bodyLimit);
   // Certificate rotation: new handshakes get the new pair, open connections are untouched.
   const unsubscribe = tls.subscribe((material) =>
     app.server.setSecureContext(httpsOptions(material, options.clientCaPem)),
@@ -192,12 +195,15 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
   return { app, listen, isReady, shutdown };
 }
 
-function createApp(options: WebhookServerOptions, bodyLimit: number, state: ServerState): FastifyInstance<HttpsServer> {
+function createApp(options: WebhookServerOptions, bodyLimit: number): FastifyInstance<HttpsServer> {
   const app = Fastify({
     https: httpsOptions(options.tls.current(), options.clientCaPem),
     loggerInstance: options.logger,
     // One line per review is written by the handler; Fastify's per-request lines would double it.
     logController: new LogController({ disableRequestLogging: true }),
+    // No child logger per request (a pino child costs more than the review's whole line): our lines carry the
+    // review's uid, and Fastify's own rare lines (a 500 in the HTTP layer) go to the server's logger as they are.
+    childLoggerFactory: (logger) => logger,
     bodyLimit,
     // The API server keeps connections alive up to 90 s; closing earlier invites races on reuse.
     keepAliveTimeout: 120_000,
@@ -209,26 +215,31 @@ function createApp(options: WebhookServerOptions, bodyLimit: number, state: Serv
   // Each idle keep-alive connection costs memory; the cap keeps the pod inside its limit (docs/performance.md#memory).
   app.server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
 
-  // We read every body raw and decide ourselves, so a wrong Content-Type is a 400 (not Fastify's 415)
-  // and invalid JSON gets our message.
+  // We read every body ourselves and decide, so a wrong Content-Type is a 400 (not Fastify's 415) and invalid JSON
+  // gets our message. Read as a string: Fastify decodes a one-chunk body without copying it (the body limit and the
+  // Content-Length check are Fastify's either way).
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-
-  // While draining, ask clients to reconnect elsewhere: the API server otherwise keeps reusing this pod's
-  // keep-alive connections until they break.
-  app.addHook('onSend', async (_req, reply, payload) => {
-    if (state.shuttingDown) reply.header('connection', 'close');
-    return payload;
-  });
+  app.addContentTypeParser('*', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // No onSend hook: every reply goes through closing() below (cheaper than a hook run on each reply).
   return app;
 }
 
+/**
+ * While draining, ask clients to reconnect elsewhere: the API server otherwise keeps reusing this pod's keep-alive
+ * connections until they break.
+ */
+function closing(reply: FastifyReply, state: ServerState): FastifyReply {
+  return state.shuttingDown ? reply.header('connection', 'close') : reply;
+}
+
 function addHealthRoutes(app: FastifyInstance<HttpsServer>, isReady: () => boolean, state: ServerState): void {
-  app.get('/healthz', async (_req, reply) => reply.code(200).send({ status: 'ok' }));
+  app.get('/healthz', async (_req, reply) => closing(reply, state).code(200).send({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) =>
     isReady()
-      ? reply.code(200).send({ status: 'ready' })
-      : reply.code(503).send({ status: state.shuttingDown ? 'shutting down' : 'not ready' }),
+      ? closing(reply, state).code(200).send({ status: 'ready' })
+      : closing(reply, state)
+          .code(503)
+          .send({ status: state.shuttingDown ? 'shutting down' : 'not ready' }),
   );
 }
 
@@ -248,7 +259,10 @@ function errorReply(
     error: code === 413 ? 'PayloadTooLarge' : code === 404 ? 'NotFound' : code === 403 ? 'Forbidden' : 'BadRequest',
     message,
   };
-  return reply.code(code).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(body));
+  return closing(reply, ctx.state)
+    .code(code)
+    .header('content-type', 'application/json; charset=utf-8')
+    .send(JSON.stringify(body));
 }
 
 /** A request answered with an HTTP error instead of an AdmissionReview. */
@@ -271,7 +285,7 @@ function readReview(req: FastifyRequest, webhook: WebhookName): { request: Admis
       `Content-Type must be application/json (got ${JSON.stringify(req.headers['content-type'] ?? '')})`,
     );
   const raw = req.body;
-  if (!Buffer.isBuffer(raw) || raw.length === 0) return malformed('the body is empty; expected an AdmissionReview');
+  if (typeof raw !== 'string' || raw.length === 0) return malformed('the body is empty; expected an AdmissionReview');
   const decoded = decodeReview(raw, webhook);
   return decoded.ok ? { request: decoded.request, scope: decoded.scope } : malformed(decoded.message);
 }
@@ -290,7 +304,8 @@ const reviewHandler =
     if (!('request' in read)) return errorReply(ctx, reply, webhook, read);
     const { request, scope } = read;
     const { metrics } = ctx;
-    metrics.admissionInFlight.inc({ webhook });
+    const recorder = metrics.admission;
+    recorder.started(webhook);
     let response: AdmissionResponse;
     try {
       response = await answer(ctx, webhook, admitter, request, scope);
@@ -300,17 +315,20 @@ const reviewHandler =
       metrics.admissionErrors.inc({ webhook, reason: 'internal' });
       response = internalErrorResponse(webhook, request);
     } finally {
-      metrics.admissionInFlight.dec({ webhook });
+      recorder.ended(webhook);
     }
-    const operation = operationLabel(request.operation);
-    metrics.admissionDuration.observe({ webhook, operation }, hrtimeSeconds(started));
-    metrics.admissionRequests.inc({ webhook, operation, allowed: String(response.allowed) });
+    recorder.answered(webhook, operationLabel(request.operation), response.allowed, hrtimeSeconds(started));
     const payload = { apiVersion: ADMISSION_API_VERSION, kind: ADMISSION_REVIEW_KIND, response };
-    return reply.code(200).header('content-type', 'application/json; charset=utf-8').send(JSON.stringify(payload));
+    return closing(reply, ctx.state)
+      .code(200)
+      .header('content-type', 'application/json; charset=utf-8')
+      .send(JSON.stringify(payload));
   };
 
-// Every line about a review carries webhook and uid in its own fields: a child logger per request would
-// cost more than a review's whole log line.
+/**
+ * The fields naming a review on its rarer lines (out of scope, timeout, internal error). Every line about a review
+ * carries webhook and uid in its own fields: a child logger per request would cost more than the line.
+ */
 function reviewRef(webhook: WebhookName, request: AdmissionRequest) {
   return {
     webhook,
@@ -323,40 +341,27 @@ function reviewRef(webhook: WebhookName, request: AdmissionRequest) {
   };
 }
 
-async function answer(
-  ctx: ReviewContext,
+/**
+ * The line of every answered review, built flat (the fields of reviewRef, in its order, then the answer's) and only
+ * when info is logged at all: spreading reviewRef into it cost more than the rest of the line (docs/performance.md).
+ */
+function logAnswered(
+  log: Logger,
   webhook: WebhookName,
-  admitter: Admitter,
   request: AdmissionRequest,
-  scope: Scope,
-): Promise<AdmissionResponse> {
-  const { metrics, log, budgetMs } = ctx;
-  const started = process.hrtime.bigint();
-  const ref = reviewRef(webhook, request);
-  if (!scope.inScope) {
-    metrics.admissionSkipped.inc({ webhook, reason: scope.reason });
-    log.debug(
-      { ...ref, reason: scope.reason, detail: scope.detail },
-      'admission review out of scope; allowed untouched',
-    );
-    return allowedResponse(request.uid);
-  }
-
-  const outcome = await runAdmitter(admitter, request, { deadlineMs: ctx.deadlineMs, budgetMs });
-  if (outcome.kind === 'timeout') {
-    metrics.admissionErrors.inc({ webhook, reason: 'timeout' });
-    log.warn(
-      { ...ref, budgetMs, provisional: outcome.provisional !== undefined },
-      'admitter did not answer within the budget; answering without it',
-    );
-  } else if (outcome.kind === 'internal-error') {
-    metrics.admissionErrors.inc({ webhook, reason: 'internal' });
-    log.error({ ...ref, err: outcome.error }, 'internal error in the ClusterLink rules');
-  }
-  const response = outcomeResponse(webhook, request, outcome);
+  response: AdmissionResponse,
+  started: bigint,
+): void {
+  if (!log.isLevelEnabled('info')) return;
   log.info(
     {
-      ...ref,
+      webhook,
+      uid: request.uid,
+      operation: request.operation,
+      namespace: request.namespace,
+      object: objectName(request),
+      kind: request.kind.kind,
+      dryRun: request.dryRun === true,
       user: request.userInfo?.username,
       allowed: response.allowed,
       code: response.status?.code,
@@ -367,6 +372,40 @@ async function answer(
     },
     'admission review answered',
   );
+}
+
+async function answer(
+  ctx: ReviewContext,
+  webhook: WebhookName,
+  admitter: Admitter,
+  request: AdmissionRequest,
+  scope: Scope,
+): Promise<AdmissionResponse> {
+  const { metrics, log, budgetMs } = ctx;
+  const started = process.hrtime.bigint();
+  if (!scope.inScope) {
+    metrics.admissionSkipped.inc({ webhook, reason: scope.reason });
+    if (log.isLevelEnabled('debug'))
+      log.debug(
+        { ...reviewRef(webhook, request), reason: scope.reason, detail: scope.detail },
+        'admission review out of scope; allowed untouched',
+      );
+    return allowedResponse(request.uid);
+  }
+
+  const outcome = await runAdmitter(admitter, request, { deadlineMs: ctx.deadlineMs, budgetMs });
+  if (outcome.kind === 'timeout') {
+    metrics.admissionErrors.inc({ webhook, reason: 'timeout' });
+    log.warn(
+      { ...reviewRef(webhook, request), budgetMs, provisional: outcome.provisional !== undefined },
+      'admitter did not answer within the budget; answering without it',
+    );
+  } else if (outcome.kind === 'internal-error') {
+    metrics.admissionErrors.inc({ webhook, reason: 'internal' });
+    log.error({ ...reviewRef(webhook, request), err: outcome.error }, 'internal error in the ClusterLink rules');
+  }
+  const response = outcomeResponse(webhook, request, outcome);
+  logAnswered(log, webhook, request, response, started);
   return response;
 }
 
@@ -392,7 +431,9 @@ function addErrorHandlers(app: FastifyInstance<HttpsServer>, ctx: ReviewContext,
     }
     // Not reachable from the review handler (it catches everything); kept as a last resort.
     ctx.log.error({ err, url: req.url }, 'unexpected error in the HTTP layer');
-    return reply.code(500).send({ code: 500, error: 'InternalError', message: 'unexpected server error' });
+    return closing(reply, ctx.state)
+      .code(500)
+      .send({ code: 500, error: 'InternalError', message: 'unexpected server error' });
   });
 }
 
@@ -470,10 +511,10 @@ type Decoded = { ok: true; request: AdmissionRequest; scope: Scope } | { ok: fal
  * JSON → envelope → scope, where nothing may throw past us (a stack overflow on a deep value would reach
  * Fastify's 500 handler) and no message quotes the body (docs/webhook.md#hostile-input).
  */
-function decodeReview(raw: Buffer, webhook: WebhookName): Decoded {
+function decodeReview(raw: string, webhook: WebhookName): Decoded {
   let body: unknown;
   try {
-    body = JSON.parse(raw.toString('utf8'));
+    body = JSON.parse(raw);
   } catch (err) {
     return { ok: false, message: `the body is not valid JSON${jsonErrorPosition(err)}` };
   }
@@ -501,10 +542,6 @@ function safeCheck(check: () => boolean): boolean {
     return false;
   }
 }
-
-const KNOWN_OPERATIONS = new Set(['CREATE', 'UPDATE', 'DELETE', 'CONNECT']);
-/** Bounded label values: whatever a client sends, the metric has at most five operation series. */
-const operationLabel = (operation: string): string => (KNOWN_OPERATIONS.has(operation) ? operation : 'other');
 
 function webhookOf(url: string): WebhookName | undefined {
   const path = url.split('?')[0];

@@ -1,17 +1,24 @@
-// Defaults of docs/rules.md#defaults. Works on a deep copy, fills only what is missing (never a value the user
-// set), never creates a parent object, keeps unknown fields: diffing input vs output gives a
-// minimal add-only JSON Patch, and a second run changes nothing.
+// Defaults of docs/rules.md#defaults. Fills only what is missing (never a value the user set), never creates a
+// parent object, keeps unknown fields, and a second run changes nothing. One walk offers every default; it either
+// writes them into a deep copy (applyDefaults), only looks (needsDefaults), or records them as the JSON Patch that
+// /mutate sends (defaultsPatch), without copying the object (docs/performance.md#mutate).
 import { asArray, asRecord, asString, deepCopy, type JsonRecord } from '../lib/json.js';
 import { isBeingDeleted } from './metadata.js';
 import type { RuleContext } from './context.js';
+import { DefaultsPatchRecorder, type DefaultOperation, type Place } from './defaults-patch.js';
+
+export type { DefaultOperation } from './defaults-patch.js';
 
 /** True when the key is absent or null (which the API server treats as unset): a default may go there. */
 function isUnset(record: JsonRecord | undefined, key: string): record is JsonRecord {
   return record !== undefined && (record[key] === undefined || record[key] === null);
 }
 
-/** Called for each default of docs/rules.md#defaults that applies to an object, in order; `record` may be undefined (no parent). */
-type Filler = (record: JsonRecord | undefined, key: string, value: unknown) => void;
+/**
+ * Called for each default of docs/rules.md#defaults that applies to an object, in order; `record` may be undefined
+ * (no parent), `at` is where `record` sits in the object.
+ */
+type Filler = (record: JsonRecord | undefined, key: string, value: unknown, at: Place) => void;
 
 /** Sets `record[key] = value` only when the key is unset: never a value the user set. */
 const writeDefault: Filler = (record, key, value) => {
@@ -38,6 +45,29 @@ export function needsDefaults(object: unknown, ctx: RuleContext): boolean {
 }
 
 /**
+ * The JSON Patch that turns `object` into `applyDefaults(object, ctx)`: `add`/`replace` operations only, in the
+ * order of the diff-based patch this replaced (src/clusterlink/defaults-patch.ts). `object` is only read.
+ */
+export function defaultsPatch(object: JsonRecord, ctx: RuleContext): DefaultOperation[] {
+  const recorder = new DefaultsPatchRecorder(object);
+  visitDefaults(object, ctx, (record, key, value, at) => {
+    if (record !== undefined) recorder.record(record, key, value, at);
+  });
+  return recorder.operations();
+}
+
+// The places of the records the defaults write into; one link more per array item.
+const SPEC: Place = { up: undefined, key: 'spec' };
+const CLUSTER_REFS = ['sourceKafkaCluster', 'destinationKafkaCluster'].map((key): [string, Place] => [
+  key,
+  { up: { up: SPEC, key }, key: 'kafkaRestClassRef' },
+]);
+const CONSUMER_GROUP_FILTERS: Place = { up: SPEC, key: 'consumerGroupFilters' };
+const ACL_FILTERS: Place = { up: SPEC, key: 'aclFilters' };
+const MIRROR_TOPICS: Place = { up: SPEC, key: 'mirrorTopics' };
+const SOURCE_INITIATED_LINK: Place = { up: SPEC, key: 'sourceInitiatedLink' };
+
+/**
  * Offers each default of docs/rules.md#defaults to `fill`, in order. It reads only fields no default writes, so whether `fill`
  * writes or only looks, it is offered the same defaults.
  */
@@ -50,41 +80,52 @@ function visitDefaults(object: unknown, ctx: RuleContext, fill: Filler): void {
 
   // spec.name ← metadata.name (with generateName only, the name is not known yet: leave it)
   const metaName = asString(metadata?.['name']);
-  if (metaName) fill(spec, 'name', metaName);
+  if (metaName) fill(spec, 'name', metaName, SPEC);
 
   const namespace = ctx.namespace || asString(metadata?.['namespace']);
-  for (const clusterKey of ['sourceKafkaCluster', 'destinationKafkaCluster']) {
+  for (const [clusterKey, at] of CLUSTER_REFS) {
     const ref = asRecord(asRecord(spec[clusterKey])?.['kafkaRestClassRef']);
-    if (namespace) fill(ref, 'namespace', namespace);
+    if (namespace) fill(ref, 'namespace', namespace, at);
   }
 
-  for (const item of asArray(spec['consumerGroupFilters']) ?? []) {
-    const filter = asRecord(item);
-    fill(filter, 'name', '*');
-    fill(filter, 'patternType', 'LITERAL');
+  const groupFilters = asArray(spec['consumerGroupFilters']) ?? [];
+  for (let i = 0; i < groupFilters.length; i++) {
+    const filter = asRecord(groupFilters[i]);
+    if (filter === undefined) continue;
+    const at: Place = { up: CONSUMER_GROUP_FILTERS, key: i };
+    fill(filter, 'name', '*', at);
+    fill(filter, 'patternType', 'LITERAL', at);
   }
 
-  for (const item of asArray(spec['aclFilters']) ?? []) {
-    const filter = asRecord(item);
-    const access = asRecord(filter?.['accessFilter']);
-    fill(access, 'host', '*');
-    fill(access, 'principal', '*');
-    fill(asRecord(filter?.['resourceFilter']), 'name', '*');
+  const aclFilters = asArray(spec['aclFilters']) ?? [];
+  for (let i = 0; i < aclFilters.length; i++) {
+    const filter = asRecord(aclFilters[i]);
+    if (filter === undefined) continue;
+    const item: Place = { up: ACL_FILTERS, key: i };
+    const access = asRecord(filter['accessFilter']);
+    const accessAt: Place = { up: item, key: 'accessFilter' };
+    fill(access, 'host', '*', accessAt);
+    fill(access, 'principal', '*', accessAt);
+    fill(asRecord(filter['resourceFilter']), 'name', '*', { up: item, key: 'resourceFilter' });
   }
 
   visitMirrorTopicDefaults(spec, fill);
 
   const sourceInitiated = asRecord(spec['sourceInitiatedLink']);
-  if (sourceInitiated?.['linkMode'] === 'Bidirectional') fill(sourceInitiated, 'connectionMode', 'Outbound');
+  if (sourceInitiated?.['linkMode'] === 'Bidirectional')
+    fill(sourceInitiated, 'connectionMode', 'Outbound', SOURCE_INITIATED_LINK);
 }
 
 /** Each mirror topic's state, and its sourceTopicName when the link prefix makes it unambiguous. */
 function visitMirrorTopicDefaults(spec: JsonRecord, fill: Filler): void {
   const prefix = asString(asRecord(spec['mirrorTopicOptions'])?.['prefix']);
-  for (const item of asArray(spec['mirrorTopics']) ?? []) {
-    const topic = asRecord(item);
-    fill(topic, 'state', 'ACTIVE');
-    const name = asString(topic?.['name']);
+  const topics = asArray(spec['mirrorTopics']) ?? [];
+  for (let i = 0; i < topics.length; i++) {
+    const topic = asRecord(topics[i]);
+    if (topic === undefined) continue;
+    const at: Place = { up: MIRROR_TOPICS, key: i };
+    fill(topic, 'state', 'ACTIVE', at);
+    const name = asString(topic['name']);
     // the source topic is the mirror's name without the link prefix (only when that is unambiguous); the slice
     // is only made when the field is unset (one string per topic otherwise)
     if (
@@ -94,7 +135,7 @@ function visitMirrorTopicDefaults(spec: JsonRecord, fill: Filler): void {
       name.length > prefix.length &&
       isUnset(topic, 'sourceTopicName')
     ) {
-      fill(topic, 'sourceTopicName', name.slice(prefix.length));
+      fill(topic, 'sourceTopicName', name.slice(prefix.length), at);
     }
   }
 }

@@ -1,6 +1,8 @@
 // Public surface of the pure core. Nothing here imports HTTP, Kubernetes clients or Kafka REST.
 import type { RuleContext } from './context.js';
 import { applyDefaults } from './defaults.js';
+
+export { defaultsPatch, type DefaultOperation } from './defaults.js';
 import {
   validate,
   validateAndDefault as validateAndDefaultOnce,

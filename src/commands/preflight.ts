@@ -16,7 +16,7 @@ import { describePreflight, preflightLink } from '../reconciler/kafka/preflight.
 import { resolveCredentials } from '../reconciler/resolve/credentials.js';
 import { parseKeyValueLines } from '../reconciler/resolve/key-value.js';
 import { clusterSides, linkNameOf } from '../reconciler/resolve/inputs.js';
-import { parseFlags, usageError } from './args.js';
+import { parseFlags, usageError, type ParsedFlags } from './args.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { processIO, type CliIO } from './io.js';
 
@@ -76,6 +76,14 @@ async function restAuth(
   return {};
 }
 
+type PreflightFlags = ParsedFlags<typeof FLAGS>;
+
+interface PreflightOptions {
+  files: string[];
+  namespace: string;
+  client: KafkaRestClient;
+}
+
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
   const flags = parseFlags('preflight', argv, FLAGS, io);
   if (typeof flags === 'number') return flags;
@@ -83,38 +91,49 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     io.stdout.write(HELP);
     return EXIT_OK;
   }
-  const files = flags.filename ?? [];
-  if (files.length === 0) return usageError('preflight', 'at least one -f <file|dir|-> is required', io);
-  if (!flags.rest || !/^https?:\/\//.test(flags.rest))
-    return usageError('preflight', '--rest <http(s)://host:port> is required', io);
-  const timeoutMs = flags['timeout-ms'] === undefined ? 60_000 : Number(flags['timeout-ms']);
-  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0)
-    return usageError('preflight', '--timeout-ms must be a positive integer', io);
-  const namespace = flags.namespace ?? 'default';
+  const options = await preflightOptions(flags, io);
+  if (typeof options === 'string') return usageError('preflight', options, io);
+  try {
+    return await preflightFiles(options, flags, io);
+  } finally {
+    options.client.close();
+  }
+}
 
+/** Checks the flags and builds the REST client; a string is the usage error. */
+async function preflightOptions(flags: PreflightFlags, io: CliIO): Promise<PreflightOptions | string> {
+  const files = flags.filename ?? [];
+  if (files.length === 0) return 'at least one -f <file|dir|-> is required';
+  if (!flags.rest || !/^https?:\/\//.test(flags.rest)) return '--rest <http(s)://host:port> is required';
+  const timeoutMs = flags['timeout-ms'] === undefined ? 60_000 : Number(flags['timeout-ms']);
+  if (!Number.isInteger(timeoutMs) || timeoutMs <= 0) return '--timeout-ms must be a positive integer';
   let auth: Awaited<ReturnType<typeof restAuth>>;
   let caPem: string | undefined;
   try {
     auth = await restAuth(flags, io.cwd);
     if (flags['ca-file']) caPem = await readFile(resolve(io.cwd, flags['ca-file']), 'utf8');
   } catch (err) {
-    return usageError('preflight', err instanceof Error ? err.message : String(err), io);
+    return err instanceof Error ? err.message : String(err);
   }
-  if (typeof auth === 'string') return usageError('preflight', auth, io);
-
-  const { manifests, problems } = await loadManifests(files, io);
-  const secrets = await loadSecretManifests(files, io, namespace);
-  for (const p of [...problems, ...secrets.problems]) io.stderr.write(`error: ${p.ref}: ${p.message}\n`);
-  if (problems.length > 0 || secrets.problems.length > 0) return EXIT_USAGE;
-  const links = manifests.filter((m) => isClusterLink(m.object));
-  if (links.length === 0) return usageError('preflight', 'no ClusterLink in the inputs', io);
-
+  if (typeof auth === 'string') return auth;
   const client = new KafkaRestClient({
     endpoint: flags.rest.replace(/\/kafka\/v3\/?$/, ''),
     timeoutMs,
     ...(auth.basic || auth.bearer ? { auth } : {}),
     ...(caPem ? { tls: { caPem } } : {}),
   });
+  return { files, namespace: flags.namespace ?? 'default', client };
+}
+
+/** Reads the manifests and preflights each ClusterLink among them: one output line each. */
+async function preflightFiles(options: PreflightOptions, flags: PreflightFlags, io: CliIO): Promise<number> {
+  const { files, namespace, client } = options;
+  const { manifests, problems } = await loadManifests(files, io);
+  const secrets = await loadSecretManifests(files, io, namespace);
+  for (const p of [...problems, ...secrets.problems]) io.stderr.write(`error: ${p.ref}: ${p.message}\n`);
+  if (problems.length > 0 || secrets.problems.length > 0) return EXIT_USAGE;
+  const links = manifests.filter((m) => isClusterLink(m.object));
+  if (links.length === 0) return usageError('preflight', 'no ClusterLink in the inputs', io);
   const reads = {
     getSecretData: async (ns: string, name: string) => {
       const found = await secrets.source.get(ns, name);
@@ -124,8 +143,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   };
   let failed = 0;
   try {
-    let clusterId = flags['cluster-id'];
-    if (!clusterId) clusterId = await client.discoverClusterId();
+    const clusterId = flags['cluster-id'] || (await client.discoverClusterId());
     const pipeline = createOfflinePipeline({});
     for (const m of links) {
       const decision = await admitOffline(pipeline, m.object, undefined, namespace);
@@ -143,8 +161,6 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   } catch (err) {
     io.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
     return EXIT_USAGE;
-  } finally {
-    client.close();
   }
   return failed > 0 ? EXIT_INVALID : EXIT_OK;
 }

@@ -58,45 +58,40 @@ export function createTransport(options: TransportOptions): Transport {
   const agent = isHttps
     ? new https.Agent({ ...agentOpts, ca: options.tls?.caPem, cert: options.tls?.certPem, key: options.tls?.keyPem })
     : new http.Agent(agentOpts);
-  const timeoutMs = options.timeoutMs ?? 15_000;
-  const authHeader = authorizationOf(options.auth);
-
-  let mdsToken: { value: string; expiresAt: number } | undefined;
-  async function mdsAuthorization(signal?: AbortSignal): Promise<string> {
-    const login = options.auth?.mdsLogin as { username: string; password: string };
-    if (!mdsToken || Date.now() >= mdsToken.expiresAt) {
-      const res = await exchange('GET', '/security/1.0/authenticate', { signal }, basicOf(login), base.origin);
-      const body = res.body as { auth_token?: unknown; expires_in?: unknown } | undefined;
-      if (res.status !== 200 || typeof body?.auth_token !== 'string')
-        throw new KafkaRestError(
-          'http',
-          `GET /security/1.0/authenticate: HTTP ${res.status}: the MDS token exchange failed (check bearer.txt)`,
-          'GET',
-          '/security/1.0/authenticate',
-          res.status,
-        );
-      const ttl = typeof body.expires_in === 'number' ? body.expires_in : 300;
-      mdsToken = { value: body.auth_token, expiresAt: Date.now() + Math.max(1, ttl - 30) * 1000 };
-    }
-    return `Bearer ${mdsToken.value}`;
+  const exchange = createExchange(base, agent, options.timeoutMs ?? 15_000, options.onRequest);
+  const close = (): void => agent.destroy();
+  const mdsLogin = options.auth?.mdsLogin;
+  if (!mdsLogin) {
+    const authHeader = authorizationOf(options.auth);
+    return { request: (method, path, opts = {}) => exchange(method, path, opts, authHeader), close };
   }
-
+  const mds = createMdsAuthorizer(mdsLogin, exchange, base.origin);
   async function request(method: string, path: string, opts: RequestOpts = {}): Promise<RawResponse> {
-    if (!options.auth?.mdsLogin) return exchange(method, path, opts, authHeader);
-    const res = await exchange(method, path, opts, await mdsAuthorization(opts.signal));
+    const res = await exchange(method, path, opts, await mds.authorization(opts.signal));
     if (res.status !== 401) return res;
-    mdsToken = undefined; // expired or revoked early: one fresh token, one retry
-    return exchange(method, path, opts, await mdsAuthorization(opts.signal));
+    mds.forget(); // expired or revoked early: one fresh token, one retry
+    return exchange(method, path, opts, await mds.authorization(opts.signal));
   }
+  return { request, close };
+}
 
-  /** One request with this Authorization header, on the API root or (MDS) on `origin`; reported to onRequest. */
-  async function exchange(
-    method: string,
-    path: string,
-    opts: RequestOpts,
-    authorization: string | undefined,
-    origin?: string,
-  ): Promise<RawResponse> {
+/** One request with this Authorization header, on the API root or (MDS) on `origin`; reported to onRequest. */
+type Exchange = (
+  method: string,
+  path: string,
+  opts: RequestOpts,
+  authorization: string | undefined,
+  origin?: string,
+) => Promise<RawResponse>;
+
+function createExchange(
+  base: URL,
+  agent: http.Agent,
+  timeoutMs: number,
+  onRequest: TransportOptions['onRequest'],
+): Exchange {
+  const lib = base.protocol === 'https:' ? https : http;
+  return async (method, path, opts, authorization, origin) => {
     const url = new URL(origin ? origin + path : base.href + path);
     for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
     const payload = opts.body === undefined ? undefined : Buffer.from(JSON.stringify(opts.body));
@@ -108,7 +103,6 @@ export function createTransport(options: TransportOptions): Transport {
     }
     const fail = (kind: FailureKind, msg: string): KafkaRestError =>
       new KafkaRestError(kind, `${method} ${path}: ${msg}`, method, path);
-    const lib = isHttps ? https : http;
     try {
       const res = await send(() => lib.request(url, { method, headers, agent }), {
         payload,
@@ -116,15 +110,45 @@ export function createTransport(options: TransportOptions): Transport {
         timeoutMs: opts.timeoutMs ?? timeoutMs,
         fail,
       });
-      options.onRequest?.(method, path, String(res.status));
+      onRequest?.(method, path, String(res.status));
       return res;
     } catch (err) {
-      options.onRequest?.(method, path, err instanceof KafkaRestError ? err.kind : 'network');
+      onRequest?.(method, path, err instanceof KafkaRestError ? err.kind : 'network');
       throw err;
     }
-  }
+  };
+}
 
-  return { request, close: () => agent.destroy() };
+/** bearer.txt exchanged for an MDS token (docs/reconciler.md), cached until 30 s before it expires. */
+function createMdsAuthorizer(
+  login: { username: string; password: string },
+  exchange: Exchange,
+  origin: string,
+): { authorization(signal?: AbortSignal): Promise<string>; forget(): void } {
+  let token: { value: string; expiresAt: number } | undefined;
+  async function authorization(signal?: AbortSignal): Promise<string> {
+    if (!token || Date.now() >= token.expiresAt) {
+      const res = await exchange('GET', '/security/1.0/authenticate', { signal }, basicOf(login), origin);
+      const body = res.body as { auth_token?: unknown; expires_in?: unknown } | undefined;
+      if (res.status !== 200 || typeof body?.auth_token !== 'string')
+        throw new KafkaRestError(
+          'http',
+          `GET /security/1.0/authenticate: HTTP ${res.status}: the MDS token exchange failed (check bearer.txt)`,
+          'GET',
+          '/security/1.0/authenticate',
+          res.status,
+        );
+      const ttl = typeof body.expires_in === 'number' ? body.expires_in : 300;
+      token = { value: body.auth_token, expiresAt: Date.now() + Math.max(1, ttl - 30) * 1000 };
+    }
+    return `Bearer ${token.value}`;
+  }
+  return {
+    authorization,
+    forget: () => {
+      token = undefined;
+    },
+  };
 }
 
 function authorizationOf(auth: TransportAuth | undefined): string | undefined {

@@ -3,7 +3,8 @@
 // Roles and with the table in docs/install.md#permissions). A new call needs a row here, a grant in the chart
 // and a line in the docs, or that test fails.
 
-export type Component = 'webhook' | 'reconciler' | 'certificates';
+// audit: the periodic re-validation in `serve` (docs/audit.md), granted apart so it runs with the reconciler off.
+export type Component = 'webhook' | 'reconciler' | 'certificates' | 'audit';
 
 export interface KubeApiCall {
   /** The @kubernetes/client-node method (or `makeInformer`) as written in src/kube. */
@@ -147,6 +148,38 @@ export const KUBE_API_CALLS: readonly KubeApiCall[] = [
     verb: 'update',
     component: 'reconciler',
     why: 'leader election (renew, take over)',
+  },
+  {
+    method: 'listNamespacedCustomObject',
+    group: CONFLUENT,
+    resource: 'clusterlinks',
+    verb: 'list',
+    component: 'audit',
+    why: 'the ClusterLinks to re-validate (watched namespaces)',
+  },
+  {
+    method: 'listClusterCustomObject',
+    group: CONFLUENT,
+    resource: 'clusterlinks',
+    verb: 'list',
+    component: 'audit',
+    why: 'the ClusterLinks to re-validate (all namespaces)',
+  },
+  {
+    method: 'patchNamespacedCustomObjectStatus',
+    group: CONFLUENT,
+    resource: 'clusterlinks/status',
+    verb: 'patch',
+    component: 'audit',
+    why: 'the Validated condition',
+  },
+  {
+    method: 'createNamespacedEvent',
+    group: '',
+    resource: 'events',
+    verb: 'create',
+    component: 'audit',
+    why: 'an Event when a verdict changes',
   },
 ];
 

@@ -2,8 +2,9 @@
 // tests and benchmarks make their own with `createMetrics()` so counts never leak between them.
 // Labels are small fixed sets: never a name, namespace or secret value.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { createAdmissionRecorder, type AdmissionRecorder } from './admission-recorder.js';
 
-export type WebhookName = 'mutate' | 'validate';
+export type { WebhookName } from './admission-recorder.js';
 
 export interface Metrics {
   registry: Registry;
@@ -16,6 +17,11 @@ export interface Metrics {
   /** Reviews passed through untouched (not a ClusterLink, sub-resource, deleting, other operation). */
   admissionSkipped: Counter<'webhook' | 'reason'>;
   admissionInFlight: Gauge<'webhook'>;
+  /**
+   * What the review handler records into admissionRequests, admissionDuration and admissionInFlight: plain numbers the
+   * three take when collected (docs/performance.md#the-hot-path).
+   */
+  admission: AdmissionRecorder;
   /** Incremented by the secret checker (src/secrets) whenever a lookup fails. */
   secretLookupFailures: Counter<'reason'>;
   /** Serving certificate reloads by result ("success" / "error"). */
@@ -47,16 +53,21 @@ interface Family {
 
 type AdmissionMetrics = Pick<
   Metrics,
-  'admissionRequests' | 'admissionDuration' | 'admissionErrors' | 'admissionSkipped' | 'admissionInFlight'
+  'admissionRequests' | 'admissionDuration' | 'admissionErrors' | 'admissionSkipped' | 'admissionInFlight' | 'admission'
 >;
 
 function admissionMetrics({ prefix, registers }: Family): AdmissionMetrics {
+  const hot = createAdmissionRecorder(LATENCY_BUCKETS);
   return {
+    admission: hot.recorder,
     admissionRequests: new Counter({
       name: `${prefix}admission_requests_total`,
       help: 'Admission reviews answered, by webhook, operation and whether the request was allowed.',
       labelNames: ['webhook', 'operation', 'allowed'],
       registers,
+      collect() {
+        hot.collectRequests(this);
+      },
     }),
     admissionDuration: new Histogram({
       name: `${prefix}admission_duration_seconds`,
@@ -64,6 +75,9 @@ function admissionMetrics({ prefix, registers }: Family): AdmissionMetrics {
       labelNames: ['webhook', 'operation'],
       buckets: LATENCY_BUCKETS,
       registers,
+      collect() {
+        hot.collectDuration(this);
+      },
     }),
     admissionErrors: new Counter({
       name: `${prefix}admission_errors_total`,
@@ -82,6 +96,9 @@ function admissionMetrics({ prefix, registers }: Family): AdmissionMetrics {
       help: 'Admission reviews being processed.',
       labelNames: ['webhook'],
       registers,
+      collect() {
+        hot.collectInFlight(this);
+      },
     }),
   };
 }

@@ -53,27 +53,63 @@ export interface DecryptPoolOptions {
 }
 
 export function createDecryptPool(options: DecryptPoolOptions = {}): KeyDecryptor {
-  const size = options.size ?? Math.max(1, Math.min(2, availableParallelism() - 1));
-  const idleMs = options.idleMs ?? 60_000;
-  const slots = new Set<Slot>();
-  const queue: Job[] = [];
+  return new DecryptPool(
+    options.size ?? Math.max(1, Math.min(2, availableParallelism() - 1)),
+    options.idleMs ?? 60_000,
+  );
+}
 
-  const retire = (slot: Slot): void => {
-    slots.delete(slot);
+class DecryptPool implements KeyDecryptor {
+  private readonly slots = new Set<Slot>();
+  private readonly queue: Job[] = [];
+
+  constructor(
+    private readonly size: number,
+    private readonly idleMs: number,
+  ) {}
+
+  decrypt(text: string, candidates: readonly Buffer[], signal: AbortSignal): Promise<DecryptOutcome> {
+    if (signal.aborted) return Promise.resolve({ kind: 'timeout' });
+    return new Promise<DecryptOutcome>((resolve) => {
+      const job: Job = { text, candidates: candidates.map((c) => new Uint8Array(c)), signal, resolve };
+      this.queue.push(job);
+      // A queued job whose caller gives up leaves the queue at once.
+      signal.addEventListener(
+        'abort',
+        () => {
+          const at = this.queue.indexOf(job);
+          if (at !== -1) {
+            this.queue.splice(at, 1);
+            resolve({ kind: 'timeout' });
+          }
+        },
+        { once: true },
+      );
+      this.next();
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const job of this.queue.splice(0)) job.resolve({ kind: 'timeout' });
+    await Promise.all([...this.slots].map(async (slot) => this.retire(slot)));
+  }
+
+  private retire(slot: Slot): void {
+    this.slots.delete(slot);
     if (slot.idleTimer) clearTimeout(slot.idleTimer);
     void slot.worker.terminate();
-  };
+  }
 
-  const spawn = (): Slot => {
+  private spawn(): Slot {
     const worker = new Worker(WORKER_SOURCE, { eval: true });
     worker.unref();
     const slot: Slot = { worker, busy: false };
-    worker.on('error', () => retire(slot));
-    slots.add(slot);
+    worker.on('error', () => this.retire(slot));
+    this.slots.add(slot);
     return slot;
-  };
+  }
 
-  const run = (slot: Slot, job: Job): void => {
+  private run(slot: Slot, job: Job): void {
     slot.busy = true;
     if (slot.idleTimer) clearTimeout(slot.idleTimer);
     const finish = (outcome: DecryptOutcome, healthy: boolean): void => {
@@ -81,11 +117,11 @@ export function createDecryptPool(options: DecryptPoolOptions = {}): KeyDecrypto
       slot.worker.off('message', onMessage);
       slot.busy = false;
       if (healthy) {
-        slot.idleTimer = setTimeout(() => retire(slot), idleMs);
+        slot.idleTimer = setTimeout(() => this.retire(slot), this.idleMs);
         slot.idleTimer.unref();
-      } else retire(slot);
+      } else this.retire(slot);
       job.resolve(outcome);
-      next();
+      this.next();
     };
     const onMessage = (message: { index: number; der?: Uint8Array }): void =>
       finish(
@@ -99,49 +135,23 @@ export function createDecryptPool(options: DecryptPoolOptions = {}): KeyDecrypto
     slot.worker.on('message', onMessage);
     job.signal.addEventListener('abort', onAbort, { once: true });
     slot.worker.postMessage({ text: job.text, candidates: job.candidates });
-  };
+  }
 
-  const next = (): void => {
-    while (queue.length > 0) {
-      const job = queue[0]!;
+  private next(): void {
+    while (this.queue.length > 0) {
+      const job = this.queue[0]!;
       if (job.signal.aborted) {
-        queue.shift();
+        this.queue.shift();
         job.resolve({ kind: 'timeout' });
         continue;
       }
-      const free = [...slots].find((slot) => !slot.busy) ?? (slots.size < size ? spawn() : undefined);
+      const free =
+        [...this.slots].find((slot) => !slot.busy) ?? (this.slots.size < this.size ? this.spawn() : undefined);
       if (!free) return;
-      queue.shift();
-      run(free, job);
+      this.queue.shift();
+      this.run(free, job);
     }
-  };
-
-  return {
-    decrypt(text, candidates, signal) {
-      if (signal.aborted) return Promise.resolve({ kind: 'timeout' });
-      return new Promise<DecryptOutcome>((resolve) => {
-        const job: Job = { text, candidates: candidates.map((c) => new Uint8Array(c)), signal, resolve };
-        queue.push(job);
-        // A queued job whose caller gives up leaves the queue at once.
-        signal.addEventListener(
-          'abort',
-          () => {
-            const at = queue.indexOf(job);
-            if (at !== -1) {
-              queue.splice(at, 1);
-              resolve({ kind: 'timeout' });
-            }
-          },
-          { once: true },
-        );
-        next();
-      });
-    },
-    async close() {
-      for (const job of queue.splice(0)) job.resolve({ kind: 'timeout' });
-      await Promise.all([...slots].map(async (slot) => retire(slot)));
-    },
-  };
+  }
 }
 
 let shared: KeyDecryptor | undefined;

@@ -1,7 +1,7 @@
 // Fake Admitters for the HTTP-contract tests: their output is fixed by the test, so the goldens do not
 // depend on the real rule book (written in parallel). The fake mutate goes through the real patch code.
 import { notSupported, required } from '../../src/clusterlink/field-errors.js';
-import { computeDefaultsPatch } from '../../src/admission/patch.js';
+import { diffPatch } from '../support/diff-patch.js';
 import type { AdmissionDecision, AdmissionRequest, Admitter } from '../../src/admission/types.js';
 
 type Json = Record<string, unknown>;
@@ -74,7 +74,7 @@ export function fakeAdmitters(
     calls,
     mutate: async (req) => {
       calls.mutate.push(req);
-      return { ...allow(), patch: computeDefaultsPatch(req.object, fakeDefaults(req.object, req.namespace)) };
+      return { ...allow(), patch: diffPatch(req.object, fakeDefaults(req.object, req.namespace)) };
     },
     validate: async (req) => {
       calls.validate.push(req);

@@ -1,162 +1,79 @@
-// The defaults patch: minimal, adds/replaces only, parents never missing, keys escaped, and an independent
-// JSON Patch implementation (rfc6902) turns the original into exactly the defaulted object.
+// The /mutate patch (src/admission/patch.ts): the defaults' recorded operations for an object as the API server sent
+// it, never a write into that object, a PatchError for what is not an object, and base64 of the JSON document.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import fc from 'fast-check';
-import { applyPatch, type Operation } from 'rfc6902';
-import { PatchError, computeDefaultsPatch, encodePatch } from '../../src/admission/patch.js';
-import { escapePointerSegment } from '../../src/lib/json.js';
+import { PatchError, encodePatch, mutatePatch } from '../../src/admission/patch.js';
+import type { RuleContext } from '../../src/clusterlink/index.js';
 
-function applyIndependently(original: unknown, ops: unknown[]): unknown {
-  const target = structuredClone(original);
-  const results = applyPatch(target, ops as Operation[]);
-  assert.deepEqual(
-    results,
-    ops.map(() => null),
-    'every op applies',
-  );
-  return target;
+const CTX: RuleContext = { namespace: 'ns', operation: 'CREATE' };
+const link = (spec: unknown, metadata: unknown = { name: 'l' }): Record<string, unknown> => ({
+  apiVersion: 'platform.confluent.io/v1beta1',
+  kind: 'ClusterLink',
+  metadata,
+  spec,
+});
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
 }
 
-describe('computeDefaultsPatch', () => {
-  const cases: Array<{
-    name: string;
-    original: Record<string, unknown>;
-    defaulted: Record<string, unknown>;
-    ops: unknown[];
-  }> = [
-    { name: 'nothing to change', original: { spec: { a: 1 } }, defaulted: { spec: { a: 1 } }, ops: [] },
+describe('mutatePatch', () => {
+  const cases: Array<{ name: string; object: unknown; ctx?: RuleContext; ops: unknown[] }> = [
+    { name: 'nothing to default', object: link({ name: 'l' }), ops: [] },
+    { name: 'no spec', object: { metadata: { name: 'l' } }, ops: [] },
+    { name: 'an absent field is an add', object: link({}), ops: [{ op: 'add', path: '/spec/name', value: 'l' }] },
     {
-      name: 'a missing field',
-      original: { spec: {} },
-      defaulted: { spec: { name: 'x' } },
-      ops: [{ op: 'add', path: '/spec/name', value: 'x' }],
+      name: 'a null field is a replace, in place',
+      object: link({ name: null }),
+      ops: [{ op: 'replace', path: '/spec/name', value: 'l' }],
     },
     {
-      name: 'a missing parent is added whole',
-      original: { spec: {} },
-      defaulted: { spec: { ref: { name: 'a', namespace: 'ns' } } },
-      ops: [{ op: 'add', path: '/spec/ref', value: { name: 'a', namespace: 'ns' } }],
+      name: 'array items from the last to the first, each with its own defaults in order',
+      object: link({ name: 'l', mirrorTopicOptions: { prefix: 'p.' }, mirrorTopics: [{ name: 'p.a' }, { name: 'b' }] }),
+      ops: [
+        { op: 'add', path: '/spec/mirrorTopics/1/state', value: 'ACTIVE' },
+        { op: 'add', path: '/spec/mirrorTopics/0/state', value: 'ACTIVE' },
+        { op: 'add', path: '/spec/mirrorTopics/0/sourceTopicName', value: 'a' },
+      ],
     },
     {
-      name: 'keys with / and ~ are escaped',
-      original: { metadata: { annotations: { keep: '1' } } },
-      defaulted: { metadata: { annotations: { keep: '1', 'a/b~c': 'v' } } },
-      ops: [{ op: 'add', path: '/metadata/annotations/a~1b~0c', value: 'v' }],
+      name: 'the request namespace, else metadata.namespace',
+      object: link(
+        { name: 'l', sourceKafkaCluster: { kafkaRestClassRef: { name: 'r' } } },
+        { name: 'l', namespace: 'm' },
+      ),
+      ctx: { operation: 'UPDATE' },
+      ops: [{ op: 'add', path: '/spec/sourceKafkaCluster/kafkaRestClassRef/namespace', value: 'm' }],
     },
     {
-      name: 'a field inside an array element',
-      original: { spec: { topics: [{ name: 'a' }, { name: 'b', state: 'PAUSE' }] } },
-      defaulted: {
-        spec: {
-          topics: [
-            { name: 'a', state: 'ACTIVE' },
-            { name: 'b', state: 'PAUSE' },
-          ],
-        },
-      },
-      ops: [{ op: 'add', path: '/spec/topics/0/state', value: 'ACTIVE' }],
+      name: 'no parent is created',
+      object: link({ name: 'l', aclFilters: [{}], sourceKafkaCluster: {} }),
+      ops: [],
     },
     {
-      name: 'a value fixed in place is a replace',
-      original: { spec: { mode: 'source' } },
-      defaulted: { spec: { mode: 'Source' } },
-      ops: [{ op: 'replace', path: '/spec/mode', value: 'Source' }],
-    },
-    {
-      name: 'unknown fields are untouched',
-      original: { spec: { 'x-unknown': { deep: [1, 2] } }, extra: true },
-      defaulted: { spec: { 'x-unknown': { deep: [1, 2] }, name: 'n' }, extra: true },
-      ops: [{ op: 'add', path: '/spec/name', value: 'n' }],
-    },
-    {
-      name: 'undefined members in the defaulted object are not patched (the wire has no undefined)',
-      original: { spec: {} },
-      defaulted: { spec: { gone: undefined } },
+      name: 'a terminating object gets nothing',
+      object: link({}, { name: 'l', deletionTimestamp: '2026-01-01T00:00:00Z' }),
       ops: [],
     },
   ];
   for (const c of cases) {
     test(c.name, () => {
-      const ops = computeDefaultsPatch(c.original, c.defaulted);
-      assert.deepEqual(ops, c.ops);
-      assert.deepEqual(applyIndependently(c.original, ops), JSON.parse(JSON.stringify(c.defaulted)));
+      assert.deepEqual(mutatePatch(deepFreeze(c.object), c.ctx ?? CTX), c.ops);
     });
   }
 
-  const refused: Array<{ name: string; original: unknown; defaulted: unknown; message: RegExp }> = [
-    {
-      name: 'a removed field',
-      original: { spec: { a: 1, b: 2 } },
-      defaulted: { spec: { a: 1 } },
-      message: /remove \/spec\/b/,
-    },
-    {
-      name: 'a shortened array',
-      original: { spec: { t: [1, 2] } },
-      defaulted: { spec: { t: [1] } },
-      message: /remove/,
-    },
-    { name: 'a non-object defaulted value', original: { spec: {} }, defaulted: null, message: /JSON objects/ },
-    { name: 'a non-object original', original: [], defaulted: {}, message: /JSON objects/ },
-  ];
-  for (const c of refused) {
-    test(`refuses ${c.name}`, () => {
-      assert.throws(
-        () => computeDefaultsPatch(c.original, c.defaulted),
-        (err: unknown) => err instanceof PatchError && c.message.test(err.message),
-      );
+  for (const object of [null, 'x', 7, [link({})], undefined]) {
+    test(`refuses a request object that is not an object: ${JSON.stringify(object)}`, () => {
+      assert.throws(() => mutatePatch(object, CTX), PatchError);
     });
   }
-
-  test('does not modify its inputs', () => {
-    const original = { spec: { a: {} } };
-    const defaulted = { spec: { a: { b: 1 } } };
-    const snapshot = structuredClone({ original, defaulted });
-    computeDefaultsPatch(original, defaulted);
-    assert.deepEqual({ original, defaulted }, snapshot);
-  });
 
   test('encodePatch is base64 of the JSON document', () => {
     const ops = [{ op: 'add' as const, path: '/a', value: 'é' }];
     assert.deepEqual(JSON.parse(Buffer.from(encodePatch(ops), 'base64').toString('utf8')), ops);
-  });
-
-  test('escapePointerSegment follows RFC 6901 (~ before /)', () => {
-    assert.equal(escapePointerSegment('a/b~1'), 'a~1b~01');
-  });
-
-  test('property: defaults that only add fields yield add-only patches that rfc6902 applies to the defaulted object', () => {
-    const key = fc.oneof(fc.string({ maxLength: 6 }), fc.constantFrom('a/b', '~', '~1', 'x~0/y', ''));
-    const json = fc.letrec((tie) => ({
-      value: fc.oneof(
-        { depthSize: 'small' },
-        fc.string(),
-        fc.integer(),
-        fc.boolean(),
-        fc.constant(null),
-        tie('object'),
-        fc.array(tie('value'), { maxLength: 3 }),
-      ),
-      object: fc.dictionary(key, tie('value'), { maxKeys: 4 }),
-    }));
-    // "Defaulting": deep-merge extra keys into objects (never overwriting what is there).
-    const addOnly = (original: unknown, extra: unknown): unknown => {
-      if (typeof original !== 'object' || original === null || Array.isArray(original)) return original;
-      if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) return original;
-      const out: Record<string, unknown> = { ...(original as Record<string, unknown>) };
-      for (const [k, v] of Object.entries(extra as Record<string, unknown>)) out[k] = k in out ? addOnly(out[k], v) : v;
-      return out;
-    };
-    fc.assert(
-      fc.property(json.object, json.object, (original, extra) => {
-        const defaulted = addOnly(original, extra) as Record<string, unknown>;
-        const ops = computeDefaultsPatch(original, defaulted);
-        for (const op of ops) assert.equal(op.op, 'add');
-        assert.deepEqual(applyIndependently(original, ops), JSON.parse(JSON.stringify(defaulted)));
-        assert.deepEqual(computeDefaultsPatch(defaulted, defaulted), []);
-      }),
-      { numRuns: 300 },
-    );
   });
 });

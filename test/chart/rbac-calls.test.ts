@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { KUBE_API_CALLS, verbsByResource, type Component } from '../../src/kube/api-calls.js';
-import { helmTemplate } from './helm.js';
-import { grants } from './manifests.js';
+import { HelmFailure, helmTemplate, type Obj } from './helm.js';
+import { args, at, grants } from './manifests.js';
 import { REPO_ROOT, readText } from './support.js';
 
 /** client-node calls: `.readNamespacedSecret(`, `.patchNamespacedCustomObjectStatus(`, `makeInformer<…>(`. */
@@ -74,22 +74,74 @@ describe('RBAC: granted verbs = the calls the code makes = docs/install.md#permi
     assert.deepEqual([...scanned].sort(), [...tabled].sort());
   });
 
-  const cases: Array<[string, Record<string, unknown>, Component[]]> = [
-    ['defaults (reconciler on)', {}, ['webhook', 'reconciler']],
-    ['reconciler off', { reconciler: { enabled: false } }, ['webhook']],
-    [
-      'namespaced reconciler and Secret reads',
-      { reconciler: { watchNamespaces: ['east'] }, rbac: { secretNamespaces: ['east'] } },
-      ['webhook', 'reconciler'],
-    ],
-  ];
-  for (const [name, values, components] of cases) {
-    test(`${name}: the chart grants exactly the verbs of the calls`, () => {
-      assert.deepEqual(sorted(grants(helmTemplate(values))), verbsByResource(components));
+  // Every combination of the values that change the grants: reconciler on/off, audit on/off, namespaced or
+  // cluster-wide ClusterLinks and Secret reads, strict Secret checks.
+  interface Combo {
+    reconciler: boolean;
+    audit: boolean;
+    namespaced: boolean;
+    strict: boolean;
+  }
+  const combos: Combo[] = [];
+  for (const reconciler of [true, false])
+    for (const audit of [true, false])
+      for (const namespaced of [false, true])
+        for (const strict of [false, true]) combos.push({ reconciler, audit, namespaced, strict });
+  const valuesOf = (c: Combo): Obj => ({
+    reconciler: { enabled: c.reconciler, ...(c.namespaced ? { watchNamespaces: ['east', 'west'] } : {}) },
+    rbac: c.namespaced ? { secretNamespaces: ['east', 'west'] } : {},
+    server: { auditInterval: c.audit ? '10m' : '0', strictSecrets: c.strict },
+  });
+  const nameOf = (c: Combo): string =>
+    `reconciler ${c.reconciler ? 'on' : 'off'}, audit ${c.audit ? 'on' : 'off'}, ` +
+    `${c.namespaced ? 'namespaced' : 'cluster-wide'}${c.strict ? ', strict Secret checks' : ''}`;
+
+  for (const c of combos) {
+    const components: Component[] = [
+      'webhook',
+      ...(c.reconciler ? ['reconciler' as const] : []),
+      ...(c.audit ? ['audit' as const] : []),
+    ];
+    if (c.namespaced && c.strict) {
+      test(`${nameOf(c)}: refused (strict checks would deny ClusterLinks whose Secrets cannot be read)`, () =>
+        assert.throws(
+          () => helmTemplate(valuesOf(c)),
+          (e: unknown) =>
+            e instanceof HelmFailure && /server\.strictSecrets with rbac\.secretNamespaces/.test(e.stderr),
+        ));
+      continue;
+    }
+    test(`${nameOf(c)}: the chart grants exactly the verbs of ${components.join(' + ')}`, () => {
+      const ms = helmTemplate(valuesOf(c));
+      assert.deepEqual(sorted(grants(ms)), verbsByResource(components));
+      assert.ok(args(ms).includes(`--audit-interval=${c.audit ? '10m' : '0'}`));
+      const clusterWide = grants(ms, (o) => o['kind'] === 'ClusterRole');
+      const inEast = grants(ms, (o) => o['kind'] === 'Role' && at(o, 'metadata.namespace') === 'east');
+      const listed = c.reconciler || c.audit;
+      // ClusterLinks are listed where the server is told to look (--watch-namespace), nowhere else
+      assert.equal((clusterWide['clusterlinks'] ?? []).includes('list'), listed && !c.namespaced);
+      assert.equal((inEast['clusterlinks'] ?? []).includes('list'), listed && c.namespaced);
+      assert.equal(args(ms).includes('--watch-namespace=east'), c.namespaced);
+      assert.equal((clusterWide['secrets'] ?? []).includes('get'), !c.namespaced);
+      assert.equal((inEast['secrets'] ?? []).includes('get'), c.namespaced);
     });
   }
 
-  for (const component of ['webhook', 'reconciler'] as const) {
+  const intervals: Array<[string, boolean]> = [
+    ['0', false],
+    ['0s', false],
+    ['0.0m', false],
+    ['30s', true],
+    ['1h', true],
+  ];
+  for (const [interval, on] of intervals)
+    test(`reconciler off, server.auditInterval=${interval}: the audit's grants ${on ? 'given' : 'left out'}`, () => {
+      const g = grants(helmTemplate({ reconciler: { enabled: false }, server: { auditInterval: interval } }));
+      assert.equal((g['clusterlinks'] ?? []).includes('list'), on);
+      assert.equal((g['clusterlinks/status'] ?? []).includes('patch'), on);
+    });
+
+  for (const component of ['webhook', 'reconciler', 'audit'] as const) {
     test(`docs/install.md lists exactly the ${component}'s calls`, () => {
       assert.deepEqual(documented(component), verbsByResource([component]));
     });

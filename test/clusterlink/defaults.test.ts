@@ -1,10 +1,10 @@
-// docs/rules.md#defaults: every default as the RFC 6902 patch the admission layer will send (diff of original vs
-// defaulted, computed with fast-json-patch) and the object after applying it.
+// docs/rules.md#defaults: every default as the RFC 6902 patch the admission layer sends (recorded while defaulting,
+// and the same as the diff of original vs defaulted computed with fast-json-patch) and the object after applying it.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import jsonPatch from 'fast-json-patch';
 import type { Operation } from 'fast-json-patch';
-import { defaultClusterLink } from '../../src/clusterlink/index.js';
+import { defaultClusterLink, defaultsPatch } from '../../src/clusterlink/index.js';
 import { bidirectional, CREATE, destinationInitiated, edit, sourceMode, type Json } from './support.js';
 
 interface DefaultCase {
@@ -156,6 +156,8 @@ describe('defaults', () => {
       const patch = jsonPatch.compare(original, defaulted);
       // the diff's operation order is the library's business; the set of operations is ours
       assert.deepEqual(byPath(patch), byPath(c.patch));
+      // the recorded patch (frozen input: it is never written) is the diff, in the diff's order
+      assert.deepEqual(defaultsPatch(original, ctx), patch);
       const after = jsonPatch.applyPatch(structuredClone(c.object), patch, true, false).newDocument;
       assert.deepEqual(after, defaulted);
       // idempotent: defaulting the result changes nothing

@@ -1,13 +1,16 @@
 // Property tests (fast-check): defaulting is idempotent and its JSON Patch is exact under an
-// independent RFC 6902 implementation; validation never throws, whatever JSON sits in any field,
-// and gives the same answer with or without the mutating webhook first.
+// independent RFC 6902 implementation; the patch /mutate records while defaulting is byte for byte the diff-based
+// one it replaced; validation never throws, whatever JSON sits in any field, and gives the same answer with or
+// without the mutating webhook first.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import jsonPatch from 'fast-json-patch';
 import { applyPatch as applyRfc6902 } from 'rfc6902';
 import type { Operation as Rfc6902Operation } from 'rfc6902';
+import { mutatePatch } from '../../src/admission/patch.js';
 import { defaultClusterLink, validateClusterLink, type RuleContext } from '../../src/clusterlink/index.js';
+import { diffPatch } from '../support/diff-patch.js';
 import { fixtureNames, loadFixture, type Json } from './support.js';
 
 const CTX: RuleContext = { namespace: 'ns1', operation: 'CREATE' };
@@ -205,6 +208,61 @@ describe('defaulting properties', () => {
         assert.deepEqual(target, defaulted);
       }),
       RUNS,
+    );
+  });
+});
+
+/** `value` with the members of every object in an order drawn from `seed` (users write keys in any order). */
+function shuffleKeys(value: unknown, seed: number): unknown {
+  let state = seed >>> 0 || 1;
+  const next = (): number => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 2 ** 32;
+  };
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (typeof v !== 'object' || v === null) return v;
+    const keys = Object.keys(v);
+    for (let i = keys.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [keys[i], keys[j]] = [keys[j]!, keys[i]!];
+    }
+    return Object.fromEntries(keys.map((k) => [k, walk((v as Json)[k])]));
+  };
+  return walk(value);
+}
+
+describe('the recorded /mutate patch', () => {
+  const anyObject = fc
+    .tuple(fc.oneof(clusterLink, perturbedFixture), fc.integer())
+    .map(([object, seed]) => shuffleKeys(object, seed))
+    .filter((object) => typeof object === 'object' && object !== null && !Array.isArray(object));
+
+  test('is byte for byte the diff of the original and the defaulted object, and applies to exactly it', () => {
+    fc.assert(
+      fc.property(anyObject, context, (object, ctx) => {
+        const original = structuredClone(object);
+        const patch = mutatePatch(object, ctx);
+        assert.deepEqual(object, original, 'the input is never mutated');
+        const defaulted = defaultClusterLink(object, ctx);
+        assert.equal(JSON.stringify(patch), JSON.stringify(diffPatch(object, defaulted)));
+        for (const op of patch) assert.ok(op.op === 'add' || op.op === 'replace', `unexpected ${op.op} at ${op.path}`);
+
+        const byRfc6902 = structuredClone(original);
+        const results = applyRfc6902(byRfc6902, patch as Rfc6902Operation[]);
+        assert.ok(
+          results.every((r) => r === null),
+          JSON.stringify(results),
+        );
+        assert.deepEqual(byRfc6902, defaulted);
+        // fast-json-patch with its operation validation on: every op well-formed, every parent there
+        const byFastJsonPatch = jsonPatch.applyPatch(structuredClone(original), patch, true, false).newDocument;
+        assert.deepEqual(byFastJsonPatch, defaulted);
+        assert.deepEqual(mutatePatch(byRfc6902, ctx), [], 'nothing left to default');
+      }),
+      { numRuns: 1000 },
     );
   });
 });

@@ -4,8 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { computeDefaultsPatch } from '../../src/admission/patch.js';
-import { defaultClusterLink } from '../../src/clusterlink/index.js';
+import { mutatePatch } from '../../src/admission/patch.js';
 
 const DOC = readFileSync(fileURLToPath(new URL('../../docs/gitops.md', import.meta.url)), 'utf8');
 
@@ -43,10 +42,7 @@ function documented(pointer: string): boolean {
 }
 
 test('every defaulted field is in the ignoreDifferences example of docs/gitops.md', () => {
-  const patch = computeDefaultsPatch(
-    everyDefault,
-    defaultClusterLink(everyDefault, { namespace: 'ns', operation: 'CREATE' }),
-  );
+  const patch = mutatePatch(everyDefault, { namespace: 'ns', operation: 'CREATE' });
   const paths = patch.map((op) => op.path);
   assert.equal(paths.length, 11, `expected every default to apply, got ${paths.join(', ')}`);
   assert.deepEqual(

@@ -294,6 +294,25 @@ wherever the webhooks admit ClusterLinks (docs/install.md#rbac). */}}
   verbs: ["create"]
 {{- end -}}
 
+{{/* "true" when serve audits the stored ClusterLinks (server.auditInterval is not zero; docs/audit.md). */}}
+{{- define "clw.auditEnabled" -}}
+{{- not (regexMatch "^0+(\\.0+)?(ms|s|m|h)?$" (toString .Values.server.auditInterval)) -}}
+{{- end -}}
+
+{{/* The audit's permissions when the reconciler's do not cover them: list ClusterLinks, patch the Validated
+condition into their status, record an Event when a verdict changes (src/kube/api-calls.ts, component audit). */}}
+{{- define "clw.auditRules" -}}
+- apiGroups: ["platform.confluent.io"]
+  resources: ["clusterlinks"]
+  verbs: ["list"]
+- apiGroups: ["platform.confluent.io"]
+  resources: ["clusterlinks/status"]
+  verbs: ["patch"]
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create"]
+{{- end -}}
+
 {{/* Annotations of both webhook configurations (YAML map, or nothing): cert-manager's cainjector fills caBundle in mode certManager. */}}
 {{- define "clw.webhookAnnotations" -}}
 {{- $annotations := deepCopy .Values.webhook.annotations -}}

@@ -132,35 +132,14 @@ export class ClusterLinkController {
     if (this.term || !this.running) return;
     const { options } = this;
     const log = options.logger;
-    const mx = options.metrics;
-    const queue = new WorkQueue(
-      options.backoff ?? DEFAULT_BACKOFF,
-      mx && {
-        added: () => mx.workqueueAdds.inc({ name: CONTROLLER_NAME }),
-        retried: () => mx.workqueueRetries.inc({ name: CONTROLLER_NAME }),
-        depth: (n) => mx.workqueueDepth.set({ name: CONTROLLER_NAME }, n),
-      },
-    );
-    mx?.leader.set({ name: CONTROLLER_NAME }, 1);
+    const queue = this.newQueue();
+    options.metrics?.leader.set({ name: CONTROLLER_NAME }, 1);
     const fingerprints = new Map<string, string>();
-    const onChange = (change: ClusterLinkChange, link: ClusterLink): void => {
-      const key = keyOf(link);
-      if (change === 'delete') {
-        fingerprints.delete(key);
-        term.writtenStatuses.delete(key);
-        options.metrics?.forgetLink(key);
-        return;
-      }
-      const fp = fingerprint(link);
-      if (change === 'update' && fingerprints.get(key) === fp) return;
-      fingerprints.set(key, fp);
-      queue.add(key);
-    };
     const informer = new ClusterLinkInformer({
       kubeConfig: options.kubeConfig,
       api: this.api,
       namespaces: options.namespaces ?? [],
-      onChange,
+      onChange: (change, link) => this.enqueueChange(term, change, link),
       logger: log,
       ...(options.informerBackoff ? { restartBackoff: options.informerBackoff } : {}),
     });
@@ -189,6 +168,34 @@ export class ClusterLinkController {
         for (const link of informer.list()) queue.add(keyOf(link));
       }, resyncMs);
     }
+  }
+
+  /** The term's work queue, reporting to controller-runtime's workqueue metrics. */
+  private newQueue(): WorkQueue {
+    const mx = this.options.metrics;
+    return new WorkQueue(
+      this.options.backoff ?? DEFAULT_BACKOFF,
+      mx && {
+        added: () => mx.workqueueAdds.inc({ name: CONTROLLER_NAME }),
+        retried: () => mx.workqueueRetries.inc({ name: CONTROLLER_NAME }),
+        depth: (n) => mx.workqueueDepth.set({ name: CONTROLLER_NAME }, n),
+      },
+    );
+  }
+
+  /** An informer event: a deletion forgets the link; a change of spec or metadata queues it (status-only is skipped). */
+  private enqueueChange(term: Term, change: ClusterLinkChange, link: ClusterLink): void {
+    const key = keyOf(link);
+    if (change === 'delete') {
+      term.fingerprints.delete(key);
+      term.writtenStatuses.delete(key);
+      this.options.metrics?.forgetLink(key);
+      return;
+    }
+    const fp = fingerprint(link);
+    if (change === 'update' && term.fingerprints.get(key) === fp) return;
+    term.fingerprints.set(key, fp);
+    term.queue.add(key);
   }
 
   /** Synchronously cuts the term short (abort + queue shutdown); resolves once its parts have stopped. */

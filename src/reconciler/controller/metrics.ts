@@ -49,10 +49,22 @@ export function restEndpointOf(path: string): string {
     .join('/');
 }
 
-export function createReconcilerMetrics(registry: Registry): ReconcilerMetrics {
-  const registers = [registry];
-  const perLink = new Map<string, Record<string, number>>();
-  const m = {
+type Instruments = Pick<
+  ReconcilerMetrics,
+  | 'reconcileTotal'
+  | 'reconcileErrors'
+  | 'reconcileTime'
+  | 'workqueueDepth'
+  | 'workqueueAdds'
+  | 'workqueueRetries'
+  | 'leader'
+  | 'restRequests'
+  | 'mirrorTopics'
+>;
+
+/** controller-runtime's and client-go's reconcile, work-queue and leader-election series. */
+function controllerRuntimeInstruments(registers: Registry[]): Omit<Instruments, 'restRequests' | 'mirrorTopics'> {
+  return {
     reconcileTotal: new Counter({
       name: 'controller_runtime_reconcile_total',
       help: 'Total number of reconciliations per controller, by result.',
@@ -96,6 +108,14 @@ export function createReconcilerMetrics(registry: Registry): ReconcilerMetrics {
       labelNames: ['name'] as const,
       registers,
     }),
+  };
+}
+
+export function createReconcilerMetrics(registry: Registry): ReconcilerMetrics {
+  const registers = [registry];
+  const perLink = new Map<string, Record<string, number>>();
+  const m: Instruments = {
+    ...controllerRuntimeInstruments(registers),
     restRequests: new Counter({
       name: 'clusterlink_webhook_kafka_rest_requests_total',
       help: 'Admin REST API calls by method, endpoint template and HTTP status (or network/timeout/aborted).',

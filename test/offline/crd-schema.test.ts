@@ -28,7 +28,7 @@ const LINK = {
 function linkWith(edit: (link: { metadata: Obj; spec: Obj & { sourceKafkaCluster: Obj } }) => void): Obj {
   const copy = structuredClone(LINK) as unknown as { metadata: Obj; spec: Obj & { sourceKafkaCluster: Obj } };
   edit(copy);
-  return copy as unknown as Obj;
+  return copy;
 }
 
 const lines = (object: unknown, old?: unknown) =>

@@ -132,7 +132,9 @@ describe('CLI and webhook agree on every fixture', () => {
     const pipeline = createOfflinePipeline({});
     const statuses = new Set<string>();
     for (const m of manifests)
-      statuses.add((await validateManifest(m, new Map(), { defaultNamespace: 'default', pipeline, schema: false })).status);
+      statuses.add(
+        (await validateManifest(m, new Map(), { defaultNamespace: 'default', pipeline, schema: false })).status,
+      );
     assert.ok(manifests.length >= 20, `only ${manifests.length} ClusterLink fixtures found`);
     assert.deepEqual([...statuses].sort(), ['invalid', 'valid']);
     assert.ok(

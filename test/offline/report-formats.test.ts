@@ -146,8 +146,8 @@ function parseXml(xml: string): Array<{ name: string; attrs: Record<string, stri
       continue;
     }
     const attrs = Object.fromEntries([...(attrText ?? '').matchAll(/([a-z]+)="([^"]*)"/g)].map((a) => [a[1]!, a[2]!]));
-    elements.push({ name: name!, attrs, depth: stack.length });
-    if (!selfClose) stack.push(name!);
+    elements.push({ name: name, attrs, depth: stack.length });
+    if (!selfClose) stack.push(name);
   }
   assert.deepEqual(stack, [], 'every element is closed');
   return elements;

@@ -35,7 +35,7 @@ export function withSchemaFindings(
     out.status = 'invalid';
     const name = report.identity.name ?? report.identity.generateName ?? '';
     const texts = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
-    out.message ??= `${QUALIFIED_KIND} "${name}" is invalid: ${texts.length === 1 ? texts[0] : `[${texts.join(', ')}]`}`;
+    out.message = `${QUALIFIED_KIND} "${name}" is invalid: ${texts.length === 1 ? texts[0] : `[${texts.join(', ')}]`}`;
   }
   return out;
 }

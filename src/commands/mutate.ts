@@ -1,6 +1,7 @@
 // `clusterlink-webhook mutate`: the mutating webhook's defaults, offline, on the user's own manifests.
 import { parseFlagsAndArgs, usageError } from './args.js';
 import { EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { packageVersion } from './version.js';
 import { processIO, type CliIO } from './io.js';
 import { mutateManifests } from '../offline/mutate-manifests.js';
 import { createOfflinePipeline } from '../offline/pipeline.js';
@@ -19,6 +20,7 @@ Flags:
                             {"ref", "namespace", "name", "patch"}
   -n, --namespace <ns>      namespace for manifests without metadata.namespace (default "default");
                             it fills kafkaRestClassRef.namespace like the request's namespace does
+      --version             print the version
   -h, --help                show this help
 
 The webhook's warnings go to stderr. Exit status: 0 done, 2 usage error or unreadable input (nothing is
@@ -34,6 +36,7 @@ const FLAGS = {
   exclude: { type: 'string', multiple: true },
   patch: { type: 'boolean' },
   namespace: { type: 'string', short: 'n' },
+  version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -41,6 +44,10 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   const parsed = parseFlagsAndArgs('mutate', argv, FLAGS, io);
   if (typeof parsed === 'number') return parsed;
   const flags = parsed.values;
+  if (flags.version) {
+    io.stdout.write(`clusterlink-webhook ${await packageVersion()}\n`);
+    return EXIT_OK;
+  }
   if (flags.help) {
     io.stdout.write(HELP);
     return EXIT_OK;

@@ -7,6 +7,7 @@ import { countsOf, formatJson, formatText, type ValidationReport } from '../offl
 import { formatJunit } from '../offline/report-junit.js';
 import { formatSarif } from '../offline/report-sarif.js';
 import { EXIT_INVALID, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
+import { packageVersion } from './version.js';
 import { loadSecretManifests } from '../offline/secret-files.js';
 import { validateManifests } from '../offline/validate-manifests.js';
 import { formatPairText, validatePair, type PairReport } from '../offline/validate-pair.js';
@@ -39,6 +40,7 @@ Flags:
   -n, --namespace <ns>      namespace for manifests without metadata.namespace (default "default")
   -o, --output <format>     text, json, junit or sarif (default "text")
   -q, --quiet               only failures: no OK or skipped lines, no summary
+      --version             print the version
   -h, --help                show this help
 
 Output (text): one line per document, "file:line namespace/name: OK", "INVALID" followed by each field error
@@ -71,6 +73,7 @@ const FLAGS = {
   namespace: { type: 'string', short: 'n' },
   output: { type: 'string', short: 'o' },
   quiet: { type: 'boolean', short: 'q' },
+  version: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -229,6 +232,10 @@ async function runManifests(
 }
 
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
+  if (argv.includes('--version')) {
+    io.stdout.write(`clusterlink-webhook ${await packageVersion()}\n`);
+    return EXIT_OK;
+  }
   const invocation = checkCommandLine(argv, io);
   if (typeof invocation === 'number') return invocation;
   const secrets = await loadSecrets(invocation, io);
@@ -259,11 +266,4 @@ export function exitCodeOf(report: ValidationReport, allowEmpty = false): number
   if (counts.unreadable > 0) return EXIT_USAGE;
   if (counts.invalid > 0) return EXIT_INVALID;
   return counts.clusterLinks === 0 && !allowEmpty ? EXIT_USAGE : EXIT_OK;
-}
-
-/** The package's version, for the SARIF log's tool (package.json beside dist/ or src/). */
-async function packageVersion(): Promise<string> {
-  const { readFile } = await import('node:fs/promises');
-  const text = await readFile(new URL('../../package.json', import.meta.url), 'utf8').catch(() => '{}');
-  return (JSON.parse(text) as { version?: string }).version ?? 'unknown';
 }

@@ -1,5 +1,6 @@
 // `validate` behaviours beyond the goldens: scope rules shared with the webhook, UPDATE matching, usage
 // errors, and what a crash inside the rules looks like.
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Admitter } from '../../src/admission/types.js';
@@ -156,4 +157,33 @@ describe('usage and input errors exit 2 and say so on stderr', () => {
       assert.match(result.stderr, c.match);
     });
   }
+});
+
+describe('--version', () => {
+  const version = (
+    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
+  for (const command of ['validate', 'mutate']) {
+    test(`${command} --version prints the package version`, async () => {
+      const result = await runCli([command, '--version']);
+      assert.equal(result.code, 0);
+      assert.equal(result.stdout, `clusterlink-webhook ${version}\n`);
+    });
+  }
+});
+
+describe('positional inputs and stdin', () => {
+  test('- as a positional reads stdin', async () => {
+    const result = await runCli(
+      ['validate', '-'],
+      readFileSync(new URL(`../../${INPUTS}/valid.yaml`, import.meta.url), 'utf8'),
+    );
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^<stdin>:2 kafka-dest\/dc1-orders: OK$/m);
+  });
+  test('positional files and -f files are checked together, in order', async () => {
+    const result = await runCli(['validate', `${INPUTS}/valid.yaml`, '-f', `${INPUTS}/tree/a-link.yaml`]);
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /valid\.yaml:2 .*OK\n.*a-link\.yaml:1 .*OK\n/);
+  });
 });

@@ -1,5 +1,6 @@
-// The offline validation: every ClusterLink among the manifests is admitted exactly as the webhook would
-// admit it (see offline-admission.ts); everything else is skipped and counted.
+// The offline validation: every ClusterLink among the manifests is checked against the chart's CRD (crd/) and
+// admitted exactly as the webhook would admit it (see offline-admission.ts); every other document is skipped with a
+// reason, and near-miss ClusterLinks are errors (docs/cli.md#skipped-documents).
 import { asRecord, asString } from '../lib/json.js';
 import { withSchemaFindings } from './crd/merge.js';
 import { kindFindings } from './crd/kind.js';
@@ -98,6 +99,7 @@ export async function validateManifest(
     };
     if (decision.message !== undefined) report.message = decision.message;
     if (options.schema === false) return withSchemaFindings(report, [], [], manifest);
+    // Loaded on first use: ajv compiles the CRD's schema there, which --pair's loading, mutate and -h never need.
     const { checkClusterLinkSchema } = await import('./crd/check.js');
     const crd = checkClusterLinkSchema(decision.admitted, decision.stored);
     return withSchemaFindings(report, crd.findings, crd.warnings, manifest);

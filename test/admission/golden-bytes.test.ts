@@ -1,7 +1,7 @@
 // Byte-for-byte answers of the real server (the ClusterLink admitters with strict Secret checks, as `serve` and the
 // benchmark wire it): every AdmissionReview fixture, every ClusterLink fixture as a CREATE and as an UPDATE of
 // itself, the benchmark's reviews, and the HTTP refusals, POSTed to /validate and /mutate. Status, Content-Type and
-// the exact body must equal test/fixtures/admission/golden-bytes.json, which was recorded before the hot path of
+// the exact body must equal test/fixtures/golden/admission-bytes.json, which was recorded before the hot path of
 // docs/performance.md was optimised: a faster server must give the same bytes.
 //
 //   GOLDEN_RECORD=1 node test/run.mjs golden-bytes     re-records the file (only for a deliberate change of answers)
@@ -20,7 +20,7 @@ import { clusterLinkReview, httpsCall, startWebhook, type RunningWebhook } from 
 
 const ADMISSION = new URL('../fixtures/admission/', import.meta.url);
 const CLUSTERLINK = new URL('../fixtures/clusterlink/', import.meta.url);
-const GOLDEN = new URL('golden-bytes.json', ADMISSION);
+const GOLDEN = new URL('../golden/admission-bytes.json', ADMISSION);
 const RECORD = process.env['GOLDEN_RECORD'] === '1';
 
 interface Case {
@@ -44,7 +44,7 @@ function bothWebhooks(name: string, body: string): Case[] {
 
 function admissionFixtures(): Case[] {
   return readdirSync(ADMISSION)
-    .filter((f) => f.endsWith('.json') && f !== 'golden-bytes.json')
+    .filter((f) => f.endsWith('.json'))
     .sort()
     .flatMap((f) => bothWebhooks(`admission/${f}`, readFileSync(new URL(f, ADMISSION), 'utf8')));
 }

@@ -6,7 +6,7 @@
 //   HOT_BEFORE=/tmp/before HOT_ROUNDS=5 HOT_S=4 node --import tsx bench/hot-path.ts
 //
 // HOT_BEFORE: a source tree with bench/admission-server.ts and node_modules (`git archive <rev> | tar -x -C dir`,
-// then a node_modules symlink). HOT_ROUNDS (default 5), HOT_S seconds per max-rate run (default 4), HOT_RATE the
+// then a node_modules symlink; or this tree, with HOT_BEFORE_LOG_LEVEL=warn to price the log line). HOT_ROUNDS (default 5), HOT_S seconds per max-rate run (default 4), HOT_RATE the
 // open-loop rate for the p99 (default 200 req/s), HOT_PROF=dir writes a --cpu-prof of every child.
 // Prints per server: max req/s, server CPU per review, and the p50/p99 at the fixed rate, medians over the rounds,
 // and the ratios to the baseline measured in the same rounds. The full harness stays `npm run bench`.
@@ -33,7 +33,12 @@ function num(name: string, fallback: number): number {
   return raw === undefined || raw === '' ? fallback : Number(raw);
 }
 
-async function startChild(label: string, root: string, kind: 'ours' | 'baseline'): Promise<Child> {
+async function startChild(
+  label: string,
+  root: string,
+  kind: 'ours' | 'baseline',
+  extraEnv: NodeJS.ProcessEnv = {},
+): Promise<Child> {
   const tls = benchTls();
   const prof = process.env['HOT_PROF'];
   const nodeArgs = [
@@ -49,7 +54,7 @@ async function startChild(label: string, root: string, kind: 'ours' | 'baseline'
     pinned ? ['-c', '1', process.execPath, ...nodeArgs] : nodeArgs,
     {
       cwd: root,
-      env: { ...process.env, BENCH_TLS_CERT: tls.certPem, BENCH_TLS_KEY: tls.keyPem },
+      env: { ...process.env, ...extraEnv, BENCH_TLS_CERT: tls.certPem, BENCH_TLS_KEY: tls.keyPem },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     },
   );
@@ -88,7 +93,9 @@ async function main(): Promise<void> {
   const bodies = admissionBodies(20);
   const before = process.env['HOT_BEFORE'];
   const children: Child[] = [await startChild('baseline', ROOT, 'baseline'), await startChild('ours', ROOT, 'ours')];
-  if (before) children.push(await startChild('before', before, 'ours'));
+  const beforeLevel = process.env['HOT_BEFORE_LOG_LEVEL'];
+  if (before)
+    children.push(await startChild('before', before, 'ours', beforeLevel ? { BENCH_LOG_LEVEL: beforeLevel } : {}));
   // Each of ours is measured on /validate and /mutate; the baseline answers the /validate body.
   const targets = children.flatMap((c) =>
     c.label === 'baseline'

@@ -1,7 +1,7 @@
 // Runs an Admitter under the response budget: its AbortSignal fires at the soft deadline, and at the hard budget we
 // stop waiting and answer anyway (both on the shared timers of deadlines.ts, docs/performance.md#the-hot-path). A
 // throw, a rejection or a malformed decision is an internal error, never an unhandled rejection or a crash.
-import { deadlineIn } from './deadlines.js';
+import { deadlineIn, type Deadline } from './deadlines.js';
 import type { AdmissionDecision, AdmissionRequest, AdmitOptions, Admitter } from './types.js';
 
 export type AdmitOutcome =
@@ -32,13 +32,25 @@ function isDecision(value: unknown): value is AdmissionDecision {
 }
 
 /**
- * The AdmitOptions a review's admitter gets. The AbortController is made the first time the admitter asks for the
- * signal (a review that looks nothing up never does); a deadline that passed before that gives an aborted signal.
+ * One run of an admitter, and the AdmitOptions it gets. The AbortController is made the first time the admitter asks
+ * for the signal (a review that looks nothing up never does); a deadline that passed before that gives an aborted
+ * signal. Methods rather than per-run closures: a run is made for every review (docs/performance.md#the-hot-path).
  */
-class LazyAdmitOptions implements AdmitOptions {
+class AdmitterRun implements AdmitOptions {
   private controller: AbortController | undefined;
   private reason: AdmissionDeadlineError | undefined;
-  decision: AdmissionDecision | undefined;
+  private recorded: AdmissionDecision | undefined;
+  private record: ((decision: AdmissionDecision) => void) | undefined;
+  private readonly deadline: Deadline;
+  private readonly budget: Deadline;
+
+  constructor(
+    private readonly options: RunAdmitterOptions,
+    private readonly resolve: (outcome: AdmitOutcome) => void,
+  ) {
+    this.deadline = deadlineIn(options.deadlineMs, () => this.deadlineReached());
+    this.budget = deadlineIn(options.budgetMs, () => this.budgetExhausted());
+  }
 
   get signal(): AbortSignal {
     if (!this.controller) {
@@ -48,12 +60,33 @@ class LazyAdmitOptions implements AdmitOptions {
     return this.controller.signal;
   }
 
-  readonly provisional = (decision: AdmissionDecision): void => {
-    if (isDecision(decision)) this.decision = decision;
-  };
+  get provisional(): (decision: AdmissionDecision) => void {
+    this.record ??= (decision) => {
+      if (isDecision(decision)) this.recorded = decision;
+    };
+    return this.record;
+  }
+
+  /** The outcome, once: later settlements (a late answer after the budget) are ignored by the promise. */
+  settle(outcome: AdmitOutcome): void {
+    this.deadline.cancel();
+    this.budget.cancel();
+    this.resolve(outcome);
+  }
+
+  private deadlineReached(): void {
+    this.abort(new AdmissionDeadlineError(`admission deadline of ${this.options.deadlineMs} ms reached`));
+  }
+
+  private budgetExhausted(): void {
+    this.deadline.cancel();
+    this.abort(new AdmissionDeadlineError(`admission budget of ${this.options.budgetMs} ms exhausted`));
+    const provisional = this.recorded;
+    this.resolve(provisional ? { kind: 'timeout', provisional } : { kind: 'timeout' });
+  }
 
   /** The first reason wins, as with AbortController.abort. */
-  abort(reason: AdmissionDeadlineError): void {
+  private abort(reason: AdmissionDeadlineError): void {
     if (this.reason) return;
     this.reason = reason;
     this.controller?.abort(reason);
@@ -69,7 +102,7 @@ function outcomeOf(decision: unknown): AdmitOutcome {
 /**
  * Both limits are entries of the shared deadline queues (deadlines.ts), cancelled when the admitter settles. The
  * admitter starts synchronously inside a try, so a synchronous throw is an internal error too; a rejection after the
- * budget is still handled (the outcome is settled once, later settlements are ignored).
+ * budget is still handled.
  */
 export function runAdmitter(
   admitter: Admitter,
@@ -77,31 +110,17 @@ export function runAdmitter(
   options: RunAdmitterOptions,
 ): Promise<AdmitOutcome> {
   return new Promise<AdmitOutcome>((resolve) => {
-    const admitOptions = new LazyAdmitOptions();
-    const deadline = deadlineIn(options.deadlineMs, () =>
-      admitOptions.abort(new AdmissionDeadlineError(`admission deadline of ${options.deadlineMs} ms reached`)),
-    );
-    const budget = deadlineIn(options.budgetMs, () => {
-      deadline.cancel();
-      admitOptions.abort(new AdmissionDeadlineError(`admission budget of ${options.budgetMs} ms exhausted`));
-      const provisional = admitOptions.decision;
-      resolve(provisional ? { kind: 'timeout', provisional } : { kind: 'timeout' });
-    });
-    const settle = (outcome: AdmitOutcome): void => {
-      deadline.cancel();
-      budget.cancel();
-      resolve(outcome);
-    };
+    const run = new AdmitterRun(options, resolve);
     let pending: Promise<AdmissionDecision>;
     try {
-      pending = admitter(request, admitOptions);
+      pending = admitter(request, run);
     } catch (error) {
-      settle({ kind: 'internal-error', error });
+      run.settle({ kind: 'internal-error', error });
       return;
     }
     Promise.resolve(pending).then(
-      (decision) => settle(outcomeOf(decision)),
-      (error: unknown) => settle({ kind: 'internal-error', error }),
+      (decision) => run.settle(outcomeOf(decision)),
+      (error: unknown) => run.settle({ kind: 'internal-error', error }),
     );
   });
 }

@@ -42,29 +42,43 @@ const KIND_LABEL: Record<FieldErrorKind, string> = {
   Internal: 'Internal error',
 };
 
-/** An immutable field path, like field.NewPath("spec").Child("mirrorTopics").Index(2). */
+/**
+ * An immutable field path, like field.NewPath("spec").Child("mirrorTopics").Index(2). The text is built the first time
+ * it is asked for: most paths a rule makes are never reported (docs/performance.md#the-hot-path).
+ */
 export class FieldPath {
-  private constructor(private readonly text: string) {}
+  private text: string | undefined;
+
+  private constructor(
+    private readonly parent: FieldPath | undefined,
+    /** A child's name, or an index's or key's bracket content. */
+    private readonly segment: string,
+    private readonly bracket: boolean,
+  ) {
+    if (parent === undefined) this.text = segment;
+  }
 
   static root(name: string): FieldPath {
-    return new FieldPath(name);
+    return new FieldPath(undefined, name, false);
   }
 
   child(...names: string[]): FieldPath {
-    let text = this.text;
-    for (const name of names) text = text === '' ? name : `${text}.${name}`;
-    return new FieldPath(text);
+    return names.reduce<FieldPath>((path, name) => new FieldPath(path, name, false), this);
   }
 
   index(i: number): FieldPath {
-    return new FieldPath(`${this.text}[${i}]`);
+    return new FieldPath(this, String(i), true);
   }
 
   key(k: string): FieldPath {
-    return new FieldPath(`${this.text}[${k}]`);
+    return new FieldPath(this, k, true);
   }
 
   toString(): string {
+    if (this.text === undefined) {
+      const above = this.parent!.toString();
+      this.text = this.bracket ? `${above}[${this.segment}]` : above === '' ? this.segment : `${above}.${this.segment}`;
+    }
     return this.text;
   }
 }

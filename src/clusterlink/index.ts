@@ -48,7 +48,8 @@ export function validateClusterLink(
 
 /**
  * `validateClusterLink` and `defaultClusterLink` in one defaulting pass: `result` is what validateClusterLink gives for
- * `object` (raw or defaulted) and `oldObject`, `defaulted` what defaultClusterLink gives for `object`.
+ * `object` (raw or defaulted) and `oldObject`, `defaulted` what defaultClusterLink gives for `object` (deep-equal; `object`
+ * itself when no default applies, so it is read, never written).
  */
 export function validateAndDefault(
   object: unknown,

@@ -97,10 +97,13 @@ function formatWarning(w: FieldWarning): string {
   return w.field ? `${w.field}: ${w.message}` : w.message;
 }
 
-/** What `validateAndDefault` returns: the verdict, and the defaulted copy it was reached on. */
+/** What `validateAndDefault` returns: the verdict, and the defaulted object it was reached on. */
 export interface ValidatedAndDefaulted {
   result: ValidationResult;
-  /** Exactly what `applyDefaults(object, ctx)` returns (a fresh deep copy; nulls the defaults do not fill are kept). */
+  /**
+   * Deep-equal to what `applyDefaults(object, ctx)` returns (nulls the defaults do not fill are kept). Copy on write:
+   * when no default applies it is `object` itself, uncopied, so callers only read it.
+   */
   defaulted: unknown;
 }
 
@@ -124,9 +127,11 @@ export function validate(object: unknown, oldObject: unknown, ctx: RuleContext):
 /**
  * `validate` and `applyDefaults` from one defaulting pass: callers that need both (the validate admitter) would
  * otherwise copy and default the object twice. `oldObject` may be raw or already defaulted (defaulting is idempotent).
+ * The object /validate receives has already been defaulted by /mutate, so it is copied only when a default applies
+ * (copying it anyway cost more than the rules, docs/performance.md#the-hot-path).
  */
 export function validateAndDefault(object: unknown, oldObject: unknown, ctx: RuleContext): ValidatedAndDefaulted {
-  const defaulted = applyDefaults(object, ctx);
+  const defaulted = needsDefaults(object, ctx) ? applyDefaults(object, ctx) : object;
   if (isBeingDeleted(object)) return { result: { errors: [], warnings: [] }, defaulted };
   return { result: validatePrepared(withoutNulls(keepEmptyLinkMode(defaulted)), oldObject, ctx), defaulted };
 }

@@ -81,12 +81,16 @@ describe('validateAndDefault', () => {
 
   test('a null oldObject is no oldObject', () => expectSame(brokenTopics(), null, UPDATE));
 
-  test('the defaulted object is a fresh copy, also when nothing needed defaulting', () => {
+  test('copy on write: the object itself when nothing needs defaulting, a copy when a default applies', () => {
     const link = defaultClusterLink(destinationInitiated(), CREATE) as Json;
-    const { defaulted } = validateAndDefault(link, undefined, CREATE);
-    assert.notEqual(defaulted, link);
-    assert.notEqual((defaulted as Json)['spec'], link['spec']);
-    assert.deepEqual(defaulted, link);
+    const before = structuredClone(link);
+    assert.equal(validateAndDefault(link, undefined, CREATE).defaulted, link);
+    assert.deepEqual(link, before, 'and it is left as it was');
+    const raw = destinationInitiated();
+    const { defaulted } = validateAndDefault(raw, undefined, CREATE);
+    assert.notEqual(defaulted, raw);
+    assert.notEqual((defaulted as Json)['spec'], raw['spec']);
+    assert.deepEqual(defaulted, defaultClusterLink(raw, CREATE));
   });
 
   test('an object being deleted: no findings, the copy comes back undefaulted', () => {

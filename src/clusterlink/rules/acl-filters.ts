@@ -15,6 +15,21 @@ import { checkRequiredEnum, Findings, SPEC, type RuleResult } from './common.js'
 /** `*` or `Type:name`, e.g. `User:alice`. */
 const PRINCIPAL = /^(\*|[^:\s]+:\S.*)$/;
 
+/**
+ * The normalised operations each resource type accepts, built once per type instead of the list and a
+ * normalised copy of each of its entries per filter (docs/performance.md#the-hot-path).
+ */
+const normalisedOperations = new Map<string, ReadonlySet<string>>();
+function acceptsOperation(resourceType: string, operation: string): boolean {
+  let accepted = normalisedOperations.get(resourceType);
+  if (!accepted) {
+    accepted = new Set(operationsFor(resourceType).map(normaliseOperation));
+    // bounded: a known resource type (or the tolerated misspelling), else 'any'
+    normalisedOperations.set(resourceType, accepted);
+  }
+  return accepted.has(normaliseOperation(operation));
+}
+
 export function validateAclFilters(spec: JsonRecord): RuleResult {
   const out = new Findings();
   const path = SPEC.child('aclFilters');
@@ -108,17 +123,14 @@ function checkAccessFilter(
   const operation = access['operation'];
   if (operation === undefined || operation === '') {
     out.add(required(opPath, 'an ACL operation such as read, write, describe, or any'), 'acl-operation');
-  } else if (typeof operation === 'string') {
+  } else if (typeof operation === 'string' && !acceptsOperation(resourceType ?? 'any', operation)) {
     const supported = operationsFor(resourceType ?? 'any');
-    const wanted = normaliseOperation(operation);
-    if (!supported.some((op) => normaliseOperation(op) === wanted)) {
-      const hint = suggestionDetail(operation, supported);
-      const scope =
-        resourceType && resourceType !== 'any'
-          ? `not an operation on resourceType ${resourceType}`
-          : 'not a Kafka ACL operation';
-      out.add(notSupported(opPath, operation, supported, hint ? `${scope}; ${hint}` : scope), 'acl-operation');
-    }
+    const hint = suggestionDetail(operation, supported);
+    const scope =
+      resourceType && resourceType !== 'any'
+        ? `not an operation on resourceType ${resourceType}`
+        : 'not a Kafka ACL operation';
+    out.add(notSupported(opPath, operation, supported, hint ? `${scope}; ${hint}` : scope), 'acl-operation');
   }
   const principal = access['principal'];
   if (typeof principal === 'string' && !PRINCIPAL.test(principal)) {

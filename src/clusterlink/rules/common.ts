@@ -124,7 +124,23 @@ export function checkDnsLabel(
 }
 
 const TOPIC_NAME_MAX = 249;
-const TOPIC_CHARS = /^[A-Za-z0-9._-]+$/;
+
+/** Only [A-Za-z0-9._-] (and not empty): a char loop, cheaper per topic than the regex it replaced. */
+function hasTopicChars(value: string): boolean {
+  if (value.length === 0) return false;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    const ok =
+      (c >= 97 && c <= 122) || // a-z
+      (c >= 65 && c <= 90) || // A-Z
+      (c >= 48 && c <= 57) || // 0-9
+      c === 46 || // .
+      c === 95 || // _
+      c === 45; // -
+    if (!ok) return false;
+  }
+  return true;
+}
 
 /** True for a legal Kafka topic name: what checkTopicName accepts, without building a path to report with. */
 export function isTopicName(value: unknown): value is string {
@@ -132,7 +148,7 @@ export function isTopicName(value: unknown): value is string {
     typeof value === 'string' &&
     value.length > 0 &&
     value.length <= TOPIC_NAME_MAX &&
-    TOPIC_CHARS.test(value) &&
+    hasTopicChars(value) &&
     value !== '.' &&
     value !== '..'
   );
@@ -156,7 +172,7 @@ export function checkTopicName(
     out.add(required(path, `must be ${what}`), rule);
   } else if (value.length > TOPIC_NAME_MAX) {
     out.add(tooLong(path, value, TOPIC_NAME_MAX), rule);
-  } else if (!TOPIC_CHARS.test(value)) {
+  } else if (!hasTopicChars(value)) {
     out.add(invalid(path, value, `must be ${what}: only letters, digits, ".", "_" and "-"`), rule);
   } else if (value === '.' || value === '..') {
     out.add(invalid(path, value, `must be ${what}: "." and ".." are not allowed`), rule);

@@ -10,10 +10,11 @@ const REPLICATION_FACTOR_MAX = 32767;
 /** What every topic's checks share, built once per object. */
 interface TopicsContext {
   out: Findings;
-  /** `spec.mirrorTopics[i]`: paths are built only for a finding (see validateMirrorTopics). */
-  itemPathOf: (i: number) => FieldPath;
+  topics: readonly unknown[];
+  /** `spec.mirrorTopics`: item paths are built only for a finding (see validateMirrorTopics). */
+  path: FieldPath;
   byName: ShardedStringMap<number>;
-  /** Only filled when two names may collide in Kafka metric names. */
+  /** Made at the first valid name with a "_": before it, no two names can collide in Kafka metric names. */
   byMetricName: ShardedStringMap<string> | undefined;
   /** The link prefix when it is a valid one. */
   prefix: string | undefined;
@@ -27,51 +28,51 @@ export function validateMirrorTopics(spec: JsonRecord): RuleResult {
   const rawPrefix = options?.['prefix'];
   const prefixValid = checkTopicName(out, prefixPath, rawPrefix, 'mirror-prefix-name', 'a topic-name prefix');
 
-  const path = SPEC.child('mirrorTopics');
-  // Paths are built only for a finding: for 10,000 valid topics, five path strings each were most of this
-  // family's allocation. The checks run in the same order as when every path was built up front.
+  // One pass over the topics (docs/performance.md#the-hot-path). Paths are built only for a finding: for 10,000
+  // valid topics, five path strings each were most of this family's allocation. The checks run in the same order
+  // as when every path was built up front.
   const topics = asArray(spec['mirrorTopics']) ?? [];
-  // Two different names share a metric name only if one has "_" where the other has ".": without any "_"
-  // there is nothing to find, and the metric name (a new string per topic) need not be built.
-  const metricNamesMayCollide = topics.some((item) => {
-    const name = asRecord(item)?.['name'];
-    return typeof name === 'string' && name.includes('_');
-  });
   const ctx: TopicsContext = {
     out,
-    itemPathOf: (i) => path.index(i),
+    topics,
+    path: SPEC.child('mirrorTopics'),
     byName: new ShardedStringMap<number>(topics.length),
-    byMetricName: metricNamesMayCollide ? new ShardedStringMap<string>(topics.length) : undefined,
+    byMetricName: undefined,
     prefix: prefixValid ? asString(rawPrefix) : undefined,
     hasPrefix: rawPrefix !== undefined,
   };
-  topics.forEach((item, i) => {
-    const topic = asRecord(item);
+  for (let i = 0; i < topics.length; i++) {
+    const topic = asRecord(topics[i]);
     if (topic) checkTopic(ctx, topic, i);
-  });
+  }
   return out.result();
 }
 
 function checkTopic(ctx: TopicsContext, topic: JsonRecord, i: number): void {
-  const { out, itemPathOf } = ctx;
+  const { out } = ctx;
+  const topicsPath = ctx.path;
   const name = topic['name'];
   if (name === undefined)
-    out.add(required(itemPathOf(i).child('name'), "the mirror topic's name on this cluster"), 'mirror-topic-name');
-  const nameValid = isTopicName(name) || checkTopicName(out, itemPathOf(i).child('name'), name, 'mirror-topic-name');
+    out.add(
+      required(topicsPath.index(i).child('name'), "the mirror topic's name on this cluster"),
+      'mirror-topic-name',
+    );
+  const nameValid =
+    isTopicName(name) || checkTopicName(out, topicsPath.index(i).child('name'), name, 'mirror-topic-name');
   if (nameValid && typeof name === 'string') checkUnique(ctx, name, i);
 
   const state = topic['state'];
   if (!isEnumSilent(state, MIRROR_STATES))
-    checkEnum(out, itemPathOf(i).child('state'), state, MIRROR_STATES, 'enum-value');
+    checkEnum(out, topicsPath.index(i).child('state'), state, MIRROR_STATES, 'enum-value');
   const direction = topic['direction'];
   if (!isEnumSilent(direction, MIRROR_DIRECTIONS))
-    checkEnum(out, itemPathOf(i).child('direction'), direction, MIRROR_DIRECTIONS, 'enum-value');
+    checkEnum(out, topicsPath.index(i).child('direction'), direction, MIRROR_DIRECTIONS, 'enum-value');
 
   const rf = topic['replicationFactor'];
   if (typeof rf === 'number' && Number.isInteger(rf) && (rf < 1 || rf > REPLICATION_FACTOR_MAX)) {
     out.add(
       invalid(
-        itemPathOf(i).child('replicationFactor'),
+        topicsPath.index(i).child('replicationFactor'),
         rf,
         `must be between 1 and ${REPLICATION_FACTOR_MAX}; leave it out for the broker default`,
       ),
@@ -81,7 +82,8 @@ function checkTopic(ctx: TopicsContext, topic: JsonRecord, i: number): void {
 
   const source = topic['sourceTopicName'];
   const sourceValid =
-    isTopicName(source) || checkTopicName(out, itemPathOf(i).child('sourceTopicName'), source, 'mirror-topic-name');
+    isTopicName(source) ||
+    checkTopicName(out, topicsPath.index(i).child('sourceTopicName'), source, 'mirror-topic-name');
   if (!nameValid || typeof name !== 'string') return;
   if (ctx.prefix !== undefined) checkPrefixedName(ctx, i, name, ctx.prefix, sourceValid ? source : undefined, source);
   else if (!ctx.hasPrefix && source !== undefined && sourceValid) checkSourceWithoutPrefix(ctx, i, name, source);
@@ -89,27 +91,45 @@ function checkTopic(ctx: TopicsContext, topic: JsonRecord, i: number): void {
 
 /** A name listed twice is an error; two names that share a Kafka metric name are a warning. */
 function checkUnique(ctx: TopicsContext, name: string, i: number): void {
-  const { out, itemPathOf, byName, byMetricName } = ctx;
+  const { out, path, byName } = ctx;
   const first = byName.get(name);
   if (first !== undefined)
     out.add(
-      duplicate(itemPathOf(i).child('name'), name, `already listed at ${itemPathOf(first).toString()}`),
+      duplicate(path.index(i).child('name'), name, `already listed at ${path.index(first).toString()}`),
       'mirror-topic-duplicate',
     );
   else byName.set(name, i);
   // Kafka builds metric names with "." replaced by "_", so these two topics would share metrics
-  if (byMetricName) {
-    const metricName = name.replace(/\./g, '_');
-    const other = byMetricName.get(metricName);
-    if (other !== undefined && other !== name)
-      out.warn(
-        itemPathOf(i).child('name'),
-        `collides with "${other}" in Kafka metric names ("." and "_" are the same there)`,
-        'mirror-topic-metric-collision',
-      );
-    else byMetricName.set(metricName, name);
-  }
+  const byMetricName = ctx.byMetricName ?? (name.includes('_') ? metricNamesBefore(ctx, i) : undefined);
+  if (!byMetricName) return;
+  const metricName = name.replaceAll('.', '_');
+  const other = byMetricName.get(metricName);
+  if (other !== undefined && other !== name)
+    out.warn(
+      path.index(i).child('name'),
+      `collides with "${other}" in Kafka metric names ("." and "_" are the same there)`,
+      'mirror-topic-metric-collision',
+    );
+  else byMetricName.set(metricName, name);
 }
+
+/**
+ * The metric-name map, made at topic `i`, the first valid name with a "_", holding the valid names before it. Two
+ * different names share a metric name only if one has "_" where the other has ".", so none of those earlier names
+ * (all without "_") collide with each other: each is just recorded, as it was when it came.
+ */
+function metricNamesBefore(ctx: TopicsContext, i: number): ShardedStringMap<string> {
+  const map = new ShardedStringMap<string>(ctx.topics.length);
+  for (let j = 0; j < i; j++) {
+    const name = asRecord(ctx.topics[j])?.['name'];
+    if (isTopicName(name)) map.set(name.replaceAll('.', '_'), name);
+  }
+  ctx.byMetricName = map;
+  return map;
+}
+
+/** `spec.mirrorTopics[i].name`, built only for a finding. */
+const nameField = (ctx: TopicsContext, i: number): FieldPath => ctx.path.index(i).child('name');
 
 /** With a link prefix the mirror's name is prefix + source topic. `validSource` is the source when it is valid. */
 function checkPrefixedName(
@@ -120,14 +140,13 @@ function checkPrefixedName(
   validSource: unknown,
   source: unknown,
 ): void {
-  const path = ctx.itemPathOf(i).child('name');
   if (typeof validSource === 'string') {
     // name === prefix + source, without building that string for every valid topic
     const matches =
       name.length === prefix.length + validSource.length && name.startsWith(prefix) && name.endsWith(validSource);
     if (!matches)
       ctx.out.add(
-        invalid(path, name, `must be "${prefix + validSource}" (prefix "${prefix}" + sourceTopicName)`),
+        invalid(nameField(ctx, i), name, `must be "${prefix + validSource}" (prefix "${prefix}" + sourceTopicName)`),
         'mirror-prefix-match',
       );
   } else if (source === undefined) {
@@ -135,13 +154,13 @@ function checkPrefixedName(
       name === prefix
         ? `must be longer than the link prefix "${prefix}": add the source topic name after it`
         : `must start with the link prefix "${prefix}" (or set sourceTopicName and name it "${prefix}<sourceTopicName>")`;
-    ctx.out.add(invalid(path, name, detail), 'mirror-prefix-match');
+    ctx.out.add(invalid(nameField(ctx, i), name, detail), 'mirror-prefix-match');
   }
 }
 
 /** Without a link prefix the source topic is the mirror's own name. */
 function checkSourceWithoutPrefix(ctx: TopicsContext, i: number, name: string, source: unknown): void {
-  const path = ctx.itemPathOf(i).child('sourceTopicName');
+  const path = ctx.path.index(i).child('sourceTopicName');
   if (source === name)
     ctx.out.warn(
       path,

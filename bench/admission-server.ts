@@ -114,7 +114,9 @@ function send(message: ChildMessage): void {
 }
 
 async function main(): Promise<void> {
-  const kind = SERVER_KINDS.find((k) => k === process.argv[2]);
+  // "baseline" is the bare Fastify server's earlier name, still used by bench/hot-path.ts.
+  const asked = process.argv[2] === 'baseline' ? 'fastify' : process.argv[2];
+  const kind = SERVER_KINDS.find((k) => k === asked);
   if (!kind) throw new Error(`usage: admission-server.ts ${SERVER_KINDS.join('|')}`);
   if (!process.send) throw new Error('admission-server.ts must be started with an IPC channel');
   const running = await STARTERS[kind]();

@@ -97,52 +97,112 @@ async function closedRun(
   };
 }
 
-export async function runAdmission({ config, log }: AdmissionOptions): Promise<SectionResult<AdmissionFigures>> {
-  const bodies = admissionBodies(MIRROR_TOPICS);
-  const tls = benchTls();
-  const pinned = config.pin && canPin();
+/** The phases share these: the servers, the two bodies, the knobs and the progress log. */
+interface Bench {
+  servers: Record<Target, ServerProcess>;
+  bodies: AdmissionBodies;
+  config: BenchConfig;
+  log: (line: string) => void;
+}
+
+async function startServers(config: BenchConfig, pinned: boolean): Promise<Record<Target, ServerProcess>> {
   const common = {
-    tls,
+    tls: benchTls(),
     ...(pinned ? { cpu: 1 } : {}),
     logLevel: config.logLevel,
     ...(config.cpuProfDir ? { cpuProfDir: config.cpuProfDir } : {}),
   };
-  const startedAt = Date.now();
-  const since = (): string => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
-  const [node, fastify, ours] = await Promise.all([
+  const started = await Promise.allSettled([
     startServer({ kind: 'node', ...common }),
     startServer({ kind: 'fastify', ...common }),
     startServer({ kind: 'ours', ...common }),
   ]);
-  const servers: Record<Target, ServerProcess> = { node, fastify, validate: ours, mutate: ours };
-  try {
-    log(`  servers ready after ${since()}`);
-    await checkAnswers(servers, bodies, tls.caPem);
-    for (const t of TARGETS)
-      for (const c of CLIENTS)
-        await RUNNERS[c](servers[t].url, requestFor(t, bodies), config.connections, config.warmupS);
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
+    const up = started.filter((s): s is PromiseFulfilledResult<ServerProcess> => s.status === 'fulfilled');
+    await Promise.all(up.map((s) => s.value.stop()));
+    throw failed.reason;
+  }
+  const [node, fastify, ours] = started.map((s) => (s as PromiseFulfilledResult<ServerProcess>).value) as [
+    ServerProcess,
+    ServerProcess,
+    ServerProcess,
+  ];
+  return { node, fastify, validate: ours, mutate: ours };
+}
 
-    log(`  warmed up after ${since()}`);
-    const closed: Record<Client, Record<Target, ClosedRun[]>> = {
-      autocannon: { node: [], fastify: [], validate: [], mutate: [] },
-      'node-https': { node: [], fastify: [], validate: [], mutate: [] },
-    };
-    for (let round = 0; round < config.rounds; round++) {
-      const order = rotation(TARGETS, round);
-      log(`  round ${round + 1}/${config.rounds}: ${order.join(' → ')}`);
-      for (const t of order) {
-        // The two clients swap places every round as well.
-        for (const c of rotation(CLIENTS, round)) {
-          const run = await closedRun(servers[t], c, requestFor(t, bodies), config, round + 1);
-          closed[c][t].push(run);
-          log(
-            `    ${t.padEnd(8)} ${c.padEnd(10)} ${fmt(run.rps).padStart(6)} req/s  p99 ${fmt(run.p99Ms)} ms  ` +
-              `server CPU ${fmt(run.cpuUsPerReview)} µs/review  client CPU ${Math.round(run.clientCpuShare * 100)} %`,
-          );
-        }
+/** Every server, both clients: connections, TLS sessions and the JIT settle before anything is recorded. */
+async function warmUp({ servers, bodies, config }: Bench): Promise<void> {
+  for (const t of TARGETS)
+    for (const c of CLIENTS)
+      await RUNNERS[c](servers[t].url, requestFor(t, bodies), config.connections, config.warmupS);
+}
+
+async function closedLoop(b: Bench): Promise<Record<Client, Record<Target, ClosedRun[]>>> {
+  const closed: Record<Client, Record<Target, ClosedRun[]>> = {
+    autocannon: { node: [], fastify: [], validate: [], mutate: [] },
+    'node-https': { node: [], fastify: [], validate: [], mutate: [] },
+  };
+  for (let round = 0; round < b.config.rounds; round++) {
+    const order = rotation(TARGETS, round);
+    b.log(`  round ${round + 1}/${b.config.rounds}: ${order.join(' → ')}`);
+    for (const t of order) {
+      // The two clients swap places every round as well.
+      for (const c of rotation(CLIENTS, round)) {
+        const run = await closedRun(b.servers[t], c, requestFor(t, b.bodies), b.config, round + 1);
+        closed[c][t].push(run);
+        b.log(
+          `    ${t.padEnd(8)} ${c.padEnd(10)} ${fmt(run.rps).padStart(6)} req/s  p99 ${fmt(run.p99Ms)} ms  ` +
+            `server CPU ${fmt(run.cpuUsPerReview)} µs/review  client CPU ${Math.round(run.clientCpuShare * 100)} %`,
+        );
       }
     }
+  }
+  return closed;
+}
 
+async function openLoop(b: Bench, rate: number): Promise<Record<Target, OpenRun[]>> {
+  const open: Record<Target, OpenRun[]> = { node: [], fastify: [], validate: [], mutate: [] };
+  for (let round = 0; round < b.config.rounds; round++) {
+    for (const t of rotation(TARGETS, round)) {
+      const r = await runOpenLoop({
+        url: b.servers[t].url,
+        requests: [requestFor(t, b.bodies)],
+        connections: b.config.connections,
+        durationS: b.config.fixedS,
+        rate,
+        warmupS: b.config.quick ? 0.1 : 1,
+      });
+      open[t].push({
+        round: round + 1,
+        answeredRps: r.rps,
+        responses: r.responses,
+        p50Ms: r.latencyMs.p50,
+        p99Ms: r.latencyMs.p99,
+        failures: r.non2xx + r.errors + r.timeouts,
+      });
+      b.log(
+        `    open loop r${round + 1} ${t.padEnd(8)} ${rate} req/s due, ${fmt(r.rps)} answered/s  ` +
+          `p50 ${fmt(r.latencyMs.p50)} ms  p99 ${fmt(r.latencyMs.p99)} ms`,
+      );
+    }
+  }
+  return open;
+}
+
+export async function runAdmission({ config, log }: AdmissionOptions): Promise<SectionResult<AdmissionFigures>> {
+  const bodies = admissionBodies(MIRROR_TOPICS);
+  const pinned = config.pin && canPin();
+  const startedAt = Date.now();
+  const since = (): string => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
+  const servers = await startServers(config, pinned);
+  const bench: Bench = { servers, bodies, config, log };
+  try {
+    log(`  servers ready after ${since()}`);
+    await checkAnswers(servers, bodies, benchTls().caPem);
+    await warmUp(bench);
+    log(`  warmed up after ${since()}`);
+    const closed = await closedLoop(bench);
     // The rate every server sustains: judged on the slower client's figures, the conservative choice.
     const throughputs = TARGETS.flatMap((t) => CLIENTS.map((c) => median(closed[c][t].map((r) => r.rps))));
     const choice = chooseRate({
@@ -150,32 +210,7 @@ export async function runAdmission({ config, log }: AdmissionOptions): Promise<S
       ...(config.fixedRate !== undefined ? { override: config.fixedRate } : {}),
     });
     log(`  closed loop done after ${since()}; fixed rate: ${choice.reason}`);
-    const open: Record<Target, OpenRun[]> = { node: [], fastify: [], validate: [], mutate: [] };
-    for (let round = 0; round < config.rounds; round++) {
-      for (const t of rotation(TARGETS, round)) {
-        const r = await runOpenLoop({
-          url: servers[t].url,
-          requests: [requestFor(t, bodies)],
-          connections: config.connections,
-          durationS: config.fixedS,
-          rate: choice.rate,
-          warmupS: config.quick ? 0.2 : 1,
-        });
-        open[t].push({
-          round: round + 1,
-          answeredRps: r.rps,
-          responses: r.responses,
-          p50Ms: r.latencyMs.p50,
-          p99Ms: r.latencyMs.p99,
-          failures: r.non2xx + r.errors + r.timeouts,
-        });
-        log(
-          `    open loop r${round + 1} ${t.padEnd(8)} ${choice.rate} req/s due, ${fmt(r.rps)} answered/s  ` +
-            `p50 ${fmt(r.latencyMs.p50)} ms  p99 ${fmt(r.latencyMs.p99)} ms`,
-        );
-      }
-    }
-
+    const open = await openLoop(bench, choice.rate);
     log(`  open loop done after ${since()}`);
     const figures = summarise({
       closed,
@@ -195,6 +230,6 @@ export async function runAdmission({ config, log }: AdmissionOptions): Promise<S
     for (const refusal of figures.refusals) log(`  REFUSED: ${refusal}`);
     return { figures, tables: admissionTables(figures), targets: admissionTargets(figures) };
   } finally {
-    await Promise.all([node.stop(), fastify.stop(), ours.stop()]);
+    await Promise.all([servers.node.stop(), servers.fastify.stop(), servers.validate.stop()]);
   }
 }

@@ -3,8 +3,8 @@
 //   BENCH_ONLY=a,b           sections to run: admission, rules, memory, reconciler, apiserver, biglinks, coldstart
 //                            (default: all)
 //   BENCH_OUT=path.json      also write the figures as JSON
-//   BENCH_DURATION_S         seconds per closed-loop admission run, per server and load client (default 5; quick 0.4)
-//   BENCH_FIXED_S            seconds per fixed-rate (latency) run (default 5; quick 0.4)
+//   BENCH_DURATION_S         seconds per closed-loop admission run, per server and load client (default 5; quick 0.3)
+//   BENCH_FIXED_S            seconds per fixed-rate (latency) run (default 5; quick 0.3)
 //   BENCH_FIXED_RATE         the fixed rate in req/s (default: 200, or 50 % of the slowest server when that is lower)
 //   BENCH_ROUNDS             alternated rounds per admission measurement (default 5, medians reported; quick 3)
 //   BENCH_MAX_SCATTER        a baseline scattering more than this over its rounds gets no ratio (default 0.25)
@@ -75,9 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
   const config: BenchConfig = {
     quick,
     sections: only.length > 0 ? (only as SectionName[]) : [...SECTIONS],
-    durationS: num(env, 'BENCH_DURATION_S', quick ? 0.4 : 5),
-    fixedS: num(env, 'BENCH_FIXED_S', quick ? 0.4 : 5),
-    warmupS: quick ? 0.3 : 2,
+    durationS: num(env, 'BENCH_DURATION_S', quick ? 0.3 : 5),
+    fixedS: num(env, 'BENCH_FIXED_S', quick ? 0.3 : 5),
+    warmupS: quick ? 0.2 : 2,
     rounds: Math.round(num(env, 'BENCH_ROUNDS', quick ? 3 : 5)),
     maxScatter: num(env, 'BENCH_MAX_SCATTER', 0.25),
     connections: Math.round(num(env, 'BENCH_CONNECTIONS', 16)),

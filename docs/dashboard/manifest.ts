@@ -14,6 +14,9 @@ export interface Manifest {
   scrapeIntervalSeconds: number;
   scrapes: number;
   reviewsSent: number;
+  /** The machine's 1-minute load average before and after the run, and its CPUs: latencies depend on them. */
+  loadAverage: number[];
+  cpus: number;
   panels: Array<{
     id: number;
     title: string;

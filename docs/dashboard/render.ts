@@ -5,6 +5,7 @@
 // test/docs/dashboard.test.ts checks the manifest and the SVG against the dashboard JSON.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
   const durationSeconds = Number(values.duration);
   const scrapeIntervalSeconds = Number(values['scrape-interval']);
   const dashboard = readDashboard();
+  const loadBefore = loadavg()[0] ?? 0;
   const run = await recordRun({
     durationSeconds,
     scrapeIntervalSeconds,
@@ -65,7 +67,9 @@ async function main(): Promise<void> {
   const vars = { namespaces: [values.namespace], scrapeIntervalSeconds, stepSeconds: scrapeIntervalSeconds };
   const panels = evaluatePanels(dashboard, run.scrapes, vars);
   const range: [number, number] = [run.scrapes[0]?.t ?? 0, run.scrapes.at(-1)?.t ?? 0];
-  const subtitle = `recorded ${new Date(range[0] * 1000).toISOString().slice(0, 16)} UTC · ${run.reviewsSent} reviews · namespace ${values.namespace}`;
+  const subtitle =
+    `recorded ${new Date(range[0] * 1000).toISOString().slice(0, 16)} UTC · ${run.reviewsSent} reviews · ` +
+    `namespace ${values.namespace} · ${availableParallelism()} CPUs, load ${loadavg()[0]?.toFixed(1) ?? '?'}`;
   mkdirSync(dirname(SVG_FILE), { recursive: true });
   writeFileSync(SVG_FILE, `${renderSvg(dashboard.title, panels, range, subtitle)}\n`);
   const converter = toPng(SVG_FILE, PNG_FILE);
@@ -76,6 +80,8 @@ async function main(): Promise<void> {
     scrapeIntervalSeconds,
     scrapes: run.scrapes.length,
     reviewsSent: run.reviewsSent,
+    loadAverage: [loadBefore, loadavg()[0] ?? 0].map((l) => Number(l.toFixed(2))),
+    cpus: availableParallelism(),
     panels: manifestOf(panels),
   };
   writeFileSync(MANIFEST_FILE, `${JSON.stringify(manifest, null, 2)}\n`);

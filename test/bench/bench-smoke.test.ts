@@ -40,4 +40,37 @@ describe('bench harness', () => {
     assert.throws(() => loadConfig({ BENCH_ONLY: 'nope' }), /unknown section/);
     assert.throws(() => loadConfig({ BENCH_DURATION_S: '-1' }), /positive/);
   });
+
+  const knobs: Array<{
+    env: NodeJS.ProcessEnv;
+    rounds: number;
+    connections: number;
+    fixedRate?: number;
+    maxScatter: number;
+  }> = [
+    // The full run: at least 5 rotated rounds, 16 connections, the rate chosen from the figures, the 25 % limit.
+    { env: {}, rounds: 5, connections: 16, maxScatter: 0.25 },
+    // Quick: still enough rounds for the scatter check (3).
+    { env: { BENCH_QUICK: '1' }, rounds: 3, connections: 16, maxScatter: 0.25 },
+    {
+      env: { BENCH_ROUNDS: '7', BENCH_CONNECTIONS: '8', BENCH_FIXED_RATE: '150', BENCH_MAX_SCATTER: '0.1' },
+      rounds: 7,
+      connections: 8,
+      fixedRate: 150,
+      maxScatter: 0.1,
+    },
+  ];
+  for (const k of knobs) {
+    test(`config: admission knobs from ${JSON.stringify(k.env)}`, () => {
+      const config = loadConfig(k.env);
+      assert.deepEqual(
+        [config.rounds, config.connections, config.fixedRate, config.maxScatter],
+        [k.rounds, k.connections, k.fixedRate, k.maxScatter],
+      );
+      assert.ok(config.sections.includes('coldstart'), 'the cold-start section is part of a full run');
+    });
+  }
+  test('config: a fixed rate that is not a positive number is refused', () => {
+    assert.throws(() => loadConfig({ BENCH_FIXED_RATE: 'fast' }), /BENCH_FIXED_RATE must be a positive number/);
+  });
 });

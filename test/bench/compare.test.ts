@@ -17,6 +17,7 @@ import {
 } from '../../bench/admission-report.js';
 import { renderTable, median } from '../../bench/report.js';
 import { missingTargets, targetTables } from '../../bench/targets.js';
+import { ruleTargets, worstGrowth } from '../../bench/rule-targets.js';
 
 describe('median', () => {
   const cases: Array<{ values: number[]; want: number }> = [
@@ -325,6 +326,53 @@ describe('issue target lines', () => {
       ['n/a', 'NO'],
     );
   });
+});
+
+describe('target 3 from the rule-cost figures', () => {
+  const cases: Array<{ name: string; ms: number[]; want: number | undefined }> = [
+    { name: 'linear', ms: [0.01, 0.1, 1, 10], want: 10 },
+    { name: 'the step from 10 topics is not judged', ms: [0.001, 0.1, 1, 10], want: 10 },
+    { name: 'quadratic at the top', ms: [0.01, 0.1, 1, 100], want: 100 },
+    { name: 'a zero figure is no step', ms: [0.01, 0, 1, 10], want: 10 },
+  ];
+  for (const c of cases)
+    test(`worst growth: ${c.name}`, () => {
+      const sizes = [10, 100, 1000, 10_000].map((n, i) => ({ mirrorTopics: n, ms: c.ms[i] as number }));
+      assert.equal(worstGrowth(sizes), c.want);
+    });
+  test('no 10× steps from 100 topics: not measured', () =>
+    assert.equal(worstGrowth([{ mirrorTopics: 2, ms: 1 }]), undefined));
+
+  const size = (n: number, dv: number, patch: number) => ({
+    mirrorTopics: n,
+    defaultValidateMs: dv,
+    patchMs: patch,
+    perTopicUs: (dv * 1000) / n,
+    samples: 5,
+    errors: 0,
+  });
+  const table: Array<{ name: string; sizes: ReturnType<typeof size>[]; met: Array<boolean | null> }> = [
+    {
+      name: 'all met',
+      sizes: [size(100, 0.05, 0.1), size(1000, 0.5, 1), size(10_000, 5, 12)],
+      met: [true, true, true, true],
+    },
+    {
+      name: '/mutate too slow and superlinear',
+      sizes: [size(100, 0.05, 0.1), size(1000, 0.5, 1), size(10_000, 5, 30)],
+      met: [true, false, true, false],
+    },
+    { name: 'small sizes only', sizes: [size(2, 0.01, 0.01), size(20, 0.02, 0.02)], met: [null, null, null, null] },
+  ];
+  for (const c of table)
+    test(c.name, () => {
+      const lines = ruleTargets({ sizes: c.sizes, growth: [] });
+      assert.deepEqual(
+        lines.map((l) => l.met),
+        c.met,
+      );
+      for (const l of lines) assert.equal(l.id, '20.3');
+    });
 });
 
 test('every server and client of the comparison is listed once', () => {

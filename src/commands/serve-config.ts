@@ -155,7 +155,7 @@ const FLAGS: readonly FlagSpec[] = [
     env: 'STRICT_SECRETS',
     type: 'boolean',
     default: 'false',
-    help: 'deny when a referenced Secret is missing or unreadable (default: warn)',
+    help: 'deny when a referenced Secret is missing or unreadable (without it: a warning)',
   },
   {
     flag: 'secret-lookup-timeout-ms',

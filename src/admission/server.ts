@@ -149,7 +149,7 @@ interface ReviewContext {
   state: ServerState;
 }
 
-/** Set by listen() and shutdown(); read by readiness, the handlers and the onSend hook. */
+/** Set by listen() and shutdown(); read by readiness, the handlers and closing(). */
 interface ServerState {
   listening: boolean;
   shuttingDown: boolean;

@@ -1,14 +1,32 @@
 // Big ClusterLinks and memory headroom (issue 17 points 3 and 10, docs/performance.md#big-clusterlinks): a fresh
 // server child, its idle RSS after GC, then rounds of four concurrent maximal reviews (10,000 mirror topics, the
 // limit) plus one small review sent behind them; every answer must come within 2 s. Medians over the rounds.
-import { request } from 'node:https';
+// Before that, the growth with size (issue 20 target 3): one review at a time over a keep-alive connection at 10,
+// 100, 1,000 and 10,000 mirror topics, for /validate and /mutate, as wall time per answer and as the server's CPU
+// time per review (steady on a busy machine).
+import { Agent, request } from 'node:https';
 import { MAX_MIRROR_TOPICS } from '../src/admission/size-limit.js';
 import type { BenchConfig } from './config.js';
 import { admissionBodies } from './fixtures.js';
 import { fmt, median, mib, type SectionResult, type Table, type TargetCheck } from './report.js';
+import { GROWTH_LIMIT, MUTATE_10K_MS, VALIDATE_10K_MS, worstGrowth } from './rule-targets.js';
 import { benchTls, startServer } from './server-process.js';
 
+export interface SizeFigures {
+  mirrorTopics: number;
+  webhook: 'validate' | 'mutate';
+  requests: number;
+  /** Median wall ms per answer, sent one at a time over one keep-alive connection. */
+  medianMs: number;
+  /** The server's CPU time per review (all threads), ms. */
+  serverCpuMs: number;
+  requestBytes: number;
+  responseBytes: number;
+}
+
 export interface BigLinkFigures {
+  /** One review at a time, by size (issue 20 target 3). */
+  sizes: SizeFigures[];
   rounds: number;
   maximalMs: number[];
   smallMs: number[];
@@ -18,6 +36,83 @@ export interface BigLinkFigures {
   idleRssMiB: number;
   peakRssMiB: number;
   afterRssMiB: number;
+}
+
+/** One POST over `agent` (keep-alive); the wall ms and the response size. */
+function postKeepAlive(
+  url: string,
+  ca: string,
+  agent: Agent,
+  path: string,
+  body: string,
+): Promise<{ ms: number; bytes: number }> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const req = request(
+      new URL(path, url),
+      { method: 'POST', ca, agent, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        let bytes = 0;
+        res.on('data', (c: Buffer) => (bytes += c.length));
+        res.on('end', () =>
+          res.statusCode === 200
+            ? resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, bytes })
+            : reject(new Error(`HTTP ${res.statusCode}`)),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export const SCALING_SIZES = [10, 100, 1000, 10_000] as const;
+
+/** Each size and webhook: a few warm-up reviews, then `requests` one after the other; wall and server CPU per review. */
+async function measureSizes(
+  server: { url: string; memory(gc?: boolean): Promise<{ cpuUs: number }> },
+  caPem: string,
+  quick: boolean,
+  log: (l: string) => void,
+): Promise<SizeFigures[]> {
+  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const out: SizeFigures[] = [];
+  try {
+    for (const n of SCALING_SIZES) {
+      const bodies = admissionBodies(n);
+      // fewer of the big ones: the figure is steady well before, and the run stays short
+      const requests = Math.max(quick ? 5 : 10, Math.round((quick ? 50 : 200) / Math.sqrt(n)));
+      for (const webhook of ['validate', 'mutate'] as const) {
+        const body = bodies[webhook];
+        for (let i = 0; i < 3; i++) await postKeepAlive(server.url, caPem, agent, `/${webhook}`, body);
+        const before = await server.memory(false);
+        const times: number[] = [];
+        let responseBytes = 0;
+        for (let i = 0; i < requests; i++) {
+          const r = await postKeepAlive(server.url, caPem, agent, `/${webhook}`, body);
+          times.push(r.ms);
+          responseBytes = r.bytes;
+        }
+        const after = await server.memory(false);
+        const figures: SizeFigures = {
+          mirrorTopics: n,
+          webhook,
+          requests,
+          medianMs: median(times),
+          serverCpuMs: (after.cpuUs - before.cpuUs) / 1000 / requests,
+          requestBytes: Buffer.byteLength(body),
+          responseBytes,
+        };
+        out.push(figures);
+        log(
+          `  ${n} topics /${webhook}: median ${fmt(figures.medianMs)} ms, server CPU ${fmt(figures.serverCpuMs)} ms per review`,
+        );
+      }
+    }
+  } finally {
+    agent.destroy();
+  }
+  return out;
 }
 
 function post(url: string, ca: string, path: string, body: string): Promise<number> {
@@ -52,6 +147,7 @@ export async function runBigLinks({
   const small = admissionBodies(20);
   const server = await startServer({ kind: 'ours', tls, exposeGc: true, logLevel: config.logLevel });
   try {
+    const sizes = await measureSizes(server, tls.caPem, config.quick, log);
     await post(server.url, tls.caPem, '/validate', small.validate);
     const idle = await server.memory(true);
     const rounds = config.quick ? 3 : 7;
@@ -72,6 +168,7 @@ export async function runBigLinks({
     }
     const after = await server.memory(true);
     const figures: BigLinkFigures = {
+      sizes,
       rounds,
       maximalMs,
       smallMs,
@@ -106,8 +203,61 @@ export async function runBigLinks({
         met: figures.worstMs < 2000,
       },
     ];
-    return { figures, tables: [table], targets };
+    return { figures, tables: [sizesTable(sizes), table], targets: [...sizeTargets(sizes), ...targets] };
   } finally {
     await server.stop();
   }
+}
+
+function sizesTable(sizes: readonly SizeFigures[]): Table {
+  const rows = SCALING_SIZES.map((n) => {
+    const of = (w: 'validate' | 'mutate'): SizeFigures | undefined =>
+      sizes.find((s) => s.mirrorTopics === n && s.webhook === w);
+    const cell = (f: SizeFigures | undefined): string =>
+      f ? `${fmt(f.medianMs)} ms (CPU ${fmt(f.serverCpuMs)} ms)` : '—';
+    const v = of('validate');
+    const m = of('mutate');
+    return [
+      n.toLocaleString('en-US'),
+      cell(v),
+      cell(m),
+      v && m
+        ? `${fmt(v.requestBytes / 1024)} / ${fmt(m.requestBytes / 1024)} / ${fmt(m.responseBytes / 1024)} KiB`
+        : '—',
+    ];
+  });
+  return {
+    title: 'One review at a time over HTTPS, by size: median wall time per answer (server CPU per review)',
+    headers: ['mirror topics', '/validate', '/mutate (with the patch)', 'validate body / mutate body / mutate answer'],
+    rows,
+  };
+}
+
+/** Issue 20 target 3 as the server sees it: the 10,000-topic reviews and the growth of the server's CPU per review. */
+function sizeTargets(sizes: readonly SizeFigures[]): TargetCheck[] {
+  const at = (n: number, w: 'validate' | 'mutate'): SizeFigures | undefined =>
+    sizes.find((s) => s.mirrorTopics === n && s.webhook === w);
+  const line = (w: 'validate' | 'mutate', goal: number): TargetCheck => {
+    const f = at(10_000, w);
+    return {
+      id: '20.3',
+      name: `20.3 10,000 topics over HTTPS: /${w}, one review at a time (server CPU per review)`,
+      target: `≤ ${goal} ms`,
+      actual: f ? `${fmt(f.serverCpuMs)} ms CPU (wall ${fmt(f.medianMs)} ms)` : 'not measured',
+      met: f ? f.serverCpuMs <= goal : null,
+    };
+  };
+  const growth = (w: 'validate' | 'mutate'): TargetCheck => {
+    const worst = worstGrowth(
+      SCALING_SIZES.map((n) => ({ mirrorTopics: n, ms: at(n, w)?.serverCpuMs ?? NaN })).filter((s) => s.ms > 0),
+    );
+    return {
+      id: '20.3',
+      name: `20.3 over HTTPS: /${w} server CPU growth linear`,
+      target: `10× topics ≤ ${GROWTH_LIMIT}× time`,
+      actual: worst === undefined ? 'not measured' : `worst step ${fmt(worst)}×`,
+      met: worst === undefined ? null : worst <= GROWTH_LIMIT,
+    };
+  };
+  return [line('validate', VALIDATE_10K_MS), line('mutate', MUTATE_10K_MS), growth('validate'), growth('mutate')];
 }

@@ -1,5 +1,5 @@
 // Standalone side-by-side profile of the admission hot path (issue 20, docs/performance.md#the-hot-path): the bare
-// Fastify baseline, our server from this tree and, optionally, our server from another source tree (e.g. an export
+// Fastify baseline, bare node https, our server from this tree and, optionally, our server from another source tree (e.g. an export
 // of the commit before a change), each a child process on one core, measured in alternated rounds in one run.
 //
 //   node --import tsx bench/hot-path.ts
@@ -12,7 +12,7 @@
 // and the ratios to the baseline measured in the same rounds. The full harness stays `npm run bench`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { ChildMessage } from './admission-server.js';
+import type { ChildMessage, ServerKind } from './admission-server.js';
 import { admissionBodies } from './fixtures.js';
 import { runLoad, type LoadResult } from './load.js';
 import { runOpenLoop } from './open-loop.js';
@@ -36,7 +36,7 @@ function num(name: string, fallback: number): number {
 async function startChild(
   label: string,
   root: string,
-  kind: 'ours' | 'baseline',
+  kind: ServerKind,
   extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<Child> {
   const tls = benchTls();
@@ -92,14 +92,18 @@ async function main(): Promise<void> {
   const connections = num('HOT_CONNECTIONS', 16);
   const bodies = admissionBodies(20);
   const before = process.env['HOT_BEFORE'];
-  const children: Child[] = [await startChild('baseline', ROOT, 'baseline'), await startChild('ours', ROOT, 'ours')];
+  const children: Child[] = [
+    await startChild('baseline', ROOT, 'fastify'),
+    await startChild('bare node', ROOT, 'node'),
+    await startChild('ours', ROOT, 'ours'),
+  ];
   const beforeLevel = process.env['HOT_BEFORE_LOG_LEVEL'];
   if (before)
     children.push(await startChild('before', before, 'ours', beforeLevel ? { BENCH_LOG_LEVEL: beforeLevel } : {}));
-  // Each of ours is measured on /validate and /mutate; the baseline answers the /validate body.
+  // Each of ours is measured on /validate and /mutate; the baselines answer the /validate body.
   const targets = children.flatMap((c) =>
-    c.label === 'baseline'
-      ? [{ child: c, name: 'baseline', path: '/validate', body: bodies.validate }]
+    c.label === 'baseline' || c.label === 'bare node'
+      ? [{ child: c, name: c.label, path: '/validate', body: bodies.validate }]
       : [
           { child: c, name: `${c.label} /validate`, path: '/validate', body: bodies.validate },
           { child: c, name: `${c.label} /mutate`, path: '/mutate', body: bodies.mutate },

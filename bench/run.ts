@@ -1,10 +1,9 @@
 // `npm run bench`: runs the benchmark sections, prints Markdown tables and the target checks, and writes
 // everything as JSON to $BENCH_OUT when set. Knobs: bench/config.ts. Targets that are missed are reported,
 // never turned into a failure: the exit code is non-zero only when the harness itself breaks.
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { loadConfig, type BenchConfig, type SectionName } from './config.js';
 import { machine, renderTable, type Machine, type SectionResult, type Table, type TargetCheck } from './report.js';
 import { canPin, pinSelf } from './server-process.js';
@@ -56,32 +55,12 @@ async function runSection(name: SectionName, config: BenchConfig): Promise<Secti
       const { runApiServer } = await import('./apiserver.js');
       return runApiServer({ config, log });
     }
-    case 'coldstart':
-      return optionalSection('cold-start', 'runColdStart', { config, log });
+    case 'coldstart': {
+      // `serve` from spawn to its first healthy /healthz against bare node https (issue 20 target 4).
+      const { runColdStart } = await import('./cold-start.js');
+      return runColdStart({ config, log });
+    }
   }
-}
-
-type SectionRunner = (options: { config: BenchConfig; log: typeof log }) => Promise<SectionResult<unknown>>;
-
-/**
- * A section whose file may not be in this branch yet (bench/cold-start.ts comes from the /mutate + cold start work of
- * issue 20): run it when it is there, else say so instead of failing. The specifier is a variable on purpose, so the
- * type check does not require the file.
- */
-async function optionalSection(
-  file: string,
-  exportName: string,
-  options: { config: BenchConfig; log: typeof log },
-): Promise<SectionResult<unknown>> {
-  if (!existsSync(fileURLToPath(new URL(`./${file}.ts`, import.meta.url)))) {
-    log(`  bench/${file}.ts is not in this tree: section skipped`);
-    return { figures: { skipped: `bench/${file}.ts not present` }, tables: [], targets: [] };
-  }
-  const specifier = `./${file}.js`;
-  const mod = (await import(specifier)) as Record<string, unknown>;
-  const run = mod[exportName];
-  if (typeof run !== 'function') throw new Error(`bench/${file}.ts does not export ${exportName}()`);
-  return (run as SectionRunner)(options);
 }
 
 /** The order sections run in: cheap in-process first, then those that use child servers (apiserver last). */

@@ -16,6 +16,7 @@ import type { Logger } from '../observability/log.js';
 import { operationLabel } from '../observability/admission-recorder.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { TlsMaterial, TlsSource } from '../tls/source.js';
+import { NO_ROUTE_SCHEMAS } from './no-route-schemas.js';
 import { isJsonContentType, parseAdmissionReview } from './review.js';
 import { allowedResponse, internalErrorResponse, objectName, outcomeResponse, type WebhookName } from './respond.js';
 import { runAdmitter } from './run-admitter.js';
@@ -148,7 +149,7 @@ interface ReviewContext {
   state: ServerState;
 }
 
-/** Set by listen() and shutdown(); read by readiness, the handlers and the onSend hook. */
+/** Set by listen() and shutdown(); read by readiness, the handlers and closing(). */
 interface ServerState {
   listening: boolean;
   shuttingDown: boolean;
@@ -211,6 +212,7 @@ function createApp(options: WebhookServerOptions, bodyLimit: number): FastifyIns
     // A request that reaches us on an open connection while we close is answered, not 503'd: to the API
     // server a 503 is a failed call (failurePolicy Fail rejects the user's request). See test/soak.
     return503OnClosing: false,
+    schemaController: NO_ROUTE_SCHEMAS,
   }) as unknown as FastifyInstance<HttpsServer>;
   // Each idle keep-alive connection costs memory; the cap keeps the pod inside its limit (docs/performance.md#memory).
   app.server.maxConnections = options.maxConnections ?? DEFAULT_MAX_CONNECTIONS;

@@ -29,7 +29,7 @@ export type { ValidationResult, ValidatedAndDefaulted, RuleWarning } from './val
 export { RULES, ruleInfo, isRuleId, isTransitionRule, type RuleId, type RuleInfo } from './rule-ids.js';
 export { isBeingDeleted } from './metadata.js';
 export { linkTypeOf, type LinkType, type FieldWarning } from './rules/common.js';
-export { checkShape } from './schema.js';
+export { checkShape, warmUpShapeCheck } from './schema.js';
 export { nearMiss } from './suggest.js';
 
 /** Returns a defaulted deep copy of `object` (docs/rules.md#defaults); never mutates its input, keeps unknown fields. */

@@ -2,7 +2,8 @@
 // Deliberately no enums, patterns or required lists here: those are semantic rules with better
 // messages (near-miss hints, mode-aware requirements). Unknown fields are allowed: the API server
 // prunes them, and a newer CFK may add some.
-import { Ajv, type ErrorObject, type SchemaObject } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ErrorObject, SchemaObject, ValidateFunction } from 'ajv';
 import { FieldPath, invalid, type FieldError } from './field-errors.js';
 import { pointerSegments } from '../lib/json.js';
 
@@ -100,8 +101,22 @@ const CLUSTERLINK_SHAPE: SchemaObject = obj({
   status: { type: 'object' },
 });
 
-const ajv = new Ajv({ allErrors: true, strict: true });
-const validateShape = ajv.compile(CLUSTERLINK_SHAPE);
+// ajv is loaded (about 80 files) and the schema compiled on first use, not at import: together they take longer than
+// the rest of `serve`'s start-up, and a command that never checks a shape (`serve --help`, `certs`) should not pay
+// them; `serve` does it right after it listens (warmUpShapeCheck; docs/performance.md#cold-start). ajv is CommonJS,
+// so a require loads it synchronously where the first check needs it.
+let compiled: ValidateFunction | undefined;
+function validateShape(): ValidateFunction {
+  if (compiled) return compiled;
+  const { Ajv } = createRequire(import.meta.url)('ajv') as { Ajv: typeof AjvClass };
+  compiled = new Ajv({ allErrors: true, strict: true }).compile(CLUSTERLINK_SHAPE);
+  return compiled;
+}
+
+/** Compiles the shape check now, so the first review does not wait for it. */
+export function warmUpShapeCheck(): void {
+  validateShape();
+}
 
 const TYPE_NAMES: Record<string, string> = {
   string: 'a string',
@@ -153,8 +168,9 @@ export function checkShape(object: unknown): FieldError[] {
   if (typeof object !== 'object' || object === null || Array.isArray(object)) {
     return [{ ...invalid('', object, 'a ClusterLink must be a JSON object'), rule: 'shape-type' }];
   }
-  if (validateShape(object)) return [];
-  return (validateShape.errors ?? []).map((error) => ({
+  const validator = validateShape();
+  if (validator(object)) return [];
+  return (validator.errors ?? []).map((error) => ({
     ...invalid(pointerToPath(error.instancePath), valueAt(object, error.instancePath), describe(error)),
     rule: 'shape-type',
   }));

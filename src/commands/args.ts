@@ -1,4 +1,5 @@
-// The one flag parser of every command (docs/cli.md): node:util's parseArgs in strict mode, no positionals,
+// The one flag parser of every command (docs/cli.md): node:util's parseArgs in strict mode (positionals only for the
+// offline commands' files, parseFlagsAndArgs),
 // plus what serve needs on top: a flag may name an environment variable that stands in for it when the
 // flag is not given. Each command keeps its own wording of a usage error (the texts users and tests know).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -67,4 +68,21 @@ export function usageError(command: string, message: string, io: CliIO): number 
     `clusterlink-webhook ${command}: ${message}\nRun \`clusterlink-webhook ${command} --help\` for usage.\n`,
   );
   return EXIT_USAGE;
+}
+
+/** Flags and positional arguments (files, for the offline commands that take them as kubeconform does). */
+export function parseFlagsAndArgs<T extends FlagOptions>(
+  command: string,
+  argv: string[],
+  options: T,
+  io: CliIO,
+): { values: ParsedFlags<T>; positionals: string[] } | number {
+  const parseOptions: Options = {};
+  for (const [name, { env: _env, ...config }] of Object.entries(options)) parseOptions[name] = config;
+  try {
+    const parsed = parseArgs({ args: argv, options: parseOptions, strict: true, allowPositionals: true });
+    return { values: parsed.values as ParsedFlags<T>, positionals: parsed.positionals };
+  } catch (err) {
+    return usageError(command, err instanceof Error ? err.message : String(err), io);
+  }
 }

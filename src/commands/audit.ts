@@ -75,7 +75,7 @@ export async function run(argv: string[], io: CliIO = processIO(), source?: Audi
     const config = kube.kubeConfig;
     contextNamespace = config.getContextObject(config.getCurrentContext())?.namespace;
     const strict = flags['strict-secrets'] === true;
-    secretChecker = buildSecretChecking({ strict, lookupTimeoutMs: 5_000, logger, kube }).checker;
+    secretChecker = (await buildSecretChecking({ strict, lookupTimeoutMs: 5_000, logger, kube })).checker;
   }
   const named = flags.namespace ?? [];
   const scopes = flags['all-namespaces'] ? [undefined] : named.length > 0 ? named : [contextNamespace ?? 'default'];

@@ -1,14 +1,12 @@
 // Starts the periodic audit of docs/audit.md next to the webhooks: every --audit-interval (and at start), the
 // ClusterLinks of the watched namespaces go through the same validating admitter as /validate. Needs a Kubernetes
-// API; without one, or with --audit-interval 0, there is no audit.
+// API; without one, or with --audit-interval 0, there is no audit (and the Kubernetes client is not even imported:
+// docs/performance.md#cold-start).
 import { hostname } from 'node:os';
 import { createValidateAdmitter } from '../admission/clusterlink-admitter.js';
-import { startAudit } from '../audit/runner.js';
-import { AS_ADMITTED } from '../audit/scan.js';
 import type { RulePolicy } from '../clusterlink/index.js';
-import { EventRecorder } from '../kube/events.js';
-import { KubeApi } from '../kube/kube-api.js';
-import { loadKubeConfig } from '../kube/kubeconfig.js';
+import { loadKubeConfigIfAny } from '../kube/kube-config-files.js';
+import type { LoadedKubeConfig } from '../kube/kubeconfig.js';
 import type { Logger } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
 import type { SecretChecker } from '../secrets/types.js';
@@ -20,14 +18,16 @@ export interface ServeAuditOptions {
   rulePolicy: () => RulePolicy;
   logger: Logger;
   metrics: Metrics;
+  /** An already loaded configuration; `null` = none; omitted = load it here. */
+  kube?: LoadedKubeConfig | null;
 }
 
-export function startServeAudit(options: ServeAuditOptions): { stop(): Promise<void> } | undefined {
+export async function startServeAudit(options: ServeAuditOptions): Promise<{ stop(): Promise<void> } | undefined> {
   const { logger } = options;
   if (options.intervalMs <= 0) return undefined;
-  let kube;
+  let kube: LoadedKubeConfig | undefined;
   try {
-    kube = loadKubeConfig();
+    kube = options.kube === undefined ? await loadKubeConfigIfAny() : (options.kube ?? undefined);
   } catch {
     kube = undefined;
   }
@@ -35,6 +35,12 @@ export function startServeAudit(options: ServeAuditOptions): { stop(): Promise<v
     logger.info('no Kubernetes API configured: the audit of stored ClusterLinks is off');
     return undefined;
   }
+  const [{ KubeApi }, { EventRecorder }, { startAudit }, { AS_ADMITTED }] = await Promise.all([
+    import('../kube/kube-api.js'),
+    import('../kube/events.js'),
+    import('../audit/runner.js'),
+    import('../audit/scan.js'),
+  ]);
   const api = new KubeApi(kube.kubeConfig);
   const validate = createValidateAdmitter({
     ...(options.secretChecker ? { secretChecker: options.secretChecker } : {}),

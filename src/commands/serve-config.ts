@@ -4,7 +4,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { LOG_LEVELS } from '../observability/log.js';
 import { parseCommandLine, type FlagOptions } from './args.js';
 import type { ReconcilerMode } from '../reconciler/controller/start.js';
-import { parseRuleActions, type RuleAction } from '../clusterlink/index.js';
+// rule-policy.js itself, not the core's index: `serve --help` must not load the rule book (docs/cli.md#start-time)
+import { parseRuleActions, type RuleAction } from '../clusterlink/rule-policy.js';
 import {
   MANAGED_CERT_FLAGS,
   ManagedConfigError,
@@ -162,7 +163,7 @@ const FLAGS: readonly FlagSpec[] = [
     env: 'STRICT_SECRETS',
     type: 'boolean',
     default: 'false',
-    help: 'deny when a referenced Secret is missing or unreadable (default: warn)',
+    help: 'deny when a referenced Secret is missing or unreadable (without it: a warning)',
   },
   {
     flag: 'secret-lookup-timeout-ms',

@@ -1,12 +1,13 @@
 // Builds the validating webhook's SecretChecker for `serve`: Kubernetes-backed when an API is configured
 // (in-cluster, else KUBECONFIG / ~/.kube/config), otherwise a checker whose only output is the warning that
-// Secrets were not checked. Says which one it is in the start-up log.
+// Secrets were not checked. Says which one it is in the start-up log. The Kubernetes client is imported only when
+// there is a cluster (docs/performance.md#cold-start).
 import type { Logger } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
 import { createSecretChecker, uncheckedSecretChecker } from '../secrets/checker.js';
 import type { SecretChecker } from '../secrets/types.js';
-import { loadKubeConfig, type LoadedKubeConfig } from '../kube/kubeconfig.js';
-import { createKubeSecretSource } from '../kube/secret-source.js';
+import { loadKubeConfigIfAny } from '../kube/kube-config-files.js';
+import type { LoadedKubeConfig } from '../kube/kubeconfig.js';
 
 export interface SecretCheckingOptions {
   strict: boolean;
@@ -27,12 +28,12 @@ export interface SecretChecking {
 
 const NO_KUBE_WARNING_REASON = 'no Kubernetes API configured';
 
-export function buildSecretChecking(options: SecretCheckingOptions): SecretChecking {
+export async function buildSecretChecking(options: SecretCheckingOptions): Promise<SecretChecking> {
   const { logger } = options;
   let kube: LoadedKubeConfig | undefined;
   if (options.kube === undefined) {
     try {
-      kube = loadKubeConfig();
+      kube = await loadKubeConfigIfAny();
     } catch (err) {
       logger.error({ err: { message: (err as Error).message } }, 'cannot load the Kubernetes configuration');
       kube = undefined;
@@ -49,6 +50,7 @@ export function buildSecretChecking(options: SecretCheckingOptions): SecretCheck
     return { checker: uncheckedSecretChecker(NO_KUBE_WARNING_REASON), enabled: false };
   }
 
+  const { createKubeSecretSource } = await import('../kube/secret-source.js');
   const source = createKubeSecretSource(kube.kubeConfig, {
     timeoutMs: options.lookupTimeoutMs,
     logger,

@@ -1,8 +1,11 @@
 // `clusterlink-webhook serve`: the admission webhooks over HTTPS, metrics over HTTP, graceful shutdown.
-// Wiring only; the server lives in src/admission/server.ts, the rules in src/clusterlink.
+// Wiring only; the server lives in src/admission/server.ts, the rules in src/clusterlink. What only some starts need
+// is imported when they need it (docs/performance.md#cold-start): the Kubernetes client when a cluster is configured,
+// the certificate generator when no certificate files are given.
 import { readFileSync } from 'node:fs';
 import { createClusterLinkAdmitters } from '../admission/clusterlink-admitter.js';
 import { createWebhookServer, type WebhookServer } from '../admission/server.js';
+import { warmUpShapeCheck } from '../clusterlink/index.js';
 import { ConfigError, parseServeArgs, serveUsage, type ServeConfig } from './serve-config.js';
 import { EXIT_FAILED, EXIT_OK, EXIT_USAGE } from './exit-codes.js';
 import { processIO, type CliIO } from './io.js';
@@ -10,17 +13,17 @@ import { buildSecretChecking } from './serve-secret-checking.js';
 import { EXIT_MARGIN_MS, stopWithinGrace } from './serve-shutdown.js';
 import { ruleActionsSource, type RuleActionsSource } from './serve-rule-actions.js';
 import { startServeAudit } from './serve-audit.js';
-import { createSkipRulesAuthorizer, kubeReviewSender, type SkipRulesAuthorizer } from '../kube/access-review.js';
-import { loadKubeConfig, type LoadedKubeConfig } from '../kube/kubeconfig.js';
+import type { SkipRulesAuthorizer } from '../kube/access-review.js';
+import { loadKubeConfigIfAny } from '../kube/kube-config-files.js';
+import type { LoadedKubeConfig } from '../kube/kubeconfig.js';
 import { createLogger, type Logger } from '../observability/log.js';
 import { planReconciler, startReconcilerIfEnabled } from '../reconciler/controller/start.js';
 import { sharedMetrics, type Metrics } from '../observability/metrics.js';
 import type { SecretChecker } from '../secrets/types.js';
-import { loadOrGenerate } from '../tls/generated-store.js';
 import { assertPortsFree } from '../lib/ports.js';
 import { inWritableDir } from '../tls/writable-dir.js';
 import { checkTlsPair, fileTlsSource, staticTlsSource, type TlsSource } from '../tls/source.js';
-import { startManagedCerts, type ManagedCerts } from './serve-managed-certs.js';
+import type { ManagedCerts } from './serve-managed-certs.js';
 
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
   const config = configOf(argv, io);
@@ -29,7 +32,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   const logger = createLogger({ level: config.logLevel });
   const metrics = sharedMetrics();
   installProcessGuards(logger);
-  logReconcilerPlan(config, logger);
+  const kube = await kubeConfigOf(config, logger);
 
   try {
     // Bind first: a second `serve` on the same ports stops here, before it touches --cert-dir.
@@ -55,8 +58,8 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     return EXIT_USAGE;
   }
 
-  const secretChecker = buildSecretChecker(config, logger, metrics);
-  const server = await listening(config, tls, ruleActions, secretChecker, logger, metrics);
+  const secretChecker = await buildSecretChecker(config, kube.loaded, logger, metrics);
+  const server = await listening(config, tls, ruleActions, secretChecker, kube.loaded, logger, metrics);
   if (!server) {
     tls.close();
     ruleActions.close();
@@ -64,19 +67,15 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
     setTimeout(() => process.exit(EXIT_FAILED), 500).unref();
     return EXIT_FAILED;
   }
-  const stopBackground = await startBackground(config, logger, metrics);
-  const audit = startServeAudit({
-    intervalMs: config.auditIntervalMs,
-    namespaces: config.watchNamespaces,
-    ...(secretChecker ? { secretChecker: secretChecker.checker } : {}),
-    rulePolicy: () => ruleActions.current(),
-    logger,
-    metrics,
+  const background = await startBackground(config, kube.loaded, logger, metrics);
+  const audit = await startServeAudit({
+    ...auditOptions(config, secretChecker?.checker, ruleActions, logger, metrics),
+    kube: kube.loaded ?? null,
   });
   const code = await stoppedBySignal(logger, async () => {
     const steps = {
       // The managed writer's stop hands its Lease back; tls.close() would only start that.
-      stops: [() => server.shutdown(), stopBackground, async () => audit?.stop(), async () => managed?.stop()],
+      stops: [() => server.shutdown(), background, async () => audit?.stop(), async () => managed?.stop()],
       finally: [() => tls.close(), () => ruleActions.close()],
     };
     await stopWithinGrace(steps, config.shutdownGraceMs, logger);
@@ -121,14 +120,16 @@ async function listening(
   tls: TlsSource,
   ruleActions: RuleActionsSource,
   secretChecking: { checker: SecretChecker; enabled: boolean } | undefined,
+  kube: LoadedKubeConfig | undefined,
   logger: Logger,
   metrics: Metrics,
 ): Promise<WebhookServer | undefined> {
   const clientCa = readClientCa(config, logger);
   if (!clientCa.ok) return undefined;
+  const exceptionAuthorizer = await buildExceptionAuthorizer(kube, logger);
   const clientCaPem = clientCa.pem;
   const server = createWebhookServer({
-    admitters: admittersFor(ruleActions, secretChecking?.checker, logger, metrics),
+    admitters: admittersFor(ruleActions, secretChecking?.checker, exceptionAuthorizer, logger, metrics),
     logger,
     metrics,
     tls,
@@ -162,10 +163,10 @@ function readClientCa(config: ServeConfig, logger: Logger): { ok: true; pem: str
 function admittersFor(
   ruleActions: RuleActionsSource,
   secretChecker: SecretChecker | undefined,
+  exceptionAuthorizer: SkipRulesAuthorizer | undefined,
   logger: Logger,
   metrics: Metrics,
 ): ReturnType<typeof createClusterLinkAdmitters> {
-  const exceptionAuthorizer = buildExceptionAuthorizer(logger);
   return createClusterLinkAdmitters({
     ...(secretChecker ? { secretChecker } : {}),
     ...(exceptionAuthorizer ? { exceptionAuthorizer } : {}),
@@ -209,12 +210,32 @@ async function listenOrShutdown(
       },
       'admission webhooks listening (POST /mutate, POST /validate)',
     );
+    // The shape check is compiled once listening, not at import: /healthz answers sooner, the first review need not wait.
+    setImmediate(warmUpShapeCheck);
     return server;
   } catch (err) {
     logger.fatal({ err: { message: (err as Error).message } }, 'cannot listen');
     await server.shutdown({ skipDelay: true }).catch(() => undefined);
     return undefined;
   }
+}
+
+/** The periodic audit of docs/audit.md: every --audit-interval through the validating admitter's own checks. */
+function auditOptions(
+  config: ServeConfig,
+  secretChecker: SecretChecker | undefined,
+  ruleActions: RuleActionsSource,
+  logger: Logger,
+  metrics: Metrics,
+): Parameters<typeof startServeAudit>[0] {
+  return {
+    intervalMs: config.auditIntervalMs,
+    namespaces: config.watchNamespaces,
+    ...(secretChecker ? { secretChecker } : {}),
+    rulePolicy: () => ruleActions.current(),
+    logger,
+    metrics,
+  };
 }
 
 /** First SIGTERM/SIGINT: `stop` gracefully, then resolve EXIT_OK; a second one: leave now. */
@@ -248,6 +269,8 @@ async function certificateSource(
   metrics: Metrics,
 ): Promise<{ tls: TlsSource; managed?: ManagedCerts }> {
   if (!config.managedCerts) return { tls: await tlsSourceFor(config, logger, metrics) };
+  // Loaded only in this mode: it brings the Kubernetes client (docs/cli.md: serve loads it only with a cluster).
+  const { startManagedCerts } = await import('./serve-managed-certs.js');
   const managed = startManagedCerts(config.managedCerts, config.dnsNames, config.tlsReloadIntervalMs, logger, metrics);
   return { tls: managed.tls, managed };
 }
@@ -263,6 +286,7 @@ async function tlsSourceFor(config: ServeConfig, logger: Logger, metrics: Metric
     });
   }
   const hosts = [...new Set(['localhost', '127.0.0.1', ...config.dnsNames])];
+  const { loadOrGenerate } = await import('../tls/generated-store.js');
   const {
     result: generated,
     dir,
@@ -289,13 +313,15 @@ async function tlsSourceFor(config: ServeConfig, logger: Logger, metrics: Metric
  * The Secret checks of the validating webhook (docs/rules.md#secret-checks): Kubernetes-backed when an API is configured,
  * else a checker that only says Secrets were not checked. A failure here must not stop the webhooks.
  */
-function buildSecretChecker(
+async function buildSecretChecker(
   config: ServeConfig,
+  kube: LoadedKubeConfig | undefined,
   logger: Logger,
   metrics: Metrics,
-): { checker: SecretChecker; enabled: boolean } | undefined {
+): Promise<{ checker: SecretChecker; enabled: boolean } | undefined> {
   try {
-    return buildSecretChecking({
+    return await buildSecretChecking({
+      kube: kube ?? null,
       strict: config.strictSecrets,
       lookupTimeoutMs: config.secretLookupTimeoutMs,
       logger,
@@ -308,10 +334,14 @@ function buildSecretChecker(
 }
 
 /** The SubjectAccessReview of exceptions (docs/rules.md#exceptions); without a Kubernetes API every exception is refused. */
-function buildExceptionAuthorizer(logger: Logger): SkipRulesAuthorizer | undefined {
+async function buildExceptionAuthorizer(
+  kube: LoadedKubeConfig | undefined,
+  logger: Logger,
+): Promise<SkipRulesAuthorizer | undefined> {
+  if (!kube) return undefined;
   try {
-    const kube = loadKubeConfig();
-    return kube ? createSkipRulesAuthorizer(kubeReviewSender(kube.kubeConfig)) : undefined;
+    const { createSkipRulesAuthorizer, kubeReviewSender } = await import('../kube/access-review.js');
+    return createSkipRulesAuthorizer(kubeReviewSender(kube.kubeConfig));
   } catch (err) {
     logger.error(
       { err: { message: (err as Error).message } },
@@ -322,22 +352,39 @@ function buildExceptionAuthorizer(logger: Logger): SkipRulesAuthorizer | undefin
 }
 
 /** Background work next to the webhooks (the reconciler); returns how to stop it. */
-async function startBackground(config: ServeConfig, logger: Logger, metrics: Metrics): Promise<() => Promise<void>> {
-  const reconciler = await startReconcilerIfEnabled(config, logger, { registry: metrics.registry });
+async function startBackground(
+  config: ServeConfig,
+  kube: LoadedKubeConfig | undefined,
+  logger: Logger,
+  metrics: Metrics,
+): Promise<() => Promise<void>> {
+  const reconciler = await startReconcilerIfEnabled(config, logger, { registry: metrics.registry, load: () => kube });
   return async () => {
     await reconciler?.stop();
   };
 }
 
-/** The first log line: whether the reconciler will run, against which cluster, with which Lease. */
-function logReconcilerPlan(config: ServeConfig, logger: Logger): void {
+/**
+ * The Kubernetes configuration every part of serve uses (Secret checks, exceptions, the reconciler, the audit), read
+ * once; without one, the Kubernetes client is never imported. Logs the first line (the reconciler plan), then an
+ * unreadable configuration.
+ */
+async function kubeConfigOf(config: ServeConfig, logger: Logger): Promise<{ loaded?: LoadedKubeConfig }> {
   let loaded: LoadedKubeConfig | undefined;
+  let error: string | undefined;
   try {
-    loaded = config.reconciler === 'false' ? undefined : loadKubeConfig();
-  } catch {
-    loaded = undefined; // startReconcilerIfEnabled reports the error
+    loaded = await loadKubeConfigIfAny();
+  } catch (err) {
+    error = err instanceof Error ? err.message : String(err);
   }
-  const plan = planReconciler(config, loaded);
+  logReconcilerPlan(config, loaded, logger);
+  if (error !== undefined) logger.error({ err: { message: error } }, 'cannot load the Kubernetes configuration');
+  return loaded ? { loaded } : {};
+}
+
+/** The first log line: whether the reconciler will run, against which cluster, with which Lease. */
+function logReconcilerPlan(config: ServeConfig, kube: LoadedKubeConfig | undefined, logger: Logger): void {
+  const plan = planReconciler(config, config.reconciler === 'false' ? undefined : kube);
   logger.info(
     { reconciler: plan.runs, server: plan.server ?? null, lease: plan.lease, reason: plan.reason },
     plan.runs

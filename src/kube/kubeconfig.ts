@@ -3,15 +3,14 @@
 // fall back to http://localhost:8080, which is never what a webhook pod wants).
 import { existsSync, readFileSync } from 'node:fs';
 import { isIPv6 } from 'node:net';
-import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { findKubeConfig, type KubeConfigLocation, type LoadKubeConfigOptions } from './kube-config-files.js';
 import { requestOptions } from './request-options.js';
 import { describeKubeError } from './errors.js';
 
 export { describeKubeError };
-
-const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+export type { LoadKubeConfigOptions } from './kube-config-files.js';
 
 export interface LoadedKubeConfig {
   kubeConfig: KubeConfig;
@@ -22,48 +21,36 @@ export interface LoadedKubeConfig {
   namespace?: string;
 }
 
-export interface LoadKubeConfigOptions {
-  env?: NodeJS.ProcessEnv;
-  /** Overrides KUBECONFIG (tests). */
-  kubeconfigPath?: string;
-  /** Where the service-account token lives (tests). */
-  serviceAccountDir?: string;
-  homeDir?: string;
+export function loadKubeConfig(options: LoadKubeConfigOptions = {}): LoadedKubeConfig | undefined {
+  const found = findKubeConfig(options);
+  if (found === undefined) return undefined;
+  return found.source === 'in-cluster' ? inCluster(found, options.env ?? process.env) : fromFiles(found.paths);
 }
 
-export function loadKubeConfig(options: LoadKubeConfigOptions = {}): LoadedKubeConfig | undefined {
-  const env = options.env ?? process.env;
-  const saDir = options.serviceAccountDir ?? SERVICE_ACCOUNT_DIR;
+/** What client-node's loadFromCluster does, but from the given env and directory (testable). */
+function inCluster(
+  found: Extract<KubeConfigLocation, { source: 'in-cluster' }>,
+  env: NodeJS.ProcessEnv,
+): LoadedKubeConfig {
+  const { host, port, serviceAccountDir: saDir } = found;
+  const kubeConfig = new KubeConfig();
+  const serverHost = isIPv6(host) ? `[${host}]` : host;
+  kubeConfig.loadFromClusterAndUser(
+    {
+      name: 'in-cluster',
+      server: `https://${serverHost}:${port}`,
+      caFile: join(saDir, 'ca.crt'),
+      skipTLSVerify: false,
+    },
+    { name: 'in-cluster', authProvider: { name: 'tokenFile', config: { tokenFile: join(saDir, 'token') } } },
+  );
+  const namespaceFile = join(saDir, 'namespace');
+  const namespace =
+    env.POD_NAMESPACE || (existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : undefined);
+  return { kubeConfig, source: 'in-cluster', ...(namespace ? { namespace } : {}) };
+}
 
-  const host = env.KUBERNETES_SERVICE_HOST;
-  const port = env.KUBERNETES_SERVICE_PORT;
-  if (options.kubeconfigPath === undefined && host && port && existsSync(join(saDir, 'token'))) {
-    // What client-node's loadFromCluster does, but from the given env and directory (testable).
-    const kubeConfig = new KubeConfig();
-    const serverHost = isIPv6(host) ? `[${host}]` : host;
-    kubeConfig.loadFromClusterAndUser(
-      {
-        name: 'in-cluster',
-        server: `https://${serverHost}:${port}`,
-        caFile: join(saDir, 'ca.crt'),
-        skipTLSVerify: false,
-      },
-      { name: 'in-cluster', authProvider: { name: 'tokenFile', config: { tokenFile: join(saDir, 'token') } } },
-    );
-    const namespaceFile = join(saDir, 'namespace');
-    const namespace =
-      env.POD_NAMESPACE || (existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : undefined);
-    return { kubeConfig, source: 'in-cluster', ...(namespace ? { namespace } : {}) };
-  }
-
-  const candidates = options.kubeconfigPath
-    ? [options.kubeconfigPath]
-    : env.KUBECONFIG
-      ? env.KUBECONFIG.split(delimiter).filter((p) => p !== '')
-      : [join(options.homeDir ?? homedir(), '.kube', 'config')];
-  const paths = candidates.filter((p) => existsSync(p));
-  if (paths.length === 0) return undefined;
-
+function fromFiles(paths: string[]): LoadedKubeConfig | undefined {
   const kubeConfig = new KubeConfig();
   if (paths.length === 1) kubeConfig.loadFromFile(paths[0]!);
   else {

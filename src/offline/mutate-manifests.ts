@@ -36,6 +36,8 @@ export interface MutateOptions {
   files: readonly string[];
   defaultNamespace: string;
   pipeline: AdmissionPipeline;
+  /** --exclude globs (docs/cli.md#inputs). */
+  exclude?: readonly string[];
 }
 
 function prefixed(patch: readonly Operation[], pointer: string): Operation[] {
@@ -152,7 +154,7 @@ function joinSources(texts: readonly string[]): string {
 
 export async function mutateManifests(options: MutateOptions, io: ManifestInput): Promise<MutationResult> {
   const result: MutationResult = { text: '', patches: [], warnings: [], problems: [] };
-  const { sources, problems } = await readSources(options.files, io);
+  const { sources, problems } = await readSources(options.files, io, options);
   result.problems.push(...problems);
   const texts: string[] = [];
   for (const source of sources) texts.push(await mutateSource(source, options, result));

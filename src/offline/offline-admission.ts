@@ -50,6 +50,8 @@ export type OfflineDecision =
       warnings: string[];
       /** The object after the mutating webhook: what the validating webhook saw. */
       admitted: unknown;
+      /** The old object as stored (after the mutating webhook), on UPDATE. */
+      stored?: unknown;
     };
 
 /** The kind and version the webhooks are registered for; the API server never sends them anything else. */
@@ -187,5 +189,6 @@ export async function admitOffline(
     admitted: mutated.admitted,
   };
   if (!response.allowed && response.status) decision.message = response.status.message;
+  if (stored !== undefined) decision.stored = stored;
   return decision;
 }

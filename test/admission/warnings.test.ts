@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import {
   WARNING_MAX_CHARS,
   WARNINGS_TOTAL_MAX_CHARS,
@@ -48,4 +49,51 @@ describe('sanitizeWarnings', () => {
     assert.deepEqual(sanitizeWarnings(['b', 'a', 'b']), ['b', 'a']);
   });
   test('nothing in, nothing out', () => assert.deepEqual(sanitizeWarnings([]), []));
+});
+
+describe('sanitizeWarning: the ASCII fast path gives what the full pass gives', () => {
+  /** The full pass as it was before the fast path (docs/performance.md#the-hot-path), as the oracle. */
+  const fullPass = (text: string): string => {
+    const s = text
+      .replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD')
+      .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
+      .replace(/ {2,}/g, ' ')
+      .trim();
+    const chars = [...s];
+    return chars.length <= WARNING_MAX_CHARS ? s : `${chars.slice(0, WARNING_MAX_CHARS - 1).join('')}…`;
+  };
+  const edges = [
+    '',
+    ' ',
+    'a',
+    ' a',
+    'a ',
+    'a  b',
+    'a b',
+    '~',
+    '\u007f',
+    'x'.repeat(WARNING_MAX_CHARS),
+    'x'.repeat(WARNING_MAX_CHARS + 1),
+    `${'x'.repeat(WARNING_MAX_CHARS - 1)} `,
+    'spec.mirrorTopics[3].name: collides with "a.b" in Kafka metric names ("." and "_" are the same there)',
+  ];
+  for (const text of edges) {
+    test(`edge case ${JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text)}`, () => {
+      assert.equal(sanitizeWarning(text), fullPass(text));
+    });
+  }
+  test('random strings of ASCII, controls, spaces and surrogates', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('a', 'Z', ' ', '  ', '\t', '\n', '\u007f', '~', '\uD800', '\uDC00', 'é', '😀'), {
+          maxLength: 300,
+        }),
+        (parts) => {
+          const text = parts.join('');
+          assert.equal(sanitizeWarning(text), fullPass(text));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
 });

@@ -161,8 +161,11 @@ describe('names: every generated name fits 63 characters', () => {
     'r',
   );
   const cm = render({ fullnameOverride: fullname, certificates: { mode: 'certManager' } }, 'r');
+  // the audit's own Roles (reconciler off, docs/install.md#permissions)
+  const audit = render({ fullnameOverride: fullname, reconciler: { enabled: false, watchNamespaces: ['east'] } }, 'r');
   test('each object name is at most 63 characters, and names stay distinct within a kind and namespace', () => {
-    for (const render_ of [ms, cm]) {
+    assert.ok(kinds(audit).includes(`Role/${'f'.repeat(57)}-audit`));
+    for (const render_ of [ms, cm, audit]) {
       const names = render_.map(
         (m) =>
           `${String(m.object['kind'])}/${String(at(m.object, 'metadata.namespace') ?? '')}/${String(at(m.object, 'metadata.name'))}`,

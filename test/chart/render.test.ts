@@ -258,28 +258,17 @@ describe('switches', () => {
     assert.ok(args(ms).includes('--rule-actions-file=/etc/clusterlink-webhook/rules/actions'));
     assert.ok(args(ms).includes('--audit-interval=10m'));
   });
-  test('reconciler off: --reconciler=false; the Secret read, the access review and the audit are granted', () => {
-    const ms = render({ reconciler: { enabled: false } });
+  test('reconciler and audit off: --reconciler=false and only the Secret read is granted', () => {
+    // The audit has grants of its own now (rbac-calls.test.ts covers every combination): off here too.
+    const ms = render({ reconciler: { enabled: false }, server: { auditInterval: '0' } });
     assert.ok(args(ms).includes('--reconciler=false'));
-    // the audit keeps running without the reconciler, with grants of its own (docs/audit.md)
-    assert.ok(args(ms).includes('--audit-interval=10m'));
+    assert.ok(args(ms).includes('--audit-interval=0'));
+    assert.ok(!args(render()).includes('--audit-interval=0'));
     assert.deepEqual(
       grants(ms, () => true),
-      {
-        secrets: ['get'],
-        subjectaccessreviews: ['create'],
-        clusterlinks: ['list'],
-        'clusterlinks/status': ['patch'],
-        events: ['create'],
-      },
-    );
-    assert.ok(!kinds(ms).some((k) => k.includes('leader-election')));
-    const noAudit = render({ reconciler: { enabled: false }, server: { auditInterval: '0' } });
-    assert.ok(args(noAudit).includes('--audit-interval=0'));
-    assert.deepEqual(
-      grants(noAudit, () => true),
       { secrets: ['get'], subjectaccessreviews: ['create'] },
     );
+    assert.ok(!kinds(ms).some((k) => k.includes('leader-election')));
   });
   test('reconciler and audit off, Secrets limited to namespaces: no ClusterRole at all', () => {
     const ms = render({

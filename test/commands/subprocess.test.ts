@@ -35,12 +35,48 @@ describe('clusterlink-webhook as a process', { concurrency: true }, () => {
       code: 2,
       out: /1 input unreadable/,
     },
+    // issue 18: a misspelt field is an error, a run that checks nothing is exit 2, usage errors go to stderr
+    {
+      name: 'misspelt field → 1',
+      args: ['validate', `${INPUTS}/kinds/typo.yaml`],
+      code: 1,
+      out: /unknown field "spec\.sourceKafkaCluster\.authentcation"/,
+      err: /^$/,
+    },
+    {
+      name: 'nothing checked → 2, unless --allow-empty',
+      args: ['validate', `${INPUTS}/kinds/not-objects.yaml`],
+      code: 2,
+      out: /5 other documents skipped/,
+      err: /^error: no ClusterLink was checked/,
+    },
+    {
+      name: '--allow-empty → 0',
+      args: ['validate', '--allow-empty', `${INPUTS}/kinds/not-objects.yaml`],
+      code: 0,
+      out: /skipped/,
+    },
+    {
+      name: 'usage error → 2 on stderr',
+      args: ['validate', '--colour'],
+      code: 2,
+      out: /^$/,
+      err: /Unknown option '--colour'/,
+    },
+    { name: '-h on validate → 0', args: ['validate', '-h'], code: 0, out: /^Usage: clusterlink-webhook validate/ },
+    {
+      name: 'sarif on stdout',
+      args: ['validate', '-o', 'sarif', `${INPUTS}/kinds/typo.yaml`],
+      code: 1,
+      out: /"version": "2\.1\.0"/,
+    },
   ];
   for (const c of cases) {
     test(c.name, async () => {
       const result = await runProcess(c.args);
       assert.equal(result.code, c.code, result.stderr);
       assert.match(result.stdout, c.out);
+      if ('err' in c && c.err) assert.match(result.stderr, c.err);
     });
   }
 

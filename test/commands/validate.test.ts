@@ -1,5 +1,6 @@
 // `validate` behaviours beyond the goldens: scope rules shared with the webhook, UPDATE matching, usage
 // errors, and what a crash inside the rules looks like.
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Admitter } from '../../src/admission/types.js';
@@ -18,7 +19,15 @@ const LINK = {
     sourceKafkaCluster: { bootstrapEndpoint: 'broker:9092', clusterID: 'c1' },
   },
 };
-const manifest = (object: unknown) => ({ ref: 'm.yaml:1', source: 'm.yaml', document: 1, pointer: '', object });
+const manifest = (object: unknown) => ({
+  ref: 'm.yaml:1',
+  source: 'm.yaml',
+  document: 1,
+  pointer: '',
+  object,
+  line: 1,
+  locate: () => 1,
+});
 const options = { defaultNamespace: 'default', pipeline: createOfflinePipeline({}) };
 
 describe('validateManifest', () => {
@@ -86,8 +95,28 @@ describe('--old', () => {
   });
 });
 
-describe('usage errors exit 2 and print to stderr only', () => {
-  const cases = [
+describe('usage and input errors exit 2 and say so on stderr', () => {
+  const cases: Array<{ name: string; argv: string[]; match: RegExp; inputError?: true }> = [
+    // input errors: stdout still has the report (what could be read), stderr says what is wrong
+    {
+      name: 'a missing file',
+      inputError: true,
+      argv: ['validate', `${INPUTS}/nope.yaml`],
+      match: /^error: test\/fixtures\/cli\/inputs\/nope.yaml: cannot read: no such file or directory\n$/,
+    },
+    {
+      name: 'a glob that matches nothing',
+      inputError: true,
+      argv: ['validate', `${INPUTS}/*.nothing.yaml`],
+      match: /no manifest file matches the pattern/,
+    },
+    {
+      name: 'nothing to check',
+      inputError: true,
+      argv: ['validate', `${INPUTS}/secrets`],
+      match: /no ClusterLink was checked \(\d+ documents skipped\); --allow-empty accepts that/,
+    },
+    // usage errors: nothing on stdout
     {
       name: 'stdin twice',
       argv: ['validate', '-f', '-', '--old', '-'],
@@ -103,20 +132,58 @@ describe('usage errors exit 2 and print to stderr only', () => {
       argv: ['validate', '-f', `${INPUTS}/valid.yaml`, '-o', 'yaml'],
       match: /unknown output format "yaml"/,
     },
-    { name: 'a positional argument', argv: ['validate', `${INPUTS}/valid.yaml`], match: /Unexpected argument/ },
+    {
+      name: 'a flag that does not exist',
+      argv: ['validate', `${INPUTS}/valid.yaml`, '--strict'],
+      match: /Unknown option '--strict'/,
+    },
     {
       name: 'empty namespace',
       argv: ['validate', '-f', `${INPUTS}/valid.yaml`, '-n', ''],
       match: /namespace must not be empty/,
     },
-    { name: 'mutate without -f', argv: ['mutate', '--patch'], match: /at least one -f/ },
+    { name: 'mutate without input', argv: ['mutate', '--patch'], match: /no input: give files/ },
+    {
+      name: 'mutate, a missing file',
+      argv: ['mutate', `${INPUTS}/nope.yaml`],
+      match: /nope.yaml: cannot read: no such file/,
+    },
   ];
   for (const c of cases) {
     test(c.name, async () => {
       const result = await runCli(c.argv);
       assert.equal(result.code, 2);
-      assert.equal(result.stdout, '');
+      if (!c.inputError) assert.equal(result.stdout, '');
       assert.match(result.stderr, c.match);
     });
   }
+});
+
+describe('--version', () => {
+  const version = (
+    JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+  ).version;
+  for (const command of ['validate', 'mutate']) {
+    test(`${command} --version prints the package version`, async () => {
+      const result = await runCli([command, '--version']);
+      assert.equal(result.code, 0);
+      assert.equal(result.stdout, `clusterlink-webhook ${version}\n`);
+    });
+  }
+});
+
+describe('positional inputs and stdin', () => {
+  test('- as a positional reads stdin', async () => {
+    const result = await runCli(
+      ['validate', '-'],
+      readFileSync(new URL(`../../${INPUTS}/valid.yaml`, import.meta.url), 'utf8'),
+    );
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /^<stdin>:2 kafka-dest\/dc1-orders: OK$/m);
+  });
+  test('positional files and -f files are checked together, in order', async () => {
+    const result = await runCli(['validate', `${INPUTS}/valid.yaml`, '-f', `${INPUTS}/tree/a-link.yaml`]);
+    assert.equal(result.code, 0);
+    assert.match(result.stdout, /valid\.yaml:2 .*OK\n.*a-link\.yaml:1 .*OK\n/);
+  });
 });

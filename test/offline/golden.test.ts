@@ -54,6 +54,33 @@ const CASES: GoldenCase[] = [
     exit: 2,
   },
   { name: 'validate-no-input', argv: ['validate'], exit: 2 },
+  // issue 18: the CRD check, near-miss kinds, skipped documents, kubeconform's conventions
+  { name: 'validate-kinds', argv: ['validate', `${INPUTS}/kinds`], exit: 1 },
+  { name: 'validate-kinds-json', argv: ['validate', '-o', 'json', `${INPUTS}/kinds/typo.yaml`], exit: 1 },
+  { name: 'validate-nothing-checked', argv: ['validate', `${INPUTS}/kinds/not-objects.yaml`], exit: 2 },
+  {
+    name: 'validate-allow-empty',
+    argv: ['validate', '--allow-empty', '-o', 'json', `${INPUTS}/kinds/not-objects.yaml`],
+    exit: 0,
+  },
+  { name: 'validate-quiet', argv: ['validate', '-q', `${INPUTS}/mixed.yaml`, `${INPUTS}/valid.yaml`], exit: 1 },
+  { name: 'validate-quiet-valid', argv: ['validate', '--quiet', `${INPUTS}/valid.yaml`], exit: 0 },
+  {
+    name: 'validate-glob-exclude',
+    argv: ['validate', `${INPUTS}/tree/**/*.y*ml`, '--exclude', 'b-link.yml', '-f', `${INPUTS}/valid.yaml`],
+    exit: 0,
+  },
+  {
+    name: 'validate-junit',
+    argv: ['validate', '-o', 'junit', `${INPUTS}/mixed.yaml`, `${INPUTS}/kinds/typo.yaml`, `${INPUTS}/broken.yaml`],
+    exit: 2,
+  },
+  {
+    name: 'validate-sarif',
+    argv: ['validate', '-o', 'sarif', `${INPUTS}/mixed.yaml`, `${INPUTS}/kinds/typo.yaml`, `${INPUTS}/broken.yaml`],
+    exit: 2,
+  },
+  { name: 'mutate-positional', argv: ['mutate', `${INPUTS}/valid.yaml`], exit: 0 },
   { name: 'validate-unknown-flag', argv: ['validate', '-f', `${INPUTS}/valid.yaml`, '--colour'], exit: 2 },
   { name: 'validate-help', argv: ['validate', '--help'], exit: 0 },
   { name: 'mutate-comments', argv: ['mutate', '-f', `${INPUTS}/commented.yaml`], exit: 0 },

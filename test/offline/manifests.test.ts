@@ -107,7 +107,13 @@ describe('reading inputs', () => {
   test('a missing file is a problem, not an exception', async () => {
     const { sources, problems } = await readSources([`${INPUTS}/missing.yaml`], bufferedIO());
     assert.equal(sources.length, 0);
-    assert.deepEqual(problems, [{ ref: `${INPUTS}/missing.yaml`, message: 'cannot read: no such file or directory' }]);
+    assert.deepEqual(problems, [
+      {
+        ref: `${INPUTS}/missing.yaml`,
+        message: 'cannot read: no such file or directory',
+        file: `${INPUTS}/missing.yaml`,
+      },
+    ]);
   });
 
   test('- reads stdin; JSON on stdin is recognised', async () => {

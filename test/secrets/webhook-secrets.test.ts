@@ -124,7 +124,7 @@ describe('validating webhook with Secret checks', () => {
     const logger = createLogger({
       destination: new Writable({ write: (c: Buffer, _e, cb) => void (lines.push(c.toString()), cb()) }),
     });
-    const checking = buildSecretChecking({ strict: true, lookupTimeoutMs: 500, logger, kube: null });
+    const checking = await buildSecretChecking({ strict: true, lookupTimeoutMs: 500, logger, kube: null });
     assert.equal(checking.enabled, false);
     assert.ok(lines.some((l) => l.includes('Secret checks are off')));
     const { response } = await validate(checking.checker, linkObject('good-tls', 'good-plain'));
@@ -137,7 +137,7 @@ describe('validating webhook with Secret checks', () => {
 
   test('buildSecretChecking with a kubeconfig reads Secrets through it', async () => {
     const logger = createLogger({ level: 'silent' });
-    const checking = buildSecretChecking({
+    const checking = await buildSecretChecking({
       strict: true,
       lookupTimeoutMs: 500,
       logger,

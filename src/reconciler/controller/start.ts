@@ -1,11 +1,14 @@
 // Starting the reconciler next to the webhooks (`serve`): `--reconciler false` never starts it; `auto` starts
 // it when a Kubernetes API is configured and answers; `true` starts it whenever a configuration exists (the
 // informer then retries until the API answers). Without a cluster it says so and the webhooks serve alone.
+// The Kubernetes client (@kubernetes/client-node) is imported only once there is a cluster to talk to, so a `serve`
+// without one starts without loading it (docs/performance.md#cold-start).
 import type { Logger } from 'pino';
-import { loadKubeConfig, probeKubeApi, type LoadedKubeConfig } from '../../kube/kubeconfig.js';
-import { createLinkReconciler } from '../kafka/reconcile-link.js';
+import { loadKubeConfigIfAny } from '../../kube/kube-config-files.js';
+import type { LoadedKubeConfig, ProbeResult } from '../../kube/kubeconfig.js';
+import type { createLinkReconciler } from '../kafka/reconcile-link.js';
 import type { LinkReconciler } from '../types.js';
-import { ClusterLinkController, type ControllerOptions } from './controller.js';
+import type { ClusterLinkController, ControllerOptions } from './controller.js';
 import { createReconcilerMetrics } from './metrics.js';
 import type { Registry } from 'prom-client';
 
@@ -29,7 +32,7 @@ export interface ReconcilerConfig {
 
 export interface StartDeps {
   /** Where the Kubernetes configuration comes from (default: in-cluster, else KUBECONFIG/~/.kube/config). */
-  load?: () => LoadedKubeConfig | undefined;
+  load?: () => LoadedKubeConfig | undefined | Promise<LoadedKubeConfig | undefined>;
   probeTimeoutMs?: number;
   /** Where the reconciler metrics go (docs/reconciler.md#metrics): serve's /metrics registry. */
   registry?: Registry;
@@ -84,7 +87,7 @@ export async function startReconcilerIfEnabled(
     log.info({}, 'reconciler is off (--reconciler=false); serving the webhooks only');
     return undefined;
   }
-  const loaded = loadConfig(config, log, deps);
+  const loaded = await loadConfig(config, log, deps);
   if (!loaded) return undefined;
   const plan = planReconciler(config, loaded);
   if (!plan.runs) {
@@ -94,14 +97,36 @@ export async function startReconcilerIfEnabled(
   const server = loaded.kubeConfig.getCurrentCluster()?.server;
   const probe = await probeOrGiveUp(config, loaded, server, log, deps);
   if (!probe) return undefined;
-  return startController(config, loaded, server, probe, log, deps);
+  // Only now that there is a cluster to reconcile are the controller and the Kafka side loaded.
+  const [{ ClusterLinkController }, { createLinkReconciler }] = await Promise.all([
+    import('./controller.js'),
+    import('../kafka/reconcile-link.js'),
+  ]);
+  return startController(
+    { Controller: ClusterLinkController, createLinkReconciler },
+    config,
+    loaded,
+    server,
+    probe,
+    log,
+    deps,
+  );
+}
+
+interface ReconcilerModules {
+  Controller: typeof ClusterLinkController;
+  createLinkReconciler: typeof createLinkReconciler;
 }
 
 /** The Kubernetes configuration; undefined (logged: the webhooks serve alone) when there is none or it is unreadable. */
-function loadConfig(config: ReconcilerConfig, log: Logger, deps: StartDeps): LoadedKubeConfig | undefined {
+async function loadConfig(
+  config: ReconcilerConfig,
+  log: Logger,
+  deps: StartDeps,
+): Promise<LoadedKubeConfig | undefined> {
   let loaded: LoadedKubeConfig | undefined;
   try {
-    loaded = (deps.load ?? loadKubeConfig)();
+    loaded = await (deps.load ?? loadKubeConfigIfAny)();
   } catch (err) {
     log.warn({ error: err instanceof Error ? err.message : String(err) }, 'cannot read the Kubernetes configuration');
   }
@@ -115,7 +140,7 @@ function loadConfig(config: ReconcilerConfig, log: Logger, deps: StartDeps): Loa
   return loaded;
 }
 
-type Probe = Awaited<ReturnType<typeof probeKubeApi>>;
+type Probe = ProbeResult;
 
 /** Probe the API: `auto` gives up when it does not answer (undefined); `true` starts anyway, the informer retries. */
 async function probeOrGiveUp(
@@ -125,6 +150,7 @@ async function probeOrGiveUp(
   log: Logger,
   deps: StartDeps,
 ): Promise<Probe | undefined> {
+  const { probeKubeApi } = await import('../../kube/kubeconfig.js');
   const probe = await probeKubeApi(loaded.kubeConfig, deps.probeTimeoutMs ?? 3000);
   if (!probe.ok) {
     if (config.reconciler === 'auto') {
@@ -144,6 +170,7 @@ async function probeOrGiveUp(
 
 /** Build and start the controller (it then waits for the leader lease) and say so. */
 function startController(
+  { Controller, createLinkReconciler }: ReconcilerModules,
   config: ReconcilerConfig,
   loaded: LoadedKubeConfig,
   server: string | undefined,
@@ -156,7 +183,7 @@ function startController(
     deps.linkReconciler ??
     createLinkReconciler(metrics ? { onRestRequest: (m, p, c) => metrics.observeRest(m, p, c) } : {});
   const leaseNamespace = config.leaseNamespace ?? loaded.namespace ?? 'default';
-  const controller = new ClusterLinkController({
+  const controller = new Controller({
     kubeConfig: loaded.kubeConfig,
     linkReconciler,
     logger: log,

@@ -6,6 +6,12 @@ import { parseCommandLine, type FlagOptions } from './args.js';
 import type { ReconcilerMode } from '../reconciler/controller/start.js';
 // rule-policy.js itself, not the core's index: `serve --help` must not load the rule book (docs/cli.md#start-time)
 import { parseRuleActions, type RuleAction } from '../clusterlink/rule-policy.js';
+import {
+  MANAGED_CERT_FLAGS,
+  ManagedConfigError,
+  parseManagedCerts,
+  type ManagedCertsConfig,
+} from './serve-managed-config.js';
 
 export interface ServeConfig {
   /** HTTPS port of the webhooks (and /healthz, /readyz). */
@@ -54,6 +60,8 @@ export interface ServeConfig {
   ruleActionsFile?: string;
   /** How often the stored ClusterLinks are audited (docs/audit.md); 0 = no audit. */
   auditIntervalMs: number;
+  /** `--managed-certs`: the serving certificate lives in Secrets the webhook maintains (docs/install.md#managed-certificates). */
+  managedCerts?: ManagedCertsConfig;
 }
 
 export class ConfigError extends Error {
@@ -243,6 +251,7 @@ const FLAGS: readonly FlagSpec[] = [
     default: '10s',
     help: 'after SIGTERM exit at the latest this long after the signal',
   },
+  ...MANAGED_CERT_FLAGS,
 ];
 
 export function serveUsage(): string {
@@ -428,5 +437,30 @@ function parseServeArgsOnce(argv: readonly string[], env: NodeJS.ProcessEnv, cwd
   }
   const leaseNamespace = optionalOf(raw)('lease-namespace') ?? env.POD_NAMESPACE?.trim();
   if (leaseNamespace) config.leaseNamespace = leaseNamespace;
+  const managedCerts = managedCertsOf(raw, env, config);
+  if (managedCerts) config.managedCerts = managedCerts;
   return { help, config };
+}
+
+function managedCertsOf(raw: RawFlags, env: NodeJS.ProcessEnv, config: ServeConfig): ManagedCertsConfig | undefined {
+  try {
+    const managed = parseManagedCerts(raw, (text, flag) => parseDurationOf(text, flag), env.POD_NAMESPACE);
+    if (managed && config.tlsCertFile !== undefined)
+      throw new ConfigError(
+        '--managed-certs and --tls-cert-file exclude each other: the certificate comes from one place',
+      );
+    if (managed && config.dnsNames.length === 0)
+      throw new ConfigError('--managed-certs needs --dns-name (the names the API server calls the webhook by)');
+    return managed;
+  } catch (err) {
+    throw err instanceof ManagedConfigError ? new ConfigError(err.message) : err;
+  }
+}
+
+function parseDurationOf(text: string, flag: string): number {
+  try {
+    return parseDuration(text, 's');
+  } catch (err) {
+    throw new ConfigError(`--${flag}: ${(err as Error).message}`);
+  }
 }

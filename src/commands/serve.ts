@@ -23,6 +23,7 @@ import type { SecretChecker } from '../secrets/types.js';
 import { assertPortsFree } from '../lib/ports.js';
 import { inWritableDir } from '../tls/writable-dir.js';
 import { checkTlsPair, fileTlsSource, staticTlsSource, type TlsSource } from '../tls/source.js';
+import { startManagedCerts, type ManagedCerts } from './serve-managed-certs.js';
 
 export async function run(argv: string[], io: CliIO = processIO()): Promise<number> {
   const config = configOf(argv, io);
@@ -42,9 +43,13 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   }
 
   let tls: TlsSource;
+  let managed: ManagedCerts | undefined;
   try {
     // Certificates come first, so the first log line says where the CA bundle is (or which files are served).
-    tls = await tlsSourceFor(config, logger, metrics);
+    if (config.managedCerts) {
+      managed = startManagedCerts(config.managedCerts, config.dnsNames, config.tlsReloadIntervalMs, logger, metrics);
+      tls = managed.tls;
+    } else tls = await tlsSourceFor(config, logger, metrics);
   } catch (err) {
     logger.fatal({ err: { message: (err as Error).message } }, 'cannot load the serving certificate');
     return EXIT_FAILED;
@@ -61,6 +66,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   } catch (err) {
     io.stderr.write(`serve: ${(err as Error).message}\n`);
     tls.close();
+    void managed?.stop();
     return EXIT_USAGE;
   }
 
@@ -69,6 +75,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   if (!server) {
     tls.close();
     ruleActions.close();
+    void managed?.stop();
     // Never keep serving with one listener: the pod would be Running, /healthz 200 and never Ready.
     setTimeout(() => process.exit(EXIT_FAILED), 500).unref();
     return EXIT_FAILED;
@@ -80,7 +87,7 @@ export async function run(argv: string[], io: CliIO = processIO()): Promise<numb
   });
   const code = await stoppedBySignal(logger, async () => {
     const steps = {
-      stops: [() => server.shutdown(), background, async () => audit?.stop()],
+      stops: [() => server.shutdown(), background, async () => audit?.stop(), async () => managed?.stop()],
       finally: [() => tls.close(), () => ruleActions.close()],
     };
     await stopWithinGrace(steps, config.shutdownGraceMs, logger);
@@ -133,6 +140,8 @@ async function listening(
     admissionBudgetMs: config.admissionBudgetMs,
     shutdownDelayMs: config.shutdownDelayMs,
     shutdownGraceMs: config.shutdownGraceMs,
+    // Not ready until a real certificate is served (the managed mode before its first Secret).
+    ...(tls.ready ? { readinessChecks: [() => tls.ready?.() ?? true] } : {}),
   });
   return listenOrShutdown(server, config, tls, secretChecking, logger);
 }

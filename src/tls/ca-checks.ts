@@ -2,7 +2,7 @@
 // the key belongs to the certificate, the certificate is a CA allowed to sign certificates, and it outlives the
 // certificate it signs. Each problem is a sentence that says how to fix it.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import forge from 'node-forge';
+import { allowsKeyCertSign } from './x509-build.js';
 
 export interface SigningCaInput {
   certPem: string;
@@ -38,13 +38,12 @@ export function signingCaProblems(input: SigningCaInput): string[] {
   return problems;
 }
 
-/** keyUsage allows keyCertSign; a CA without the extension may sign (RFC 5280 4.2.1.3). */
+/** keyUsage allows keyCertSign; a CA without the extension may sign (RFC 5280 4.2.1.3). RSA and ECDSA alike. */
 function keyCertSign(certPem: string): boolean {
   try {
-    const usage = forge.pki.certificateFromPem(certPem).getExtension('keyUsage') as { keyCertSign?: boolean } | null;
-    return usage === null || usage.keyCertSign === true;
+    return allowsKeyCertSign(certPem) ?? true;
   } catch {
-    // forge reads RSA certificates only; node:crypto has no keyUsage reader: judge by basicConstraints alone
+    // node:crypto parsed it (checked before); an extension forge cannot read: judge by basicConstraints alone
     return true;
   }
 }

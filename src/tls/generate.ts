@@ -1,11 +1,10 @@
-// Certificate generation with node-forge: a self-signed CA and a serving certificate it signs, with the
-// host names in the subjectAltName extension (clients since Go 1.15 ignore the CN). Keys are RSA 2048
-// (forge generates them with Node's native crypto when available) and written as PKCS#8.
-import { randomBytes } from 'node:crypto';
-import { isIP } from 'node:net';
-import forge from 'node-forge';
-
-const { pki } = forge;
+// Certificate generation: a self-signed CA and a serving certificate it signs, with the host names in the
+// subjectAltName extension (clients since Go 1.15 ignore the CN). Generated keys are ECDSA P-256 (fast to make,
+// small, what cert-manager and the chart's certManager mode use) written as PKCS#8; a CA the user gives may hold an
+// RSA or ECDSA key (docs/install.md#certificates). The ASN.1 is written by x509-build.ts.
+import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, X509Certificate } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
+import { buildCertificate, subjectNameDer } from './x509-build.js';
 
 export interface CertificateAuthority {
   certPem: string;
@@ -24,6 +23,8 @@ export interface ServingCertificate {
 export interface GenerateCaOptions {
   commonName?: string;
   days?: number;
+  /** Validity in milliseconds (wins over days): the managed mode's durations. */
+  lifetimeMs?: number;
   now?: Date;
 }
 
@@ -32,17 +33,20 @@ export interface GenerateServingOptions {
   hosts: readonly string[];
   ca: CertificateAuthority;
   days?: number;
+  /** Validity in milliseconds (wins over days). */
+  lifetimeMs?: number;
+  /** End the certificate no later than the CA (the managed mode); otherwise the caller checks (ca-checks.ts). */
+  capAtCaExpiry?: boolean;
   now?: Date;
 }
 
 const DAY_MS = 86_400_000;
-
-/** forge writes CRLF line ends; every other tool (and a diff of a Secret) expects LF. */
-const lf = (pem: string): string => pem.replace(/\r\n/g, '\n');
+/** Backdated a little so a slightly slow clock elsewhere does not see a not-yet-valid certificate. */
+const BACKDATE_MS = 5 * 60_000;
 
 /**
  * A positive 16-byte serial (RFC 5280) whose first byte is never 0: a leading zero byte before one below 0x80 is
- * not minimal DER, and node-forge then refuses to parse the certificate ("illegal padding", about 1 in 256).
+ * not minimal DER, and DER parsers (node-forge among them) then refuse the certificate (about 1 in 256).
  */
 export function serialNumber(random: (size: number) => Buffer = randomBytes): string {
   const bytes = random(16);
@@ -50,70 +54,57 @@ export function serialNumber(random: (size: number) => Buffer = randomBytes): st
   return bytes.toString('hex');
 }
 
-function newKeyPair(): forge.pki.rsa.KeyPair {
-  return pki.rsa.generateKeyPair({ bits: 2048, e: 0x10001 });
-}
-
-function validity(cert: forge.pki.Certificate, now: Date, days: number): void {
-  // Backdate a little so a slightly slow clock elsewhere does not see a not-yet-valid certificate.
-  cert.validity.notBefore = new Date(now.getTime() - 5 * 60_000);
-  cert.validity.notAfter = new Date(now.getTime() + days * DAY_MS);
+function newKeyPair(): { publicKey: KeyObject; privateKey: KeyObject } {
+  return generateKeyPairSync('ec', { namedCurve: 'P-256' });
 }
 
 /** PKCS#8 PEM (`BEGIN PRIVATE KEY`), the form brokers and most tools expect. */
-function privateKeyToPkcs8Pem(key: forge.pki.rsa.PrivateKey): string {
-  return lf(pki.privateKeyInfoToPem(pki.wrapRsaPrivateKey(pki.privateKeyToAsn1(key))));
+const pkcs8Pem = (key: KeyObject): string => key.export({ type: 'pkcs8', format: 'pem' }).toString();
+
+/** notAfter: `lifetimeMs` when given, else `days` (default `defaultDays`). */
+function notAfterOf(now: Date, days: number | undefined, lifetimeMs: number | undefined, defaultDays: number): Date {
+  return new Date(now.getTime() + (lifetimeMs ?? (days ?? defaultDays) * DAY_MS));
 }
 
 export function generateCertificateAuthority(options: GenerateCaOptions = {}): CertificateAuthority {
   const keys = newKeyPair();
-  const cert = pki.createCertificate();
-  cert.publicKey = keys.publicKey;
-  cert.serialNumber = serialNumber();
-  validity(cert, options.now ?? new Date(), options.days ?? 3650);
-  const attrs = [{ name: 'commonName', value: options.commonName ?? 'clusterlink-webhook-ca' }];
-  cert.setSubject(attrs);
-  cert.setIssuer(attrs);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: true, critical: true },
-    { name: 'keyUsage', keyCertSign: true, cRLSign: true, digitalSignature: true, critical: true },
-    { name: 'subjectKeyIdentifier' },
-  ]);
-  cert.sign(keys.privateKey, forge.md.sha256.create());
-  return { certPem: lf(pki.certificateToPem(cert)), keyPem: privateKeyToPkcs8Pem(keys.privateKey) };
-}
-
-/** SAN entries: type 2 = dNSName, type 7 = iPAddress. */
-function subjectAltNames(hosts: readonly string[]): Array<{ type: number; value?: string; ip?: string }> {
-  return hosts.map((h) => (isIP(h) ? { type: 7, ip: h } : { type: 2, value: h }));
+  const now = options.now ?? new Date();
+  const certPem = buildCertificate({
+    serialHex: serialNumber(),
+    commonName: options.commonName ?? 'clusterlink-webhook-ca',
+    notBefore: new Date(now.getTime() - BACKDATE_MS),
+    notAfter: notAfterOf(now, options.days, options.lifetimeMs, 3650),
+    publicKey: keys.publicKey,
+    signingKey: keys.privateKey,
+    issuerPublicKey: keys.publicKey,
+    ca: true,
+  });
+  return { certPem, keyPem: pkcs8Pem(keys.privateKey) };
 }
 
 export function generateServingCertificate(options: GenerateServingOptions): ServingCertificate {
   const hosts = [...new Set(options.hosts.map((h) => h.trim()).filter((h) => h !== ''))];
   if (hosts.length === 0) throw new Error('a serving certificate needs at least one DNS name or IP address');
-  const caCert = pki.certificateFromPem(options.ca.certPem);
-  const caKey = pki.privateKeyFromPem(options.ca.keyPem);
+  const caKey = createPrivateKey(options.ca.keyPem);
+  const caCert = new X509Certificate(options.ca.certPem);
+  const now = options.now ?? new Date();
+  let notAfter = notAfterOf(now, options.days, options.lifetimeMs, 365);
+  // A certificate never outlives the CA that signed it (cert-manager caps it the same way).
+  if (options.capAtCaExpiry === true) notAfter = new Date(Math.min(notAfter.getTime(), Date.parse(caCert.validTo)));
   const keys = newKeyPair();
-  const cert = pki.createCertificate();
-  cert.publicKey = keys.publicKey;
-  cert.serialNumber = serialNumber();
-  validity(cert, options.now ?? new Date(), options.days ?? 365);
-  cert.setSubject([{ name: 'commonName', value: hosts[0]!.slice(0, 64) }]);
-  cert.setIssuer(caCert.subject.attributes);
-  cert.setExtensions([
-    { name: 'basicConstraints', cA: false, critical: true },
-    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
-    { name: 'extKeyUsage', serverAuth: true },
-    { name: 'subjectAltName', altNames: subjectAltNames(hosts) },
-    { name: 'subjectKeyIdentifier' },
-    { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
-  ]);
-  cert.sign(caKey, forge.md.sha256.create());
-  return {
-    certPem: lf(pki.certificateToPem(cert)),
-    keyPem: privateKeyToPkcs8Pem(keys.privateKey),
-    caPem: options.ca.certPem,
-  };
+  const certPem = buildCertificate({
+    serialHex: serialNumber(),
+    commonName: hosts[0]!.slice(0, 64),
+    notBefore: new Date(now.getTime() - BACKDATE_MS),
+    notAfter,
+    publicKey: keys.publicKey,
+    signingKey: caKey,
+    issuerNameDer: subjectNameDer(options.ca.certPem),
+    issuerPublicKey: createPublicKey(caKey),
+    ca: false,
+    hosts,
+  });
+  return { certPem, keyPem: pkcs8Pem(keys.privateKey), caPem: options.ca.certPem };
 }
 
 /** A fresh CA and a serving certificate for `hosts`, in one call. */

@@ -3,6 +3,7 @@
 // CA is reused while it is valid, a serving certificate is re-issued from it when it nears expiry or lacks a
 // name, and a new CA is made only when the old one is missing, broken or expiring.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
+import { isIP } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { writeCertificateFiles, type CertificateFiles } from './files.js';
@@ -58,7 +59,8 @@ function checkLeaf(stored: StoredMaterial, hosts: readonly string[], renewAt: nu
     if (!cert.verify(ca.publicKey)) return 'tls.crt is not signed by ca.crt';
     if (!cert.checkPrivateKey(createPrivateKey(stored.keyPem))) return 'tls.key does not match tls.crt';
     if (Date.parse(cert.validTo) <= renewAt) return `the serving certificate expires on ${cert.validTo}`;
-    const missing = hosts.filter((h) => cert.checkHost(h) === undefined && cert.checkIP(h) === undefined);
+    // checkIP throws on a DNS name: ask the question that fits the name.
+    const missing = hosts.filter((h) => (isIP(h) ? cert.checkIP(h) : cert.checkHost(h)) === undefined);
     if (missing.length > 0) return `the serving certificate lacks ${missing.join(', ')}`;
     return undefined;
   } catch {

@@ -26,6 +26,8 @@ export interface TlsSource {
   subscribe(listener: (material: TlsMaterial) => void): () => void;
   /** Stops watching; idempotent. */
   close(): void;
+  /** False while there is no real certificate yet (the managed mode before its first Secret): /readyz says 503. */
+  ready?(): boolean;
 }
 
 export interface CertificateSummary {

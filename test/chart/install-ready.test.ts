@@ -207,7 +207,10 @@ describe('global.imageRegistry reaches every image', () => {
 describe('self-signed certificate: its expiry is recorded, so an upgrade renews it (webhooks.yaml)', () => {
   test('the Secret records notAfter of tls.crt (Unix seconds), matching the certificate', async () => {
     const { X509Certificate } = await import('node:crypto');
-    const secret = find(render({ certificates: { selfSigned: { certValidityDays: 90 } } }), 'Secret');
+    const secret = find(
+      render({ certificates: { mode: 'selfSigned', selfSigned: { certValidityDays: 90 } } }),
+      'Secret',
+    );
     const recorded = Number(at(secret, 'metadata.annotations')?.['clusterlink-webhook/not-after' as never]);
     const cert = new X509Certificate(
       Buffer.from(String(at(secret, 'data.tls\\.crt') ?? (secret['data'] as Obj)['tls.crt']), 'base64'),

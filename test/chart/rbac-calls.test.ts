@@ -11,9 +11,12 @@ import { HelmFailure, helmTemplate, type Obj } from './helm.js';
 import { args, at, grants } from './manifests.js';
 import { REPO_ROOT, readText } from './support.js';
 
-/** client-node calls: `.readNamespacedSecret(`, `.patchNamespacedCustomObjectStatus(`, `makeInformer<…>(`. */
+/**
+ * client-node calls: `.readNamespacedSecret(`, `.patchNamespacedCustomObjectStatus(`, `makeInformer<…>(`, and the
+ * cluster-scoped webhook configurations (`.patchValidatingWebhookConfiguration(`).
+ */
 const CALL =
-  /\.((?:read|list|create|replace|patch|delete|get)(?:Namespaced|Cluster)[A-Za-z]*|createSubjectAccessReview)\(|\b(makeInformer)\s*[<(]/g;
+  /\.((?:read|list|create|replace|patch|delete|get)(?:(?:Namespaced|Cluster)[A-Za-z]*|(?:Mutating|Validating)WebhookConfiguration)|createSubjectAccessReview)\(|\b(makeInformer)\s*[<(]/g;
 
 /** The project's own methods (e.g. KubeApi.getClusterLink): calls to them are not client calls. */
 const DECLARED = /^\s*async\s+([a-zA-Z]+)\(/gm;
@@ -87,7 +90,9 @@ describe('RBAC: granted verbs = the calls the code makes = docs/install.md#permi
     for (const audit of [true, false])
       for (const namespaced of [false, true])
         for (const strict of [false, true]) combos.push({ reconciler, audit, namespaced, strict });
+  // Mode selfSigned: Helm makes the certificate, the server needs no grant for it (mode managed: below).
   const valuesOf = (c: Combo): Obj => ({
+    certificates: { mode: 'selfSigned' },
     reconciler: { enabled: c.reconciler, ...(c.namespaced ? { watchNamespaces: ['east', 'west'] } : {}) },
     rbac: c.namespaced ? { secretNamespaces: ['east', 'west'] } : {},
     server: { auditInterval: c.audit ? '10m' : '0', strictSecrets: c.strict },
@@ -141,7 +146,22 @@ describe('RBAC: granted verbs = the calls the code makes = docs/install.md#permi
       assert.equal((g['clusterlinks/status'] ?? []).includes('patch'), on);
     });
 
-  for (const component of ['webhook', 'reconciler', 'audit'] as const) {
+  // The default mode, managed: the server makes its Secrets and keeps the caBundle (docs/install.md#managed-certificates).
+  const managedCases: Array<[string, Obj, Component[]]> = [
+    ['defaults (managed certificates)', {}, ['webhook', 'reconciler', 'audit', 'certificates']],
+    ['managed certificates, reconciler off', { reconciler: { enabled: false } }, ['webhook', 'audit', 'certificates']],
+    [
+      'managed certificates, reconciler and audit off',
+      { reconciler: { enabled: false }, server: { auditInterval: '0' } },
+      ['webhook', 'certificates'],
+    ],
+  ];
+  for (const [name, values, components] of managedCases)
+    test(`${name}: the chart grants exactly the verbs of ${components.join(' + ')}`, () => {
+      assert.deepEqual(sorted(grants(helmTemplate(values))), verbsByResource(components));
+    });
+
+  for (const component of ['webhook', 'reconciler', 'audit', 'certificates'] as const) {
     test(`docs/install.md lists exactly the ${component}'s calls`, () => {
       assert.deepEqual(documented(component), verbsByResource([component]));
     });

@@ -17,8 +17,14 @@ const CA_BUNDLE = Buffer.from(
   '-----BEGIN CERTIFICATE-----\nMIIBkzCCATmgAwIBAgIUexample\n-----END CERTIFICATE-----\n',
 ).toString('base64');
 
+/**
+ * These tests were written for mode selfSigned (Helm generates the Secret): they render it unless they name a
+ * mode. The default mode, managed, has its own file: managed-certs.test.ts.
+ */
 function render(values: Obj = {}, release?: string): Manifest[] {
-  return helmTemplate(values, { namespace: NS, ...(release === undefined ? {} : { release }) });
+  const certificates = (values['certificates'] as Obj | undefined) ?? {};
+  const withMode = { ...values, certificates: { mode: 'selfSigned', ...certificates } };
+  return helmTemplate(withMode, { namespace: NS, ...(release === undefined ? {} : { release }) });
 }
 
 describe('default install (selfSigned certificates, reconciler on)', () => {

@@ -25,7 +25,7 @@ const files = readdirSync(TEMPLATES_DIR)
   .filter((f) => f.endsWith('.yaml') || f.endsWith('.tpl') || f.endsWith('.txt'))
   .sort();
 
-/** Everything the chart can render at once: selfSigned with every optional object, then certManager. */
+/** Everything the chart can render at once: the managed mode with every optional object, then the other modes. */
 const allOn = helmTemplate({
   metrics: { serviceMonitor: { enabled: true }, prometheusRule: { enabled: true }, dashboard: { enabled: true } },
   extraObjects: [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'extra' } }],
@@ -34,6 +34,7 @@ const allOn = helmTemplate({
   networkPolicy: { enabled: true, apiServerPeers: [{ ipBlock: { cidr: '10.0.0.0/24' } }] },
 });
 const certManager = helmTemplate({ certificates: { mode: 'certManager' } });
+const selfSigned = helmTemplate({ certificates: { mode: 'selfSigned' } });
 
 function byTemplate(ms: readonly Manifest[], file: string): Manifest[] {
   return ms.filter((m) => m.template === file);
@@ -137,10 +138,16 @@ describe('each template makes the promised kinds and apiVersions', () => {
       ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
       ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],
     ],
+    // Mode managed: the server makes its Secrets; the chart renders no caBundle and no Secret.
     'webhooks.yaml': [
       ['admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration'],
-      ['v1', 'Secret'],
       ['admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration'],
+    ],
+    'rbac-certificates.yaml': [
+      ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
+      ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],
+      ['rbac.authorization.k8s.io/v1', 'Role'],
+      ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
     ],
     'servicemonitor.yaml': [['monitoring.coreos.com/v1', 'ServiceMonitor']],
     'prometheusrule.yaml': [['monitoring.coreos.com/v1', 'PrometheusRule']],
@@ -151,6 +158,8 @@ describe('each template makes the promised kinds and apiVersions', () => {
       ['rbac.authorization.k8s.io/v1', 'ClusterRole'],
       ['rbac.authorization.k8s.io/v1', 'ClusterRoleBinding'],
       ['batch/v1', 'Job'],
+      ['rbac.authorization.k8s.io/v1', 'Role'],
+      ['rbac.authorization.k8s.io/v1', 'RoleBinding'],
       ['v1', 'ServiceAccount'],
     ],
   };
@@ -163,6 +172,13 @@ describe('each template makes the promised kinds and apiVersions', () => {
       ['cert-manager.io/v1', 'Certificate'],
       ['cert-manager.io/v1', 'Issuer'],
       ['cert-manager.io/v1', 'Issuer'],
+    ]);
+  });
+  test('webhooks.yaml (mode selfSigned): the Secret Helm generates beside both configurations', () => {
+    assert.deepEqual(kindsOf(byTemplate(selfSigned, 'webhooks.yaml')), [
+      ['admissionregistration.k8s.io/v1', 'MutatingWebhookConfiguration'],
+      ['v1', 'Secret'],
+      ['admissionregistration.k8s.io/v1', 'ValidatingWebhookConfiguration'],
     ]);
   });
   test('no other template file makes manifests', () => {
@@ -197,9 +213,18 @@ describe('deployment: safe rollouts and restricted pods', () => {
 });
 
 describe('uninstall hook and cert-manager objects', () => {
-  test('every pre-delete object is a hook; its ClusterRole may only get and delete the two configurations', () => {
+  test('every pre-delete object is a hook; it may only get and delete the two configurations and the managed Secrets', () => {
     const hooks = byTemplate(allOn, 'pre-delete-hook.yaml');
-    assert.equal(hooks.length, 4);
+    assert.equal(hooks.length, 6);
+    assert.deepEqual(rulesOf(find(hooks, 'Role')), [
+      {
+        apiGroups: [''],
+        resources: ['secrets'],
+        resourceNames: ['clusterlink-webhook-managed-ca', 'clusterlink-webhook-managed-tls'],
+        verbs: ['get', 'delete'],
+      },
+    ]);
+    assert.equal(byTemplate(selfSigned, 'pre-delete-hook.yaml').length, 4, 'no Secret to delete in other modes');
     for (const { object } of hooks)
       assert.equal(at(object, 'metadata.annotations')?.['helm.sh/hook' as never], 'pre-delete');
     const role = find(hooks, 'ClusterRole');

@@ -86,7 +86,8 @@ describe('certs generate', () => {
     assert.match(text, /TLS Web Server Authentication/);
     assert.match(text, /CA:FALSE/);
     const key = execFileSync('openssl', ['pkey', '-in', join(out, 'tls.key'), '-noout', '-text'], { encoding: 'utf8' });
-    assert.match(key, /Private-Key: \(2048 bit/);
+    assert.match(key, /Private-Key: \(256 bit/);
+    assert.match(key, /NIST CURVE: P-256/);
   });
 
   test('rotation with the existing CA keeps the caBundle and writes no new CA key', async () => {

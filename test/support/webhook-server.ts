@@ -59,7 +59,7 @@ export interface RunningWebhook {
 
 let generated: ServingCertificate | undefined;
 
-/** One generated CA + serving certificate per test process (RSA key generation is the slow part). */
+/** One generated CA + serving certificate per test process (a few milliseconds now that keys are ECDSA P-256). */
 export function testServingCertificate(): ServingCertificate {
   generated ??= generateSelfSignedServing(['localhost', '127.0.0.1']);
   return generated;

@@ -96,6 +96,19 @@ front. */}}
 {{- default (include "clw.suffixed" (list . "tls")) .Values.certificates.secretName -}}
 {{- end -}}
 
+{{/* Mode managed (docs/install.md#managed-certificates): the two Secrets the server makes, and the Lease of their one writer. */}}
+{{- define "clw.managedCaSecretName" -}}
+{{- default (include "clw.suffixed" (list . "managed-ca")) .Values.certificates.managed.caSecretName -}}
+{{- end -}}
+
+{{- define "clw.managedTlsSecretName" -}}
+{{- default (include "clw.suffixed" (list . "managed-tls")) .Values.certificates.managed.secretName -}}
+{{- end -}}
+
+{{- define "clw.certLeaseName" -}}
+{{- include "clw.suffixed" (list . "cert-writer") -}}
+{{- end -}}
+
 {{- define "clw.leaseName" -}}
 {{- default (include "clw.fullname" .) .Values.reconciler.leaseName -}}
 {{- end -}}
@@ -245,6 +258,29 @@ matchExpressions:
 {{- end -}}
 {{- if lt (int (include "clw.durationSeconds" $cm.caDuration)) $duration -}}
 {{- fail (printf "certificates.certManager.caDuration (%s) must be at least certificates.certManager.duration (%s): the CA must outlive the certificates it signs" $cm.caDuration $cm.duration) -}}
+{{- end -}}
+{{- $m := .Values.certificates.managed -}}
+{{- $mDuration := int (include "clw.durationSeconds" $m.duration) -}}
+{{- $mRenew := int (include "clw.durationSeconds" $m.renewBefore) -}}
+{{- $mCa := int (include "clw.durationSeconds" $m.caDuration) -}}
+{{- $mCaRenew := int (include "clw.durationSeconds" $m.caRenewBefore) -}}
+{{- if ge $mRenew $mDuration -}}
+{{- fail (printf "certificates.managed.renewBefore (%s) must be shorter than certificates.managed.duration (%s)" $m.renewBefore $m.duration) -}}
+{{- end -}}
+{{- if ge $mDuration $mCa -}}
+{{- fail (printf "certificates.managed.caDuration (%s) must be longer than certificates.managed.duration (%s): the CA must outlive the certificates it signs" $m.caDuration $m.duration) -}}
+{{- end -}}
+{{- if ge $mCaRenew $mCa -}}
+{{- fail (printf "certificates.managed.caRenewBefore (%s) must be shorter than certificates.managed.caDuration (%s)" $m.caRenewBefore $m.caDuration) -}}
+{{- end -}}
+{{- if ge $mRenew $mCaRenew -}}
+{{- fail (printf "certificates.managed.caRenewBefore (%s) must be longer than certificates.managed.renewBefore (%s): the CA rotates before a serving certificate that ends with it is due" $m.caRenewBefore $m.renewBefore) -}}
+{{- end -}}
+{{- if ge (int (include "clw.durationSeconds" $m.caSwitchDelay)) $mCaRenew -}}
+{{- fail (printf "certificates.managed.caSwitchDelay (%s) must be shorter than certificates.managed.caRenewBefore (%s): the serving certificate must move to the new CA before the old one expires" $m.caSwitchDelay $m.caRenewBefore) -}}
+{{- end -}}
+{{- if eq (include "clw.managedCaSecretName" .) (include "clw.managedTlsSecretName" .) -}}
+{{- fail "certificates.managed.caSecretName and certificates.managed.secretName must differ" -}}
 {{- end -}}
 {{- $ss := .Values.certificates.selfSigned -}}
 {{- if ge (int $ss.renewBeforeDays) (int $ss.certValidityDays) -}}

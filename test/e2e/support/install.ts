@@ -28,10 +28,15 @@ export interface InstallOptions {
   values?: Obj;
 }
 
-/** JSON values file for `helm -f -`: the test's values with webhook.url.host pointing at `port`. */
+/**
+ * JSON values file for `helm -f -`: the test's values with webhook.url.host pointing at `port`. These helpers
+ * serve the chart's TLS Secret from files, so the mode is selfSigned unless the test names one (the default mode,
+ * managed, has its own e2e file: managed-certs.e2e.ts).
+ */
 export function valuesWithUrl(values: Obj, port: number): string {
   const webhook = { ...((values['webhook'] as Obj | undefined) ?? {}), url: { host: `127.0.0.1:${port}` } };
-  return JSON.stringify({ ...values, webhook });
+  const certificates = { mode: 'selfSigned', ...((values['certificates'] as Obj | undefined) ?? {}) };
+  return JSON.stringify({ ...values, webhook, certificates });
 }
 
 export async function serviceAccountToken(cluster: Cluster, namespace: string, name: string): Promise<string> {

@@ -25,8 +25,9 @@ export interface WebhookProcess {
 export interface WebhookOptions {
   /** HTTPS port; a free one when 0 (the chart's webhook.url must name the port before the start). */
   port: number;
-  certFile: string;
-  keyFile: string;
+  /** Served files; both undefined when the certificate comes from elsewhere (`--managed-certs` in `args`). */
+  certFile: string | undefined;
+  keyFile: string | undefined;
   certDir: string;
   kubeconfig: string;
   args?: readonly string[];
@@ -65,10 +66,9 @@ export async function startWebhook(options: WebhookOptions): Promise<WebhookProc
       String(port),
       '--metrics-port',
       '0',
-      '--tls-cert-file',
-      certFile,
-      '--tls-private-key-file',
-      keyFile,
+      ...(certFile !== undefined && keyFile !== undefined
+        ? ['--tls-cert-file', certFile, '--tls-private-key-file', keyFile]
+        : []),
       '--cert-dir',
       certDir,
       ...args,

@@ -17,6 +17,8 @@
 //   BENCH_PIN=0              do not pin server and load generator to separate cores with taskset
 //   BENCH_CPU_PROF=dir       run the admission server children with --cpu-prof into dir
 //   BENCH_LOG_LEVEL          log level of our server (default info, as in production; output goes to /dev/null)
+//   BENCH_BUILT=1            our admission server child runs the compiled dist/ (run `npm run build` first)
+//                            instead of the sources through tsx
 
 export type SectionName = 'admission' | 'rules' | 'memory' | 'reconciler' | 'apiserver' | 'biglinks' | 'coldstart';
 export const SECTIONS: readonly SectionName[] = [

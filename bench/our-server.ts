@@ -1,11 +1,23 @@
 // Our webhook as the admission benchmark's child serves it (bench/admission-server.ts ours): wired as `serve` wires it.
-import { createClusterLinkAdmitters } from '../src/admission/clusterlink-admitter.js';
-import { createWebhookServer } from '../src/admission/server.js';
-import { createSecretSourceFromReader } from '../src/kube/secret-source.js';
-import { createLogger } from '../src/observability/log.js';
-import { createMetrics } from '../src/observability/metrics.js';
-import { createSecretChecker } from '../src/secrets/checker.js';
-import { staticTlsSource } from '../src/tls/source.js';
+// BENCH_BUILT=1 serves the compiled dist/ (what production runs: no tsx transform) instead of the sources.
+const ROOT = process.env['BENCH_BUILT'] === '1' ? '../dist' : '../src';
+const { createClusterLinkAdmitters } = (await import(
+  `${ROOT}/admission/clusterlink-admitter.js`
+)) as typeof import('../src/admission/clusterlink-admitter.js');
+const { createWebhookServer } = (await import(
+  `${ROOT}/admission/server.js`
+)) as typeof import('../src/admission/server.js');
+const { createSecretSourceFromReader } = (await import(
+  `${ROOT}/kube/secret-source.js`
+)) as typeof import('../src/kube/secret-source.js');
+const { createLogger } = (await import(`${ROOT}/observability/log.js`)) as typeof import('../src/observability/log.js');
+const { createMetrics } = (await import(
+  `${ROOT}/observability/metrics.js`
+)) as typeof import('../src/observability/metrics.js');
+const { createSecretChecker } = (await import(
+  `${ROOT}/secrets/checker.js`
+)) as typeof import('../src/secrets/checker.js');
+const { staticTlsSource } = (await import(`${ROOT}/tls/source.js`)) as typeof import('../src/tls/source.js');
 import { inMemorySecretReader } from '../test/support/builders.js';
 import { secretData } from './fixtures.js';
 import { tlsFromEnv, type Running } from './server-env.js';

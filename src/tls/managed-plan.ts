@@ -4,6 +4,7 @@
 // project did not create: a Secret without our label and role annotation is refused with a reason.
 import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { isIP } from 'node:net';
+import { pemBlocks as scanPemBlocks } from '../lib/pem-blocks.js';
 
 export const MANAGED_BY_LABEL = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY = 'clusterlink-webhook';
@@ -77,10 +78,14 @@ export function policyProblems(p: ManagedPolicy): string[] {
 }
 
 /** Every PEM certificate block in a text. */
+/** More blocks than any CA bundle we write holds (at most two CAs); the rest of a hostile bundle is not read. */
+const MAX_BUNDLE_BLOCKS = 100;
+
+/** The CERTIFICATE blocks of a bundle, one PEM text each (a one-pass scan: a hostile bundle cannot stall it). */
 export function pemBlocks(text: string | undefined): string[] {
-  return (
-    (text ?? '').match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g)?.map((b) => `${b}\n`) ?? []
-  );
+  return scanPemBlocks(text ?? '', MAX_BUNDLE_BLOCKS)
+    .filter((b) => b.label === 'CERTIFICATE')
+    .map((b) => `${b.text}\n`);
 }
 
 function parse(pem: string): X509Certificate | undefined {

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { generateCertificateAuthority, generateServingCertificate } from '../../src/tls/generate.js';
 import {
   managedMetadata,
+  pemBlocks,
   planManaged,
   policyProblems,
   ROTATED_AT_ANNOTATION,
@@ -267,4 +268,28 @@ describe('policyProblems', () => {
         );
     });
   }
+});
+
+describe('pemBlocks: the certificates of a CA bundle', () => {
+  const a = generateCertificateAuthority({ commonName: 'bundle-a' }).certPem.trim();
+  const b = generateCertificateAuthority({ commonName: 'bundle-b' }).certPem.trim();
+  const cases: Array<{ name: string; bundle: string | undefined; want: string[] }> = [
+    { name: 'undefined', bundle: undefined, want: [] },
+    { name: 'two CAs', bundle: `${a}\n${b}\n`, want: [`${a}\n`, `${b}\n`] },
+    { name: 'text around and CRLF', bundle: `subject=x\r\n${a.replace(/\n/g, '\r\n')}\r\n`, want: [a] },
+    {
+      name: 'a key block is not a certificate',
+      bundle: '-----BEGIN PRIVATE KEY-----\nAA==\n-----END PRIVATE KEY-----\n',
+      want: [],
+    },
+    { name: 'BEGIN lines without END (hostile)', bundle: '-----BEGIN CERTIFICATE-----\n'.repeat(20_000), want: [] },
+  ];
+  for (const c of cases)
+    test(c.name, () => {
+      const got = pemBlocks(c.bundle).map((p) => p.replace(/\r/g, ''));
+      assert.deepEqual(
+        got,
+        c.want.map((w) => (w.endsWith('\n') ? w : `${w}\n`).replace(/\r/g, '')),
+      );
+    });
 });

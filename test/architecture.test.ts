@@ -16,7 +16,7 @@ const LAYERS: Record<string, readonly string[]> = {
   secrets: ['clusterlink', 'observability', 'lib'],
   tls: ['observability', 'lib'],
   'kafka-rest': ['observability', 'lib'],
-  kube: ['secrets', 'clusterlink', 'observability', 'lib'],
+  kube: ['secrets', 'tls', 'clusterlink', 'observability', 'lib'],
   admission: ['clusterlink', 'secrets', 'tls', 'observability', 'lib'],
   offline: ['admission', 'clusterlink', 'secrets', 'lib'],
   audit: ['admission', 'clusterlink', 'secrets', 'observability', 'lib'],

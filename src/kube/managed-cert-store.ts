@@ -13,30 +13,9 @@ import {
 import { isKubeConflict, isKubeNotFound, kubeStatusCode } from './errors.js';
 import { requestOptions } from './request-options.js';
 import { COMPONENT } from './resources.js';
-
-/** The same shapes as src/tls/managed-writer.ts (kube may not import tls: CONTRIBUTING.md, Layout). */
-export interface StoredSecret {
-  name: string;
-  type?: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  data: Record<string, string>;
-  resourceVersion?: string;
-}
-export interface SecretToWrite {
-  name: string;
-  type: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  data: Record<string, string>;
-}
-export interface WebhookTrustView {
-  kind: 'MutatingWebhookConfiguration' | 'ValidatingWebhookConfiguration';
-  name: string;
-  uid?: string;
-  resourceVersion?: string;
-  bundles: Array<string | undefined>;
-}
+// The port this edge implements, and its shapes, are the writer's (CONTRIBUTING.md, Layout: kube → tls ports).
+import type { ManagedCertStore, SecretWrite, WebhookTrust } from '../tls/managed-writer.js';
+import type { SecretSnapshot } from '../tls/managed-plan.js';
 
 export interface ManagedCertStoreOptions {
   namespace: string;
@@ -52,7 +31,7 @@ class WriteConflict extends Error {
 const text = (b64: string): string => Buffer.from(b64, 'base64').toString('utf8');
 const b64 = (t: string): string => Buffer.from(t, 'utf8').toString('base64');
 
-function snapshot(s: V1Secret): StoredSecret {
+function snapshot(s: V1Secret): SecretSnapshot {
   return {
     name: s.metadata?.name ?? '',
     ...(s.type !== undefined ? { type: s.type } : {}),
@@ -63,7 +42,7 @@ function snapshot(s: V1Secret): StoredSecret {
   };
 }
 
-function body(s: SecretToWrite, namespace: string, extra: Record<string, unknown> = {}): V1Secret {
+function body(s: SecretWrite, namespace: string, extra: Record<string, unknown> = {}): V1Secret {
   return {
     apiVersion: 'v1',
     kind: 'Secret',
@@ -79,7 +58,7 @@ function conflictOr(err: unknown): Error {
   return err as Error;
 }
 
-export class KubeManagedCertStore {
+export class KubeManagedCertStore implements ManagedCertStore {
   private readonly core: CoreV1Api;
   private readonly admission: AdmissionregistrationV1Api;
   private readonly timeoutMs: number;
@@ -97,7 +76,7 @@ export class KubeManagedCertStore {
     return requestOptions({ timeoutMs: this.timeoutMs, ...(contentType ? { contentType } : {}) });
   }
 
-  async readSecret(name: string): Promise<StoredSecret | undefined> {
+  async readSecret(name: string): Promise<SecretSnapshot | undefined> {
     try {
       return snapshot(await this.core.readNamespacedSecret({ name, namespace: this.options.namespace }, this.opts()));
     } catch (err) {
@@ -106,7 +85,7 @@ export class KubeManagedCertStore {
     }
   }
 
-  async createSecret(secret: SecretToWrite, owner?: WebhookTrustView): Promise<StoredSecret> {
+  async createSecret(secret: SecretWrite, owner?: WebhookTrust): Promise<SecretSnapshot> {
     const ownerReferences =
       owner?.uid !== undefined
         ? [{ apiVersion: 'admissionregistration.k8s.io/v1', kind: owner.kind, name: owner.name, uid: owner.uid }]
@@ -127,7 +106,7 @@ export class KubeManagedCertStore {
     }
   }
 
-  async replaceSecret(secret: SecretToWrite, resourceVersion: string): Promise<StoredSecret> {
+  async replaceSecret(secret: SecretWrite, resourceVersion: string): Promise<SecretSnapshot> {
     const namespace = this.options.namespace;
     // The owner references the Secret has stay: a replace without them would drop them.
     const current = await this.core.readNamespacedSecret({ name: secret.name, namespace }, this.opts());
@@ -144,8 +123,8 @@ export class KubeManagedCertStore {
     }
   }
 
-  async webhookTrust(): Promise<WebhookTrustView[]> {
-    const out: WebhookTrustView[] = [];
+  async webhookTrust(): Promise<WebhookTrust[]> {
+    const out: WebhookTrust[] = [];
     const { mutatingConfiguration: m, validatingConfiguration: v } = this.options;
     if (m !== undefined) {
       const got = await this.readOptional(() =>
@@ -162,7 +141,7 @@ export class KubeManagedCertStore {
     return out;
   }
 
-  async setCaBundle(target: WebhookTrustView, caBundleBase64: string): Promise<void> {
+  async setCaBundle(target: WebhookTrust, caBundleBase64: string): Promise<void> {
     const ops: Array<{ op: string; path: string; value?: unknown }> = [
       { op: 'test', path: '/metadata/resourceVersion', value: target.resourceVersion },
       ...target.bundles.map((_, i) => ({
@@ -192,9 +171,9 @@ export class KubeManagedCertStore {
 }
 
 function trustOf(
-  kind: WebhookTrustView['kind'],
+  kind: WebhookTrust['kind'],
   config: V1MutatingWebhookConfiguration | V1ValidatingWebhookConfiguration,
-): WebhookTrustView {
+): WebhookTrust {
   return {
     kind,
     name: config.metadata?.name ?? '',

@@ -5,29 +5,11 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { mutatePatch } from '../../src/admission/patch.js';
+import { everyDefaultClusterLink } from '../support/builders.js';
 
 const DOC = readFileSync(fileURLToPath(new URL('../../docs/gitops.md', import.meta.url)), 'utf8');
 
-/** An object in which every default of docs/rules.md#defaults applies. */
-const everyDefault = {
-  apiVersion: 'platform.confluent.io/v1beta1',
-  kind: 'ClusterLink',
-  metadata: { name: 'l', namespace: 'ns' },
-  spec: {
-    sourceInitiatedLink: { linkMode: 'Bidirectional' },
-    sourceKafkaCluster: { kafkaRestClassRef: { name: 'a' }, bootstrapEndpoint: 'k:9092' },
-    destinationKafkaCluster: { kafkaRestClassRef: { name: 'b' } },
-    mirrorTopicOptions: { prefix: 'p.' },
-    mirrorTopics: [{ name: 'p.orders' }],
-    consumerGroupFilters: [{ filterType: 'INCLUDE' }],
-    aclFilters: [
-      {
-        resourceFilter: { resourceType: 'topic', patternType: 'literal' },
-        accessFilter: { operation: 'read', permissionType: 'allow' },
-      },
-    ],
-  },
-};
+const everyDefault = everyDefaultClusterLink();
 
 /** `/spec/mirrorTopics/0/state` as the doc writes it: a JSON pointer, or a jq path with `[]?` for lists. */
 function documented(pointer: string): boolean {

@@ -28,3 +28,26 @@ export function inMemorySecretReader(secrets: Map<string, Record<string, Buffer>
     },
   };
 }
+
+/** A ClusterLink in which every default of docs/rules.md#defaults applies (the gitops doc and /mutate goldens). */
+export function everyDefaultClusterLink(): Record<string, unknown> {
+  return {
+    apiVersion: 'platform.confluent.io/v1beta1',
+    kind: 'ClusterLink',
+    metadata: { name: 'l', namespace: 'ns' },
+    spec: {
+      sourceInitiatedLink: { linkMode: 'Bidirectional' },
+      sourceKafkaCluster: { kafkaRestClassRef: { name: 'a' }, bootstrapEndpoint: 'k:9092' },
+      destinationKafkaCluster: { kafkaRestClassRef: { name: 'b' } },
+      mirrorTopicOptions: { prefix: 'p.' },
+      mirrorTopics: [{ name: 'p.orders' }],
+      consumerGroupFilters: [{ filterType: 'INCLUDE' }],
+      aclFilters: [
+        {
+          resourceFilter: { resourceType: 'topic', patternType: 'literal' },
+          accessFilter: { operation: 'read', permissionType: 'allow' },
+        },
+      ],
+    },
+  };
+}

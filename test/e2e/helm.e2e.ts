@@ -10,7 +10,7 @@ import { basename, join } from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { e2eSkip, startCluster, type Cluster } from './support/cluster.js';
 import { installWithLocalWebhook, valuesWithUrl, type Installed } from './support/install.js';
-import { CHART_DIR, toYaml, type Obj } from './support/objects.js';
+import { CHART_DIR, minimalLink, toYaml, type Obj } from './support/objects.js';
 import type { WebhookProcess } from './support/webhook.js';
 
 const skip = e2eSkip();
@@ -64,18 +64,7 @@ describe('the chart on a real API server', { skip }, () => {
     cluster.helmOk(['upgrade', installed.release, CHART_DIR, '--namespace', installed.namespace, '-f', '-'], {
       input: valuesWithUrl(values, installed.port),
     });
-  const createLink = (name: string) =>
-    cluster.kubectl(['create', '-f', '-'], {
-      input: toYaml({
-        apiVersion: 'platform.confluent.io/v1beta1',
-        kind: 'ClusterLink',
-        metadata: { name, namespace: 'apps' },
-        spec: {
-          destinationKafkaCluster: { kafkaRestClassRef: { name: 'd' } },
-          sourceKafkaCluster: { bootstrapEndpoint: 'k.example:9092', clusterID: 'src-1' },
-        },
-      }),
-    });
+  const createLink = (name: string) => cluster.kubectl(['create', '-f', '-'], { input: toYaml(minimalLink(name)) });
 
   before(async () => {
     cluster = await startCluster();

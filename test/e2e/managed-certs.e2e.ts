@@ -14,7 +14,7 @@ import { X509Certificate } from 'node:crypto';
 import { parseAllDocuments } from 'yaml';
 import { e2eSkip, startCluster, type Cluster } from './support/cluster.js';
 import { serviceAccountToken, valuesWithUrl } from './support/install.js';
-import { CHART_DIR, toYaml, type Obj } from './support/objects.js';
+import { CHART_DIR, minimalLink, toYaml, type Obj } from './support/objects.js';
 import { freePort, startWebhook, type WebhookProcess } from './support/webhook.js';
 
 const skip = e2eSkip();
@@ -83,17 +83,7 @@ describe('managed certificates on a real API server', { skip }, () => {
     return out;
   };
   const createLink = async (name: string) =>
-    cluster.kubectl(['create', '-f', '-'], {
-      input: toYaml({
-        apiVersion: 'platform.confluent.io/v1beta1',
-        kind: 'ClusterLink',
-        metadata: { name, namespace: 'apps' },
-        spec: {
-          destinationKafkaCluster: { kafkaRestClassRef: { name: 'd' } },
-          sourceKafkaCluster: { bootstrapEndpoint: 'k.example:9092', clusterID: 'src-1' },
-        },
-      }),
-    });
+    cluster.kubectl(['create', '-f', '-'], { input: toYaml(minimalLink(name)) });
   const startReplica = async (onPort: number, i: number): Promise<WebhookProcess> => {
     const certDir = join(cluster.dir, `managed-${i}`);
     mkdirSync(certDir, { recursive: true });

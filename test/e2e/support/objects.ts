@@ -54,3 +54,16 @@ export function secretRefs(object: Obj): string[] {
   walk(object['spec']);
   return out;
 }
+
+/** The smallest ClusterLink the rules accept: destination-initiated, no Secrets to look up. */
+export function minimalLink(name: string, namespace = 'apps'): Obj {
+  return {
+    apiVersion: 'platform.confluent.io/v1beta1',
+    kind: 'ClusterLink',
+    metadata: { name, namespace },
+    spec: {
+      destinationKafkaCluster: { kafkaRestClassRef: { name: 'd' } },
+      sourceKafkaCluster: { bootstrapEndpoint: 'k.example:9092', clusterID: 'src-1' },
+    },
+  };
+}

@@ -157,6 +157,8 @@ export function validateTransition(object: unknown, oldObject: unknown, ctx: Rul
   return { errors: found.errors, warnings: ruleWarnings.map((w) => w.text), ruleWarnings };
 }
 
+const hasFindings = (r: RuleResult): boolean => r.errors.length > 0 || r.warnings.length > 0;
+
 /** The rules on an already prepared (defaulted, null-free) object, which they only read. */
 function validatePrepared(prepared: unknown, oldObject: unknown, ctx: RuleContext): ValidationResult {
   const shapeErrors = checkShape(prepared);
@@ -174,12 +176,12 @@ function validatePrepared(prepared: unknown, oldObject: unknown, ctx: RuleContex
     }
   }
 
+  // The common case (nothing found) needs none of the gathering, filtering, sorting and path building below.
+  if (shapeErrors.length === 0 && !results.some(hasFindings)) return { errors: [], warnings: [] };
   // Semantic errors at or below a path the shape check already reported would say the same thing twice,
   // and a Forbidden block needs no further detail about its content.
   const all = results.flatMap((r) => r.errors);
   const allWarnings = results.flatMap((r) => r.warnings);
-  // The common case (nothing found) needs none of the filtering, sorting and path building below.
-  if (shapeErrors.length === 0 && all.length === 0 && allWarnings.length === 0) return { errors: [], warnings: [] };
   const shapePaths = new Set(shapeErrors.map((e) => e.field));
   const forbiddenPaths = new Set(all.filter((e) => e.kind === 'Forbidden').map((e) => e.field));
   const semantic = all.filter(

@@ -654,6 +654,14 @@ const filters: Case[] = [
   },
   { name: 'consumer groups: duplicate', object: cg([include, { ...include }]), errors: [`${CG}[1] Duplicate`] },
   {
+    name: 'consumer groups: fields that run together the same are no duplicate',
+    object: cg([
+      { name: 'b', patternType: 'LITERAL', filterType: 'INCLUDEa' },
+      { name: 'ab', patternType: 'LITERAL', filterType: 'INCLUDE' },
+    ]),
+    errors: [`${CG}[0].filterType NotSupported`],
+  },
+  {
     name: 'consumer groups: include and exclude of the same name',
     object: cg([include, { ...include, filterType: 'EXCLUDE', name: 'tmp', patternType: 'PREFIXED' }]),
     errors: [],

@@ -97,6 +97,20 @@ export function checkRequiredEnum(
   return checkEnum(out, path, value, supported);
 }
 
+/** checkRequiredEnum for `parent.field`, whose path is built only when there is something to report. */
+export function checkRequiredEnumField(
+  out: Findings,
+  parent: FieldPath,
+  field: string,
+  value: unknown,
+  supported: readonly string[],
+  why: string,
+  rule: RuleId,
+): boolean {
+  if (typeof value === 'string' && supported.includes(value)) return true;
+  return checkRequiredEnum(out, parent.child(field), value, supported, why, rule);
+}
+
 /** A Kubernetes object name that must be a DNS-1123 label (Secrets, REST classes, namespaces). */
 export function checkDnsLabel(
   out: Findings,

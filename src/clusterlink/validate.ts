@@ -53,12 +53,18 @@ function withoutNulls(value: unknown): unknown {
   return containsNull(value) ? dropNulls(value) : value;
 }
 
+// Runs over the whole object on every review: plain loops, and the own-property check only for the members that
+// could hold a null (objects and nulls), not for every string and number.
 function containsNull(value: unknown): boolean {
   if (value === null) return true;
   if (typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some(containsNull);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (containsNull(value[i])) return true;
+    return false;
+  }
   for (const key in value) {
-    if (hasOwn(value as JsonRecord, key) && containsNull((value as JsonRecord)[key])) return true;
+    const child = (value as JsonRecord)[key];
+    if (typeof child === 'object' && hasOwn(value as JsonRecord, key) && containsNull(child)) return true;
   }
   return false;
 }

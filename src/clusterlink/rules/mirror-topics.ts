@@ -82,10 +82,12 @@ function checkTopic(ctx: TopicsContext, topic: JsonRecord, i: number): void {
     );
   }
 
+  // most topics have no sourceTopicName: then there is nothing to check and no path to build
   const source = topic['sourceTopicName'];
   const sourceValid =
-    isTopicName(source) ||
-    checkTopicName(out, topicsPath.index(i).child('sourceTopicName'), source, 'mirror-topic-name');
+    source !== undefined &&
+    (isTopicName(source) ||
+      checkTopicName(out, topicsPath.index(i).child('sourceTopicName'), source, 'mirror-topic-name'));
   if (!nameValid || typeof name !== 'string') return;
   if (ctx.prefix !== undefined) checkPrefixedName(ctx, i, name, ctx.prefix, sourceValid ? source : undefined, source);
   else if (!ctx.hasPrefix && source !== undefined && sourceValid) checkSourceWithoutPrefix(ctx, i, name, source);

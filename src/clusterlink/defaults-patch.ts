@@ -58,17 +58,24 @@ export class DefaultsPatchRecorder {
   // The defaults of one record are offered one after the other: the last place found is usually the next one.
   private lastPlace: Place | undefined;
   private lastNode: Node | undefined;
+  // The same for a list item (the items of a list are offered with the list's place and their index).
+  private lastList: Place | undefined;
+  private lastItem = -1;
+  private lastItemNode: Node | undefined;
   private count = 0;
 
   constructor(root: JsonRecord) {
     this.root = node(root, '');
   }
 
-  /** Records `record[key] = value` when the key is unset (absent, or null); `at` is where `record` sits. */
-  record(record: JsonRecord, key: string, value: unknown, at: Place): void {
+  /**
+   * Records `record[key] = value` when the key is unset (absent, or null). `record` sits at `at` when `item` is −1,
+   * else it is item `item` of the list at `at` (so no place is made per list item).
+   */
+  record(record: JsonRecord, key: string, value: unknown, at: Place, item: number): void {
     const current = record[key];
     if (current !== undefined && current !== null) return;
-    const target = this.nodeAt(at);
+    const target = item < 0 ? this.nodeAt(at) : this.itemNode(at, item);
     const op: DefaultOperation = {
       op: current === null ? 'replace' : 'add',
       path: `${target.pointer}/${segment(key)}`,
@@ -91,6 +98,15 @@ export class DefaultsPatchRecorder {
     const out: DefaultOperation[] = [];
     if (this.count > 0) emit(this.root, out);
     return out;
+  }
+
+  private itemNode(list: Place, item: number): Node {
+    if (list === this.lastList && item === this.lastItem && this.lastItemNode) return this.lastItemNode;
+    const found = childNode(this.nodeAt(list), item);
+    this.lastList = list;
+    this.lastItem = item;
+    this.lastItemNode = found;
+    return found;
   }
 
   private nodeAt(at: Place): Node {

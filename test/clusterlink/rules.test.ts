@@ -87,6 +87,21 @@ const everywhere: Case[] = [
     errors: [`${S}.bootstrapEndpoint Invalid`],
   },
   {
+    name: 'bootstrap with five-digit ports passes',
+    object: edit(D(), { [`${S}.bootstrapEndpoint`]: 'a:19092,b:59999,c:65535,d:09092' }),
+    errors: [],
+  },
+  {
+    name: 'bootstrap with port 65536',
+    object: edit(D(), { [`${S}.bootstrapEndpoint`]: 'a:19092,b:65536' }),
+    errors: [`${S}.bootstrapEndpoint Invalid`],
+  },
+  {
+    name: 'bootstrap with a trailing comma',
+    object: edit(D(), { [`${S}.bootstrapEndpoint`]: 'a:9092,' }),
+    errors: [`${S}.bootstrapEndpoint Invalid`],
+  },
+  {
     name: 'bootstrap with an empty entry',
     object: edit(D(), { [`${S}.bootstrapEndpoint`]: 'a:1,,b:2' }),
     errors: [`${S}.bootstrapEndpoint Invalid`],

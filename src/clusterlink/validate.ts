@@ -7,7 +7,7 @@ import { applyDefaults, needsDefaults } from './defaults.js';
 import { isBeingDeleted } from './metadata.js';
 import { checkShape } from './schema.js';
 import { sortByDocumentOrder } from './order.js';
-import { linkTypeOf, type FieldWarning, type RuleInput, type RuleResult } from './rules/common.js';
+import { Findings, linkTypeOf, type FieldWarning, type RuleInput } from './rules/common.js';
 import { validateNames, validateSpecPresent } from './rules/names.js';
 import { validateClusterRefs } from './rules/cluster-refs.js';
 import { validateLinkMode } from './rules/link-mode.js';
@@ -32,17 +32,17 @@ export interface RuleWarning {
   rule?: string;
 }
 
-/** Rule families run on every object, in this order (ties in document order keep it). */
-const SPEC_RULES: ReadonlyArray<(input: RuleInput) => RuleResult> = [
-  (i) => validateNames(i.spec),
-  (i) => validateLinkMode(i),
-  (i) => validateClusterRefs(i.spec),
-  (i) => validateAuthentication(i.spec),
-  (i) => validateTls(i.spec),
-  (i) => validateMirrorTopics(i.spec),
-  (i) => validateAutoCreateTopics(i.spec),
-  (i) => validateConsumerGroupFilters(i.spec),
-  (i) => validateAclFilters(i.spec),
+/** Rule families run on every object, in this order (ties in document order keep it), into one collector. */
+const SPEC_RULES: ReadonlyArray<(input: RuleInput, out: Findings) => unknown> = [
+  (i, out) => validateNames(i.spec, out),
+  (i, out) => validateLinkMode(i, out),
+  (i, out) => validateClusterRefs(i.spec, out),
+  (i, out) => validateAuthentication(i.spec, out),
+  (i, out) => validateTls(i.spec, out),
+  (i, out) => validateMirrorTopics(i.spec, out),
+  (i, out) => validateAutoCreateTopics(i.spec, out),
+  (i, out) => validateConsumerGroupFilters(i.spec, out),
+  (i, out) => validateAclFilters(i.spec, out),
 ];
 
 /**
@@ -163,31 +163,31 @@ export function validateTransition(object: unknown, oldObject: unknown, ctx: Rul
   return { errors: found.errors, warnings: ruleWarnings.map((w) => w.text), ruleWarnings };
 }
 
-const hasFindings = (r: RuleResult): boolean => r.errors.length > 0 || r.warnings.length > 0;
-
 /** The rules on an already prepared (defaulted, null-free) object, which they only read. */
 function validatePrepared(prepared: unknown, oldObject: unknown, ctx: RuleContext): ValidationResult {
   const shapeErrors = checkShape(prepared);
   const root = asRecord(prepared);
   if (!root) return { errors: shapeErrors, warnings: [] };
 
-  const results: RuleResult[] = [validateSpecPresent(root)];
+  // every family's findings in one collector, in family order (what concatenating their results gave)
+  const found = new Findings();
+  validateSpecPresent(root, found);
   const spec = asRecord(root['spec']);
   if (spec) {
     const input: RuleInput = { object: root, spec, linkType: linkTypeOf(spec), ctx };
-    for (const rule of SPEC_RULES) results.push(rule(input));
+    for (const rule of SPEC_RULES) rule(input, found);
     if (oldObject !== undefined && oldObject !== null) {
       const oldSpec = asRecord(asRecord(prepare(keepEmptyLinkMode(oldObject), ctx))?.['spec']);
-      if (oldSpec) results.push(validateUpdate(spec, oldSpec));
+      if (oldSpec) validateUpdate(spec, oldSpec, found);
     }
   }
 
-  // The common case (nothing found) needs none of the gathering, filtering, sorting and path building below.
-  if (shapeErrors.length === 0 && !results.some(hasFindings)) return { errors: [], warnings: [] };
+  const all = found.errors;
+  const allWarnings = found.warnings;
+  // The common case (nothing found) needs none of the filtering, sorting and path building below.
+  if (shapeErrors.length === 0 && all.length === 0 && allWarnings.length === 0) return { errors: [], warnings: [] };
   // Semantic errors at or below a path the shape check already reported would say the same thing twice,
   // and a Forbidden block needs no further detail about its content.
-  const all = results.flatMap((r) => r.errors);
-  const allWarnings = results.flatMap((r) => r.warnings);
   const shapePaths = new Set(shapeErrors.map((e) => e.field));
   const forbiddenPaths = new Set(all.filter((e) => e.kind === 'Forbidden').map((e) => e.field));
   const semantic = all.filter(

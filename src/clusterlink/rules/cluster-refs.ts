@@ -52,8 +52,7 @@ function checkBootstrapEndpoint(out: Findings, path: FieldPath, value: unknown):
     out.warn(path, `the URL scheme "${schemeSeen}" is ignored; Kafka clients take host:port`, 'bootstrap-url-scheme');
 }
 
-export function validateClusterRefs(spec: JsonRecord): RuleResult {
-  const out = new Findings();
+export function validateClusterRefs(spec: JsonRecord, out = new Findings()): RuleResult {
   // A Bidirectional link sets both on purpose: the REST class must exist even when clusterID is given
   // (docs/rules.md#everywhere), so the warning would fire on every correct Bidirectional link.
   const warnBoth = linkTypeOf(spec) !== 'Bidirectional';

@@ -20,7 +20,10 @@ export interface RuleResult {
   warnings: FieldWarning[];
 }
 
-/** Accumulates a rule family's findings; families return `collector.result()`. */
+/**
+ * Accumulates findings; families return `collector.result()`. validate passes one collector to every family, in
+ * order, instead of a collector, two arrays and a result object per family and review.
+ */
 export class Findings {
   readonly errors: FieldError[] = [];
   readonly warnings: FieldWarning[] = [];
@@ -34,8 +37,9 @@ export class Findings {
     this.warnings.push({ field: path.toString(), message, rule });
   }
 
+  /** The collector itself: it is a RuleResult, and one collector may gather several families' findings. */
   result(): RuleResult {
-    return { errors: this.errors, warnings: this.warnings };
+    return this;
   }
 }
 

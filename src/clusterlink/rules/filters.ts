@@ -7,8 +7,7 @@ import { checkRequiredEnumField, Findings, SPEC, type RuleResult } from './commo
 const NO_INCLUDE_CONSUMER =
   'needs at least one INCLUDE filter: offset sync with nothing to sync ends the link task in error; leave the field out to disable it';
 
-export function validateConsumerGroupFilters(spec: JsonRecord): RuleResult {
-  const out = new Findings();
+export function validateConsumerGroupFilters(spec: JsonRecord, out = new Findings()): RuleResult {
   const path = SPEC.child('consumerGroupFilters');
   const filters = asArray(spec['consumerGroupFilters']);
   if (!filters) return out.result();
@@ -102,8 +101,7 @@ function validateTopicFilterList(out: Findings, path: FieldPath, filters: readon
   });
 }
 
-export function validateAutoCreateTopics(spec: JsonRecord): RuleResult {
-  const out = new Findings();
+export function validateAutoCreateTopics(spec: JsonRecord, out = new Findings()): RuleResult {
   const autoCreate = asRecord(asRecord(spec['mirrorTopicOptions'])?.['autoCreateTopics']);
   if (!autoCreate) return out.result();
   const path = SPEC.child('mirrorTopicOptions', 'autoCreateTopics');

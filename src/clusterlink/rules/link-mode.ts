@@ -145,8 +145,7 @@ function applyExpectations(out: Findings, path: FieldPath, cluster: JsonRecord, 
 
 const ON_DESTINATION_CR = 'not allowed on a Source-mode link: set it on the Destination-mode ClusterLink';
 
-export function validateLinkMode(input: RuleInput): RuleResult {
-  const out = new Findings();
+export function validateLinkMode(input: RuleInput, out = new Findings()): RuleResult {
   const { spec, linkType } = input;
   const sil = asRecord(spec['sourceInitiatedLink']);
   if (sil) {

@@ -24,8 +24,7 @@ interface TopicsContext {
   hasPrefix: boolean;
 }
 
-export function validateMirrorTopics(spec: JsonRecord): RuleResult {
-  const out = new Findings();
+export function validateMirrorTopics(spec: JsonRecord, out = new Findings()): RuleResult {
   const options = asRecord(spec['mirrorTopicOptions']);
   const rawPrefix = options?.['prefix'];
   const prefixValid = checkTopicName(out, PREFIX_PATH, rawPrefix, 'mirror-prefix-name', 'a topic-name prefix');

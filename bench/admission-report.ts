@@ -4,21 +4,39 @@
 import { compare, MIN_ROUNDS, percent, scatter, type Comparison, type RateChoice } from './compare.js';
 import { fmt, median, type Table, type TargetCheck } from './report.js';
 
-export type Target = 'node' | 'fastify' | 'validate' | 'mutate';
-export const TARGETS: readonly Target[] = ['node', 'fastify', 'validate', 'mutate'];
 export type Baseline = 'node' | 'fastify';
 export const BASELINES: readonly Baseline[] = ['fastify', 'node'];
 export type Ours = 'validate' | 'mutate';
 export const OURS: readonly Ours[] = ['validate', 'mutate'];
+/** Our two endpoints, and each baseline answering each endpoint's review (its body in, our answer's bytes out). */
+export type Target = Ours | `${Baseline}-${Ours}`;
+export const TARGETS: readonly Target[] = [
+  'node-validate',
+  'fastify-validate',
+  'validate',
+  'node-mutate',
+  'fastify-mutate',
+  'mutate',
+];
 export type Client = 'autocannon' | 'node-https';
 export const CLIENTS: readonly Client[] = ['autocannon', 'node-https'];
 
+export const baselineOf = (b: Baseline, endpoint: Ours): Target => `${b}-${endpoint}`;
+export const endpointOf = (t: Target): Ours => (t.endsWith('mutate') ? 'mutate' : 'validate');
+/** Which server answers: ours, or one of the baselines. */
+export const serverOf = (t: Target): Baseline | 'ours' =>
+  t.startsWith('node-') ? 'node' : t.startsWith('fastify-') ? 'fastify' : 'ours';
+const isBaseline = (t: Target, b: Baseline): boolean => t === baselineOf(b, endpointOf(t));
+
 export const LABEL: Record<Target, string> = {
-  node: 'bare node https',
-  fastify: 'bare Fastify 5',
+  'node-validate': 'bare node https, /validate review',
+  'fastify-validate': 'bare Fastify 5, /validate review',
   validate: 'ours: /validate',
+  'node-mutate': 'bare node https, /mutate review',
+  'fastify-mutate': 'bare Fastify 5, /mutate review',
   mutate: 'ours: /mutate',
 };
+const BASELINE_LABEL: Record<Baseline, string> = { node: 'bare node https', fastify: 'bare Fastify 5' };
 const CLIENT_LABEL: Record<Client, string> = { autocannon: 'autocannon', 'node-https': 'node:https keep-alive client' };
 
 /** A client using this much of its core may be what limits the throughput, not the server. */
@@ -45,6 +63,8 @@ export interface OpenRun {
   round: number;
   answeredRps: number;
   responses: number;
+  /** Server CPU per review at the fixed rate: every server woken the same way, so the difference is its work. */
+  cpuUsPerReview: number;
   p50Ms: number;
   p99Ms: number;
   failures: number;
@@ -70,8 +90,11 @@ export interface OpenSummary {
   p50Ms: number;
   p99Ms: number;
   p99Scatter: number;
+  medianCpuUs: number;
   /** p99 ÷ bare Fastify's p99 (absent for bare Fastify itself). */
   p99VsFastify?: Comparison;
+  /** Bare Fastify's CPU per review ÷ ours at the fixed rate (absent for bare Fastify itself). */
+  cpuVsFastify?: Comparison;
 }
 
 export interface AdmissionSettings {
@@ -112,9 +135,10 @@ function closedSummary(
   const cpu = runs.map((r) => r.cpuUsPerReview);
   const vs: ClosedSummary['vs'] = {};
   for (const b of BASELINES) {
-    if (b === target) continue;
-    const base = byTarget[b];
-    const opts = { baselineName: LABEL[b], maxScatter, minRounds };
+    if (serverOf(target) === b) continue;
+    const baseTarget = baselineOf(b, endpointOf(target));
+    const base = byTarget[baseTarget];
+    const opts = { baselineName: BASELINE_LABEL[b], maxScatter, minRounds };
     vs[b] = {
       throughput: compare(
         rps,
@@ -150,6 +174,7 @@ function openSummary(
   minRounds: number,
 ) {
   const p99 = runs.map((r) => r.p99Ms);
+  const cpu = runs.map((r) => r.cpuUsPerReview);
   const answeredRps = median(runs.map((r) => r.answeredRps));
   const summary: OpenSummary = {
     runs,
@@ -158,13 +183,21 @@ function openSummary(
     p50Ms: median(runs.map((r) => r.p50Ms)),
     p99Ms: median(p99),
     p99Scatter: scatter(p99),
+    medianCpuUs: median(cpu),
   };
-  if (fastify)
+  if (fastify) {
+    const name = BASELINE_LABEL.fastify;
     summary.p99VsFastify = compare(
       p99,
       fastify.map((r) => r.p99Ms),
-      { baselineName: `${LABEL.fastify}'s p99`, maxScatter, minRounds },
+      { baselineName: `${name}'s p99`, maxScatter, minRounds },
     );
+    summary.cpuVsFastify = compare(
+      cpu,
+      fastify.map((r) => r.cpuUsPerReview),
+      { baselineName: `${name}'s CPU per review at the fixed rate`, maxScatter, minRounds, invert: true },
+    );
+  }
   return summary;
 }
 
@@ -182,7 +215,7 @@ export function summarise(raw: RawRuns): AdmissionFigures {
       perTarget[t] = closedSummary(t, raw.closed[c], maxScatter, minRounds);
       failures += raw.closed[c][t].reduce((n, r) => n + r.failures, 0);
       for (const [b, pair] of Object.entries(perTarget[t].vs)) {
-        const against = `${CLIENT_LABEL[c]}, ratios against ${LABEL[b as Baseline]}`;
+        const against = `${CLIENT_LABEL[c]}, ratios against ${LABEL[baselineOf(b as Baseline, endpointOf(t))]}`;
         if (pair.throughput.refused) refusals.add(`${against} (throughput): ${pair.throughput.refused}`);
         if (pair.cpu.refused) refusals.add(`${against} (CPU per review): ${pair.cpu.refused}`);
       }
@@ -191,11 +224,14 @@ export function summarise(raw: RawRuns): AdmissionFigures {
   }
   const perTarget = {} as Record<Target, OpenSummary>;
   for (const t of TARGETS) {
-    const fastify = t === 'fastify' ? undefined : raw.open.fastify;
+    const fastifyTarget = baselineOf('fastify', endpointOf(t));
+    const fastify = t === fastifyTarget ? undefined : raw.open[fastifyTarget];
     perTarget[t] = openSummary(raw.open[t], raw.choice.rate, fastify, maxScatter, minRounds);
     failures += raw.open[t].reduce((n, r) => n + r.failures, 0);
     const refused = perTarget[t].p99VsFastify?.refused;
-    if (refused) refusals.add(`open loop, p99 ratios against ${LABEL.fastify}: ${refused}`);
+    if (refused) refusals.add(`open loop, p99 ratios against ${LABEL[fastifyTarget]}: ${refused}`);
+    const cpuRefused = perTarget[t].cpuVsFastify?.refused;
+    if (cpuRefused) refusals.add(`open loop, CPU ratios against ${LABEL[fastifyTarget]}: ${cpuRefused}`);
   }
   return {
     settings: raw.settings,
@@ -221,11 +257,11 @@ function closedTable(f: AdmissionFigures, client: Client): Table {
       LABEL[t],
       fmt(x.medianRps),
       percent(x.rpsScatter),
-      ratioCell(x.vs.fastify?.throughput, t === 'fastify'),
-      ratioCell(x.vs.node?.throughput, t === 'node'),
+      ratioCell(x.vs.fastify?.throughput, isBaseline(t, 'fastify')),
+      ratioCell(x.vs.node?.throughput, isBaseline(t, 'node')),
       `${fmt(x.medianCpuUs)} µs`,
       percent(x.cpuScatter),
-      ratioCell(x.vs.fastify?.cpu, t === 'fastify'),
+      ratioCell(x.vs.fastify?.cpu, isBaseline(t, 'fastify')),
       `${fmt(x.medianP99Ms)} ms`,
       `${percent(x.medianClientCpuShare)}${x.clientBound ? ' (client-bound)' : ''}`,
     ];
@@ -252,7 +288,16 @@ function openTable(f: AdmissionFigures): Table {
   const o = f.openLoop;
   return {
     title: `Admission, open loop at ${o.choice.rate} req/s (${f.settings.fixedS} s per round, medians of ${f.settings.rounds} rounds)`,
-    headers: ['server', 'answered/s', 'p50', 'p99', 'p99 scatter', 'p99 ÷ bare Fastify'],
+    headers: [
+      'server',
+      'answered/s',
+      'p50',
+      'p99',
+      'p99 scatter',
+      'p99 ÷ bare Fastify',
+      'server CPU / review',
+      'CPU ratio vs Fastify',
+    ],
     rows: TARGETS.map((t) => {
       const x = o.perTarget[t];
       return [
@@ -261,7 +306,9 @@ function openTable(f: AdmissionFigures): Table {
         `${fmt(x.p50Ms)} ms`,
         `${fmt(x.p99Ms)} ms`,
         percent(x.p99Scatter),
-        ratioCell(x.p99VsFastify, t === 'fastify'),
+        ratioCell(x.p99VsFastify, isBaseline(t, 'fastify')),
+        `${fmt(x.medianCpuUs)} µs`,
+        ratioCell(x.cpuVsFastify, isBaseline(t, 'fastify')),
       ];
     }),
     notes: [`Rate: ${o.choice.reason}.`],
@@ -275,8 +322,11 @@ function methodNotes(f: AdmissionFigures): string[] {
       `Scatter = (max − min) ÷ median of a server's rounds; a ratio against a baseline scattering more than ` +
       `${percent(s.maxScatter)} is refused. CPU ratio = baseline CPU per review ÷ ours (the throughput ratio on a ` +
       `dedicated core). ClusterLink with ${s.mirrorTopics} mirror topics, filters, SASL + TLS; bodies ` +
-      `${s.bodyBytes.mutate} B (/mutate), ${s.bodyBytes.validate} B (/validate and both baselines). Servers pinned to ` +
-      `one core, clients to the other: ${s.pinned ? 'yes' : 'no'}. Failed responses: ${f.failures}.`,
+      `${s.bodyBytes.mutate} B (/mutate), ${s.bodyBytes.validate} B (/validate). Each baseline is measured on both ` +
+      `reviews and answers each with our answer's bytes (the uid echoed). At the fixed rate every server is woken ` +
+      `for each request alike, so its CPU per review there is its own work; in the closed loop a slower server also ` +
+      `pays for waking an idle client more often. Servers pinned to one core, clients to the other: ` +
+      `${s.pinned ? 'yes' : 'no'}. Failed responses: ${f.failures}.`,
   ];
   if (f.refusals.length > 0) notes.push(['Ratios refused:', ...f.refusals.map((r) => `- ${r}`)].join('\n'));
   return notes;
@@ -294,13 +344,16 @@ function throughputLine(f: AdmissionFigures, client: Client, t: Ours): TargetChe
   const x = f.closedLoop[client][t];
   const vsF = x.vs.fastify?.throughput;
   const vsN = x.vs.node?.throughput;
-  const cpu = `CPU ${fmt(x.medianCpuUs)} µs/review (bare Fastify ${fmt(f.closedLoop[client].fastify.medianCpuUs)}, bare node ${fmt(f.closedLoop[client].node.medianCpuUs)})`;
-  const bound = x.clientBound || f.closedLoop[client].fastify.clientBound ? '; client-bound' : '';
+  const fastify = f.closedLoop[client][baselineOf('fastify', t)];
+  const cpu = `CPU ${fmt(x.medianCpuUs)} µs/review (bare Fastify ${fmt(fastify.medianCpuUs)}, bare node ${fmt(f.closedLoop[client][baselineOf('node', t)].medianCpuUs)})`;
+  const bound = x.clientBound || fastify.clientBound ? '; client-bound' : '';
   const node = vsN?.ratio === null || vsN === undefined ? 'vs bare node refused' : `${fmt(vsN.ratio, 2)} × bare node`;
+  const atRate = f.openLoop.perTarget[t].cpuVsFastify;
+  const fixed = atRate === undefined ? '' : `; CPU ratio at ${f.openLoop.choice.rate} req/s ${ratioCell(atRate)}`;
   const actual =
     vsF?.ratio === null || vsF === undefined
-      ? `no ratio: ${vsF?.refused ?? 'not measured'}; ${fmt(x.medianRps)} req/s; ${cpu}`
-      : `${fmt(vsF.ratio, 2)} × bare Fastify, ${node}; ${cpu}${bound}`;
+      ? `no ratio: ${vsF?.refused ?? 'not measured'}; ${fmt(x.medianRps)} req/s; ${cpu}${fixed}`
+      : `${fmt(vsF.ratio, 2)} × bare Fastify, ${node}; ${cpu}${bound}${fixed}`;
   return {
     id: '20.1',
     name: `20.1 /${t} throughput (${client})`,
@@ -313,7 +366,7 @@ function throughputLine(f: AdmissionFigures, client: Client, t: Ours): TargetChe
 function latencyLine(f: AdmissionFigures, t: Ours): TargetCheck {
   const o = f.openLoop;
   const x = o.perTarget[t];
-  const base = o.perTarget.fastify;
+  const base = o.perTarget[baselineOf('fastify', t)];
   const c = x.p99VsFastify;
   const rate = o.choice.preferredUsed ? '' : ` (${o.choice.reason})`;
   const figures = `p99 ${fmt(x.p99Ms)} ms vs ${fmt(base.p99Ms)} ms`;
@@ -333,7 +386,12 @@ function harnessLine(f: AdmissionFigures): TargetCheck {
   const s = f.settings;
   const scatters = CLIENTS.map(
     (c) =>
-      `${c}: Fastify ${percent(f.closedLoop[c].fastify.rpsScatter)}, node ${percent(f.closedLoop[c].node.rpsScatter)}`,
+      `${c}: ` +
+      OURS.map(
+        (e) =>
+          `/${e} Fastify ${percent(f.closedLoop[c][baselineOf('fastify', e)].rpsScatter)}, ` +
+          `node ${percent(f.closedLoop[c][baselineOf('node', e)].rpsScatter)}`,
+      ).join(', '),
   ).join('; ');
   const unsustained = TARGETS.filter((t) => !f.openLoop.perTarget[t].sustained).map((t) => LABEL[t]);
   return {

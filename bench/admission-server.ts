@@ -4,7 +4,9 @@
 //   node --import tsx bench/admission-server.ts ours|fastify|node      (IPC channel required)
 //
 // The certificate comes from the parent (BENCH_TLS_CERT / BENCH_TLS_KEY) so every server does identical TLS work.
-// Both baselines parse the same review body and answer the same fixed allowed review (docs/performance.md).
+// Both baselines parse the review body and answer, per path, the answer our webhook gives for that body
+// (BENCH_ANSWERS, recorded by the parent from our server), the request's uid echoed: the same review in, the same
+// bytes out, no rules in between (docs/performance.md#how-it-measures). Without BENCH_ANSWERS: a plain allowed review.
 // Messages from the parent: { type: 'memory', gc?: boolean } → replies { type: 'memory', ...usage, cpuUs } (CPU time
 // used so far, all threads: per-request CPU cost is robust where wall-clock throughput is skewed by other load);
 // { type: 'stop' } → closes and exits (a clean exit also lets --cpu-prof write its profile).
@@ -40,22 +42,37 @@ function httpsOptions(): ServerOptions {
   return { cert: tls.certPem, key: tls.keyPem, minVersion: 'TLSv1.2' };
 }
 
-/** The fixed allowed review both baselines answer, echoing the uid (which the API server requires). */
-function fixedReview(body: unknown): Record<string, unknown> {
+interface Answer {
+  apiVersion: string;
+  kind: string;
+  response: { uid: string; [field: string]: unknown };
+}
+
+/** Per path, the answer both baselines give (BENCH_ANSWERS: path → our server's answer text for the bench body). */
+function answerTemplates(): Map<string, Answer> {
+  const raw = process.env['BENCH_ANSWERS'];
+  const answers = raw ? (JSON.parse(raw) as Record<string, string>) : {};
+  return new Map(Object.entries(answers).map(([path, text]) => [path, JSON.parse(text) as Answer]));
+}
+const TEMPLATES = answerTemplates();
+
+/** The answer for `path`, the request's uid echoed (which the API server requires). */
+function fixedReview(path: string, body: unknown): Answer {
   const uid = (body as { request?: { uid?: unknown } } | null)?.request?.uid;
-  return {
+  const answer = TEMPLATES.get(path) ?? {
     apiVersion: 'admission.k8s.io/v1',
     kind: 'AdmissionReview',
-    response: { uid: typeof uid === 'string' ? uid : '', allowed: true },
+    response: { uid: '', allowed: true },
   };
+  answer.response.uid = typeof uid === 'string' ? uid : '';
+  return answer;
 }
 
 /** The floor the issue measures against: Fastify 5 over the same HTTPS, parsing the JSON body. No logging, no rules. */
 async function startFastify(): Promise<Running> {
   const app = Fastify({ https: httpsOptions(), bodyLimit: BODY_LIMIT, keepAliveTimeout: KEEP_ALIVE_MS });
-  const answer = async (req: { body: unknown }) => fixedReview(req.body);
-  app.post('/mutate', answer);
-  app.post('/validate', answer);
+  app.post('/mutate', async (req) => fixedReview('/mutate', req.body));
+  app.post('/validate', async (req) => fixedReview('/validate', req.body));
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
 }
@@ -78,7 +95,7 @@ async function startNode(): Promise<Running> {
         res.writeHead(400, { 'content-length': 0 }).end();
         return;
       }
-      const payload = JSON.stringify(fixedReview(body));
+      const payload = JSON.stringify(fixedReview(req.url ?? '', body));
       res
         .writeHead(200, {
           'content-type': 'application/json; charset=utf-8',

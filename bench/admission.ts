@@ -1,6 +1,7 @@
 // Admission throughput and latency: ours (/validate, /mutate) against two baselines in the same run, a bare node:https
-// server and a bare Fastify 5 HTTPS server, both parsing the same review and answering the same fixed allowed one
-// (docs/performance.md#how-it-measures). Servers run in child processes (one core), the load clients here (the other).
+// server and a bare Fastify 5 HTTPS server, each measured on both reviews: parsing the same body and answering with
+// the bytes our server answers it with, the uid echoed (docs/performance.md#how-it-measures). Servers run in child
+// processes (one core), the load clients here (the other).
 //   1. Closed loop, two clients (autocannon, node:https keep-alive), `rounds` rounds; each round runs every server
 //      with both clients, in an order rotated by one place per round, so slow phases of a shared machine spread over
 //      all servers instead of hitting one. Medians reported; ratios refused when a baseline's rounds scatter.
@@ -13,6 +14,8 @@ import { chooseRate, rotation } from './compare.js';
 import {
   admissionTables,
   admissionTargets,
+  endpointOf,
+  serverOf,
   summarise,
   CLIENTS,
   TARGETS,
@@ -37,32 +40,39 @@ export interface AdmissionOptions {
 const MIRROR_TOPICS = 20;
 
 function requestFor(target: Target, bodies: AdmissionBodies): LoadRequest {
-  // The baselines parse the larger of the two bodies (the defaulted object /validate receives).
-  return target === 'mutate' ? { path: '/mutate', body: bodies.mutate } : { path: '/validate', body: bodies.validate };
+  return endpointOf(target) === 'mutate'
+    ? { path: '/mutate', body: bodies.mutate }
+    : { path: '/validate', body: bodies.validate };
 }
 
-/** One request to each endpoint first: the benchmark must measure the real paths, not an error page. */
-async function checkAnswers(servers: Record<Target, ServerProcess>, bodies: AdmissionBodies, ca: string) {
-  const validate = await postReview(servers.validate.url, ca, '/validate', bodies.validate);
+/** Our answer to each bench review: what the baselines answer too (admission-server.ts BENCH_ANSWERS). */
+async function ourAnswers(ours: ServerProcess, bodies: AdmissionBodies, ca: string): Promise<Record<string, string>> {
+  const validate = await postReview(ours.url, ca, '/validate', bodies.validate);
   const v = validate.body?.response;
   if (validate.status !== 200 || v?.allowed !== true || (v.warnings?.length ?? 0) > 0) {
     throw new Error(`/validate did not allow the fixture cleanly: ${validate.status} ${validate.text.slice(0, 400)}`);
   }
-  const mutate = await postReview(servers.mutate.url, ca, '/mutate', bodies.mutate);
+  const mutate = await postReview(ours.url, ca, '/mutate', bodies.mutate);
   if (mutate.status !== 200 || mutate.body?.response?.allowed !== true || !mutate.body.response.patch) {
     throw new Error(`/mutate did not answer with a patch: ${mutate.status} ${mutate.text.slice(0, 400)}`);
   }
-  // Both floors must give the same answer, byte for byte: the difference between them is the framework alone.
-  const node = await postReview(servers.node.url, ca, '/validate', bodies.validate);
-  const fastify = await postReview(servers.fastify.url, ca, '/validate', bodies.validate);
-  for (const [name, r] of [
-    ['bare node https', node],
-    ['bare Fastify', fastify],
-  ] as const) {
-    if (r.status !== 200 || r.body?.response?.allowed !== true || r.body.response.uid !== v.uid)
-      throw new Error(`${name} baseline failed: ${r.status} ${r.text}`);
+  return { '/validate': validate.text, '/mutate': mutate.text };
+}
+
+/** Every baseline must answer each review byte for byte as ours does: the difference is then the work alone. */
+async function checkAnswers(
+  servers: Record<Target, ServerProcess>,
+  answers: Record<string, string>,
+  bodies: AdmissionBodies,
+  ca: string,
+): Promise<void> {
+  for (const t of TARGETS) {
+    if (serverOf(t) === 'ours') continue;
+    const { path, body } = requestFor(t, bodies);
+    const r = await postReview(servers[t].url, ca, path, body);
+    if (r.status !== 200 || r.text !== answers[path])
+      throw new Error(`${t} baseline answers differently from ours: ${r.status} ${r.text.slice(0, 400)}`);
   }
-  if (node.text !== fastify.text) throw new Error(`the baselines answer differently: ${node.text} vs ${fastify.text}`);
 }
 
 type ClientRunner = (url: string, request: LoadRequest, connections: number, durationS: number) => Promise<LoadResult>;
@@ -105,30 +115,43 @@ interface Bench {
   log: (line: string) => void;
 }
 
-async function startServers(config: BenchConfig, pinned: boolean): Promise<Record<Target, ServerProcess>> {
+/** Ours first: its answers are what the baselines are started to give. */
+async function startServers(
+  config: BenchConfig,
+  pinned: boolean,
+  bodies: AdmissionBodies,
+): Promise<{ servers: Record<Target, ServerProcess>; answers: Record<string, string> }> {
   const common = {
     tls: benchTls(),
     ...(pinned ? { cpu: 1 } : {}),
     logLevel: config.logLevel,
     ...(config.cpuProfDir ? { cpuProfDir: config.cpuProfDir } : {}),
   };
+  const ours = await startServer({ kind: 'ours', ...common });
+  let answers: Record<string, string>;
+  try {
+    answers = await ourAnswers(ours, bodies, common.tls.caPem);
+  } catch (err) {
+    await ours.stop();
+    throw err;
+  }
   const started = await Promise.allSettled([
-    startServer({ kind: 'node', ...common }),
-    startServer({ kind: 'fastify', ...common }),
-    startServer({ kind: 'ours', ...common }),
+    startServer({ kind: 'node', ...common, answers }),
+    startServer({ kind: 'fastify', ...common, answers }),
   ]);
   const failed = started.find((s) => s.status === 'rejected');
   if (failed) {
     const up = started.filter((s): s is PromiseFulfilledResult<ServerProcess> => s.status === 'fulfilled');
-    await Promise.all(up.map((s) => s.value.stop()));
+    await Promise.all([ours.stop(), ...up.map((s) => s.value.stop())]);
     throw failed.reason;
   }
-  const [node, fastify, ours] = started.map((s) => (s as PromiseFulfilledResult<ServerProcess>).value) as [
-    ServerProcess,
+  const [node, fastify] = started.map((s) => (s as PromiseFulfilledResult<ServerProcess>).value) as [
     ServerProcess,
     ServerProcess,
   ];
-  return { node, fastify, validate: ours, mutate: ours };
+  const byServer = { node, fastify, ours };
+  const servers = Object.fromEntries(TARGETS.map((t) => [t, byServer[serverOf(t)]])) as Record<Target, ServerProcess>;
+  return { servers, answers };
 }
 
 /** Every server, both clients: connections, TLS sessions and the JIT settle before anything is recorded. */
@@ -139,10 +162,10 @@ async function warmUp({ servers, bodies, config }: Bench): Promise<void> {
 }
 
 async function closedLoop(b: Bench): Promise<Record<Client, Record<Target, ClosedRun[]>>> {
-  const closed: Record<Client, Record<Target, ClosedRun[]>> = {
-    autocannon: { node: [], fastify: [], validate: [], mutate: [] },
-    'node-https': { node: [], fastify: [], validate: [], mutate: [] },
-  };
+  const closed = Object.fromEntries(CLIENTS.map((c) => [c, emptyRuns<ClosedRun>()])) as Record<
+    Client,
+    Record<Target, ClosedRun[]>
+  >;
   for (let round = 0; round < b.config.rounds; round++) {
     const order = rotation(TARGETS, round);
     b.log(`  round ${round + 1}/${b.config.rounds}: ${order.join(' → ')}`);
@@ -152,7 +175,7 @@ async function closedLoop(b: Bench): Promise<Record<Client, Record<Target, Close
         const run = await closedRun(b.servers[t], c, requestFor(t, b.bodies), b.config, round + 1);
         closed[c][t].push(run);
         b.log(
-          `    ${t.padEnd(8)} ${c.padEnd(10)} ${fmt(run.rps).padStart(6)} req/s  p99 ${fmt(run.p99Ms)} ms  ` +
+          `    ${t.padEnd(16)} ${c.padEnd(10)} ${fmt(run.rps).padStart(6)} req/s  p99 ${fmt(run.p99Ms)} ms  ` +
             `server CPU ${fmt(run.cpuUsPerReview)} µs/review  client CPU ${Math.round(run.clientCpuShare * 100)} %`,
         );
       }
@@ -161,11 +184,18 @@ async function closedLoop(b: Bench): Promise<Record<Client, Record<Target, Close
   return closed;
 }
 
+function emptyRuns<R>(): Record<Target, R[]> {
+  return Object.fromEntries(TARGETS.map((t) => [t, []])) as unknown as Record<Target, R[]>;
+}
+
 async function openLoop(b: Bench, rate: number): Promise<Record<Target, OpenRun[]>> {
-  const open: Record<Target, OpenRun[]> = { node: [], fastify: [], validate: [], mutate: [] };
+  const open = emptyRuns<OpenRun>();
   for (let round = 0; round < b.config.rounds; round++) {
     for (const t of rotation(TARGETS, round)) {
+      // The server's CPU from the end of the warm-up: the new connections' TLS handshakes are not a review's cost.
+      let cpuAtWarm: Promise<number> | undefined;
       const r = await runOpenLoop({
+        onWarm: () => (cpuAtWarm = b.servers[t].memory().then((m) => m.cpuUs)),
         url: b.servers[t].url,
         requests: [requestFor(t, b.bodies)],
         connections: b.config.connections,
@@ -173,17 +203,19 @@ async function openLoop(b: Bench, rate: number): Promise<Record<Target, OpenRun[
         rate,
         warmupS: b.config.quick ? 0.1 : 1,
       });
+      const cpuUs = (await b.servers[t].memory()).cpuUs - ((await cpuAtWarm) ?? 0);
       open[t].push({
         round: round + 1,
         answeredRps: r.rps,
         responses: r.responses,
+        cpuUsPerReview: cpuUs / Math.max(1, r.responses),
         p50Ms: r.latencyMs.p50,
         p99Ms: r.latencyMs.p99,
         failures: r.non2xx + r.errors + r.timeouts,
       });
       b.log(
-        `    open loop r${round + 1} ${t.padEnd(8)} ${rate} req/s due, ${fmt(r.rps)} answered/s  ` +
-          `p50 ${fmt(r.latencyMs.p50)} ms  p99 ${fmt(r.latencyMs.p99)} ms`,
+        `    open loop r${round + 1} ${t.padEnd(16)} ${rate} req/s due, ${fmt(r.rps)} answered/s  ` +
+          `p50 ${fmt(r.latencyMs.p50)} ms  p99 ${fmt(r.latencyMs.p99)} ms  server CPU ${fmt(open[t].at(-1)!.cpuUsPerReview)} µs/review`,
       );
     }
   }
@@ -195,11 +227,11 @@ export async function runAdmission({ config, log }: AdmissionOptions): Promise<S
   const pinned = config.pin && canPin();
   const startedAt = Date.now();
   const since = (): string => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
-  const servers = await startServers(config, pinned);
+  const { servers, answers } = await startServers(config, pinned, bodies);
   const bench: Bench = { servers, bodies, config, log };
   try {
     log(`  servers ready after ${since()}`);
-    await checkAnswers(servers, bodies, benchTls().caPem);
+    await checkAnswers(servers, answers, bodies, benchTls().caPem);
     await warmUp(bench);
     log(`  warmed up after ${since()}`);
     const closed = await closedLoop(bench);
@@ -230,6 +262,6 @@ export async function runAdmission({ config, log }: AdmissionOptions): Promise<S
     for (const refusal of figures.refusals) log(`  REFUSED: ${refusal}`);
     return { figures, tables: admissionTables(figures), targets: admissionTargets(figures) };
   } finally {
-    await Promise.all([servers.node.stop(), servers.fastify.stop(), servers.validate.stop()]);
+    await Promise.all([...new Set(Object.values(servers))].map((server) => server.stop()));
   }
 }

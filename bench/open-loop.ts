@@ -20,6 +20,8 @@ export interface OpenLoopOptions {
   durationS: number;
   /** Sent at the same rate first but not recorded (connections, TLS sessions and JIT settle). */
   warmupS?: number;
+  /** Called when the warm-up is over and recording starts (e.g. to read the server's CPU time). */
+  onWarm?: () => void;
 }
 
 interface Connection {
@@ -117,6 +119,7 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<LoadResult>
   }
 
   started = performance.now();
+  if (options.onWarm) setTimeout(options.onWarm, warmupMs);
   await new Promise<void>((resolve) => {
     // A 1 ms tick queues everything that has fallen due and hands it to idle connections. (Spinning instead would
     // take a whole core from whatever else runs on the machine; the tick adds up to ~1 ms to each latency, the

@@ -27,6 +27,8 @@ export interface StartServerOptions {
   exposeGc?: boolean;
   cpuProfDir?: string;
   logLevel?: string;
+  /** The baselines' answers per path (admission-server.ts BENCH_ANSWERS). */
+  answers?: Record<string, string>;
 }
 
 export interface BenchTls {
@@ -76,6 +78,7 @@ export async function startServer(options: StartServerOptions): Promise<ServerPr
     BENCH_TLS_KEY: options.tls.keyPem,
   };
   if (options.logLevel) env['BENCH_LOG_LEVEL'] = options.logLevel;
+  if (options.answers) env['BENCH_ANSWERS'] = JSON.stringify(options.answers);
   const child: ChildProcess = spawn(process.execPath, nodeArgs, {
     cwd: ROOT,
     env,

@@ -85,7 +85,7 @@ function validateWith(
 
     // If the Secret checks overrun the budget, the server answers with the rules' verdict.
     admitOptions.provisional?.(finishDecision(findings, policy, undefined));
-    const secrets = await secretChecker.check(object as ClusterLink, request.namespace, admitOptions.signal);
+    const secrets = await secretChecker.check(object as ClusterLink, request.namespace, admitOptions);
     const all = secretFindings(findings, secrets);
     return finishDecision(all, policy, await exception);
   };

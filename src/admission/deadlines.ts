@@ -1,8 +1,9 @@
 // One timer for all the reviews in flight instead of two per review (docs/performance.md#the-hot-path). Every review
-// of a server waits the same time, so the deadlines fall due in the order the reviews started: a FIFO queue per
-// delay, and one timer armed for the oldest live entry. A review that finishes only marks its entry; the sweep drops
-// it when it reaches the head. The timer keeps the process alive only while a deadline is live, as a timer per
-// review did: a CLI run ends when its last review does, not when the swept entries would have fallen due.
+// of a server waits the same time, so the deadlines fall due in the order the reviews started: a FIFO list per
+// delay, and one timer armed for the oldest entry. A review that finishes unlinks its entry at once, so an entry
+// lives as long as its review (and dies young, in the GC's sense) instead of until its deadline would have passed.
+// The timer keeps the process alive only while a deadline is pending, as a timer per review did: a CLI run ends when
+// its last review does.
 
 /** A pending deadline: `fire` runs once at `dueAt` (ms, performance.now()) unless `cancel()` came first. */
 export interface Deadline {
@@ -10,6 +11,9 @@ export interface Deadline {
 }
 
 class Entry implements Deadline {
+  prev: Entry | undefined;
+  next: Entry | undefined;
+
   constructor(
     private readonly queue: DeadlineQueue,
     readonly dueAt: number,
@@ -19,64 +23,59 @@ class Entry implements Deadline {
   cancel(): void {
     if (this.fire === undefined) return;
     this.fire = undefined;
-    this.queue.settled();
+    this.queue.unlink(this);
   }
 }
 
-/** Deadlines `delayMs` after they are added, swept by one timer. */
+/** Deadlines `delayMs` after they are added, in a doubly linked list swept by one timer. */
 class DeadlineQueue {
-  private entries: Entry[] = [];
-  private head = 0;
+  private head: Entry | undefined;
+  private tail: Entry | undefined;
   private timer: NodeJS.Timeout | undefined;
-  /** Entries neither fired nor cancelled. */
-  private live = 0;
 
   constructor(private readonly delayMs: number) {}
 
   add(fire: () => void): Deadline {
     const entry = new Entry(this, performance.now() + this.delayMs, fire);
-    this.entries.push(entry);
-    if (this.live++ === 0) this.timer?.ref();
+    if (this.tail === undefined) {
+      this.head = entry;
+      this.timer?.ref();
+    } else {
+      entry.prev = this.tail;
+      this.tail.next = entry;
+    }
+    this.tail = entry;
     if (this.timer === undefined) this.arm(this.delayMs);
     return entry;
   }
 
-  /** An entry was cancelled or fired. */
-  settled(): void {
-    if (--this.live === 0) this.timer?.unref();
+  /** Takes a cancelled or fired entry out; with nothing left pending, the timer no longer holds the process. */
+  unlink(entry: Entry): void {
+    const { prev, next } = entry;
+    if (prev) prev.next = next;
+    else this.head = next;
+    if (next) next.prev = prev;
+    else this.tail = prev;
+    entry.prev = entry.next = undefined;
+    if (this.head === undefined) this.timer?.unref();
   }
 
   private arm(inMs: number): void {
     this.timer = setTimeout(() => this.sweep(), Math.max(0, inMs));
-    if (this.live === 0) this.timer.unref();
+    if (this.head === undefined) this.timer.unref();
   }
 
-  /** Fires every entry that is due, drops the cancelled ones in front, re-arms for the next live one. */
+  /** Fires every entry that is due, then re-arms for the oldest one left. */
   private sweep(): void {
     this.timer = undefined;
     const now = performance.now();
-    while (this.head < this.entries.length) {
-      const entry = this.entries[this.head]!;
-      if (entry.fire !== undefined && entry.dueAt > now) break;
-      this.head++;
+    for (let entry = this.head; entry !== undefined && entry.dueAt <= now; entry = this.head) {
       const fire = entry.fire;
-      if (fire) {
-        entry.fire = undefined;
-        this.settled();
-        fireSafely(fire);
-      }
+      entry.fire = undefined;
+      this.unlink(entry);
+      if (fire) fireSafely(fire);
     }
-    // Compact once the consumed prefix dominates, so the array does not grow with the traffic.
-    if (this.head > 1024 && this.head * 2 > this.entries.length) {
-      this.entries = this.entries.slice(this.head);
-      this.head = 0;
-    }
-    if (this.head === this.entries.length) {
-      this.entries = [];
-      this.head = 0;
-      return;
-    }
-    this.arm(this.entries[this.head]!.dueAt - now);
+    if (this.head !== undefined) this.arm(this.head.dueAt - now);
   }
 }
 

@@ -83,6 +83,7 @@ export function createSecretSourceFromReader(
       }
       return untilAborted(pending, signal, gaveUp);
     },
+    cached: (namespace: string, name: string) => cache.get(`${namespace}/${name}`),
     clearCache: () => cache.clear(),
     inFlight: () => inflight.size,
     cachedBytes: () => cache.bytes(),

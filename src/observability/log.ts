@@ -76,7 +76,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const pinoOptions: LoggerOptions = {
     level: options.level ?? 'info',
     base: { name: 'clusterlink-webhook', ...options.base },
-    timestamp: pino.stdTimeFunctions.isoTime,
+    timestamp: isoTimestamp,
     // Redaction by a plain walk of the first three levels (the secret-like keys above, at depths 0, 1 and 2): pino's
     // wildcard `redact` paths cost ~100 µs per line, more than answering a review; this walk costs ~1 µs.
     formatters: {
@@ -85,25 +85,34 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
       bindings: (bindings) => scrubSecrets(bindings),
     },
   };
-  return pino(pinoOptions, options.destination ?? stdoutPerTick());
+  return pino(pinoOptions, options.destination ?? stdoutBatched());
 }
 
+/** Lines wait at most this long for the write that carries them. */
+export const LOG_FLUSH_MS = 20;
+/** ... or until this many characters are pending. */
+const FLUSH_AT_CHARS = 64 * 1024;
+
 /**
- * stdout, one write per event-loop turn: the lines logged during a turn are joined and handed to pino's own stdout
- * destination (synchronous SonicBoom, which deals with EAGAIN) when the turn ends. Writing each review's line on its
- * own cost a system call per review, more than the rest of the line (docs/performance.md#the-hot-path); a line is
- * now at most one turn late, and whatever is pending is written when the process exits, crash included.
+ * stdout, batched: the lines logged within LOG_FLUSH_MS (or until 64 KiB are pending) are joined and handed to pino's
+ * own stdout destination (synchronous SonicBoom, which deals with EAGAIN) in one write. Writing each review's line,
+ * or each event-loop turn's lines, on its own cost a system call per review or two, and in a pod each write to the
+ * container's log pipe also wakes the runtime's reader (docs/performance.md#the-hot-path). Whatever is pending is
+ * written when the process exits, crash included.
  */
-class StdoutPerTick implements DestinationStream {
+class StdoutBatched implements DestinationStream {
   private pending = '';
-  private scheduled = false;
+  private timer: NodeJS.Timeout | undefined;
   private readonly out = pino.destination({ dest: 1, sync: true });
 
   write(line: string): void {
     this.pending += line;
-    if (this.scheduled) return;
-    this.scheduled = true;
-    setImmediate(this.drain);
+    if (this.pending.length >= FLUSH_AT_CHARS) this.drain();
+    else if (this.timer === undefined) {
+      // Unref'd: a pending line never keeps the process alive; the exit handler writes it.
+      this.timer = setTimeout(this.drain, LOG_FLUSH_MS);
+      this.timer.unref();
+    }
   }
 
   /** pino's logger.flush(cb). */
@@ -113,7 +122,10 @@ class StdoutPerTick implements DestinationStream {
   }
 
   readonly drain = (): void => {
-    this.scheduled = false;
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     if (this.pending === '') return;
     const lines = this.pending;
     this.pending = '';
@@ -121,12 +133,29 @@ class StdoutPerTick implements DestinationStream {
   };
 }
 
-let stdout: StdoutPerTick | undefined;
+/**
+ * pino's isoTime (`,"time":"<ISO 8601 UTC, ms>"`), with the date and time up to the second made once per second:
+ * `toISOString` on every line cost a third of the line (docs/performance.md#the-hot-path).
+ */
+export function isoTimestamp(now: number = Date.now()): string {
+  const second = Math.floor(now / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    // "2026-12-02T03:40:12." — toISOString of a whole second ends in ".000Z"; the milliseconds replace "000Z".
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, -4);
+  }
+  const ms = now - second * 1000;
+  return `,"time":"${isoPrefix}${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z"`;
+}
+let isoSecond = Number.NaN;
+let isoPrefix = '';
+
+let stdout: StdoutBatched | undefined;
 
 /** One batching stdout destination per process, whatever the number of loggers, drained on exit. */
-function stdoutPerTick(): StdoutPerTick {
+function stdoutBatched(): StdoutBatched {
   if (!stdout) {
-    const created = new StdoutPerTick();
+    const created = new StdoutBatched();
     process.on('exit', created.drain);
     stdout = created;
   }

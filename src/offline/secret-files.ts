@@ -15,6 +15,11 @@ export class ManifestSecretSource implements SecretSource {
   }
 
   async get(namespace: string, name: string, _signal?: AbortSignal): Promise<SecretLookup> {
+    return this.cached(namespace, name);
+  }
+
+  /** Everything is in memory: every answer is at once. */
+  cached(namespace: string, name: string): SecretLookup {
     const data = this.secrets.get(`${namespace}/${name}`);
     if (data) return { found: true, data: { ...data } };
     return {

@@ -13,7 +13,7 @@ import { decryptWithSecret, type KeyDecryption } from './checks/encrypted-key.js
 import { sharedDecryptPool, type KeyDecryptor } from './decrypt-pool.js';
 import { kib, MAX_CHECKED_SECRET_BYTES } from './limits.js';
 import { referencedSecrets, secretNames, type SecretReference } from './referenced-secrets.js';
-import type { SecretCheckResult, SecretChecker, SecretLookup, SecretSource } from './types.js';
+import type { LookupSignal, SecretCheckResult, SecretChecker, SecretLookup, SecretSource } from './types.js';
 
 type LookupFailure = Extract<SecretLookup, { found: false }>;
 export type LookupFailureReason = LookupFailure['reason'];
@@ -22,7 +22,7 @@ export interface SecretCheckerOptions {
   /** Deny (instead of warn) when a Secret is missing, forbidden, unreachable or slow. */
   strict: boolean;
   now?: () => Date;
-  logger?: Pick<Logger, 'warn' | 'debug'>;
+  logger?: Pick<Logger, 'warn' | 'debug' | 'isLevelEnabled'>;
   metrics?: Pick<Metrics, 'secretLookupFailures'>;
   /** Extra hook per failed lookup (reason only), e.g. for callers without prom-client. */
   onLookupFailure?: (reason: LookupFailureReason) => void;
@@ -61,7 +61,7 @@ type CheckMemoized = (
 export function createSecretChecker(source: SecretSource, options: SecretCheckerOptions): SecretChecker {
   const checkMemoized = memoizedChecks(options);
   return {
-    async check(link: ClusterLink, namespace: string, signal: AbortSignal): Promise<SecretCheckResult> {
+    async check(link: ClusterLink, namespace: string, signal: LookupSignal): Promise<SecretCheckResult> {
       try {
         return await checkLink(source, link, namespace, signal, { options, checkMemoized });
       } catch (err) {
@@ -78,33 +78,34 @@ export function createSecretChecker(source: SecretSource, options: SecretChecker
 
 /** checkOne, with results reused per data object and reference for CHECK_RESULT_TTL_MS. */
 function memoizedChecks(options: SecretCheckerOptions): CheckMemoized {
-  const now = options.now ?? (() => new Date());
+  const clock = options.now;
+  const nowMs = clock ? () => clock().getTime() : Date.now;
   // Keyed by the identity of the data object the source returned: new content is a new object (a new fetch).
   const memo = new WeakMap<Record<string, Buffer>, Map<string, MemoEntry>>();
   return (ref, data, keyPasswordData, keyDecryption) => {
-    const at = now();
+    const at = nowMs();
     // An encrypted key's result also depends on the password Secret's content: not memoized (rare).
     if (keyPasswordData !== undefined)
-      return checkOne(ref, data, { keyPasswordData, keyDecryption }, at, options.expiryWarningDays);
-    const key = JSON.stringify([
-      ref.kind,
-      ref.field,
-      ref.name,
-      ref.kind === 'tls' ? ref.clientAuth : null,
-      ref.kind === 'tls' ? (ref.keyPassword?.name ?? null) : null,
-    ]);
+      return checkOne(ref, data, { keyPasswordData, keyDecryption }, new Date(at), options.expiryWarningDays);
+    const key = memoKey(ref);
     let byRef = memo.get(data);
     const hit = byRef?.get(key);
-    if (hit && Math.abs(at.getTime() - hit.at) < CHECK_RESULT_TTL_MS)
-      return { errors: [...hit.result.errors], warnings: [...hit.result.warnings] };
-    const result = checkOne(ref, data, {}, at, options.expiryWarningDays);
+    // The memoized result itself: callers only copy its findings out (checkLink), never change it.
+    if (hit && Math.abs(at - hit.at) < CHECK_RESULT_TTL_MS) return hit.result;
+    const result = checkOne(ref, data, {}, new Date(at), options.expiryWarningDays);
     if (!byRef) {
       byRef = new Map();
       memo.set(data, byRef);
     }
-    byRef.set(key, { at: at.getTime(), result: { errors: [...result.errors], warnings: [...result.warnings] } });
+    byRef.set(key, { at, result: { errors: [...result.errors], warnings: [...result.warnings] } });
     return result;
   };
+}
+
+/** What a check's result depends on besides the data: one string, NUL-separated (no Kubernetes name holds a NUL). */
+function memoKey(ref: SecretReference): string {
+  const tls = ref.kind === 'tls' ? `\u0000${String(ref.clientAuth)}\u0000${ref.keyPassword?.name ?? ''}` : '';
+  return `${ref.kind}\u0000${ref.field}\u0000${ref.name}${tls}`;
 }
 
 interface Findings {
@@ -116,17 +117,18 @@ async function checkLink(
   source: SecretSource,
   link: ClusterLink,
   namespace: string,
-  signal: AbortSignal,
+  signal: LookupSignal,
   deps: { options: SecretCheckerOptions; checkMemoized: CheckMemoized },
 ): Promise<SecretCheckResult> {
   const refs = referencedSecrets(link);
   if (refs.length === 0) return { errors: [], warnings: [] };
   const names = secretNames(refs);
-  const lookups = new Map(
-    await Promise.all(names.map(async (name) => [name, await lookup(source, namespace, name, signal)] as const)),
-  );
+  const lookups = cachedLookups(source, namespace, names) ?? (await lookupAll(source, namespace, names, signal));
   const found: Findings = { errors: [], warnings: [] };
-  const reportFailure = failureReporter(namespace, deps.options, found);
+  // Made at the first failed lookup: most reviews have none.
+  let report: ReturnType<typeof failureReporter> | undefined;
+  const reportFailure: ReturnType<typeof failureReporter> = (failedRef, failure) =>
+    (report ??= failureReporter(namespace, deps.options, found))(failedRef, failure);
   for (const ref of refs) {
     const result = lookups.get(ref.name);
     if (!result) continue;
@@ -146,16 +148,20 @@ async function checkLink(
     const privkey = ref.kind === 'tls' ? result.data[PRIVKEY] : undefined;
     const decryptor = deps.options.decryptor ?? sharedDecryptPool();
     const keyDecryption =
-      keyPasswordData && privkey ? await decryptWithSecret(privkey, keyPasswordData, decryptor, signal) : undefined;
+      keyPasswordData && privkey
+        ? await decryptWithSecret(privkey, keyPasswordData, decryptor, signalOf(signal))
+        : undefined;
     const checked = deps.checkMemoized(ref, result.data, keyPasswordData, keyDecryption);
-    found.errors.push(...checked.errors);
-    found.warnings.push(...checked.warnings);
+    for (const error of checked.errors) found.errors.push(error);
+    for (const warning of checked.warnings) found.warnings.push(warning);
   }
-  deps.options.logger?.debug(
-    { namespace, secrets: names.length, errors: found.errors.length, warnings: found.warnings.length },
-    'secrets checked',
-  );
-  return { errors: found.errors, warnings: [...new Set(found.warnings)] };
+  const { logger } = deps.options;
+  if (logger?.isLevelEnabled('debug'))
+    logger.debug(
+      { namespace, secrets: names.length, errors: found.errors.length, warnings: found.warnings.length },
+      'secrets checked',
+    );
+  return { errors: found.errors, warnings: found.warnings.length > 1 ? [...new Set(found.warnings)] : found.warnings };
 }
 
 /** Reports a failed lookup on a field: a warning, or an error in strict mode; counted and logged once per Secret. */
@@ -235,6 +241,39 @@ function checkOne(
     default:
       return checkOtherSecret(ref, data);
   }
+}
+
+function signalOf(signal: LookupSignal): AbortSignal {
+  return signal instanceof AbortSignal ? signal : signal.signal;
+}
+
+/** Every Secret's answer from the source's cache, or undefined when one of them would have to be asked for. */
+function cachedLookups(
+  source: SecretSource,
+  namespace: string,
+  names: readonly string[],
+): Map<string, SecretLookup> | undefined {
+  if (!source.cached) return undefined;
+  const lookups = new Map<string, SecretLookup>();
+  for (const name of names) {
+    const hit = source.cached(namespace, name);
+    if (hit === undefined) return undefined;
+    lookups.set(name, hit);
+  }
+  return lookups;
+}
+
+/** Every Secret looked up at once, each bounded by the signal (read only now: something has to wait). */
+async function lookupAll(
+  source: SecretSource,
+  namespace: string,
+  names: readonly string[],
+  lazySignal: LookupSignal,
+): Promise<Map<string, SecretLookup>> {
+  const signal = signalOf(lazySignal);
+  return new Map(
+    await Promise.all(names.map(async (name) => [name, await lookup(source, namespace, name, signal)] as const)),
+  );
 }
 
 /** One lookup that never throws and never outlives `signal` (an abort yields Timeout). */

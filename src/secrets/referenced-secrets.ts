@@ -3,7 +3,6 @@
 // rules already flag as ignored (docs/rules.md#per-link-type "W") or forbidden (docs/rules.md#authentication) is never read by a broker, so checking its
 // Secret would only add noise.
 import type { Authentication, ClusterLink, KafkaClusterRef } from '../clusterlink/types.js';
-import { FieldPath } from '../clusterlink/field-errors.js';
 
 export type ClusterBlock = 'sourceKafkaCluster' | 'destinationKafkaCluster';
 
@@ -38,19 +37,23 @@ export interface OtherSecretReference extends ReferenceBase {
 export type SecretReference = TlsSecretReference | SaslSecretReference | OtherSecretReference;
 
 /** Cluster blocks whose authentication/tls the brokers use, per link type (docs/rules.md#link-types, docs/rules.md#per-link-type). */
-export function usedClusterBlocks(link: ClusterLink): ClusterBlock[] {
+export function usedClusterBlocks(link: ClusterLink): readonly ClusterBlock[] {
   const linkMode = link.spec?.sourceInitiatedLink?.linkMode;
-  if (link.spec?.sourceInitiatedLink === undefined || linkMode === undefined) return ['sourceKafkaCluster'];
+  if (link.spec?.sourceInitiatedLink === undefined || linkMode === undefined) return SOURCE_ONLY;
   switch (linkMode) {
     case 'Destination':
-      return []; // INBOUND: it waits for the Source-mode CR, credentials here are ignored.
+      return NONE; // INBOUND: it waits for the Source-mode CR, credentials here are ignored.
     case 'Source':
     case 'Bidirectional':
-      return ['sourceKafkaCluster', 'destinationKafkaCluster'];
+      return BOTH;
     default:
-      return ['sourceKafkaCluster', 'destinationKafkaCluster']; // unknown mode: the rules deny it anyway
+      return BOTH; // unknown mode: the rules deny it anyway
   }
 }
+
+const SOURCE_ONLY: readonly ClusterBlock[] = ['sourceKafkaCluster'];
+const BOTH: readonly ClusterBlock[] = ['sourceKafkaCluster', 'destinationKafkaCluster'];
+const NONE: readonly ClusterBlock[] = [];
 
 const nonEmpty = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
@@ -60,73 +63,98 @@ export function referencedSecrets(link: ClusterLink): SecretReference[] {
   for (const cluster of usedClusterBlocks(link)) {
     const block = link.spec?.[cluster];
     if (block === null || typeof block !== 'object') continue;
-    const path = FieldPath.root('spec').child(cluster);
-    refs.push(...tlsReferences(block, cluster, path));
-    refs.push(...authReferences(block.authentication, cluster, path.child('authentication')));
+    // Field paths as text: every segment is a fixed identifier, so nothing needs the escaping of FieldPath, and a
+    // review builds only the paths of the references it has (this runs on every /validate, docs/performance.md).
+    const path = `spec.${cluster}`;
+    addTlsReference(refs, block, cluster, path);
+    addAuthReferences(refs, block.authentication, cluster, `${path}.authentication`);
   }
   return refs;
 }
 
-function tlsReferences(block: KafkaClusterRef, cluster: ClusterBlock, path: FieldPath): TlsSecretReference[] {
+function addTlsReference(refs: SecretReference[], block: KafkaClusterRef, cluster: ClusterBlock, path: string): void {
   const tls = block.tls;
-  if (tls === null || typeof tls !== 'object' || tls.enabled !== true || !nonEmpty(tls.secretRef)) return [];
+  if (tls === null || typeof tls !== 'object' || tls.enabled !== true || !nonEmpty(tls.secretRef)) return;
   const auth = block.authentication;
   const clientAuth = auth?.type === 'mtls' || auth?.sslClientAuthentication === true;
   const ref: TlsSecretReference = {
     kind: 'tls',
     name: tls.secretRef,
-    field: path.child('tls', 'secretRef').toString(),
+    field: `${path}.tls.secretRef`,
     cluster,
     clientAuth,
   };
   const keyPassword = tls.keyPassword?.secretRef;
-  if (nonEmpty(keyPassword)) {
-    ref.keyPassword = { name: keyPassword, field: path.child('tls', 'keyPassword', 'secretRef').toString(), cluster };
-  }
-  return [ref];
+  if (nonEmpty(keyPassword))
+    ref.keyPassword = { name: keyPassword, field: `${path}.tls.keyPassword.secretRef`, cluster };
+  refs.push(ref);
 }
 
-function authReferences(auth: Authentication | undefined, cluster: ClusterBlock, path: FieldPath): SecretReference[] {
-  if (auth === null || typeof auth !== 'object') return [];
-  const refs: SecretReference[] = [];
-  const add = (kind: SecretReference['kind'], name: unknown, field: FieldPath): void => {
-    if (nonEmpty(name)) refs.push({ kind, name, field: field.toString(), cluster } as SecretReference);
-  };
+/** Adds `{ kind, name, field }` when `name` is a non-empty string. */
+function addReference(
+  refs: SecretReference[],
+  kind: SecretReference['kind'],
+  name: unknown,
+  field: string,
+  cluster: ClusterBlock,
+): void {
+  if (nonEmpty(name)) refs.push({ kind, name, field, cluster } as SecretReference);
+}
+
+function addAuthReferences(
+  refs: SecretReference[],
+  auth: Authentication | undefined,
+  cluster: ClusterBlock,
+  path: string,
+): void {
+  if (auth === null || typeof auth !== 'object') return;
   switch (auth.type) {
     case 'plain':
-      add('jaasConfig', auth.jaasConfig?.secretRef, path.child('jaasConfig', 'secretRef'));
-      add(
+      addReference(refs, 'jaasConfig', auth.jaasConfig?.secretRef, `${path}.jaasConfig.secretRef`, cluster);
+      addReference(
+        refs,
         'jaasConfigPassThrough',
         auth.jaasConfigPassThrough?.secretRef,
-        path.child('jaasConfigPassThrough', 'secretRef'),
+        `${path}.jaasConfigPassThrough.secretRef`,
+        cluster,
       );
       break;
     case 'oauthbearer':
-      add('oauthbearer', auth.oauthbearer?.secretRef, path.child('oauthbearer', 'secretRef'));
+      addReference(refs, 'oauthbearer', auth.oauthbearer?.secretRef, `${path}.oauthbearer.secretRef`, cluster);
       break;
-    case 'oauth': {
-      const assertion = auth.oauthSettings?.clientAssertion;
-      const assertionPath = path.child('oauthSettings', 'clientAssertion');
-      if (nonEmpty(auth.jaasConfig?.secretRef))
-        refs.push({
-          kind: 'oauthJaasConfig',
-          name: auth.jaasConfig.secretRef,
-          field: path.child('jaasConfig', 'secretRef').toString(),
-          cluster,
-          clientAssertion: assertion !== undefined && assertion !== null,
-        });
-      add('oauthJwtTokenFile', assertion?.jwtTokenFile?.secretRef, assertionPath.child('jwtTokenFile', 'secretRef'));
-      add(
-        'oauthPrivateKeyFile',
-        assertion?.localClientAssertion?.privateKeyFile?.secretRef,
-        assertionPath.child('localClientAssertion', 'privateKeyFile', 'secretRef'),
-      );
+    case 'oauth':
+      addOauthReferences(refs, auth, cluster, path);
       break;
-    }
     default:
       break; // mtls uses tls.secretRef; none/digest carry no Secret; unknown types are the rules' business
   }
-  return refs;
+}
+
+function addOauthReferences(refs: SecretReference[], auth: Authentication, cluster: ClusterBlock, path: string): void {
+  const assertion = auth.oauthSettings?.clientAssertion;
+  const assertionPath = `${path}.oauthSettings.clientAssertion`;
+  if (nonEmpty(auth.jaasConfig?.secretRef))
+    refs.push({
+      kind: 'oauthJaasConfig',
+      name: auth.jaasConfig.secretRef,
+      field: `${path}.jaasConfig.secretRef`,
+      cluster,
+      clientAssertion: assertion !== undefined && assertion !== null,
+    });
+  addReference(
+    refs,
+    'oauthJwtTokenFile',
+    assertion?.jwtTokenFile?.secretRef,
+    `${assertionPath}.jwtTokenFile.secretRef`,
+    cluster,
+  );
+  addReference(
+    refs,
+    'oauthPrivateKeyFile',
+    assertion?.localClientAssertion?.privateKeyFile?.secretRef,
+    `${assertionPath}.localClientAssertion.privateKeyFile.secretRef`,
+    cluster,
+  );
 }
 
 /** Distinct Secret names to read, keyPassword Secrets included. */

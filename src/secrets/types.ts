@@ -8,9 +8,15 @@ export interface SecretCheckResult {
   warnings: string[];
 }
 
+/**
+ * The caller's AbortSignal, or an object that makes it when first read (the admitter's AdmitOptions): a check whose
+ * Secrets are all cached never reads it, so no AbortController is made for it (docs/performance.md#the-hot-path).
+ */
+export type LookupSignal = AbortSignal | { readonly signal: AbortSignal };
+
 export interface SecretChecker {
   /** Checks every Secret the (defaulted) ClusterLink references in `namespace`; never throws, never outlives `signal`. */
-  check(link: ClusterLink, namespace: string, signal: AbortSignal): Promise<SecretCheckResult>;
+  check(link: ClusterLink, namespace: string, signal: LookupSignal): Promise<SecretCheckResult>;
 }
 
 /** Outcome of reading one Secret. Failures are values, never exceptions: admission must always answer. */
@@ -21,4 +27,9 @@ export type SecretLookup =
 /** Where Secrets come from: the Kubernetes API in the webhook, manifest files in the offline CLI. */
 export interface SecretSource {
   get(namespace: string, name: string, signal: AbortSignal): Promise<SecretLookup>;
+  /**
+   * What `get` would answer at once from what the source holds now, or undefined when it would have to ask. With
+   * every Secret of a review cached, the checks run without a promise, a timer or a signal per lookup.
+   */
+  cached?(namespace: string, name: string): SecretLookup | undefined;
 }

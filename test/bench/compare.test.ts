@@ -200,11 +200,12 @@ function rounds(rps: number, cpu: number, bad?: number): ClosedRun[] {
   }));
 }
 
-function openRounds(p99: number, rate = 200, jitter = 0): OpenRun[] {
+function openRounds(p99: number, rate = 200, jitter = 0, cpu = 100): OpenRun[] {
   return [0, 1, 2, 3, 4].map((i) => ({
     round: i + 1,
     answeredRps: rate,
     responses: rate * 5,
+    cpuUsPerReview: cpu,
     p50Ms: 1,
     p99Ms: i === 0 ? p99 + jitter : p99,
     failures: 0,
@@ -215,21 +216,25 @@ function figures(fastifyBad?: number, openJitter = 0) {
   const closed = {} as Record<Client, Record<Target, ClosedRun[]>>;
   for (const c of CLIENTS)
     closed[c] = {
-      node: rounds(10_000, 60),
-      fastify: rounds(9_000, 70, fastifyBad),
+      'node-validate': rounds(10_000, 60),
+      'fastify-validate': rounds(9_000, 70, fastifyBad),
       validate: rounds(7_200, 90),
+      'node-mutate': rounds(9_000, 65),
+      'fastify-mutate': rounds(8_000, 75),
       mutate: rounds(6_300, 100),
     };
   const open = {
-    node: openRounds(2),
-    fastify: openRounds(2, 200, openJitter),
-    validate: openRounds(2.4),
-    mutate: openRounds(3),
+    'node-validate': openRounds(2, 200, 0, 50),
+    'fastify-validate': openRounds(2, 200, openJitter, 60),
+    validate: openRounds(2.4, 200, 0, 80),
+    'node-mutate': openRounds(2, 200, 0, 55),
+    'fastify-mutate': openRounds(2, 200, 0, 65),
+    mutate: openRounds(3, 200, 0, 100),
   };
   return summarise({
     closed,
     open,
-    choice: chooseRate({ throughputs: [10_000, 9_000, 7_200, 6_300] }),
+    choice: chooseRate({ throughputs: [10_000, 9_000, 7_200, 9_000, 8_000, 6_300] }),
     settings: {
       connections: 16,
       runDurationS: 5,
@@ -249,15 +254,21 @@ describe('admission report: target lines and refusals from the runs', () => {
     assert.deepEqual(f.refusals, []);
     assert.equal(f.closedLoop.autocannon.validate.vs.fastify?.throughput.ratio, 0.8);
     assert.equal(f.closedLoop.autocannon.validate.vs.node?.throughput.ratio, 0.72);
-    assert.equal(f.closedLoop.autocannon.mutate.vs.fastify?.cpu.ratio, 0.7);
-    assert.equal(f.closedLoop.autocannon.fastify.vs.fastify, undefined, 'no ratio of a baseline to itself');
+    // Each endpoint against the baselines answering its own review: /mutate against the /mutate-review baselines.
+    assert.equal(f.closedLoop.autocannon.mutate.vs.fastify?.cpu.ratio, 0.75);
+    assert.equal(f.closedLoop.autocannon.mutate.vs.fastify?.throughput.ratio, 0.7875);
+    assert.equal(f.closedLoop.autocannon['fastify-validate'].vs.fastify, undefined, 'no ratio of a baseline to itself');
+    assert.equal(f.closedLoop.autocannon['fastify-mutate'].vs.node?.throughput.ratio, 8_000 / 9_000);
+    // At the fixed rate: bare Fastify's CPU per review ÷ ours, per endpoint.
+    assert.equal(f.openLoop.perTarget.validate.cpuVsFastify?.ratio, 0.75);
+    assert.equal(f.openLoop.perTarget.mutate.cpuVsFastify?.ratio, 0.65);
     const lines = admissionTargets(f);
     const byName = new Map(lines.map((l) => [l.name, l]));
     assert.equal(byName.get('20.1 /validate throughput (autocannon)')?.met, true);
     assert.equal(byName.get('20.1 /mutate throughput (node-https)')?.met, false);
     assert.match(
       byName.get('20.1 /validate throughput (autocannon)')?.actual ?? '',
-      /0\.80 × bare Fastify, 0\.72 × bare node/,
+      /0\.80 × bare Fastify, 0\.72 × bare node;.*CPU ratio at 200 req\/s 0\.75/,
     );
     assert.equal(byName.get('20.2 /validate p99 at 200 req/s, open loop')?.met, true);
     assert.equal(byName.get('20.2 /mutate p99 at 200 req/s, open loop')?.met, false);
@@ -271,7 +282,9 @@ describe('admission report: target lines and refusals from the runs', () => {
     assert.equal(json.closedLoop.autocannon.validate.vs.fastify?.throughput.ratio, null);
     assert.ok(json.closedLoop.autocannon.validate.vs.node?.throughput.ratio !== null, 'bare node is steady');
     assert.ok(
-      json.refusals.some((r) => /autocannon, ratios against bare Fastify 5 \(throughput\): .*scatter by 44 %/.test(r)),
+      json.refusals.some((r) =>
+        /autocannon, ratios against bare Fastify 5, \/validate review \(throughput\): .*scatter by 44 %/.test(r),
+      ),
     );
     const line = admissionTargets(f).find((l) => l.name === '20.1 /validate throughput (autocannon)');
     assert.equal(line?.met, null);
@@ -286,7 +299,9 @@ describe('admission report: target lines and refusals from the runs', () => {
     const lines = admissionTargets(f);
     assert.equal(lines.find((l) => l.id === '20.2')?.met, null);
     assert.equal(lines.find((l) => l.name === '20.1 /validate throughput (autocannon)')?.met, true);
-    assert.ok(f.refusals.some((r) => r.startsWith('open loop, p99 ratios against bare Fastify 5')));
+    assert.ok(f.refusals.some((r) => r.startsWith('open loop, p99 ratios against bare Fastify 5, /validate review')));
+    // Only the /validate-review baseline scattered: /mutate keeps its ratio.
+    assert.equal(lines.find((l) => l.name.startsWith('20.2 /mutate'))?.met, false);
   });
 });
 
@@ -376,6 +391,9 @@ describe('target 3 from the rule-cost figures', () => {
 });
 
 test('every server and client of the comparison is listed once', () => {
-  assert.deepEqual([...TARGETS].sort(), ['fastify', 'mutate', 'node', 'validate']);
+  assert.deepEqual(
+    [...TARGETS].sort(),
+    ['fastify-mutate', 'fastify-validate', 'mutate', 'node-mutate', 'node-validate', 'validate'],
+  );
   assert.deepEqual([...CLIENTS].sort(), ['autocannon', 'node-https']);
 });

@@ -178,6 +178,19 @@ describe('createKubeSecretSource', () => {
     await source.get(NS, 'src-plain', never);
     assert.equal(secretGets('src-plain').length, 3);
   });
+
+  test('cached() answers what get() would at once from the cache, and nothing it would have to ask for', async () => {
+    let clock = 1_000_000;
+    const source = createKubeSecretSource(api.kubeConfig(), { cacheTtlMs: 5000, now: () => clock });
+    assert.equal(source.cached?.(NS, 'src-plain'), undefined);
+    const looked = await source.get(NS, 'src-plain', never);
+    assert.equal(looked.found, true);
+    assert.equal(source.cached?.(NS, 'src-plain'), looked, 'the cached answer is the same object');
+    assert.equal(source.cached?.('other-ns', 'src-plain'), undefined, 'per namespace');
+    clock += 5001;
+    assert.equal(source.cached?.(NS, 'src-plain'), undefined, 'expired');
+    assert.equal(secretGets('src-plain').length, 1, 'cached() never reads the API');
+  });
 });
 
 describe('classify', () => {

@@ -1,9 +1,12 @@
-// The default destination joins the lines of one event-loop turn into one stdout write (docs/performance.md#the-hot-path):
-// no line may be lost or reordered, whether the process ends normally, calls process.exit or crashes.
+// The default destination joins the lines logged within LOG_FLUSH_MS into one stdout write
+// (docs/performance.md#the-hot-path): no line may be lost or reordered, whether the process ends normally, calls
+// process.exit or crashes, and a running process writes its lines without waiting for its end.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+
+import { isoTimestamp } from '../../src/observability/log.js';
 
 const LOG_MODULE = fileURLToPath(new URL('../../src/observability/log.ts', import.meta.url));
 
@@ -33,6 +36,12 @@ const CASES: Array<{ name: string; script: string; status: number; messages: str
     messages: Array.from({ length: 2000 }, (_, i) => String(i)),
   },
   {
+    name: 'more than one batch of characters in one turn stays in order',
+    script: `for (let i = 0; i < 1000; i++) log.info({ pad: 'x'.repeat(200) }, String(i));`,
+    status: 0,
+    messages: Array.from({ length: 1000 }, (_, i) => String(i)),
+  },
+  {
     name: 'nothing below the level',
     script: `log.debug('hidden'); log.info('shown');`,
     status: 0,
@@ -55,4 +64,53 @@ describe('logging to stdout', () => {
       );
     });
   }
+});
+
+describe('a running process', () => {
+  test('writes its lines while it runs, not only at its end', async () => {
+    // The child exits only when told to, and it is told once its line has arrived: were the line held until exit,
+    // the test would time out instead of passing.
+    const source = `import { createLogger } from ${JSON.stringify(LOG_MODULE)}; const log = createLogger({ level: 'info' }); log.info('while running'); process.stdin.on('data', () => process.exit(0));`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', source], {
+      stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    let out = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        out += chunk.toString('utf8');
+        if (out.includes('\n')) resolve();
+      });
+    });
+    assert.equal((JSON.parse(out.split('\n')[0]!) as { msg: string }).msg, 'while running');
+    child.stdin.end('exit\n');
+    assert.equal(await exited, 0);
+  });
+});
+
+describe('isoTimestamp', () => {
+  const times = [
+    0,
+    5,
+    50,
+    999,
+    1000,
+    1_764_645_612_000,
+    1_764_645_612_007,
+    1_764_645_612_042,
+    1_764_645_612_999,
+    1_764_645_613_000,
+    Date.UTC(2026, 11, 31, 23, 59, 59, 999),
+    Date.UTC(2027, 0, 1, 0, 0, 0, 1),
+    Date.UTC(2028, 1, 29, 12, 0, 0, 100),
+  ];
+  for (const at of times) {
+    test(`${at}: what pino's isoTime writes`, () => {
+      assert.equal(isoTimestamp(at), `,"time":"${new Date(at).toISOString()}"`);
+    });
+  }
+  test('the same second again, then a later one, then an earlier one', () => {
+    for (const at of [1_764_645_612_001, 1_764_645_612_500, 1_764_645_700_250, 1_764_645_612_003])
+      assert.equal(isoTimestamp(at), `,"time":"${new Date(at).toISOString()}"`);
+  });
 });

@@ -9,6 +9,7 @@ import { createSecretChecker, uncheckedSecretChecker, type LookupFailureReason }
 import { makeTlsMaterial, sharedKey } from '../support/pem-fixtures.js';
 import { assertNoSecretValues } from './leak-scan.js';
 import { memorySource, type FakeSecret } from './memory-source.js';
+import type { SecretLookup, SecretSource } from '../../src/secrets/types.js';
 
 const NS = 'team-a';
 const PASSPHRASE = 'pass-phrase-for-tests';
@@ -254,6 +255,63 @@ describe('uncheckedSecretChecker', () => {
         warnings: [],
       },
     );
+  });
+});
+
+describe('answers from the source cache', () => {
+  /** A signal source that counts how often the signal is asked for (the admitter makes its AbortController then). */
+  function countingSignal(): { wait: { readonly signal: AbortSignal }; reads: () => number } {
+    let reads = 0;
+    const controller = new AbortController();
+    return {
+      wait: {
+        get signal() {
+          reads++;
+          return controller.signal;
+        },
+      },
+      reads: () => reads,
+    };
+  }
+  /** memorySource plus `cached` for the names in `warm`. */
+  function warmSource(secrets: Record<string, FakeSecret>, warm: readonly string[]) {
+    const source = memorySource(secrets);
+    const cachedCalls: string[] = [];
+    const cached = (namespace: string, name: string): SecretLookup | undefined => {
+      cachedCalls.push(name);
+      const data = secrets[name];
+      return warm.includes(name) && data !== undefined && typeof data === 'object' && !('fail' in data)
+        ? { found: true, data }
+        : undefined;
+    };
+    const warmed: SecretSource = { get: (namespace, name, signal) => source.get(namespace, name, signal), cached };
+    return { source: warmed, calls: source.calls, cachedCalls };
+  }
+  const secrets = { 'src-plain': PLAIN, 'src-tls': material.secretData };
+
+  const cases = [
+    { name: 'every Secret cached: no get, the signal never read', warm: ['src-plain', 'src-tls'], gets: 0, reads: 0 },
+    { name: 'one Secret not cached: both asked for, the signal read once', warm: ['src-plain'], gets: 2, reads: 1 },
+    { name: 'nothing cached: both asked for', warm: [], gets: 2, reads: 1 },
+  ];
+  for (const c of cases) {
+    test(c.name, async () => {
+      const { source, calls } = warmSource(secrets, c.warm);
+      const { wait, reads } = countingSignal();
+      const result = await createSecretChecker(source, { strict: true }).check(saslLink, NS, wait);
+      assert.deepEqual(result, { errors: [], warnings: [] });
+      assert.equal(calls.length, c.gets);
+      assert.equal(reads(), c.reads);
+    });
+  }
+
+  test('a cached answer gives the same findings as a looked-up one', async () => {
+    const broken = { 'src-plain': { 'plain.txt': Buffer.from('username=u\n') }, 'src-tls': material.secretData };
+    const { source } = warmSource(broken, ['src-plain', 'src-tls']);
+    const cached = await createSecretChecker(source, { strict: true }).check(saslLink, NS, never);
+    const looked = await createSecretChecker(memorySource(broken), { strict: true }).check(saslLink, NS, never);
+    assert.ok(cached.errors.length > 0);
+    assert.deepEqual(cached, looked);
   });
 });
 

@@ -15,13 +15,17 @@ function shardCount(expectedSize: number): number {
   return count;
 }
 
-/** The shard index of `key` under `mask` (shard count − 1). */
+/**
+ * The shard index of `key` under `mask` (shard count − 1), from its length and three of its characters (the last two
+ * and the middle one), where names in one list mostly differ (`orders-00017`, `team-b.events`). Hashing every
+ * character (FNV-1a) cost more at 10,000 topics than the lookups it spread. Names that agree in those places share
+ * a shard, which then behaves like one plain Map or Set: slower, never wrong.
+ */
 function shardIndex(key: string, mask: number): number {
-  if (mask === 0) return 0;
-  // FNV-1a over the UTF-16 code units: cheap, and spreads keys that differ only in a numeric suffix
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < key.length; i++) hash = Math.imul(hash ^ key.charCodeAt(i), 16777619);
-  return (hash >>> 0) & mask;
+  const n = key.length;
+  if (mask === 0 || n === 0) return 0;
+  const hash = (key.charCodeAt(n - 1) * 31 + (n > 1 ? key.charCodeAt(n - 2) : 0)) * 31 + key.charCodeAt(n >> 1) + n;
+  return hash & mask;
 }
 
 export class ShardedStringMap<V> {

@@ -42,6 +42,20 @@ function segment(key: string | number): string {
   return key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key;
 }
 
+/**
+ * `/` + the escaped key, kept per key: the keys are the defaults' own few field names, and each operation's path is
+ * then one concatenation. Bounded all the same, in case a caller ever passes keys from the object.
+ */
+const slashSegments = new Map<string, string>();
+function slashSegment(key: string): string {
+  let known = slashSegments.get(key);
+  if (known === undefined) {
+    known = `/${segment(key)}`;
+    if (slashSegments.size < 256) slashSegments.set(key, known);
+  }
+  return known;
+}
+
 const node = (container: JsonRecord | readonly unknown[], pointer: string): Node => ({
   container,
   pointer,
@@ -78,7 +92,7 @@ export class DefaultsPatchRecorder {
     const target = item < 0 ? this.nodeAt(at) : this.itemNode(at, item);
     const op: DefaultOperation = {
       op: current === null ? 'replace' : 'add',
-      path: `${target.pointer}/${segment(key)}`,
+      path: target.pointer + slashSegment(key),
       value,
     };
     if (op.op === 'replace') {
@@ -95,8 +109,11 @@ export class DefaultsPatchRecorder {
 
   /** The operations, in the order described at the top of this file. */
   operations(): DefaultOperation[] {
-    const out: DefaultOperation[] = [];
-    if (this.count > 0) emit(this.root, out);
+    // made at its final length: for 10,000 topics, growing it op by op copied it over and over
+    const out = new Array<DefaultOperation>(this.count);
+    const written = this.count > 0 ? emit(this.root, out, 0) : 0;
+    // every recorded operation sits in a member the walk reaches; should one not, leave no hole at the end
+    if (written !== out.length) out.length = written;
     return out;
   }
 
@@ -131,24 +148,29 @@ function childNode(parent: Node, key: string | number): Node {
   return child;
 }
 
-/** fast-json-patch `compare` order: members in reverse (children and replaces), then the adds. */
-function emit(at: Node, out: DefaultOperation[]): void {
+/**
+ * fast-json-patch `compare` order: members in reverse (children and replaces), then the adds. Writes from
+ * `out[next]` on and returns the index after the last operation written.
+ */
+function emit(at: Node, out: DefaultOperation[], next: number): number {
   const { items, members, replaces, add, moreAdds, container } = at;
+  let k = next;
   if (items !== undefined) {
     for (let i = items.length - 1; i >= 0; i--) {
       const child = items[i];
-      if (child) emit(child, out);
+      if (child) k = emit(child, out, k);
     }
   } else if (members !== undefined || replaces !== undefined) {
     const keys = Object.keys(container);
     for (let i = keys.length - 1; i >= 0; i--) {
       const key = keys[i] as string;
       const child = members?.get(key);
-      if (child) emit(child, out);
+      if (child) k = emit(child, out, k);
       const replace = replaces?.get(key);
-      if (replace) out.push(replace);
+      if (replace) out[k++] = replace;
     }
   }
-  if (add !== undefined) out.push(add);
-  if (moreAdds !== undefined) for (const op of moreAdds) out.push(op);
+  if (add !== undefined) out[k++] = add;
+  if (moreAdds !== undefined) for (const op of moreAdds) out[k++] = op;
+  return k;
 }

@@ -33,6 +33,8 @@ interface Node {
   replaces: Map<string, DefaultOperation> | undefined;
   /** `add` ops in the order the defaults were set: the first, then any more (most records get one or two). */
   add: DefaultOperation | undefined;
+  /** The second (a mirror topic's sourceTopicName after its state): no array for the commonest pair. */
+  add2: DefaultOperation | undefined;
   moreAdds: DefaultOperation[] | undefined;
 }
 
@@ -63,6 +65,7 @@ const node = (container: JsonRecord | readonly unknown[], pointer: string): Node
   items: undefined,
   replaces: undefined,
   add: undefined,
+  add2: undefined,
   moreAdds: undefined,
 });
 
@@ -101,7 +104,9 @@ export class DefaultsPatchRecorder {
       target.replaces.set(key, op);
     } else {
       if (target.add === undefined) target.add = op;
-      else if (target.add.path === op.path || target.moreAdds?.some((known) => known.path === op.path)) return;
+      else if (target.add.path === op.path || target.add2?.path === op.path) return;
+      else if (target.add2 === undefined) target.add2 = op;
+      else if (target.moreAdds?.some((known) => known.path === op.path)) return;
       else (target.moreAdds ??= []).push(op);
     }
     this.count++;
@@ -153,7 +158,7 @@ function childNode(parent: Node, key: string | number): Node {
  * `out[next]` on and returns the index after the last operation written.
  */
 function emit(at: Node, out: DefaultOperation[], next: number): number {
-  const { items, members, replaces, add, moreAdds, container } = at;
+  const { items, members, replaces, add, add2, moreAdds, container } = at;
   let k = next;
   if (items !== undefined) {
     for (let i = items.length - 1; i >= 0; i--) {
@@ -171,6 +176,7 @@ function emit(at: Node, out: DefaultOperation[], next: number): number {
     }
   }
   if (add !== undefined) out[k++] = add;
+  if (add2 !== undefined) out[k++] = add2;
   if (moreAdds !== undefined) for (const op of moreAdds) out[k++] = op;
   return k;
 }

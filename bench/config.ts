@@ -17,8 +17,10 @@
 //   BENCH_PIN=0              do not pin server and load generator to separate cores with taskset
 //   BENCH_CPU_PROF=dir       run the admission server children with --cpu-prof into dir
 //   BENCH_LOG_LEVEL          log level of our server (default info, as in production; output goes to /dev/null)
-//   BENCH_BUILT=1            our admission server child runs the compiled dist/ (run `npm run build` first)
-//                            instead of the sources through tsx
+//   BENCH_BUILT=0            our server children run the sources through tsx instead of the compiled dist/
+//                            (by default the run starts with `npm run build`: bench/built.ts)
+
+import { servesBuilt } from './built.js';
 
 export type SectionName = 'admission' | 'rules' | 'memory' | 'reconciler' | 'apiserver' | 'biglinks' | 'coldstart';
 export const SECTIONS: readonly SectionName[] = [
@@ -51,6 +53,8 @@ export interface BenchConfig {
   pin: boolean;
   cpuProfDir?: string;
   logLevel: string;
+  /** Our server children run the compiled dist/ (bench/built.ts). */
+  built: boolean;
 }
 
 function num(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -90,6 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     scale: num(env, 'BENCH_SCALE', quick ? 0.1 : 1),
     pin: env['BENCH_PIN'] !== '0',
     logLevel: env['BENCH_LOG_LEVEL'] ?? 'info',
+    built: servesBuilt(env),
   };
   if (env['BENCH_OUT']) config.out = env['BENCH_OUT'];
   if (env['BENCH_FIXED_RATE']) config.fixedRate = num(env, 'BENCH_FIXED_RATE', 200);

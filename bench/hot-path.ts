@@ -7,7 +7,8 @@
 //
 // HOT_BEFORE: a source tree with bench/admission-server.ts and node_modules (`git archive <rev> | tar -x -C dir`,
 // then a node_modules symlink; or this tree, with HOT_BEFORE_LOG_LEVEL=warn to price the log line). HOT_ROUNDS (default 5), HOT_S seconds per max-rate run (default 4), HOT_RATE the
-// open-loop rate for the p99 (default 200 req/s), HOT_PROF=dir writes a --cpu-prof of every child.
+// open-loop rate for the p99 (default 200 req/s), HOT_PROF=dir writes a --cpu-prof of every child. Both trees are
+// compiled first and served from dist/ (bench/built.ts); BENCH_BUILT=0 serves their sources through tsx.
 // Prints per server: max req/s, server CPU per review, and the p50/p99 at the fixed rate, medians over the rounds,
 // and the ratios to the baseline measured in the same rounds. The full harness stays `npm run bench`.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -17,6 +18,7 @@ import { admissionBodies } from './fixtures.js';
 import { runLoad, type LoadResult } from './load.js';
 import { runOpenLoop } from './open-loop.js';
 import { fmt, median } from './report.js';
+import { buildTree, servesBuilt } from './built.js';
 import { benchTls, canPin } from './server-process.js';
 import { postReview } from '../test/support/webhook-server.js';
 
@@ -55,7 +57,14 @@ async function startChild(
     pinned ? ['-c', '1', process.execPath, ...nodeArgs] : nodeArgs,
     {
       cwd: root,
-      env: { ...process.env, ...extraEnv, BENCH_TLS_CERT: tls.certPem, BENCH_TLS_KEY: tls.keyPem },
+      // BENCH_BUILT spelled out: an older tree's children read only BENCH_BUILT=1 as "serve dist/".
+      env: {
+        ...process.env,
+        ...extraEnv,
+        BENCH_BUILT: servesBuilt() ? '1' : '0',
+        BENCH_TLS_CERT: tls.certPem,
+        BENCH_TLS_KEY: tls.keyPem,
+      },
       stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
     },
   );
@@ -108,6 +117,8 @@ async function main(): Promise<void> {
   const connections = num('HOT_CONNECTIONS', 16);
   const bodies = admissionBodies(20);
   const before = process.env['HOT_BEFORE'];
+  if (servesBuilt())
+    for (const root of before ? [ROOT, before] : [ROOT]) buildTree(root, (l) => process.stderr.write(`${l}\n`));
   // Ours first: the baselines answer each review with our answer's bytes (bench/admission-server.ts).
   const ours = await startChild('ours', ROOT, 'ours');
   const answers = await ourAnswers(ours.url, bodies);

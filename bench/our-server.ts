@@ -1,6 +1,8 @@
 // Our webhook as the admission benchmark's child serves it (bench/admission-server.ts ours): wired as `serve` wires it.
-// BENCH_BUILT=1 serves the compiled dist/ (what production runs: no tsx transform) instead of the sources.
-const ROOT = process.env['BENCH_BUILT'] === '1' ? '../dist' : '../src';
+// From the compiled dist/ (what production runs, bench/built.ts), or the sources with BENCH_BUILT=0.
+import { servesBuilt } from './built.js';
+
+const ROOT = servesBuilt() ? '../dist' : '../src';
 const { createClusterLinkAdmitters } = (await import(
   `${ROOT}/admission/clusterlink-admitter.js`
 )) as typeof import('../src/admission/clusterlink-admitter.js');

@@ -4,6 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildTree } from './built.js';
 import { loadConfig, type BenchConfig, type SectionName } from './config.js';
 import { machine, renderTable, type Machine, type SectionResult, type Table, type TargetCheck } from './report.js';
 import { canPin, pinSelf } from './server-process.js';
@@ -24,6 +26,8 @@ export interface BenchReport {
 }
 
 const log = (line: string): void => void process.stderr.write(`${line}\n`);
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SERVER_SECTIONS: readonly SectionName[] = ['admission', 'memory', 'biglinks'];
 
 async function runSection(name: SectionName, config: BenchConfig): Promise<SectionResult<unknown>> {
   switch (name) {
@@ -93,6 +97,8 @@ export async function main(): Promise<number> {
   log(
     `clusterlink-webhook benchmarks — ${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}${config.quick ? ' (BENCH_QUICK)' : ''}`,
   );
+  // The sections that start our server child serve what production runs, compiled now.
+  if (config.built && config.sections.some((s) => SERVER_SECTIONS.includes(s))) buildTree(ROOT, log);
   const load = loadavg()[0] ?? 0;
   if (load > m.cores * 0.75)
     log(

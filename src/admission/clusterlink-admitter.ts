@@ -77,14 +77,15 @@ function validateWith(
     // The rules judge the defaulted form, so the answer does not depend on whether /mutate ran first.
     const { result, defaulted: object } = validateAndDefault(request.object, oldObject, ctx);
     let findings: Findings = {
-      errors: [...result.errors],
+      errors: result.errors,
       warnings: result.ruleWarnings ?? result.warnings.map((text) => ({ text, field: '' })),
     };
     if (oldObject !== undefined) findings = ratchetUpdate(findings, request.object, oldObject, ctx);
     if (!secretChecker || !request.namespace) return finishDecision(findings, policy, await exception);
 
-    // If the Secret checks overrun the budget, the server answers with the rules' verdict.
-    admitOptions.provisional?.(finishDecision(findings, policy, undefined));
+    // If the Secret checks overrun the budget, the server answers with the rules' verdict (made only then).
+    const rulesOnly = findings;
+    admitOptions.provisional?.(() => finishDecision(rulesOnly, policy, undefined));
     const secrets = await secretChecker.check(object as ClusterLink, request.namespace, admitOptions);
     const all = secretFindings(findings, secrets);
     return finishDecision(all, policy, await exception);

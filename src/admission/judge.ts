@@ -42,6 +42,7 @@ export function ratchetUpdate(findings: Findings, object: unknown, oldObject: un
 
 /** The Secret checks' findings appended, each with the Secret-check rule. */
 export function secretFindings(findings: Findings, secrets: SecretCheckResult): Findings {
+  if (secrets.errors.length === 0 && secrets.warnings.length === 0) return findings;
   return {
     errors: [...findings.errors, ...secrets.errors.map((e) => (e.rule ? e : { ...e, rule: SECRET_RULE }))],
     warnings: [...findings.warnings, ...secrets.warnings.map((text) => ({ text, field: '', rule: SECRET_RULE }))],

@@ -39,8 +39,8 @@ function isDecision(value: unknown): value is AdmissionDecision {
 class AdmitterRun implements AdmitOptions {
   private controller: AbortController | undefined;
   private reason: AdmissionDeadlineError | undefined;
-  private recorded: AdmissionDecision | undefined;
-  private record: ((decision: AdmissionDecision) => void) | undefined;
+  private recorded: AdmissionDecision | (() => AdmissionDecision) | undefined;
+  private record: ((decision: AdmissionDecision | (() => AdmissionDecision)) => void) | undefined;
   private readonly deadline: Deadline;
   private readonly budget: Deadline;
 
@@ -60,11 +60,23 @@ class AdmitterRun implements AdmitOptions {
     return this.controller.signal;
   }
 
-  get provisional(): (decision: AdmissionDecision) => void {
+  get provisional(): (decision: AdmissionDecision | (() => AdmissionDecision)) => void {
     this.record ??= (decision) => {
-      if (isDecision(decision)) this.recorded = decision;
+      if (typeof decision === 'function' || isDecision(decision)) this.recorded = decision;
     };
     return this.record;
+  }
+
+  /** The recorded provisional decision, made now if it was given as a function; a throw or a non-decision is none. */
+  private provisionalDecision(): AdmissionDecision | undefined {
+    const recorded = this.recorded;
+    if (typeof recorded !== 'function') return recorded;
+    try {
+      const decision: unknown = recorded();
+      return isDecision(decision) ? decision : undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   /** The outcome, once: later settlements (a late answer after the budget) are ignored by the promise. */
@@ -81,7 +93,7 @@ class AdmitterRun implements AdmitOptions {
   private budgetExhausted(): void {
     this.deadline.cancel();
     this.abort(new AdmissionDeadlineError(`admission budget of ${this.options.budgetMs} ms exhausted`));
-    const provisional = this.recorded;
+    const provisional = this.provisionalDecision();
     this.resolve(provisional ? { kind: 'timeout', provisional } : { kind: 'timeout' });
   }
 

@@ -82,9 +82,11 @@ export interface AdmitOptions {
   signal: AbortSignal;
   /**
    * Records the answer to give if this admitter has not finished by the server's hard budget (e.g. the pure
-   * rules' verdict before slow Secret lookups). Without one, a late validate is allowed with a warning.
+   * rules' verdict before slow Secret lookups). Without one, a late validate is allowed with a warning. A function
+   * is called only when the budget runs out: almost every review finishes in time, and building the decision it
+   * will not need would cost every review (docs/performance.md#the-hot-path).
    */
-  provisional?: (decision: AdmissionDecision) => void;
+  provisional?: (decision: AdmissionDecision | (() => AdmissionDecision)) => void;
 }
 
 export type Admitter = (request: AdmissionRequest, options: AdmitOptions) => Promise<AdmissionDecision>;

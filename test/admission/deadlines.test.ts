@@ -121,4 +121,53 @@ describe('runAdmitter', () => {
     );
     assert.deepEqual(outcome, { kind: 'timeout', provisional });
   });
+
+  const made: AdmissionDecision = { allowed: false, errors: [], warnings: ['made late'] };
+  const lazyCases: Array<{
+    name: string;
+    make: () => AdmissionDecision;
+    finishes: boolean;
+    calls: number;
+    provisional?: AdmissionDecision;
+  }> = [
+    { name: 'made only when the budget runs out', make: () => made, finishes: false, calls: 1, provisional: made },
+    { name: 'never made when the admitter finishes in time', make: () => made, finishes: true, calls: 0 },
+    {
+      name: 'a throwing one gives no provisional answer',
+      make: () => {
+        throw new Error('bug');
+      },
+      finishes: false,
+      calls: 1,
+    },
+    {
+      name: 'a non-decision gives no provisional answer',
+      make: () => ({ allowed: 'yes' }) as unknown as AdmissionDecision,
+      finishes: false,
+      calls: 1,
+    },
+  ];
+  for (const c of lazyCases) {
+    test(`a provisional decision given as a function: ${c.name}`, async () => {
+      let calls = 0;
+      const outcome = await runAdmitter(
+        (_r, options) => {
+          options.provisional?.(() => {
+            calls++;
+            return c.make();
+          });
+          return c.finishes ? Promise.resolve({ allowed: true, errors: [], warnings: [] }) : never();
+        },
+        request,
+        { deadlineMs: 5, budgetMs: 10 },
+      );
+      assert.equal(calls, c.calls);
+      if (c.finishes) assert.equal(outcome.kind, 'decided');
+      else
+        assert.deepEqual(
+          outcome,
+          c.provisional ? { kind: 'timeout', provisional: c.provisional } : { kind: 'timeout' },
+        );
+    });
+  }
 });

@@ -33,6 +33,8 @@ interface Node {
   replaces: Map<string, DefaultOperation> | undefined;
   /** `add` ops in the order the defaults were set: the first, then any more (most records get one or two). */
   add: DefaultOperation | undefined;
+  /** The second (a mirror topic's sourceTopicName after its state): no array for the commonest pair. */
+  add2: DefaultOperation | undefined;
   moreAdds: DefaultOperation[] | undefined;
 }
 
@@ -42,6 +44,20 @@ function segment(key: string | number): string {
   return key.includes('~') || key.includes('/') ? key.replace(/~/g, '~0').replace(/\//g, '~1') : key;
 }
 
+/**
+ * `/` + the escaped key, kept per key: the keys are the defaults' own few field names, and each operation's path is
+ * then one concatenation. Bounded all the same, in case a caller ever passes keys from the object.
+ */
+const slashSegments = new Map<string, string>();
+function slashSegment(key: string): string {
+  let known = slashSegments.get(key);
+  if (known === undefined) {
+    known = `/${segment(key)}`;
+    if (slashSegments.size < 256) slashSegments.set(key, known);
+  }
+  return known;
+}
+
 const node = (container: JsonRecord | readonly unknown[], pointer: string): Node => ({
   container,
   pointer,
@@ -49,6 +65,7 @@ const node = (container: JsonRecord | readonly unknown[], pointer: string): Node
   items: undefined,
   replaces: undefined,
   add: undefined,
+  add2: undefined,
   moreAdds: undefined,
 });
 
@@ -58,20 +75,27 @@ export class DefaultsPatchRecorder {
   // The defaults of one record are offered one after the other: the last place found is usually the next one.
   private lastPlace: Place | undefined;
   private lastNode: Node | undefined;
+  // The same for a list item (the items of a list are offered with the list's place and their index).
+  private lastList: Place | undefined;
+  private lastItem = -1;
+  private lastItemNode: Node | undefined;
   private count = 0;
 
   constructor(root: JsonRecord) {
     this.root = node(root, '');
   }
 
-  /** Records `record[key] = value` when the key is unset (absent, or null); `at` is where `record` sits. */
-  record(record: JsonRecord, key: string, value: unknown, at: Place): void {
+  /**
+   * Records `record[key] = value` when the key is unset (absent, or null). `record` sits at `at` when `item` is −1,
+   * else it is item `item` of the list at `at` (so no place is made per list item).
+   */
+  record(record: JsonRecord, key: string, value: unknown, at: Place, item: number): void {
     const current = record[key];
     if (current !== undefined && current !== null) return;
-    const target = this.nodeAt(at);
+    const target = item < 0 ? this.nodeAt(at) : this.itemNode(at, item);
     const op: DefaultOperation = {
       op: current === null ? 'replace' : 'add',
-      path: `${target.pointer}/${segment(key)}`,
+      path: target.pointer + slashSegment(key),
       value,
     };
     if (op.op === 'replace') {
@@ -80,7 +104,9 @@ export class DefaultsPatchRecorder {
       target.replaces.set(key, op);
     } else {
       if (target.add === undefined) target.add = op;
-      else if (target.add.path === op.path || target.moreAdds?.some((known) => known.path === op.path)) return;
+      else if (target.add.path === op.path || target.add2?.path === op.path) return;
+      else if (target.add2 === undefined) target.add2 = op;
+      else if (target.moreAdds?.some((known) => known.path === op.path)) return;
       else (target.moreAdds ??= []).push(op);
     }
     this.count++;
@@ -88,9 +114,21 @@ export class DefaultsPatchRecorder {
 
   /** The operations, in the order described at the top of this file. */
   operations(): DefaultOperation[] {
-    const out: DefaultOperation[] = [];
-    if (this.count > 0) emit(this.root, out);
+    // made at its final length: for 10,000 topics, growing it op by op copied it over and over
+    const out = new Array<DefaultOperation>(this.count);
+    const written = this.count > 0 ? emit(this.root, out, 0) : 0;
+    // every recorded operation sits in a member the walk reaches; should one not, leave no hole at the end
+    if (written !== out.length) out.length = written;
     return out;
+  }
+
+  private itemNode(list: Place, item: number): Node {
+    if (list === this.lastList && item === this.lastItem && this.lastItemNode) return this.lastItemNode;
+    const found = childNode(this.nodeAt(list), item);
+    this.lastList = list;
+    this.lastItem = item;
+    this.lastItemNode = found;
+    return found;
   }
 
   private nodeAt(at: Place): Node {
@@ -115,24 +153,30 @@ function childNode(parent: Node, key: string | number): Node {
   return child;
 }
 
-/** fast-json-patch `compare` order: members in reverse (children and replaces), then the adds. */
-function emit(at: Node, out: DefaultOperation[]): void {
-  const { items, members, replaces, add, moreAdds, container } = at;
+/**
+ * fast-json-patch `compare` order: members in reverse (children and replaces), then the adds. Writes from
+ * `out[next]` on and returns the index after the last operation written.
+ */
+function emit(at: Node, out: DefaultOperation[], next: number): number {
+  const { items, members, replaces, add, add2, moreAdds, container } = at;
+  let k = next;
   if (items !== undefined) {
     for (let i = items.length - 1; i >= 0; i--) {
       const child = items[i];
-      if (child) emit(child, out);
+      if (child) k = emit(child, out, k);
     }
   } else if (members !== undefined || replaces !== undefined) {
     const keys = Object.keys(container);
     for (let i = keys.length - 1; i >= 0; i--) {
       const key = keys[i] as string;
       const child = members?.get(key);
-      if (child) emit(child, out);
+      if (child) k = emit(child, out, k);
       const replace = replaces?.get(key);
-      if (replace) out.push(replace);
+      if (replace) out[k++] = replace;
     }
   }
-  if (add !== undefined) out.push(add);
-  if (moreAdds !== undefined) for (const op of moreAdds) out.push(op);
+  if (add !== undefined) out[k++] = add;
+  if (add2 !== undefined) out[k++] = add2;
+  if (moreAdds !== undefined) for (const op of moreAdds) out[k++] = op;
+  return k;
 }

@@ -63,7 +63,11 @@ export class FieldPath {
   }
 
   child(...names: string[]): FieldPath {
-    return names.reduce<FieldPath>((path, name) => new FieldPath(path, name, false), this);
+    // a loop, not reduce with a callback: rules make these on every review
+    if (names.length === 0) return this;
+    let path = new FieldPath(this, names[0]!, false);
+    for (let i = 1; i < names.length; i++) path = new FieldPath(path, names[i]!, false);
+    return path;
   }
 
   index(i: number): FieldPath {

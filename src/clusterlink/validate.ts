@@ -7,7 +7,7 @@ import { applyDefaults, needsDefaults } from './defaults.js';
 import { isBeingDeleted } from './metadata.js';
 import { checkShape } from './schema.js';
 import { sortByDocumentOrder } from './order.js';
-import { linkTypeOf, type FieldWarning, type RuleInput, type RuleResult } from './rules/common.js';
+import { Findings, linkTypeOf, type FieldWarning, type RuleInput } from './rules/common.js';
 import { validateNames, validateSpecPresent } from './rules/names.js';
 import { validateClusterRefs } from './rules/cluster-refs.js';
 import { validateLinkMode } from './rules/link-mode.js';
@@ -32,17 +32,17 @@ export interface RuleWarning {
   rule?: string;
 }
 
-/** Rule families run on every object, in this order (ties in document order keep it). */
-const SPEC_RULES: ReadonlyArray<(input: RuleInput) => RuleResult> = [
-  (i) => validateNames(i.spec),
-  (i) => validateLinkMode(i),
-  (i) => validateClusterRefs(i.spec),
-  (i) => validateAuthentication(i.spec),
-  (i) => validateTls(i.spec),
-  (i) => validateMirrorTopics(i.spec),
-  (i) => validateAutoCreateTopics(i.spec),
-  (i) => validateConsumerGroupFilters(i.spec),
-  (i) => validateAclFilters(i.spec),
+/** Rule families run on every object, in this order (ties in document order keep it), into one collector. */
+const SPEC_RULES: ReadonlyArray<(input: RuleInput, out: Findings) => unknown> = [
+  (i, out) => validateNames(i.spec, out),
+  (i, out) => validateLinkMode(i, out),
+  (i, out) => validateClusterRefs(i.spec, out),
+  (i, out) => validateAuthentication(i.spec, out),
+  (i, out) => validateTls(i.spec, out),
+  (i, out) => validateMirrorTopics(i.spec, out),
+  (i, out) => validateAutoCreateTopics(i.spec, out),
+  (i, out) => validateConsumerGroupFilters(i.spec, out),
+  (i, out) => validateAclFilters(i.spec, out),
 ];
 
 /**
@@ -53,12 +53,18 @@ function withoutNulls(value: unknown): unknown {
   return containsNull(value) ? dropNulls(value) : value;
 }
 
+// Runs over the whole object on every review: plain loops, and the own-property check only for the members that
+// could hold a null (objects and nulls), not for every string and number.
 function containsNull(value: unknown): boolean {
   if (value === null) return true;
   if (typeof value !== 'object') return false;
-  if (Array.isArray(value)) return value.some(containsNull);
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (containsNull(value[i])) return true;
+    return false;
+  }
   for (const key in value) {
-    if (hasOwn(value as JsonRecord, key) && containsNull((value as JsonRecord)[key])) return true;
+    const child = (value as JsonRecord)[key];
+    if (typeof child === 'object' && hasOwn(value as JsonRecord, key) && containsNull(child)) return true;
   }
   return false;
 }
@@ -163,23 +169,25 @@ function validatePrepared(prepared: unknown, oldObject: unknown, ctx: RuleContex
   const root = asRecord(prepared);
   if (!root) return { errors: shapeErrors, warnings: [] };
 
-  const results: RuleResult[] = [validateSpecPresent(root)];
+  // every family's findings in one collector, in family order (what concatenating their results gave)
+  const found = new Findings();
+  validateSpecPresent(root, found);
   const spec = asRecord(root['spec']);
   if (spec) {
     const input: RuleInput = { object: root, spec, linkType: linkTypeOf(spec), ctx };
-    for (const rule of SPEC_RULES) results.push(rule(input));
+    for (const rule of SPEC_RULES) rule(input, found);
     if (oldObject !== undefined && oldObject !== null) {
       const oldSpec = asRecord(asRecord(prepare(keepEmptyLinkMode(oldObject), ctx))?.['spec']);
-      if (oldSpec) results.push(validateUpdate(spec, oldSpec));
+      if (oldSpec) validateUpdate(spec, oldSpec, found);
     }
   }
 
-  // Semantic errors at or below a path the shape check already reported would say the same thing twice,
-  // and a Forbidden block needs no further detail about its content.
-  const all = results.flatMap((r) => r.errors);
-  const allWarnings = results.flatMap((r) => r.warnings);
+  const all = found.errors;
+  const allWarnings = found.warnings;
   // The common case (nothing found) needs none of the filtering, sorting and path building below.
   if (shapeErrors.length === 0 && all.length === 0 && allWarnings.length === 0) return { errors: [], warnings: [] };
+  // Semantic errors at or below a path the shape check already reported would say the same thing twice,
+  // and a Forbidden block needs no further detail about its content.
   const shapePaths = new Set(shapeErrors.map((e) => e.field));
   const forbiddenPaths = new Set(all.filter((e) => e.kind === 'Forbidden').map((e) => e.field));
   const semantic = all.filter(

@@ -76,4 +76,46 @@ describe('mutatePatch', () => {
     const ops = [{ op: 'add' as const, path: '/a', value: 'é' }];
     assert.deepEqual(JSON.parse(Buffer.from(encodePatch(ops), 'base64').toString('utf8')), ops);
   });
+
+  // encodePatch builds the text of plain operations itself: every answer must stay JSON.stringify's bytes.
+  const encodings: Array<{ name: string; ops: unknown[] }> = [
+    { name: 'no operation', ops: [] },
+    {
+      name: 'plain adds and replaces',
+      ops: [
+        { op: 'add', path: '/spec/mirrorTopics/1/state', value: 'ACTIVE' },
+        { op: 'replace', path: '/spec/name', value: 'orders-link' },
+      ],
+    },
+    { name: 'a quote in a value', ops: [{ op: 'add', path: '/spec/name', value: 'a"b' }] },
+    { name: 'a value that imitates the next operation', ops: [{ op: 'add', path: '/a', value: 'x"},{"op":"add' }] },
+    { name: 'a backslash in a path', ops: [{ op: 'add', path: '/a\\b', value: 'x' }] },
+    { name: 'control characters', ops: [{ op: 'add', path: '/a', value: 'tab\there\nand \u0001' }] },
+    { name: 'DEL', ops: [{ op: 'add', path: '/a', value: 'x\u007f' }] },
+    { name: 'non-ASCII', ops: [{ op: 'add', path: '/caf\u00e9', value: 'Stra\u00dfe \u65e5\u672c' }] },
+    { name: 'a surrogate pair and a lone surrogate', ops: [{ op: 'add', path: '/a', value: '\ud83d\ude00 \ud800' }] },
+    { name: 'keys in another order', ops: [{ path: '/a', op: 'add', value: 'x' }] },
+    { name: 'an extra key', ops: [{ op: 'add', path: '/a', value: 'x', from: '/b' }] },
+    { name: 'a value that is not a string', ops: [{ op: 'add', path: '/a', value: { n: 1, list: [true, null] } }] },
+    {
+      name: 'other operations',
+      ops: [
+        { op: 'remove', path: '/a' },
+        { op: 'test', path: '/b', value: 'x' },
+      ],
+    },
+    {
+      name: 'a plain operation after one that is not',
+      ops: [
+        { op: 'add', path: '/a', value: 'é' },
+        { op: 'add', path: '/b', value: 'x' },
+      ],
+    },
+  ];
+  for (const c of encodings) {
+    test(`encodePatch gives the bytes of JSON.stringify: ${c.name}`, () => {
+      const ops = c.ops as Parameters<typeof encodePatch>[0];
+      assert.equal(encodePatch(ops), Buffer.from(JSON.stringify(ops), 'utf8').toString('base64'));
+    });
+  }
 });

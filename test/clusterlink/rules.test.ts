@@ -87,6 +87,21 @@ const everywhere: Case[] = [
     errors: [`${S}.bootstrapEndpoint Invalid`],
   },
   {
+    name: 'bootstrap with five-digit ports passes',
+    object: edit(D(), { [`${S}.bootstrapEndpoint`]: 'a:19092,b:59999,c:65535,d:09092' }),
+    errors: [],
+  },
+  {
+    name: 'bootstrap with port 65536',
+    object: edit(D(), { [`${S}.bootstrapEndpoint`]: 'a:19092,b:65536' }),
+    errors: [`${S}.bootstrapEndpoint Invalid`],
+  },
+  {
+    name: 'bootstrap with a trailing comma',
+    object: edit(D(), { [`${S}.bootstrapEndpoint`]: 'a:9092,' }),
+    errors: [`${S}.bootstrapEndpoint Invalid`],
+  },
+  {
     name: 'bootstrap with an empty entry',
     object: edit(D(), { [`${S}.bootstrapEndpoint`]: 'a:1,,b:2' }),
     errors: [`${S}.bootstrapEndpoint Invalid`],
@@ -653,6 +668,14 @@ const filters: Case[] = [
     errors: [`${CG}[0].name Invalid`],
   },
   { name: 'consumer groups: duplicate', object: cg([include, { ...include }]), errors: [`${CG}[1] Duplicate`] },
+  {
+    name: 'consumer groups: fields that run together the same are no duplicate',
+    object: cg([
+      { name: 'b', patternType: 'LITERAL', filterType: 'INCLUDEa' },
+      { name: 'ab', patternType: 'LITERAL', filterType: 'INCLUDE' },
+    ]),
+    errors: [`${CG}[0].filterType NotSupported`],
+  },
   {
     name: 'consumer groups: include and exclude of the same name',
     object: cg([include, { ...include, filterType: 'EXCLUDE', name: 'tmp', patternType: 'PREFIXED' }]),

@@ -1,7 +1,8 @@
-// ShardedStringMap must answer exactly like a Map<string, V>, whether it has one shard or many.
+// ShardedStringMap and ShardedStringSet must answer exactly like a Map<string, V> and a Set<string>, whether they
+// have one shard or many.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ShardedStringMap } from '../../src/clusterlink/rules/sharded-map.js';
+import { ShardedStringMap, ShardedStringSet } from '../../src/clusterlink/rules/sharded-map.js';
 
 describe('ShardedStringMap', () => {
   const sizes: Array<[string, number]> = [
@@ -29,6 +30,35 @@ describe('ShardedStringMap', () => {
       map.set('a', -1);
       reference.set('a', -1);
       for (const key of [...keys, 'missing', 'dc1.orders-']) assert.equal(map.get(key), reference.get(key), key);
+    });
+  }
+});
+
+describe('ShardedStringSet', () => {
+  const sizes: Array<[string, number]> = [
+    ['one shard', 10],
+    ['many shards', 20_000],
+  ];
+  for (const [name, size] of sizes) {
+    test(`behaves like a Set: ${name}`, () => {
+      const keys = [
+        '',
+        'a',
+        'a.b',
+        'a_b',
+        'ü-ñ',
+        '\u{1F600}',
+        ...Array.from({ length: size }, (_, i) => `dc1.orders-${i}`),
+      ];
+      const set = new ShardedStringSet(size);
+      const reference = new Set<string>();
+      // every key twice: the first add is new, the second is not
+      for (const key of [...keys, ...keys]) {
+        assert.equal(set.has(key), reference.has(key), key);
+        assert.equal(set.add(key), !reference.has(key), key);
+        reference.add(key);
+      }
+      for (const key of [...keys, 'missing', 'dc1.orders-']) assert.equal(set.has(key), reference.has(key), key);
     });
   }
 });

@@ -30,8 +30,7 @@ function acceptsOperation(resourceType: string, operation: string): boolean {
   return accepted.has(normaliseOperation(operation));
 }
 
-export function validateAclFilters(spec: JsonRecord): RuleResult {
-  const out = new Findings();
+export function validateAclFilters(spec: JsonRecord, out = new Findings()): RuleResult {
   const path = SPEC.child('aclFilters');
   const filters = asArray(spec['aclFilters']);
   if (!filters) return out.result();

@@ -217,8 +217,7 @@ function validateOAuthBearer(out: Findings, path: FieldPath, auth: JsonRecord): 
   }
 }
 
-export function validateAuthentication(spec: JsonRecord): RuleResult {
-  const out = new Findings();
+export function validateAuthentication(spec: JsonRecord, out = new Findings()): RuleResult {
   for (const key of CLUSTER_KEYS) {
     const cluster = asRecord(spec[key]);
     const auth = asRecord(cluster?.['authentication']);

@@ -20,7 +20,10 @@ export interface RuleResult {
   warnings: FieldWarning[];
 }
 
-/** Accumulates a rule family's findings; families return `collector.result()`. */
+/**
+ * Accumulates findings; families return `collector.result()`. validate passes one collector to every family, in
+ * order, instead of a collector, two arrays and a result object per family and review.
+ */
 export class Findings {
   readonly errors: FieldError[] = [];
   readonly warnings: FieldWarning[] = [];
@@ -34,8 +37,9 @@ export class Findings {
     this.warnings.push({ field: path.toString(), message, rule });
   }
 
+  /** The collector itself: it is a RuleResult, and one collector may gather several families' findings. */
   result(): RuleResult {
-    return { errors: this.errors, warnings: this.warnings };
+    return this;
   }
 }
 
@@ -97,6 +101,20 @@ export function checkRequiredEnum(
   return checkEnum(out, path, value, supported);
 }
 
+/** checkRequiredEnum for `parent.field`, whose path is built only when there is something to report. */
+export function checkRequiredEnumField(
+  out: Findings,
+  parent: FieldPath,
+  field: string,
+  value: unknown,
+  supported: readonly string[],
+  why: string,
+  rule: RuleId,
+): boolean {
+  if (typeof value === 'string' && supported.includes(value)) return true;
+  return checkRequiredEnum(out, parent.child(field), value, supported, why, rule);
+}
+
 /** A Kubernetes object name that must be a DNS-1123 label (Secrets, REST classes, namespaces). */
 export function checkDnsLabel(
   out: Findings,
@@ -125,21 +143,15 @@ export function checkDnsLabel(
 
 const TOPIC_NAME_MAX = 249;
 
-/** Only [A-Za-z0-9._-] (and not empty): a char loop, cheaper per topic than the regex it replaced. */
+/** A character a Kafka topic name may not hold. */
+const NOT_TOPIC_CHAR = /[^A-Za-z0-9._-]/;
+
+/**
+ * Only [A-Za-z0-9._-] (and not empty). One search for a character outside the class: on Node 20 it takes half the
+ * time of the char loop it replaced, which had replaced an anchored `^[…]+$` regex (docs/performance.md#the-hot-path).
+ */
 function hasTopicChars(value: string): boolean {
-  if (value.length === 0) return false;
-  for (let i = 0; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    const ok =
-      (c >= 97 && c <= 122) || // a-z
-      (c >= 65 && c <= 90) || // A-Z
-      (c >= 48 && c <= 57) || // 0-9
-      c === 46 || // .
-      c === 95 || // _
-      c === 45; // -
-    if (!ok) return false;
-  }
-  return true;
+  return value.length > 0 && !NOT_TOPIC_CHAR.test(value);
 }
 
 /** True for a legal Kafka topic name: what checkTopicName accepts, without building a path to report with. */

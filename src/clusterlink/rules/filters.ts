@@ -2,13 +2,12 @@
 import { duplicate, FieldPath, invalid, required } from '../field-errors.js';
 import { asArray, asRecord, type JsonRecord } from '../../lib/json.js';
 import { FILTER_TYPES, UPPER_PATTERN_TYPES } from '../enums.js';
-import { checkRequiredEnum, Findings, SPEC, type RuleResult } from './common.js';
+import { checkRequiredEnumField, Findings, SPEC, type RuleResult } from './common.js';
 
 const NO_INCLUDE_CONSUMER =
   'needs at least one INCLUDE filter: offset sync with nothing to sync ends the link task in error; leave the field out to disable it';
 
-export function validateConsumerGroupFilters(spec: JsonRecord): RuleResult {
-  const out = new Findings();
+export function validateConsumerGroupFilters(spec: JsonRecord, out = new Findings()): RuleResult {
   const path = SPEC.child('consumerGroupFilters');
   const filters = asArray(spec['consumerGroupFilters']);
   if (!filters) return out.result();
@@ -26,12 +25,11 @@ export function validateConsumerGroupFilters(spec: JsonRecord): RuleResult {
         'consumer-group-filter-name',
       );
     }
-    if (
-      typeof name === 'string' &&
-      typeof filter['patternType'] === 'string' &&
-      typeof filter['filterType'] === 'string'
-    ) {
-      const key = JSON.stringify([name, filter['patternType'], filter['filterType']]);
+    const patternType = filter['patternType'];
+    const filterType = filter['filterType'];
+    if (typeof name === 'string' && typeof patternType === 'string' && typeof filterType === 'string') {
+      // length-prefixed, so no two triples share a key (cheaper than the JSON.stringify of an array it replaced)
+      const key = `${patternType.length}:${patternType}${filterType.length}:${filterType}${name}`;
       const first = seen.get(key);
       if (first === undefined) seen.set(key, i);
       else
@@ -58,17 +56,18 @@ function checkFilterList(
 ): number {
   let includes = 0;
   let unclear = 0;
-  filters.forEach((item, i) => {
-    const filter = asRecord(item);
+  for (let i = 0; i < filters.length; i++) {
+    const filter = asRecord(filters[i]);
     if (!filter) {
       unclear++; // the shape check reports it
-      return;
+      continue;
     }
     const itemPath = path.index(i);
     if (
-      !checkRequiredEnum(
+      !checkRequiredEnumField(
         out,
-        itemPath.child('filterType'),
+        itemPath,
+        'filterType',
         filter['filterType'],
         FILTER_TYPES,
         'INCLUDE or EXCLUDE',
@@ -76,9 +75,10 @@ function checkFilterList(
       )
     )
       unclear++;
-    checkRequiredEnum(
+    checkRequiredEnumField(
       out,
-      itemPath.child('patternType'),
+      itemPath,
+      'patternType',
       filter['patternType'],
       UPPER_PATTERN_TYPES,
       'PREFIXED or LITERAL',
@@ -86,7 +86,7 @@ function checkFilterList(
     );
     if (filter['filterType'] === 'INCLUDE') includes++;
     checkItem(filter, itemPath, i);
-  });
+  }
   return unclear > 0 ? -1 : includes;
 }
 
@@ -101,8 +101,7 @@ function validateTopicFilterList(out: Findings, path: FieldPath, filters: readon
   });
 }
 
-export function validateAutoCreateTopics(spec: JsonRecord): RuleResult {
-  const out = new Findings();
+export function validateAutoCreateTopics(spec: JsonRecord, out = new Findings()): RuleResult {
   const autoCreate = asRecord(asRecord(spec['mirrorTopicOptions'])?.['autoCreateTopics']);
   if (!autoCreate) return out.result();
   const path = SPEC.child('mirrorTopicOptions', 'autoCreateTopics');

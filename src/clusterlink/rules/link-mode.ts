@@ -75,8 +75,7 @@ const EXPECTATIONS: Readonly<Record<'DestinationInitiated' | 'Source' | 'Destina
   },
 };
 
-function bidirectionalExpectations(connectionMode: unknown): Expectations {
-  const outbound = connectionMode === undefined || connectionMode === 'Outbound';
+function bidirectionalExpectations(outbound: boolean): Expectations {
   return {
     dst: {
       required: {
@@ -94,13 +93,42 @@ function bidirectionalExpectations(connectionMode: unknown): Expectations {
   };
 }
 
-function expectations(linkType: LinkType, connectionMode: unknown): Expectations | undefined {
-  if (linkType === 'Unknown') return undefined;
-  return linkType === 'Bidirectional' ? bidirectionalExpectations(connectionMode) : EXPECTATIONS[linkType];
+/** One side's expectations with its field lists as [field, why] pairs, made once (not per review). */
+interface ClusterChecks {
+  required: ReadonlyArray<readonly [string, string]>;
+  needsClusterId: string | undefined;
+  ignored: ReadonlyArray<readonly [string, string]>;
 }
 
-function applyExpectations(out: Findings, path: FieldPath, cluster: JsonRecord, exp: ClusterExpectations): void {
-  for (const [field, why] of Object.entries(exp.required)) {
+const checksOf = (exp: Expectations): { src: ClusterChecks; dst: ClusterChecks } => {
+  const side = (c: ClusterExpectations): ClusterChecks => ({
+    required: Object.entries(c.required),
+    needsClusterId: c.needsClusterId,
+    ignored: Object.entries(c.ignored),
+  });
+  return { src: side(exp.src), dst: side(exp.dst) };
+};
+
+const CHECKS = {
+  DestinationInitiated: checksOf(EXPECTATIONS.DestinationInitiated),
+  Source: checksOf(EXPECTATIONS.Source),
+  Destination: checksOf(EXPECTATIONS.Destination),
+  BidirectionalOutbound: checksOf(bidirectionalExpectations(true)),
+  BidirectionalInbound: checksOf(bidirectionalExpectations(false)),
+};
+
+function expectations(
+  linkType: LinkType,
+  connectionMode: unknown,
+): { src: ClusterChecks; dst: ClusterChecks } | undefined {
+  if (linkType === 'Unknown') return undefined;
+  if (linkType !== 'Bidirectional') return CHECKS[linkType];
+  const outbound = connectionMode === undefined || connectionMode === 'Outbound';
+  return outbound ? CHECKS.BidirectionalOutbound : CHECKS.BidirectionalInbound;
+}
+
+function applyExpectations(out: Findings, path: FieldPath, cluster: JsonRecord, exp: ClusterChecks): void {
+  for (const [field, why] of exp.required) {
     if (cluster[field] === undefined) out.add(required(path.child(field), why), 'link-type-required');
   }
   if (
@@ -110,19 +138,18 @@ function applyExpectations(out: Findings, path: FieldPath, cluster: JsonRecord, 
   ) {
     out.add(required(path, exp.needsClusterId), 'link-type-cluster-id');
   }
-  for (const [field, why] of Object.entries(exp.ignored)) {
+  for (const [field, why] of exp.ignored) {
     if (cluster[field] !== undefined) out.warn(path.child(field), why, 'link-type-ignored-field');
   }
 }
 
 const ON_DESTINATION_CR = 'not allowed on a Source-mode link: set it on the Destination-mode ClusterLink';
 
-export function validateLinkMode(input: RuleInput): RuleResult {
-  const out = new Findings();
+export function validateLinkMode(input: RuleInput, out = new Findings()): RuleResult {
   const { spec, linkType } = input;
   const sil = asRecord(spec['sourceInitiatedLink']);
-  const silPath = SPEC.child('sourceInitiatedLink');
   if (sil) {
+    const silPath = SPEC.child('sourceInitiatedLink');
     if (sil['linkMode'] === undefined) {
       out.add(
         required(
@@ -162,8 +189,9 @@ export function validateLinkMode(input: RuleInput): RuleResult {
   // `toDestination` is the CRD's schema default, which the API server fills in on every mirror topic:
   // only the explicit reverse direction is a mistake outside Bidirectional links.
   if (linkType !== 'Bidirectional' && linkType !== 'Unknown' && linkType !== 'Source') {
-    (asArray(spec['mirrorTopics']) ?? []).forEach((item, i) => {
-      if (asRecord(item)?.['direction'] === 'toSource') {
+    const topics = asArray(spec['mirrorTopics']) ?? [];
+    for (let i = 0; i < topics.length; i++) {
+      if (asRecord(topics[i])?.['direction'] === 'toSource') {
         out.add(
           forbidden(
             SPEC.child('mirrorTopics').index(i).child('direction'),
@@ -172,7 +200,7 @@ export function validateLinkMode(input: RuleInput): RuleResult {
           'mirror-direction-to-source',
         );
       }
-    });
+    }
   }
   return out.result();
 }

@@ -2,10 +2,12 @@
 import { duplicate, forbidden, invalid, required, type FieldPath } from '../field-errors.js';
 import { asArray, asRecord, asString, type JsonRecord } from '../../lib/json.js';
 import { MIRROR_DIRECTIONS, MIRROR_STATES } from '../enums.js';
-import { ShardedStringMap } from './sharded-map.js';
+import { ShardedStringMap, ShardedStringSet } from './sharded-map.js';
 import { checkEnum, checkTopicName, Findings, isEnumSilent, isTopicName, SPEC, type RuleResult } from './common.js';
 
 const REPLICATION_FACTOR_MAX = 32767;
+const TOPICS_PATH = SPEC.child('mirrorTopics');
+const PREFIX_PATH = SPEC.child('mirrorTopicOptions', 'prefix');
 
 /** What every topic's checks share, built once per object. */
 interface TopicsContext {
@@ -13,7 +15,8 @@ interface TopicsContext {
   topics: readonly unknown[];
   /** `spec.mirrorTopics`: item paths are built only for a finding (see validateMirrorTopics). */
   path: FieldPath;
-  byName: ShardedStringMap<number>;
+  /** The valid names seen so far (where a name was first listed is looked up only for a duplicate). */
+  names: ShardedStringSet;
   /** Made at the first valid name with a "_": before it, no two names can collide in Kafka metric names. */
   byMetricName: ShardedStringMap<string> | undefined;
   /** The link prefix when it is a valid one. */
@@ -21,12 +24,10 @@ interface TopicsContext {
   hasPrefix: boolean;
 }
 
-export function validateMirrorTopics(spec: JsonRecord): RuleResult {
-  const out = new Findings();
+export function validateMirrorTopics(spec: JsonRecord, out = new Findings()): RuleResult {
   const options = asRecord(spec['mirrorTopicOptions']);
-  const prefixPath = SPEC.child('mirrorTopicOptions', 'prefix');
   const rawPrefix = options?.['prefix'];
-  const prefixValid = checkTopicName(out, prefixPath, rawPrefix, 'mirror-prefix-name', 'a topic-name prefix');
+  const prefixValid = checkTopicName(out, PREFIX_PATH, rawPrefix, 'mirror-prefix-name', 'a topic-name prefix');
 
   // One pass over the topics (docs/performance.md#the-hot-path). Paths are built only for a finding: for 10,000
   // valid topics, five path strings each were most of this family's allocation. The checks run in the same order
@@ -35,8 +36,8 @@ export function validateMirrorTopics(spec: JsonRecord): RuleResult {
   const ctx: TopicsContext = {
     out,
     topics,
-    path: SPEC.child('mirrorTopics'),
-    byName: new ShardedStringMap<number>(topics.length),
+    path: TOPICS_PATH,
+    names: new ShardedStringSet(topics.length),
     byMetricName: undefined,
     prefix: prefixValid ? asString(rawPrefix) : undefined,
     hasPrefix: rawPrefix !== undefined,
@@ -80,10 +81,12 @@ function checkTopic(ctx: TopicsContext, topic: JsonRecord, i: number): void {
     );
   }
 
+  // most topics have no sourceTopicName: then there is nothing to check and no path to build
   const source = topic['sourceTopicName'];
   const sourceValid =
-    isTopicName(source) ||
-    checkTopicName(out, topicsPath.index(i).child('sourceTopicName'), source, 'mirror-topic-name');
+    source !== undefined &&
+    (isTopicName(source) ||
+      checkTopicName(out, topicsPath.index(i).child('sourceTopicName'), source, 'mirror-topic-name'));
   if (!nameValid || typeof name !== 'string') return;
   if (ctx.prefix !== undefined) checkPrefixedName(ctx, i, name, ctx.prefix, sourceValid ? source : undefined, source);
   else if (!ctx.hasPrefix && source !== undefined && sourceValid) checkSourceWithoutPrefix(ctx, i, name, source);
@@ -91,14 +94,16 @@ function checkTopic(ctx: TopicsContext, topic: JsonRecord, i: number): void {
 
 /** A name listed twice is an error; two names that share a Kafka metric name are a warning. */
 function checkUnique(ctx: TopicsContext, name: string, i: number): void {
-  const { out, path, byName } = ctx;
-  const first = byName.get(name);
-  if (first !== undefined)
+  const { out, path } = ctx;
+  if (!ctx.names.add(name))
     out.add(
-      duplicate(path.index(i).child('name'), name, `already listed at ${path.index(first).toString()}`),
+      duplicate(
+        path.index(i).child('name'),
+        name,
+        `already listed at ${path.index(firstListed(ctx, name)).toString()}`,
+      ),
       'mirror-topic-duplicate',
     );
-  else byName.set(name, i);
   // Kafka builds metric names with "." replaced by "_", so these two topics would share metrics
   const byMetricName = ctx.byMetricName ?? (name.includes('_') ? metricNamesBefore(ctx, i) : undefined);
   if (!byMetricName) return;
@@ -111,6 +116,11 @@ function checkUnique(ctx: TopicsContext, name: string, i: number): void {
       'mirror-topic-metric-collision',
     );
   else byMetricName.set(metricName, name);
+}
+
+/** The index of the first topic named `name` (a valid name, so the first one checkUnique recorded). */
+function firstListed(ctx: TopicsContext, name: string): number {
+  return ctx.topics.findIndex((topic) => asRecord(topic)?.['name'] === name);
 }
 
 /**

@@ -7,8 +7,7 @@ const LINK_NAME = /^[A-Za-z0-9._-]+$/;
 const LINK_NAME_MAX = 255;
 
 /** `spec` itself must exist; everything else needs it. */
-export function validateSpecPresent(object: JsonRecord): RuleResult {
-  const out = new Findings();
+export function validateSpecPresent(object: JsonRecord, out = new Findings()): RuleResult {
   if (object['spec'] === undefined)
     out.add(
       required(SPEC, 'a ClusterLink needs a spec with sourceKafkaCluster and destinationKafkaCluster'),
@@ -17,8 +16,7 @@ export function validateSpecPresent(object: JsonRecord): RuleResult {
   return out.result();
 }
 
-export function validateNames(spec: JsonRecord): RuleResult {
-  const out = new Findings();
+export function validateNames(spec: JsonRecord, out = new Findings()): RuleResult {
   for (const cluster of ['sourceKafkaCluster', 'destinationKafkaCluster']) {
     if (spec[cluster] === undefined)
       out.add(

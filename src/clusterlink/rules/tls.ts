@@ -4,8 +4,7 @@ import { asRecord, type JsonRecord } from '../../lib/json.js';
 import { checkDnsLabel, Findings, SPEC, type RuleResult } from './common.js';
 import { CLUSTER_KEYS } from './cluster-refs.js';
 
-export function validateTls(spec: JsonRecord): RuleResult {
-  const out = new Findings();
+export function validateTls(spec: JsonRecord, out = new Findings()): RuleResult {
   for (const key of CLUSTER_KEYS) {
     const cluster = asRecord(spec[key]);
     const tls = asRecord(cluster?.['tls']);

@@ -23,8 +23,7 @@ function topicsByName(spec: JsonRecord): Map<string, { index: number; topic: Jso
   return map;
 }
 
-export function validateUpdate(spec: JsonRecord, oldSpec: JsonRecord): RuleResult {
-  const out = new Findings();
+export function validateUpdate(spec: JsonRecord, oldSpec: JsonRecord, out = new Findings()): RuleResult {
   checkLinkIdentity(out, spec, oldSpec);
   const oldTopics = topicsByName(oldSpec);
   const newTopics = topicsByName(spec);

@@ -23,6 +23,8 @@ export function describe(v: unknown): string {
 /** `application/json`, with or without parameters (charset). */
 export function isJsonContentType(header: string | undefined): boolean {
   if (!header) return false;
+  // What the API server sends, without building three strings for it.
+  if (header === 'application/json') return true;
   const type = header.split(';')[0]!.trim().toLowerCase();
   return type === 'application/json';
 }

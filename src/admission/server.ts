@@ -19,7 +19,7 @@ import type { TlsMaterial, TlsSource } from '../tls/source.js';
 import { NO_ROUTE_SCHEMAS } from './no-route-schemas.js';
 import { isJsonContentType, parseAdmissionReview } from './review.js';
 import { allowedResponse, internalErrorResponse, objectName, outcomeResponse, type WebhookName } from './respond.js';
-import { runAdmitter } from './run-admitter.js';
+import { runAdmitter, type RunAdmitterOptions } from './run-admitter.js';
 import { admissionScope, type Scope } from './scope.js';
 import {
   ADMISSION_API_VERSION,
@@ -90,7 +90,8 @@ interface ErrorBody {
   message: string;
 }
 
-const hrtimeSeconds = (start: bigint): number => Number(process.hrtime.bigint() - start) / 1e9;
+/** Seconds since `start` (a performance.now() reading): a double, where hrtime.bigint() allocated a BigInt. */
+const secondsSince = (start: number): number => (performance.now() - start) / 1e3;
 
 /**
  * TLS 1.2 suites: forward-secret (ECDHE) AEAD only, as Mozilla's "intermediate" profile and the API server's own
@@ -142,8 +143,8 @@ export const DEFAULT_MAX_CONNECTIONS = 256;
 interface ReviewContext {
   metrics: Metrics;
   log: Logger;
-  deadlineMs: number;
-  budgetMs: number;
+  /** The admitters' deadline and budget (one object for every review). */
+  limits: RunAdmitterOptions;
   /** Client certificates are checked (a --client-ca-file was given). */
   clientAuth: boolean;
   state: ServerState;
@@ -162,8 +163,10 @@ export function createWebhookServer(options: WebhookServerOptions): WebhookServe
     state,
     metrics,
     log: options.logger,
-    deadlineMs: options.admissionDeadlineMs ?? 1500,
-    budgetMs: options.admissionBudgetMs ?? 1800,
+    limits: {
+      deadlineMs: options.admissionDeadlineMs ?? 1500,
+      budgetMs: options.admissionBudgetMs ?? 1800,
+    },
     clientAuth: options.clientCaPem !== undefined,
   };
   const bodyLimit = options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
@@ -295,7 +298,7 @@ function readReview(req: FastifyRequest, webhook: WebhookName): { request: Admis
 const reviewHandler =
   (ctx: ReviewContext, webhook: WebhookName, admitter: Admitter) =>
   async (req: FastifyRequest, reply: FastifyReply) => {
-    const started = process.hrtime.bigint();
+    const started = performance.now();
     if (ctx.clientAuth && !clientAuthorized(req))
       return errorReply(ctx, reply, webhook, {
         code: 403,
@@ -319,7 +322,7 @@ const reviewHandler =
     } finally {
       recorder.ended(webhook);
     }
-    recorder.answered(webhook, operationLabel(request.operation), response.allowed, hrtimeSeconds(started));
+    recorder.answered(webhook, operationLabel(request.operation), response.allowed, secondsSince(started));
     const payload = { apiVersion: ADMISSION_API_VERSION, kind: ADMISSION_REVIEW_KIND, response };
     return closing(reply, ctx.state)
       .code(200)
@@ -352,7 +355,7 @@ function logAnswered(
   webhook: WebhookName,
   request: AdmissionRequest,
   response: AdmissionResponse,
-  started: bigint,
+  started: number,
 ): void {
   if (!log.isLevelEnabled('info')) return;
   log.info(
@@ -370,7 +373,7 @@ function logAnswered(
       causes: response.status?.details?.causes.length,
       warnings: response.warnings?.length ?? 0,
       patched: response.patch !== undefined,
-      durationMs: Math.round(hrtimeSeconds(started) * 1e6) / 1e3,
+      durationMs: Math.round(secondsSince(started) * 1e6) / 1e3,
     },
     'admission review answered',
   );
@@ -383,8 +386,9 @@ async function answer(
   request: AdmissionRequest,
   scope: Scope,
 ): Promise<AdmissionResponse> {
-  const { metrics, log, budgetMs } = ctx;
-  const started = process.hrtime.bigint();
+  const { metrics, log } = ctx;
+  const { budgetMs } = ctx.limits;
+  const started = performance.now();
   if (!scope.inScope) {
     metrics.admissionSkipped.inc({ webhook, reason: scope.reason });
     if (log.isLevelEnabled('debug'))
@@ -395,7 +399,7 @@ async function answer(
     return allowedResponse(request.uid);
   }
 
-  const outcome = await runAdmitter(admitter, request, { deadlineMs: ctx.deadlineMs, budgetMs });
+  const outcome = await runAdmitter(admitter, request, ctx.limits);
   if (outcome.kind === 'timeout') {
     metrics.admissionErrors.inc({ webhook, reason: 'timeout' });
     log.warn(

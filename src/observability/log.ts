@@ -1,5 +1,6 @@
 // The one logger factory: JSON lines through pino, with anything secret-like redacted before it is
 // written, whoever logs it (docs/rules.md#secret-checks: never a secret value in a log line).
+import { writeSync } from 'node:fs';
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
 
 export type { Logger } from 'pino';
@@ -91,19 +92,38 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
 /** Lines wait at most this long for the write that carries them. */
 export const LOG_FLUSH_MS = 20;
 /** ... or until this many characters are pending. */
-const FLUSH_AT_CHARS = 64 * 1024;
+const FLUSH_AT_CHARS = 16 * 1024;
+/** Log text held while stdout is not read (a stuck log collector); beyond it lines are dropped, and counted. */
+export const MAX_UNWRITTEN_LOG_BYTES = 8 * 1024 * 1024;
+/** At exit, how long a full stdout pipe is waited for before the rest is given up. */
+const EXIT_FLUSH_MS = 2000;
 
 /**
- * stdout, batched: the lines logged within LOG_FLUSH_MS (or until 64 KiB are pending) are joined and handed to pino's
- * own stdout destination (synchronous SonicBoom, which deals with EAGAIN) in one write. Writing each review's line,
- * or each event-loop turn's lines, on its own cost a system call per review or two, and in a pod each write to the
- * container's log pipe also wakes the runtime's reader (docs/performance.md#the-hot-path). Whatever is pending is
- * written when the process exits, crash included.
+ * stdout, batched and never blocking: the lines logged within LOG_FLUSH_MS (or until 16 KiB are pending) are joined
+ * into one write, handed to pino's SonicBoom in its asynchronous mode. Writing each review's line, or each event-loop
+ * turn's lines, on its own cost a system call per review or two, and in a pod each write to the container's log pipe
+ * also wakes the runtime's reader. A synchronous write that finds the pipe full sleeps 100 ms (SonicBoom's EAGAIN
+ * retry), i.e. stops every review; asynchronous writes wait off the event loop, and past MAX_UNWRITTEN_LOG_BYTES
+ * lines are dropped and the count is logged once stdout moves again (docs/webhook.md#logs). At exit, crash included,
+ * everything pending is written synchronously, waiting at most EXIT_FLUSH_MS for a full pipe.
  */
 class StdoutBatched implements DestinationStream {
   private pending = '';
   private timer: NodeJS.Timeout | undefined;
-  private readonly out = pino.destination({ dest: 1, sync: true });
+  private droppedBytes = 0;
+  private exitDeadline: number | undefined;
+  private readonly out = pino.destination({
+    dest: 1,
+    sync: false,
+    maxLength: MAX_UNWRITTEN_LOG_BYTES,
+    retryEAGAIN: () => this.exitDeadline === undefined || Date.now() < this.exitDeadline,
+  });
+
+  constructor() {
+    this.out.on('drop', (data: string | Buffer) => (this.droppedBytes += Buffer.byteLength(data)));
+    // A write that fails for good (stdout closed) must not crash the webhook: the lines are lost, nothing else.
+    this.out.on('error', () => undefined);
+  }
 
   write(line: string): void {
     this.pending += line;
@@ -129,8 +149,50 @@ class StdoutBatched implements DestinationStream {
     if (this.pending === '') return;
     const lines = this.pending;
     this.pending = '';
+    if (this.droppedBytes > 0) {
+      const dropped = this.droppedBytes;
+      this.droppedBytes = 0;
+      this.out.write(droppedLine(dropped));
+    }
     this.out.write(lines);
   };
+
+  /**
+   * Everything pending, written before the process ends: what SonicBoom queued, then our batch, both synchronously
+   * (an asynchronous write started now would never finish). A write already in flight finishes on its own.
+   */
+  readonly drainAtExit = (): void => {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    const deadline = Date.now() + EXIT_FLUSH_MS;
+    this.exitDeadline = deadline;
+    try {
+      this.out.flushSync();
+    } catch {
+      // stdout gone or still full after EXIT_FLUSH_MS: nothing left to do at exit
+    }
+    const lines = this.pending;
+    this.pending = '';
+    if (lines !== '') writeAllSync(1, Buffer.from(lines), deadline);
+  };
+}
+
+/** Writes `data` to `fd`, waiting (at exit only) for a full non-blocking pipe until `deadline`, then giving up. */
+function writeAllSync(fd: number, data: Buffer, deadline: number): void {
+  let rest = data;
+  while (rest.length > 0) {
+    try {
+      rest = rest.subarray(writeSync(fd, rest));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN' || Date.now() >= deadline) return;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
+    }
+  }
+}
+
+/** The line saying how much log text was dropped while stdout was not read (pino's format, written directly). */
+function droppedLine(bytes: number): string {
+  return `${JSON.stringify({ level: 'warn', time: new Date().toISOString(), name: 'clusterlink-webhook', droppedBytes: bytes, msg: 'log lines dropped: stdout was not read fast enough' })}\n`;
 }
 
 /**
@@ -156,7 +218,7 @@ let stdout: StdoutBatched | undefined;
 function stdoutBatched(): StdoutBatched {
   if (!stdout) {
     const created = new StdoutBatched();
-    process.on('exit', created.drain);
+    process.on('exit', created.drainAtExit);
     stdout = created;
   }
   return stdout;

@@ -146,10 +146,14 @@ async function checkLink(
       continue;
     }
     const privkey = ref.kind === 'tls' ? result.data[PRIVKEY] : undefined;
-    const decryptor = deps.options.decryptor ?? sharedDecryptPool();
     const keyDecryption =
       keyPasswordData && privkey
-        ? await decryptWithSecret(privkey, keyPasswordData, decryptor, signalOf(signal))
+        ? await decryptWithSecret(
+            privkey,
+            keyPasswordData,
+            deps.options.decryptor ?? sharedDecryptPool(),
+            signalOf(signal),
+          )
         : undefined;
     const checked = deps.checkMemoized(ref, result.data, keyPasswordData, keyDecryption);
     for (const error of checked.errors) found.errors.push(error);

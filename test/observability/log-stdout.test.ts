@@ -88,6 +88,55 @@ describe('a running process', () => {
   });
 });
 
+describe('a stdout nobody reads', () => {
+  test('does not stop the process: lines beyond the bound are dropped and the count is logged', async () => {
+    // 20 MB of lines while the parent reads nothing: the pipe fills after 64 KiB. The child says "done" on stderr
+    // only after logging all of it and seeing its event loop turn; were a write to block (or sleep on EAGAIN), it
+    // would never get there and the test would time out.
+    const source = `import { createLogger } from ${JSON.stringify(LOG_MODULE)}; const log = createLogger({ level: 'info' });
+      const pad = 'x'.repeat(500); let i = 0;
+      const burst = () => { for (let n = 0; n < 1000; n++) log.info({ pad }, String(i++)); if (i < 40000) setImmediate(burst); else setTimeout(() => process.stderr.write('done\\n'), 50); };
+      burst();
+      process.stdin.on('data', (d) => { if (String(d).includes('go')) log.info('after the burst'); if (String(d).includes('exit')) process.exit(0); });`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', source], {
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    child.stdout.pause();
+    const closed = new Promise((resolve) => child.stdout.on('close', resolve));
+    await new Promise<void>((resolve) =>
+      child.stderr.on('data', (c: Buffer) => c.toString().includes('done') && resolve()),
+    );
+    let out = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString('utf8')));
+    child.stdout.resume();
+    // Let the child write what it held, log once more, then exit (it writes the rest at exit).
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    child.stdin.write('go\n');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    child.stdin.end('exit\n');
+    assert.equal(await exited, 0);
+    await closed;
+    const lines = out
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => JSON.parse(l) as { msg: string; droppedBytes?: number });
+    const dropped = lines.find((l) => l.msg.startsWith('log lines dropped'));
+    assert.ok(dropped && (dropped.droppedBytes ?? 0) > 0, 'the drop is reported with its size');
+    assert.ok(lines.length < 40_000, 'lines beyond the bound were dropped, not held');
+    assert.ok(
+      lines.some((l) => l.msg === 'after the burst'),
+      'logging goes on once stdout is read again',
+    );
+    // What was kept stays in order.
+    const numbers = lines.map((l) => Number(l.msg)).filter((n) => Number.isInteger(n));
+    assert.deepEqual(
+      numbers,
+      [...numbers].sort((a, b) => a - b),
+    );
+  });
+});
+
 describe('isoTimestamp', () => {
   const times = [
     0,

@@ -11,7 +11,10 @@ export type { DefaultOperation } from './defaults-patch.js';
 
 /** True when the key is absent or null (which the API server treats as unset): a default may go there. */
 function isUnset(record: JsonRecord | undefined, key: string): record is JsonRecord {
-  return record !== undefined && (record[key] === undefined || record[key] === null);
+  if (record === undefined) return false;
+  // one read: `key` varies, so each `record[key]` is a generic keyed lookup (mirror topics come in many shapes)
+  const value = record[key];
+  return value === undefined || value === null;
 }
 
 /**

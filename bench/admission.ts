@@ -195,7 +195,9 @@ async function openLoop(b: Bench, rate: number): Promise<Record<Target, OpenRun[
       // The server's CPU from the end of the warm-up: the new connections' TLS handshakes are not a review's cost.
       let cpuAtWarm: Promise<number> | undefined;
       const r = await runOpenLoop({
-        onWarm: () => (cpuAtWarm = b.servers[t].memory().then((m) => m.cpuUs)),
+        onWarm: () => {
+          cpuAtWarm = b.servers[t].memory().then((m) => m.cpuUs);
+        },
         url: b.servers[t].url,
         requests: [requestFor(t, b.bodies)],
         connections: b.config.connections,

@@ -391,9 +391,13 @@ describe('target 3 from the rule-cost figures', () => {
 });
 
 test('every server and client of the comparison is listed once', () => {
-  assert.deepEqual(
-    [...TARGETS].sort(),
-    ['fastify-mutate', 'fastify-validate', 'mutate', 'node-mutate', 'node-validate', 'validate'],
-  );
+  assert.deepEqual([...TARGETS].sort(), [
+    'fastify-mutate',
+    'fastify-validate',
+    'mutate',
+    'node-mutate',
+    'node-validate',
+    'validate',
+  ]);
   assert.deepEqual([...CLIENTS].sort(), ['autocannon', 'node-https']);
 });

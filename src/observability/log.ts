@@ -121,6 +121,12 @@ class StdoutBatched implements DestinationStream {
 
   constructor() {
     this.out.on('drop', (data: string | Buffer) => (this.droppedBytes += Buffer.byteLength(data)));
+    // Said once stdout has moved (a write completed), not at every batch: while the buffer is full the line would
+    // only take the room of the lines it reports.
+    this.out.on('write', () => {
+      const dropped = this.takeDropped();
+      if (dropped !== '') this.out.write(dropped);
+    });
     // A write that fails for good (stdout closed) must not crash the webhook: the lines are lost, nothing else.
     this.out.on('error', () => undefined);
   }
@@ -149,13 +155,16 @@ class StdoutBatched implements DestinationStream {
     if (this.pending === '') return;
     const lines = this.pending;
     this.pending = '';
-    if (this.droppedBytes > 0) {
-      const dropped = this.droppedBytes;
-      this.droppedBytes = 0;
-      this.out.write(droppedLine(dropped));
-    }
     this.out.write(lines);
   };
+
+  /** The line reporting what was dropped since the last report, or '' when nothing was. */
+  private takeDropped(): string {
+    if (this.droppedBytes === 0) return '';
+    const line = droppedLine(this.droppedBytes);
+    this.droppedBytes = 0;
+    return line;
+  }
 
   /**
    * Everything pending, written before the process ends: what SonicBoom queued, then our batch, both synchronously
@@ -171,7 +180,7 @@ class StdoutBatched implements DestinationStream {
     } catch {
       // stdout gone or still full after EXIT_FLUSH_MS: nothing left to do at exit
     }
-    const lines = this.pending;
+    const lines = this.pending + this.takeDropped();
     this.pending = '';
     if (lines !== '') writeAllSync(1, Buffer.from(lines), deadline);
   };

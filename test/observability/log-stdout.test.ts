@@ -121,8 +121,10 @@ describe('a stdout nobody reads', () => {
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => JSON.parse(l) as { msg: string; droppedBytes?: number });
-    const dropped = lines.find((l) => l.msg.startsWith('log lines dropped'));
-    assert.ok(dropped && (dropped.droppedBytes ?? 0) > 0, 'the drop is reported with its size');
+    const drops = lines.filter((l) => l.msg.startsWith('log lines dropped'));
+    assert.ok(drops.length > 0 && drops.every((d) => (d.droppedBytes ?? 0) > 0), 'the drop is reported with its size');
+    // Reported when stdout moves again, not with every batch (which would fill the room it reports on).
+    assert.ok(drops.length <= 3, `${drops.length} drop lines`);
     assert.ok(lines.length < 40_000, 'lines beyond the bound were dropped, not held');
     assert.ok(
       lines.some((l) => l.msg === 'after the burst'),

@@ -1040,3 +1040,34 @@ for (const [title, cases] of groups) {
     }
   });
 }
+
+describe('mirror topics: each duplicate names where its name was first listed', () => {
+  const cases: Array<{ name: string; list: unknown[]; expected: string[] }> = [
+    {
+      name: 'interleaved',
+      list: [topic('a'), topic('b'), topic('a'), topic('b'), topic('a')],
+      expected: [`${MT}[2].name at ${MT}[0]`, `${MT}[3].name at ${MT}[1]`, `${MT}[4].name at ${MT}[0]`],
+    },
+    {
+      name: 'after entries that are not topics',
+      list: ['x', { state: 'ACTIVE' }, topic('c'), topic('c')],
+      expected: [`${MT}[3].name at ${MT}[2]`],
+    },
+    {
+      name: 'many listed twice, in the same order',
+      list: [
+        ...Array.from({ length: 300 }, (_, i) => topic(`t${i}`)),
+        ...Array.from({ length: 300 }, (_, i) => topic(`t${i}`)),
+      ],
+      expected: Array.from({ length: 300 }, (_, i) => `${MT}[${300 + i}].name at ${MT}[${i}]`),
+    },
+  ];
+  for (const c of cases) {
+    test(c.name, () => {
+      const found = check(topics(c.list))
+        .errors.filter((e) => e.kind === 'Duplicate')
+        .map((e) => `${e.field} at ${/already listed at (\S+)/.exec(e.detail)?.[1] ?? '?'}`);
+      assert.deepEqual(found, c.expected);
+    });
+  }
+});

@@ -2,11 +2,10 @@
 // replica: docs/install.md#managed-certificates). Until the first valid pair arrives it serves a throw-away
 // certificate and says not ready (/readyz 503, so no traffic, and no crash loop); afterwards a new pair is adopted
 // only when it parses and its key matches, like the file source.
-import { createHash } from 'node:crypto';
 import type { Logger } from '../observability/log.js';
 import type { Metrics } from '../observability/metrics.js';
 import { generateSelfSignedServing } from './generate.js';
-import { checkTlsPair, type TlsMaterial, type TlsSource } from './source.js';
+import { checkTlsPair, Listeners, materialDigest, type TlsMaterial, type TlsSource } from './source.js';
 
 export interface PolledTlsSourceOptions {
   description: string;
@@ -24,9 +23,6 @@ export interface PolledTlsSource extends TlsSource {
   refresh(): Promise<boolean>;
 }
 
-const digest = (m: TlsMaterial): string =>
-  createHash('sha256').update(m.certPem).update('\0').update(m.keyPem).digest('hex');
-
 /** What is served, and what the last failure was (each distinct failure is logged once). */
 interface Served {
   material: TlsMaterial;
@@ -34,7 +30,7 @@ interface Served {
   ready: boolean;
   closed: boolean;
   lastFailure?: string;
-  listeners: Set<(m: TlsMaterial) => void>;
+  listeners: Listeners;
 }
 
 /** Adopts `next` when it is a usable pair; true when adopted. */
@@ -61,13 +57,7 @@ function adopt(served: Served, next: TlsMaterial, d: string, options: PolledTlsS
     { notAfter: notAfter.toISOString(), subjectAltName, fingerprint256 },
     `serving certificate loaded from ${options.description}`,
   );
-  for (const fn of served.listeners) {
-    try {
-      fn(next);
-    } catch (err) {
-      log.error({ err: { message: (err as Error).message } }, 'applying a new serving certificate failed');
-    }
-  }
+  served.listeners.emit(next, log);
   return true;
 }
 
@@ -83,7 +73,7 @@ async function readOnce(served: Served, options: PolledTlsSourceOptions, log: Lo
     return false;
   }
   if (next === undefined || served.closed) return false;
-  const d = digest(next);
+  const d = materialDigest(next);
   return d !== served.digest && adopt(served, next, d, options, log);
 }
 
@@ -95,7 +85,7 @@ export function polledTlsSource(options: PolledTlsSourceOptions): PolledTlsSourc
     digest: '',
     ready: false,
     closed: false,
-    listeners: new Set(),
+    listeners: new Listeners(),
   };
   let running: Promise<boolean> | undefined;
   const refresh = (): Promise<boolean> => {
@@ -108,10 +98,7 @@ export function polledTlsSource(options: PolledTlsSourceOptions): PolledTlsSourc
   return {
     description: options.description,
     current: () => served.material,
-    subscribe: (fn) => {
-      served.listeners.add(fn);
-      return () => served.listeners.delete(fn);
-    },
+    subscribe: (fn) => served.listeners.add(fn),
     ready: () => served.ready,
     refresh,
     close: () => {

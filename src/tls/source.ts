@@ -68,7 +68,8 @@ export function checkTlsPair(material: TlsMaterial): CertificateSummary {
   };
 }
 
-class Listeners {
+/** The subscribers of a TlsSource: each gets every new pair; one that throws is logged and stops no other. */
+export class Listeners {
   private readonly set = new Set<(m: TlsMaterial) => void>();
   add(fn: (m: TlsMaterial) => void): () => void {
     this.set.add(fn);
@@ -120,7 +121,8 @@ export interface FileTlsSource extends TlsSource {
 /** Reads of the pair after the first before giving up on a stable one (the next poll or event tries again). */
 const MAX_PAIR_READS = 5;
 
-const digest = (m: TlsMaterial): string =>
+/** Identity of a certificate and key pair: a reload that reads the same pair again adopts nothing. */
+export const materialDigest = (m: TlsMaterial): string =>
   createHash('sha256').update(m.certPem).update('\0').update(m.keyPem).digest('hex');
 
 /** The pair being served, and what the last failed reload saw (so each distinct failure is logged once). */
@@ -152,7 +154,7 @@ function stablePairReader(options: FileTlsSourceOptions): () => Promise<TlsMater
     let previous = await readOnce();
     for (let attempt = 0; attempt < MAX_PAIR_READS; attempt++) {
       const next = await readOnce();
-      if (digest(next) === digest(previous)) return next;
+      if (materialDigest(next) === materialDigest(previous)) return next;
       previous = next;
     }
     throw new Error(`the certificate files kept changing over ${MAX_PAIR_READS + 1} reads`);
@@ -216,7 +218,7 @@ async function loadFirstPair(
     'serving certificate loaded',
   );
   warnIfExpiring(log, summary);
-  return { material, summary, digest: digest(material) };
+  return { material, summary, digest: materialDigest(material) };
 }
 
 /** One reload: read both files, and adopt the pair when it changed and is usable. True when adopted. */
@@ -236,7 +238,7 @@ async function reloadOnce(served: ServedPair, ctx: ReloadContext): Promise<boole
     options.metrics?.tlsReloads.inc({ result: 'error' });
     return false;
   }
-  const nextDigest = digest(next);
+  const nextDigest = materialDigest(next);
   if (nextDigest === served.digest) return false;
   let summary: CertificateSummary;
   try {

@@ -5,6 +5,9 @@ import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'p
 
 export type { Logger } from 'pino';
 
+/** The `name` of every line. */
+const LOGGER_NAME = 'clusterlink-webhook';
+
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -76,7 +79,7 @@ export interface CreateLoggerOptions {
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const pinoOptions: LoggerOptions = {
     level: options.level ?? 'info',
-    base: { name: 'clusterlink-webhook', ...options.base },
+    base: { name: LOGGER_NAME, ...options.base },
     timestamp: isoTimestamp,
     // Redaction by a plain walk of the first three levels (the secret-like keys above, at depths 0, 1 and 2): pino's
     // wildcard `redact` paths cost ~100 µs per line, more than answering a review; this walk costs ~1 µs.
@@ -90,11 +93,11 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
 }
 
 /** Lines wait at most this long for the write that carries them. */
-export const LOG_FLUSH_MS = 20;
+const LOG_FLUSH_MS = 20;
 /** ... or until this many characters are pending. */
 const FLUSH_AT_CHARS = 16 * 1024;
 /** Log text held while stdout is not read (a stuck log collector); beyond it lines are dropped, and counted. */
-export const MAX_UNWRITTEN_LOG_BYTES = 8 * 1024 * 1024;
+const MAX_UNWRITTEN_LOG_BYTES = 8 * 1024 * 1024;
 /** At exit, how long a full stdout pipe is waited for before the rest is given up. */
 const EXIT_FLUSH_MS = 2000;
 
@@ -148,15 +151,17 @@ class StdoutBatched implements DestinationStream {
   }
 
   readonly drain = (): void => {
-    if (this.timer !== undefined) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-    }
+    this.stopTimer();
     if (this.pending === '') return;
     const lines = this.pending;
     this.pending = '';
     this.out.write(lines);
   };
+
+  private stopTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
 
   /** The line reporting what was dropped since the last report, or '' when nothing was. */
   private takeDropped(): string {
@@ -171,8 +176,7 @@ class StdoutBatched implements DestinationStream {
    * (an asynchronous write started now would never finish). A write already in flight finishes on its own.
    */
   readonly drainAtExit = (): void => {
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
+    this.stopTimer();
     const deadline = Date.now() + EXIT_FLUSH_MS;
     this.exitDeadline = deadline;
     try {
@@ -201,7 +205,7 @@ function writeAllSync(fd: number, data: Buffer, deadline: number): void {
 
 /** The line saying how much log text was dropped while stdout was not read (pino's format, written directly). */
 function droppedLine(bytes: number): string {
-  return `${JSON.stringify({ level: 'warn', time: new Date().toISOString(), name: 'clusterlink-webhook', droppedBytes: bytes, msg: 'log lines dropped: stdout was not read fast enough' })}\n`;
+  return `${JSON.stringify({ level: 'warn', time: new Date().toISOString(), name: LOGGER_NAME, droppedBytes: bytes, msg: 'log lines dropped: stdout was not read fast enough' })}\n`;
 }
 
 /**

@@ -125,10 +125,7 @@ async function checkLink(
   const names = secretNames(refs);
   const lookups = cachedLookups(source, namespace, names) ?? (await lookupAll(source, namespace, names, signal));
   const found: Findings = { errors: [], warnings: [] };
-  // Made at the first failed lookup: most reviews have none.
-  let report: ReturnType<typeof failureReporter> | undefined;
-  const reportFailure: ReturnType<typeof failureReporter> = (failedRef, failure) =>
-    (report ??= failureReporter(namespace, deps.options, found))(failedRef, failure);
+  const reportFailure = failureReporter(namespace, deps.options, found);
   for (const ref of refs) {
     const result = lookups.get(ref.name);
     if (!result) continue;
@@ -174,9 +171,11 @@ function failureReporter(
   options: SecretCheckerOptions,
   out: Findings,
 ): (ref: Pick<SecretReference, 'name' | 'field'>, failure: LookupFailure) => void {
-  const reported = new Set<string>();
+  // Made at the first failure: most reviews have none.
+  let reported: Set<string> | undefined;
   return (ref, failure) => {
     // One failed Secret referenced from two fields is one lookup failure, reported on each field.
+    reported ??= new Set();
     if (!reported.has(ref.name)) {
       reported.add(ref.name);
       // A missing Secret is a fact about the object (GitOps may apply it next), not a fault of the webhook.

@@ -45,14 +45,17 @@ function requestFor(target: Target, bodies: AdmissionBodies): LoadRequest {
     : { path: '/validate', body: bodies.validate };
 }
 
-/** Our answer to each bench review: what the baselines answer too (admission-server.ts BENCH_ANSWERS). */
-async function ourAnswers(ours: ServerProcess, bodies: AdmissionBodies, ca: string): Promise<Record<string, string>> {
-  const validate = await postReview(ours.url, ca, '/validate', bodies.validate);
+/**
+ * Our answer to each bench review (path → answer text): what the baselines answer too (admission-server.ts
+ * BENCH_ANSWERS). Throws unless /validate allows the fixture cleanly and /mutate answers with a patch.
+ */
+export async function ourAnswers(url: string, bodies: AdmissionBodies, ca: string): Promise<Record<string, string>> {
+  const validate = await postReview(url, ca, '/validate', bodies.validate);
   const v = validate.body?.response;
   if (validate.status !== 200 || v?.allowed !== true || (v.warnings?.length ?? 0) > 0) {
     throw new Error(`/validate did not allow the fixture cleanly: ${validate.status} ${validate.text.slice(0, 400)}`);
   }
-  const mutate = await postReview(ours.url, ca, '/mutate', bodies.mutate);
+  const mutate = await postReview(url, ca, '/mutate', bodies.mutate);
   if (mutate.status !== 200 || mutate.body?.response?.allowed !== true || !mutate.body.response.patch) {
     throw new Error(`/mutate did not answer with a patch: ${mutate.status} ${mutate.text.slice(0, 400)}`);
   }
@@ -130,7 +133,7 @@ async function startServers(
   const ours = await startServer({ kind: 'ours', ...common });
   let answers: Record<string, string>;
   try {
-    answers = await ourAnswers(ours, bodies, common.tls.caPem);
+    answers = await ourAnswers(ours.url, bodies, common.tls.caPem);
   } catch (err) {
     await ours.stop();
     throw err;

@@ -20,7 +20,7 @@ import { runOpenLoop } from './open-loop.js';
 import { fmt, median } from './report.js';
 import { buildTree, servesBuilt } from './built.js';
 import { benchTls, canPin } from './server-process.js';
-import { postReview } from '../test/support/webhook-server.js';
+import { ourAnswers } from './admission.js';
 
 interface Child {
   label: string;
@@ -95,21 +95,6 @@ interface Row {
   p99: number[];
 }
 
-/** Our answer text per path for the bench bodies. */
-async function ourAnswers(url: string, bodies: { validate: string; mutate: string }): Promise<Record<string, string>> {
-  const ca = benchTls().caPem;
-  const answers: Record<string, string> = {};
-  for (const [path, body] of [
-    ['/validate', bodies.validate],
-    ['/mutate', bodies.mutate],
-  ] as const) {
-    const r = await postReview(url, ca, path, body);
-    if (r.status !== 200) throw new Error(`ours ${path}: ${r.status} ${r.text.slice(0, 300)}`);
-    answers[path] = r.text;
-  }
-  return answers;
-}
-
 async function main(): Promise<void> {
   const rounds = num('HOT_ROUNDS', 5);
   const seconds = num('HOT_S', 4);
@@ -121,7 +106,7 @@ async function main(): Promise<void> {
     for (const root of before ? [ROOT, before] : [ROOT]) buildTree(root, (l) => process.stderr.write(`${l}\n`));
   // Ours first: the baselines answer each review with our answer's bytes (bench/admission-server.ts).
   const ours = await startChild('ours', ROOT, 'ours');
-  const answers = await ourAnswers(ours.url, bodies);
+  const answers = await ourAnswers(ours.url, bodies, benchTls().caPem);
   const answerEnv = { BENCH_ANSWERS: JSON.stringify(answers) };
   const children: Child[] = [
     await startChild('baseline', ROOT, 'fastify', answerEnv),

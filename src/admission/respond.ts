@@ -5,7 +5,15 @@ import { CAUSE_REASON, aggregateMessage, errorBody, type FieldError } from '../c
 import { CLUSTERLINK_GROUP, CLUSTERLINK_KIND } from '../clusterlink/types.js';
 import { encodePatch } from './patch.js';
 import type { AdmitOutcome } from './run-admitter.js';
-import type { AdmissionDecision, AdmissionRequest, AdmissionResponse, AdmissionStatus } from './types.js';
+import {
+  ADMISSION_API_VERSION,
+  ADMISSION_REVIEW_KIND,
+  type AdmissionDecision,
+  type AdmissionRequest,
+  type AdmissionResponse,
+  type AdmissionReviewResponse,
+  type AdmissionStatus,
+} from './types.js';
 import { sanitizeWarnings } from './warnings.js';
 
 export type { WebhookName } from '../observability/metrics.js';
@@ -142,4 +150,25 @@ export function outcomeResponse(
     case 'internal-error':
       return internalErrorResponse(webhook, request);
   }
+}
+
+const EMPTY_PATCH = '"patch":""';
+
+/**
+ * The AdmissionReview that carries `response`, as JSON text: exactly `JSON.stringify` of it. A patch is base64
+ * (encodePatch), which JSON writes as it is, yet JSON.stringify scans and copies each of its characters (1.3 ms for
+ * the 1.3 MB patch of 10,000 topics, docs/performance.md#mutate). So the review is written with an empty patch and
+ * the patch is put between its quotes. The first `"patch":""` in that text is the key's own: one that began inside
+ * the uid would need an unescaped `"` in it.
+ */
+export function admissionReviewJson(response: AdmissionResponse): string {
+  const { patch } = response;
+  if (patch === undefined) return JSON.stringify(admissionReview(response));
+  const text = JSON.stringify(admissionReview({ ...response, patch: '' }));
+  const at = text.indexOf(EMPTY_PATCH) + EMPTY_PATCH.length - 1;
+  return text.slice(0, at) + patch + text.slice(at);
+}
+
+function admissionReview(response: AdmissionResponse): AdmissionReviewResponse {
+  return { apiVersion: ADMISSION_API_VERSION, kind: ADMISSION_REVIEW_KIND, response };
 }

@@ -18,16 +18,17 @@ import type { Metrics } from '../observability/metrics.js';
 import type { TlsMaterial, TlsSource } from '../tls/source.js';
 import { NO_ROUTE_SCHEMAS } from './no-route-schemas.js';
 import { isJsonContentType, parseAdmissionReview } from './review.js';
-import { allowedResponse, internalErrorResponse, objectName, outcomeResponse, type WebhookName } from './respond.js';
+import {
+  admissionReviewJson,
+  allowedResponse,
+  internalErrorResponse,
+  objectName,
+  outcomeResponse,
+  type WebhookName,
+} from './respond.js';
 import { runAdmitter, type RunAdmitterOptions } from './run-admitter.js';
 import { admissionScope, type Scope } from './scope.js';
-import {
-  ADMISSION_API_VERSION,
-  ADMISSION_REVIEW_KIND,
-  type AdmissionRequest,
-  type AdmissionResponse,
-  type Admitter,
-} from './types.js';
+import type { AdmissionRequest, AdmissionResponse, Admitter } from './types.js';
 
 /** An UPDATE carries object and oldObject (each up to etcd's ~1.5 MiB) plus the envelope. */
 const DEFAULT_BODY_LIMIT_BYTES = 6 * 1024 * 1024;
@@ -323,11 +324,10 @@ const reviewHandler =
       recorder.ended(webhook);
     }
     recorder.answered(webhook, operationLabel(request.operation), response.allowed, secondsSince(started));
-    const payload = { apiVersion: ADMISSION_API_VERSION, kind: ADMISSION_REVIEW_KIND, response };
     return closing(reply, ctx.state)
       .code(200)
       .header('content-type', 'application/json; charset=utf-8')
-      .send(JSON.stringify(payload));
+      .send(admissionReviewJson(response));
   };
 
 /**

@@ -2,7 +2,7 @@
 // it, never a write into that object, a PatchError for what is not an object, and base64 of the JSON document.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PatchError, encodePatch, mutatePatch } from '../../src/admission/patch.js';
+import { BYTES_FROM_OPS, PatchError, encodePatch, mutatePatch } from '../../src/admission/patch.js';
 import type { RuleContext } from '../../src/clusterlink/index.js';
 
 const CTX: RuleContext = { namespace: 'ns', operation: 'CREATE' };
@@ -112,10 +112,21 @@ describe('mutatePatch', () => {
       ],
     },
   ];
+  // Each case again behind enough plain operations that the text is written as bytes (BYTES_FROM_OPS).
+  const plainOps = Array.from({ length: BYTES_FROM_OPS }, (_, i) => ({
+    op: 'add',
+    path: `/spec/mirrorTopics/${i}/state`,
+    value: 'ACTIVE',
+  }));
   for (const c of encodings) {
-    test(`encodePatch gives the bytes of JSON.stringify: ${c.name}`, () => {
-      const ops = c.ops as Parameters<typeof encodePatch>[0];
-      assert.equal(encodePatch(ops), Buffer.from(JSON.stringify(ops), 'utf8').toString('base64'));
-    });
+    for (const [how, ops] of [
+      ['as text', c.ops],
+      ['as bytes', [...plainOps, ...c.ops]],
+    ] as const) {
+      test(`encodePatch gives the bytes of JSON.stringify, ${how}: ${c.name}`, () => {
+        const list = ops as Parameters<typeof encodePatch>[0];
+        assert.equal(encodePatch(list), Buffer.from(JSON.stringify(list), 'utf8').toString('base64'));
+      });
+    }
   }
 });

@@ -2,8 +2,11 @@
 // deny with a message that says why, before any rule runs; a maximal review is answered (not timed out).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import jsonpatch from 'fast-json-patch';
 import { MAX_MIRROR_TOPICS } from '../../src/admission/size-limit.js';
-import { clusterLinkObject } from '../../bench/fixtures.js';
+import { mutatePatch } from '../../src/admission/patch.js';
+import { defaultClusterLink } from '../../src/clusterlink/index.js';
+import { clusterLinkObject, NAMESPACE } from '../../bench/fixtures.js';
 import { clusterLinkReview, postReview, startWebhook, type RunningWebhook } from '../support/webhook-server.js';
 
 let webhook: RunningWebhook;
@@ -41,4 +44,18 @@ describe(`mirror topic limit (${MAX_MIRROR_TOPICS})`, () => {
       );
     });
   }
+});
+
+// A maximal patch is written as bytes (src/admission/patch.ts, BYTES_FROM_OPS) and spliced into the answer
+// (admissionReviewJson): over HTTPS it must still be exactly JSON.stringify of the recorded operations, and it must
+// turn the object into its defaulted form.
+test(`/mutate: the patch of a maximal link (${MAX_MIRROR_TOPICS} topics) is the recorded operations, byte for byte`, async () => {
+  const object = clusterLinkObject(MAX_MIRROR_TOPICS);
+  const res = await post('/mutate', MAX_MIRROR_TOPICS);
+  assert.equal(res.status, 200);
+  const patchText = Buffer.from(res.body.response.patch ?? '', 'base64').toString('utf8');
+  const ctx = { namespace: NAMESPACE, operation: 'CREATE' as const };
+  assert.equal(patchText, JSON.stringify(mutatePatch(object, ctx)));
+  const patched = jsonpatch.applyPatch(structuredClone(object), JSON.parse(patchText), true, false).newDocument;
+  assert.deepEqual(patched, defaultClusterLink(object, ctx));
 });

@@ -7,11 +7,14 @@
 // Both baselines parse the review body and answer, per path, the answer our webhook gives for that body
 // (BENCH_ANSWERS, recorded by the parent from our server), the request's uid echoed: the same review in, the same
 // bytes out, no rules in between (docs/performance.md#how-it-measures). Without BENCH_ANSWERS: a plain allowed review.
+// BENCH_WORK_US (fastify only): the handler first keeps the core busy that many microseconds, a calibration of
+// what any added work costs over HTTPS (bench/hot-path.ts HOT_WORK_US, docs/performance.md#reading-the-ratios).
 // Messages from the parent: { type: 'memory', gc?: boolean } → replies { type: 'memory', ...usage, cpuUs } (CPU time
 // used so far, all threads: per-request CPU cost is robust where wall-clock throughput is skewed by other load);
 // { type: 'stop' } → closes and exits (a clean exit also lets --cpu-prof write its profile).
 import { createServer, type ServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 import Fastify from 'fastify';
 import { tlsFromEnv, type Running } from './server-env.js';
 
@@ -68,11 +71,22 @@ function fixedReview(path: string, body: unknown): Answer {
   return answer;
 }
 
+/** Keeps the core busy for `us` microseconds of wall time (a pinned child is not preempted by our own load). */
+function busyFor(us: number): void {
+  const until = performance.now() + us / 1000;
+  while (performance.now() < until);
+}
+
 /** The floor the issue measures against: Fastify 5 over the same HTTPS, parsing the JSON body. No logging, no rules. */
 async function startFastify(): Promise<Running> {
+  const workUs = Number(process.env['BENCH_WORK_US'] ?? 0);
+  const answer = (path: string, body: unknown): Answer => {
+    if (workUs > 0) busyFor(workUs);
+    return fixedReview(path, body);
+  };
   const app = Fastify({ https: httpsOptions(), bodyLimit: BODY_LIMIT, keepAliveTimeout: KEEP_ALIVE_MS });
-  app.post('/mutate', async (req) => fixedReview('/mutate', req.body));
-  app.post('/validate', async (req) => fixedReview('/validate', req.body));
+  app.post('/mutate', async (req) => answer('/mutate', req.body));
+  app.post('/validate', async (req) => answer('/validate', req.body));
   await app.listen({ host: '127.0.0.1', port: 0 });
   return { port: (app.server.address() as AddressInfo).port, close: () => app.close() };
 }

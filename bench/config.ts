@@ -4,7 +4,9 @@
 //                            (default: all)
 //   BENCH_OUT=path.json      also write the figures as JSON
 //   BENCH_DURATION_S         seconds per closed-loop admission run, per server and load client (default 5; quick 0.3)
-//   BENCH_FIXED_S            seconds per fixed-rate (latency) run (default 5; quick 0.3)
+//   BENCH_FIXED_S            seconds per fixed-rate (latency) run (default 15; quick 0.3): a p99 needs thousands of
+//                            answers per round to be steady (docs/performance.md#how-it-compares)
+//   BENCH_FIXED_WARM_S       seconds each server runs at the fixed rate, unrecorded, before the first round (default 5)
 //   BENCH_FIXED_RATE         the fixed rate in req/s (default: 200, or 50 % of the slowest server when that is lower)
 //   BENCH_ROUNDS             alternated rounds per admission measurement (default 5, medians reported; quick 3)
 //   BENCH_MAX_SCATTER        a baseline scattering more than this over its rounds gets no ratio (default 0.25)
@@ -39,6 +41,8 @@ export interface BenchConfig {
   out?: string;
   durationS: number;
   fixedS: number;
+  /** Unrecorded seconds at the fixed rate per server before the first open-loop round. */
+  fixedWarmS: number;
   warmupS: number;
   rounds: number;
   /** undefined = chosen from the measured throughput (bench/compare.ts chooseRate). */
@@ -82,7 +86,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): BenchConfig {
     quick,
     sections: only.length > 0 ? (only as SectionName[]) : [...SECTIONS],
     durationS: num(env, 'BENCH_DURATION_S', quick ? 0.3 : 5),
-    fixedS: num(env, 'BENCH_FIXED_S', quick ? 0.3 : 5),
+    fixedS: num(env, 'BENCH_FIXED_S', quick ? 0.3 : 15),
+    fixedWarmS: num(env, 'BENCH_FIXED_WARM_S', quick ? 0.1 : 5),
     warmupS: quick ? 0.2 : 2,
     rounds: Math.round(num(env, 'BENCH_ROUNDS', quick ? 3 : 5)),
     maxScatter: num(env, 'BENCH_MAX_SCATTER', 0.25),

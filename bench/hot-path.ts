@@ -9,6 +9,8 @@
 // then a node_modules symlink; or this tree, with HOT_BEFORE_LOG_LEVEL=warn to price the log line). HOT_ROUNDS (default 5), HOT_S seconds per max-rate run (default 4), HOT_RATE the
 // open-loop rate for the p99 (default 200 req/s), HOT_PROF=dir writes a --cpu-prof of every child. Both trees are
 // compiled first and served from dist/ (bench/built.ts); BENCH_BUILT=0 serves their sources through tsx.
+// HOT_WORK_US=5,10,20 adds bare Fastify children that first busy-wait that many µs per review: what any added work
+// costs over HTTPS, the budget a ratio target leaves (docs/performance.md#reading-the-ratios).
 // Prints per server: max req/s, server CPU per review, and the p50/p99 at the fixed rate, medians over the rounds,
 // and the ratios to the baseline measured in the same rounds. The full harness stays `npm run bench`.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -88,6 +90,17 @@ async function startChild(
   return { label, url: `https://127.0.0.1:${port}`, cpuUs, stop: () => child.send({ type: 'stop' }) };
 }
 
+/** HOT_WORK_US: the busy microseconds of each calibration child (none by default). */
+function workSteps(): number[] {
+  const raw = process.env['HOT_WORK_US'] ?? '';
+  const steps = raw
+    .split(',')
+    .filter((s) => s.trim() !== '')
+    .map(Number);
+  if (steps.some((us) => !Number.isFinite(us) || us <= 0)) throw new Error('HOT_WORK_US must list positive numbers');
+  return steps;
+}
+
 interface Row {
   rps: number[];
   cpu: number[];
@@ -113,6 +126,8 @@ async function main(): Promise<void> {
     await startChild('bare node', ROOT, 'node', answerEnv),
     ours,
   ];
+  for (const us of workSteps())
+    children.push(await startChild(`fastify+${us}µs`, ROOT, 'fastify', { ...answerEnv, BENCH_WORK_US: String(us) }));
   const beforeLevel = process.env['HOT_BEFORE_LOG_LEVEL'];
   if (before)
     children.push(await startChild('before', before, 'ours', beforeLevel ? { BENCH_LOG_LEVEL: beforeLevel } : {}));
@@ -151,14 +166,15 @@ async function main(): Promise<void> {
     for (const c of children) c.stop();
   }
   const lines = [
-    `| server | max req/s (median of ${rounds}) | / baseline | server CPU per review | CPU ratio | p50 / p99 at ${rate} req/s | p99 / baseline's |`,
-    '|---|---|---|---|---|---|---|',
+    `| server | max req/s (median of ${rounds}) | / baseline | server CPU per review | over baseline | CPU ratio | p50 / p99 at ${rate} req/s | p99 / baseline's |`,
+    '|---|---|---|---|---|---|---|---|',
   ];
   for (const [name, row] of rows) {
     // Each against bare Fastify answering the same review.
     const base = rows.get(name.endsWith('/mutate') ? 'baseline /mutate' : 'baseline /validate')!;
     lines.push(
       `| ${name} | ${fmt(median(row.rps))} | ${fmt(median(row.rps) / median(base.rps), 2)} | ${fmt(median(row.cpu))} µs | ` +
+        `${fmt(median(row.cpu) - median(base.cpu))} µs | ` +
         `${fmt(median(base.cpu) / median(row.cpu), 2)} | ${fmt(median(row.p50))} / ${fmt(median(row.p99))} ms | ` +
         `${fmt(median(row.p99) / median(base.p99), 2)} |`,
     );

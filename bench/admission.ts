@@ -193,8 +193,8 @@ function emptyRuns<R>(): Record<Target, R[]> {
 
 async function openLoop(b: Bench, rate: number): Promise<Record<Target, OpenRun[]>> {
   const open = emptyRuns<OpenRun>();
-  // Each server first runs at the rate unrecorded: what a single core spends settling into a rate it has not served
-  // yet (code compiled for it, the heap sized for it) showed as a first round with a p99 several times the others'.
+  // Each server first runs at the rate unrecorded: measured, a server's first round at a rate it had not served
+  // yet gave a p99 several times its later rounds' (docs/performance.md#how-it-compares).
   for (const t of TARGETS)
     await runOpenLoop({
       url: b.servers[t].url,

@@ -193,17 +193,11 @@ function emptyRuns<R>(): Record<Target, R[]> {
 
 async function openLoop(b: Bench, rate: number): Promise<Record<Target, OpenRun[]>> {
   const open = emptyRuns<OpenRun>();
-  // Each server first runs at the rate unrecorded: measured, a server's first round at a rate it had not served
-  // yet gave a p99 several times its later rounds' (docs/performance.md#how-it-compares).
-  for (const t of TARGETS)
-    await runOpenLoop({
-      url: b.servers[t].url,
-      requests: [requestFor(t, b.bodies)],
-      connections: b.config.connections,
-      durationS: b.config.fixedWarmS,
-      rate,
-    });
+  const warmupS = b.config.quick ? 0.1 : 1;
   for (let round = 0; round < b.config.rounds; round++) {
+    // A server's first round warms up longer: measured, a first round at a rate the server had not served yet gave
+    // a p99 several times its later rounds' (docs/performance.md#how-it-compares).
+    const roundWarmupS = round === 0 ? Math.max(warmupS, b.config.fixedWarmS) : warmupS;
     for (const t of rotation(TARGETS, round)) {
       // The server's CPU from the end of the warm-up: the new connections' TLS handshakes are not a review's cost.
       let cpuAtWarm: Promise<number> | undefined;
@@ -216,7 +210,7 @@ async function openLoop(b: Bench, rate: number): Promise<Record<Target, OpenRun[
         connections: b.config.connections,
         durationS: b.config.fixedS,
         rate,
-        warmupS: b.config.quick ? 0.1 : 1,
+        warmupS: roundWarmupS,
       });
       const cpuUs = (await b.servers[t].memory()).cpuUs - ((await cpuAtWarm) ?? 0);
       open[t].push({

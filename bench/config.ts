@@ -6,7 +6,8 @@
 //   BENCH_DURATION_S         seconds per closed-loop admission run, per server and load client (default 5; quick 0.3)
 //   BENCH_FIXED_S            seconds per fixed-rate (latency) run (default 15; quick 0.3): a p99 needs thousands of
 //                            answers per round to be steady (docs/performance.md#how-it-compares)
-//   BENCH_FIXED_WARM_S       seconds each server runs at the fixed rate, unrecorded, before the first round (default 5)
+//   BENCH_FIXED_WARM_S       unrecorded seconds at the fixed rate before each server's first round (default 5; 1 s
+//                            before the later rounds)
 //   BENCH_FIXED_RATE         the fixed rate in req/s (default: 200, or 50 % of the slowest server when that is lower)
 //   BENCH_ROUNDS             alternated rounds per admission measurement (default 5, medians reported; quick 3)
 //   BENCH_MAX_SCATTER        a baseline scattering more than this over its rounds gets no ratio (default 0.25)
@@ -41,7 +42,7 @@ export interface BenchConfig {
   out?: string;
   durationS: number;
   fixedS: number;
-  /** Unrecorded seconds at the fixed rate per server before the first open-loop round. */
+  /** Unrecorded seconds at the fixed rate before each server's first open-loop round. */
   fixedWarmS: number;
   warmupS: number;
   rounds: number;
